@@ -1,0 +1,53 @@
+/**
+ * Lazy array handles and frame streams: array data that is not in memory.
+ */
+import type { DType, TypedArray } from "./dtype.js";
+import type { ArrayInput } from "./ndarray.js";
+
+/** A hyperslab: one `[start, stop)` range per axis, from the first axis; missing axes are taken whole. */
+export type Selection = ReadonlyArray<readonly [start: number, stop: number]>;
+
+/**
+ * A dataset in storage. Creating one reads nothing; `read` reads the whole dataset or a hyperslab
+ * into one C-order array. A remote backend implements the same interface.
+ */
+export interface LazyArray {
+  readonly shape: number[];
+  readonly dtype: DType;
+  /** The chunk shape in storage, or null for contiguous data. */
+  readonly chunks: number[] | null;
+  /** The compression filter in storage (`"gzip"`, ...), or null for none; shuffle is not compression. */
+  readonly compression?: string | null;
+  read(selection?: Selection): Promise<TypedArray | string[]>;
+}
+
+export function isLazyArray(x: unknown): x is LazyArray {
+  return typeof x === "object" && x !== null && typeof (x as LazyArray).read === "function" && "shape" in x;
+}
+
+/**
+ * Frames that arrive over time: each item is one frame (shape = the frame's shape) or a block of frames
+ * (one more axis in front). The number of frames need not be known in advance.
+ */
+export type FrameSource = AsyncIterable<ArrayInput> | Iterable<ArrayInput>;
+
+export function isFrameSource(x: unknown): x is FrameSource {
+  if (typeof x !== "object" || x === null || Array.isArray(x) || ArrayBuffer.isView(x)) return false;
+  return Symbol.asyncIterator in x || (Symbol.iterator in x && !("data" in x));
+}
+
+/** Normalises a selection against a shape: clamps nothing, fills missing axes, checks bounds. */
+export function normaliseSelection(shape: readonly number[], selection?: Selection): [number, number][] {
+  if (selection && selection.length > shape.length) {
+    throw new RangeError(`selection has ${selection.length} axes but the dataset has ${shape.length}`);
+  }
+  return shape.map((n, axis) => {
+    const range = selection?.[axis];
+    if (!range) return [0, n];
+    const [start, stop] = range;
+    if (!Number.isInteger(start) || !Number.isInteger(stop) || start < 0 || stop > n || start > stop) {
+      throw new RangeError(`selection [${start}, ${stop}) is out of bounds for axis ${axis} of length ${n}`);
+    }
+    return [start, stop];
+  });
+}

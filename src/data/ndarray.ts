@@ -1,0 +1,126 @@
+/**
+ * In-memory n-dimensional arrays, and the normalisation of everything a caller may pass as array data.
+ */
+import { type DType, type NumericDType, type TypedArray, dtypeOfTypedArray, isNumericDType, toTypedArray } from "./dtype.js";
+
+/** A C-order n-dimensional array in memory. Text arrays hold strings. */
+export interface NDArray {
+  readonly data: TypedArray | string[];
+  readonly shape: number[];
+  readonly dtype: DType;
+}
+
+/** What callers may pass as array data: a typed array with its shape, or (for small data) nested JS arrays. */
+export type ArrayInput =
+  | { data: TypedArray; shape: number[] }
+  | { data: string[]; shape?: number[] }
+  | NestedArray
+  | TypedArray;
+
+export type NestedArray = number | string | bigint | readonly NestedArray[];
+
+export function product(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+export function isNDArray(x: unknown): x is NDArray {
+  return typeof x === "object" && x !== null && "data" in x && "shape" in x && "dtype" in x && !("read" in x);
+}
+
+/** Thrown by {@link toNDArray}; the caller turns it into an error that names the field. */
+export class ArrayShapeError extends Error {}
+
+/**
+ * Normalises array input. `dtype`, when given, is the dtype the schema fixes: numbers are converted to it.
+ * Without it, typed arrays keep their own dtype and nested numbers become int64 (all integers) or float64,
+ * as numpy would make them.
+ */
+export function toNDArray(input: ArrayInput, dtype?: DType): NDArray {
+  if (ArrayBuffer.isView(input)) {
+    const ta = input as TypedArray;
+    return convert({ data: ta, shape: [ta.length], dtype: dtypeOfTypedArray(ta) }, dtype);
+  }
+  if (typeof input === "object" && input !== null && !Array.isArray(input) && "data" in input) {
+    const obj = input as { data: TypedArray | string[]; shape?: number[] };
+    if (Array.isArray(obj.data)) {
+      const shape = obj.shape ?? [obj.data.length];
+      checkLength(obj.data.length, shape);
+      return { data: obj.data.map(String), shape: [...shape], dtype: "text" };
+    }
+    if (!ArrayBuffer.isView(obj.data)) throw new ArrayShapeError("'data' must be a typed array or an array of strings");
+    const shape = obj.shape ?? [obj.data.length];
+    if (!Array.isArray(shape) || !shape.every((n) => Number.isInteger(n) && n >= 0)) {
+      throw new ArrayShapeError(`'shape' must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+    }
+    checkLength(obj.data.length, shape);
+    return convert({ data: obj.data, shape: [...shape], dtype: dtypeOfTypedArray(obj.data) }, dtype);
+  }
+  const shape: number[] = [];
+  let level: NestedArray = input as NestedArray;
+  while (Array.isArray(level)) {
+    shape.push(level.length);
+    level = level[0] as NestedArray;
+    if (level === undefined) break;
+  }
+  const flat: unknown[] = [];
+  flatten(input as NestedArray, 0, shape, flat);
+  if (flat.every((v) => typeof v === "string")) {
+    if (dtype !== undefined && dtype !== "text") throw new ArrayShapeError(`expected numbers, got text`);
+    return { data: flat as string[], shape, dtype: "text" };
+  }
+  if (!flat.every((v) => typeof v === "number" || typeof v === "bigint")) {
+    throw new ArrayShapeError("array elements must be all numbers or all strings");
+  }
+  const nums = flat as (number | bigint)[];
+  const target: DType = dtype ?? (nums.every((v) => typeof v === "bigint" || Number.isInteger(v)) ? "int64" : "float64");
+  if (!isNumericDType(target)) throw new ArrayShapeError(`expected ${target}, got numbers`);
+  return { data: toTypedArray(nums, target), shape, dtype: target };
+}
+
+function flatten(x: NestedArray, depth: number, shape: number[], out: unknown[]): void {
+  if (Array.isArray(x)) {
+    if (depth >= shape.length || x.length !== shape[depth]) {
+      throw new ArrayShapeError(`nested arrays are ragged: expected length ${shape[depth] ?? "scalar"} at depth ${depth}, got ${x.length}`);
+    }
+    for (const v of x) flatten(v as NestedArray, depth + 1, shape, out);
+  } else {
+    if (depth !== shape.length) throw new ArrayShapeError(`nested arrays are ragged at depth ${depth}`);
+    out.push(x);
+  }
+}
+
+function checkLength(length: number, shape: number[]): void {
+  if (product(shape) !== length) {
+    throw new ArrayShapeError(`shape [${shape.join(", ")}] holds ${product(shape)} elements but data has ${length}`);
+  }
+}
+
+function convert(a: NDArray, dtype?: DType): NDArray {
+  if (dtype === undefined || dtype === a.dtype) return a;
+  if (!isNumericDType(dtype)) throw new ArrayShapeError(`expected ${dtype}, got ${a.dtype} numbers`);
+  return { data: toTypedArray(a.data as ArrayLike<number | bigint>, dtype), shape: a.shape, dtype };
+}
+
+/** Turns a C-order array into nested JS arrays (numbers for 64-bit integers that fit). */
+export function toNested(a: NDArray): NestedArray {
+  const values = Array.from(a.data as ArrayLike<number | bigint | string>, (v) =>
+    typeof v === "bigint" && v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v,
+  );
+  if (a.shape.length === 0) return values[0] as NestedArray;
+  const build = (dim: number, offset: number): NestedArray[] => {
+    const stride = product(a.shape.slice(dim + 1));
+    const out: NestedArray[] = [];
+    for (let i = 0; i < a.shape[dim]!; i++) {
+      out.push(dim === a.shape.length - 1 ? (values[offset + i] as NestedArray) : build(dim + 1, offset + i * stride));
+    }
+    return out;
+  };
+  return build(0, 0);
+}
+
+/** A numeric scalar or vector given as numbers becomes a plain number list. */
+export function numbersOf(a: NDArray): number[] {
+  return Array.from(a.data as ArrayLike<number | bigint>, Number);
+}
+
+export type { DType, NumericDType, TypedArray };

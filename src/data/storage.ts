@@ -1,0 +1,76 @@
+/**
+ * How a dataset is laid out on disk: tsnwb's equivalent of pynwb's `H5DataIO`.
+ */
+import { ValidationError } from "../errors.js";
+
+export interface StorageOptions {
+  /**
+   * Chunk shape; `true` picks one automatically ({@link autoChunks}); `false` or absent stores contiguous data,
+   * unless compression, shuffle, a growing axis or a stream needs chunks, in which case they are picked automatically.
+   */
+  chunks?: number[] | boolean;
+  /** `"gzip"` (deflate, readable everywhere), or undefined for none. */
+  compression?: "gzip";
+  /** gzip level, 0-9; default 4, as h5py. */
+  compression_opts?: number;
+  /**
+   * Byte shuffle before compression. h5wasm applies one filter per dataset, so shuffle is stored alone
+   * (without gzip); asking for both is an error rather than a silent drop of one.
+   */
+  shuffle?: boolean;
+  /** Maximum shape per axis; `null` is unlimited. Streams and appenders make the first axis unlimited. */
+  maxshape?: (number | null)[];
+}
+
+/** Chunks are kept at or under this size: one frame read touches only its own chunks, and gzip stays fast. */
+export const TARGET_CHUNK_BYTES = 1 << 20;
+/** Frames smaller than this are packed several to a chunk, so tiny frames do not make millions of chunks. */
+export const MIN_CHUNK_BYTES = 1 << 16;
+
+/**
+ * The default chunk shape for an array whose first axis is frames (or rows): whole frames when a frame is
+ * at most 1 MiB, else the frame split in tiles along its largest axes until a tile fits 1 MiB; frames under
+ * 64 KiB are grouped so that a chunk holds about 64 KiB.
+ */
+export function autoChunks(shape: readonly number[], bytesPerElement: number): number[] {
+  if (shape.length === 0) return [];
+  const chunk = shape.map((n) => Math.max(1, n));
+  chunk[0] = 1;
+  const bytes = (): number => chunk.reduce((a, b) => a * b, bytesPerElement);
+  while (bytes() > TARGET_CHUNK_BYTES) {
+    let axis = 1;
+    for (let i = 1; i < chunk.length; i++) if (chunk[i]! > chunk[axis]!) axis = i;
+    if (chunk[axis]! <= 1) break;
+    chunk[axis] = Math.ceil(chunk[axis]! / 2);
+  }
+  const frameBytes = bytes();
+  if (frameBytes < MIN_CHUNK_BYTES) {
+    const frames = Math.max(1, Math.floor(MIN_CHUNK_BYTES / frameBytes));
+    chunk[0] = shape.length === 1 ? Math.min(frames, 1 << 16) : frames;
+  }
+  return chunk;
+}
+
+/** Checks options against the dataset's rank; `where` names the object and field for errors. */
+export function checkStorageOptions(opts: StorageOptions, rank: number, where: { object: string; field: string }): void {
+  const fail = (expected: string, found?: string) => {
+    throw new ValidationError(where.object, `${where.field}.storage`, expected, found);
+  };
+  if (Array.isArray(opts.chunks)) {
+    if (opts.chunks.length !== rank || !opts.chunks.every((c) => Number.isInteger(c) && c > 0)) {
+      fail(`chunks of ${rank} positive integers`, JSON.stringify(opts.chunks));
+    }
+  }
+  if (opts.compression !== undefined && opts.compression !== "gzip") fail(`compression "gzip"`, String(opts.compression));
+  if (opts.compression_opts !== undefined && !(Number.isInteger(opts.compression_opts) && opts.compression_opts >= 0 && opts.compression_opts <= 9)) {
+    fail("compression_opts (gzip level) an integer 0-9", String(opts.compression_opts));
+  }
+  if (opts.shuffle && opts.compression) fail("shuffle or compression, not both (h5wasm applies one filter per dataset)");
+  if (opts.maxshape !== undefined && opts.maxshape.length !== rank) fail(`maxshape of ${rank} axes`, JSON.stringify(opts.maxshape));
+}
+
+/** True when the options need a chunked layout. */
+export function needsChunks(opts: StorageOptions): boolean {
+  return opts.chunks === true || Array.isArray(opts.chunks) || opts.compression !== undefined || opts.shuffle === true ||
+    (opts.maxshape?.some((m) => m === null) ?? false);
+}

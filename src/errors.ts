@@ -1,0 +1,78 @@
+/**
+ * tsnwb's errors. Each is a typed class with a tag and structured fields, so a caller can
+ * branch with {@link isTsnwbError} instead of matching message text.
+ */
+
+/** What kind of failure an error reports. */
+export type TsnwbErrorTag =
+  /** A construction rule of a neurodata type was broken (bad shape, missing field, ...). */
+  | "ValidationError"
+  /** A path does not exist, or an object the caller asked for is not in the file. */
+  | "NotFoundError"
+  /** A file is not HDF5, is truncated, or holds something tsnwb cannot make sense of. */
+  | "FormatError"
+  /** The I/O object was used in a way its mode does not allow. */
+  | "ModeError"
+  /** A streamed source failed while it was being written. */
+  | "StreamError";
+
+/** Base class of every error tsnwb throws on purpose. */
+export class TsnwbError extends Error {
+  readonly tag: TsnwbErrorTag;
+  constructor(tag: TsnwbErrorTag, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.tag = tag;
+    this.name = tag;
+  }
+}
+
+/** A field of an object broke a rule; `object`, `field` and `expected` say which and how. */
+export class ValidationError extends TsnwbError {
+  /** The object's description: its type and name, e.g. `ImageSeries 'movie'`. */
+  readonly object: string;
+  readonly field: string;
+  readonly expected: string;
+  constructor(object: string, field: string, expected: string, found?: string) {
+    super("ValidationError", `${object}: field '${field}': expected ${expected}${found === undefined ? "" : `, got ${found}`}`);
+    this.object = object;
+    this.field = field;
+    this.expected = expected;
+  }
+}
+
+export class NotFoundError extends TsnwbError {
+  readonly path: string;
+  constructor(path: string, message?: string) {
+    super("NotFoundError", message ?? `no such file or object: ${path}`);
+    this.path = path;
+  }
+}
+
+export class FormatError extends TsnwbError {
+  readonly path: string;
+  constructor(path: string, message: string, options?: { cause?: unknown }) {
+    super("FormatError", `${path}: ${message}`, options);
+    this.path = path;
+  }
+}
+
+export class ModeError extends TsnwbError {
+  constructor(message: string) {
+    super("ModeError", message);
+  }
+}
+
+/** A frame source threw; `frameIndex` is the index of the first frame that was not written. */
+export class StreamError extends TsnwbError {
+  readonly frameIndex: number;
+  constructor(object: string, frameIndex: number, cause: unknown) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super("StreamError", `${object}: the data source failed at frame ${frameIndex}: ${why}`, { cause });
+    this.frameIndex = frameIndex;
+  }
+}
+
+/** True when `err` is a tsnwb error, of the given tag if one is given. */
+export function isTsnwbError<T extends TsnwbErrorTag>(err: unknown, tag?: T): err is TsnwbError & { tag: T } {
+  return err instanceof TsnwbError && (tag === undefined || err.tag === tag);
+}

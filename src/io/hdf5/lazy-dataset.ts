@@ -1,0 +1,114 @@
+/**
+ * A dataset in an open HDF5 file, read lazily: nothing is read until `read`, which reads a hyperslab in slabs
+ * of a few MB straight into one preallocated output (h5wasm's own `.value` copies the whole array through the
+ * WebAssembly heap at once, several times slower on large data).
+ */
+import { type DType, type NumericDType, type TypedArray, allocate, bytesPerElement, isNumericDType } from "../../data/dtype.js";
+import { type LazyArray, type Selection, normaliseSelection } from "../../data/lazy.js";
+import { product } from "../../data/ndarray.js";
+import { FormatError } from "../../errors.js";
+import { type H5File, type H5Module, HeapBuffer, h5wasm, hdf5Message } from "./h5.js";
+
+/** Slabs of about this many bytes cross the WebAssembly heap per call. */
+export const SLAB_BYTES = 8 << 20;
+
+export class H5LazyDataset implements LazyArray {
+  constructor(
+    private readonly m: H5Module,
+    private readonly file: H5File,
+    /** Absolute path of the dataset in the file. */
+    readonly path: string,
+    readonly shape: number[],
+    readonly dtype: DType,
+    readonly chunks: number[] | null,
+    /** The file's name, for errors. */
+    private readonly fileName: string,
+  ) {}
+
+  /** The first filter of the dataset's pipeline, named as h5py names it (`deflate` is `"gzip"`). */
+  get compression(): string | null {
+    const filters = new h5wasm.Dataset(this.file.file_id, this.path).filters;
+    const names: Record<number, string> = { 1: "gzip", 2: "shuffle", 3: "fletcher32", 4: "szip", 5: "nbit", 6: "scaleoffset" };
+    const main = filters.find((f) => f.id !== 2);
+    return main === undefined ? null : names[main.id] ?? main.name;
+  }
+
+  /** Whether the byte-shuffle filter is in the pipeline. */
+  get shuffle(): boolean {
+    return new h5wasm.Dataset(this.file.file_id, this.path).filters.some((f) => f.id === 2);
+  }
+
+  /** Reads the dataset, or the hyperslab `selection`, as one C-order array. */
+  async read(selection?: Selection): Promise<TypedArray | string[]> {
+    const ranges = normaliseSelection(this.shape, selection);
+    try {
+      if (!isNumericDType(this.dtype)) return this.readOther(ranges);
+      const count = ranges.map(([a, b]) => b - a);
+      const out = allocate(this.dtype, product(count));
+      this.readNumericInto(ranges, out);
+      return out;
+    } catch (e) {
+      if (e instanceof RangeError) throw e;
+      throw new FormatError(this.fileName, `cannot read ${this.path}: ${hdf5Message(e)}`, { cause: e });
+    }
+  }
+
+  /** Reads a hyperslab into `out` (whose length is the hyperslab's size), slab by slab along the first axis. */
+  readNumericInto(ranges: [number, number][], out: TypedArray): void {
+    const dtype = this.dtype as NumericDType;
+    const count = ranges.map(([a, b]) => b - a);
+    if (product(count) === 0) return;
+    if (count.length === 0) {
+      this.readBlock([], [], out, 0, dtype);
+      return;
+    }
+    const rowElements = product(count.slice(1));
+    const rowBytes = rowElements * bytesPerElement(dtype);
+    let rowsPerSlab = Math.max(1, Math.floor(SLAB_BYTES / Math.max(rowBytes, 1)));
+    const chunk0 = this.chunks?.[0];
+    // Whole chunks per slab, so no chunk is decompressed twice.
+    if (chunk0 && rowsPerSlab > chunk0) rowsPerSlab -= rowsPerSlab % chunk0;
+    const heap = new HeapBuffer(this.m);
+    try {
+      for (let row = ranges[0]![0]; row < ranges[0]![1]; ) {
+        let stop = Math.min(ranges[0]![1], row + rowsPerSlab);
+        if (chunk0 && stop < ranges[0]![1]) stop = Math.max(row + 1, stop - (stop % chunk0));
+        const offset = [row, ...ranges.slice(1).map(([a]) => a)];
+        const slabCount = [stop - row, ...count.slice(1)];
+        this.readBlock(offset, slabCount, out, (row - ranges[0]![0]) * rowElements, dtype, heap);
+        row = stop;
+      }
+    } finally {
+      heap.free();
+    }
+  }
+
+  private readBlock(offset: number[], count: number[], out: TypedArray, outOffset: number, dtype: NumericDType, heap?: HeapBuffer): void {
+    const own = heap ?? new HeapBuffer(this.m);
+    const elements = product(count);
+    const bytes = elements * bytesPerElement(dtype);
+    try {
+      const ptr = own.reserve(bytes);
+      this.m.get_dataset_data(
+        this.file.file_id, this.path,
+        count.length ? count.map(BigInt) : null, offset.length ? offset.map(BigInt) : null,
+        count.length ? count.map(() => 1n) : null, BigInt(ptr),
+      );
+      const target = new Uint8Array(out.buffer, out.byteOffset + outOffset * bytesPerElement(dtype), bytes);
+      target.set(own.view(bytes));
+    } finally {
+      if (!heap) own.free();
+    }
+  }
+
+  /** Text and references: small metadata, read with h5wasm's own slice. */
+  private readOther(ranges: [number, number][]): string[] {
+    const ds = new h5wasm.Dataset(this.file.file_id, this.path);
+    const value = ranges.length === 0 ? ds.value : ds.slice(ranges.map(([a, b]) => [a, b] as [number, number]));
+    const items = Array.isArray(value) ? value : [value];
+    if (this.dtype === "reference") {
+      return items.map((r) => this.m.get_referenced_name(this.file.file_id, (r as { ref_data: Uint8Array }).ref_data, true));
+    }
+    return items.map((v) => (v instanceof Uint8Array ? new TextDecoder().decode(v) : String(v)));
+  }
+}

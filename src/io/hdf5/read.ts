@@ -1,0 +1,88 @@
+/**
+ * Reads an open HDF5 file into a builder tree: groups, attributes (read, they are small), soft links (kept as
+ * links, by target path) and datasets as lazy handles (nothing of their data is read here).
+ */
+import { type AttributeBuilder, DatasetBuilder, GroupBuilder, LinkBuilder } from "../../build/builders.js";
+import { type DType, dtypeFromH5wasm, dtypeOfTypedArray } from "../../data/dtype.js";
+import type { NDArray } from "../../data/ndarray.js";
+import { type H5File, type H5Module, h5wasm } from "./h5.js";
+import { H5LazyDataset } from "./lazy-dataset.js";
+
+export class HDF5Reader {
+  constructor(private readonly m: H5Module, private readonly file: H5File, private readonly fileName: string) {}
+
+  readTree(): GroupBuilder {
+    const root = new GroupBuilder("root");
+    this.readGroupInto(root, "/");
+    return root;
+  }
+
+  private childPath(parent: string, name: string): string {
+    return parent === "/" ? `/${name}` : `${parent}/${name}`;
+  }
+
+  private readGroupInto(g: GroupBuilder, path: string): void {
+    this.readAttributes(path, g.attributes);
+    for (const name of this.m.get_names(this.file.file_id, path, false) as string[]) {
+      const child = this.childPath(path, name);
+      const link = this.file.get_link(child);
+      if (typeof link === "string") {
+        g.add(new LinkBuilder(name, link));
+        continue;
+      }
+      const type = this.m.get_type(this.file.file_id, child);
+      if (type === this.m.H5G_GROUP) {
+        const sub = new GroupBuilder(name);
+        g.add(sub);
+        this.readGroupInto(sub, child);
+      } else if (type === this.m.H5G_DATASET) {
+        const ds = this.readDataset(name, child);
+        g.add(ds);
+      }
+      // External links and named datatypes are not part of NWB's layout; they are left alone.
+    }
+  }
+
+  private readDataset(name: string, path: string): DatasetBuilder {
+    const ds = new h5wasm.Dataset(this.file.file_id, path);
+    const meta = ds.metadata;
+    const dtype: DType = dtypeFromH5wasm(ds.dtype) ?? "uint8";
+    const shape = (meta.shape ?? []).map(Number);
+    const chunks = meta.chunks ? meta.chunks.map(Number) : null;
+    const handle = new H5LazyDataset(this.m, this.file, path, shape, dtype, chunks, this.fileName);
+    const builder = new DatasetBuilder(name, handle, shape.length === 0);
+    this.readAttributes(path, builder.attributes);
+    return builder;
+  }
+
+  private readAttributes(path: string, into: Map<string, AttributeBuilder>): void {
+    const obj = path === "/" ? this.file : new h5wasm.Dataset(this.file.file_id, path);
+    for (const [name, attr] of Object.entries(obj.attrs)) {
+      const scalar = attr.shape === null || attr.shape.length === 0;
+      const dtype = dtypeFromH5wasm(attr.dtype);
+      const value = attr.value;
+      if (dtype === "reference") {
+        const refs = (Array.isArray(value) ? value : [value]) as { ref_data: Uint8Array }[];
+        const targets = refs.map((r) => this.m.get_referenced_name(this.file.file_id, r.ref_data, true));
+        into.set(name, { value: { kind: "reference", targets }, scalar });
+        continue;
+      }
+      into.set(name, { value: toNDArray(value, dtype, attr.shape ?? []), scalar });
+    }
+  }
+}
+
+function toNDArray(value: unknown, dtype: DType | undefined, shape: number[]): NDArray {
+  if (ArrayBuffer.isView(value)) {
+    const ta = value as never;
+    return { data: ta, shape, dtype: dtypeOfTypedArray(ta) };
+  }
+  const list = Array.isArray(value) ? value : [value];
+  if (list.every((v) => typeof v === "string")) return { data: list as string[], shape, dtype: "text" };
+  if (list.every((v) => typeof v === "bigint")) return { data: BigInt64Array.from(list as bigint[]), shape, dtype: "int64" };
+  if (list.every((v) => typeof v === "number")) {
+    const d = dtype === "float32" ? "float32" : dtype && dtype !== "text" && dtype !== "reference" && dtype !== "float64" ? dtype : "float64";
+    return { data: d === "float32" ? Float32Array.from(list as number[]) : Float64Array.from(list as number[]), shape, dtype: d === "float32" ? d : "float64" };
+  }
+  return { data: list.map(String), shape, dtype: "text" };
+}

@@ -1,0 +1,318 @@
+/**
+ * Writes a builder tree into an open HDF5 file: groups, attributes, datasets (from memory, copied from a lazy
+ * handle, or streamed), soft links and object references. In append mode, whatever already exists is kept.
+ */
+import { type AttributeBuilder, DatasetBuilder, GroupBuilder, LinkBuilder, type ReferenceValue } from "../../build/builders.js";
+import { type DType, type NumericDType, type TypedArray, allocate, bytesPerElement, dtypeOfTypedArray, h5wasmCode, isNumericDType, toTypedArray } from "../../data/dtype.js";
+import { type FrameSource, type LazyArray, isFrameSource, isLazyArray } from "../../data/lazy.js";
+import { type NDArray, ArrayShapeError, isNDArray, product, toNDArray } from "../../data/ndarray.js";
+import { type StorageOptions, autoChunks, needsChunks } from "../../data/storage.js";
+import { StreamError, ValidationError } from "../../errors.js";
+import { type H5File, type H5Module, h5wasm } from "./h5.js";
+import { SLAB_BYTES } from "./lazy-dataset.js";
+
+/** In-memory arrays up to this size are written contiguous in one call; larger ones are chunked and written in slabs. */
+export const MAX_CONTIGUOUS_BYTES = 512 << 20;
+
+export interface WriteProgress {
+  /** Called after each block of a streamed or copied dataset with the rows written so far. */
+  (event: { path: string; rows: number; totalRows?: number }): void;
+}
+
+export class HDF5Writer {
+  private readonly deferredReferences: { dataset: DatasetBuilder; refs: ReferenceValue }[] = [];
+
+  constructor(
+    private readonly m: H5Module,
+    private readonly file: H5File,
+    private readonly options: { append: boolean; onProgress?: WriteProgress } = { append: false },
+  ) {}
+
+  /** Writes the whole tree; object references are written last, once their targets exist. */
+  async write(root: GroupBuilder): Promise<void> {
+    await this.writeGroup(root, true);
+    for (const { dataset, refs } of this.deferredReferences) this.writeReferences(dataset, refs);
+    this.file.flush();
+  }
+
+  /** Whether a link of that path exists (only asked in append mode; a new file holds nothing). */
+  private exists(path: string): boolean {
+    if (!this.options.append) return false;
+    const cut = path.lastIndexOf("/");
+    const parent = cut <= 0 ? "/" : path.slice(0, cut);
+    if (parent !== "/" && !this.exists(parent)) return false;
+    return (this.m.get_names(this.file.file_id, parent, false) as string[]).includes(path.slice(cut + 1));
+  }
+
+  private async writeGroup(g: GroupBuilder, isRoot = false): Promise<void> {
+    const existed = isRoot || this.exists(g.path);
+    if (!existed) this.m.create_group(this.file.file_id, g.path, false);
+    this.writeAttributes(g.path, g.attributes, existed);
+    for (const sub of g.groups.values()) await this.writeGroup(sub);
+    for (const ds of g.datasets.values()) {
+      if (this.exists(ds.path)) continue;
+      await this.writeDataset(ds);
+    }
+    for (const link of g.links.values()) {
+      if (this.exists(link.path)) continue;
+      this.writeLink(link);
+    }
+  }
+
+  private writeAttributes(path: string, attributes: Map<string, AttributeBuilder>, existed: boolean): void {
+    const obj = path === "/" ? this.file : (this.file.get(path) as InstanceType<typeof h5wasm.Group>);
+    const present = existed ? new Set(Object.keys(obj.attrs)) : new Set<string>();
+    for (const [name, attr] of attributes) {
+      if (present.has(name)) continue;
+      const value = attr.value;
+      if ("kind" in value) {
+        const refs = value.targets.map((t) => this.referenceTo(typeof t === "string" ? t : t.path, path));
+        obj.create_attribute(name, attr.scalar ? refs[0]! : refs, attr.scalar ? [] : [refs.length], "Reference");
+        continue;
+      }
+      const shape = attr.scalar ? [] : value.shape;
+      const data = value.dtype === "text" ? (attr.scalar ? (value.data as string[])[0]! : (value.data as string[])) : (value.data as TypedArray);
+      obj.create_attribute(name, data as never, shape, h5wasmCode(value.dtype));
+    }
+  }
+
+  private referenceTo(path: string, from: string) {
+    const target = this.file.get(path);
+    if (!target || !("create_reference" in target)) throw new Error(`${from}: reference target ${path} was not written`);
+    return target.create_reference();
+  }
+
+  private writeLink(link: LinkBuilder): void {
+    const target = typeof link.target === "string" ? link.target : link.target.path;
+    this.m.create_soft_link(this.file.file_id, target, link.path);
+  }
+
+  private async writeDataset(ds: DatasetBuilder): Promise<void> {
+    const value = ds.value;
+    if (isNDArray(value)) this.writeArray(ds, value);
+    else if (isLazyArray(value)) await this.copyLazy(ds, value);
+    else if (isFrameSource(value)) await this.writeStream(ds, value);
+    else {
+      // References need their targets; create the dataset now (so attributes can go on it) and fill it at the end.
+      this.deferredReferences.push({ dataset: ds, refs: value });
+      return;
+    }
+    this.writeAttributes(ds.path, ds.attributes, false);
+  }
+
+  private writeReferences(ds: DatasetBuilder, refs: ReferenceValue): void {
+    const references = refs.targets.map((t) => this.referenceTo(typeof t === "string" ? t : t.path, ds.path));
+    const parent = this.file.get(ds.parent!.path) as InstanceType<typeof h5wasm.Group>;
+    parent.create_dataset({ name: ds.name, data: references, shape: [references.length], dtype: "Reference" });
+    this.writeAttributes(ds.path, ds.attributes, false);
+  }
+
+  private writeArray(ds: DatasetBuilder, a: NDArray): void {
+    const parent = this.file.get(ds.parent!.path) as InstanceType<typeof h5wasm.Group>;
+    const shape = ds.scalar ? [] : a.shape;
+    if (a.dtype === "text" || a.dtype === "reference") {
+      parent.create_dataset({ name: ds.name, data: ds.scalar ? (a.data as string[])[0]! : (a.data as string[]), shape, dtype: "S" });
+      return;
+    }
+    const dtype = ds.dtype && isNumericDType(ds.dtype) ? ds.dtype : a.dtype;
+    const data = dtype === a.dtype ? (a.data as TypedArray) : toTypedArray(a.data as TypedArray as ArrayLike<number>, dtype);
+    const bytes = data.length * bytesPerElement(dtype);
+    if (!needsChunks(ds.storage) && bytes <= MAX_CONTIGUOUS_BYTES) {
+      parent.create_dataset({ name: ds.name, data: data as never, shape, dtype: h5wasmCode(dtype) });
+      return;
+    }
+    this.createChunked(ds, dtype, shape, shape[0]!);
+    this.writeRows(ds.path, data, shape, 0);
+  }
+
+  /** Creates a chunked dataset with `rows` rows along its first axis (growable when maxshape says so). */
+  private createChunked(ds: DatasetBuilder, dtype: NumericDType, shape: number[], rows: number, growable = false): void {
+    const opts: StorageOptions = ds.storage;
+    const chunks = Array.isArray(opts.chunks) ? opts.chunks : autoChunks(shape, bytesPerElement(dtype));
+    if (chunks.length !== shape.length) {
+      throw new ValidationError(ds.path, "storage.chunks", `${shape.length} chunk dimensions`, JSON.stringify(chunks));
+    }
+    const maxshape = opts.maxshape ?? (growable ? [null, ...shape.slice(1)] : undefined);
+    const parent = this.file.get(ds.parent!.path) as InstanceType<typeof h5wasm.Group>;
+    const filters = opts.compression === "gzip"
+      ? { compression: "gzip" as const, compression_opts: opts.compression_opts ?? 4 }
+      : opts.shuffle ? { compression: 2, compression_opts: [] as number[] } : {};
+    parent.create_dataset({
+      name: ds.name, data: toTypedArray([], dtype) as never, shape: [0, ...shape.slice(1)],
+      maxshape: maxshape ?? [rows, ...shape.slice(1)], chunks: chunks.map((c, i) => Math.min(c, Math.max(1, i === 0 ? c : shape[i]!))),
+      dtype: h5wasmCode(dtype), ...filters,
+    } as never);
+    if (rows > 0) this.resize(ds.path, [rows, ...shape.slice(1)]);
+  }
+
+  private resize(path: string, shape: number[]): void {
+    this.m.resize_dataset(this.file.file_id, path, shape.map(BigInt) as never);
+  }
+
+  /** Writes `data` (whole rows of a C-order array of `shape`) at row `start`, in slabs of a few MB. */
+  private writeRows(path: string, data: TypedArray, shape: number[], start: number): void {
+    const rowElements = product(shape.slice(1));
+    const rows = rowElements === 0 ? 0 : data.length / rowElements;
+    const rowsPerSlab = Math.max(1, Math.floor(SLAB_BYTES / Math.max(1, rowElements * data.BYTES_PER_ELEMENT)));
+    const ds = new h5wasm.Dataset(this.file.file_id, path);
+    for (let r = 0; r < rows; r += rowsPerSlab) {
+      const stop = Math.min(rows, r + rowsPerSlab);
+      ds.write_slice([[start + r, start + stop]], data.subarray(r * rowElements, stop * rowElements));
+    }
+  }
+
+  /** Copies a lazy handle (a dataset of another file, or of this one) in slabs. */
+  private async copyLazy(ds: DatasetBuilder, src: LazyArray): Promise<void> {
+    if (!isNumericDType(src.dtype)) {
+      this.writeArray(ds, { data: (await src.read()) as string[], shape: src.shape, dtype: "text" });
+      return;
+    }
+    const dtype = ds.dtype && isNumericDType(ds.dtype) ? ds.dtype : src.dtype;
+    const shape = ds.scalar ? [] : src.shape;
+    if (shape.length === 0 || (!needsChunks(ds.storage) && product(shape) * bytesPerElement(dtype) <= SLAB_BYTES)) {
+      this.writeArray(ds, { data: await src.read(), shape: src.shape, dtype: src.dtype });
+      return;
+    }
+    const storage = { ...ds.storage };
+    if (!needsChunks(storage) && src.chunks) storage.chunks = src.chunks;
+    this.createChunked(new DatasetBuilderView(ds, storage), dtype, shape, shape[0]!);
+    const rowBytes = product(shape.slice(1)) * bytesPerElement(dtype);
+    const step = Math.max(1, Math.floor(SLAB_BYTES / Math.max(1, rowBytes)));
+    for (let r = 0; r < shape[0]!; r += step) {
+      const stop = Math.min(shape[0]!, r + step);
+      let block = (await src.read([[r, stop]])) as TypedArray;
+      if (dtypeOfTypedArray(block) !== dtype) block = toTypedArray(block as ArrayLike<number>, dtype);
+      this.writeRows(ds.path, block, shape, r);
+      this.options.onProgress?.({ path: ds.path, rows: stop, totalRows: shape[0] });
+    }
+  }
+
+  /**
+   * Writes a frame stream to a dataset whose first axis grows. The first item fixes the frame shape and dtype;
+   * frames are gathered into blocks of a few MB before each write, so memory does not grow with the stream.
+   */
+  private async writeStream(ds: DatasetBuilder, source: FrameSource): Promise<void> {
+    const appender = new StreamAppender(this, ds);
+    let index = 0;
+    try {
+      for await (const item of source as AsyncIterable<unknown>) {
+        index = appender.add(item, index);
+        this.options.onProgress?.({ path: ds.path, rows: appender.rowsWritten + appender.rowsBuffered });
+      }
+    } catch (e) {
+      if (e instanceof ValidationError || e instanceof StreamError) throw e;
+      throw new StreamError(ds.path, appender.rowsWritten + appender.rowsBuffered, e);
+    }
+    appender.finish();
+  }
+
+  /** @internal used by StreamAppender */
+  _createGrowable(ds: DatasetBuilder, dtype: NumericDType, frameShape: number[]): void {
+    this.createChunked(ds, dtype, [0, ...frameShape], 0, true);
+  }
+
+  /** @internal used by StreamAppender */
+  _appendRows(path: string, data: TypedArray, frameShape: number[], start: number): void {
+    const rows = data.length / Math.max(1, product(frameShape));
+    this.resize(path, [start + rows, ...frameShape]);
+    this.writeRows(path, data, [rows, ...frameShape], start);
+  }
+}
+
+/** A builder seen with other storage options (a copy keeps its source's chunking). */
+class DatasetBuilderView extends DatasetBuilder {
+  constructor(base: DatasetBuilder, storage: StorageOptions) {
+    super(base.name, base.value, base.scalar, storage, base.dtype);
+    this.parent = base.parent;
+  }
+}
+
+/**
+ * Gathers frames of one streamed dataset into blocks and appends them. Used for streams written by
+ * {@link HDF5Writer} and by the live appender.
+ */
+export class StreamAppender {
+  private frameShape?: number[];
+  private dtype?: NumericDType;
+  private block?: TypedArray;
+  private blockRows = 0;
+  private capacityRows = 0;
+  rowsWritten = 0;
+
+  constructor(private readonly writer: HDF5Writer, private readonly ds: DatasetBuilder, existing?: { frameShape: number[]; dtype: NumericDType; rows: number }) {
+    if (existing) {
+      this.frameShape = existing.frameShape;
+      this.dtype = existing.dtype;
+      this.rowsWritten = existing.rows;
+      this.allocate();
+    }
+  }
+
+  get rowsBuffered(): number {
+    return this.blockRows;
+  }
+
+  /** Adds one frame, or a block of frames (one more axis); returns the index of the next frame. */
+  add(item: unknown, index: number): number {
+    let frame: NDArray;
+    try {
+      frame = toNDArray(item as never, this.dtype ?? this.ds.dtype);
+    } catch (e) {
+      const why = e instanceof ArrayShapeError ? e.message : String(e);
+      throw new ValidationError(this.ds.path, "data", "frames given as typed arrays with a shape, or nested arrays", `frame ${index}: ${why}`);
+    }
+    if (!isNumericDType(frame.dtype)) throw new ValidationError(this.ds.path, "data", "numeric frames", `frame ${index}: ${frame.dtype}`);
+    if (this.frameShape === undefined) {
+      this.frameShape = frame.shape;
+      this.dtype = frame.dtype;
+      this.writer._createGrowable(this.ds, this.dtype, this.frameShape);
+      this.allocate();
+    }
+    const fs = this.frameShape;
+    let rows: number;
+    if (sameShape(frame.shape, fs)) rows = 1;
+    else if (sameShape(frame.shape.slice(1), fs)) rows = frame.shape[0]!;
+    else {
+      throw new ValidationError(this.ds.path, "data", `frames of shape [${fs.join(", ")}] (or blocks of them)`, `frame ${index} of shape [${frame.shape.join(", ")}]`);
+    }
+    const perRow = product(fs);
+    const data = frame.data as TypedArray;
+    for (let r = 0; r < rows; ) {
+      const take = Math.min(rows - r, this.capacityRows - this.blockRows);
+      (this.block as TypedArray).set(data.subarray(r * perRow, (r + take) * perRow) as never, this.blockRows * perRow);
+      this.blockRows += take;
+      r += take;
+      if (this.blockRows === this.capacityRows) this.flush();
+    }
+    return index + rows;
+  }
+
+  /** Writes what is buffered. */
+  flush(): void {
+    if (this.blockRows === 0 || !this.block || !this.frameShape) return;
+    const perRow = product(this.frameShape);
+    this.writer._appendRows(this.ds.path, this.block.subarray(0, this.blockRows * perRow), this.frameShape, this.rowsWritten);
+    this.rowsWritten += this.blockRows;
+    this.blockRows = 0;
+  }
+
+  /** Flushes; a stream with no frames at all is an error (its frame shape is unknown). */
+  finish(): void {
+    if (this.frameShape === undefined) {
+      throw new ValidationError(this.ds.path, "data", "at least one frame from the stream");
+    }
+    this.flush();
+  }
+
+  private allocate(): void {
+    const frameBytes = product(this.frameShape!) * bytesPerElement(this.dtype!);
+    this.capacityRows = Math.max(1, Math.floor(SLAB_BYTES / Math.max(1, frameBytes)));
+    this.block = allocate(this.dtype!, this.capacityRows * product(this.frameShape!));
+  }
+}
+
+function sameShape(a: number[], b: number[]): boolean {
+  return a.length === b.length && a.every((n, i) => n === b[i]);
+}
+
+export type { DType };

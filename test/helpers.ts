@@ -1,0 +1,69 @@
+/**
+ * Shared test helpers: temporary folders, the independent validator, and h5py as an independent reader.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { createHash } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import type { TypedArray } from "../src/index.js";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const SHARED = path.resolve(ROOT, "..", "shared");
+export const FIXTURES = path.join(SHARED, "fixtures", "pynwb");
+const PYTHON = "/usr/bin/python3";
+
+/** A fresh temporary folder, removed by the returned cleanup. */
+export function tempFolder(prefix = "tsnwb-test-"): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Runs ../shared/tools/nwb_validate.py; returns its exit code and output. */
+export function validate(file: string, cached = false): { code: number; output: string } {
+  const args = [path.join(SHARED, "tools", "nwb_validate.py"), ...(cached ? ["--cached"] : []), file];
+  const r = spawnSync(PYTHON, args, { encoding: "utf8" });
+  return { code: r.status ?? -1, output: `${r.stdout}${r.stderr}` };
+}
+
+export interface H5Attr { dtype: string; encoding?: string; vlen?: boolean; shape: number[]; value: unknown }
+export interface H5Entry {
+  kind: "group" | "dataset" | "softlink";
+  target?: string;
+  attrs?: Record<string, H5Attr>;
+  dtype?: string;
+  encoding?: string;
+  vlen?: boolean;
+  shape?: number[];
+  chunks?: number[] | null;
+  compression?: string | null;
+  compression_opts?: number | null;
+  shuffle?: boolean;
+  maxshape?: number[] | null;
+  value?: unknown;
+}
+
+/** The file's layout as h5py sees it (test/py/layout.py). */
+export function h5pyLayout(file: string): Record<string, H5Entry> {
+  const out = execFileSync(PYTHON, [path.join(ROOT, "test", "py", "layout.py"), file], { encoding: "utf8", maxBuffer: 64 << 20 });
+  return JSON.parse(out) as Record<string, H5Entry>;
+}
+
+/** Runs a Python snippet with `f` bound to the h5py File; returns what it prints. */
+export function h5py(file: string, code: string): string {
+  const script = `import h5py, numpy as np, json, sys\nf = h5py.File(sys.argv[1], "r")\n${code}\n`;
+  return execFileSync(PYTHON, ["-c", script, file], { encoding: "utf8" }).trim();
+}
+
+/** sha256 of an array's little-endian C-order bytes, as manifest.json computes it. */
+export function sha256(a: TypedArray): string {
+  return createHash("sha256").update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest("hex");
+}
+
+/** Files left in a folder (to check that failed writes leave nothing behind). */
+export function filesIn(dir: string): string[] {
+  return readdirSync(dir).sort();
+}
+
+export const UUID4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

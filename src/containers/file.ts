@@ -143,8 +143,8 @@ export class NWBFile extends NWBContainer {
   };
 
   nwb_version = NWB_VERSION;
-  session_description: string;
-  identifier: string;
+  session_description!: string;
+  identifier!: string;
   /** ISO 8601 with its UTC offset, e.g. "2018-04-25T02:30:03-07:00". */
   session_start_time: string;
   timestamps_reference_time: string;
@@ -180,11 +180,11 @@ export class NWBFile extends NWBContainer {
   constructor(opts: NWBFileOptions) {
     super("root");
     if (typeof opts !== "object" || opts === null) this.fail("session_description", "an options object");
-    for (const key of ["session_description", "identifier"] as const) {
+    // identifier first: once set, errors name the file by it.
+    for (const key of ["identifier", "session_description"] as const) {
       if (typeof opts[key] !== "string" || opts[key].length === 0) this.fail(key, "a non-empty string", opts[key]);
+      this[key] = opts[key];
     }
-    this.session_description = opts.session_description;
-    this.identifier = opts.identifier;
     this.session_start_time = this.dateTime("session_start_time", opts.session_start_time);
     this.timestamps_reference_time = opts.timestamps_reference_time === undefined
       ? this.session_start_time

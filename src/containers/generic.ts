@@ -3,7 +3,8 @@
  * read as generic containers with their attributes, lazy datasets, sub-groups, links and typed children.
  */
 import { NWBContainer } from "./container.js";
-import type { GroupBuilder, DatasetBuilder } from "../build/builders.js";
+import { GroupBuilder, DatasetBuilder } from "../build/builders.js";
+import { type LazyArray, isLazyArray } from "../data/lazy.js";
 import type { TypeSpec } from "../schema/spec.js";
 
 export class GenericContainer extends NWBContainer {
@@ -26,6 +27,22 @@ export class GenericContainer extends NWBContainer {
     this.type_name = type_name;
     this.type_namespace = type_namespace;
     this.builder = builder;
+  }
+
+  /** The untyped datasets of a group type, as lazy handles (e.g. an ElectricalSeries' `data`). */
+  get datasets(): Map<string, LazyArray> {
+    const out = new Map<string, LazyArray>();
+    if (this.builder instanceof GroupBuilder) {
+      for (const [name, ds] of this.builder.datasets) {
+        if (!ds.attributes.has("neurodata_type") && isLazyArray(ds.value)) out.set(name, ds.value);
+      }
+    }
+    return out;
+  }
+
+  /** The values of a dataset type (e.g. a VectorData column), as a lazy handle. */
+  get data(): LazyArray | undefined {
+    return this.builder instanceof DatasetBuilder && isLazyArray(this.builder.value) ? this.builder.value : undefined;
   }
 
   override get neurodata_type(): string {

@@ -20,7 +20,8 @@ export interface WriteProgress {
 }
 
 export class HDF5Writer {
-  private readonly deferredReferences: { dataset: DatasetBuilder; refs: ReferenceValue }[] = [];
+  /** Object references are written last, once every target exists. */
+  private readonly deferred: (() => void)[] = [];
 
   constructor(
     private readonly m: H5Module,
@@ -31,7 +32,7 @@ export class HDF5Writer {
   /** Writes the whole tree; object references are written last, once their targets exist. */
   async write(root: GroupBuilder): Promise<void> {
     await this.writeGroup(root, true);
-    for (const { dataset, refs } of this.deferredReferences) this.writeReferences(dataset, refs);
+    for (const write of this.deferred) write();
     this.file.flush();
   }
 
@@ -66,8 +67,10 @@ export class HDF5Writer {
       if (present.has(name)) continue;
       const value = attr.value;
       if ("kind" in value) {
-        const refs = value.targets.map((t) => this.referenceTo(typeof t === "string" ? t : t.path, path));
-        obj.create_attribute(name, attr.scalar ? refs[0]! : refs, attr.scalar ? [] : [refs.length], "Reference");
+        this.deferred.push(() => {
+          const refs = value.targets.map((t) => this.referenceTo(typeof t === "string" ? t : t.path, path));
+          obj.create_attribute(name, attr.scalar ? refs[0]! : refs, attr.scalar ? [] : [refs.length], "Reference");
+        });
         continue;
       }
       const shape = attr.scalar ? [] : value.shape;
@@ -94,7 +97,7 @@ export class HDF5Writer {
     else if (isFrameSource(value)) await this.writeStream(ds, value);
     else {
       // References need their targets; create the dataset now (so attributes can go on it) and fill it at the end.
-      this.deferredReferences.push({ dataset: ds, refs: value });
+      this.deferred.push(() => this.writeReferences(ds, value));
       return;
     }
     this.writeAttributes(ds.path, ds.attributes, false);

@@ -1,0 +1,86 @@
+/**
+ * Types tsnwb does not model yet are read as generic typed containers, never an error; and a file read from
+ * disk can be written again (pynwb's export), generic objects and lazy datasets included.
+ */
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GenericContainer, ImageSeries, type LazyArray, NWBFile, NWBHDF5IO, type TypedArray } from "../src/index.js";
+import { FIXTURES, ROOT, h5pyLayout, sha256, tempFolder, validate } from "./helpers.js";
+
+const tmp = tempFolder();
+const file = path.join(tmp.dir, "unmodelled.nwb");
+beforeAll(() => {
+  execFileSync("/usr/bin/python3", [path.join(ROOT, "test", "py", "add_unmodelled.py"), path.join(FIXTURES, "tutorial.nwb"), file]);
+});
+afterAll(() => tmp.cleanup());
+
+describe("unmodelled types", () => {
+  it("are generic containers with attributes, lazy datasets, typed children and resolved links", async () => {
+    const io = await NWBHDF5IO.open(file, "r");
+    const nwbfile = await io.read();
+    const ephys = nwbfile.acquisition.get("ephys") as GenericContainer;
+    expect(ephys).toBeInstanceOf(GenericContainer);
+    expect([ephys.neurodata_type, ephys.namespace]).toEqual(["ElectricalSeries", "core"]);
+    expect(ephys.attributes.get("description")).toBe("raw voltage");
+    const data = ephys.datasets.get("data")!;
+    expect([data.shape, data.dtype]).toEqual([[10, 4], "float32"]);
+    expect(Array.from((await data.read([[2, 3]])) as Float32Array)).toEqual([8, 9, 10, 11]);
+    const region = ephys.children.get("electrodes") as GenericContainer;
+    expect([region.neurodata_type, region.namespace]).toEqual(["DynamicTableRegion", "hdmf-common"]);
+    expect(region.attributes.get("table")).toBe("/intervals/trials");
+    expect(Array.from((await region.data!.read()) as BigInt64Array, Number)).toEqual([0, 1, 2, 3]);
+
+    const trials = nwbfile.intervals.get("trials") as GenericContainer;
+    expect(trials.neurodata_type).toBe("TimeIntervals");
+    expect(trials.attributes.get("colnames")).toEqual(["start_time", "stop_time"]);
+    expect(Array.from((await (trials.children.get("stop_time") as GenericContainer).data!.read()) as Float64Array)).toEqual([0.5, 1.5, 2.5]);
+
+    const custom = nwbfile.acquisition.get("custom") as GenericContainer;
+    expect([custom.neurodata_type, custom.namespace, custom.attributes.get("gain")]).toEqual(["MyType", "ndx-test", 2.5]);
+    expect(custom.links.get("source")).toBe(nwbfile.acquisition.get("ImageSeries"));
+    expect(nwbfile.objects.get(ephys.object_id)).toBe(ephys);
+    await io.close();
+  });
+});
+
+describe("export", () => {
+  it("writes a file read from disk to a new file, copying lazy data and generic objects", async () => {
+    const out = path.join(tmp.dir, "exported.nwb");
+    const io = await NWBHDF5IO.open(path.join(FIXTURES, "tutorial.nwb"), "r");
+    const nwbfile = await io.read();
+    const writer = await NWBHDF5IO.open(out, "w");
+    await writer.write(nwbfile);
+    await writer.close();
+    const original = nwbfile.acquisition.get("ImageSeries") as ImageSeries;
+    const expected = sha256((await (original.data as LazyArray).read()) as TypedArray);
+    await io.close();
+
+    expect(validate(out).output).toContain("0 error(s)");
+    const layout = h5pyLayout(out);
+    expect(layout["/stimulus/presentation/stimuli/indexed_images"]).toEqual({ kind: "softlink", target: "/stimulus/templates/raccoons" });
+    expect(layout["/stimulus/templates/raccoons/order_of_images"]!.value).toEqual(["/stimulus/templates/raccoons/rgb_face", "/stimulus/templates/raccoons/gs_face"]);
+    const back = await NWBHDF5IO.open(out, "r");
+    const copy = await back.read();
+    expect(copy.identifier).toBe("tutorial-1");
+    expect(copy.session_start_time).toBe("2018-04-25T02:30:03-07:00");
+    expect(sha256((await ((copy.acquisition.get("ImageSeries") as ImageSeries).data as LazyArray).read()) as TypedArray)).toBe(expected);
+    await back.close();
+  });
+
+  it("exports generic objects too", async () => {
+    const out = path.join(tmp.dir, "exported-generic.nwb");
+    const io = await NWBHDF5IO.open(file, "r");
+    const nwbfile: NWBFile = await io.read();
+    const writer = await NWBHDF5IO.open(out, "w");
+    await writer.write(nwbfile);
+    await writer.close();
+    await io.close();
+    const layout = h5pyLayout(out);
+    expect(layout["/acquisition/ephys/data"]).toMatchObject({ dtype: "float32", shape: [10, 4] });
+    expect(layout["/acquisition/ephys"]!.attrs!.neurodata_type!.value).toBe("ElectricalSeries");
+    expect(layout["/acquisition/custom/source"]).toEqual({ kind: "softlink", target: "/acquisition/ImageSeries" });
+    expect(layout["/intervals/trials/stop_time"]!.value).toEqual([0.5, 1.5, 2.5]);
+    expect(layout["/acquisition/ephys/electrodes"]!.attrs!.table!.value).toBe("/intervals/trials");
+  });
+});

@@ -1,0 +1,38 @@
+"""Copy an NWB file and add objects of types tsnwb does not model: an ElectricalSeries, a DynamicTable, an extension type."""
+import shutil, sys, uuid
+import h5py
+import numpy as np
+
+src, dst = sys.argv[1], sys.argv[2]
+shutil.copyfile(src, dst)
+f = h5py.File(dst, "a")
+
+
+def typed(obj, t, ns="core"):
+    obj.attrs["neurodata_type"] = t
+    obj.attrs["namespace"] = ns
+    obj.attrs["object_id"] = str(uuid.uuid4())
+    return obj
+
+
+trials = typed(f.require_group("intervals").create_group("trials"), "TimeIntervals")
+trials.attrs["description"] = "experimental trials"
+trials.attrs["colnames"] = np.array(["start_time", "stop_time"], dtype=object)
+for name, values in (("start_time", [0.0, 1.0, 2.0]), ("stop_time", [0.5, 1.5, 2.5])):
+    col = typed(trials.create_dataset(name, data=np.array(values)), "VectorData", "hdmf-common")
+    col.attrs["description"] = name
+typed(trials.create_dataset("id", data=np.arange(3)), "ElementIdentifiers", "hdmf-common")
+
+ephys = typed(f["acquisition"].create_group("ephys"), "ElectricalSeries")
+ephys.attrs["description"] = "raw voltage"
+data = ephys.create_dataset("data", data=np.arange(40, dtype=np.float32).reshape(10, 4))
+data.attrs["unit"] = "volts"
+st = ephys.create_dataset("starting_time", data=0.0)
+st.attrs["rate"] = 30000.0
+region = typed(ephys.create_dataset("electrodes", data=np.arange(4)), "DynamicTableRegion", "hdmf-common")
+region.attrs["table"] = trials.ref
+
+custom = typed(f["acquisition"].create_group("custom"), "MyType", "ndx-test")
+custom["source"] = h5py.SoftLink("/acquisition/ImageSeries")
+custom.attrs["gain"] = 2.5
+f.close()

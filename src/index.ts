@@ -33,6 +33,7 @@ export { GenericContainer } from "./containers/generic.js";
 
 // I/O.
 export { NWBHDF5IO, type IOMode, type IOOptions } from "./io/nwb-io.js";
+export { SeriesAppender } from "./io/appender.js";
 
 // Arrays, storage and errors.
 export type { DType, NumericDType, TypedArray } from "./data/dtype.js";

@@ -21,13 +21,13 @@ export interface BuildOptions {
   externalFilePath?: (path: string) => string;
 }
 
-/** The builder tree of a whole file. */
-export function buildFile(nwbfile: NWBFile, options: BuildOptions = {}): GroupBuilder {
+/** The builder tree of a whole file, and the builder of each container in it. */
+export function buildFile(nwbfile: NWBFile, options: BuildOptions = {}): { root: GroupBuilder; builderOf: Map<NWBContainer, Builder> } {
   const state = new BuildState(options);
   const root = state.build(nwbfile) as GroupBuilder;
   root.attributes.set("nwb_version", textAttribute(NWB_VERSION));
   for (const resolve of state.pending) resolve();
-  return root;
+  return { root, builderOf: state.builderOf };
 }
 
 class BuildState {

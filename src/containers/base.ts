@@ -3,7 +3,8 @@
  */
 import { type ArrayData, type DataInput, NWBContainer, shapeOf } from "./container.js";
 import type { TypeSpec } from "../schema/spec.js";
-import { isNDArray, numbersOf } from "../data/ndarray.js";
+import { isNDArray, numbersOf, product } from "../data/ndarray.js";
+import { type TypedArray, bytesPerElement, isNumericDType } from "../data/dtype.js";
 import { isFrameSource } from "../data/lazy.js";
 import type { LazyArray } from "../data/lazy.js";
 
@@ -134,6 +135,36 @@ export class TimeSeries extends NWBContainer {
   /** The number of samples, when known. */
   get numSamples(): number | undefined {
     return shapeOf(this.data)?.[0];
+  }
+
+  /**
+   * The samples (frames) one at a time, read in blocks of about `blockBytes` from storage, so a movie larger
+   * than memory can be processed frame by frame. Each frame is a C-order typed array of the frame's shape.
+   */
+  async *frames(opts: { start?: number; stop?: number; blockBytes?: number } = {}): AsyncGenerator<TypedArray | string[], void, undefined> {
+    const data = this.data;
+    if (isFrameSource(data)) this.fail("data", "data in memory or in a file to iterate over, not a stream");
+    const shape = data.shape;
+    const n = shape[0] ?? 0;
+    const start = opts.start ?? 0;
+    const stop = Math.min(opts.stop ?? n, n);
+    if (!Number.isInteger(start) || start < 0 || start > stop) throw new RangeError(`frames: start ${start} is out of [0, ${stop}]`);
+    const perFrame = product(shape.slice(1));
+    if (isNDArray(data)) {
+      for (let i = start; i < stop; i++) yield data.data.slice(i * perFrame, (i + 1) * perFrame) as TypedArray | string[];
+      return;
+    }
+    const bytes = perFrame * (isNumericDType(data.dtype) ? bytesPerElement(data.dtype) : 8);
+    let block = Math.max(1, Math.floor((opts.blockBytes ?? 8 << 20) / Math.max(1, bytes)));
+    const chunk0 = data.chunks?.[0];
+    if (chunk0 && block > chunk0) block -= block % chunk0;
+    for (let i = start; i < stop; i += block) {
+      const end = Math.min(stop, i + block);
+      const values = await data.read([[i, end]]);
+      for (let k = 0; k < end - i; k++) {
+        yield ArrayBuffer.isView(values) ? values.subarray(k * perFrame, (k + 1) * perFrame) : values.slice(k * perFrame, (k + 1) * perFrame);
+      }
+    }
   }
 
   /** True while `data` is a stream that has not been written yet. */

@@ -4,7 +4,7 @@
 import { ValidationError } from "../errors.js";
 import { type ArrayInput, type NDArray, ArrayShapeError, isNDArray, toNDArray } from "../data/ndarray.js";
 import { type FrameSource, type LazyArray, isFrameSource, isLazyArray } from "../data/lazy.js";
-import type { DType } from "../data/dtype.js";
+import { type DType, type NumericDType, allocate } from "../data/dtype.js";
 import type { FieldSpec, TypeSpec } from "../schema/spec.js";
 import { type StorageOptions, checkStorageOptions } from "../data/storage.js";
 
@@ -16,6 +16,19 @@ export class H5DataIO {
     const { data, ...options } = args;
     this.data = data;
     this.options = options;
+  }
+
+  /**
+   * Empty data that grows along its first axis: for series filled later by a `SeriesAppender`. `frameShape`
+   * is the shape of one frame (`[]` for timestamps); chunks are automatic unless given.
+   */
+  static growable(frameShape: number[], dtype: NumericDType, options: Omit<StorageOptions, "maxshape"> = {}): H5DataIO {
+    return new H5DataIO({
+      data: { data: allocate(dtype, 0), shape: [0, ...frameShape] },
+      maxshape: [null, ...frameShape],
+      ...options,
+      chunks: options.chunks ?? true,
+    });
   }
 }
 

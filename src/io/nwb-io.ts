@@ -1,8 +1,8 @@
 /**
  * `NWBHDF5IO`: opens an NWB file on disk to read, write or append, as pynwb's class of the same name.
  *
- * A write never leaves a half-written file at the target path: mode "w" writes to a temporary file beside the
- * target and renames it into place when complete; mode "a" works on a copy, renamed over the original on close.
+ * A write never leaves a half-written file at the target path: modes "w" and "a" work on a temporary file beside
+ * the target ("a" on a copy of it), renamed into place by `close()` once everything is written.
  */
 import { promises as fsp, existsSync, openSync, readSync, closeSync, statSync } from "node:fs";
 import * as nodePath from "node:path";
@@ -82,50 +82,44 @@ export class NWBHDF5IO {
   }
 
   /**
-   * Writes `nwbfile`. In mode "w" the whole file is written and moved into place before this resolves; in mode
-   * "a" the objects that are not in the file yet are added, and the file is replaced on `close()`.
+   * Writes `nwbfile`: in mode "w" the whole file, in mode "a" the objects that are not in the file yet. The file
+   * stays open (series can still grow with an appender) and is moved to its path by `close()`; if anything
+   * fails, the work file is removed and the path is left as it was.
    */
   async write(nwbfile: NWBFile): Promise<void> {
     this.checkOpen();
     if (this.mode === "r") throw new ModeError(`cannot write ${this.path}: it is open in mode "r"`);
     if (this.mode === "w" && this.written) throw new ModeError(`${this.path} was already written; open it again to write another file`);
     const folder = nodePath.dirname(this.path);
-    const tree = buildFile(nwbfile, {
-      externalFilePath: (p) => (nodePath.isAbsolute(p) ? nodePath.relative(folder, p) : p).split(nodePath.sep).join("/"),
-    });
-    if (this.mode === "w") {
-      try {
-        this.file = openH5(this.workPath, "w", this.path);
-        await new HDF5Writer(this.m, this.file, { append: false, onProgress: this.options.onProgress }).write(tree);
-        this.file.close();
-        this.file = undefined;
-        await fsp.rename(this.workPath, this.path);
-        this.written = true;
-      } catch (e) {
-        await this.discard();
-        throw asTsnwbError(e, this.path);
-      }
-      return;
-    }
     try {
-      await new HDF5Writer(this.m, this.file!, { append: true, onProgress: this.options.onProgress }).write(tree);
+      const { root, builderOf } = buildFile(nwbfile, {
+        externalFilePath: (p) => (nodePath.isAbsolute(p) ? nodePath.relative(folder, p) : p).split(nodePath.sep).join("/"),
+      });
+      if (this.mode === "w") this.file = openH5(this.workPath, "w", this.path);
+      await new HDF5Writer(this.m, this.file!, { append: this.mode === "a", onProgress: this.options.onProgress }).write(root);
+      for (const [container, builder] of builderOf) container.container_source ??= { file: this.path, path: builder.path };
       this.written = true;
+      this.nwbfile = nwbfile;
     } catch (e) {
       await this.discard();
       throw asTsnwbError(e, this.path);
     }
   }
 
-  /** Closes the file; in mode "a", moves the appended file into place. */
+  /** Closes the file and, when something was written, moves it into place at its path. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     if (this.file) this.file.close();
     this.file = undefined;
-    if (this.mode === "a") {
-      if (this.written) await fsp.rename(this.workPath, this.path);
-      else await fsp.rm(this.workPath, { force: true });
-    }
+    if (this.mode === "r") return;
+    if (this.written) await fsp.rename(this.workPath, this.path);
+    else await fsp.rm(this.workPath, { force: true });
+  }
+
+  /** Removes the work file after a failure elsewhere (an appender's); the path is left as it was. */
+  async abort(): Promise<void> {
+    await this.discard();
   }
 
   /** @internal the open h5wasm file, for the appender. */
@@ -135,7 +129,7 @@ export class NWBHDF5IO {
     return { m: this.m, file: this.file };
   }
 
-  /** @internal marks an append-mode file as changed, so close() keeps it. */
+  /** @internal marks the file as changed (by an appender), so close() keeps it. */
   _markWritten(): void {
     this.written = true;
   }

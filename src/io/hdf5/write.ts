@@ -195,7 +195,7 @@ export class HDF5Writer {
    * frames are gathered into blocks of a few MB before each write, so memory does not grow with the stream.
    */
   private async writeStream(ds: DatasetBuilder, source: FrameSource): Promise<void> {
-    const appender = new StreamAppender(this, ds);
+    const appender = new StreamAppender(this, { path: ds.path, dtype: ds.dtype, create: (dtype, frameShape) => this.createChunked(ds, dtype, [0, ...frameShape], 0, true) });
     let index = 0;
     try {
       for await (const item of source as AsyncIterable<unknown>) {
@@ -207,11 +207,6 @@ export class HDF5Writer {
       throw new StreamError(ds.path, appender.rowsWritten + appender.rowsBuffered, e);
     }
     appender.finish();
-  }
-
-  /** @internal used by StreamAppender */
-  _createGrowable(ds: DatasetBuilder, dtype: NumericDType, frameShape: number[]): void {
-    this.createChunked(ds, dtype, [0, ...frameShape], 0, true);
   }
 
   /** @internal used by StreamAppender */
@@ -230,9 +225,19 @@ class DatasetBuilderView extends DatasetBuilder {
   }
 }
 
+/** Where a stream goes: a dataset path, the dtype the schema fixes (if any), and how to create the dataset. */
+export interface StreamTarget {
+  path: string;
+  /** The field named in errors; default "data". */
+  field?: string;
+  dtype?: DType;
+  /** Creates the growable dataset once the first frame gives its shape and dtype; absent when it exists. */
+  create?: (dtype: NumericDType, frameShape: number[]) => void;
+}
+
 /**
- * Gathers frames of one streamed dataset into blocks and appends them. Used for streams written by
- * {@link HDF5Writer} and by the live appender.
+ * Gathers frames of one growing dataset into blocks of a few MB and appends them, so memory does not grow with
+ * the number of frames. Used for streams written by {@link HDF5Writer} and by the live {@link SeriesAppender}.
  */
 export class StreamAppender {
   private frameShape?: number[];
@@ -242,7 +247,7 @@ export class StreamAppender {
   private capacityRows = 0;
   rowsWritten = 0;
 
-  constructor(private readonly writer: HDF5Writer, private readonly ds: DatasetBuilder, existing?: { frameShape: number[]; dtype: NumericDType; rows: number }) {
+  constructor(private readonly writer: HDF5Writer, private readonly target: StreamTarget, existing?: { frameShape: number[]; dtype: NumericDType; rows: number }) {
     if (existing) {
       this.frameShape = existing.frameShape;
       this.dtype = existing.dtype;
@@ -257,28 +262,35 @@ export class StreamAppender {
 
   /** Adds one frame, or a block of frames (one more axis); returns the index of the next frame. */
   add(item: unknown, index: number): number {
+    return this.push(this.prepare(item, index), index);
+  }
+
+  /** Checks one frame or block of frames against the dataset, changing nothing; returns it with its frame count. */
+  prepare(item: unknown, index: number): { frame: NDArray; rows: number } {
+    const field = this.target.field ?? "data";
     let frame: NDArray;
     try {
-      frame = toNDArray(item as never, this.dtype ?? this.ds.dtype);
+      frame = toNDArray(item as never, this.dtype ?? this.target.dtype);
     } catch (e) {
       const why = e instanceof ArrayShapeError ? e.message : String(e);
-      throw new ValidationError(this.ds.path, "data", "frames given as typed arrays with a shape, or nested arrays", `frame ${index}: ${why}`);
+      throw new ValidationError(this.target.path, field, "frames given as typed arrays with a shape, or nested arrays", `frame ${index}: ${why}`);
     }
-    if (!isNumericDType(frame.dtype)) throw new ValidationError(this.ds.path, "data", "numeric frames", `frame ${index}: ${frame.dtype}`);
+    if (!isNumericDType(frame.dtype)) throw new ValidationError(this.target.path, field, "numeric frames", `frame ${index}: ${frame.dtype}`);
+    const fs = this.frameShape ?? frame.shape;
+    if (sameShape(frame.shape, fs)) return { frame, rows: 1 };
+    if (sameShape(frame.shape.slice(1), fs)) return { frame, rows: frame.shape[0]! };
+    throw new ValidationError(this.target.path, field, `frames of shape [${fs.join(", ")}] (or blocks of them)`, `frame ${index} of shape [${frame.shape.join(", ")}]`);
+  }
+
+  /** Buffers a prepared item, creating the dataset on the first one; returns the index of the next frame. */
+  push({ frame, rows }: { frame: NDArray; rows: number }, index: number): number {
     if (this.frameShape === undefined) {
       this.frameShape = frame.shape;
-      this.dtype = frame.dtype;
-      this.writer._createGrowable(this.ds, this.dtype, this.frameShape);
+      this.dtype = frame.dtype as NumericDType;
+      this.target.create?.(this.dtype, this.frameShape);
       this.allocate();
     }
-    const fs = this.frameShape;
-    let rows: number;
-    if (sameShape(frame.shape, fs)) rows = 1;
-    else if (sameShape(frame.shape.slice(1), fs)) rows = frame.shape[0]!;
-    else {
-      throw new ValidationError(this.ds.path, "data", `frames of shape [${fs.join(", ")}] (or blocks of them)`, `frame ${index} of shape [${frame.shape.join(", ")}]`);
-    }
-    const perRow = product(fs);
+    const perRow = product(this.frameShape);
     const data = frame.data as TypedArray;
     for (let r = 0; r < rows; ) {
       const take = Math.min(rows - r, this.capacityRows - this.blockRows);
@@ -294,7 +306,7 @@ export class StreamAppender {
   flush(): void {
     if (this.blockRows === 0 || !this.block || !this.frameShape) return;
     const perRow = product(this.frameShape);
-    this.writer._appendRows(this.ds.path, this.block.subarray(0, this.blockRows * perRow), this.frameShape, this.rowsWritten);
+    this.writer._appendRows(this.target.path, this.block.subarray(0, this.blockRows * perRow), this.frameShape, this.rowsWritten);
     this.rowsWritten += this.blockRows;
     this.blockRows = 0;
   }
@@ -302,7 +314,7 @@ export class StreamAppender {
   /** Flushes; a stream with no frames at all is an error (its frame shape is unknown). */
   finish(): void {
     if (this.frameShape === undefined) {
-      throw new ValidationError(this.ds.path, "data", "at least one frame from the stream");
+      throw new ValidationError(this.target.path, "data", "at least one frame from the stream");
     }
     this.flush();
   }

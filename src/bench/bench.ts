@@ -1,0 +1,137 @@
+/**
+ * The movie benchmark: writes one ImageSeries of uint8 frames, then opens the file, reads one frame from the
+ * middle and reads the whole dataset. Prints the figures, the last line as one JSON object.
+ *
+ *   npm run bench -- --frames 1000 --height 512 --width 512 --mode raw|gzip|stream [--skip-read] --out FILE
+ *
+ * `raw` writes contiguous data from memory, `gzip` chunked gzip level 4 from memory, `stream` from an async
+ * iterable of single frames (generated as they are consumed, so memory does not hold the movie). MB = 10^6 bytes.
+ */
+import { statSync, rmSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { H5DataIO, ImageSeries, type LazyArray, NWBFile, NWBHDF5IO } from "../index.js";
+
+type Mode = "raw" | "gzip" | "stream";
+
+const { values } = parseArgs({
+  options: {
+    frames: { type: "string", default: "1000" },
+    height: { type: "string", default: "512" },
+    width: { type: "string", default: "512" },
+    mode: { type: "string", default: "raw" },
+    "skip-read": { type: "boolean", default: false },
+    out: { type: "string", default: "bench.nwb" },
+    keep: { type: "boolean", default: false },
+  },
+});
+
+const frames = Number(values.frames), height = Number(values.height), width = Number(values.width);
+const mode = values.mode as Mode;
+if (!["raw", "gzip", "stream"].includes(mode)) throw new Error(`--mode must be raw, gzip or stream, got ${mode}`);
+for (const [name, v] of [["frames", frames], ["height", height], ["width", width]] as const) {
+  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} must be a positive integer`);
+}
+const frameSize = height * width;
+const totalBytes = frames * frameSize;
+const MB = 1e6;
+
+/** A diagonal gradient, plus small noise (8 patterns, cycled), plus the frame index: gzip has work to do. */
+function makePatterns(): Uint8Array[] {
+  const patterns: Uint8Array[] = [];
+  let seed = 0x9e3779b9;
+  for (let p = 0; p < 8; p++) {
+    const frame = new Uint8Array(frameSize);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5;
+        frame[y * width + x] = (Math.floor(((x + y) * 255) / (height + width)) + ((seed >>> 0) & 3)) & 255;
+      }
+    }
+    patterns.push(frame);
+  }
+  return patterns;
+}
+const patterns = makePatterns();
+
+function fillFrame(k: number, out: Uint8Array): void {
+  const p = patterns[k % patterns.length]!;
+  for (let i = 0; i < frameSize; i++) out[i] = (p[i]! + k) & 255;
+}
+
+async function* frameStream(): AsyncGenerator<{ data: Uint8Array; shape: number[] }> {
+  for (let k = 0; k < frames; k++) {
+    const frame = new Uint8Array(frameSize);
+    fillFrame(k, frame);
+    yield { data: frame, shape: [height, width] };
+  }
+}
+
+function inMemoryMovie(): Uint8Array {
+  const movie = new Uint8Array(totalBytes);
+  for (let k = 0; k < frames; k++) fillFrame(k, movie.subarray(k * frameSize, (k + 1) * frameSize));
+  return movie;
+}
+
+/** Writes the movie; returns the seconds it took. The movie in memory is garbage once this returns. */
+async function writeMovie(out: string): Promise<number> {
+  const nwbfile = new NWBFile({ session_description: "benchmark", identifier: `bench-${mode}`, session_start_time: new Date() });
+  const movie = mode === "stream" ? undefined : { data: inMemoryMovie(), shape: [frames, height, width] };
+  const data = mode === "stream" ? frameStream() : mode === "gzip" ? new H5DataIO({ data: movie!, compression: "gzip", compression_opts: 4, chunks: true }) : movie!;
+  nwbfile.addAcquisition(new ImageSeries({ name: "movie", data, rate: 30, unit: "n.a." }));
+  const t0 = performance.now();
+  const writer = await NWBHDF5IO.open(out, "w");
+  await writer.write(nwbfile);
+  await writer.close();
+  return (performance.now() - t0) / 1000;
+}
+
+/** Opens the file, reads one frame from the middle (first read, then the median of 9 more), then everything. */
+async function readMovie(out: string, result: Record<string, unknown>): Promise<void> {
+  const t1 = performance.now();
+  const reader = await NWBHDF5IO.open(out, "r");
+  const file = await reader.read();
+  result.open_ms = round(performance.now() - t1, 3);
+  const handle = (file.acquisition.get("movie") as ImageSeries).data as LazyArray;
+  const mid = Math.floor(frames / 2);
+  const latencies: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const frame = Math.min(frames - 1, mid + i * 7);
+    const t2 = performance.now();
+    const one = await handle.read([[frame, frame + 1]]);
+    latencies.push(performance.now() - t2);
+    if (one.length !== frameSize) throw new Error("read returned the wrong size");
+  }
+  result.one_frame_ms = round(latencies[0]!, 3);
+  result.one_frame_median_ms = round([...latencies.slice(1)].sort((a, b) => a - b)[4]!, 3);
+  const t3 = performance.now();
+  const all = await handle.read();
+  result.read_all_MBps = round(totalBytes / MB / ((performance.now() - t3) / 1000));
+  if (all.length !== totalBytes) throw new Error("read returned the wrong size");
+  await reader.close();
+}
+
+async function main(): Promise<void> {
+  const out = values.out!;
+  rmSync(out, { force: true });
+  const writeSeconds = await writeMovie(out);
+  const result: Record<string, unknown> = {
+    impl: "tsnwb", mode, frames, height, width,
+    MB: round(totalBytes / MB), write_MBps: round(totalBytes / MB / writeSeconds),
+  };
+  if (!values["skip-read"]) await readMovie(out, result);
+  result.peak_rss_MB = round(process.resourceUsage().maxRSS / 1024);
+  result.file_MB = round(statSync(out).size / MB);
+  if (!values.keep) rmSync(out, { force: true });
+  console.log(`wrote ${frames} frames of ${height}x${width} (${result.MB} MB) in mode ${mode} to ${out}`);
+  console.log(JSON.stringify(result));
+}
+
+function round(x: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,129 @@
+/**
+ * Live acquisition: append frames (and their timestamps) to a series in an open file, one by one or in blocks,
+ * with memory that does not grow with the number of frames.
+ *
+ * ```ts
+ * const io = await NWBHDF5IO.open("live.nwb", "w");
+ * const series = new ImageSeries({ name: "camera", data: H5DataIO.growable([480, 640], "uint8"),
+ *   timestamps: H5DataIO.growable([], "float64"), unit: "n.a." });
+ * nwbfile.addAcquisition(series);
+ * await io.write(nwbfile);
+ * const appender = SeriesAppender.open(io, series);
+ * for await (const { pixels, time } of camera) appender.append({ data: pixels, shape: [480, 640] }, time);
+ * appender.close();
+ * await io.close();
+ * ```
+ * Reopen the file in mode "a" and call `SeriesAppender.open` on the series read back to append more.
+ */
+import type { ArrayInput } from "../data/ndarray.js";
+import { type DType, dtypeFromH5wasm, isNumericDType } from "../data/dtype.js";
+import type { TimeSeries } from "../containers/base.js";
+import { ModeError, ValidationError } from "../errors.js";
+import { h5wasm } from "./hdf5/h5.js";
+import { H5LazyDataset } from "./hdf5/lazy-dataset.js";
+import { HDF5Writer, StreamAppender } from "./hdf5/write.js";
+import type { NWBHDF5IO } from "./nwb-io.js";
+
+/** h5py reports an unlimited axis as 2^64 - 1; h5wasm's metadata gives it as a (rounded) number. */
+const UNLIMITED = 2 ** 63;
+
+export class SeriesAppender {
+  private readonly data: StreamAppender;
+  private readonly timestamps?: StreamAppender;
+  private closed = false;
+
+  private constructor(
+    private readonly io: NWBHDF5IO,
+    private readonly series: TimeSeries,
+    private readonly path: string,
+  ) {
+    const { m, file } = io._h5;
+    const writer = new HDF5Writer(m, file, { append: true });
+    this.data = new StreamAppender(writer, { path: `${path}/data` }, this.existing(`${path}/data`, "data"));
+    const names = m.get_names(file.file_id, path, false) as string[];
+    if (names.includes("timestamps")) {
+      this.timestamps = new StreamAppender(writer, { path: `${path}/timestamps`, field: "timestamps", dtype: "float64" }, this.existing(`${path}/timestamps`, "timestamps"));
+      if (this.timestamps.rowsWritten !== this.data.rowsWritten) {
+        this.fail("timestamps", `as many timestamps as frames (${this.data.rowsWritten})`, `${this.timestamps.rowsWritten}`);
+      }
+    }
+  }
+
+  /** An appender for `series`, which must be in the file `io` has open (written by it, or read from it in mode "a"). */
+  static open(io: NWBHDF5IO, series: TimeSeries): SeriesAppender {
+    if (io.mode === "r") throw new ModeError(`cannot append to ${io.path}: it is open in mode "r"`);
+    const source = series.container_source;
+    if (!source || source.file !== io.path) {
+      throw new ValidationError(series.describe(), "data", `a series already written to ${io.path} (write the file first)`);
+    }
+    return new SeriesAppender(io, series, source.path);
+  }
+
+  /** Frames in the series so far, buffered ones included. */
+  get length(): number {
+    return this.data.rowsWritten + this.data.rowsBuffered;
+  }
+
+  /**
+   * Appends one frame (shape = the series' frame shape) or a block of frames (one more axis in front), with one
+   * timestamp per frame when the series has timestamps.
+   */
+  append(frames: ArrayInput, timestamps?: number | number[] | Float64Array): void {
+    if (this.closed) throw new ModeError(`${this.series.describe()}: the appender is closed`);
+    const index = this.length;
+    // Everything is checked before anything is buffered, so a refused call leaves data and timestamps aligned.
+    const data = this.data.prepare(frames, index);
+    if (this.timestamps) {
+      if (timestamps === undefined) this.fail("timestamps", `${data.rows} timestamp(s) for the frames appended`);
+      const ts = this.timestamps.prepare(typeof timestamps === "number" || timestamps instanceof Float64Array ? timestamps : { data: Float64Array.from(timestamps), shape: [timestamps.length] }, index);
+      if (ts.rows !== data.rows) this.fail("timestamps", `one timestamp per frame (${data.rows})`, `${ts.rows}`);
+      this.timestamps.push(ts, index);
+    } else if (timestamps !== undefined) {
+      this.fail("timestamps", "none: the series is timed by 'rate'");
+    }
+    this.data.push(data, index);
+    this.io._markWritten();
+  }
+
+  /** Writes what is buffered to the file. */
+  flush(): void {
+    this.data.flush();
+    this.timestamps?.flush();
+  }
+
+  /** Flushes, and points the series at the data now in the file. The file is kept when `io` closes. */
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    const { m, file } = this.io._h5;
+    const handle = (name: string) => {
+      const ds = new h5wasm.Dataset(file.file_id, `${this.path}/${name}`);
+      const meta = ds.metadata;
+      return new H5LazyDataset(m, file, `${this.path}/${name}`, meta.shape!.map(Number), datasetDType(ds.dtype), meta.chunks?.map(Number) ?? null, this.io.path);
+    };
+    this.series.data = handle("data");
+    if (this.timestamps) this.series.timestamps = handle("timestamps");
+  }
+
+  private existing(path: string, field: string) {
+    const { file } = this.io._h5;
+    const ds = new h5wasm.Dataset(file.file_id, path);
+    const meta = ds.metadata;
+    if (!meta.maxshape || meta.maxshape.length === 0 || Number(meta.maxshape[0]) < UNLIMITED) {
+      this.fail(field, "a growable dataset (create it with H5DataIO.growable, or from a stream)", `maxshape [${(meta.maxshape ?? []).join(", ")}]`);
+    }
+    const dtype = datasetDType(ds.dtype);
+    if (!isNumericDType(dtype)) this.fail(field, "numeric data", dtype);
+    const shape = meta.shape!.map(Number);
+    return { frameShape: shape.slice(1), dtype, rows: shape[0]! };
+  }
+
+  private fail(field: string, expected: string, found?: string): never {
+    throw new ValidationError(this.series.describe(), field, expected, found);
+  }
+}
+
+function datasetDType(code: unknown): DType {
+  return dtypeFromH5wasm(code) ?? "text";
+}

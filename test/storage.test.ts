@@ -94,6 +94,21 @@ describe("storage options", () => {
   });
 });
 
+describe("large contiguous data", () => {
+  it("is written contiguous in slabs (more than one slab) and reads back exactly", async () => {
+    const nwbfile = newFile("contiguous-large");
+    const data = movie(100, 300, 300); // 9 MB: more than one 8 MB slab
+    nwbfile.addAcquisition(new ImageSeries({ name: "big", rate: 30, data: { data, shape: [100, 300, 300] } }));
+    const file = await writeFile("contiguous-large.nwb", nwbfile);
+    expect(h5pyLayout(file)["/acquisition/big/data"]).toMatchObject({ shape: [100, 300, 300], chunks: null, maxshape: [100, 300, 300] });
+    expect(h5py(file, "d = f['/acquisition/big/data']; print(int(d[99, 299, 299]), int(d[31, 0, 5]))")).toBe(`${pixel(99, 299, 299)} ${pixel(31, 0, 5)}`);
+    const io = await NWBHDF5IO.open(file, "r");
+    const handle = ((await io.read()).acquisition.get("big") as ImageSeries).data as LazyArray;
+    expect(Array.from((await handle.read()) as Uint8Array)).toEqual(Array.from(data));
+    await io.close();
+  });
+});
+
 describe("hyperslab reads", () => {
   it("read any box across chunk boundaries, and frames() iterates in blocks", async () => {
     const nwbfile = newFile("slabs");

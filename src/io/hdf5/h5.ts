@@ -2,7 +2,9 @@
  * The one place that loads h5wasm: its module, with HDF5 errors turned into JS exceptions instead of
  * console output, and the low-level calls the backend uses to move slabs through the WebAssembly heap.
  */
-import h5wasm from "h5wasm/node";
+import { openSync } from "node:fs";
+import { devNull } from "node:os";
+import h5wasm, { dtype_to_metadata } from "h5wasm/node";
 import type { File as H5File } from "h5wasm/node";
 
 export type { H5File };
@@ -14,6 +16,10 @@ let modulePromise: Promise<H5Module> | undefined;
 export function h5(): Promise<H5Module> {
   modulePromise ??= h5wasm.ready.then((m) => {
     m.activate_throwing_error_handler();
+    // HDF5 reports errors by throwing (above); what the C library would print to stderr is only the expected
+    // refusal in createDatasetWithoutValues, which the C stdio may flush at any later time, even at exit.
+    const streams = (m as unknown as { FS: { streams: ({ nfd?: number } | undefined)[] } }).FS.streams;
+    if (streams[2]?.nfd !== undefined) streams[2].nfd = openSync(devNull, "w");
     return m;
   });
   return modulePromise;
@@ -27,6 +33,28 @@ export function hdf5Message(e: unknown): string {
   const lines = text.split("\n").map((l) => l.trim()).filter((l) => l.length > 0);
   const detail = [...lines].reverse().find((l) => /^#\d+:/.test(l));
   return detail ? detail.replace(/^#\d+:.*? in [A-Za-z0-9_]+\(\): /, "") : lines[0] ?? text;
+}
+
+/**
+ * Creates a contiguous dataset without writing its values, which then follow in slabs of a few MB. h5wasm's
+ * own `create_dataset` writes the whole array in one call, which here is ten times slower than slabs and
+ * touches as much fresh WebAssembly memory as the array is large. Passing no buffer makes HDF5 create the
+ * dataset and then refuse the write ("no input buffer"); that expected refusal goes to the muted C stderr.
+ */
+export function createDatasetWithoutValues(m: H5Module, file: H5File, path: string, dtype: string, shape: number[]): void {
+  const metadata = {
+    ...dtype_to_metadata(dtype),
+    shape: shape.map(BigInt), maxshape: shape.map(BigInt), chunks: null, compression: 0, compression_opts: [], track_order: false,
+  };
+  m.deactivate_throwing_error_handler();
+  try {
+    m.create_dataset(file.file_id, path, 0n, metadata as never);
+  } finally {
+    m.activate_throwing_error_handler();
+  }
+  if (!(m.get_names(file.file_id, path.slice(0, path.lastIndexOf("/")) || "/", false) as string[]).includes(path.slice(path.lastIndexOf("/") + 1))) {
+    throw new Error(`could not create ${path}`);
+  }
 }
 
 /** A reusable buffer in the WebAssembly heap, grown on demand, so slab loops do not malloc each time. */

@@ -3,7 +3,7 @@
  * of a few MB straight into one preallocated output (h5wasm's own `.value` copies the whole array through the
  * WebAssembly heap at once, several times slower on large data).
  */
-import { type DType, type NumericDType, type TypedArray, allocate, bytesPerElement, isNumericDType } from "../../data/dtype.js";
+import { type DType, type NumericDType, type TypedArray, bytesPerElement, isNumericDType, typedArrayConstructor } from "../../data/dtype.js";
 import { type LazyArray, type Selection, normaliseSelection } from "../../data/lazy.js";
 import { product } from "../../data/ndarray.js";
 import { FormatError } from "../../errors.js";
@@ -44,7 +44,7 @@ export class H5LazyDataset implements LazyArray {
     try {
       if (!isNumericDType(this.dtype)) return this.readOther(ranges);
       const count = ranges.map(([a, b]) => b - a);
-      const out = allocate(this.dtype, product(count));
+      const out = allocateUninitialized(this.dtype, product(count));
       this.readNumericInto(ranges, out);
       return out;
     } catch (e) {
@@ -111,4 +111,13 @@ export class H5LazyDataset implements LazyArray {
     }
     return items.map((v) => (v instanceof Uint8Array ? new TextDecoder().decode(v) : String(v)));
   }
+}
+
+/**
+ * An output array whose every element the read overwrites, so it need not be zeroed first: zeroing (or the
+ * page faults of fresh zeroed memory) costs as much as the read itself for a single frame.
+ */
+function allocateUninitialized(dtype: NumericDType, length: number): TypedArray {
+  const bytes = Buffer.allocUnsafeSlow(length * bytesPerElement(dtype));
+  return new (typedArrayConstructor(dtype))(bytes.buffer, bytes.byteOffset, length);
 }

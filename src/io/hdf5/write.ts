@@ -8,11 +8,8 @@ import { type FrameSource, type LazyArray, isFrameSource, isLazyArray } from "..
 import { type NDArray, ArrayShapeError, isNDArray, product, toNDArray } from "../../data/ndarray.js";
 import { type StorageOptions, autoChunks, needsChunks } from "../../data/storage.js";
 import { StreamError, ValidationError } from "../../errors.js";
-import { type H5File, type H5Module, h5wasm } from "./h5.js";
+import { type H5File, type H5Module, createDatasetWithoutValues, h5wasm } from "./h5.js";
 import { SLAB_BYTES } from "./lazy-dataset.js";
-
-/** In-memory arrays up to this size are written contiguous in one call; larger ones are chunked and written in slabs. */
-export const MAX_CONTIGUOUS_BYTES = 512 << 20;
 
 export interface WriteProgress {
   /** Called after each block of a streamed or copied dataset with the rows written so far. */
@@ -119,9 +116,13 @@ export class HDF5Writer {
     }
     const dtype = ds.dtype && isNumericDType(ds.dtype) ? ds.dtype : a.dtype;
     const data = dtype === a.dtype ? (a.data as TypedArray) : toTypedArray(a.data as TypedArray as ArrayLike<number>, dtype);
-    const bytes = data.length * bytesPerElement(dtype);
-    if (!needsChunks(ds.storage) && bytes <= MAX_CONTIGUOUS_BYTES) {
-      parent.create_dataset({ name: ds.name, data: data as never, shape, dtype: h5wasmCode(dtype) });
+    if (!needsChunks(ds.storage)) {
+      if (data.length * bytesPerElement(dtype) <= SLAB_BYTES || shape.length === 0) {
+        parent.create_dataset({ name: ds.name, data: data as never, shape, dtype: h5wasmCode(dtype) });
+      } else {
+        createDatasetWithoutValues(this.m, this.file, ds.path, h5wasmCode(dtype), shape);
+        this.writeRows(ds.path, data, shape, 0);
+      }
       return;
     }
     this.createChunked(ds, dtype, shape, shape[0]!);

@@ -9,7 +9,7 @@ import {
   FormatError, ImageSeries, ModeError, NotFoundError, NWBFile, NWBHDF5IO, StreamError, isTsnwbError,
 } from "../src/index.js";
 import { H5LazyDataset } from "../src/io/hdf5/lazy-dataset.js";
-import { FIXTURES, filesIn, tempFolder } from "./helpers.js";
+import { FIXTURES, filesIn, tempFolder, validate } from "./helpers.js";
 
 const tmp = tempFolder();
 afterAll(() => tmp.cleanup());
@@ -70,6 +70,7 @@ describe("opening", () => {
     await w.write(smallFile());
     await expect(w.write(smallFile())).rejects.toThrow(/already written/);
     await w.close();
+    expect(validate(file).code).toBe(0);
     const r = await NWBHDF5IO.open(file, "r");
     await expect(r.write(smallFile())).rejects.toThrow(ModeError);
     await r.close();
@@ -113,6 +114,7 @@ describe("failed writes", () => {
     const w2 = await NWBHDF5IO.open(keep, "w");
     await expect(w2.write(again)).rejects.toThrow(StreamError);
     expect(statSync(keep).size).toBe(size);
+    expect(validate(keep).code).toBe(0);
     const r = await NWBHDF5IO.open(keep, "r");
     expect((await r.read()).identifier).toBe("old");
     await r.close();

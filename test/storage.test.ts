@@ -107,6 +107,32 @@ describe("large contiguous data", () => {
     expect(Array.from((await handle.read()) as Uint8Array)).toEqual(Array.from(data));
     await io.close();
   });
+
+  it("is copied in slabs by an export, contiguous stays contiguous and gzip stays gzip", async () => {
+    const nwbfile = newFile("to-export");
+    const data = movie(100, 300, 300);
+    nwbfile.addAcquisition(new ImageSeries({ name: "plain", rate: 30, data: { data, shape: [100, 300, 300] } }));
+    nwbfile.addAcquisition(new ImageSeries({ name: "packed", rate: 30, data: new H5DataIO({ data: { data, shape: [100, 300, 300] }, compression: "gzip", compression_opts: 2, chunks: true }) }));
+    const source = await writeFile("to-export.nwb", nwbfile);
+    const reader = await NWBHDF5IO.open(source, "r");
+    const target = path.join(tmp.dir, "exported-large.nwb");
+    const rows: number[] = [];
+    const writer = await NWBHDF5IO.open(target, "w", { onProgress: (e) => e.path.endsWith("plain/data") && rows.push(e.rows) });
+    await writer.write(await reader.read());
+    await writer.close();
+    await reader.close();
+    expect(rows.length).toBeGreaterThan(1);
+    expect(validate(target).code).toBe(0);
+    const layout = h5pyLayout(target);
+    expect(layout["/acquisition/plain/data"]).toMatchObject({ chunks: null, shape: [100, 300, 300] });
+    expect(layout["/acquisition/packed/data"]).toMatchObject({ chunks: autoChunks([100, 300, 300], 1), compression: "gzip", compression_opts: 2 });
+    const check = await NWBHDF5IO.open(target, "r");
+    const back = await check.read();
+    for (const name of ["plain", "packed"]) {
+      expect(Array.from((await ((back.acquisition.get(name) as ImageSeries).data as LazyArray).read()) as Uint8Array), name).toEqual(Array.from(data));
+    }
+    await check.close();
+  });
 });
 
 describe("hyperslab reads", () => {

@@ -78,9 +78,9 @@ export class TimeSeries extends NWBContainer {
 
   constructor(opts: TimeSeriesOptions) {
     super(opts?.name);
-    this.description = this.textOption("description", opts.description, "no description");
-    this.comments = this.textOption("comments", opts.comments, "no comments");
-    this.unit = this.textOption("unit", opts.unit, undefined);
+    this.description = this.text("description", opts.description, "no description");
+    this.comments = this.text("comments", opts.comments, "no comments");
+    this.unit = this.requiredText("unit", opts.unit);
     this.conversion = this.numberOption("conversion", opts.conversion, 1.0);
     this.resolution = this.numberOption("resolution", opts.resolution, -1.0);
     this.offset = this.numberOption("offset", opts.offset, 0.0);
@@ -115,15 +115,6 @@ export class TimeSeries extends NWBContainer {
     } else {
       this.fail("timestamps", "either 'timestamps' or 'rate'");
     }
-  }
-
-  protected textOption(field: string, value: unknown, fallback: string | undefined): string {
-    if (value === undefined) {
-      if (fallback === undefined) this.fail(field, "a string");
-      return fallback;
-    }
-    if (typeof value !== "string") this.fail(field, "a string", value);
-    return value;
   }
 
   protected numberOption(field: string, value: unknown, fallback: number): number {
@@ -189,8 +180,7 @@ export class ProcessingModule extends NWBContainer {
 
   constructor(opts: { name: string; description: string; data_interfaces?: NWBContainer[] }) {
     super(opts?.name);
-    if (typeof opts.description !== "string") this.fail("description", "a string", opts.description);
-    this.description = opts.description;
+    this.description = this.requiredText("description", opts.description);
     for (const c of opts.data_interfaces ?? []) this.add(c);
   }
 
@@ -238,8 +228,7 @@ export class Image extends NWBContainer {
       this.fail("resolution", "a number of pixels per centimetre", opts.resolution);
     }
     this.resolution = opts.resolution;
-    if (opts.description !== undefined && typeof opts.description !== "string") this.fail("description", "a string", opts.description);
-    this.description = opts.description;
+    this.description = this.text("description", opts.description, undefined);
   }
 }
 
@@ -280,8 +269,7 @@ export class Images extends NWBContainer {
 
   constructor(opts: { name: string; images?: Image[]; description?: string; order_of_images?: ImageReferences }) {
     super(opts?.name);
-    if (opts.description !== undefined && typeof opts.description !== "string") this.fail("description", "a string", opts.description);
-    this.description = opts.description ?? "no description";
+    this.description = this.text("description", opts.description, "no description");
     for (const image of opts.images ?? []) this.addImage(image);
     if (opts.order_of_images !== undefined) this.setOrder(opts.order_of_images);
   }

@@ -88,6 +88,19 @@ export abstract class NWBContainer {
     throw new ValidationError(this.describe(), field, expected, found === undefined ? undefined : describeValue(found));
   }
 
+  /** A text field: `value` when it is a string, `fallback` when it is absent; else a ValidationError. */
+  protected text<T extends string | undefined>(field: string, value: unknown, fallback: T): string | T {
+    if (value === undefined) return fallback;
+    if (typeof value !== "string") this.fail(field, "a string", value);
+    return value;
+  }
+
+  /** A text field that must be given. */
+  protected requiredText(field: string, value: unknown): string {
+    if (typeof value !== "string") this.fail(field, "a string", value);
+    return value;
+  }
+
   /** Normalises an array field; `dtype` is the schema's dtype where it fixes one. */
   protected arrayField(field: string, input: DataInput, dtype?: DType): ArrayData {
     let value = input;

@@ -20,10 +20,7 @@ export class Device extends NWBContainer {
 
   constructor(opts: { name: string; description?: string; manufacturer?: string }) {
     super(opts?.name);
-    for (const key of ["description", "manufacturer"] as const) {
-      if (opts[key] !== undefined && typeof opts[key] !== "string") this.fail(key, "a string", opts[key]);
-    }
-    this.description = opts.description;
-    this.manufacturer = opts.manufacturer;
+    this.description = this.text("description", opts.description, undefined);
+    this.manufacturer = this.text("manufacturer", opts.manufacturer, undefined);
   }
 }

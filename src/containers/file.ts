@@ -52,10 +52,7 @@ export class Subject extends NWBContainer {
 
   constructor(opts: SubjectOptions = {}) {
     super("subject");
-    for (const key of [...SUBJECT_TEXT, "age"] as const) {
-      if (opts[key] !== undefined && typeof opts[key] !== "string") this.fail(key, "a string", opts[key]);
-      this[key] = opts[key];
-    }
+    for (const key of [...SUBJECT_TEXT, "age"] as const) this[key] = this.text(key, opts[key], undefined);
     if (opts.age__reference !== undefined && opts.age__reference !== "birth" && opts.age__reference !== "gestational") {
       this.fail("age__reference", `"birth" or "gestational"`, opts.age__reference);
     }
@@ -191,10 +188,7 @@ export class NWBFile extends NWBContainer {
       : this.dateTime("timestamps_reference_time", opts.timestamps_reference_time);
     const created = opts.file_create_date === undefined ? [new Date()] : Array.isArray(opts.file_create_date) ? opts.file_create_date : [opts.file_create_date];
     this.file_create_date = created.map((d) => this.dateTime("file_create_date", d));
-    for (const key of [...GENERAL_TEXT, "stimulus_notes"] as const) {
-      if (opts[key] !== undefined && typeof opts[key] !== "string") this.fail(key, "a string", opts[key]);
-      this[key] = opts[key];
-    }
+    for (const key of [...GENERAL_TEXT, "stimulus_notes"] as const) this[key] = this.text(key, opts[key], undefined);
     for (const key of GENERAL_LISTS) {
       const v = opts[key];
       if (v === undefined) continue;

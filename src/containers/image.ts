@@ -139,8 +139,7 @@ export class OpticalSeries extends ImageSeries {
       this.fail("field_of_view", "2 or 3 numbers (width, height[, depth])", shapeOf(fov) ?? opts.field_of_view);
     }
     this.field_of_view = numbersOf(fov);
-    if (typeof opts.orientation !== "string") this.fail("orientation", "a string", opts.orientation);
-    this.orientation = opts.orientation;
+    this.orientation = this.requiredText("orientation", opts.orientation);
   }
 }
 

@@ -3,6 +3,7 @@
  */
 import type { DType, TypedArray } from "./dtype.js";
 import type { ArrayInput } from "./ndarray.js";
+import type { StorageOptions } from "./storage.js";
 
 /** A hyperslab: one `[start, stop)` range per axis, from the first axis; missing axes are taken whole. */
 export type Selection = ReadonlyArray<readonly [start: number, stop: number]>;
@@ -18,6 +19,8 @@ export interface LazyArray {
   readonly chunks: number[] | null;
   /** The compression filter in storage (`"gzip"`, ...), or null for none; shuffle is not compression. */
   readonly compression?: string | null;
+  /** How the data is stored (chunks, compression...), when the backend knows; a copy keeps it by default. */
+  readonly storage?: StorageOptions;
   read(selection?: Selection): Promise<TypedArray | string[]>;
 }
 

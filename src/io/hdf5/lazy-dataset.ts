@@ -7,6 +7,7 @@ import { type DType, type NumericDType, type TypedArray, bytesPerElement, isNume
 import { type LazyArray, type Selection, normaliseSelection } from "../../data/lazy.js";
 import { product } from "../../data/ndarray.js";
 import { FormatError } from "../../errors.js";
+import type { StorageOptions } from "../../data/storage.js";
 import { type H5File, type H5Module, HeapBuffer, h5wasm, hdf5Message } from "./h5.js";
 
 /** Slabs of about this many bytes cross the WebAssembly heap per call. */
@@ -36,6 +37,20 @@ export class H5LazyDataset implements LazyArray {
   /** Whether the byte-shuffle filter is in the pipeline. */
   get shuffle(): boolean {
     return new h5wasm.Dataset(this.file.file_id, this.path).filters.some((f) => f.id === 2);
+  }
+
+  /** How the dataset is stored, as options that write it the same way (a copy keeps its source's layout). */
+  get storage(): StorageOptions {
+    if (!this.chunks) return {};
+    const ds = new h5wasm.Dataset(this.file.file_id, this.path);
+    const deflate = ds.filters.find((f) => f.id === 1) as { cd_values?: number[] } | undefined;
+    const maxshape = (ds.metadata.maxshape ?? []).map((m) => (Number(m) >= 2 ** 63 ? null : Number(m)));
+    return {
+      chunks: this.chunks,
+      ...(deflate ? { compression: "gzip" as const, compression_opts: deflate.cd_values?.[0] ?? 4 } : {}),
+      ...(this.shuffle && !deflate ? { shuffle: true } : {}),
+      ...(maxshape.some((m) => m === null) ? { maxshape } : {}),
+    };
   }
 
   /** Reads the dataset, or the hyperslab `selection`, as one C-order array. */

@@ -165,22 +165,24 @@ export class HDF5Writer {
     }
   }
 
-  /** Copies a lazy handle (a dataset of another file, or of this one) in slabs. */
+  /** Copies a lazy handle (a dataset of another file, or of this one) in slabs, stored as its source was. */
   private async copyLazy(ds: DatasetBuilder, src: LazyArray): Promise<void> {
     if (!isNumericDType(src.dtype)) {
       this.writeArray(ds, { data: (await src.read()) as string[], shape: src.shape, dtype: "text" });
       return;
     }
+    // Options given for the copy win; otherwise the copy is stored as its source was.
+    const storage = needsChunks(ds.storage) ? ds.storage : { ...(src.storage ?? (src.chunks ? { chunks: src.chunks } : {})), ...ds.storage };
+    const target = new DatasetBuilderView(ds, storage);
     const dtype = ds.dtype && isNumericDType(ds.dtype) ? ds.dtype : src.dtype;
     const shape = ds.scalar ? [] : src.shape;
-    if (shape.length === 0 || (!needsChunks(ds.storage) && product(shape) * bytesPerElement(dtype) <= SLAB_BYTES)) {
-      this.writeArray(ds, { data: await src.read(), shape: src.shape, dtype: src.dtype });
+    const rowBytes = product(shape.slice(1)) * bytesPerElement(dtype);
+    if (shape.length === 0 || shape[0]! * rowBytes <= SLAB_BYTES) {
+      this.writeArray(target, { data: await src.read(), shape: src.shape, dtype: src.dtype });
       return;
     }
-    const storage = { ...ds.storage };
-    if (!needsChunks(storage) && src.chunks) storage.chunks = src.chunks;
-    this.createChunked(new DatasetBuilderView(ds, storage), dtype, shape, shape[0]!);
-    const rowBytes = product(shape.slice(1)) * bytesPerElement(dtype);
+    if (needsChunks(storage)) this.createChunked(target, dtype, shape, shape[0]!);
+    else createDatasetWithoutValues(this.m, this.file, ds.path, h5wasmCode(dtype), shape);
     const step = Math.max(1, Math.floor(SLAB_BYTES / Math.max(1, rowBytes)));
     for (let r = 0; r < shape[0]!; r += step) {
       const stop = Math.min(shape[0]!, r + step);

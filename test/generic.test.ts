@@ -44,6 +44,21 @@ describe("unmodelled types", () => {
   });
 });
 
+describe("linked datasets", () => {
+  it("a series whose timestamps are a soft link to another series' timestamps reads them", async () => {
+    const linked = path.join(tmp.dir, "linked.nwb");
+    execFileSync("/usr/bin/python3", [path.join(ROOT, "test", "py", "add_unmodelled.py"), path.join(FIXTURES, "tutorial.nwb"), linked, "--link-timestamps"]);
+    const io = await NWBHDF5IO.open(linked, "r");
+    const nwbfile = await io.read();
+    const shared = nwbfile.acquisition.get("shared_time") as unknown as { timestamps: LazyArray; unit: string };
+    const features = nwbfile.stimulus.get("StimulusFeatures") as unknown as { timestamps: LazyArray };
+    expect(shared.unit).toBe("a.u.");
+    expect(shared.timestamps.shape).toEqual([12]);
+    expect(Array.from((await shared.timestamps.read()) as Float64Array)).toEqual(Array.from((await features.timestamps.read()) as Float64Array));
+    await io.close();
+  });
+});
+
 describe("export", () => {
   it("writes a file read from disk to a new file, copying lazy data and generic objects", async () => {
     const out = path.join(tmp.dir, "exported.nwb");

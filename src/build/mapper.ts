@@ -146,7 +146,7 @@ export async function constructFile(root: GroupBuilder, fileName: string): Promi
   if (type !== "NWBFile") {
     throw new FormatError(fileName, `not an NWB file: the root's neurodata_type is ${type === undefined ? "missing" : JSON.stringify(type)}, expected "NWBFile"`);
   }
-  const state = new ConstructState(fileName);
+  const state = new ConstructState(fileName, root);
   const nwbfile = (await state.construct(root, undefined)) as NWBFile;
   for (const resolve of state.pending) resolve();
   return nwbfile;
@@ -155,7 +155,7 @@ export async function constructFile(root: GroupBuilder, fileName: string): Promi
 class ConstructState {
   readonly byPath = new Map<string, NWBContainer>();
   readonly pending: (() => void)[] = [];
-  constructor(readonly fileName: string) {}
+  constructor(readonly fileName: string, private readonly root: GroupBuilder) {}
 
   async construct(b: Builder, parent: NWBContainer | undefined): Promise<NWBContainer> {
     const type = String(attributeValue(b.attributes.get("neurodata_type")));
@@ -225,7 +225,9 @@ class ConstructState {
       const name = f.kind === "group" ? f.name : f.kind === "children" ? "" : f.name ?? f.key;
       switch (f.kind) {
         case "dataset": {
-          const ds = b.datasets.get(name);
+          // pynwb links a series' `timestamps` (or `data`) to another series' dataset to share it; read the target.
+          const link = b.links.get(name);
+          const ds = b.datasets.get(name) ?? (link && this.datasetAt(String(link.target)));
           if (ds === undefined) break;
           claimed.add(name);
           o[f.key] = f.form === "array" ? ds.value : await eagerValue(ds.value as LazyArray, f.form);
@@ -267,6 +269,14 @@ class ConstructState {
         if (!claimed.has(child.name) && isTyped(child)) map.set(child.name, await this.construct(child, obj));
       }
     }
+  }
+
+  /** The dataset builder at an absolute path of the tree, if there is one. */
+  private datasetAt(path: string): DatasetBuilder | undefined {
+    const parts = path.split("/").filter((p) => p.length > 0);
+    let group: GroupBuilder | undefined = this.root;
+    for (const part of parts.slice(0, -1)) group = group?.groups.get(part);
+    return group?.datasets.get(parts[parts.length - 1] ?? "");
   }
 
   private resolve(path: string, where: string): NWBContainer {

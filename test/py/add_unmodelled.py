@@ -36,3 +36,15 @@ custom = typed(f["acquisition"].create_group("custom"), "MyType", "ndx-test")
 custom["source"] = h5py.SoftLink("/acquisition/ImageSeries")
 custom.attrs["gain"] = 2.5
 f.close()
+
+if len(sys.argv) > 3 and sys.argv[3] == "--link-timestamps":
+    # A second series sharing the first one's timestamps through a soft link, as pynwb writes timestamps=other.
+    f = h5py.File(dst, "a")
+    src_ts = "/stimulus/presentation/StimulusFeatures/timestamps"
+    g = typed(f["acquisition"].create_group("shared_time"), "TimeSeries")
+    g.attrs["description"] = "no description"
+    g.attrs["comments"] = "no comments"
+    d = g.create_dataset("data", data=np.arange(12, dtype=np.float64))
+    d.attrs["unit"] = "a.u."
+    g["timestamps"] = h5py.SoftLink(src_ts)
+    f.close()

@@ -10,8 +10,8 @@ import { NWBFile, NWB_VERSION } from "../containers/file.js";
 import { classFor } from "../containers/registry.js";
 import type { FieldSpec } from "../schema/spec.js";
 import { type DType, isNumericDType, toTypedArray } from "../data/dtype.js";
-import { type NDArray, isNDArray, toNDArray } from "../data/ndarray.js";
-import { type LazyArray, isLazyArray } from "../data/lazy.js";
+import { type NDArray, isNDArray } from "../data/ndarray.js";
+import type { LazyArray } from "../data/lazy.js";
 import { FormatError, ValidationError } from "../errors.js";
 
 type Fields = Record<string, unknown>;
@@ -123,21 +123,24 @@ function textAttribute(s: string): AttributeBuilder {
   return { value: { data: [s], shape: [], dtype: "text" }, scalar: true };
 }
 
-function attribute(v: unknown, dtype: DType, vector?: boolean): AttributeBuilder {
+/** A scalar or a list of values as a 1-D array of the field's dtype (text, or numbers: float64 by default). */
+function valuesArray(v: unknown, dtype: DType | undefined): NDArray {
   const list = Array.isArray(v) ? v : [v];
-  const data = dtype === "text" ? list.map(String) : toTypedArray(list as number[], dtype as never);
-  return { value: { data, shape: [list.length], dtype }, scalar: !vector };
+  if (dtype === "text") return { data: list.map(String), shape: [list.length], dtype };
+  const numeric = dtype !== undefined && isNumericDType(dtype) ? dtype : "float64";
+  return { data: toTypedArray(list as number[], numeric), shape: [list.length], dtype: numeric };
+}
+
+function attribute(v: unknown, dtype: DType, vector?: boolean): AttributeBuilder {
+  return { value: valuesArray(v, dtype), scalar: !vector };
 }
 
 function datasetValue(v: unknown, dtype: DType | undefined, form: "scalar" | "vector" | "array"): DatasetBuilder["value"] {
-  if (form === "array") {
-    if (isNDArray(v) && dtype && isNumericDType(dtype) && v.dtype !== dtype) {
-      return { data: toTypedArray(v.data as ArrayLike<number>, dtype), shape: v.shape, dtype };
-    }
-    return v as DatasetBuilder["value"];
+  if (form !== "array") return valuesArray(form === "scalar" ? [v] : v, dtype);
+  if (isNDArray(v) && dtype && isNumericDType(dtype) && v.dtype !== dtype) {
+    return { data: toTypedArray(v.data as ArrayLike<number>, dtype), shape: v.shape, dtype };
   }
-  const list = form === "scalar" ? [v] : (v as unknown[]);
-  return toNDArray({ data: dtype === "text" ? list.map(String) : toTypedArray(list as number[], (dtype ?? "float64") as never), shape: [list.length] } as never);
+  return v as DatasetBuilder["value"];
 }
 
 /** Reads typed objects from the builder tree of a file. `fileName` is used in errors and `container_source`. */
@@ -313,5 +316,3 @@ async function eagerValue(handle: LazyArray, form: "scalar" | "vector"): Promise
 function plainNumber(v: unknown): unknown {
   return typeof v === "bigint" ? Number(v) : v;
 }
-
-export { isLazyArray };

@@ -6,7 +6,6 @@ import type { TypeSpec } from "../schema/spec.js";
 import { isNDArray, numbersOf, product } from "../data/ndarray.js";
 import { type TypedArray, bytesPerElement, isNumericDType } from "../data/dtype.js";
 import { isFrameSource } from "../data/lazy.js";
-import type { LazyArray } from "../data/lazy.js";
 
 /** The options every TimeSeries takes, named as in pynwb. */
 export interface TimeSeriesOptions {
@@ -317,4 +316,3 @@ export function addChild<T extends NWBContainer>(owner: NWBContainer, map: Map<s
   map.set(child.name, child);
 }
 
-export type { LazyArray };

@@ -1,7 +1,7 @@
 /**
  * Types of the schema's `nwb.image`: image series and the image kinds.
  */
-import { type ArrayData, type DataInput, shapeOf } from "./container.js";
+import { type DataInput, shapeOf } from "./container.js";
 import { Image, Images, TimeSeries, type TimeSeriesOptions } from "./base.js";
 import { Device } from "./device.js";
 import type { TypeSpec } from "../schema/spec.js";
@@ -230,4 +230,3 @@ export class RGBAImage extends Image {
   protected static override shapes = { allowed: [[null, null, 4]], what: "an RGBA image of shape (x, y, 4)" };
 }
 
-export type { ArrayData };

@@ -199,15 +199,19 @@ export class HDF5Writer {
    */
   private async writeStream(ds: DatasetBuilder, source: FrameSource): Promise<void> {
     const appender = new StreamAppender(this, { path: ds.path, dtype: ds.dtype, create: (dtype, frameShape) => this.createChunked(ds, dtype, [0, ...frameShape], 0, true) });
+    const iterator = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
     let index = 0;
-    try {
-      for await (const item of source as AsyncIterable<unknown>) {
-        index = appender.add(item, index);
-        this.options.onProgress?.({ path: ds.path, rows: appender.rowsWritten + appender.rowsBuffered });
+    for (;;) {
+      let next: IteratorResult<unknown>;
+      try {
+        next = await iterator.next();
+      } catch (e) {
+        // Only the source's own failures are StreamErrors; a refused frame or an HDF5 error keeps its own type.
+        throw new StreamError(ds.path, index, e);
       }
-    } catch (e) {
-      if (e instanceof ValidationError || e instanceof StreamError) throw e;
-      throw new StreamError(ds.path, appender.rowsWritten + appender.rowsBuffered, e);
+      if (next.done) break;
+      index = appender.add(next.value, index);
+      this.options.onProgress?.({ path: ds.path, rows: index });
     }
     appender.finish();
   }
@@ -333,4 +337,3 @@ function sameShape(a: number[], b: number[]): boolean {
   return a.length === b.length && a.every((n, i) => n === b[i]);
 }
 
-export type { DType };

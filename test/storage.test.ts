@@ -3,12 +3,13 @@
  * appender (closed half way and reopened in mode "a"), hyperslab reads across chunks, and frame iteration.
  * Every file written is checked by the validator and by h5py.
  */
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   H5DataIO, ImageSeries, type LazyArray, NWBFile, NWBHDF5IO, SeriesAppender, ValidationError, autoChunks,
 } from "../src/index.js";
-import { h5py, h5pyLayout, tempFolder, validate } from "./helpers.js";
+import { filesIn, h5py, h5pyLayout, tempFolder, validate } from "./helpers.js";
 
 const tmp = tempFolder();
 afterAll(() => tmp.cleanup());
@@ -259,6 +260,36 @@ describe("the live appender", () => {
     expect(Array.from((await (back.data as LazyArray).read()) as Uint8Array)).toEqual(Array.from(movie(15, 6, 5)));
     expect(Array.from((await (back.timestamps as LazyArray).read()) as Float64Array).map((t) => Math.round(t * 10))).toEqual(Array.from({ length: 15 }, (_, i) => i));
     await reader.close();
+  });
+
+  it("appends in place (no copy) when asked, for files too large to copy", async () => {
+    const file = path.join(tmp.dir, "in-place.nwb");
+    const nwbfile = newFile("in-place");
+    const series = new ImageSeries({ name: "camera", rate: 30, data: H5DataIO.growable([4, 4], "uint16") });
+    nwbfile.addAcquisition(series);
+    const io = await NWBHDF5IO.open(file, "w");
+    await io.write(nwbfile);
+    SeriesAppender.open(io, series).append({ data: Uint16Array.from({ length: 3 * 16 }, (_, i) => i), shape: [3, 4, 4] });
+    await io.close();
+    const before = filesIn(tmp.dir);
+    const again = await NWBHDF5IO.open(file, "a", { inPlace: true });
+    expect(filesIn(tmp.dir)).toEqual(before);
+    const more = SeriesAppender.open(again, (await again.read()).acquisition.get("camera") as ImageSeries);
+    expect(() => more.append({ data: new Uint16Array(9), shape: [3, 3] })).toThrow(/frames of shape \[4, 4\]/);
+    more.append({ data: Uint16Array.from({ length: 2 * 16 }, (_, i) => 48 + i), shape: [2, 4, 4] });
+    more.close();
+    await again.close();
+    expect(filesIn(tmp.dir)).toEqual(before);
+    expect(validate(file).output).toContain("0 error(s)");
+    expect(h5py(file, "d = f['/acquisition/camera/data']; print(d.shape, int(d[4, 3, 3]))")).toBe("(5, 4, 4) 79");
+
+    // abort() drops what an append session wrote: the file stays as it was.
+    const bytes = readFileSync(file);
+    const dropped = await NWBHDF5IO.open(file, "a");
+    SeriesAppender.open(dropped, (await dropped.read()).acquisition.get("camera") as ImageSeries).append({ data: new Uint16Array(16), shape: [4, 4] });
+    await dropped.abort();
+    expect(readFileSync(file).equals(bytes)).toBe(true);
+    expect(filesIn(tmp.dir)).toEqual(before);
   });
 
   it("needs a growable series that is in the open file", async () => {

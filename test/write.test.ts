@@ -150,7 +150,7 @@ describe("a file with devices, subject, processing, masks and a legacy IndexSeri
 
   it("is valid, has the layout pynwb writes, and reads back linked to the same objects", async () => {
     const nwbfile = new NWBFile({
-      session_description: "every type",
+      session_description: "every type · µm · 日本語 🐭",
       identifier: "everything-1",
       session_start_time: new Date(Date.UTC(2024, 0, 2, 3, 4, 5)),
       keywords: ["images", "nwb"],
@@ -194,6 +194,7 @@ describe("a file with devices, subject, processing, masks and a legacy IndexSeri
     expect(layout["/general/subject/age"]!.attrs!.reference!.value).toBe("birth");
     expect(layout["/general/subject/date_of_birth"]!.value).toBe("2023-10-01T00:00:00+02:00");
     expect(layout["/general/keywords"]!.value).toEqual(["images", "nwb"]);
+    expect(layout["/session_description"]).toMatchObject({ encoding: "utf-8", value: "every type · µm · 日本語 🐭" });
     expect(layout["/session_start_time"]!.value).toBe("2024-01-02T03:04:05.000+00:00");
     expect(layout["/processing/behavior/reference_frames/mean"]).toMatchObject({ dtype: "int64", shape: [2, 2], value: [[1, 2], [3, 4]] });
 

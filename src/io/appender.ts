@@ -56,7 +56,9 @@ export class SeriesAppender {
     if (!source || source.file !== io.path) {
       throw new ValidationError(series.describe(), "data", `a series already written to ${io.path} (write the file first)`);
     }
-    return new SeriesAppender(io, series, source.path);
+    const appender = new SeriesAppender(io, series, source.path);
+    io._register(appender);
+    return appender;
   }
 
   /** Frames in the series so far, buffered ones included. */
@@ -91,7 +93,10 @@ export class SeriesAppender {
     this.timestamps?.flush();
   }
 
-  /** Flushes, and points the series at the data now in the file. The file is kept when `io` closes. */
+  /**
+   * Flushes, and points the series at the data now in the file. `io.close()` closes appenders left open, so
+   * no buffered frame is lost; closing one earlier makes its frames readable through the series right away.
+   */
   close(): void {
     if (this.closed) return;
     this.flush();

@@ -18,6 +18,12 @@ export type IOMode = "r" | "w" | "a";
 export interface IOOptions {
   /** Called as streamed or copied datasets are written. */
   onProgress?: WriteProgress;
+  /**
+   * Mode "a" only: change the file where it is instead of a copy. For appending to a movie of many GB, where a
+   * copy would take minutes. Bad input is still refused before anything is written, but a crash or a full disk
+   * during the write can leave the file damaged; without this option the file is never touched until close().
+   */
+  inPlace?: boolean;
 }
 
 const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -27,6 +33,8 @@ export class NWBHDF5IO {
   private nwbfile?: NWBFile;
   private written = false;
   private closed = false;
+  /** Appenders opened on this file: close() flushes what they still buffer. */
+  private readonly appenders = new Set<{ close(): void }>();
 
   private constructor(
     private readonly m: H5Module,
@@ -53,13 +61,13 @@ export class NWBHDF5IO {
       io.file = openH5(resolved, "r", path);
       return io;
     }
-    const work = temporaryPath(resolved);
-    await fsp.copyFile(resolved, work);
+    const work = options.inPlace ? resolved : temporaryPath(resolved);
+    if (work !== resolved) await fsp.copyFile(resolved, work);
     const io = new NWBHDF5IO(m, resolved, mode, work, options);
     try {
       io.file = openH5(work, "a", path);
     } catch (e) {
-      await fsp.rm(work, { force: true });
+      if (work !== resolved) await fsp.rm(work, { force: true });
       throw e;
     }
     return io;
@@ -106,18 +114,24 @@ export class NWBHDF5IO {
     }
   }
 
-  /** Closes the file and, when something was written, moves it into place at its path. */
+  /** Flushes open appenders, closes the file and, when something was written, moves it into place at its path. */
   async close(): Promise<void> {
     if (this.closed) return;
+    try {
+      for (const appender of this.appenders) appender.close();
+    } catch (e) {
+      await this.discard();
+      throw asTsnwbError(e, this.path);
+    }
     this.closed = true;
     if (this.file) this.file.close();
     this.file = undefined;
-    if (this.mode === "r") return;
+    if (this.mode === "r" || this.workPath === this.path) return;
     if (this.written) await fsp.rename(this.workPath, this.path);
     else await fsp.rm(this.workPath, { force: true });
   }
 
-  /** Removes the work file after a failure elsewhere (an appender's); the path is left as it was. */
+  /** Drops what was written since open after a failure elsewhere (an appender's); the path is left as it was (unless `inPlace`). */
   async abort(): Promise<void> {
     await this.discard();
   }
@@ -127,6 +141,11 @@ export class NWBHDF5IO {
     this.checkOpen();
     if (!this.file) throw new ModeError(`${this.path} has no open HDF5 file yet`);
     return { m: this.m, file: this.file };
+  }
+
+  /** @internal an appender to close (flush) before the file closes. */
+  _register(appender: { close(): void }): void {
+    this.appenders.add(appender);
   }
 
   /** @internal marks the file as changed (by an appender), so close() keeps it. */
@@ -147,7 +166,7 @@ export class NWBHDF5IO {
     }
     this.file = undefined;
     this.closed = true;
-    await fsp.rm(this.workPath, { force: true });
+    if (this.workPath !== this.path) await fsp.rm(this.workPath, { force: true });
   }
 }
 

@@ -55,7 +55,7 @@ export abstract class NWBContainer {
   parent?: NWBContainer;
   /** Storage options per array field, from {@link H5DataIO}. */
   readonly storage: Record<string, StorageOptions> = {};
-  /** The path where this object sits in the file it was read from (append mode does not rewrite it). */
+  /** The file and path where this object is stored, once read from or written to a file. */
   container_source?: { file: string; path: string };
 
   constructor(name: string) {

@@ -44,6 +44,20 @@ describe("unmodelled types", () => {
   });
 });
 
+describe("HDF5 types tsnwb does not read yet", () => {
+  it("are opaque: the file opens, their shape is known, and reading them is a clear error", async () => {
+    const odd = path.join(tmp.dir, "odd.nwb");
+    execFileSync("/usr/bin/python3", [path.join(ROOT, "test", "py", "add_unmodelled.py"), path.join(FIXTURES, "tutorial.nwb"), odd, "--odd-types"]);
+    const io = await NWBHDF5IO.open(odd, "r");
+    const custom = (await io.read()).acquisition.get("custom") as GenericContainer;
+    const rows = custom.datasets.get("rows")!;
+    expect([rows.dtype, rows.shape]).toEqual(["opaque", [2]]);
+    await expect(rows.read()).rejects.toThrow(/\/acquisition\/custom\/rows has an HDF5 type tsnwb does not read yet \(compound of a, b\)/);
+    expect(custom.datasets.get("flags")!.dtype).toBe("opaque");
+    await io.close();
+  });
+});
+
 describe("linked datasets", () => {
   it("a series whose timestamps are a soft link to another series' timestamps reads them", async () => {
     const linked = path.join(tmp.dir, "linked.nwb");

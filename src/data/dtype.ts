@@ -6,8 +6,11 @@
 export type NumericDType =
   | "int8" | "uint8" | "int16" | "uint16" | "int32" | "uint32" | "int64" | "uint64" | "float32" | "float64";
 
-/** Any element type tsnwb stores: numbers, variable-length UTF-8 text, or object references. */
-export type DType = NumericDType | "text" | "reference";
+/**
+ * Any element type tsnwb stores: numbers, variable-length UTF-8 text, or object references; `opaque` marks an
+ * HDF5 type in a file that tsnwb does not read yet (compound, enum, ...): its shape is known, reading it is an error.
+ */
+export type DType = NumericDType | "text" | "reference" | "opaque";
 
 export type TypedArray =
   | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array
@@ -47,6 +50,7 @@ export function bytesPerElement(dtype: NumericDType): number {
 export function h5wasmCode(dtype: DType): string {
   if (dtype === "text") return "S";
   if (dtype === "reference") return "Reference";
+  if (dtype === "opaque") throw new TypeError("an opaque (unsupported) HDF5 type cannot be written");
   return H5WASM_CODES[dtype];
 }
 
@@ -64,10 +68,6 @@ export function dtypeFromH5wasm(code: unknown): DType | undefined {
   if (/^[SA]\d*$/.test(code)) return "text";
   for (const d of NUMERIC_DTYPES) if (H5WASM_CODES[d].slice(1) === code.slice(1)) return d;
   return undefined;
-}
-
-export function isIntegerDType(d: DType): boolean {
-  return d !== "float32" && d !== "float64" && d !== "text" && d !== "reference";
 }
 
 /** Allocates a zeroed typed array of `length` elements of `dtype`. */

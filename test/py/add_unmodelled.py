@@ -48,3 +48,11 @@ if len(sys.argv) > 3 and sys.argv[3] == "--link-timestamps":
     d.attrs["unit"] = "a.u."
     g["timestamps"] = h5py.SoftLink(src_ts)
     f.close()
+
+if len(sys.argv) > 3 and sys.argv[3] == "--odd-types":
+    # Datasets of HDF5 types tsnwb does not read yet: compound rows and booleans (an HDF5 enum in h5py).
+    f = h5py.File(dst, "a")
+    g = f["acquisition/custom"]
+    g.create_dataset("rows", data=np.array([(1, 2.5), (3, 4.5)], dtype=[("a", "<i4"), ("b", "<f8")]))
+    g.create_dataset("flags", data=np.array([True, False, True]))
+    f.close()

@@ -56,6 +56,9 @@ export class H5LazyDataset implements LazyArray {
   /** Reads the dataset, or the hyperslab `selection`, as one C-order array. */
   async read(selection?: Selection): Promise<TypedArray | string[]> {
     const ranges = normaliseSelection(this.shape, selection);
+    if (this.dtype === "opaque") {
+      throw new FormatError(this.fileName, `${this.path} has an HDF5 type tsnwb does not read yet (${describeH5Type(new h5wasm.Dataset(this.file.file_id, this.path).dtype)})`);
+    }
     try {
       if (!isNumericDType(this.dtype)) return this.readOther(ranges);
       const count = ranges.map(([a, b]) => b - a);
@@ -135,4 +138,9 @@ export class H5LazyDataset implements LazyArray {
 function allocateUninitialized(dtype: NumericDType, length: number): TypedArray {
   const bytes = Buffer.allocUnsafeSlow(length * bytesPerElement(dtype));
   return new (typedArrayConstructor(dtype))(bytes.buffer, bytes.byteOffset, length);
+}
+
+function describeH5Type(dtype: unknown): string {
+  if (Array.isArray(dtype)) return `compound of ${dtype.map((m) => (Array.isArray(m) ? m[0] : String(m))).join(", ")}`;
+  return typeof dtype === "string" ? dtype : JSON.stringify(dtype);
 }

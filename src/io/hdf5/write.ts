@@ -114,6 +114,7 @@ export class HDF5Writer {
       parent.create_dataset({ name: ds.name, data: ds.scalar ? (a.data as string[])[0]! : (a.data as string[]), shape, dtype: "S" });
       return;
     }
+    if (!isNumericDType(a.dtype)) throw new ValidationError(ds.path, "data", "numbers, text or references", a.dtype);
     const dtype = ds.dtype && isNumericDType(ds.dtype) ? ds.dtype : a.dtype;
     const data = dtype === a.dtype ? (a.data as TypedArray) : toTypedArray(a.data as TypedArray as ArrayLike<number>, dtype);
     if (!needsChunks(ds.storage)) {

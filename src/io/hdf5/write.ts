@@ -142,9 +142,11 @@ export class HDF5Writer {
     const filters = opts.compression === "gzip"
       ? { compression: "gzip" as const, compression_opts: opts.compression_opts ?? 4 }
       : opts.shuffle ? { compression: 2, compression_opts: [] as number[] } : {};
+    const limits = maxshape ?? [rows, ...shape.slice(1)];
     parent.create_dataset({
-      name: ds.name, data: toTypedArray([], dtype) as never, shape: [0, ...shape.slice(1)],
-      maxshape: maxshape ?? [rows, ...shape.slice(1)], chunks: chunks.map((c, i) => Math.min(c, Math.max(1, i === 0 ? c : shape[i]!))),
+      name: ds.name, data: toTypedArray([], dtype) as never, shape: [0, ...shape.slice(1)], maxshape: limits,
+      // A chunk is no larger than a fixed-size axis (older HDF5 versions refuse that at creation).
+      chunks: chunks.map((c, i) => (limits[i] === null || limits[i] === undefined ? c : Math.max(1, Math.min(c, limits[i]!)))),
       dtype: h5wasmCode(dtype), ...filters,
     } as never);
     if (rows > 0) this.resize(ds.path, [rows, ...shape.slice(1)]);

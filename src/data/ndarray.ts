@@ -13,7 +13,7 @@ export interface NDArray {
 /** What callers may pass as array data: a typed array with its shape, or (for small data) nested JS arrays. */
 export type ArrayInput =
   | { data: TypedArray; shape: number[] }
-  | { data: string[]; shape?: number[] }
+  | { data: string[] | number[]; shape?: number[] }
   | NestedArray
   | TypedArray;
 
@@ -41,11 +41,13 @@ export function toNDArray(input: ArrayInput, dtype?: DType): NDArray {
     return convert({ data: ta, shape: [ta.length], dtype: dtypeOfTypedArray(ta) }, dtype);
   }
   if (typeof input === "object" && input !== null && !Array.isArray(input) && "data" in input) {
-    const obj = input as { data: TypedArray | string[]; shape?: number[] };
+    const obj = input as { data: TypedArray | string[] | number[]; shape?: number[] };
     if (Array.isArray(obj.data)) {
+      // A flat JS array with a shape: strings stay text, numbers are typed as nested numbers would be.
       const shape = obj.shape ?? [obj.data.length];
       checkLength(obj.data.length, shape);
-      return { data: obj.data.map(String), shape: [...shape], dtype: "text" };
+      const flat = toNDArray(obj.data as NestedArray, dtype);
+      return { ...flat, shape: [...shape] };
     }
     if (!ArrayBuffer.isView(obj.data)) throw new ArrayShapeError("'data' must be a typed array or an array of strings");
     const shape = obj.shape ?? [obj.data.length];

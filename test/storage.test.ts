@@ -304,5 +304,6 @@ describe("the live appender", () => {
     expect(() => SeriesAppender.open(io, fixed)).toThrow(/'data': expected a growable dataset/);
     expect(() => SeriesAppender.open(io, loose)).toThrow(/a series already written/);
     await io.close();
+    expect(validate(file).code).toBe(0);
   });
 });

@@ -33,27 +33,46 @@ export class HDF5Writer {
     this.file.flush();
   }
 
+  /** The names in each group of the file, listed once per write (append mode only). */
+  private readonly names = new Map<string, Set<string>>();
+
   /** Whether a link of that path exists (only asked in append mode; a new file holds nothing). */
   private exists(path: string): boolean {
     if (!this.options.append) return false;
     const cut = path.lastIndexOf("/");
     const parent = cut <= 0 ? "/" : path.slice(0, cut);
     if (parent !== "/" && !this.exists(parent)) return false;
-    return (this.m.get_names(this.file.file_id, parent, false) as string[]).includes(path.slice(cut + 1));
+    let names = this.names.get(parent);
+    if (!names) {
+      names = new Set(this.m.get_names(this.file.file_id, parent, false) as string[]);
+      this.names.set(parent, names);
+    }
+    return names.has(path.slice(cut + 1));
+  }
+
+  /** Records a new link in its group's cached names. */
+  private created(path: string): void {
+    const cut = path.lastIndexOf("/");
+    this.names.get(cut <= 0 ? "/" : path.slice(0, cut))?.add(path.slice(cut + 1));
   }
 
   private async writeGroup(g: GroupBuilder, isRoot = false): Promise<void> {
     const existed = isRoot || this.exists(g.path);
-    if (!existed) this.m.create_group(this.file.file_id, g.path, false);
+    if (!existed) {
+      this.m.create_group(this.file.file_id, g.path, false);
+      this.created(g.path);
+    }
     this.writeAttributes(g.path, g.attributes, existed);
     for (const sub of g.groups.values()) await this.writeGroup(sub);
     for (const ds of g.datasets.values()) {
       if (this.exists(ds.path)) continue;
       await this.writeDataset(ds);
+      this.created(ds.path);
     }
     for (const link of g.links.values()) {
       if (this.exists(link.path)) continue;
       this.writeLink(link);
+      this.created(link.path);
     }
   }
 

@@ -44,6 +44,35 @@ describe("unmodelled types", () => {
   });
 });
 
+describe("typed objects at paths tsnwb does not model", () => {
+  it("are in nwbfile.other by path, linked, and written back in place by an export", async () => {
+    const source = path.join(tmp.dir, "ecephys.nwb");
+    execFileSync("/usr/bin/python3", [path.join(ROOT, "test", "py", "add_unmodelled.py"), path.join(FIXTURES, "tutorial.nwb"), source, "--ecephys"]);
+    const io = await NWBHDF5IO.open(source, "r");
+    const nwbfile = await io.read();
+    expect([...nwbfile.other.keys()].sort()).toEqual(["/general/extracellular_ephys/electrodes", "/general/extracellular_ephys/shank0"]);
+    const shank = nwbfile.other.get("/general/extracellular_ephys/shank0") as GenericContainer;
+    expect([shank.neurodata_type, shank.attributes.get("location")]).toEqual(["ElectrodeGroup", "CA1"]);
+    expect(shank.links.get("device")).toBe(nwbfile.devices.get("probe"));
+    const table = nwbfile.other.get("/general/extracellular_ephys/electrodes") as GenericContainer;
+    expect(nwbfile.objects.get(table.object_id)).toBe(table);
+    expect((await (table.children.get("group") as GenericContainer).data!.read())).toEqual(Array(4).fill("/general/extracellular_ephys/shank0"));
+
+    const out = path.join(tmp.dir, "ecephys-exported.nwb");
+    const writer = await NWBHDF5IO.open(out, "w");
+    await writer.write(nwbfile);
+    await writer.close();
+    await io.close();
+    expect(validate(out).output).toContain("0 error(s)");
+    const layout = h5pyLayout(out);
+    expect(layout["/general/extracellular_ephys/shank0/device"]).toEqual({ kind: "softlink", target: "/general/devices/probe" });
+    expect(layout["/general/extracellular_ephys/electrodes/group"]!.value).toEqual(Array(4).fill("/general/extracellular_ephys/shank0"));
+    expect(layout["/general/extracellular_ephys/electrodes"]!.attrs!.colnames!.value).toEqual(["location", "group", "group_name"]);
+    expect(layout["/acquisition/raw_ephys/electrodes"]!.attrs!.table!.value).toBe("/general/extracellular_ephys/electrodes");
+    expect(layout["/acquisition/raw_ephys/data"]).toMatchObject({ dtype: "int16", shape: [10, 4] });
+  });
+});
+
 describe("HDF5 types tsnwb does not read yet", () => {
   it("are opaque: the file opens, their shape is known, and reading them is a clear error", async () => {
     const odd = path.join(tmp.dir, "odd.nwb");

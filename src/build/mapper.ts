@@ -26,6 +26,12 @@ export function buildFile(nwbfile: NWBFile, options: BuildOptions = {}): { root:
   const state = new BuildState(options);
   const root = state.build(nwbfile) as GroupBuilder;
   root.attributes.set("nwb_version", textAttribute(NWB_VERSION));
+  for (const [path, c] of nwbfile.other) {
+    const parts = path.split("/").filter((p) => p.length > 0);
+    let group = root;
+    for (const part of parts.slice(0, -1)) group = group.group(part);
+    group.add(state.build(c));
+  }
   for (const resolve of state.pending) resolve();
   return { root, builderOf: state.builderOf };
 }
@@ -151,6 +157,8 @@ export async function constructFile(root: GroupBuilder, fileName: string): Promi
   }
   const state = new ConstructState(fileName, root);
   const nwbfile = (await state.construct(root, undefined)) as NWBFile;
+  (nwbfile as unknown as Fields).other = new Map<string, NWBContainer>();
+  await state.constructUnplaced(root, nwbfile);
   for (const resolve of state.pending) resolve();
   return nwbfile;
 }
@@ -271,6 +279,18 @@ class ConstructState {
       for (const child of [...b.groups.values(), ...b.datasets.values()]) {
         if (!claimed.has(child.name) && isTyped(child)) map.set(child.name, await this.construct(child, obj));
       }
+    }
+  }
+
+  /**
+   * Typed objects at paths that no declared field reaches (e.g. `/general/extracellular_ephys/electrodes`) go to
+   * `nwbfile.other` by path, so that nothing typed in a file is out of reach or lost on export.
+   */
+  async constructUnplaced(g: GroupBuilder, nwbfile: NWBFile): Promise<void> {
+    for (const child of [...g.groups.values(), ...g.datasets.values()]) {
+      if (this.byPath.has(child.path)) continue;
+      if (isTyped(child)) nwbfile.other.set(child.path, await this.construct(child, nwbfile));
+      else if (child instanceof GroupBuilder) await this.constructUnplaced(child, nwbfile);
     }
   }
 

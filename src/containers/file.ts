@@ -173,6 +173,11 @@ export class NWBFile extends NWBContainer {
   readonly stimulus_template = new Map<string, NWBContainer>();
   readonly devices = new Map<string, Device>();
   readonly intervals = new Map<string, NWBContainer>();
+  /**
+   * Typed objects at paths tsnwb does not model yet, by path (`/general/extracellular_ephys/electrodes`, ...):
+   * read from files, and written back at the same paths.
+   */
+  readonly other = new Map<string, NWBContainer>();
 
   constructor(opts: NWBFileOptions) {
     super("root");
@@ -297,7 +302,8 @@ export function childrenOf(c: NWBContainer): NWBContainer[] {
     }
   };
   walk(c.fieldSpecs);
-  const extra = (c as { children?: Map<string, NWBContainer> }).children;
-  if (extra instanceof Map) out.push(...extra.values());
+  for (const extra of [(c as { children?: unknown }).children, (c as { other?: unknown }).other]) {
+    if (extra instanceof Map) out.push(...(extra.values() as Iterable<NWBContainer>));
+  }
   return out;
 }

@@ -56,3 +56,40 @@ if len(sys.argv) > 3 and sys.argv[3] == "--odd-types":
     g.create_dataset("rows", data=np.array([(1, 2.5), (3, 4.5)], dtype=[("a", "<i4"), ("b", "<f8")]))
     g.create_dataset("flags", data=np.array([True, False, True]))
     f.close()
+
+if len(sys.argv) > 3 and sys.argv[3] == "--ecephys":
+    # Extracellular electrophysiology as pynwb lays it out: typed objects in /general/extracellular_ephys,
+    # which tsnwb does not model, linked and referenced from an ElectricalSeries in /acquisition.
+    f = h5py.File(dst, "a")
+    probe = typed(f.require_group("general/devices").create_group("probe"), "Device")
+    probe.attrs["description"] = "a silicon probe"
+    ee = f["general"].create_group("extracellular_ephys")
+    shank = typed(ee.create_group("shank0"), "ElectrodeGroup")
+    shank.attrs["description"] = "shank 0"
+    shank.attrs["location"] = "CA1"
+    shank["device"] = h5py.SoftLink("/general/devices/probe")
+    table = typed(ee.create_group("electrodes"), "DynamicTable", "hdmf-common")
+    table.attrs["description"] = "metadata about extracellular electrodes"
+    table.attrs["colnames"] = np.array(["location", "group", "group_name"], dtype=object)
+    typed(table.create_dataset("id", data=np.arange(4)), "ElementIdentifiers", "hdmf-common")
+    loc = typed(table.create_dataset("location", data=np.array(["CA1"] * 4, dtype=h5py.string_dtype())), "VectorData", "hdmf-common")
+    loc.attrs["description"] = "location"
+    grp = typed(table.create_dataset("group", data=np.array([shank.ref] * 4, dtype=h5py.ref_dtype)), "VectorData", "hdmf-common")
+    grp.attrs["description"] = "group"
+    gn = typed(table.create_dataset("group_name", data=np.array(["shank0"] * 4, dtype=h5py.string_dtype())), "VectorData", "hdmf-common")
+    gn.attrs["description"] = "group name"
+    es = typed(f["acquisition"].create_group("raw_ephys"), "ElectricalSeries")
+    es.attrs["description"] = "raw"
+    es.attrs["comments"] = "no comments"
+    d = es.create_dataset("data", data=np.zeros((10, 4), dtype=np.int16))
+    d.attrs["unit"] = "volts"
+    d.attrs["conversion"] = 1e-6
+    d.attrs["resolution"] = -1.0
+    d.attrs["offset"] = 0.0
+    st = es.create_dataset("starting_time", data=0.0)
+    st.attrs["rate"] = 30000.0
+    st.attrs["unit"] = "seconds"
+    region = typed(es.create_dataset("electrodes", data=np.arange(4)), "DynamicTableRegion", "hdmf-common")
+    region.attrs["description"] = "all electrodes"
+    region.attrs["table"] = table.ref
+    f.close()

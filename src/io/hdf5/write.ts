@@ -109,8 +109,9 @@ export class HDF5Writer {
   private async writeDataset(ds: DatasetBuilder): Promise<void> {
     const value = ds.value;
     if (isNDArray(value)) this.writeArray(ds, value);
-    else if (isLazyArray(value)) await this.copyLazy(ds, value);
-    else if (isFrameSource(value)) await this.writeStream(ds, value);
+    else if (isLazyArray(value)) {
+      if (!(await this.copyLazy(ds, value))) return;
+    } else if (isFrameSource(value)) await this.writeStream(ds, value);
     else {
       // References need their targets; create the dataset now (so attributes can go on it) and fill it at the end.
       this.deferred.push(() => this.writeReferences(ds, value));
@@ -187,11 +188,20 @@ export class HDF5Writer {
     }
   }
 
-  /** Copies a lazy handle (a dataset of another file, or of this one) in slabs, stored as its source was. */
-  private async copyLazy(ds: DatasetBuilder, src: LazyArray): Promise<void> {
+  /**
+   * Copies a lazy handle (a dataset of another file, or of this one) in slabs, stored as its source was.
+   * Returns false when the copy is deferred (references), in which case its attributes are written with it.
+   */
+  private async copyLazy(ds: DatasetBuilder, src: LazyArray): Promise<boolean> {
+    if (src.dtype === "reference") {
+      // Object references stay references: written last, to the same paths in this file.
+      const targets = (await src.read()) as string[];
+      this.deferred.push(() => this.writeReferences(ds, { kind: "reference", targets }));
+      return false;
+    }
     if (!isNumericDType(src.dtype)) {
       this.writeArray(ds, { data: (await src.read()) as string[], shape: src.shape, dtype: "text" });
-      return;
+      return true;
     }
     // Options given for the copy win; otherwise the copy is stored as its source was.
     const storage = needsChunks(ds.storage) ? ds.storage : { ...(src.storage ?? (src.chunks ? { chunks: src.chunks } : {})), ...ds.storage };
@@ -201,7 +211,7 @@ export class HDF5Writer {
     const rowBytes = product(shape.slice(1)) * bytesPerElement(dtype);
     if (shape.length === 0 || shape[0]! * rowBytes <= SLAB_BYTES) {
       this.writeArray(target, { data: await src.read(), shape: src.shape, dtype: src.dtype });
-      return;
+      return true;
     }
     if (needsChunks(storage)) this.createChunked(target, dtype, shape, shape[0]!);
     else createDatasetWithoutValues(this.m, this.file, ds.path, h5wasmCode(dtype), shape);
@@ -213,6 +223,7 @@ export class HDF5Writer {
       this.writeRows(ds.path, block, shape, r);
       this.options.onProgress?.({ path: ds.path, rows: stop, totalRows: shape[0] });
     }
+    return true;
   }
 
   /**

@@ -200,7 +200,11 @@ describe("a file with devices, subject, processing, masks and a legacy IndexSeri
 
     const reader = await NWBHDF5IO.open(file, "r");
     const back = await reader.read();
-    const video = back.acquisition.get("behavior_video") as ImageSeries;
+    const video = back.getAcquisition("behavior_video", ImageSeries);
+    expect(back.getDevice("camera")).toBe(video.device);
+    expect(() => back.getAcquisition("nope")).toThrow(/no 'nope' in acquisition \(it holds: behavior_video\)/);
+    expect(() => back.getStimulus("gray_stim", ImageMaskSeries)).toThrow(/field 'stimulus': expected 'gray_stim' to be a ImageMaskSeries, got OpticalSeries 'gray_stim'/);
+    expect(back.getProcessingModule("behavior").description).toBe("processed behavior");
     expect(video.device).toBe(back.devices.get("camera"));
     expect([video.unit, video.conversion, video.offset, video.resolution]).toEqual(["a.u.", 0.5, 1.25, 0.001]);
     expect(Array.from((await (video.data as LazyArray).read()) as Uint16Array)).toEqual(Array.from(frames));

@@ -6,6 +6,7 @@ import { ProcessingModule, addChild } from "./base.js";
 import { Device } from "./device.js";
 import type { FieldSpec, TypeSpec } from "../schema/spec.js";
 import { dateTimeProblem, toISODateTime } from "../data/datetime.js";
+import { NotFoundError } from "../errors.js";
 
 /** The NWB version tsnwb writes. */
 export const NWB_VERSION = "2.7.0";
@@ -273,6 +274,48 @@ export class NWBFile extends NWBContainer {
     subject.parent = this;
     this.subject = subject;
     return this;
+  }
+
+  /**
+   * The acquisition object `name` (pynwb's `get_acquisition`); with a class, also checks its type, so TypeScript
+   * knows it: `nwbfile.getAcquisition("movie", ImageSeries).data`.
+   */
+  getAcquisition<T extends NWBContainer = NWBContainer>(name: string, type?: abstract new (...args: never[]) => T): T {
+    return this.getFrom(this.acquisition, "acquisition", name, type);
+  }
+
+  /** The presented stimulus `name` (pynwb's `get_stimulus`), type-checked when a class is given. */
+  getStimulus<T extends NWBContainer = NWBContainer>(name: string, type?: abstract new (...args: never[]) => T): T {
+    return this.getFrom(this.stimulus, "stimulus", name, type);
+  }
+
+  /** The stimulus template `name` (pynwb's `get_stimulus_template`), type-checked when a class is given. */
+  getStimulusTemplate<T extends NWBContainer = NWBContainer>(name: string, type?: abstract new (...args: never[]) => T): T {
+    return this.getFrom(this.stimulus_template, "stimulus_template", name, type);
+  }
+
+  /** The analysis object `name`, type-checked when a class is given. */
+  getAnalysis<T extends NWBContainer = NWBContainer>(name: string, type?: abstract new (...args: never[]) => T): T {
+    return this.getFrom(this.analysis, "analysis", name, type);
+  }
+
+  /** The processing module `name` (pynwb's `get_processing_module`). */
+  getProcessingModule(name: string): ProcessingModule {
+    return this.getFrom(this.processing, "processing", name, ProcessingModule);
+  }
+
+  /** The device `name` (pynwb's `get_device`). */
+  getDevice(name: string): Device {
+    return this.getFrom(this.devices, "devices", name, Device);
+  }
+
+  private getFrom<T extends NWBContainer>(map: Map<string, NWBContainer>, field: string, name: string, type?: abstract new (...args: never[]) => T): T {
+    const found = map.get(name);
+    if (found === undefined) {
+      throw new NotFoundError(name, `${this.describe()}: no '${name}' in ${field} (it holds: ${[...map.keys()].join(", ") || "nothing"})`);
+    }
+    if (type && !(found instanceof type)) this.fail(field, `'${name}' to be a ${type.name}`, found);
+    return found as T;
   }
 
   /** Every typed object in the file, by object_id (as pynwb's `nwbfile.objects`). */

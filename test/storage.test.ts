@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
-  H5DataIO, ImageSeries, type LazyArray, NWBFile, NWBHDF5IO, SeriesAppender, ValidationError, autoChunks,
+  H5DataIO, ImageSeries, type LazyArray, NWBFile, NWBHDF5IO, SeriesAppender, TimeSeries, ValidationError, autoChunks,
 } from "../src/index.js";
 import { filesIn, h5py, h5pyLayout, tempFolder, validate } from "./helpers.js";
 
@@ -201,6 +201,21 @@ describe("streamed writes", () => {
     const series = (await reader.read()).acquisition.get("live") as ImageSeries;
     expect(Array.from((await (series.data as LazyArray).read()) as Uint8Array)).toEqual(Array.from(movie(total, 24, 32)));
     await reader.close();
+  });
+
+  it("work for any TimeSeries: a stream of samples (numbers) and blocks of them", async () => {
+    const nwbfile = newFile("samples");
+    async function* samples() {
+      for (let i = 0; i < 10; i++) yield i * 0.5;
+      yield { data: Float64Array.from([5, 5.5, 6]), shape: [3] };
+    }
+    nwbfile.addAcquisition(new TimeSeries({ name: "voltage", unit: "V", rate: 1000, data: samples() }));
+    const file = await writeFile("samples.nwb", nwbfile);
+    expect(h5pyLayout(file)["/acquisition/voltage/data"]).toMatchObject({ dtype: "float64", shape: [13], maxshape: [-1] });
+    const io = await NWBHDF5IO.open(file, "r");
+    const series = (await io.read()).getAcquisition("voltage", TimeSeries);
+    expect(Array.from((await (series.data as LazyArray).read()) as Float64Array)).toEqual(Array.from({ length: 13 }, (_, i) => i * 0.5));
+    await io.close();
   });
 
   it("streams with gzip, and refuses an empty stream", async () => {

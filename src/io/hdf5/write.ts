@@ -310,7 +310,10 @@ export class StreamAppender {
     const field = this.target.field ?? "data";
     let frame: NDArray;
     try {
-      frame = toNDArray(item as never, this.dtype ?? this.target.dtype);
+      // Plain JS numbers in a stream are float64 unless the schema says otherwise: the first frame cannot tell
+      // whether later ones hold fractions (a 0 then 0.5 would otherwise fix int64).
+      const typed = ArrayBuffer.isView(item) || (typeof item === "object" && item !== null && ArrayBuffer.isView((item as { data?: unknown }).data));
+      frame = toNDArray(item as never, this.dtype ?? this.target.dtype ?? (typed ? undefined : "float64"));
     } catch (e) {
       const why = e instanceof ArrayShapeError ? e.message : String(e);
       throw new ValidationError(this.target.path, field, "frames given as typed arrays with a shape, or nested arrays", `frame ${index}: ${why}`);

@@ -57,6 +57,10 @@ export function summarize(nwbfile: NWBFile): string[] {
     out.push(`  ${name}:`);
     for (const c of map.values()) walk(c, 2);
   }
+  if (nwbfile.other.size > 0) {
+    out.push("  other (typed objects at paths tsnwb does not model yet):");
+    for (const [path, c] of nwbfile.other) out.push(`    ${path}  ${line(c)}`);
+  }
   if (nwbfile.subject) out.push(`  subject: ${nwbfile.subject.subject_id ?? ""} ${nwbfile.subject.species ?? ""} ${nwbfile.subject.age ?? ""}`.trimEnd());
   return out;
 }

@@ -42,7 +42,7 @@ export function summarize(nwbfile: NWBFile): string[] {
   }
   const groups: [string, Map<string, NWBContainer>][] = [
     ["acquisition", nwbfile.acquisition], ["stimulus", nwbfile.stimulus], ["stimulus_template", nwbfile.stimulus_template],
-    ["processing", nwbfile.processing], ["analysis", nwbfile.analysis], ["devices", nwbfile.devices],
+    ["processing", nwbfile.processing], ["analysis", nwbfile.analysis], ["scratch", nwbfile.scratch], ["intervals", nwbfile.intervals], ["devices", nwbfile.devices],
   ];
   const walk = (c: NWBContainer, depth: number) => {
     out.push(`${"  ".repeat(depth)}${line(c)}`);

@@ -104,18 +104,26 @@ export abstract class NWBContainer {
   /** Normalises an array field; `dtype` is the schema's dtype where it fixes one. */
   protected arrayField(field: string, input: DataInput, dtype?: DType): ArrayData {
     let value = input;
+    let options: StorageOptions | undefined;
     if (value instanceof H5DataIO) {
-      this.storage[field] = value.options;
+      options = value.options;
       value = value.data as DataInput;
     }
-    if (isLazyArray(value) || isFrameSource(value)) return value;
-    if (isNDArray(value)) return value;
-    try {
-      return toNDArray(value as ArrayInput, dtype);
-    } catch (e) {
-      if (e instanceof ArrayShapeError) this.fail(field, dtype ? `an array of ${dtype}` : "an array", e.message);
-      throw e;
+    let data: ArrayData;
+    if (isLazyArray(value) || isFrameSource(value) || isNDArray(value)) data = value;
+    else {
+      try {
+        data = toNDArray(value as ArrayInput, dtype);
+      } catch (e) {
+        if (e instanceof ArrayShapeError) this.fail(field, dtype ? `an array of ${dtype}` : "an array", e.message);
+        throw e;
+      }
     }
+    if (options) {
+      checkStorageOptions(options, shapeOf(data)?.length, { object: this.describe(), field });
+      this.storage[field] = options;
+    }
+    return data;
   }
 
   /** Checks the rank (and fixed axis lengths) of an array field whose shape is known. */
@@ -126,10 +134,6 @@ export abstract class NWBContainer {
     if (!ok) this.fail(field, what, `shape [${shape.join(", ")}]`);
   }
 
-  protected checkStorage(field: string, rank: number): void {
-    const opts = this.storage[field];
-    if (opts) checkStorageOptions(opts, rank, { object: this.describe(), field });
-  }
 }
 
 /** The shape of array data when it is known (streams have none yet). */

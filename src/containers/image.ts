@@ -63,7 +63,6 @@ export class ImageSeries extends TimeSeries {
     });
     const { allowed, what } = (this.constructor as typeof ImageSeries).dataShapes;
     this.checkShape("data", this.data, allowed, what);
-    this.checkStorage("data", shapeOf(this.data)?.length ?? allowed[0]!.length);
     if (external) this.setExternal(opts);
     else {
       if (opts.starting_frame !== undefined) this.fail("starting_frame", "no 'starting_frame' without 'external_file'");

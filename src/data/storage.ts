@@ -51,14 +51,18 @@ export function autoChunks(shape: readonly number[], bytesPerElement: number): n
   return chunk;
 }
 
-/** Checks options against the dataset's rank; `where` names the object and field for errors. */
-export function checkStorageOptions(opts: StorageOptions, rank: number, where: { object: string; field: string }): void {
+/**
+ * Checks options against the dataset's rank (undefined for a stream, whose first frame tells it later);
+ * `where` names the object and field for errors.
+ */
+export function checkStorageOptions(opts: StorageOptions, rank: number | undefined, where: { object: string; field: string }): void {
   const fail = (expected: string, found?: string) => {
     throw new ValidationError(where.object, `${where.field}.storage`, expected, found);
   };
   if (Array.isArray(opts.chunks)) {
-    if (opts.chunks.length !== rank || !opts.chunks.every((c) => Number.isInteger(c) && c > 0)) {
-      fail(`chunks of ${rank} positive integers`, JSON.stringify(opts.chunks));
+    const count = rank ?? opts.chunks.length;
+    if (opts.chunks.length !== count || !opts.chunks.every((c) => Number.isInteger(c) && c > 0)) {
+      fail(`chunks of ${count} positive integers`, JSON.stringify(opts.chunks));
     }
   }
   if (opts.compression !== undefined && opts.compression !== "gzip") fail(`compression "gzip"`, String(opts.compression));
@@ -66,7 +70,7 @@ export function checkStorageOptions(opts: StorageOptions, rank: number, where: {
     fail("compression_opts (gzip level) an integer 0-9", String(opts.compression_opts));
   }
   if (opts.shuffle && opts.compression) fail("shuffle or compression, not both (h5wasm applies one filter per dataset)");
-  if (opts.maxshape !== undefined && opts.maxshape.length !== rank) fail(`maxshape of ${rank} axes`, JSON.stringify(opts.maxshape));
+  if (opts.maxshape !== undefined && rank !== undefined && opts.maxshape.length !== rank) fail(`maxshape of ${rank} axes`, JSON.stringify(opts.maxshape));
 }
 
 /** True when the options need a chunked layout. */

@@ -153,6 +153,9 @@ export class HDF5Writer {
   /** Creates a chunked dataset with `rows` rows along its first axis (growable when maxshape says so). */
   private createChunked(ds: DatasetBuilder, dtype: NumericDType, shape: number[], rows: number, growable = false): void {
     const opts: StorageOptions = ds.storage;
+    if (opts.compression && opts.shuffle) {
+      throw new ValidationError(ds.path, "storage", "shuffle or compression, not both (h5wasm applies one filter per dataset)");
+    }
     const chunks = Array.isArray(opts.chunks) ? opts.chunks : autoChunks(shape, bytesPerElement(dtype));
     if (chunks.length !== shape.length) {
       throw new ValidationError(ds.path, "storage.chunks", `${shape.length} chunk dimensions`, JSON.stringify(chunks));

@@ -126,6 +126,20 @@ describe("export", () => {
     await back.close();
   });
 
+  it("exports every pynwb fixture to a file holding the same things (links, dtypes, bytes, attributes)", async () => {
+    for (const name of ["tutorial.nwb", "compressed.nwb", "zstack.nwb", "legacy_index.nwb"]) {
+      const out = path.join(tmp.dir, `same-${name}`);
+      const io = await NWBHDF5IO.open(path.join(FIXTURES, name), "r");
+      const writer = await NWBHDF5IO.open(out, "w");
+      await writer.write(await io.read());
+      await writer.close();
+      await io.close();
+      expect(validate(out).code, name).toBe(0);
+      const diff = execFileSync("/usr/bin/python3", [path.join(ROOT, "test", "py", "compare_files.py"), path.join(FIXTURES, name), out], { encoding: "utf8" });
+      expect(JSON.parse(diff), name).toEqual([]);
+    }
+  });
+
   it("exports generic objects too", async () => {
     const out = path.join(tmp.dir, "exported-generic.nwb");
     const io = await NWBHDF5IO.open(file, "r");

@@ -3,7 +3,7 @@
  * handle, or streamed), soft links and object references. In append mode, whatever already exists is kept.
  */
 import { type AttributeBuilder, DatasetBuilder, GroupBuilder, LinkBuilder, type ReferenceValue } from "../../build/builders.js";
-import { type DType, type NumericDType, type TypedArray, allocate, bytesPerElement, dtypeOfTypedArray, h5wasmCode, isNumericDType, toTypedArray } from "../../data/dtype.js";
+import { type DType, type NumericDType, type TypedArray, allocate, bytesPerElement, h5wasmCode, isNumericDType, toTypedArray } from "../../data/dtype.js";
 import { type FrameSource, type LazyArray, isFrameSource, isLazyArray } from "../../data/lazy.js";
 import { type NDArray, ArrayShapeError, isNDArray, product, toNDArray } from "../../data/ndarray.js";
 import { type StorageOptions, autoChunks, needsChunks } from "../../data/storage.js";
@@ -208,8 +208,10 @@ export class HDF5Writer {
     }
     // Options given for the copy win; otherwise the copy is stored as its source was.
     const storage = needsChunks(ds.storage) ? ds.storage : { ...(src.storage ?? (src.chunks ? { chunks: src.chunks } : {})), ...ds.storage };
-    const target = new DatasetBuilderView(ds, storage);
-    const dtype = ds.dtype && isNumericDType(ds.dtype) ? ds.dtype : src.dtype;
+    // A copy keeps its source's dtype too: converting (say pynwb's uint64 indices to the schema's uint32) could
+    // silently change values, and the source's dtype was valid where it was written.
+    const dtype = src.dtype;
+    const target = new DatasetBuilderView(ds, storage, dtype);
     const shape = ds.scalar ? [] : src.shape;
     const rowBytes = product(shape.slice(1)) * bytesPerElement(dtype);
     if (shape.length === 0 || shape[0]! * rowBytes <= SLAB_BYTES) {
@@ -221,9 +223,7 @@ export class HDF5Writer {
     const step = Math.max(1, Math.floor(SLAB_BYTES / Math.max(1, rowBytes)));
     for (let r = 0; r < shape[0]!; r += step) {
       const stop = Math.min(shape[0]!, r + step);
-      let block = (await src.read([[r, stop]])) as TypedArray;
-      if (dtypeOfTypedArray(block) !== dtype) block = toTypedArray(block as ArrayLike<number>, dtype);
-      this.writeRows(ds.path, block, shape, r);
+      this.writeRows(ds.path, (await src.read([[r, stop]])) as TypedArray, shape, r);
       this.options.onProgress?.({ path: ds.path, rows: stop, totalRows: shape[0] });
     }
     return true;
@@ -260,10 +260,10 @@ export class HDF5Writer {
   }
 }
 
-/** A builder seen with other storage options (a copy keeps its source's chunking). */
+/** A builder seen with other storage options and dtype (a copy keeps its source's chunking and dtype). */
 class DatasetBuilderView extends DatasetBuilder {
-  constructor(base: DatasetBuilder, storage: StorageOptions) {
-    super(base.name, base.value, base.scalar, storage, base.dtype);
+  constructor(base: DatasetBuilder, storage: StorageOptions, dtype: DType | undefined) {
+    super(base.name, base.value, base.scalar, storage, dtype);
     this.parent = base.parent;
   }
 }

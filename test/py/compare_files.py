@@ -1,0 +1,53 @@
+"""Compare two NWB files as h5py sees them, outside /specifications: links (targets), datasets (dtype, shape,
+sha256 of the bytes, or values for text and references), and attribute values (object_id aside; an integer
+attribute's width may differ: tsnwb writes the schema's, e.g. int32 starting_frame where pynwb wrote int64).
+Prints a JSON list of differences (empty when the files hold the same things)."""
+import hashlib, json, sys
+import h5py
+import numpy as np
+
+
+def describe(f):
+    out = {}
+
+    def value(v):
+        if isinstance(v, h5py.Reference):
+            return f[v].name
+        if isinstance(v, bytes):
+            return v.decode()
+        if isinstance(v, (np.ndarray, np.generic)):
+            return [value(x) for x in v.tolist()] if isinstance(v, np.ndarray) and v.dtype == object else v.tolist()
+        return v
+
+    def attrs(obj):
+        return {k: value(v) for k, v in obj.attrs.items() if k not in ("object_id", ".specloc")}
+
+    def visit(g, prefix):
+        for k in g:
+            p = prefix + "/" + k
+            if p.startswith("/specifications"):
+                continue
+            link = g.get(k, getlink=True)
+            if isinstance(link, h5py.SoftLink):
+                out[p] = ["link", link.path]
+                continue
+            o = g[k]
+            if isinstance(o, h5py.Group):
+                out[p] = ["group", attrs(o)]
+                visit(o, p)
+            elif h5py.check_ref_dtype(o.dtype) is not None:
+                out[p] = ["refs", [f[r].name for r in o[()]], attrs(o)]
+            elif o.dtype.kind in "OSU":
+                v = o[()]
+                out[p] = ["text", [x.decode() if isinstance(x, bytes) else x for x in np.atleast_1d(v).tolist()], attrs(o)]
+            else:
+                out[p] = ["data", o.dtype.str, list(o.shape), hashlib.sha256(np.ascontiguousarray(o[()]).tobytes()).hexdigest(), attrs(o)]
+
+    visit(f, "")
+    return out
+
+
+a, b = (describe(h5py.File(p, "r")) for p in sys.argv[1:3])
+skip = {"/file_create_date"}
+diff = [[k, a.get(k), b.get(k)] for k in sorted(set(a) | set(b)) if k not in skip and a.get(k) != b.get(k)]
+print(json.dumps(diff))

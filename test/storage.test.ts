@@ -175,6 +175,38 @@ describe("hyperslab reads", () => {
   });
 });
 
+describe("hyperslab reads that span several slabs", () => {
+  it("return exactly the box asked for, for random boxes over chunks of odd shape", async () => {
+    // 40 rows of 1 MB: a read of more than 8 rows goes in several slabs, each a whole number of 3-row chunks.
+    const [n, rows, cols] = [40, 1024, 1024];
+    const nwbfile = newFile("random-boxes");
+    nwbfile.addAcquisition(new ImageSeries({ name: "m", rate: 1, data: new H5DataIO({ data: { data: movie(n, rows, cols), shape: [n, rows, cols] }, chunks: [3, 512, 384] }) }));
+    const file = await writeFile("random-boxes.nwb", nwbfile);
+    const io = await NWBHDF5IO.open(file, "r");
+    const handle = ((await io.read()).acquisition.get("m") as ImageSeries).data as LazyArray;
+    let seed = 12345;
+    const random = (below: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % below;
+    };
+    for (let trial = 0; trial < 12; trial++) {
+      const box = [n, rows, cols].map((len) => {
+        const a = random(len);
+        return [a, a + 1 + random(len - a)] as [number, number];
+      });
+      if (trial === 0) box[0] = [0, n];
+      const got = (await handle.read(box)) as Uint8Array;
+      const [[k0, k1], [r0, r1], [c0, c1]] = box as [[number, number], [number, number], [number, number]];
+      expect(got.length).toBe((k1 - k0) * (r1 - r0) * (c1 - c0));
+      let i = 0;
+      let bad = 0;
+      for (let k = k0; k < k1; k++) for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) if (got[i++] !== pixel(k, r, c)) bad++;
+      expect(bad, `box ${JSON.stringify(box)}`).toBe(0);
+    }
+    await io.close();
+  });
+});
+
 describe("streamed writes", () => {
   it("write a series from an async iterable of frames and blocks whose count is not known in advance", async () => {
     const nwbfile = newFile("stream");

@@ -6,6 +6,7 @@ import { Image, Images, TimeSeries, type TimeSeriesOptions } from "./base.js";
 import { Device } from "./device.js";
 import type { TypeSpec } from "../schema/spec.js";
 import { isNDArray, numbersOf } from "../data/ndarray.js";
+import { toTypedArray } from "../data/dtype.js";
 import { isFrameSource } from "../data/lazy.js";
 import { ValidationError } from "../errors.js";
 
@@ -176,7 +177,8 @@ export class IndexSeries extends TimeSeries {
       this.fail("data", "non-negative integer indices", "other numbers");
     }
     if (isNDArray(this.data) && this.data.dtype !== "uint32") {
-      this.data = this.arrayField("data", { data: this.data.data as never, shape: this.data.shape }, "uint32");
+      // The schema's dtype for indices, so that `data.dtype` is what will be written.
+      this.data = { data: toTypedArray(this.data.data as ArrayLike<number>, "uint32"), shape: this.data.shape, dtype: "uint32" };
     }
     this.checkShape("data", this.data, [[null]], "a 1-D array of indices");
     if (isFrameSource(this.data)) this.fail("data", "indices in memory or in a file, not a stream");

@@ -145,6 +145,7 @@ describe("NWBFile session_start_time", () => {
     expectRule(() => new NWBFile({ ...fileOpts, session_start_time: new Date(NaN) }), "NWBFile 'id'", "session_start_time", /ISO 8601/);
     expectRule(() => new NWBFile({ ...fileOpts, identifier: "" }), "NWBFile 'root'", "identifier", /non-empty/);
     expectRule(() => new Subject({ date_of_birth: "2020-01-01" }), "Subject 'subject'", "date_of_birth", /UTC offset/);
+    expectRule(() => new NWBFile({ ...fileOpts, source_script_file_name: "make.py" }), "NWBFile 'id'", "source_script_file_name", /a source_script to name/);
   });
   it("defaults timestamps_reference_time and file_create_date", () => {
     const f = new NWBFile({ ...fileOpts, experimenter: "Baggins, Bilbo" });

@@ -154,6 +154,7 @@ describe("a file with devices, subject, processing, masks and a legacy IndexSeri
       identifier: "everything-1",
       session_start_time: new Date(Date.UTC(2024, 0, 2, 3, 4, 5)),
       keywords: ["images", "nwb"],
+      source_script: "make_file()", source_script_file_name: "make.py",
       subject: new Subject({ subject_id: "mouse-1", species: "Mus musculus", sex: "F", age: "P90D", date_of_birth: "2023-10-01T00:00:00+02:00" }),
     });
     const camera = nwbfile.createDevice({ name: "camera", description: "behavior camera", manufacturer: "Acme" });
@@ -194,6 +195,8 @@ describe("a file with devices, subject, processing, masks and a legacy IndexSeri
     expect(layout["/general/subject/age"]!.attrs!.reference!.value).toBe("birth");
     expect(layout["/general/subject/date_of_birth"]!.value).toBe("2023-10-01T00:00:00+02:00");
     expect(layout["/general/keywords"]!.value).toEqual(["images", "nwb"]);
+    expect(layout["/general/source_script"]!.value).toBe("make_file()");
+    expect(layout["/general/source_script"]!.attrs!.file_name!.value).toBe("make.py");
     expect(layout["/session_description"]).toMatchObject({ encoding: "utf-8", value: "every type · µm · 日本語 🐭" });
     expect(layout["/session_start_time"]!.value).toBe("2024-01-02T03:04:05.000+00:00");
     expect(layout["/processing/behavior/reference_frames/mean"]).toMatchObject({ dtype: "int64", shape: [2, 2], value: [[1, 2], [3, 4]] });
@@ -213,6 +216,7 @@ describe("a file with devices, subject, processing, masks and a legacy IndexSeri
     expect(back.subject?.subject_id).toBe("mouse-1");
     expect(back.subject?.age__reference).toBe("birth");
     expect(back.keywords).toEqual(["images", "nwb"]);
+    expect([back.source_script, back.source_script_file_name]).toEqual(["make_file()", "make.py"]);
     expect(back.processing.get("behavior")!.data_interfaces.get("reference_frames")).toBeInstanceOf(Images);
     await reader.close();
   });

@@ -69,7 +69,7 @@ export class Subject extends NWBContainer {
 /** Text fields of `/general` that are single strings. */
 const GENERAL_TEXT = [
   "data_collection", "experiment_description", "institution", "lab", "notes", "pharmacology", "protocol",
-  "session_id", "slices", "source_script", "surgery", "virus",
+  "session_id", "slices", "surgery", "virus",
 ] as const;
 /** Text fields of `/general` that are lists. */
 const GENERAL_LISTS = ["experimenter", "keywords", "related_publications"] as const;
@@ -94,12 +94,14 @@ export interface NWBFileOptions {
   pharmacology?: string;
   protocol?: string;
   slices?: string;
-  source_script?: string;
   surgery?: string;
   virus?: string;
   data_collection?: string;
   /** The text stored at `/general/stimulus`. */
   stimulus_notes?: string;
+  /** The script that made the file, and its file name (written as the `file_name` attribute). */
+  source_script?: string;
+  source_script_file_name?: string;
   subject?: Subject;
 }
 
@@ -131,6 +133,10 @@ export class NWBFile extends NWBContainer {
           ...GENERAL_TEXT.map((key): FieldSpec => ({ kind: "dataset", key, dtype: "text", form: "scalar" })),
           ...GENERAL_LISTS.map((key): FieldSpec => ({ kind: "dataset", key, dtype: "text", form: "vector" })),
           { kind: "dataset", key: "stimulus_notes", name: "stimulus", dtype: "text", form: "scalar" },
+          {
+            kind: "dataset", key: "source_script", dtype: "text", form: "scalar",
+            attributes: [{ name: "file_name", key: "source_script_file_name", dtype: "text" }],
+          },
           { kind: "group", name: "devices", fields: [{ kind: "children", key: "devices" }] },
           { kind: "child", key: "subject", name: "subject" },
         ],
@@ -158,7 +164,9 @@ export class NWBFile extends NWBContainer {
   pharmacology?: string;
   protocol?: string;
   slices?: string;
+  /** The script that made the file, and its file name (the `file_name` attribute of `/general/source_script`). */
   source_script?: string;
+  source_script_file_name?: string;
   surgery?: string;
   virus?: string;
   data_collection?: string;
@@ -194,7 +202,12 @@ export class NWBFile extends NWBContainer {
       : this.dateTime("timestamps_reference_time", opts.timestamps_reference_time);
     const created = opts.file_create_date === undefined ? [new Date()] : Array.isArray(opts.file_create_date) ? opts.file_create_date : [opts.file_create_date];
     this.file_create_date = created.map((d) => this.dateTime("file_create_date", d));
-    for (const key of [...GENERAL_TEXT, "stimulus_notes"] as const) this[key] = this.text(key, opts[key], undefined);
+    for (const key of [...GENERAL_TEXT, "stimulus_notes", "source_script", "source_script_file_name"] as const) {
+      this[key] = this.text(key, opts[key], undefined);
+    }
+    if (this.source_script_file_name !== undefined && this.source_script === undefined) {
+      this.fail("source_script_file_name", "a source_script to name");
+    }
     for (const key of GENERAL_LISTS) {
       const v = opts[key];
       if (v === undefined) continue;

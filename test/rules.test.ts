@@ -68,6 +68,8 @@ describe("ImageSeries", () => {
   it("takes 3-D or 4-D data only", () => {
     expect(new ImageSeries({ name: "m", rate: 1, data: frames([2, 3, 4, 5]) }).unit).toBe("n.a.");
     expectRule(() => new ImageSeries({ name: "m", rate: 1, data: frames([2, 3]) }), "ImageSeries 'm'", "data", /\(frame, x, y\)/);
+    expectRule(() => new ImageSeries({ name: "m", rate: 1, data: [[["a"]]] }), "ImageSeries 'm'", "data", /numeric pixel values/);
+    expectRule(() => new GrayscaleImage({ name: "g", data: [["a", "b"]] }), "GrayscaleImage 'g'", "data", /numeric pixel values/);
     expectRule(() => new ImageSeries({ name: "m", rate: 1, data: frames([1, 2, 3, 4, 5]) }), "ImageSeries 'm'", "data", /\(frame, x, y\)/);
   });
 });

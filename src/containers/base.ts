@@ -5,7 +5,7 @@ import { type ArrayData, type DataInput, NWBContainer, shapeOf } from "./contain
 import type { TypeSpec } from "../schema/spec.js";
 import { isNDArray, numbersOf, product } from "../data/ndarray.js";
 import { type TypedArray, bytesPerElement, isNumericDType } from "../data/dtype.js";
-import { isFrameSource } from "../data/lazy.js";
+import { isFrameSource, isLazyArray } from "../data/lazy.js";
 
 /** The options every TimeSeries takes, named as in pynwb. */
 export interface TimeSeriesOptions {
@@ -223,6 +223,9 @@ export class Image extends NWBContainer {
     if (isFrameSource(this.data)) this.fail("data", "pixel data in memory or in a file, not a stream");
     const { allowed, what } = (this.constructor as typeof Image).shapes;
     this.checkShape("data", this.data, allowed, what);
+    if ((isNDArray(this.data) || isLazyArray(this.data)) && !isNumericDType(this.data.dtype)) {
+      this.fail("data", "numeric pixel values", `${this.data.dtype} data`);
+    }
     if (opts.resolution !== undefined && (typeof opts.resolution !== "number" || !Number.isFinite(opts.resolution))) {
       this.fail("resolution", "a number of pixels per centimetre", opts.resolution);
     }

@@ -6,8 +6,8 @@ import { Image, Images, TimeSeries, type TimeSeriesOptions } from "./base.js";
 import { Device } from "./device.js";
 import type { TypeSpec } from "../schema/spec.js";
 import { isNDArray, numbersOf } from "../data/ndarray.js";
-import { toTypedArray } from "../data/dtype.js";
-import { isFrameSource } from "../data/lazy.js";
+import { isNumericDType, toTypedArray } from "../data/dtype.js";
+import { isFrameSource, isLazyArray } from "../data/lazy.js";
 import { ValidationError } from "../errors.js";
 
 export interface ImageSeriesOptions extends TimeSeriesOptions {
@@ -64,6 +64,8 @@ export class ImageSeries extends TimeSeries {
     });
     const { allowed, what } = (this.constructor as typeof ImageSeries).dataShapes;
     this.checkShape("data", this.data, allowed, what);
+    const dtype = isNDArray(this.data) || isLazyArray(this.data) ? this.data.dtype : undefined;
+    if (dtype !== undefined && !isNumericDType(dtype)) this.fail("data", "numeric pixel values", `${dtype} data`);
     if (external) this.setExternal(opts);
     else {
       if (opts.starting_frame !== undefined) this.fail("starting_frame", "no 'starting_frame' without 'external_file'");

@@ -10,6 +10,13 @@ import { FIXTURES, ROOT, h5pyLayout, sha256, tempFolder, validate } from "./help
 
 const tmp = tempFolder();
 const file = path.join(tmp.dir, "unmodelled.nwb");
+
+/** Writes `nwbfile` (read from another file) to a new file at `out`: pynwb's export. */
+async function exportTo(nwbfile: NWBFile, out: string): Promise<void> {
+  const writer = await NWBHDF5IO.open(out, "w");
+  await writer.write(nwbfile);
+  await writer.close();
+}
 beforeAll(() => {
   execFileSync("/usr/bin/python3", [path.join(ROOT, "test", "py", "add_unmodelled.py"), path.join(FIXTURES, "tutorial.nwb"), file]);
 });
@@ -59,9 +66,7 @@ describe("typed objects at paths tsnwb does not model", () => {
     expect((await (table.children.get("group") as GenericContainer).data!.read())).toEqual(Array(4).fill("/general/extracellular_ephys/shank0"));
 
     const out = path.join(tmp.dir, "ecephys-exported.nwb");
-    const writer = await NWBHDF5IO.open(out, "w");
-    await writer.write(nwbfile);
-    await writer.close();
+    await exportTo(nwbfile, out);
     await io.close();
     expect(validate(out).output).toContain("0 error(s)");
     const layout = h5pyLayout(out);
@@ -107,9 +112,7 @@ describe("export", () => {
     const out = path.join(tmp.dir, "exported.nwb");
     const io = await NWBHDF5IO.open(path.join(FIXTURES, "tutorial.nwb"), "r");
     const nwbfile = await io.read();
-    const writer = await NWBHDF5IO.open(out, "w");
-    await writer.write(nwbfile);
-    await writer.close();
+    await exportTo(nwbfile, out);
     const original = nwbfile.acquisition.get("ImageSeries") as ImageSeries;
     const expected = sha256((await (original.data as LazyArray).read()) as TypedArray);
     await io.close();
@@ -130,9 +133,7 @@ describe("export", () => {
     for (const name of ["tutorial.nwb", "compressed.nwb", "zstack.nwb", "legacy_index.nwb"]) {
       const out = path.join(tmp.dir, `same-${name}`);
       const io = await NWBHDF5IO.open(path.join(FIXTURES, name), "r");
-      const writer = await NWBHDF5IO.open(out, "w");
-      await writer.write(await io.read());
-      await writer.close();
+      await exportTo(await io.read(), out);
       await io.close();
       expect(validate(out).code, name).toBe(0);
       const diff = execFileSync("/usr/bin/python3", [path.join(ROOT, "test", "py", "compare_files.py"), path.join(FIXTURES, name), out], { encoding: "utf8" });
@@ -143,10 +144,7 @@ describe("export", () => {
   it("exports generic objects too", async () => {
     const out = path.join(tmp.dir, "exported-generic.nwb");
     const io = await NWBHDF5IO.open(file, "r");
-    const nwbfile: NWBFile = await io.read();
-    const writer = await NWBHDF5IO.open(out, "w");
-    await writer.write(nwbfile);
-    await writer.close();
+    await exportTo(await io.read(), out);
     await io.close();
     const layout = h5pyLayout(out);
     expect(layout["/acquisition/ephys/data"]).toMatchObject({ dtype: "float32", shape: [10, 4] });

@@ -149,7 +149,7 @@ describe("lazy reading", () => {
     const frame = await (series.data as H5LazyDataset).read([[5, 6]]);
     expect(frame.length).toBe(16 * 18 * 3);
     const all = (await (series.data as H5LazyDataset).read()) as Uint8Array;
-    expect(Array.from(frame)).toEqual(Array.from(all.subarray(5 * 16 * 18 * 3, 6 * 16 * 18 * 3)));
+    expect(Array.from(frame as Uint8Array)).toEqual(Array.from(all.subarray(5 * 16 * 18 * 3, 6 * 16 * 18 * 3)));
     await expect((series.data as H5LazyDataset).read([[0, 99]])).rejects.toThrow(RangeError);
     spy.mockRestore();
     await io.close();

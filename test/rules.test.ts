@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import {
   AbstractFeatureSeries, GrayscaleImage, ImageMaskSeries, ImageReferences, ImageSeries, Images, IndexSeries, NWBFile,
-  OpticalSeries, RGBAImage, RGBImage, Subject, TimeSeries, ValidationError, isTsnwbError,
+  OpticalSeries, RGBAImage, RGBImage, Subject, TimeSeries, ValidationError, isTsnwbError, type NDArray,
 } from "../src/index.js";
 
 const frames = (shape: number[]) => ({ data: new Uint8Array(shape.reduce((a, b) => a * b, 1)), shape });
@@ -111,7 +111,7 @@ describe("IndexSeries", () => {
   const images = new Images({ name: "imgs", images: [new GrayscaleImage({ name: "a", data: frames([2, 2]) })] });
   it("is 1-D indices with unit N/A into an Images (or legacy an ImageSeries)", () => {
     const s = new IndexSeries({ name: "i", data: [0, 0], indexed_images: images, rate: 1 });
-    expect([s.unit, s.data.dtype]).toEqual(["N/A", "uint32"]);
+    expect([s.unit, (s.data as NDArray).dtype]).toEqual(["N/A", "uint32"]);
     expectRule(() => new IndexSeries({ name: "i", data: [[0]], indexed_images: images, rate: 1 }), "IndexSeries 'i'", "data", /1-D/);
     expectRule(() => new IndexSeries({ name: "i", data: [0.5], indexed_images: images, rate: 1 }), "IndexSeries 'i'", "data", /non-negative integer/);
     expectRule(() => new IndexSeries({ name: "i", data: [0], rate: 1 }), "IndexSeries 'i'", "indexed_images", /either 'indexed_images'/);

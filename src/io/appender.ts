@@ -16,7 +16,7 @@
  * Reopen the file in mode "a" and call `SeriesAppender.open` on the series read back to append more.
  */
 import type { ArrayInput } from "../data/ndarray.js";
-import { type DType, dtypeFromH5wasm, isNumericDType } from "../data/dtype.js";
+import { isNumericDType } from "../data/dtype.js";
 import type { TimeSeries } from "../containers/base.js";
 import { ModeError, ValidationError } from "../errors.js";
 import { h5wasm } from "./hdf5/h5.js";
@@ -102,33 +102,23 @@ export class SeriesAppender {
     this.flush();
     this.closed = true;
     const { m, file } = this.io._h5;
-    const handle = (name: string) => {
-      const ds = new h5wasm.Dataset(file.file_id, `${this.path}/${name}`);
-      const meta = ds.metadata;
-      return new H5LazyDataset(m, file, `${this.path}/${name}`, meta.shape!.map(Number), datasetDType(ds.dtype), meta.chunks?.map(Number) ?? null, this.io.path);
-    };
+    const handle = (name: string) => H5LazyDataset.at(m, file, `${this.path}/${name}`, this.io.path);
     this.series.data = handle("data");
     if (this.timestamps) this.series.timestamps = handle("timestamps");
   }
 
   private existing(path: string, field: string) {
-    const { file } = this.io._h5;
-    const ds = new h5wasm.Dataset(file.file_id, path);
-    const meta = ds.metadata;
-    if (!meta.maxshape || meta.maxshape.length === 0 || Number(meta.maxshape[0]) < UNLIMITED) {
-      this.fail(field, "a growable dataset (create it with H5DataIO.growable, or from a stream)", `maxshape [${(meta.maxshape ?? []).join(", ")}]`);
+    const { m, file } = this.io._h5;
+    const maxshape = new h5wasm.Dataset(file.file_id, path).metadata.maxshape ?? [];
+    if (maxshape.length === 0 || Number(maxshape[0]) < UNLIMITED) {
+      this.fail(field, "a growable dataset (create it with H5DataIO.growable, or from a stream)", `maxshape [${maxshape.join(", ")}]`);
     }
-    const dtype = datasetDType(ds.dtype);
+    const { dtype, shape } = H5LazyDataset.at(m, file, path, this.io.path);
     if (!isNumericDType(dtype)) this.fail(field, "numeric data", dtype);
-    const shape = meta.shape!.map(Number);
     return { frameShape: shape.slice(1), dtype, rows: shape[0]! };
   }
 
   private fail(field: string, expected: string, found?: string): never {
     throw new ValidationError(this.series.describe(), field, expected, found);
   }
-}
-
-function datasetDType(code: unknown): DType {
-  return dtypeFromH5wasm(code) ?? "text";
 }

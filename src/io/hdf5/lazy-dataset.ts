@@ -3,7 +3,7 @@
  * of a few MB straight into one preallocated output (h5wasm's own `.value` copies the whole array through the
  * WebAssembly heap at once, several times slower on large data).
  */
-import { type DType, type NumericDType, type TypedArray, bytesPerElement, isNumericDType, typedArrayConstructor } from "../../data/dtype.js";
+import { type DType, type NumericDType, type TypedArray, bytesPerElement, dtypeFromH5wasm, isNumericDType, typedArrayConstructor } from "../../data/dtype.js";
 import { type LazyArray, type Selection, normaliseSelection } from "../../data/lazy.js";
 import { product } from "../../data/ndarray.js";
 import { FormatError } from "../../errors.js";
@@ -26,6 +26,16 @@ export class H5LazyDataset implements LazyArray {
     private readonly fileName: string,
   ) {}
 
+  /** The handle of the dataset at `path`, with its shape, dtype and chunks from the file's metadata. */
+  static at(m: H5Module, file: H5File, path: string, fileName: string): H5LazyDataset {
+    const ds = new h5wasm.Dataset(file.file_id, path);
+    const meta = ds.metadata;
+    return new H5LazyDataset(
+      m, file, path, (meta.shape ?? []).map(Number), dtypeFromH5wasm(ds.dtype) ?? "opaque",
+      meta.chunks ? meta.chunks.map(Number) : null, fileName,
+    );
+  }
+
   /** The first filter of the dataset's pipeline, named as h5py names it (`deflate` is `"gzip"`). */
   get compression(): string | null {
     const filters = new h5wasm.Dataset(this.file.file_id, this.path).filters;
@@ -43,12 +53,13 @@ export class H5LazyDataset implements LazyArray {
   get storage(): StorageOptions {
     if (!this.chunks) return {};
     const ds = new h5wasm.Dataset(this.file.file_id, this.path);
-    const deflate = ds.filters.find((f) => f.id === 1) as { cd_values?: number[] } | undefined;
+    const filters = ds.filters;
+    const deflate = filters.find((f) => f.id === 1) as { cd_values?: number[] } | undefined;
     const maxshape = (ds.metadata.maxshape ?? []).map((m) => (Number(m) >= 2 ** 63 ? null : Number(m)));
     return {
       chunks: this.chunks,
       ...(deflate ? { compression: "gzip" as const, compression_opts: deflate.cd_values?.[0] ?? 4 } : {}),
-      ...(this.shuffle && !deflate ? { shuffle: true } : {}),
+      ...(!deflate && filters.some((f) => f.id === 2) ? { shuffle: true } : {}),
       ...(maxshape.some((m) => m === null) ? { maxshape } : {}),
     };
   }

@@ -44,13 +44,8 @@ export class HDF5Reader {
   }
 
   private readDataset(name: string, path: string): DatasetBuilder {
-    const ds = new h5wasm.Dataset(this.file.file_id, path);
-    const meta = ds.metadata;
-    const dtype: DType = dtypeFromH5wasm(ds.dtype) ?? "opaque";
-    const shape = (meta.shape ?? []).map(Number);
-    const chunks = meta.chunks ? meta.chunks.map(Number) : null;
-    const handle = new H5LazyDataset(this.m, this.file, path, shape, dtype, chunks, this.fileName);
-    const builder = new DatasetBuilder(name, handle, shape.length === 0);
+    const handle = H5LazyDataset.at(this.m, this.file, path, this.fileName);
+    const builder = new DatasetBuilder(name, handle, handle.shape.length === 0);
     this.readAttributes(path, builder.attributes);
     return builder;
   }

@@ -11,6 +11,12 @@ import { FIXTURES, ROOT, h5pyLayout, sha256, tempFolder, validate } from "./help
 const tmp = tempFolder();
 const file = path.join(tmp.dir, "unmodelled.nwb");
 
+/** The tutorial fixture with objects tsnwb does not model added by test/py/add_unmodelled.py (`variant` adds more). */
+function makeVariant(out: string, variant?: string): string {
+  execFileSync("/usr/bin/python3", [path.join(ROOT, "test", "py", "add_unmodelled.py"), path.join(FIXTURES, "tutorial.nwb"), out, ...(variant ? [variant] : [])]);
+  return out;
+}
+
 /** Writes `nwbfile` (read from another file) to a new file at `out`: pynwb's export. */
 async function exportTo(nwbfile: NWBFile, out: string): Promise<void> {
   const writer = await NWBHDF5IO.open(out, "w");
@@ -18,7 +24,7 @@ async function exportTo(nwbfile: NWBFile, out: string): Promise<void> {
   await writer.close();
 }
 beforeAll(() => {
-  execFileSync("/usr/bin/python3", [path.join(ROOT, "test", "py", "add_unmodelled.py"), path.join(FIXTURES, "tutorial.nwb"), file]);
+  makeVariant(file);
 });
 afterAll(() => tmp.cleanup());
 
@@ -53,9 +59,7 @@ describe("unmodelled types", () => {
 
 describe("typed objects at paths tsnwb does not model", () => {
   it("are in nwbfile.other by path, linked, and written back in place by an export", async () => {
-    const source = path.join(tmp.dir, "ecephys.nwb");
-    execFileSync("/usr/bin/python3", [path.join(ROOT, "test", "py", "add_unmodelled.py"), path.join(FIXTURES, "tutorial.nwb"), source, "--ecephys"]);
-    const io = await NWBHDF5IO.open(source, "r");
+    const io = await NWBHDF5IO.open(makeVariant(path.join(tmp.dir, "ecephys.nwb"), "--ecephys"), "r");
     const nwbfile = await io.read();
     expect([...nwbfile.other.keys()].sort()).toEqual(["/general/extracellular_ephys/electrodes", "/general/extracellular_ephys/shank0"]);
     const shank = nwbfile.other.get("/general/extracellular_ephys/shank0") as GenericContainer;
@@ -80,9 +84,7 @@ describe("typed objects at paths tsnwb does not model", () => {
 
 describe("HDF5 types tsnwb does not read yet", () => {
   it("are opaque: the file opens, their shape is known, and reading them is a clear error", async () => {
-    const odd = path.join(tmp.dir, "odd.nwb");
-    execFileSync("/usr/bin/python3", [path.join(ROOT, "test", "py", "add_unmodelled.py"), path.join(FIXTURES, "tutorial.nwb"), odd, "--odd-types"]);
-    const io = await NWBHDF5IO.open(odd, "r");
+    const io = await NWBHDF5IO.open(makeVariant(path.join(tmp.dir, "odd.nwb"), "--odd-types"), "r");
     const custom = (await io.read()).acquisition.get("custom") as GenericContainer;
     const rows = custom.datasets.get("rows")!;
     expect([rows.dtype, rows.shape]).toEqual(["opaque", [2]]);
@@ -94,9 +96,7 @@ describe("HDF5 types tsnwb does not read yet", () => {
 
 describe("linked datasets", () => {
   it("a series whose timestamps are a soft link to another series' timestamps reads them", async () => {
-    const linked = path.join(tmp.dir, "linked.nwb");
-    execFileSync("/usr/bin/python3", [path.join(ROOT, "test", "py", "add_unmodelled.py"), path.join(FIXTURES, "tutorial.nwb"), linked, "--link-timestamps"]);
-    const io = await NWBHDF5IO.open(linked, "r");
+    const io = await NWBHDF5IO.open(makeVariant(path.join(tmp.dir, "linked.nwb"), "--link-timestamps"), "r");
     const nwbfile = await io.read();
     const shared = nwbfile.acquisition.get("shared_time") as unknown as { timestamps: LazyArray; unit: string };
     const features = nwbfile.stimulus.get("StimulusFeatures") as unknown as { timestamps: LazyArray };

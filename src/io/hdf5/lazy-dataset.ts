@@ -87,24 +87,23 @@ export class H5LazyDataset implements LazyArray {
     const dtype = this.dtype as NumericDType;
     const count = ranges.map(([a, b]) => b - a);
     if (product(count) === 0) return;
-    if (count.length === 0) {
-      this.readBlock([], [], out, 0, dtype);
-      return;
-    }
-    const rowElements = product(count.slice(1));
-    const rowBytes = rowElements * bytesPerElement(dtype);
-    let rowsPerSlab = Math.max(1, Math.floor(SLAB_BYTES / Math.max(rowBytes, 1)));
-    const chunk0 = this.chunks?.[0];
-    // Whole chunks per slab, so no chunk is decompressed twice.
-    if (chunk0 && rowsPerSlab > chunk0) rowsPerSlab -= rowsPerSlab % chunk0;
     const heap = new HeapBuffer(this.m);
     try {
-      for (let row = ranges[0]![0]; row < ranges[0]![1]; ) {
-        let stop = Math.min(ranges[0]![1], row + rowsPerSlab);
-        if (chunk0 && stop < ranges[0]![1]) stop = Math.max(row + 1, stop - (stop % chunk0));
+      if (count.length === 0) {
+        this.readBlock([], [], out, 0, dtype, heap);
+        return;
+      }
+      const rowElements = product(count.slice(1));
+      let rowsPerSlab = Math.max(1, Math.floor(SLAB_BYTES / Math.max(rowElements * bytesPerElement(dtype), 1)));
+      const chunk0 = this.chunks?.[0];
+      // Whole chunks per slab, so no chunk is decompressed twice.
+      if (chunk0 && rowsPerSlab > chunk0) rowsPerSlab -= rowsPerSlab % chunk0;
+      const [first, end] = ranges[0]!;
+      for (let row = first; row < end; ) {
+        let stop = Math.min(end, row + rowsPerSlab);
+        if (chunk0 && stop < end) stop = Math.max(row + 1, stop - (stop % chunk0));
         const offset = [row, ...ranges.slice(1).map(([a]) => a)];
-        const slabCount = [stop - row, ...count.slice(1)];
-        this.readBlock(offset, slabCount, out, (row - ranges[0]![0]) * rowElements, dtype, heap);
+        this.readBlock(offset, [stop - row, ...count.slice(1)], out, (row - first) * rowElements, dtype, heap);
         row = stop;
       }
     } finally {
@@ -112,22 +111,15 @@ export class H5LazyDataset implements LazyArray {
     }
   }
 
-  private readBlock(offset: number[], count: number[], out: TypedArray, outOffset: number, dtype: NumericDType, heap?: HeapBuffer): void {
-    const own = heap ?? new HeapBuffer(this.m);
-    const elements = product(count);
-    const bytes = elements * bytesPerElement(dtype);
-    try {
-      const ptr = own.reserve(bytes);
-      this.m.get_dataset_data(
-        this.file.file_id, this.path,
-        count.length ? count.map(BigInt) : null, offset.length ? offset.map(BigInt) : null,
-        count.length ? count.map(() => 1n) : null, BigInt(ptr),
-      );
-      const target = new Uint8Array(out.buffer, out.byteOffset + outOffset * bytesPerElement(dtype), bytes);
-      target.set(own.view(bytes));
-    } finally {
-      if (!heap) own.free();
-    }
+  private readBlock(offset: number[], count: number[], out: TypedArray, outOffset: number, dtype: NumericDType, heap: HeapBuffer): void {
+    const bytes = product(count) * bytesPerElement(dtype);
+    const ptr = heap.reserve(bytes);
+    this.m.get_dataset_data(
+      this.file.file_id, this.path,
+      count.length ? count.map(BigInt) : null, offset.length ? offset.map(BigInt) : null,
+      count.length ? count.map(() => 1n) : null, BigInt(ptr),
+    );
+    new Uint8Array(out.buffer, out.byteOffset + outOffset * bytesPerElement(dtype), bytes).set(heap.view(bytes));
   }
 
   /** Text and references: small metadata, read with h5wasm's own slice. */

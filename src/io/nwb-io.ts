@@ -178,7 +178,8 @@ function temporaryPath(target: string): string {
 /** Refuses missing paths and files that are not HDF5 before h5wasm sees them, with errors that say which. */
 function checkHDF5(resolved: string, shown: string): void {
   if (!existsSync(resolved)) throw new NotFoundError(shown);
-  if (!statSync(resolved).isFile()) throw new FormatError(shown, "not a file");
+  const stat = statSync(resolved);
+  if (!stat.isFile()) throw new FormatError(shown, "not a file");
   const head = Buffer.alloc(8);
   const fd = openSync(resolved, "r");
   try {
@@ -187,7 +188,7 @@ function checkHDF5(resolved: string, shown: string): void {
     closeSync(fd);
   }
   // HDF5 also allows the signature at 512, 1024, ... after a user block; h5wasm's open decides those.
-  if (!head.equals(HDF5_SIGNATURE) && statSync(resolved).size < 512) throw new FormatError(shown, "not an HDF5 file (no HDF5 signature)");
+  if (!head.equals(HDF5_SIGNATURE) && stat.size < 512) throw new FormatError(shown, "not an HDF5 file (no HDF5 signature)");
 }
 
 function openH5(path: string, mode: "r" | "a" | "w", shown: string): H5File {

@@ -221,7 +221,21 @@ describe("a file with devices, subject, processing, masks and a legacy IndexSeri
     await reader.close();
   });
 
-  it("refuses a link to an object that is not in the file, and writes nothing", async () => {
+  it("stores absolute external file paths relative to the NWB file's folder", async () => {
+    const nwbfile = new NWBFile({ session_description: "x", identifier: "ext", session_start_time: "2024-01-01T00:00:00Z" });
+    nwbfile.addAcquisition(new ImageSeries({
+      name: "video", rate: 30,
+      external_file: [path.join(tmp.dir, "videos", "a.mp4"), "videos/b.mp4"], starting_frame: [0, 100],
+    }));
+    const file = path.join(tmp.dir, "external.nwb");
+    const io = await NWBHDF5IO.open(file, "w");
+    await io.write(nwbfile);
+    await io.close();
+    expect(validate(file).code).toBe(0);
+    expect(h5pyLayout(file)["/acquisition/video/external_file"]!.value).toEqual(["videos/a.mp4", "videos/b.mp4"]);
+  });
+
+    it("refuses a link to an object that is not in the file, and writes nothing", async () => {
     const nwbfile = new NWBFile({ session_description: "x", identifier: "x", session_start_time: "2024-01-01T00:00:00Z" });
     const orphan = new Device({ name: "orphan" });
     nwbfile.addAcquisition(new ImageSeries({ name: "v", data: [[[1]]], rate: 1, device: orphan }));

@@ -17,7 +17,7 @@ import { FormatError, ValidationError } from "../errors.js";
 type Fields = Record<string, unknown>;
 
 export interface BuildOptions {
-  /** Rewrites each `external_file` path as it will be stored (relative to the NWB file's folder). */
+  /** Rewrites each path of a `filePaths` field (`external_file`) as it will be stored (relative to the NWB file's folder). */
   externalFilePath?: (path: string) => string;
 }
 
@@ -90,7 +90,7 @@ class BuildState {
         case "dataset": {
           let v = values[f.key];
           if (v === undefined) break;
-          if (f.key === "external_file" && this.options.externalFilePath) v = (v as string[]).map(this.options.externalFilePath);
+          if (f.filePaths && this.options.externalFilePath) v = (v as string[]).map(this.options.externalFilePath);
           const ds = new DatasetBuilder(f.name ?? f.key, datasetValue(v, f.dtype, f.form), f.form === "scalar", c.storage[f.key] ?? {}, f.dtype);
           for (const a of f.attributes ?? []) {
             const av = a.constant ?? (a.key === undefined ? undefined : values[a.key]);

@@ -31,7 +31,7 @@ export class ImageSeries extends TimeSeries {
     storage: "group",
     fields: [
       {
-        kind: "dataset", key: "external_file", dtype: "text", form: "vector",
+        kind: "dataset", key: "external_file", dtype: "text", form: "vector", filePaths: true,
         attributes: [{ name: "starting_frame", key: "starting_frame", dtype: "int32", vector: true }],
       },
       { kind: "dataset", key: "format", dtype: "text", form: "scalar" },

@@ -39,6 +39,8 @@ export interface DatasetField {
   dtype?: DType;
   form: "scalar" | "vector" | "array";
   attributes?: SubAttributeField[];
+  /** Paths of files outside the NWB file (`external_file`): stored relative to the NWB file's folder. */
+  filePaths?: boolean;
 }
 
 /** A soft link to another typed object. */

@@ -146,6 +146,7 @@ describe("export", () => {
     const io = await NWBHDF5IO.open(file, "r");
     await exportTo(await io.read(), out);
     await io.close();
+    expect(validate(out).output).toContain("0 error(s)");
     const layout = h5pyLayout(out);
     expect(layout["/acquisition/ephys/data"]).toMatchObject({ dtype: "float32", shape: [10, 4] });
     expect(layout["/acquisition/ephys"]!.attrs!.neurodata_type!.value).toBe("ElectricalSeries");

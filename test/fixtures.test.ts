@@ -5,14 +5,14 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LazyArray, type NWBContainer, NWBFile, NWBHDF5IO, Images, type TypedArray } from "../src/index.js";
+import { type LazyArray, type AbstractContainer, NWBFile, NWBHDF5IO, Images, type TypedArray } from "../src/index.js";
 import { FIXTURES, sha256 } from "./helpers.js";
 
 type Manifest = Record<string, Record<string, unknown>>;
 const manifest = JSON.parse(readFileSync(path.join(FIXTURES, "manifest.json"), "utf8")) as Manifest;
 const LINKS = new Set(["device", "indexed_images", "indexed_timeseries", "masked_imageseries"]);
 
-function byPath(nwbfile: NWBFile): Map<string, NWBContainer> {
+function byPath(nwbfile: NWBFile): Map<string, AbstractContainer> {
   return new Map([...nwbfile.objects.values()].map((c) => [c.container_source!.path, c]));
 }
 
@@ -31,7 +31,7 @@ for (const [fileName, objects] of Object.entries(manifest)) {
   describe(`pynwb fixture ${fileName}`, () => {
     let io: NWBHDF5IO;
     let nwbfile: NWBFile;
-    let objs: Map<string, NWBContainer>;
+    let objs: Map<string, AbstractContainer>;
     beforeAll(async () => {
       io = await NWBHDF5IO.open(path.join(FIXTURES, fileName), "r");
       nwbfile = await io.read();
@@ -57,7 +57,7 @@ for (const [fileName, objects] of Object.entries(manifest)) {
           if (key === "chunks") expect((fields.data as LazyArray).chunks, where).toEqual(value);
           else if (key === "compression") expect((fields.data as LazyArray).compression, where).toBe(value);
           else if (LINKS.has(key)) {
-            const target = fields[key] as NWBContainer;
+            const target = fields[key] as AbstractContainer;
             expect(target.container_source?.path, where).toBe(value);
             expect(target, `${where} is the same object`).toBe(objs.get(value as string));
           } else if (key === "order_of_images") {

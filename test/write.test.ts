@@ -8,7 +8,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   Device, GrayscaleImage, H5DataIO, ImageMaskSeries, ImageSeries, Images, IndexSeries, NWBFile, NWBHDF5IO, OpticalSeries,
-  RGBImage, Subject, type LazyArray, type TypedArray, type NWBContainer, type IndexSeries as IndexSeriesT,
+  RGBImage, Subject, type LazyArray, type TypedArray, type AbstractContainer, type IndexSeries as IndexSeriesT,
 } from "../src/index.js";
 import { buildTutorialFile } from "../src/demo/tutorial.js";
 import { type H5Entry, UUID4, h5pyLayout, sha256, tempFolder, validate } from "./helpers.js";
@@ -122,7 +122,7 @@ describe("the tutorial file (tsnwb demo)", () => {
     expect(back.session_start_time).toBe("2018-04-25T02:30:03-07:00");
     expect(back.experimenter).toEqual(["Baggins, Bilbo"]);
     for (const [name, original] of [...nwbfile.acquisition, ...nwbfile.stimulus]) {
-      const read = (back.acquisition.get(name) ?? back.stimulus.get(name)) as NWBContainer & { data?: LazyArray };
+      const read = (back.acquisition.get(name) ?? back.stimulus.get(name)) as AbstractContainer & { data?: LazyArray };
       expect(read.neurodata_type).toBe(original.neurodata_type);
       expect(read.object_id).toBe(original.object_id);
       const data = (original as unknown as { data?: { data: TypedArray } }).data;

@@ -1,7 +1,7 @@
 /**
  * A readable listing of what an NWB file holds, for `tsnwb demo` and `tsnwb info`.
  */
-import { type NWBContainer, NWBFile, TimeSeries, ImageSeries, OpticalSeries, IndexSeries, ImageMaskSeries, Images, Image, GenericContainer } from "../index.js";
+import { type AbstractContainer, NWBFile, TimeSeries, ImageSeries, OpticalSeries, IndexSeries, ImageMaskSeries, Images, Image, GenericContainer } from "../index.js";
 import { childrenOf } from "../containers/file.js";
 import { isLazyArray } from "../data/lazy.js";
 import { isNDArray } from "../data/ndarray.js";
@@ -11,7 +11,7 @@ function arrayInfo(data: unknown): string {
   return "stream";
 }
 
-function line(c: NWBContainer): string {
+function line(c: AbstractContainer): string {
   const parts = [`${c.name} (${c.neurodata_type})`];
   if (c instanceof TimeSeries) {
     parts.push(`data ${arrayInfo(c.data)}`);
@@ -20,7 +20,7 @@ function line(c: NWBContainer): string {
   }
   if (c instanceof ImageSeries && c.external_file) parts.push(`external ${c.external_file.join(", ")} starting_frame [${c.starting_frame?.join(", ")}]`);
   if (c instanceof ImageSeries && c.device) parts.push(`device -> ${c.device.name}`);
-  if (c instanceof OpticalSeries) parts.push(`distance ${c.distance} m, field_of_view [${c.field_of_view.join(", ")}], orientation "${c.orientation}"`);
+  if (c instanceof OpticalSeries) parts.push(`distance ${c.distance} m, field_of_view ${c.field_of_view ? arrayInfo(c.field_of_view) : "none"}, orientation "${c.orientation}"`);
   if (c instanceof IndexSeries) parts.push(`indexes -> ${(c.indexed_images ?? c.indexed_timeseries)?.name}`);
   if (c instanceof ImageMaskSeries) parts.push(`masks -> ${c.masked_imageseries?.name}`);
   if (c instanceof Image) parts.push(arrayInfo(c.data));
@@ -40,11 +40,11 @@ export function summarize(nwbfile: NWBFile): string[] {
     const v = nwbfile[key];
     if (v !== undefined) out.push(`  ${key}: ${Array.isArray(v) ? v.join("; ") : v}`);
   }
-  const groups: [string, Map<string, NWBContainer>][] = [
+  const groups: [string, Map<string, AbstractContainer>][] = [
     ["acquisition", nwbfile.acquisition], ["stimulus", nwbfile.stimulus], ["stimulus_template", nwbfile.stimulus_template],
     ["processing", nwbfile.processing], ["analysis", nwbfile.analysis], ["scratch", nwbfile.scratch], ["intervals", nwbfile.intervals], ["devices", nwbfile.devices],
   ];
-  const walk = (c: NWBContainer, depth: number) => {
+  const walk = (c: AbstractContainer, depth: number) => {
     out.push(`${"  ".repeat(depth)}${line(c)}`);
     if (c instanceof Images) return walkImages(c, depth + 1);
     for (const child of childrenOf(c)) walk(child, depth + 1);

@@ -1,12 +1,19 @@
 /**
- * The base of every typed object, and the shared checks its subclasses use to enforce construction rules.
+ * The root of every typed object. Its constructor sets every field of the object's type from the type's layout
+ * in the schema (`schema/fields.ts`): required fields are checked, defaults applied, values normalised to what the
+ * schema says (`fields.ts` here); subclasses add only their own rules.
  */
 import { ValidationError } from "../errors.js";
-import { type ArrayInput, type NDArray, ArrayShapeError, isNDArray, toNDArray } from "../data/ndarray.js";
-import { type FrameSource, type LazyArray, isFrameSource, isLazyArray } from "../data/lazy.js";
-import { type DType, type NumericDType, allocate } from "../data/dtype.js";
-import type { FieldSpec, TypeSpec } from "../schema/spec.js";
-import { type StorageOptions, checkStorageOptions } from "../data/storage.js";
+import type { ArrayInput, NDArray } from "../data/ndarray.js";
+import type { FrameSource, LazyArray } from "../data/lazy.js";
+import type { InMemoryArray, StreamedArray } from "../data/arrays.js";
+import { type NumericDType, allocate } from "../data/dtype.js";
+import type { StorageOptions } from "../data/storage.js";
+import { typeCatalog } from "../schema/bundled.js";
+import type { TypeDef } from "../schema/catalog.js";
+import { type TypeLayout, layoutOf } from "../schema/fields.js";
+import { PYNWB_DEFAULT_NAMES } from "../schema/pynwb-names.js";
+import { initFields, summary } from "./fields.js";
 
 /** Array data wrapped with storage options: pynwb's `H5DataIO`. */
 export class H5DataIO {
@@ -35,42 +42,84 @@ export class H5DataIO {
 /** Anything a caller may give as an array field. */
 export type DataInput = ArrayInput | LazyArray | FrameSource | H5DataIO | NDArray;
 
-/** An array field as a container holds it: in memory, in storage, or still arriving. */
-export type ArrayData = NDArray | LazyArray | FrameSource;
+/**
+ * An array field as an object holds it: values in memory, a dataset in a file (read lazily), or a stream not yet
+ * written. All have `shape`, `dtype` and `read(selection?)`.
+ */
+export type ArrayData = InMemoryArray | LazyArray | StreamedArray;
 
-/** Every neurodata type's class has a static `spec`. */
-export interface ContainerClass {
-  readonly spec: TypeSpec;
-  readonly prototype: NWBContainer;
+/** What every constructor takes besides its type's fields. */
+export interface AbstractContainerOptions {
+  /** The object's name, unique among its siblings. */
+  name: string;
 }
 
-export abstract class NWBContainer {
-  /** The type's storage declaration; subclasses override it. */
-  static spec: TypeSpec;
-  /** Its own name, unique among its siblings. */
-  name: string;
-  /** A UUID4, written as the `object_id` attribute; kept as read from a file. */
-  object_id: string = globalThis.crypto.randomUUID();
-  /** The container that holds this one in the file, once added. */
-  parent?: NWBContainer;
-  /** Storage options per array field, from {@link H5DataIO}. */
-  readonly storage: Record<string, StorageOptions> = {};
-  /** The file and path where this object is stored, once read from or written to a file. */
-  container_source?: { file: string; path: string };
+/** A class of a neurodata type: its name and namespace are static. */
+export interface ContainerClass {
+  readonly neurodata_type: string;
+  readonly namespace: string;
+  readonly prototype: AbstractContainer;
+  new (opts: never): AbstractContainer;
+}
 
-  constructor(name: string) {
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+
+export abstract class AbstractContainer {
+  /** The neurodata type the class models; every class sets its own. */
+  static readonly neurodata_type: string = "";
+  static readonly namespace: string = "";
+
+  /** Its own name, unique among its siblings. */
+  declare name: string;
+  /** A UUID4, written as the `object_id` attribute; kept as read from a file. */
+  declare object_id: string;
+  /** The object that holds this one in the file, once added. */
+  declare parent?: AbstractContainer;
+  /** Storage options per array field, from {@link H5DataIO}. */
+  declare readonly storage: Record<string, StorageOptions>;
+  /** The file and path where this object is stored, once read from or written to a file. */
+  declare container_source?: { file: string; path: string };
+
+  constructor(opts: AbstractContainerOptions) {
+    const cls = new.target as unknown as ContainerClass;
+    const name = opts?.name ?? defaultName(cls);
     if (typeof name !== "string" || name.length === 0 || name.includes("/")) {
-      throw new ValidationError(`${new.target.name}`, "name", "a non-empty string without '/'", JSON.stringify(name));
+      throw new ValidationError(`${cls.neurodata_type}`, "name", "a non-empty string without '/'", JSON.stringify(name));
     }
-    this.name = name;
+    AbstractContainer.initBase(this, name);
+    initFields(this, (opts ?? {}) as unknown as Record<string, unknown>);
+  }
+
+  /** What every object has, whether constructed or read from a file. @internal */
+  static initBase(obj: AbstractContainer, name: string, object_id?: string): void {
+    const o = obj as unknown as Record<string, unknown>;
+    o.name = name;
+    o.object_id = object_id ?? globalThis.crypto.randomUUID();
+    o.storage = {};
+    for (const f of obj.layout.fields) if (f.kind === "children") o[f.key] = new Map();
   }
 
   get neurodata_type(): string {
-    return (this.constructor as unknown as ContainerClass).spec.neurodata_type;
+    return (this.constructor as unknown as ContainerClass).neurodata_type;
   }
 
   get namespace(): string {
-    return (this.constructor as unknown as ContainerClass).spec.namespace;
+    return (this.constructor as unknown as ContainerClass).namespace;
+  }
+
+  /** The type as the schema defines it. */
+  get typeDef(): TypeDef {
+    return typeCatalog.get(this.neurodata_type, this.namespace);
+  }
+
+  /** The type's fields and where each is stored. */
+  get layout(): TypeLayout {
+    return layoutOf(typeCatalog, this.typeDef);
+  }
+
+  /** Whether this object's type is `typeName` or extends it, by the schema's inheritance. */
+  isA(typeName: string): boolean {
+    return typeCatalog.isA(this.typeDef, typeName);
   }
 
   /** The object's description in errors, e.g. `ImageSeries 'movie'`. */
@@ -78,94 +127,60 @@ export abstract class NWBContainer {
     return `${this.neurodata_type} '${this.name}'`;
   }
 
-  /** Every field declaration of this object's type, its ancestors' included. */
-  get fieldSpecs(): FieldSpec[] {
-    return fieldsOf(this.constructor as unknown as ContainerClass);
-  }
-
   /** Throws the ValidationError for `field` of this object. */
   fail(field: string, expected: string, found?: unknown): never {
     throw new ValidationError(this.describe(), field, expected, found === undefined ? undefined : describeValue(found));
   }
 
-  /** A text field: `value` when it is a string, `fallback` when it is absent; else a ValidationError. */
-  protected text<T extends string | undefined>(field: string, value: unknown, fallback: T): string | T {
-    if (value === undefined) return fallback;
-    if (typeof value !== "string") this.fail(field, "a string", value);
-    return value;
-  }
-
-  /** A text field that must be given. */
-  protected requiredText(field: string, value: unknown): string {
-    if (typeof value !== "string") this.fail(field, "a string", value);
-    return value;
-  }
-
-  /** Normalises an array field; `dtype` is the schema's dtype where it fixes one. */
-  protected arrayField(field: string, input: DataInput, dtype?: DType): ArrayData {
-    let value = input;
-    let options: StorageOptions | undefined;
-    if (value instanceof H5DataIO) {
-      options = value.options;
-      value = value.data as DataInput;
-    }
-    let data: ArrayData;
-    if (isLazyArray(value) || isFrameSource(value) || isNDArray(value)) data = value;
-    else {
-      try {
-        data = toNDArray(value as ArrayInput, dtype);
-      } catch (e) {
-        if (e instanceof ArrayShapeError) this.fail(field, dtype ? `an array of ${dtype}` : "an array", e.message);
-        throw e;
+  /** Adds typed objects to the `Map` field `key`, refusing duplicates, objects of other types and objects held elsewhere. */
+  protected addTo(key: string, items: AbstractContainer[]): this {
+    const field = this.layout.fields.find((f) => f.key === key);
+    if (field?.kind !== "children") throw new TypeError(`${this.describe()} has no collection '${key}'`);
+    const map = (this as unknown as Record<string, Map<string, AbstractContainer>>)[key]!;
+    for (const item of items) {
+      if (!(item instanceof AbstractContainer) || !field.types.some((t) => item.isA(t))) {
+        this.fail(key, `objects of type ${field.types.join(" or ")}`, item);
       }
+      addChild(this, map, key, item);
     }
-    if (options) {
-      checkStorageOptions(options, shapeOf(data)?.length, { object: this.describe(), field });
-      this.storage[field] = options;
-    }
-    return data;
+    return this;
   }
 
-  /** Checks the rank (and fixed axis lengths) of an array field whose shape is known. */
-  protected checkShape(field: string, data: ArrayData | undefined, allowed: (number | null)[][], what: string): void {
-    const shape = shapeOf(data);
-    if (shape === undefined) return;
-    const ok = allowed.some((a) => a.length === shape.length && a.every((n, i) => n === null || n === shape[i]));
-    if (!ok) this.fail(field, what, `shape [${shape.join(", ")}]`);
+  /** The object as plain data: type, name, fields (arrays as `uint8[200, 50]`, linked objects by path or name). */
+  toJSON(): Record<string, unknown> {
+    return summary(this, 2);
   }
 
-}
-
-/** The shape of array data when it is known (streams have none yet). */
-export function shapeOf(data: ArrayData | undefined): number[] | undefined {
-  if (data === undefined) return undefined;
-  if (isNDArray(data) || isLazyArray(data)) return data.shape;
-  return undefined;
-}
-
-const fieldCache = new Map<ContainerClass, FieldSpec[]>();
-
-export function fieldsOf(cls: ContainerClass): FieldSpec[] {
-  let fields = fieldCache.get(cls);
-  if (!fields) {
-    const parent = Object.getPrototypeOf(cls) as ContainerClass;
-    const inherited = parent && parent.spec && parent.spec !== cls.spec ? fieldsOf(parent) : [];
-    fields = mergeFields(inherited, cls.spec.fields);
-    fieldCache.set(cls, fields);
+  [INSPECT](depth: number, options: object, inspect: (v: unknown, o: object) => string): string {
+    const { neurodata_type, name, ...fields } = summary(this, Math.max(1, Math.min(depth, 2)));
+    return `${String(neurodata_type)} '${String(name)}' ${inspect(fields, { ...options, depth: 3 })}`;
   }
-  return fields;
 }
 
-/** A subtype's field of the same key replaces its parent's (e.g. OpticalSeries' `data`). */
-function mergeFields(base: FieldSpec[], own: FieldSpec[]): FieldSpec[] {
-  const keyOf = (f: FieldSpec) => (f.kind === "group" ? `group:${f.name}` : f.key);
-  const ownKeys = new Set(own.map(keyOf));
-  return [...base.filter((f) => !ownKeys.has(keyOf(f))), ...own];
+/** The name a class gives objects by default: pynwb's defaults (`subject`, `order_of_images`...), if any. */
+function defaultName(cls: ContainerClass): string | undefined {
+  const spec = typeCatalog.has(cls.neurodata_type, cls.namespace) ? typeCatalog.get(cls.neurodata_type, cls.namespace).resolved : undefined;
+  return PYNWB_DEFAULT_NAMES[cls.neurodata_type] ?? spec?.name ?? spec?.default_name;
+}
+
+/** Adds `child` to `map` under its name, refusing duplicates and objects that already have another parent. */
+export function addChild<T extends AbstractContainer>(owner: AbstractContainer, map: Map<string, T>, field: string, child: T): void {
+  if (!(child instanceof AbstractContainer)) {
+    throw new TypeError(`${owner.describe()}: field '${field}': expected a typed NWB object`);
+  }
+  const existing = map.get(child.name);
+  if (existing === child) return;
+  if (existing !== undefined) owner.fail(field, `a unique name, but '${child.name}' is taken`);
+  if (child.parent !== undefined && child.parent !== owner) {
+    owner.fail(field, `an object not yet in another container`, `${child.describe()} in ${child.parent.describe()}`);
+  }
+  child.parent = owner;
+  map.set(child.name, child);
 }
 
 export function describeValue(v: unknown): string {
   if (typeof v === "string") return JSON.stringify(v);
-  if (v instanceof NWBContainer) return v.describe();
+  if (v instanceof AbstractContainer) return v.describe();
   if (Array.isArray(v)) return `array of length ${v.length}`;
   try {
     return JSON.stringify(v) ?? String(v);

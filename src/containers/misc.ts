@@ -1,42 +1,26 @@
 /**
- * Types of the schema's `nwb.misc` that image work uses: AbstractFeatureSeries.
+ * Hand-written classes of the schema's `nwb.misc`: AbstractFeatureSeries, for its rule that features and their
+ * units name the data's columns.
  */
-import type { DataInput } from "./container.js";
-import { TimeSeries, type TimeSeriesOptions } from "./base.js";
-import type { TypeSpec } from "../schema/spec.js";
-import { shapeOf } from "./container.js";
+import { AbstractFeatureSeriesBase, type AbstractFeatureSeriesOptions as GeneratedOptions } from "../generated/core/AbstractFeatureSeries.js";
+import { StreamedArray } from "../data/arrays.js";
+
+export interface AbstractFeatureSeriesOptions extends Omit<GeneratedOptions, "unit"> {
+  /** Default "see 'feature_units'", as pynwb. */
+  unit?: string;
+}
 
 /** Features (luminance, contrast, ...) of a stimulus over time: data is (time) or (time, feature). */
-export class AbstractFeatureSeries extends TimeSeries {
-  static override spec: TypeSpec = {
-    neurodata_type: "AbstractFeatureSeries",
-    namespace: "core",
-    inc: "TimeSeries",
-    storage: "group",
-    fields: [
-      { kind: "dataset", key: "feature_units", dtype: "text", form: "vector" },
-      { kind: "dataset", key: "features", dtype: "text", form: "vector" },
-    ],
-  };
-  features: string[];
-  feature_units?: string[];
-
-  constructor(opts: Omit<TimeSeriesOptions, "data"> & { data: DataInput; features: string[]; feature_units?: string[] }) {
-    super({ ...opts, unit: opts?.unit ?? "see 'feature_units'" });
-    this.checkShape("data", this.data, [[null], [null, null]], "a (time) or (time, feature) array");
-    if (!Array.isArray(opts.features) || !opts.features.every((f) => typeof f === "string")) {
-      this.fail("features", "an array of feature names", opts.features);
-    }
-    const shape = shapeOf(this.data);
+export class AbstractFeatureSeries extends AbstractFeatureSeriesBase {
+  constructor(opts: AbstractFeatureSeriesOptions) {
+    super({ ...opts, unit: opts?.unit ?? "see 'feature_units'" } as GeneratedOptions);
+    const shape = this.data instanceof StreamedArray ? undefined : this.data.shape;
     const nFeatures = shape === undefined ? undefined : shape.length === 1 ? 1 : shape[1];
-    if (nFeatures !== undefined && opts.features.length !== nFeatures) {
-      this.fail("features", `one name per feature column (${nFeatures})`, opts.features);
+    if (nFeatures !== undefined && this.features.length !== nFeatures) {
+      this.fail("features", `one name per feature column (${nFeatures})`, this.features);
     }
-    if (opts.feature_units !== undefined &&
-      (!Array.isArray(opts.feature_units) || opts.feature_units.length !== opts.features.length || !opts.feature_units.every((u) => typeof u === "string"))) {
-      this.fail("feature_units", `one unit per feature (${opts.features.length})`, opts.feature_units);
+    if (this.feature_units !== undefined && this.feature_units.length !== this.features.length) {
+      this.fail("feature_units", `one unit per feature (${this.features.length})`, this.feature_units);
     }
-    this.features = [...opts.features];
-    this.feature_units = opts.feature_units && [...opts.feature_units];
   }
 }

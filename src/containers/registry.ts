@@ -1,26 +1,58 @@
 /**
- * Which class models which neurodata type, for reading.
+ * Which class models which neurodata type: the bundled classes (generated, or hand-written where they add
+ * rules), classes registered by users, and classes made at run time for types only a loaded namespace defines
+ * (extensions), each extending its parent type's class, as pynwb's `get_class` makes them.
  */
-import type { ContainerClass } from "./container.js";
-import { Image, ImageReferences, Images, ProcessingModule, TimeSeries } from "./base.js";
-import { GrayscaleImage, ImageMaskSeries, ImageSeries, IndexSeries, OpticalSeries, RGBAImage, RGBImage } from "./image.js";
-import { AbstractFeatureSeries } from "./misc.js";
-import { Device } from "./device.js";
-import { NWBFile, Subject } from "./file.js";
+import { AbstractContainer, type ContainerClass, type AbstractContainerOptions } from "./container.js";
+import { BUNDLED_CLASSES } from "../generated/classes.js";
+import { typeCatalog } from "../schema/bundled.js";
+import { NotFoundError } from "../errors.js";
 
-const CLASSES: ContainerClass[] = [
-  NWBFile, Subject, Device, ProcessingModule, TimeSeries, ImageSeries, OpticalSeries, ImageMaskSeries, IndexSeries,
-  AbstractFeatureSeries, Images, ImageReferences, Image, GrayscaleImage, RGBImage, RGBAImage,
-];
+/** A class made at run time: its fields are the schema's, reachable by name. */
+export type DynamicClass = ContainerClass & (new (opts: AbstractContainerOptions & Record<string, unknown>) => AbstractContainer & Record<string, unknown>);
 
-const BY_TYPE = new Map(CLASSES.map((c) => [`${c.spec.namespace}:${c.spec.neurodata_type}`, c]));
+const classes = new Map<string, ContainerClass>();
+for (const cls of BUNDLED_CLASSES) classes.set(`${cls.namespace}:${cls.neurodata_type}`, cls);
 
-/** The class that models `namespace:neurodata_type`, or undefined when tsnwb does not model it yet. */
-export function classFor(neurodata_type: string, namespace = "core"): ContainerClass | undefined {
-  return BY_TYPE.get(`${namespace}:${neurodata_type}`);
+/** The class that models `neurodata_type` as seen from `namespace`, or undefined when no loaded namespace defines it. */
+export function classFor(neurodata_type: string, namespace?: string): ContainerClass | undefined {
+  if (!typeCatalog.has(neurodata_type, namespace)) return undefined;
+  const def = typeCatalog.get(neurodata_type, namespace);
+  const key = `${def.namespace}:${def.name}`;
+  const known = classes.get(key);
+  if (known) return known;
+  const parent = def.parent ? classFor(def.parent.name, def.parent.namespace)! : AbstractContainer;
+  const Parent = parent as unknown as new (opts: never) => AbstractContainer;
+  // A plain subclass: the root's constructor sets the fields of `new.target`'s type, so nothing else is needed.
+  const made = {
+    [def.name]: class extends Parent {
+      static readonly neurodata_type: string = def.name;
+      static readonly namespace: string = def.namespace;
+    },
+  }[def.name]!;
+  classes.set(key, made as unknown as ContainerClass);
+  return made as unknown as ContainerClass;
 }
 
-/** The names of the types tsnwb models. */
+/**
+ * The class of a type, by name (pynwb's `get_class`): bundled types, and types of namespaces loaded with
+ * `loadNamespaces` or from a file's cached specification.
+ */
+export function getClass(neurodata_type: string, namespace: string): DynamicClass {
+  const cls = classFor(neurodata_type, namespace);
+  if (!cls) throw new NotFoundError(neurodata_type, `no type '${neurodata_type}' in namespace '${namespace}' (load it with loadNamespaces first)`);
+  return cls as DynamicClass;
+}
+
+/** Uses `cls` for its type from now on (pynwb's `register_class`): a hand-written class for an extension type. */
+export function registerClass(cls: ContainerClass): void {
+  if (!typeCatalog.has(cls.neurodata_type, cls.namespace)) {
+    throw new NotFoundError(cls.neurodata_type, `cannot register ${cls.neurodata_type}: namespace '${cls.namespace}' does not define it`);
+  }
+  classes.set(`${cls.namespace}:${cls.neurodata_type}`, cls);
+}
+
+/** The names of the types tsnwb has classes for (bundled and loaded). */
 export function modelledTypes(): string[] {
-  return CLASSES.map((c) => c.spec.neurodata_type);
+  return typeCatalog.namespaces.flatMap((d) => typeCatalog.typeNames(d.namespace.name));
 }

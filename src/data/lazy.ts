@@ -25,7 +25,8 @@ export interface LazyArray {
 }
 
 export function isLazyArray(x: unknown): x is LazyArray {
-  return typeof x === "object" && x !== null && typeof (x as LazyArray).read === "function" && "shape" in x;
+  // Arrays in memory are readable too, but are NDArrays first (their values are at hand).
+  return typeof x === "object" && x !== null && typeof (x as LazyArray).read === "function" && "shape" in x && !("data" in x);
 }
 
 /**

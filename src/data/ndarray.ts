@@ -24,7 +24,7 @@ export function product(shape: readonly number[]): number {
 }
 
 export function isNDArray(x: unknown): x is NDArray {
-  return typeof x === "object" && x !== null && "data" in x && "shape" in x && "dtype" in x && !("read" in x);
+  return typeof x === "object" && x !== null && "data" in x && "shape" in x && "dtype" in x;
 }
 
 /** Thrown by {@link toNDArray}; the caller turns it into an error that names the field. */

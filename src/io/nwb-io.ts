@@ -6,11 +6,12 @@
  */
 import { promises as fsp, existsSync, openSync, readSync, closeSync, statSync } from "node:fs";
 import * as nodePath from "node:path";
-import { buildFile, constructFile } from "../build/mapper.js";
+import { buildFile, constructFile } from "../mapping/mapper.js";
 import type { NWBFile } from "../containers/file.js";
 import { FormatError, ModeError, NotFoundError, TsnwbError } from "../errors.js";
 import { type H5File, type H5Module, h5, h5wasm, hdf5Message } from "./hdf5/h5.js";
 import { HDF5Reader } from "./hdf5/read.js";
+import { H5LazyDataset } from "./hdf5/lazy-dataset.js";
 import { HDF5Writer, type WriteProgress } from "./hdf5/write.js";
 
 export type IOMode = "r" | "w" | "a";
@@ -100,12 +101,16 @@ export class NWBHDF5IO {
     if (this.mode === "w" && this.written) throw new ModeError(`${this.path} was already written; open it again to write another file`);
     const folder = nodePath.dirname(this.path);
     try {
-      const { root, builderOf } = buildFile(nwbfile, {
+      const { root, builderOf, streams } = buildFile(nwbfile, {
         externalFilePath: (p) => (nodePath.isAbsolute(p) ? nodePath.relative(folder, p) : p).split(nodePath.sep).join("/"),
       });
       if (this.mode === "w") this.file = openH5(this.workPath, "w", this.path);
       await new HDF5Writer(this.m, this.file!, { append: this.mode === "a", onProgress: this.options.onProgress }).write(root);
       for (const [container, builder] of builderOf) container.container_source ??= { file: this.path, path: builder.path };
+      // A stream is read once, as it is written: from now on the field is the dataset in the file.
+      for (const { container, key, path } of streams) {
+        (container as unknown as Record<string, unknown>)[key] = H5LazyDataset.at(this.m, this.file!, path, this.path);
+      }
       this.written = true;
       this.nwbfile = nwbfile;
     } catch (e) {

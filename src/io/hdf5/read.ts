@@ -2,7 +2,7 @@
  * Reads an open HDF5 file into a builder tree: groups, attributes (read, they are small), soft links (kept as
  * links, by target path) and datasets as lazy handles (nothing of their data is read here).
  */
-import { type AttributeBuilder, DatasetBuilder, GroupBuilder, LinkBuilder } from "../../build/builders.js";
+import { type AttributeBuilder, DatasetBuilder, GroupBuilder, LinkBuilder } from "../../mapping/builders.js";
 import { type DType, dtypeFromH5wasm, dtypeOfTypedArray } from "../../data/dtype.js";
 import type { NDArray } from "../../data/ndarray.js";
 import { type H5File, type H5Module, h5wasm } from "./h5.js";

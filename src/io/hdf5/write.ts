@@ -2,7 +2,7 @@
  * Writes a builder tree into an open HDF5 file: groups, attributes, datasets (from memory, copied from a lazy
  * handle, or streamed), soft links and object references. In append mode, whatever already exists is kept.
  */
-import { type AttributeBuilder, DatasetBuilder, GroupBuilder, LinkBuilder, type ReferenceValue } from "../../build/builders.js";
+import { type AttributeBuilder, DatasetBuilder, GroupBuilder, LinkBuilder, type ReferenceValue } from "../../mapping/builders.js";
 import { type DType, type NumericDType, type TypedArray, allocate, bytesPerElement, h5wasmCode, isNumericDType, toTypedArray } from "../../data/dtype.js";
 import { type FrameSource, type LazyArray, isFrameSource, isLazyArray } from "../../data/lazy.js";
 import { type NDArray, ArrayShapeError, isNDArray, product, toNDArray } from "../../data/ndarray.js";

@@ -1,0 +1,84 @@
+/**
+ * Array data as a container holds it: one interface, `ArrayData`, with `shape`, `dtype` and `read(selection?)`,
+ * whether the values are in memory, in a file, or still arriving from a stream. Code that reads a field works
+ * the same on an object built in memory and on one read from a file.
+ */
+import type { DType, TypedArray } from "./dtype.js";
+import { type LazyArray, type Selection, type FrameSource, normaliseSelection } from "./lazy.js";
+import { type NDArray, product } from "./ndarray.js";
+import { ValidationError } from "../errors.js";
+
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+
+/** `uint8[200, 50, 50, 3]`: how array data prints. */
+export function describeArray(a: { dtype: DType; shape: readonly number[] }): string {
+  return `${a.dtype}[${a.shape.join(", ")}]`;
+}
+
+/** Values in memory, C order. */
+export class InMemoryArray implements NDArray, LazyArray {
+  readonly chunks = null;
+  constructor(readonly data: TypedArray | string[], readonly shape: number[], readonly dtype: DType) {}
+
+  /** The whole array or a hyperslab, as a new C-order array. */
+  async read(selection?: Selection): Promise<TypedArray | string[]> {
+    return sliceArray(this, normaliseSelection(this.shape, selection));
+  }
+
+  toJSON(): string {
+    return describeArray(this);
+  }
+
+  [INSPECT](): string {
+    return describeArray(this);
+  }
+}
+
+/**
+ * Frames still to come from an iterable: written when the file is (then the object's field becomes the dataset
+ * in the file). Its `shape` is unknown until then: `[]`.
+ */
+export class StreamedArray implements LazyArray {
+  readonly chunks = null;
+  readonly shape: number[] = [];
+  constructor(readonly source: FrameSource, /** The dtype the schema fixes, or "opaque": unknown until the first frame. */ readonly dtype: DType = "opaque") {}
+
+  async read(): Promise<TypedArray | string[]> {
+    throw new ValidationError("a stream", "data", "data written to a file before it is read (a stream is read once, as it is written)");
+  }
+
+  toJSON(): string {
+    return "stream (not written yet)";
+  }
+
+  [INSPECT](): string {
+    return this.toJSON();
+  }
+}
+
+/** Copies the hyperslab `ranges` of a C-order array. */
+export function sliceArray(a: NDArray, ranges: [number, number][]): TypedArray | string[] {
+  const count = ranges.map(([s, e]) => e - s);
+  const total = product(count);
+  const src = a.data;
+  const whole = ranges.every(([s, e], i) => s === 0 && e === a.shape[i]);
+  if (whole) return ArrayBuffer.isView(src) ? (src as TypedArray).slice() : [...(src as string[])];
+  const out: TypedArray | string[] = ArrayBuffer.isView(src)
+    ? new (src.constructor as new (n: number) => TypedArray)(total)
+    : new Array<string>(total);
+  const strides = a.shape.map((_, i) => product(a.shape.slice(i + 1)));
+  const rank = count.length;
+  const inner = rank === 0 ? 1 : count[rank - 1]!;
+  const index = new Array<number>(Math.max(0, rank - 1)).fill(0);
+  for (let o = 0; o < total; o += inner) {
+    let offset = 0;
+    for (let i = 0; i < rank - 1; i++) offset += (ranges[i]![0] + index[i]!) * strides[i]!;
+    if (rank > 0) offset += ranges[rank - 1]![0];
+    for (let k = 0; k < inner; k++) (out as unknown as unknown[])[o + k] = (src as unknown as unknown[])[offset + k];
+    for (let i = rank - 2; i >= 0; i--) {
+      if (++index[i]! < count[i]!) break;
+      index[i] = 0;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,457 @@
+/**
+ * The one mapping between objects and builders, driven by each type's layout from the schema
+ * (`schema/fields.ts`): `buildFile` turns an NWBFile into a builder tree to write (with the cached specification
+ * of every namespace it uses); `constructFile` turns a builder tree read from a file back into objects of their
+ * classes, with links and references resolved to the very same instances, array data lazy.
+ */
+import { type AttributeBuilder, type Builder, DatasetBuilder, GroupBuilder, LinkBuilder, type ReferenceValue } from "./builders.js";
+import { AbstractContainer } from "../containers/container.js";
+import { GenericContainer } from "../containers/generic.js";
+import type { NWBFile } from "../containers/file.js";
+import { classFor } from "../containers/registry.js";
+import { storedDType } from "../containers/fields.js";
+import { typeCatalog } from "../schema/bundled.js";
+import { type DatasetField, type Field, type ValueField, valueShape } from "../schema/fields.js";
+import type { Dtype } from "../schema/language.js";
+import { cachedSpecification, loadCachedSpecifications } from "./specifications.js";
+import { type DType, isNumericDType, toTypedArray } from "../data/dtype.js";
+import { type NDArray } from "../data/ndarray.js";
+import { StreamedArray } from "../data/arrays.js";
+import { type LazyArray, isLazyArray } from "../data/lazy.js";
+import { FormatError, ValidationError } from "../errors.js";
+
+type Fields = Record<string, unknown>;
+
+export interface BuildOptions {
+  /** Rewrites each `external_file` path as it will be stored (relative to the NWB file's folder). */
+  externalFilePath?: (path: string) => string;
+  /** Write `/specifications` (default true), as pynwb does. */
+  cacheSpec?: boolean;
+}
+
+/** A streamed field, written to `path`: after the write the object's field becomes the dataset in the file. */
+export interface StreamedField {
+  container: AbstractContainer;
+  key: string;
+  path: string;
+}
+
+/** The builder tree of a whole file, and the builder of each object in it. */
+export function buildFile(nwbfile: NWBFile, options: BuildOptions = {}): { root: GroupBuilder; builderOf: Map<AbstractContainer, Builder>; streams: StreamedField[] } {
+  const state = new BuildState(options);
+  const root = state.build(nwbfile) as GroupBuilder;
+  for (const [path, c] of nwbfile.other) {
+    const parts = path.split("/").filter((p) => p.length > 0);
+    groupAt(root, parts.slice(0, -1)).add(state.build(c));
+  }
+  for (const resolve of state.pending) resolve();
+  if (options.cacheSpec !== false) {
+    const used = new Set([...state.builderOf.keys()].map((c) => c.namespace).filter((ns) => typeCatalog.namespace(ns) !== undefined));
+    const specs = cachedSpecification(typeCatalog, used);
+    root.add(specs);
+    root.attributes.set(".specloc", { value: { kind: "reference", targets: [specs] }, scalar: true });
+  }
+  return { root, builderOf: state.builderOf, streams: state.streams };
+}
+
+/** The group at `path` under `g`, created (with its parents) if missing. */
+function groupAt(g: GroupBuilder, path: string[]): GroupBuilder {
+  let out = g;
+  for (const name of path) out = out.group(name);
+  return out;
+}
+
+class BuildState {
+  readonly builderOf = new Map<AbstractContainer, Builder>();
+  readonly pending: (() => void)[] = [];
+  readonly streams: StreamedField[] = [];
+  constructor(readonly options: BuildOptions) {}
+
+  build(c: AbstractContainer): Builder {
+    if (this.builderOf.has(c)) throw new ValidationError(c.describe(), "name", "an object added to the file only once");
+    if (c instanceof GenericContainer) {
+      this.builderOf.set(c, c.builder);
+      return c.builder;
+    }
+    const layout = c.layout;
+    const values = c as unknown as Fields;
+    let builder: Builder;
+    if (layout.type.kind === "dataset") {
+      const field = layout.fields.find((f): f is ValueField => f.kind === "value")!;
+      builder = this.dataset(c, field, values.data, c.name) ?? new DatasetBuilder(c.name, { data: [], shape: [0], dtype: "text" });
+    } else builder = new GroupBuilder(c.name);
+    this.builderOf.set(c, builder);
+    builder.attributes.set("namespace", textAttribute(c.namespace));
+    builder.attributes.set("neurodata_type", textAttribute(c.neurodata_type));
+    builder.attributes.set("object_id", textAttribute(c.object_id));
+    if (builder instanceof GroupBuilder) {
+      for (const g of layout.groups) if (g.required) groupAt(builder, g.path);
+    }
+    for (const f of layout.fields) this.apply(c, f, builder);
+    for (const fixed of layout.fixed) {
+      if (fixed.within !== undefined && values[fixed.within] === undefined) continue;
+      const owner = fixed.path.length === 1 ? builder : this.memberAt(builder, fixed.path.slice(0, -1));
+      const name = fixed.path[fixed.path.length - 1]!;
+      if (owner === undefined) continue;
+      if (fixed.kind === "attribute") owner.attributes.set(name, attribute(fixed.value, fixed.dtype, false));
+      else if (owner instanceof GroupBuilder) owner.add(new DatasetBuilder(name, valuesArray([fixed.value], fixed.dtype), true));
+    }
+    return builder;
+  }
+
+  /** The untyped dataset or group at `path` of an object's builder, if it was written. */
+  private memberAt(b: Builder, path: string[]): Builder | undefined {
+    let cur: Builder | undefined = b;
+    for (const name of path) cur = cur instanceof GroupBuilder ? cur.groups.get(name) ?? cur.datasets.get(name) : undefined;
+    return cur;
+  }
+
+  private targetOf(owner: AbstractContainer, field: string, target: AbstractContainer): Builder {
+    const b = this.builderOf.get(target);
+    if (!b) throw new ValidationError(owner.describe(), field, "an object that is also in this file", `${target.describe()}, which is not`);
+    return b;
+  }
+
+  private apply(c: AbstractContainer, f: Field, b: Builder): void {
+    const v = (c as unknown as Fields)[f.key];
+    if (v === undefined || f.kind === "value") return;
+    const parentPath = f.path.slice(0, -1);
+    const name = f.path[f.path.length - 1]!;
+    if (f.kind === "attribute") {
+      const owner = parentPath.length === 0 ? b : this.memberAt(b, parentPath) ?? (b instanceof GroupBuilder && !this.isDatasetPath(c, parentPath) ? groupAt(b, parentPath) : undefined);
+      if (owner === undefined) return;
+      const shape = valueShape(f);
+      if (shape === "object" || shape === "objects") {
+        const refs: ReferenceValue = { kind: "reference", targets: [] };
+        this.pending.push(() => {
+          for (const t of (Array.isArray(v) ? v : [v]) as AbstractContainer[]) refs.targets.push(this.targetOf(c, f.key, t));
+        });
+        owner.attributes.set(name, { value: refs, scalar: shape === "object" });
+      } else owner.attributes.set(name, attribute(v, attributeDType(f.spec.dtype, shape), shape === "texts" || shape === "numbers" || shape === "bools"));
+      return;
+    }
+    if (!(b instanceof GroupBuilder)) throw new Error(`${c.describe()}: a dataset type cannot hold ${f.kind} fields`);
+    switch (f.kind) {
+      case "dataset": {
+        let value = v;
+        if (f.key === "external_file" && this.options.externalFilePath) value = (v as string[]).map(this.options.externalFilePath);
+        const ds = this.dataset(c, f, value, name);
+        if (ds) groupAt(b, parentPath).add(ds);
+        break;
+      }
+      case "link": {
+        const target = v as AbstractContainer;
+        this.pending.push(() => groupAt(b, parentPath).add(new LinkBuilder(name, this.targetOf(c, f.key, target))));
+        break;
+      }
+      case "child": {
+        const child = v as AbstractContainer;
+        if (child.name !== name) throw new ValidationError(c.describe(), f.key, `an object named '${name}'`, child.name);
+        groupAt(b, parentPath).add(this.build(child));
+        break;
+      }
+      case "children": {
+        const map = v as Map<string, AbstractContainer>;
+        if (map.size === 0) break;
+        const group = groupAt(b, f.path);
+        for (const child of map.values()) group.add(this.build(child));
+        break;
+      }
+    }
+  }
+
+  private isDatasetPath(c: AbstractContainer, path: string[]): boolean {
+    return c.layout.fields.some((f) => f.kind === "dataset" && f.path.join("/") === path.join("/"));
+  }
+
+  /** The dataset builder of a field's value (an untyped dataset, or a dataset type's own value). */
+  private dataset(c: AbstractContainer, f: DatasetField | ValueField, v: unknown, name: string): DatasetBuilder | undefined {
+    if (v === undefined) return undefined;
+    const shape = valueShape(f);
+    switch (shape) {
+      case "object":
+      case "objects": {
+        const refs: ReferenceValue = { kind: "reference", targets: [] };
+        this.pending.push(() => {
+          for (const t of (Array.isArray(v) ? v : [v]) as AbstractContainer[]) refs.targets.push(this.targetOf(c, f.key, t));
+        });
+        return new DatasetBuilder(name, refs);
+      }
+      case "array": {
+        if (v instanceof StreamedArray) {
+          const ds = new DatasetBuilder(name, v.source, false, c.storage[f.key] ?? {}, v.dtype === "opaque" ? undefined : v.dtype);
+          this.streams.push({ container: c, key: f.key, path: "" });
+          const entry = this.streams[this.streams.length - 1]!;
+          // The path is known once the builder sits in the tree.
+          Object.defineProperty(entry, "path", { get: () => ds.path, enumerable: true });
+          return ds;
+        }
+        return new DatasetBuilder(name, v as NDArray | LazyArray, false, c.storage[f.key] ?? {});
+      }
+      default: {
+        const dtype = attributeDType(f.spec.dtype, shape);
+        return new DatasetBuilder(name, valuesArray(shape === "texts" || shape === "numbers" || shape === "bools" ? v : [v], dtype), !(shape === "texts" || shape === "numbers" || shape === "bools"));
+      }
+    }
+  }
+}
+
+/** The dtype a scalar or list of JS values is stored as: the schema's (float32 widened, as pynwb writes it). */
+function attributeDType(schema: Dtype | undefined, shape: string): DType {
+  if (shape === "text" || shape === "texts") return "text";
+  if (shape === "bool" || shape === "bools") return "uint8";
+  return storedDType(schema, undefined) ?? "float64";
+}
+
+function textAttribute(s: string): AttributeBuilder {
+  return { value: { data: [s], shape: [], dtype: "text" }, scalar: true };
+}
+
+/** A list of values as a 1-D array of `dtype`. */
+function valuesArray(v: unknown, dtype: Dtype | DType | undefined): NDArray {
+  const list = (Array.isArray(v) ? v : [v]).map((x) => (typeof x === "boolean" ? Number(x) : x));
+  const d = typeof dtype === "string" ? storedDType(dtype, undefined) ?? dtype : "text";
+  if (d === "text" || !isNumericDType(d)) return { data: list.map(String), shape: [list.length], dtype: "text" };
+  return { data: toTypedArray(list as number[], d), shape: [list.length], dtype: d };
+}
+
+function attribute(v: unknown, dtype: Dtype | DType, vector: boolean): AttributeBuilder {
+  return { value: valuesArray(v, dtype), scalar: !vector };
+}
+
+/** Reads objects from the builder tree of a file. `fileName` is used in errors and `container_source`. */
+export async function constructFile(root: GroupBuilder, fileName: string): Promise<NWBFile> {
+  const type = attributeValue(root.attributes.get("neurodata_type"));
+  if (type !== "NWBFile") {
+    throw new FormatError(fileName, `not an NWB file: the root's neurodata_type is ${type === undefined ? "missing" : JSON.stringify(type)}, expected "NWBFile"`);
+  }
+  // Namespaces the file caches and tsnwb does not have (extensions): their types become classes like any other.
+  await loadCachedSpecifications(typeCatalog, root, fileName);
+  const state = new ConstructState(fileName, root);
+  const nwbfile = (await state.construct(root, undefined)) as NWBFile;
+  (nwbfile as unknown as Fields).other = new Map<string, AbstractContainer>();
+  await state.constructUnplaced(root, nwbfile);
+  for (const resolve of state.pending) resolve();
+  return nwbfile;
+}
+
+class ConstructState {
+  readonly byPath = new Map<string, AbstractContainer>();
+  readonly pending: (() => void)[] = [];
+  constructor(readonly fileName: string, private readonly root: GroupBuilder) {}
+
+  async construct(b: Builder, parent: AbstractContainer | undefined): Promise<AbstractContainer> {
+    const type = String(attributeValue(b.attributes.get("neurodata_type")));
+    const namespace = String(attributeValue(b.attributes.get("namespace")) ?? "core");
+    const cls = classFor(type, typeCatalog.namespace(namespace) ? namespace : undefined);
+    const name = b.parent === undefined ? "root" : b.name;
+    const id = attributeValue(b.attributes.get("object_id"));
+    let obj: AbstractContainer;
+    if (cls === undefined) obj = await this.constructGeneric(b, name, type, namespace);
+    else {
+      // Objects from a file are taken as stored: constructors' rules are for new objects, and must not stop
+      // tsnwb from reading a file another writer made slightly differently. What every object has is set here.
+      obj = Object.create(cls.prototype as object) as AbstractContainer;
+      AbstractContainer.initBase(obj, name, typeof id === "string" ? id : undefined);
+      for (const f of obj.layout.fixed) (obj as unknown as Fields)[f.key] = f.value;
+    }
+    if (typeof id === "string") obj.object_id = id;
+    obj.parent = parent;
+    obj.container_source = { file: this.fileName, path: b.path };
+    this.byPath.set(b.path, obj);
+    if (cls !== undefined) await this.read(obj, b);
+    return obj;
+  }
+
+  private async constructGeneric(b: Builder, name: string, type: string, namespace: string): Promise<GenericContainer> {
+    const g = new GenericContainer(name, type, namespace, b);
+    for (const [attr, a] of b.attributes) {
+      if (attr !== "neurodata_type" && attr !== "namespace" && attr !== "object_id") g.attributes.set(attr, attributeValue(a, !a.scalar));
+    }
+    if (b instanceof GroupBuilder) {
+      for (const child of [...b.groups.values(), ...b.datasets.values()]) {
+        if (isTyped(child)) g.children.set(child.name, await this.construct(child, g));
+      }
+      for (const link of b.links.values()) {
+        g.links.set(link.name, String(link.target));
+        this.pending.push(() => {
+          const target = this.byPath.get(String(link.target));
+          if (target) g.links.set(link.name, target);
+        });
+      }
+    }
+    return g;
+  }
+
+  /** The member at `path` under `b`; a soft link to a dataset (pynwb's shared `timestamps`) reads its target. */
+  private memberAt(b: Builder, path: string[]): Builder | undefined {
+    let cur: Builder | undefined = b;
+    for (const name of path) {
+      if (!(cur instanceof GroupBuilder)) return undefined;
+      const link = cur.links.get(name);
+      cur = cur.groups.get(name) ?? cur.datasets.get(name) ?? (link ? this.datasetAt(String(link.target)) : undefined);
+    }
+    return cur;
+  }
+
+  private async read(obj: AbstractContainer, b: Builder): Promise<void> {
+    const o = obj as unknown as Fields;
+    const claimed = new Set<string>();
+    const layout = obj.layout;
+    for (const f of layout.fields) {
+      if (f.kind === "children") continue;
+      const parent = this.memberAt(b, f.path.slice(0, -1));
+      const name = f.path[f.path.length - 1]!;
+      if (parent === undefined) continue;
+      switch (f.kind) {
+        case "value": {
+          o.data = await this.valueOf(obj, f, (b as DatasetBuilder).value as LazyArray, b.path);
+          break;
+        }
+        case "attribute": {
+          const a = parent.attributes.get(name);
+          if (a === undefined) break;
+          const shape = valueShape(f);
+          if ("kind" in a.value) {
+            const targets = a.value.targets.map(String);
+            this.pending.push(() => {
+              const objs = targets.map((t) => this.resolve(t, `${b.path} attribute ${f.path.join("/")}`));
+              o[f.key] = shape === "objects" ? objs : objs[0];
+            });
+          } else o[f.key] = plainValue(attributeValue(a, true) as unknown[], shape);
+          break;
+        }
+        case "dataset": {
+          const ds = this.memberAt(b, f.path);
+          if (!(ds instanceof DatasetBuilder)) break;
+          claimed.add(f.path.join("/"));
+          o[f.key] = await this.valueOf(obj, f, ds.value as LazyArray, ds.path);
+          break;
+        }
+        case "link": {
+          const link = parent instanceof GroupBuilder ? parent.links.get(name) : undefined;
+          if (link === undefined) break;
+          claimed.add(f.path.join("/"));
+          this.pending.push(() => {
+            o[f.key] = this.resolve(String(link.target), link.path);
+          });
+          break;
+        }
+        case "child": {
+          const child = parent instanceof GroupBuilder ? parent.groups.get(name) ?? parent.datasets.get(name) : undefined;
+          if (child === undefined || !isTyped(child)) break;
+          claimed.add(f.path.join("/"));
+          o[f.key] = await this.construct(child, obj);
+          break;
+        }
+      }
+    }
+    // Members named by the user, into the collection whose type they are (the most specific one).
+    const collections = layout.fields.filter((f): f is Extract<Field, { kind: "children" }> => f.kind === "children");
+    const groups = new Map<string, typeof collections>();
+    for (const f of collections) {
+      const k = f.path.join("/");
+      groups.set(k, [...(groups.get(k) ?? []), f]);
+    }
+    for (const [k, fields] of groups) {
+      const g = k === "" ? b : this.memberAt(b, k.split("/"));
+      if (!(g instanceof GroupBuilder)) continue;
+      for (const child of [...g.groups.values(), ...g.datasets.values()]) {
+        if (claimed.has(k === "" ? child.name : `${k}/${child.name}`) || !isTyped(child)) continue;
+        const field = this.collectionFor(child, fields);
+        if (field === undefined) continue;
+        (o[field.key] as Map<string, AbstractContainer>).set(child.name, await this.construct(child, obj));
+      }
+    }
+  }
+
+  /** The collection a typed child belongs to: the one of the most specific type it is; generic objects go to the first. */
+  private collectionFor(child: Builder, fields: Extract<Field, { kind: "children" }>[]): Extract<Field, { kind: "children" }> | undefined {
+    const type = String(attributeValue(child.attributes.get("neurodata_type")));
+    const namespace = String(attributeValue(child.attributes.get("namespace")) ?? "core");
+    const ns = typeCatalog.namespace(namespace) ? namespace : undefined;
+    if (!typeCatalog.has(type, ns)) return fields[0];
+    const def = typeCatalog.get(type, ns);
+    const lineage = typeCatalog.lineage(def).map((t) => t.name);
+    let best: { f: Extract<Field, { kind: "children" }>; depth: number } | undefined;
+    for (const f of fields) {
+      for (const t of f.types) {
+        const depth = lineage.indexOf(t);
+        if (depth >= 0 && (best === undefined || depth < best.depth)) best = { f, depth };
+      }
+    }
+    return best?.f;
+  }
+
+  /** A dataset's value as the field holds it: eager for text, scalars and references, lazy for arrays. */
+  private async valueOf(obj: AbstractContainer, f: DatasetField | ValueField, handle: LazyArray, path: string): Promise<unknown> {
+    const shape = valueShape(f);
+    if (shape === "array") return handle;
+    if (!isLazyArray(handle)) return handle;
+    if (shape === "object" || shape === "objects" || handle.dtype === "reference") {
+      if (handle.dtype !== "reference") return handle;
+      const paths = (await handle.read()) as string[];
+      this.pending.push(() => {
+        const objs = paths.map((p) => this.resolve(p, `${path} (reference)`));
+        (obj as unknown as Fields)[f.key] = shape === "object" ? objs[0] : objs;
+      });
+      return undefined;
+    }
+    if (handle.dtype === "opaque") return handle;
+    const values = Array.from((await handle.read()) as ArrayLike<unknown>, plainNumber);
+    return plainValue(values, shape);
+  }
+
+  /**
+   * Typed objects at paths that no field reaches go to `nwbfile.other` by path, so that nothing typed in a file
+   * is out of reach or lost on export.
+   */
+  async constructUnplaced(g: GroupBuilder, nwbfile: NWBFile): Promise<void> {
+    for (const child of [...g.groups.values(), ...g.datasets.values()]) {
+      if (this.byPath.has(child.path) || child.path === "/specifications") continue;
+      if (isTyped(child)) nwbfile.other.set(child.path, await this.construct(child, nwbfile));
+      else if (child instanceof GroupBuilder) await this.constructUnplaced(child, nwbfile);
+    }
+  }
+
+  /** The dataset builder at an absolute path of the tree, if there is one. */
+  private datasetAt(path: string): DatasetBuilder | undefined {
+    const parts = path.split("/").filter((p) => p.length > 0);
+    let group: GroupBuilder | undefined = this.root;
+    for (const part of parts.slice(0, -1)) group = group?.groups.get(part);
+    return group?.datasets.get(parts[parts.length - 1] ?? "");
+  }
+
+  private resolve(path: string, where: string): AbstractContainer {
+    const target = this.byPath.get(path);
+    if (!target) throw new FormatError(this.fileName, `${where} points at ${path}, which is not a typed object in the file`);
+    return target;
+  }
+}
+
+/** Values read as a list, shaped as the field holds them: a scalar field takes the first (pynwb may store a 1-element array). */
+function plainValue(values: unknown[], shape: string): unknown {
+  const list = values.map(plainNumber);
+  switch (shape) {
+    case "text": case "number": return list[0];
+    case "bool": return Boolean(list[0]);
+    case "bools": return list.map(Boolean);
+    default: return list;
+  }
+}
+
+function isTyped(b: Builder): boolean {
+  return b.attributes.has("neurodata_type");
+}
+
+/** An attribute as a JS value: a string or number (bigints that fit become numbers), or an array of them. */
+export function attributeValue(a: AttributeBuilder | undefined, vector = false): unknown {
+  if (a === undefined) return undefined;
+  if ("kind" in a.value) return vector ? a.value.targets : a.value.targets[0];
+  const list = Array.from(a.value.data as ArrayLike<unknown>, plainNumber);
+  return vector || !a.scalar ? list : list[0];
+}
+
+function plainNumber(v: unknown): unknown {
+  return typeof v === "bigint" ? Number(v) : v;
+}

@@ -1,0 +1,88 @@
+/**
+ * The cached specification, as pynwb lays it out: `/specifications/<namespace>/<version>/` holds one JSON string
+ * per schema file (named as the file, without `.yaml`) and `namespace`, the namespace document itself. Writing it
+ * makes a file describe itself; reading it lets tsnwb read the objects of extensions it was not given.
+ */
+import { DatasetBuilder, GroupBuilder } from "./builders.js";
+import type { NamespaceCatalog } from "../schema/catalog.js";
+import { type NamespaceDocument, type NamespaceSpec, type SchemaSource, denormaliseKeys, normaliseKeys } from "../schema/language.js";
+import type { LazyArray } from "../data/lazy.js";
+import { FormatError } from "../errors.js";
+
+function stripYaml(source: string): string {
+  return source.replace(/\.ya?ml$/, "");
+}
+
+function jsonDataset(name: string, value: unknown): DatasetBuilder {
+  return new DatasetBuilder(name, { data: [JSON.stringify(value)], shape: [1], dtype: "text" }, true);
+}
+
+/** The `specifications` group caching `namespaces` and every namespace they include. */
+export function cachedSpecification(catalog: NamespaceCatalog, namespaces: Iterable<string>): GroupBuilder {
+  const all = new Set<string>();
+  for (const ns of namespaces) for (const n of catalog.closure(ns)) all.add(n);
+  const root = new GroupBuilder("specifications");
+  // In load order, so that each namespace comes after those it includes.
+  for (const doc of catalog.namespaces) {
+    const ns = doc.namespace;
+    if (!all.has(ns.name)) continue;
+    const version = root.group(ns.name).group(ns.version);
+    const keys = doc.typeKeys ?? "neurodata_type";
+    const schema = ns.schema.map((e) => ("source" in e ? { source: stripYaml(e.source) } : { namespace: e.namespace }));
+    version.add(jsonDataset("namespace", { namespaces: [{ ...ns, schema }] }));
+    for (const [source, content] of Object.entries(doc.sources)) version.add(jsonDataset(stripYaml(source), denormaliseKeys(content, keys)));
+  }
+  return root;
+}
+
+/** Loads the namespaces a file caches that `catalog` does not have yet (each after those it includes). */
+export async function loadCachedSpecifications(catalog: NamespaceCatalog, root: GroupBuilder, fileName: string): Promise<string[]> {
+  const specs = root.groups.get("specifications");
+  if (!specs) return [];
+  const waiting: NamespaceDocument[] = [];
+  for (const [name, byVersion] of specs.groups) {
+    if (catalog.namespace(name) !== undefined) continue;
+    const versions = [...byVersion.groups.keys()].sort(compareVersions);
+    const latest = byVersion.groups.get(versions[versions.length - 1]!)!;
+    const text = async (ds: DatasetBuilder) => String(((await (ds.value as LazyArray).read()) as string[])[0]);
+    const nsDataset = latest.datasets.get("namespace");
+    if (!nsDataset) throw new FormatError(fileName, `${latest.path} has no namespace document`);
+    let nsDoc: { namespaces: NamespaceSpec[] };
+    try {
+      nsDoc = JSON.parse(await text(nsDataset)) as { namespaces: NamespaceSpec[] };
+    } catch (e) {
+      throw new FormatError(fileName, `${nsDataset.path} is not a JSON namespace document`, { cause: e });
+    }
+    const namespace = nsDoc.namespaces.find((n) => n.name === name) ?? nsDoc.namespaces[0]!;
+    const sources: Record<string, SchemaSource> = {};
+    let typeKeys: "neurodata_type" | "data_type" = "neurodata_type";
+    for (const entry of namespace.schema) {
+      if (!("source" in entry)) continue;
+      const ds = latest.datasets.get(entry.source) ?? latest.datasets.get(stripYaml(entry.source));
+      if (!ds) throw new FormatError(fileName, `${latest.path} lacks the schema file '${entry.source}' its namespace lists`);
+      const parsed = normaliseKeys(JSON.parse(await text(ds)) as SchemaSource);
+      if (parsed.typeKeys === "data_type") typeKeys = "data_type";
+      sources[entry.source] = parsed.value;
+    }
+    waiting.push({ namespace: normaliseKeys(namespace).value, sources, typeKeys });
+  }
+  const loaded: string[] = [];
+  while (waiting.length > 0) {
+    const ready = waiting.findIndex((d) => d.namespace.schema.every((e) => !("namespace" in e) || catalog.namespace(e.namespace) !== undefined));
+    if (ready < 0) throw new FormatError(fileName, `cached namespaces include namespaces the file does not hold: ${waiting.map((d) => d.namespace.name).join(", ")}`);
+    const [doc] = waiting.splice(ready, 1);
+    catalog.add(doc!);
+    loaded.push(doc!.namespace.name);
+  }
+  return loaded;
+}
+
+function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[.-]/).map(Number);
+  const pb = b.split(/[.-]/).map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0 && !Number.isNaN(d)) return d;
+  }
+  return a.localeCompare(b);
+}

@@ -1,0 +1,168 @@
+/**
+ * The NWB specification language as data: namespaces, schema sources, and the group, dataset, attribute and link
+ * specifications they hold. These are the YAML (or cached JSON) documents as they are written, before any
+ * inheritance is resolved; `catalog.ts` resolves them. Both spellings of the type keys are accepted on input
+ * (`neurodata_type_def` in NWB, `data_type_def` in hdmf-common) and normalised to the NWB spelling here.
+ */
+
+/** A member of a compound dtype. */
+export interface CompoundMember {
+  name: string;
+  doc: string;
+  dtype: Dtype;
+}
+
+/** An object (or region) reference to objects of `target_type`. */
+export interface RefDtype {
+  target_type: string;
+  reftype: "object" | "region";
+}
+
+/** A primitive dtype name (`text`, `float32`, `isodatetime`, `numeric`...), a reference, or a compound. */
+export type Dtype = string | RefDtype | CompoundMember[];
+
+/** One allowed shape: a length per axis, `null` for any length. */
+export type Shape = (number | null)[];
+
+/** How many of a member may appear: a count, or `?`, `*`, `+`, or `zero_or_one`, `zero_or_many`, `one_or_many`. */
+export type Quantity = number | "?" | "*" | "+" | "zero_or_one" | "zero_or_many" | "one_or_many";
+
+export interface AttributeSpec {
+  name: string;
+  doc: string;
+  dtype: Dtype;
+  dims?: string[] | string[][];
+  shape?: Shape | Shape[];
+  /** Attributes are required unless this is false. */
+  required?: boolean;
+  /** A fixed value: always this, not settable. */
+  value?: unknown;
+  default_value?: unknown;
+}
+
+interface StorageSpec {
+  /** A fixed name; absent for members named by the user (then they are typed, by `neurodata_type_inc`). */
+  name?: string;
+  default_name?: string;
+  doc: string;
+  /** Defines a new type of this name. */
+  neurodata_type_def?: string;
+  /** Is (or extends) this type. */
+  neurodata_type_inc?: string;
+  quantity?: Quantity;
+  attributes?: AttributeSpec[];
+  /** Ignored by NWB; kept so that cached specifications round-trip. */
+  linkable?: boolean;
+}
+
+export interface DatasetSpec extends StorageSpec {
+  dtype?: Dtype;
+  dims?: string[] | string[][];
+  shape?: Shape | Shape[];
+  value?: unknown;
+  default_value?: unknown;
+}
+
+export interface GroupSpec extends StorageSpec {
+  groups?: GroupSpec[];
+  datasets?: DatasetSpec[];
+  links?: LinkSpec[];
+}
+
+export interface LinkSpec {
+  name?: string;
+  doc: string;
+  target_type: string;
+  quantity?: Quantity;
+}
+
+/** One schema file: its type definitions. */
+export interface SchemaSource {
+  groups?: GroupSpec[];
+  datasets?: DatasetSpec[];
+}
+
+/** What a namespace takes from: another namespace (all of it, or some types) or a schema file of its own. */
+export type NamespaceEntry =
+  | { namespace: string; neurodata_types?: string[] }
+  | { source: string; title?: string; doc?: string; neurodata_types?: string[] };
+
+export interface NamespaceSpec {
+  name: string;
+  version: string;
+  doc: string;
+  full_name?: string;
+  author?: string | string[];
+  contact?: string | string[];
+  schema: NamespaceEntry[];
+}
+
+/** A namespace with the content of its own schema files, keyed by the `source` names of `schema`. */
+export interface NamespaceDocument {
+  namespace: NamespaceSpec;
+  sources: Record<string, SchemaSource>;
+  /** Which spelling of the type keys the namespace was written with (hdmf-common uses `data_type_*`). */
+  typeKeys?: "neurodata_type" | "data_type";
+}
+
+/** The smallest and largest count a quantity allows (`Infinity` for no limit). */
+export function quantityRange(q: Quantity | undefined): { min: number; max: number } {
+  switch (q) {
+    case undefined: return { min: 1, max: 1 };
+    case "?": case "zero_or_one": return { min: 0, max: 1 };
+    case "*": case "zero_or_many": return { min: 0, max: Infinity };
+    case "+": case "one_or_many": return { min: 1, max: Infinity };
+    default: return { min: q, max: q };
+  }
+}
+
+/** The allowed shapes, as a list of alternatives (none: a scalar). */
+export function shapeAlternatives(shape: Shape | Shape[] | undefined): Shape[] {
+  if (shape === undefined || shape === null) return [];
+  if (shape.length > 0 && Array.isArray(shape[0])) return shape as Shape[];
+  return [shape as Shape];
+}
+
+export function isRefDtype(d: Dtype | undefined): d is RefDtype {
+  return typeof d === "object" && d !== null && !Array.isArray(d) && "target_type" in d;
+}
+
+export function isCompoundDtype(d: Dtype | undefined): d is CompoundMember[] {
+  return Array.isArray(d);
+}
+
+/**
+ * Normalises a spec document read from YAML or JSON: `data_type_def`/`data_type_inc` become the NWB keys.
+ * Returns which spelling it found, so a cached copy can be written back as it was.
+ */
+export function normaliseKeys<T>(doc: T): { value: T; typeKeys: "neurodata_type" | "data_type" } {
+  let found: "neurodata_type" | "data_type" = "neurodata_type";
+  const walk = (x: unknown): unknown => {
+    if (Array.isArray(x)) return x.map(walk);
+    if (typeof x !== "object" || x === null) return x;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(x)) {
+      if (k === "data_type_def" || k === "data_type_inc") {
+        found = "data_type";
+        out[`neuro${k}`] = v;
+      } else out[k] = walk(v);
+    }
+    return out;
+  };
+  return { value: walk(doc) as T, typeKeys: found };
+}
+
+/** The reverse of {@link normaliseKeys}, for writing a namespace in its own spelling. */
+export function denormaliseKeys<T>(doc: T, typeKeys: "neurodata_type" | "data_type"): T {
+  if (typeKeys === "neurodata_type") return doc;
+  const walk = (x: unknown): unknown => {
+    if (Array.isArray(x)) return x.map(walk);
+    if (typeof x !== "object" || x === null) return x;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(x)) {
+      out[k === "neurodata_type_def" ? "data_type_def" : k === "neurodata_type_inc" ? "data_type_inc" : k] = walk(v);
+    }
+    return out;
+  };
+  return walk(doc) as T;
+}

@@ -1,0 +1,85 @@
+/**
+ * Where pynwb names a field otherwise than hdmf's default rule (`fields.ts`), so that pynwb code translates line
+ * by line: per type, the member's storage path (dots; `<Type>` for unnamed typed members) -> the field name.
+ * Subtypes inherit their ancestors' entries. This is the one table of deliberate naming deviations.
+ */
+export const PYNWB_NAMES: Record<string, Record<string, string>> = {
+  TimeSeries: {
+    "data.unit": "unit",
+    "data.conversion": "conversion",
+    "data.resolution": "resolution",
+    "data.offset": "offset",
+    "data.continuity": "continuity",
+    "starting_time.rate": "rate",
+  },
+  ImageSeries: { "external_file.starting_frame": "starting_frame" },
+  ImagingPlane: {
+    "manifold.conversion": "conversion",
+    "manifold.unit": "unit",
+    "origin_coords.unit": "origin_coords_unit",
+    "grid_spacing.unit": "grid_spacing_unit",
+    "<OpticalChannel>": "optical_channel",
+  },
+  ProcessingModule: { "<NWBDataInterface>": "data_interfaces", "<DynamicTable>": "data_interfaces" },
+  DynamicTable: { "<VectorData>": "columns" },
+  SimpleMultiContainer: { "<Data>": "containers", "<Container>": "containers" },
+  NWBFile: {
+    "acquisition.<NWBDataInterface>": "acquisition",
+    "acquisition.<DynamicTable>": "acquisition",
+    "analysis.<NWBContainer>": "analysis",
+    "analysis.<DynamicTable>": "analysis",
+    "scratch.<ScratchData>": "scratch",
+    "scratch.<NWBContainer>": "scratch",
+    "scratch.<DynamicTable>": "scratch",
+    "processing.<ProcessingModule>": "processing",
+    "stimulus.presentation.<TimeSeries>": "stimulus",
+    "stimulus.presentation.<NWBDataInterface>": "stimulus",
+    "stimulus.presentation.<DynamicTable>": "stimulus",
+    "stimulus.templates.<TimeSeries>": "stimulus_template",
+    "stimulus.templates.<Images>": "stimulus_template",
+    "general.data_collection": "data_collection",
+    "general.experiment_description": "experiment_description",
+    "general.experimenter": "experimenter",
+    "general.institution": "institution",
+    "general.keywords": "keywords",
+    "general.lab": "lab",
+    "general.notes": "notes",
+    "general.pharmacology": "pharmacology",
+    "general.protocol": "protocol",
+    "general.related_publications": "related_publications",
+    "general.session_id": "session_id",
+    "general.slices": "slices",
+    "general.source_script": "source_script",
+    "general.source_script.file_name": "source_script_file_name",
+    "general.stimulus": "stimulus_notes",
+    "general.surgery": "surgery",
+    "general.virus": "virus",
+    "general.<LabMetaData>": "lab_meta_data",
+    "general.devices.<Device>": "devices",
+    "general.subject": "subject",
+    "general.extracellular_ephys.<ElectrodeGroup>": "electrode_groups",
+    "general.extracellular_ephys.electrodes": "electrodes",
+    "general.intracellular_ephys.filtering": "icephys_filtering",
+    "general.intracellular_ephys.<IntracellularElectrode>": "icephys_electrodes",
+    "general.intracellular_ephys.sweep_table": "sweep_table",
+    "general.intracellular_ephys.intracellular_recordings": "intracellular_recordings",
+    "general.intracellular_ephys.simultaneous_recordings": "icephys_simultaneous_recordings",
+    "general.intracellular_ephys.sequential_recordings": "icephys_sequential_recordings",
+    "general.intracellular_ephys.repetitions": "icephys_repetitions",
+    "general.intracellular_ephys.experimental_conditions": "icephys_experimental_conditions",
+    "general.optogenetics.<OptogeneticStimulusSite>": "ogen_sites",
+    "general.optophysiology.<ImagingPlane>": "imaging_planes",
+    "intervals.epochs": "epochs",
+    "intervals.trials": "trials",
+    "intervals.invalid_times": "invalid_times",
+    "intervals.<TimeIntervals>": "intervals",
+  },
+};
+
+/** Values pynwb gives fields the schema leaves without a default, per type (inherited by subtypes). */
+export const PYNWB_DEFAULTS: Record<string, Record<string, unknown>> = {
+  Images: { description: "no description" },
+};
+
+/** Names pynwb gives objects of these types when none is passed. */
+export const PYNWB_DEFAULT_NAMES: Record<string, string> = { Subject: "subject", ImageReferences: "order_of_images" };

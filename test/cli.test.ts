@@ -18,7 +18,7 @@ describe("tsnwb", () => {
     expect(printed).toMatch(/wrote .*tutorial\.nwb/);
     for (const line of [
       "session_start_time: 2018-04-25T02:30:03-07:00",
-      "StimulusPresentation (OpticalSeries)  data uint8[200, 50, 50, 3]  rate 1 Hz from 0 s  distance 0.7 m, field_of_view [0.2, 0.3, 0.7]",
+      "StimulusPresentation (OpticalSeries)  data uint8[200, 50, 50, 3]  rate 1 Hz from 0 s  distance 0.7 m, field_of_view float64[3]",
       "ExternalFiles (ImageSeries)  data uint8[0, 0, 0]  timestamps float64[7]  external images/file_1.tiff, images/file_2.tiff, images/file_3.tiff starting_frame [0, 2, 4]",
       "stimuli (IndexSeries)  data uint32[4]  timestamps float64[4]  indexes -> raccoons",
       "raccoons (Images)  order: rgb_face, gs_face",

@@ -1,11 +1,15 @@
 /**
- * Types tsnwb does not model yet are read as generic typed containers, never an error; and a file read from
- * disk can be written again (pynwb's export), generic objects and lazy datasets included.
+ * Every type of the schema is read as its class; a type no loaded namespace defines is read as a generic typed
+ * container, never an error; and a file read from disk can be written again (pynwb's export), generic objects and
+ * lazy datasets included.
  */
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GenericContainer, ImageSeries, type LazyArray, NWBFile, NWBHDF5IO, type TypedArray } from "../src/index.js";
+import {
+  DynamicTable, DynamicTableRegion, ElectricalSeries, ElectrodeGroup, GenericContainer, ImageSeries, type LazyArray, NWBFile,
+  NWBHDF5IO, TimeIntervals, TimeSeries, type TypedArray,
+} from "../src/index.js";
 import { FIXTURES, ROOT, h5pyLayout, sha256, tempFolder, validate } from "./helpers.js";
 
 const tmp = tempFolder();
@@ -28,28 +32,28 @@ beforeAll(() => {
 });
 afterAll(() => tmp.cleanup());
 
-describe("unmodelled types", () => {
-  it("are generic containers with attributes, lazy datasets, typed children and resolved links", async () => {
+describe("types of the schema, and types no loaded namespace defines", () => {
+  it("schema types are read as their classes, fields as properties; unknown types are generic containers", async () => {
     const io = await NWBHDF5IO.open(file, "r");
     const nwbfile = await io.read();
-    const ephys = nwbfile.acquisition.get("ephys") as GenericContainer;
-    expect(ephys).toBeInstanceOf(GenericContainer);
-    expect([ephys.neurodata_type, ephys.namespace]).toEqual(["ElectricalSeries", "core"]);
-    expect(ephys.attributes.get("description")).toBe("raw voltage");
-    const data = ephys.datasets.get("data")!;
-    expect([data.shape, data.dtype]).toEqual([[10, 4], "float32"]);
-    expect(Array.from((await data.read([[2, 3]])) as Float32Array)).toEqual([8, 9, 10, 11]);
-    const region = ephys.children.get("electrodes") as GenericContainer;
-    expect([region.neurodata_type, region.namespace]).toEqual(["DynamicTableRegion", "hdmf-common"]);
-    expect(region.attributes.get("table")).toBe("/intervals/trials");
-    expect(Array.from((await region.data!.read()) as BigInt64Array, Number)).toEqual([0, 1, 2, 3]);
+    const ephys = nwbfile.getAcquisition("ephys", ElectricalSeries);
+    expect(ephys).toBeInstanceOf(ElectricalSeries);
+    expect(nwbfile.getAcquisition("ephys", TimeSeries)).toBe(ephys);
+    expect([ephys.neurodata_type, ephys.namespace, ephys.description, ephys.unit, ephys.rate]).toEqual(["ElectricalSeries", "core", "raw voltage", "volts", 30000]);
+    expect([ephys.data.shape, ephys.data.dtype]).toEqual([[10, 4], "float32"]);
+    expect(Array.from((await ephys.data.read([[2, 3]])) as Float32Array)).toEqual([8, 9, 10, 11]);
+    const region = ephys.electrodes;
+    expect(region).toBeInstanceOf(DynamicTableRegion);
+    expect(region.table).toBe(nwbfile.trials);
+    expect(Array.from((await region.data.read()) as BigInt64Array, Number)).toEqual([0, 1, 2, 3]);
 
-    const trials = nwbfile.intervals.get("trials") as GenericContainer;
-    expect(trials.neurodata_type).toBe("TimeIntervals");
-    expect(trials.attributes.get("colnames")).toEqual(["start_time", "stop_time"]);
-    expect(Array.from((await (trials.children.get("stop_time") as GenericContainer).data!.read()) as Float64Array)).toEqual([0.5, 1.5, 2.5]);
+    const trials = nwbfile.trials!;
+    expect(trials).toBeInstanceOf(TimeIntervals);
+    expect(trials.colnames).toEqual(["start_time", "stop_time"]);
+    expect(Array.from((await trials.stop_time.data.read()) as Float64Array)).toEqual([0.5, 1.5, 2.5]);
 
     const custom = nwbfile.acquisition.get("custom") as GenericContainer;
+    expect(custom).toBeInstanceOf(GenericContainer);
     expect([custom.neurodata_type, custom.namespace, custom.attributes.get("gain")]).toEqual(["MyType", "ndx-test", 2.5]);
     expect(custom.links.get("source")).toBe(nwbfile.acquisition.get("ImageSeries"));
     expect(nwbfile.objects.get(ephys.object_id)).toBe(ephys);
@@ -57,17 +61,20 @@ describe("unmodelled types", () => {
   });
 });
 
-describe("typed objects at paths tsnwb does not model", () => {
-  it("are in nwbfile.other by path, linked, and written back in place by an export", async () => {
+describe("typed objects at the schema's locations under /general", () => {
+  it("are in nwbfile's fields (electrode_groups, electrodes), linked, and written back in place by an export", async () => {
     const io = await NWBHDF5IO.open(makeVariant(path.join(tmp.dir, "ecephys.nwb"), "--ecephys"), "r");
     const nwbfile = await io.read();
-    expect([...nwbfile.other.keys()].sort()).toEqual(["/general/extracellular_ephys/electrodes", "/general/extracellular_ephys/shank0"]);
-    const shank = nwbfile.other.get("/general/extracellular_ephys/shank0") as GenericContainer;
-    expect([shank.neurodata_type, shank.attributes.get("location")]).toEqual(["ElectrodeGroup", "CA1"]);
-    expect(shank.links.get("device")).toBe(nwbfile.devices.get("probe"));
-    const table = nwbfile.other.get("/general/extracellular_ephys/electrodes") as GenericContainer;
+    expect([...nwbfile.other.keys()]).toEqual([]);
+    const shank = nwbfile.electrode_groups.get("shank0")!;
+    expect(shank).toBeInstanceOf(ElectrodeGroup);
+    expect([shank.location, shank.description]).toEqual(["CA1", "shank 0"]);
+    expect(shank.device).toBe(nwbfile.devices.get("probe"));
+    const table = nwbfile.electrodes!;
+    expect(table).toBeInstanceOf(DynamicTable);
     expect(nwbfile.objects.get(table.object_id)).toBe(table);
-    expect((await (table.children.get("group") as GenericContainer).data!.read())).toEqual(Array(4).fill("/general/extracellular_ephys/shank0"));
+    expect(await table.columns.get("group")!.data.read()).toEqual(Array(4).fill("/general/extracellular_ephys/shank0"));
+    expect(nwbfile.getAcquisition("raw_ephys", ElectricalSeries).electrodes.table).toBe(table);
 
     const out = path.join(tmp.dir, "ecephys-exported.nwb");
     await exportTo(nwbfile, out);

@@ -63,11 +63,11 @@ export function initFields(obj: AbstractContainer, opts: Fields): void {
       case "child":
       case "link": {
         if (v === undefined) {
-          if (f.required) obj.fail(f.key, `a ${f.kind === "link" ? f.targetType : f.type} (required)`);
+          if (f.required) obj.fail(f.key, `${article(f.kind === "link" ? f.targetType : f.type)} (required)`);
           break;
         }
         const type = f.kind === "link" ? f.targetType : f.type;
-        if (!isContainer(v) || !v.isA(type)) obj.fail(f.key, `a ${type}`, v);
+        if (!isContainer(v) || !v.isA(type)) obj.fail(f.key, article(type), v);
         if (f.kind === "child") {
           const fixed = f.path[f.path.length - 1]!;
           if (v.name !== fixed) obj.fail(f.key, `an object named '${fixed}'`, v.name);
@@ -90,6 +90,11 @@ export function initFields(obj: AbstractContainer, opts: Fields): void {
   }
 }
 
+/** "an ImageSeries", "a Device". */
+export function article(type: string): string {
+  return `${/^[AEIOU]/.test(type) ? "an" : "a"} ${type}`;
+}
+
 function isContainer(v: unknown): v is AbstractContainer {
   return typeof v === "object" && v !== null && typeof (v as AbstractContainer).isA === "function" && "object_id" in v;
 }
@@ -103,7 +108,7 @@ function expectedOf(f: AttributeField | DatasetField | ValueField): string {
     case "numbers": return "an array of numbers";
     case "bool": return "true or false";
     case "bools": return "an array of booleans";
-    case "object": return `a ${isRefDtype(f.spec.dtype) ? f.spec.dtype.target_type : "typed object"}`;
+    case "object": return article(isRefDtype(f.spec.dtype) ? f.spec.dtype.target_type : "typed object");
     case "objects": return `an array of ${isRefDtype(f.spec.dtype) ? f.spec.dtype.target_type : "typed object"} objects`;
     case "array": return "array data";
   }
@@ -168,6 +173,12 @@ export function arrayValue(obj: AbstractContainer, key: string, input: DataInput
     try {
       const plain = isNDArray(value) ? value : toNDArray(value as ArrayInput);
       const target = storedDType(dtype, isNDArray(value) ? value.dtype : plainDType(value, plain.dtype));
+      if (target !== undefined && isNumericDType(target) && !target.startsWith("float") && plain.dtype.startsWith("float")) {
+        // Converting fractions (or negatives, to an unsigned type) to integers would change the values silently.
+        const unsigned = target.startsWith("uint");
+        const ok = Array.from(plain.data as ArrayLike<number>).every((x) => Number.isInteger(x) && (!unsigned || x >= 0));
+        if (!ok) obj.fail(key, `${unsigned ? "non-negative " : ""}integers (${target})`, "other numbers");
+      }
       const converted = target !== undefined && target !== plain.dtype ? toNDArray({ data: plain.data, shape: plain.shape } as ArrayInput, target) : plain;
       data = new InMemoryArray(converted.data, converted.shape, converted.dtype);
     } catch (e) {

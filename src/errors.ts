@@ -72,7 +72,16 @@ export class StreamError extends TsnwbError {
   }
 }
 
-/** True when `err` is a tsnwb error, of the given tag if one is given. */
-export function isTsnwbError<T extends TsnwbErrorTag>(err: unknown, tag?: T): err is TsnwbError & { tag: T } {
+/** The class of each tag, so that {@link isTsnwbError} narrows to it (`e.field` of a ValidationError). */
+export interface TsnwbErrorByTag {
+  ValidationError: ValidationError;
+  NotFoundError: NotFoundError;
+  FormatError: FormatError;
+  ModeError: ModeError;
+  StreamError: StreamError;
+}
+
+/** True when `err` is a tsnwb error, of the given tag if one is given; narrows to that tag's class. */
+export function isTsnwbError<T extends TsnwbErrorTag = TsnwbErrorTag>(err: unknown, tag?: T): err is TsnwbErrorByTag[T] {
   return err instanceof TsnwbError && (tag === undefined || err.tag === tag);
 }

@@ -56,5 +56,5 @@ export { type StorageOptions, autoChunks } from "./data/storage.js";
 export { toISODateTime } from "./data/datetime.js";
 export { setWarningHandler, type NWBWarning } from "./warnings.js";
 export {
-  TsnwbError, ValidationError, NotFoundError, FormatError, ModeError, StreamError, isTsnwbError, type TsnwbErrorTag,
+  TsnwbError, ValidationError, NotFoundError, FormatError, ModeError, StreamError, isTsnwbError, type TsnwbErrorTag, type TsnwbErrorByTag,
 } from "./errors.js";

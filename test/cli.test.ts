@@ -25,6 +25,7 @@ describe("tsnwb", () => {
       "tsnwb_RGBA_logo (RGBAImage)  uint8[80, 96, 4]",
     ]) expect(printed).toContain(line);
     expect(validate(out).code).toBe(0);
+    expect(validate(out, true).code).toBe(0);
     for (const i of [1, 2, 3]) expect(existsSync(path.join(tmp.dir, "new-folder", "images", `file_${i}.tiff`))).toBe(true);
   });
 

@@ -43,10 +43,12 @@ describe("the tutorial file (tsnwb demo)", () => {
   });
   afterAll(() => tmp.cleanup());
 
-  it("passes the independent NWB validator", () => {
-    const r = validate(file);
-    expect(r.output).toContain("0 error(s)");
-    expect(r.code).toBe(0);
+  it("passes the independent NWB validator, against the schema and against its own cached specification", () => {
+    for (const cached of [false, true]) {
+      const r = validate(file, cached);
+      expect(r.output).toContain("0 error(s)");
+      expect(r.code).toBe(0);
+    }
   });
 
   it("has the root layout pynwb writes", () => {

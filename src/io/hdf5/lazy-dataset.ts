@@ -6,6 +6,7 @@
 import { type DType, type NumericDType, type TypedArray, bytesPerElement, dtypeFromH5wasm, isNumericDType, typedArrayConstructor } from "../../data/dtype.js";
 import { type LazyArray, type Selection, normaliseSelection } from "../../data/lazy.js";
 import { product } from "../../data/ndarray.js";
+import { describeArray } from "../../data/arrays.js";
 import { FormatError } from "../../errors.js";
 import type { StorageOptions } from "../../data/storage.js";
 import { type H5File, type H5Module, HeapBuffer, h5wasm, hdf5Message } from "./h5.js";
@@ -34,6 +35,15 @@ export class H5LazyDataset implements LazyArray {
       m, file, path, (meta.shape ?? []).map(Number), dtypeFromH5wasm(ds.dtype) ?? "opaque",
       meta.chunks ? meta.chunks.map(Number) : null, fileName,
     );
+  }
+
+  /** How it prints and serialises: `uint8[200, 50, 50, 3]` (not h5wasm's internals). */
+  toJSON(): string {
+    return describeArray(this);
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return `${describeArray(this)} at ${this.path}`;
   }
 
   /** The first filter of the dataset's pipeline, named as h5py names it (`deflate` is `"gzip"`). */

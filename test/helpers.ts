@@ -67,3 +67,16 @@ export function filesIn(dir: string): string[] {
 }
 
 export const UUID4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** Runs the validator once over many files; returns, per file, whether it passed and what it printed about it. */
+export function validateAll(files: string[], cached = false): Map<string, { ok: boolean; output: string }> {
+  const args = [path.join(SHARED, "tools", "nwb_validate.py"), ...(cached ? ["--cached"] : []), ...files];
+  const r = spawnSync(PYTHON, args, { encoding: "utf8", maxBuffer: 64 << 20 });
+  const text = `${r.stdout}${r.stderr}`;
+  const out = new Map<string, { ok: boolean; output: string }>();
+  for (const file of files) {
+    const lines = text.split("\n").filter((l) => l.includes(file));
+    out.set(file, { ok: lines.some((l) => l.endsWith(`${file}: 0 error(s)`)), output: lines.join("\n") });
+  }
+  return out;
+}

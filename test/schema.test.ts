@@ -155,6 +155,10 @@ function parentNameOf(spec: Spec): string | undefined {
   return inc === undefined ? undefined : asText(inc, "neurodata_type_inc");
 }
 
+function sortBy<T>(items: T[], key: (item: T) => string): T[] {
+  return [...items].sort((a, b) => key(a).localeCompare(key(b)));
+}
+
 // ---- Inheritance, resolved independently --------------------------------------------------------------------
 
 const MEMBER_LISTS = ["attributes", "datasets", "groups", "links"] as const;
@@ -330,7 +334,3 @@ describe("layouts: the fields a user sees", () => {
     ]));
   });
 });
-
-function sortBy<T>(items: T[], key: (item: T) => string): T[] {
-  return [...items].sort((a, b) => key(a).localeCompare(key(b)));
-}

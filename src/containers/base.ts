@@ -9,7 +9,8 @@ import { ImageBase, type ImageOptions } from "../generated/core/Image.js";
 import { ImagesBase, type ImagesOptions } from "../generated/core/Images.js";
 import type { ImageReferences } from "../generated/core/ImageReferences.js";
 import { product } from "../data/ndarray.js";
-import { type TypedArray, bytesPerElement, isNumericDType } from "../data/dtype.js";
+import { bytesPerElement, isNumericDType } from "../data/dtype.js";
+import type { ArrayValues } from "../data/lazy.js";
 import { InMemoryArray, StreamedArray } from "../data/arrays.js";
 import { warn } from "../warnings.js";
 
@@ -55,7 +56,7 @@ export class TimeSeries extends TimeSeriesBase {
    * The samples (frames) one at a time, read in blocks of about `blockBytes` from storage, so a movie larger
    * than memory can be processed frame by frame. Each frame is a C-order typed array of the frame's shape.
    */
-  async *frames(opts: { start?: number; stop?: number; blockBytes?: number } = {}): AsyncGenerator<TypedArray | string[], void, undefined> {
+  async *frames(opts: { start?: number; stop?: number; blockBytes?: number } = {}): AsyncGenerator<ArrayValues, void, undefined> {
     const data = this.data;
     if (data instanceof StreamedArray) this.fail("data", "data in memory or in a file to iterate over, not a stream");
     const shape = data.shape;
@@ -65,7 +66,7 @@ export class TimeSeries extends TimeSeriesBase {
     if (!Number.isInteger(start) || start < 0 || start > stop) throw new RangeError(`frames: start ${start} is out of [0, ${stop}]`);
     const perFrame = product(shape.slice(1));
     if (data instanceof InMemoryArray) {
-      for (let i = start; i < stop; i++) yield data.data.slice(i * perFrame, (i + 1) * perFrame) as TypedArray | string[];
+      for (let i = start; i < stop; i++) yield data.data.slice(i * perFrame, (i + 1) * perFrame) as ArrayValues;
       return;
     }
     const bytes = perFrame * (isNumericDType(data.dtype) ? bytesPerElement(data.dtype) : 8);

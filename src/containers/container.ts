@@ -6,7 +6,7 @@
 import { ValidationError } from "../errors.js";
 import type { ArrayInput, NDArray } from "../data/ndarray.js";
 import type { FrameSource, LazyArray } from "../data/lazy.js";
-import type { InMemoryArray, StreamedArray } from "../data/arrays.js";
+import type { CompoundArray, InMemoryArray, StreamedArray } from "../data/arrays.js";
 import { type NumericDType, allocate } from "../data/dtype.js";
 import type { StorageOptions } from "../data/storage.js";
 import { typeCatalog } from "../schema/bundled.js";
@@ -46,7 +46,7 @@ export type DataInput = ArrayInput | LazyArray | FrameSource | H5DataIO | NDArra
  * An array field as an object holds it: values in memory, a dataset in a file (read lazily), or a stream not yet
  * written. All have `shape`, `dtype` and `read(selection?)`.
  */
-export type ArrayData = InMemoryArray | LazyArray | StreamedArray;
+export type ArrayData = InMemoryArray | CompoundArray | LazyArray | StreamedArray;
 
 /** What every constructor takes besides its type's fields. */
 export interface AbstractContainerOptions {

@@ -4,11 +4,11 @@
  * data of the schema's dtype and shape); and the summary objects print as.
  */
 import type { AbstractContainer, DataInput, ArrayData } from "./container.js";
-import { H5DataIO } from "./container.js";
-import { type AttributeField, type DatasetField, type Field, type ValueField, isDateTimeDtype, valueShape } from "../schema/fields.js";
-import { type Dtype, type Shape, isRefDtype, shapeAlternatives } from "../schema/language.js";
+import { H5DataIO, describeValue } from "./container.js";
+import { type AttributeField, type DatasetField, type Field, type ValueField, isDateTimeDtype, isTextDtype, valueShape } from "../schema/fields.js";
+import { type CompoundMember, type Dtype, type Shape, isCompoundDtype, isRefDtype, shapeAlternatives } from "../schema/language.js";
 import { type ArrayInput, ArrayShapeError, isNDArray, toNDArray } from "../data/ndarray.js";
-import { InMemoryArray, StreamedArray, describeArray } from "../data/arrays.js";
+import { CompoundArray, InMemoryArray, StreamedArray, describeArray } from "../data/arrays.js";
 import { isFrameSource, isLazyArray } from "../data/lazy.js";
 import { type DType, type NumericDType, isNumericDType } from "../data/dtype.js";
 import { type StorageOptions, checkStorageOptions } from "../data/storage.js";
@@ -78,9 +78,10 @@ export function initFields(obj: AbstractContainer, opts: Fields): void {
         break;
       }
       default: {
-        const value = v === undefined ? f.default : v;
+        // A default of an attribute of an optional dataset applies only when that dataset is given.
+        const present = f.within === undefined || opts[f.within] !== undefined;
+        const value = v === undefined && present ? f.default : v;
         if (value === undefined) {
-          const present = f.within === undefined || opts[f.within] !== undefined;
           if (f.required && present) obj.fail(f.key, `${expectedOf(f)} (required)`);
           break;
         }
@@ -164,7 +165,8 @@ export function arrayValue(obj: AbstractContainer, key: string, input: DataInput
     value = value.data;
   }
   let data: ArrayData;
-  if (value instanceof InMemoryArray || value instanceof StreamedArray) data = value;
+  if (isCompoundDtype(dtype) && Array.isArray(value)) data = compoundValue(obj, key, value, dtype);
+  else if (value instanceof InMemoryArray || value instanceof StreamedArray || value instanceof CompoundArray) data = value;
   else if (isLazyArray(value)) data = value;
   else if (isFrameSource(value)) {
     const fixed = storedDType(dtype, undefined);
@@ -192,6 +194,28 @@ export function arrayValue(obj: AbstractContainer, key: string, input: DataInput
   }
   checkShape(obj, key, data, shape, dims);
   return data;
+}
+
+/** Rows of a compound dtype: every member given, references to objects of the member's type. */
+function compoundValue(obj: AbstractContainer, key: string, rows: unknown[], dtype: CompoundMember[]): CompoundArray {
+  const members = dtype.map((m) => ({
+    name: m.name,
+    dtype: (isRefDtype(m.dtype) ? "reference" : isTextDtype(m.dtype) ? "text" : schemaNumericDType(m.dtype) ?? (m.dtype === "bool" ? "uint8" : "float64")) as DType,
+  }));
+  const expected = `rows with ${dtype.map((m) => m.name).join(", ")}`;
+  const out = rows.map((row, i) => {
+    if (typeof row !== "object" || row === null) obj.fail(key, expected, `row ${i}: ${describeValue(row)}`);
+    const r = row as Record<string, unknown>;
+    for (const m of dtype) {
+      const v = r[m.name];
+      const ok = isRefDtype(m.dtype) ? isContainer(v) && v.isA(m.dtype.target_type)
+        : isTextDtype(m.dtype) ? typeof v === "string"
+        : m.dtype === "bool" ? typeof v === "boolean" : typeof v === "number" || typeof v === "bigint";
+      if (!ok) obj.fail(key, `${expected}; '${m.name}' ${isRefDtype(m.dtype) ? article(m.dtype.target_type) : typeof m.dtype === "string" ? `of ${m.dtype}` : ""}`, `row ${i}: ${describeValue(v)}`);
+    }
+    return { ...r };
+  });
+  return new CompoundArray(members, out);
 }
 
 /** The dtype of values given as plain JS numbers is not theirs to keep: undefined lets the schema decide. */

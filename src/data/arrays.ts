@@ -4,7 +4,7 @@
  * the same on an object built in memory and on one read from a file.
  */
 import type { DType, TypedArray } from "./dtype.js";
-import { type LazyArray, type Selection, type FrameSource, normaliseSelection } from "./lazy.js";
+import { type ArrayValues, type CompoundMemberType, type CompoundRow, type LazyArray, type Selection, type FrameSource, normaliseSelection } from "./lazy.js";
 import { type NDArray, product } from "./ndarray.js";
 import { ValidationError } from "../errors.js";
 
@@ -21,7 +21,7 @@ export class InMemoryArray implements NDArray, LazyArray {
   constructor(readonly data: TypedArray | string[], readonly shape: number[], readonly dtype: DType) {}
 
   /** The whole array or a hyperslab, as a new C-order array. */
-  async read(selection?: Selection): Promise<TypedArray | string[]> {
+  async read(selection?: Selection): Promise<ArrayValues> {
     return sliceArray(this, normaliseSelection(this.shape, selection));
   }
 
@@ -43,7 +43,7 @@ export class StreamedArray implements LazyArray {
   readonly shape: number[] = [];
   constructor(readonly source: FrameSource, /** The dtype the schema fixes, or "opaque": unknown until the first frame. */ readonly dtype: DType = "opaque") {}
 
-  async read(): Promise<TypedArray | string[]> {
+  async read(): Promise<ArrayValues> {
     throw new ValidationError("a stream", "data", "data written to a file before it is read (a stream is read once, as it is written)");
   }
 
@@ -53,6 +53,29 @@ export class StreamedArray implements LazyArray {
 
   [INSPECT](): string {
     return this.toJSON();
+  }
+}
+
+/** Compound values in memory: one row per element, a property per member (references as the objects). */
+export class CompoundArray implements LazyArray {
+  readonly chunks = null;
+  readonly dtype = "compound" as const;
+  readonly shape: number[];
+  constructor(readonly members: CompoundMemberType[], readonly rows: CompoundRow[]) {
+    this.shape = [rows.length];
+  }
+
+  async read(selection?: Selection): Promise<CompoundRow[]> {
+    const [[start, stop]] = normaliseSelection(this.shape, selection) as [[number, number]];
+    return this.rows.slice(start, stop).map((r) => ({ ...r }));
+  }
+
+  toJSON(): string {
+    return describeArray(this);
+  }
+
+  [INSPECT](): string {
+    return describeArray(this);
   }
 }
 

@@ -8,9 +8,10 @@ export type NumericDType =
 
 /**
  * Any element type tsnwb stores: numbers, variable-length UTF-8 text, or object references; `opaque` marks an
- * HDF5 type in a file that tsnwb does not read yet (compound, enum, ...): its shape is known, reading it is an error.
+ * HDF5 type in a file that tsnwb does not read yet (enum, ...): its shape is known, reading it is an error. `compound`
+ * values are rows: one object per element, a property per member.
  */
-export type DType = NumericDType | "text" | "reference" | "opaque";
+export type DType = NumericDType | "text" | "reference" | "compound" | "opaque";
 
 export type TypedArray =
   | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array
@@ -50,7 +51,7 @@ export function bytesPerElement(dtype: NumericDType): number {
 export function h5wasmCode(dtype: DType): string {
   if (dtype === "text") return "S";
   if (dtype === "reference") return "Reference";
-  if (dtype === "opaque") throw new TypeError("an opaque (unsupported) HDF5 type cannot be written");
+  if (dtype === "opaque" || dtype === "compound") throw new TypeError(`an ${dtype} dtype has no single h5wasm code`);
   return H5WASM_CODES[dtype];
 }
 

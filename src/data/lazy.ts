@@ -2,6 +2,18 @@
  * Lazy array handles and frame streams: array data that is not in memory.
  */
 import type { DType, TypedArray } from "./dtype.js";
+
+/** One element of a compound dataset: a property per member (references as the target's path in a file). */
+export type CompoundRow = Record<string, unknown>;
+
+/** A compound dataset's member: its name and dtype. */
+export interface CompoundMemberType {
+  name: string;
+  dtype: DType;
+}
+
+/** What `read` returns: numbers in a typed array, text as strings, compound elements as rows. */
+export type ArrayValues = TypedArray | string[] | CompoundRow[];
 import type { ArrayInput } from "./ndarray.js";
 import type { StorageOptions } from "./storage.js";
 
@@ -21,7 +33,9 @@ export interface LazyArray {
   readonly compression?: string | null;
   /** How the data is stored (chunks, compression...), when the backend knows; a copy keeps it by default. */
   readonly storage?: StorageOptions;
-  read(selection?: Selection): Promise<TypedArray | string[]>;
+  /** For compound data: its members. */
+  readonly members?: CompoundMemberType[];
+  read(selection?: Selection): Promise<ArrayValues>;
 }
 
 export function isLazyArray(x: unknown): x is LazyArray {

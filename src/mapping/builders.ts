@@ -4,7 +4,7 @@
  */
 import type { DType } from "../data/dtype.js";
 import type { NDArray } from "../data/ndarray.js";
-import type { FrameSource, LazyArray } from "../data/lazy.js";
+import type { CompoundMemberType, CompoundRow, FrameSource, LazyArray } from "../data/lazy.js";
 import type { StorageOptions } from "../data/storage.js";
 
 /** An attribute: a scalar or a 1-D array, with the dtype it is stored as. */
@@ -20,7 +20,14 @@ export interface ReferenceValue {
   readonly targets: (GroupBuilder | DatasetBuilder | string)[];
 }
 
-export type DatasetValue = NDArray | LazyArray | FrameSource | ReferenceValue;
+/** Compound elements: rows with a value per member; reference members hold their target (a builder or a path). */
+export interface CompoundValue {
+  readonly kind: "compound";
+  readonly members: CompoundMemberType[];
+  readonly rows: CompoundRow[];
+}
+
+export type DatasetValue = NDArray | LazyArray | FrameSource | ReferenceValue | CompoundValue;
 
 export class DatasetBuilder {
   readonly kind = "dataset";

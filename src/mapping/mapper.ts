@@ -16,7 +16,7 @@ import type { Dtype } from "../schema/language.js";
 import { cachedSpecification, loadCachedSpecifications } from "./specifications.js";
 import { type DType, isNumericDType, toTypedArray } from "../data/dtype.js";
 import { type NDArray } from "../data/ndarray.js";
-import { StreamedArray } from "../data/arrays.js";
+import { CompoundArray, StreamedArray } from "../data/arrays.js";
 import { type LazyArray, isLazyArray } from "../data/lazy.js";
 import { FormatError, ValidationError } from "../errors.js";
 
@@ -185,6 +185,16 @@ class BuildState {
           // The path is known once the builder sits in the tree.
           Object.defineProperty(entry, "path", { get: () => ds.path, enumerable: true });
           return ds;
+        }
+        if (v instanceof CompoundArray) {
+          // Reference members point at objects: their builders are known once the whole tree is built.
+          const rows = v.rows.map((r) => ({ ...r }));
+          this.pending.push(() => {
+            for (const m of v.members.filter((m) => m.dtype === "reference")) {
+              for (const row of rows) row[m.name] = this.targetOf(c, f.key, row[m.name] as AbstractContainer);
+            }
+          });
+          return new DatasetBuilder(name, { kind: "compound", members: v.members, rows });
         }
         return new DatasetBuilder(name, v as NDArray | LazyArray, false, c.storage[f.key] ?? {});
       }

@@ -4,7 +4,7 @@
  * WebAssembly heap at once, several times slower on large data).
  */
 import { type DType, type NumericDType, type TypedArray, bytesPerElement, dtypeFromH5wasm, isNumericDType, typedArrayConstructor } from "../../data/dtype.js";
-import { type LazyArray, type Selection, normaliseSelection } from "../../data/lazy.js";
+import { type ArrayValues, type CompoundMemberType, type CompoundRow, type LazyArray, type Selection, normaliseSelection } from "../../data/lazy.js";
 import { product } from "../../data/ndarray.js";
 import { describeArray } from "../../data/arrays.js";
 import { FormatError } from "../../errors.js";
@@ -25,15 +25,18 @@ export class H5LazyDataset implements LazyArray {
     readonly chunks: number[] | null,
     /** The file's name, for errors. */
     private readonly fileName: string,
+    /** For compound data: its members, as tsnwb reads them. */
+    readonly members?: CompoundMemberType[],
   ) {}
 
   /** The handle of the dataset at `path`, with its shape, dtype and chunks from the file's metadata. */
   static at(m: H5Module, file: H5File, path: string, fileName: string): H5LazyDataset {
     const ds = new h5wasm.Dataset(file.file_id, path);
     const meta = ds.metadata;
+    const members = compoundMembers(m, meta as unknown as H5Metadata);
     return new H5LazyDataset(
-      m, file, path, (meta.shape ?? []).map(Number), dtypeFromH5wasm(ds.dtype) ?? "opaque",
-      meta.chunks ? meta.chunks.map(Number) : null, fileName,
+      m, file, path, (meta.shape ?? []).map(Number), members ? "compound" : dtypeFromH5wasm(ds.dtype) ?? "opaque",
+      meta.chunks ? meta.chunks.map(Number) : null, fileName, members,
     );
   }
 
@@ -75,12 +78,13 @@ export class H5LazyDataset implements LazyArray {
   }
 
   /** Reads the dataset, or the hyperslab `selection`, as one C-order array. */
-  async read(selection?: Selection): Promise<TypedArray | string[]> {
+  async read(selection?: Selection): Promise<ArrayValues> {
     const ranges = normaliseSelection(this.shape, selection);
     if (this.dtype === "opaque") {
       throw new FormatError(this.fileName, `${this.path} has an HDF5 type tsnwb does not read yet (${describeH5Type(new h5wasm.Dataset(this.file.file_id, this.path).dtype)})`);
     }
     try {
+      if (this.dtype === "compound") return this.readCompound(ranges);
       if (!isNumericDType(this.dtype)) return this.readOther(ranges);
       const count = ranges.map(([a, b]) => b - a);
       const out = allocateUninitialized(this.dtype, product(count));
@@ -132,6 +136,66 @@ export class H5LazyDataset implements LazyArray {
     new Uint8Array(out.buffer, out.byteOffset + outOffset * bytesPerElement(dtype), bytes).set(heap.view(bytes));
   }
 
+  /**
+   * Compound elements as rows, decoded member by member from the bytes HDF5 gives (h5wasm's own decoding drops
+   * reference members): numbers, text, booleans, and references as the target's path.
+   */
+  private readCompound(ranges: [number, number][]): CompoundRow[] {
+    const meta = new h5wasm.Dataset(this.file.file_id, this.path).metadata as unknown as H5Metadata;
+    const count = ranges.map(([a, b]) => b - a);
+    const total = product(count);
+    if (total === 0) return [];
+    const bytes = meta.size * total;
+    const heap = new HeapBuffer(this.m);
+    const ptr = heap.reserve(bytes);
+    const hasVlen = meta.compound_type!.members.some((m) => m.vlen);
+    const counts = count.map(BigInt);
+    try {
+      this.m.get_dataset_data(this.file.file_id, this.path, counts, ranges.map(([a]) => BigInt(a)), count.map(() => 1n), BigInt(ptr));
+      const raw = this.m.HEAPU8.slice(ptr, ptr + bytes);
+      const view = new DataView(raw.buffer);
+      const rows: CompoundRow[] = [];
+      for (let i = 0; i < total; i++) {
+        const row: CompoundRow = {};
+        for (const member of meta.compound_type!.members) row[member.name] = this.decodeMember(view, raw, i * meta.size + member.offset, member);
+        rows.push(row);
+      }
+      return rows;
+    } finally {
+      if (hasVlen) this.m.reclaim_vlen_memory_count(this.file.file_id, this.path, "", BigInt(ptr), counts);
+      heap.free();
+    }
+  }
+
+  private decodeMember(view: DataView, raw: Uint8Array, at: number, member: H5Metadata): unknown {
+    const T = this.m.H5T_class_t;
+    switch (member.type) {
+      case T.H5T_INTEGER.value:
+      case T.H5T_ENUM.value: {
+        const base = member.type === T.H5T_ENUM.value ? { ...member, ...member.enum_type } : member;
+        const size = base.size;
+        const signed = base.signed;
+        const v = size === 1 ? (signed ? view.getInt8(at) : view.getUint8(at))
+          : size === 2 ? (signed ? view.getInt16(at, true) : view.getUint16(at, true))
+          : size === 4 ? (signed ? view.getInt32(at, true) : view.getUint32(at, true))
+          : Number(signed ? view.getBigInt64(at, true) : view.getBigUint64(at, true));
+        return member.type === T.H5T_ENUM.value && isBooleanEnum(member) ? v !== 0 : v;
+      }
+      case T.H5T_FLOAT.value:
+        return member.size === 4 ? view.getFloat32(at, true) : view.getFloat64(at, true);
+      case T.H5T_STRING.value: {
+        if (member.vlen) return this.m.UTF8ToString(view.getUint32(at, true));
+        const b = raw.subarray(at, at + member.size);
+        const end = b.indexOf(0);
+        return new TextDecoder().decode(end < 0 ? b : b.subarray(0, end));
+      }
+      case T.H5T_REFERENCE.value:
+        return this.m.get_referenced_name(this.file.file_id, raw.slice(at, at + member.size), true);
+      default:
+        throw new FormatError(this.fileName, `${this.path}: compound member '${member.name}' has an HDF5 type tsnwb does not read yet`);
+    }
+  }
+
   /** Text and references: small metadata, read with h5wasm's own slice. */
   private readOther(ranges: [number, number][]): string[] {
     const ds = new h5wasm.Dataset(this.file.file_id, this.path);
@@ -142,6 +206,38 @@ export class H5LazyDataset implements LazyArray {
     }
     return items.map((v) => (v instanceof Uint8Array ? new TextDecoder().decode(v) : String(v)));
   }
+}
+
+/** The parts of h5wasm's type metadata tsnwb reads. */
+interface H5Metadata {
+  type: number;
+  size: number;
+  signed?: boolean;
+  vlen?: boolean;
+  name: string;
+  offset: number;
+  compound_type?: { members: H5Metadata[] };
+  enum_type?: { type: number; size?: number; signed?: boolean; members: Record<string, number> };
+}
+
+function isBooleanEnum(m: H5Metadata): boolean {
+  const members = m.enum_type?.members ?? {};
+  return Object.keys(members).length === 2 && members.FALSE === 0 && members.TRUE === 1;
+}
+
+/** A compound dataset's members as tsnwb names their dtypes; undefined for other types. */
+function compoundMembers(m: H5Module, meta: H5Metadata): CompoundMemberType[] | undefined {
+  if (meta.type !== m.H5T_class_t.H5T_COMPOUND.value || !meta.compound_type) return undefined;
+  const T = m.H5T_class_t;
+  return meta.compound_type.members.map((member) => {
+    let dtype: DType = "opaque";
+    if (member.type === T.H5T_STRING.value) dtype = "text";
+    else if (member.type === T.H5T_REFERENCE.value) dtype = "reference";
+    else if (member.type === T.H5T_FLOAT.value) dtype = member.size === 4 ? "float32" : "float64";
+    else if (member.type === T.H5T_INTEGER.value) dtype = `${member.signed ? "int" : "uint"}${member.size * 8}` as DType;
+    else if (member.type === T.H5T_ENUM.value && isBooleanEnum(member)) dtype = "uint8";
+    return { name: member.name, dtype };
+  });
 }
 
 /**

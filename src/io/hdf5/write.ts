@@ -2,9 +2,9 @@
  * Writes a builder tree into an open HDF5 file: groups, attributes, datasets (from memory, copied from a lazy
  * handle, or streamed), soft links and object references. In append mode, whatever already exists is kept.
  */
-import { type AttributeBuilder, DatasetBuilder, GroupBuilder, LinkBuilder, type ReferenceValue } from "../../mapping/builders.js";
+import { type AttributeBuilder, type CompoundValue, DatasetBuilder, GroupBuilder, LinkBuilder, type ReferenceValue } from "../../mapping/builders.js";
 import { type DType, type NumericDType, type TypedArray, allocate, bytesPerElement, h5wasmCode, isNumericDType, toTypedArray } from "../../data/dtype.js";
-import { type FrameSource, type LazyArray, isFrameSource, isLazyArray } from "../../data/lazy.js";
+import { type CompoundRow, type FrameSource, type LazyArray, isFrameSource, isLazyArray } from "../../data/lazy.js";
 import { type NDArray, ArrayShapeError, isNDArray, product, toNDArray } from "../../data/ndarray.js";
 import { type StorageOptions, autoChunks, needsChunks } from "../../data/storage.js";
 import { StreamError, ValidationError } from "../../errors.js";
@@ -112,7 +112,11 @@ export class HDF5Writer {
     else if (isLazyArray(value)) {
       if (!(await this.copyLazy(ds, value))) return;
     } else if (isFrameSource(value)) await this.writeStream(ds, value);
-    else {
+    else if (value.kind === "compound") {
+      // Reference members need their targets: written last, like references.
+      this.deferred.push(() => this.writeCompound(ds, value));
+      return;
+    } else {
       // References need their targets; create the dataset now (so attributes can go on it) and fill it at the end.
       this.deferred.push(() => this.writeReferences(ds, value));
       return;
@@ -124,6 +128,26 @@ export class HDF5Writer {
     const references = refs.targets.map((t) => this.referenceTo(typeof t === "string" ? t : t.path, ds.path));
     const parent = this.file.get(ds.parent!.path) as InstanceType<typeof h5wasm.Group>;
     parent.create_dataset({ name: ds.name, data: references, shape: [references.length], dtype: "Reference" });
+    this.writeAttributes(ds.path, ds.attributes, false);
+  }
+
+  /** A compound dataset, column by column (h5wasm interleaves them); text members are refused (h5wasm cannot write them). */
+  private writeCompound(ds: DatasetBuilder, value: CompoundValue): void {
+    const columns = new Map<string, unknown>();
+    const dtype: [string, string][] = [];
+    for (const member of value.members) {
+      const cells = value.rows.map((r) => r[member.name]);
+      if (member.dtype === "reference") {
+        columns.set(member.name, cells.map((t) => this.referenceTo(typeof t === "string" ? t : (t as DatasetBuilder | GroupBuilder).path, ds.path)));
+      } else if (isNumericDType(member.dtype)) {
+        columns.set(member.name, toTypedArray(cells.map((c) => (typeof c === "boolean" ? Number(c) : (c as number | bigint))), member.dtype));
+      } else {
+        throw new ValidationError(ds.path, member.name, "numbers or references in a compound member (h5wasm cannot write text inside a compound)", member.dtype);
+      }
+      dtype.push([member.name, h5wasmCode(member.dtype)]);
+    }
+    const parent = this.file.get(ds.parent!.path) as InstanceType<typeof h5wasm.Group>;
+    parent.create_dataset({ name: ds.name, data: columns as never, shape: [value.rows.length], dtype: dtype as never });
     this.writeAttributes(ds.path, ds.attributes, false);
   }
 
@@ -196,6 +220,11 @@ export class HDF5Writer {
    * Returns false when the copy is deferred (references), in which case its attributes are written with it.
    */
   private async copyLazy(ds: DatasetBuilder, src: LazyArray): Promise<boolean> {
+    if (src.dtype === "compound") {
+      const rows = (await src.read()) as CompoundRow[];
+      this.deferred.push(() => this.writeCompound(ds, { kind: "compound", members: src.members ?? [], rows }));
+      return false;
+    }
     if (src.dtype === "reference") {
       // Object references stay references: written last, to the same paths in this file.
       const targets = (await src.read()) as string[];
@@ -215,7 +244,7 @@ export class HDF5Writer {
     const shape = ds.scalar ? [] : src.shape;
     const rowBytes = product(shape.slice(1)) * bytesPerElement(dtype);
     if (shape.length === 0 || shape[0]! * rowBytes <= SLAB_BYTES) {
-      this.writeArray(target, { data: await src.read(), shape: src.shape, dtype: src.dtype });
+      this.writeArray(target, { data: (await src.read()) as TypedArray, shape: src.shape, dtype: src.dtype });
       return true;
     }
     if (needsChunks(storage)) this.createChunked(target, dtype, shape, shape[0]!);

@@ -44,7 +44,7 @@ class Maker {
       opts[f.key] = this.value(f, opts);
     }
     // Rules of the hand-written classes: a timing, 3-D frames, what an index points at, one feature per column.
-    if (isA("TimeSeries")) opts.rate = 10;
+    if (isA("TimeSeries") && opts.timestamps === undefined) opts.rate = 10;
     if (isA("ImageSeries")) opts.data = this.array("uint8", [[null, null, null]]);
     if (isA("OpticalSeries")) Object.assign(opts, { distance: 1, field_of_view: [0.1, 0.2], orientation: "up" });
     if (isA("IndexSeries")) opts.indexed_images = this.placed(this.make(typeCatalog.get("Images", "core")));

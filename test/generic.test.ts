@@ -89,14 +89,17 @@ describe("typed objects at the schema's locations under /general", () => {
   });
 });
 
-describe("HDF5 types tsnwb does not read yet", () => {
-  it("are opaque: the file opens, their shape is known, and reading them is a clear error", async () => {
+describe("HDF5 types beyond numbers and text", () => {
+  it("compound datasets read as rows; types tsnwb does not read yet are opaque: the file opens, reading them is a clear error", async () => {
     const io = await NWBHDF5IO.open(makeVariant(path.join(tmp.dir, "odd.nwb"), "--odd-types"), "r");
     const custom = (await io.read()).acquisition.get("custom") as GenericContainer;
     const rows = custom.datasets.get("rows")!;
-    expect([rows.dtype, rows.shape]).toEqual(["opaque", [2]]);
-    await expect(rows.read()).rejects.toThrow(/\/acquisition\/custom\/rows has an HDF5 type tsnwb does not read yet \(compound of a, b\)/);
-    expect(custom.datasets.get("flags")!.dtype).toBe("opaque");
+    expect([rows.dtype, rows.shape, rows.members]).toEqual(["compound", [2], [{ name: "a", dtype: "int32" }, { name: "b", dtype: "float64" }]]);
+    expect(await rows.read()).toEqual([{ a: 1, b: 2.5 }, { a: 3, b: 4.5 }]);
+    expect(await rows.read([[1, 2]])).toEqual([{ a: 3, b: 4.5 }]);
+    const flags = custom.datasets.get("flags")!;
+    expect([flags.dtype, flags.shape]).toEqual(["opaque", [3]]);
+    await expect(flags.read()).rejects.toThrow(/\/acquisition\/custom\/flags has an HDF5 type tsnwb does not read yet/);
     await io.close();
   });
 });

@@ -173,26 +173,33 @@ function overrideIdentity(member: Spec): string {
   return `typed ${asText(member["neurodata_type_inc"], "an unnamed member's neurodata_type_inc")}`;
 }
 
-/** The parent's members with the child's overriding them in place (merged), then the child's new members. */
-function overrideMembers(parentMembers: Spec[], childMembers: Spec[]): Spec[] {
+/**
+ * The parent's members with the child's overriding them in place, then the child's new members. As hdmf resolves
+ * them: an overriding attribute (or link) replaces the parent's whole; an overriding dataset or group stands as
+ * written, its own member lists merged with the parent's.
+ */
+function overrideMembers(parentMembers: Spec[], childMembers: Spec[], wholesale: boolean): Spec[] {
   const merged = parentMembers.map((m) => ({ identity: overrideIdentity(m), member: m }));
   for (const child of childMembers) {
     const identity = overrideIdentity(child);
     const inherited = merged.find((m) => m.identity === identity);
-    if (inherited) inherited.member = refine(inherited.member, child);
+    if (inherited) inherited.member = wholesale ? child : refine(inherited.member, child, false);
     else merged.push({ identity, member: child });
   }
   return merged.map((m) => m.member);
 }
 
-/** The child refining the parent: the child's keys win, member lists merge member by member. */
-function refine(parent: Spec, child: Spec): Spec {
-  const out: Spec = { ...parent, ...child };
+/**
+ * The child refining the parent. A type inherits what its own definition does not say; a member declared again
+ * keeps only its own keys (hdmf: a missing quantity is 1 again). Member lists merge in both cases.
+ */
+function refine(parent: Spec, child: Spec, typeLevel: boolean): Spec {
+  const out: Spec = typeLevel ? { ...parent, ...child } : { ...child };
   for (const list of MEMBER_LISTS) {
     if (parent[list] === undefined && child[list] === undefined) continue;
     const parentMembers = asList(parent[list], list).map((m) => asRecord(m, list));
     const childMembers = asList(child[list], list).map((m) => asRecord(m, list));
-    out[list] = overrideMembers(parentMembers, childMembers);
+    out[list] = overrideMembers(parentMembers, childMembers, list === "attributes" || list === "links");
   }
   return out;
 }
@@ -201,7 +208,7 @@ function refine(parent: Spec, child: Spec): Spec {
 function resolvedFromYaml(type: YamlType): Spec {
   const parentName = parentNameOf(type.spec);
   if (parentName === undefined) return type.spec;
-  return refine(resolvedFromYaml(yamlTypeSeenFrom(parentName, type.namespace)), type.spec);
+  return refine(resolvedFromYaml(yamlTypeSeenFrom(parentName, type.namespace)), type.spec, true);
 }
 
 // ---- Layout helpers -------------------------------------------------------------------------------------------
@@ -332,5 +339,12 @@ describe("layouts: the fields a user sees", () => {
       "devices", "electrode_groups", "electrodes", "imaging_planes", "trials", "epochs", "units", "intervals",
       "lab_meta_data", "subject", "acquisition", "stimulus", "stimulus_template", "processing",
     ]));
+  });
+
+  it("a member declared again stands as written, as hdmf resolves it: SpikeEventSeries' timestamps are required", () => {
+    expect(field("TimeSeries", "timestamps").required).toBe(false);
+    expect(field("SpikeEventSeries", "timestamps").required).toBe(true);
+    // IndexSeries declares conversion again without a default; pynwb still writes TimeSeries' (PYNWB_DEFAULTS).
+    expect(field("IndexSeries", "conversion")).toMatchObject({ required: false, default: 1 });
   });
 });

@@ -1,7 +1,9 @@
 /**
- * The namespace catalog: loaded namespaces and their types, with inheritance resolved. A type's resolved spec
- * holds everything it inherits: a member a subtype declares again (same name, or same type for unnamed members)
- * refines its parent's, attribute by attribute.
+ * The namespace catalog: loaded namespaces and their types, with inheritance resolved as hdmf resolves it. A type's
+ * resolved spec holds everything it inherits. A member a subtype declares again (same name, or same type for unnamed
+ * members) stands as written (its quantity, dtype, defaults: a missing quantity is 1 again), and only its own
+ * members merge with the parent's; an attribute declared again replaces the parent's whole. At the type's own
+ * level, what the subtype does not say (its dtype, shape) is inherited.
  */
 import {
   type AttributeSpec, type DatasetSpec, type GroupSpec, type LinkSpec, type NamespaceDocument, type SchemaSource,
@@ -32,27 +34,35 @@ function memberKey(m: Member): string {
   return `<${(m as GroupSpec).neurodata_type_inc}>`;
 }
 
-function mergeLists<T extends Member>(base: T[] | undefined, own: T[] | undefined): T[] | undefined {
+function mergeLists<T extends Member>(base: T[] | undefined, own: T[] | undefined, wholesale: boolean): T[] | undefined {
   if (!base?.length) return own;
   if (!own?.length) return base;
   const out = new Map(base.map((m) => [memberKey(m), m] as const));
   for (const m of own) {
     const k = memberKey(m);
     const b = out.get(k);
-    out.set(k, b === undefined ? m : mergeSpec(b, m));
+    out.set(k, b === undefined || wholesale ? m : mergeMembers(b, m, false));
   }
   return [...out.values()];
 }
 
-/** `own` refining `base`: own properties win, member lists merge member by member. */
-export function mergeSpec<T extends Member>(base: T, own: T): T {
-  const out = { ...base, ...own } as Record<string, unknown>;
+/**
+ * `own` refining `base`. At a type's level (`typeLevel`) what `own` does not say is inherited; a member declared
+ * again stands as written. Member lists merge in both cases (attributes replaced whole, other members recursively).
+ */
+function mergeMembers<T extends Member>(base: T, own: T, typeLevel: boolean): T {
+  const out = (typeLevel ? { ...base, ...own } : { ...own }) as Record<string, unknown>;
   for (const key of ["attributes", "datasets", "groups", "links"] as const) {
     const lists = (m: Member) => (m as unknown as Record<string, Member[] | undefined>)[key];
-    const merged = mergeLists(lists(base), lists(own));
+    const merged = mergeLists(lists(base), lists(own), key === "attributes" || key === "links");
     if (merged !== undefined) out[key] = merged;
   }
   return out as T;
+}
+
+/** A type's definition refining its parent's resolved one. */
+export function mergeSpec<T extends Member>(base: T, own: T): T {
+  return mergeMembers(base, own, true);
 }
 
 export class NamespaceCatalog {

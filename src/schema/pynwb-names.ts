@@ -79,6 +79,8 @@ export const PYNWB_NAMES: Record<string, Record<string, string>> = {
 /** Values pynwb gives fields the schema leaves without a default, per type (inherited by subtypes). */
 export const PYNWB_DEFAULTS: Record<string, Record<string, unknown>> = {
   Images: { description: "no description" },
+  // The schema leaves them unused, without defaults; pynwb writes TimeSeries' defaults all the same.
+  IndexSeries: { conversion: 1.0, resolution: -1.0, offset: 0.0 },
 };
 
 /** Names pynwb gives objects of these types when none is passed. */

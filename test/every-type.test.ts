@@ -57,7 +57,16 @@ class Maker {
   private value(f: Field, opts: Record<string, unknown>): unknown {
     switch (f.kind) {
       case "link": return this.placed(this.make(typeCatalog.get(f.targetType, "core")));
-      case "child": return this.make(typeCatalog.get(f.type, "core"), f.path[f.path.length - 1]);
+      case "child": {
+        const type = typeCatalog.get(f.type, "core");
+        const name = f.path[f.path.length - 1]!;
+        // A member may narrow its type's dtype (HERD's `keys`: a Data of compound rows): data of that dtype.
+        const refined = (f.spec as { dtype?: Dtype }).dtype;
+        if (f.storage === "dataset" && isCompoundDtype(refined)) {
+          return new (getClass(type.name, type.namespace))({ name, data: this.arrayFor(refined, (f.spec as { shape?: Shape }).shape, opts) } as never);
+        }
+        return this.make(type, name);
+      }
       case "children": return [this.make(typeCatalog.get(f.types[0]!, "core"))];
       default: {
         const spec = f.spec;
@@ -85,7 +94,10 @@ class Maker {
     if (isCompoundDtype(dtype)) {
       // One row: numbers, and references to objects of the member's type (placed in the file).
       const row: Record<string, unknown> = {};
-      for (const m of dtype) row[m.name] = isRefDtype(m.dtype) ? this.placed(this.make(typeCatalog.get(m.dtype.target_type, "core"))) : 1;
+      for (const m of dtype) {
+        row[m.name] = isRefDtype(m.dtype) ? this.placed(this.make(typeCatalog.get(m.dtype.target_type, "core")))
+          : m.dtype === "text" || m.dtype === "utf8" ? "μ-text" : 1;
+      }
       return [row];
     }
     if (isRefDtype(dtype)) return [this.placed(this.make(typeCatalog.get(dtype.target_type, "core")))];

@@ -25,8 +25,25 @@ function line(c: AbstractContainer): string {
   if (c instanceof ImageMaskSeries) parts.push(`masks -> ${c.masked_imageseries?.name}`);
   if (c instanceof Image) parts.push(arrayInfo(c.data));
   if (c instanceof Images && c.order_of_images) parts.push(`order: ${c.order_of_images.data.map((i) => i.name).join(", ")}`);
-  if (c instanceof GenericContainer) parts.push("(not modelled by tsnwb yet: generic)");
+  if (c instanceof GenericContainer) parts.push("(its type is in no loaded namespace: generic)");
+  else if (!(c instanceof Image || c instanceof Images)) parts.push(...otherFields(c));
   return parts.join("  ");
+}
+
+/** Fields the lines above already show. */
+const SHOWN = new Set(["data", "timestamps", "device", "indexed_images", "indexed_timeseries", "masked_imageseries", "field_of_view"]);
+
+/** The other fields: arrays by dtype and shape, linked objects by name. */
+function otherFields(c: AbstractContainer): string[] {
+  const values = c as unknown as Record<string, unknown>;
+  const parts: string[] = [];
+  for (const f of c.layout.fields) {
+    const v = values[f.key];
+    if (v === undefined || f.kind === "children" || f.kind === "child" || (c instanceof TimeSeries && SHOWN.has(f.key))) continue;
+    if (f.kind === "link" || (typeof v === "object" && v !== null && "object_id" in v)) parts.push(`${f.key} -> ${(v as AbstractContainer).name}`);
+    else if (isLazyArray(v) || isNDArray(v)) parts.push(`${f.key} ${arrayInfo(v)}`);
+  }
+  return parts;
 }
 
 /** Lines describing `nwbfile`, indented by nesting. */
@@ -40,10 +57,6 @@ export function summarize(nwbfile: NWBFile): string[] {
     const v = nwbfile[key];
     if (v !== undefined) out.push(`  ${key}: ${Array.isArray(v) ? v.join("; ") : v}`);
   }
-  const groups: [string, Map<string, AbstractContainer>][] = [
-    ["acquisition", nwbfile.acquisition], ["stimulus", nwbfile.stimulus], ["stimulus_template", nwbfile.stimulus_template],
-    ["processing", nwbfile.processing], ["analysis", nwbfile.analysis], ["scratch", nwbfile.scratch], ["intervals", nwbfile.intervals], ["devices", nwbfile.devices],
-  ];
   const walk = (c: AbstractContainer, depth: number) => {
     out.push(`${"  ".repeat(depth)}${line(c)}`);
     if (c instanceof Images) return walkImages(c, depth + 1);
@@ -52,13 +65,21 @@ export function summarize(nwbfile: NWBFile): string[] {
   const walkImages = (c: Images, depth: number) => {
     for (const image of c.images.values()) out.push(`${"  ".repeat(depth)}${line(image)}`);
   };
-  for (const [name, map] of groups) {
-    if (map.size === 0) continue;
-    out.push(`  ${name}:`);
-    for (const c of map.values()) walk(c, 2);
+  // Every location of the file's schema, under pynwb's names (acquisition, devices, electrodes, trials...).
+  const values = nwbfile as unknown as Record<string, unknown>;
+  for (const f of nwbfile.layout.fields) {
+    const v = values[f.key];
+    if (f.key === "subject") continue;
+    if (f.kind === "children" && v instanceof Map && v.size > 0) {
+      out.push(`  ${f.key}:`);
+      for (const c of v.values()) walk(c as AbstractContainer, 2);
+    } else if (f.kind === "child" && v !== undefined) {
+      out.push(`  ${f.key}:`);
+      walk(v as AbstractContainer, 2);
+    }
   }
   if (nwbfile.other.size > 0) {
-    out.push("  other (typed objects at paths tsnwb does not model yet):");
+    out.push("  other (typed objects outside the schema's locations):");
     for (const [path, c] of nwbfile.other) out.push(`    ${path}  ${line(c)}`);
   }
   if (nwbfile.subject) out.push(`  subject: ${nwbfile.subject.subject_id ?? ""} ${nwbfile.subject.species ?? ""} ${nwbfile.subject.age ?? ""}`.trimEnd());

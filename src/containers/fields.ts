@@ -69,6 +69,13 @@ export function initFields(obj: AbstractContainer, opts: Fields): void {
         const type = f.kind === "link" ? f.targetType : f.type;
         if (!isContainer(v) || !v.isA(type)) obj.fail(f.key, article(type), v);
         if (f.kind === "child") {
+          const refined = (f.spec as { dtype?: Dtype }).dtype;
+          const childData = (v as unknown as { data?: unknown }).data;
+          if (isCompoundDtype(refined) && childData instanceof CompoundArray) {
+            // The member narrows its type's dtype (HERD's `keys` is a Data of rows with a `key`): the rows must fit.
+            const names = refined.map((m) => m.name);
+            if (childData.members.map((m) => m.name).join() !== names.join()) obj.fail(f.key, `data of rows with ${names.join(", ")}`, childData.members.map((m) => m.name).join(", "));
+          }
           const fixed = f.path[f.path.length - 1]!;
           if (v.name !== fixed) obj.fail(f.key, `an object named '${fixed}'`, v.name);
           if (v.parent !== undefined && v.parent !== obj) obj.fail(f.key, "an object not yet in another container", `${v.describe()} in ${v.parent.describe()}`);
@@ -166,6 +173,7 @@ export function arrayValue(obj: AbstractContainer, key: string, input: DataInput
   }
   let data: ArrayData;
   if (isCompoundDtype(dtype) && Array.isArray(value)) data = compoundValue(obj, key, value, dtype);
+  else if (dtype === undefined && Array.isArray(value) && value.length > 0 && value.every(isRow)) data = compoundValue(obj, key, value, inferMembers(value[0] as Record<string, unknown>));
   else if (value instanceof InMemoryArray || value instanceof StreamedArray || value instanceof CompoundArray) data = value;
   else if (isLazyArray(value)) data = value;
   else if (isFrameSource(value)) {
@@ -194,6 +202,20 @@ export function arrayValue(obj: AbstractContainer, key: string, input: DataInput
   }
   checkShape(obj, key, data, shape, dims);
   return data;
+}
+
+/** A plain object: one element of compound data (not an array, a typed object or array data). */
+function isRow(v: unknown): boolean {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v) && !isContainer(v) && !("shape" in v);
+}
+
+/** Members of rows given where the schema fixes no dtype (a `Data` of a compound refinement): from the first row. */
+function inferMembers(row: Record<string, unknown>): CompoundMember[] {
+  return Object.entries(row).map(([name, v]) => ({
+    name, doc: "",
+    dtype: isContainer(v) ? { target_type: v.neurodata_type, reftype: "object" as const }
+      : typeof v === "string" ? "text" : typeof v === "boolean" ? "bool" : typeof v === "bigint" || (typeof v === "number" && Number.isInteger(v)) ? "int64" : "float64",
+  }));
 }
 
 /** Rows of a compound dtype: every member given, references to objects of the member's type. */

@@ -131,7 +131,10 @@ export class HDF5Writer {
     this.writeAttributes(ds.path, ds.attributes, false);
   }
 
-  /** A compound dataset, column by column (h5wasm interleaves them); text members are refused (h5wasm cannot write them). */
+  /**
+   * A compound dataset, column by column (h5wasm interleaves them). Text members are stored as fixed-length UTF-8
+   * strings as long as the longest value: h5wasm cannot write variable-length strings inside a compound.
+   */
   private writeCompound(ds: DatasetBuilder, value: CompoundValue): void {
     const columns = new Map<string, unknown>();
     const dtype: [string, string][] = [];
@@ -141,8 +144,14 @@ export class HDF5Writer {
         columns.set(member.name, cells.map((t) => this.referenceTo(typeof t === "string" ? t : (t as DatasetBuilder | GroupBuilder).path, ds.path)));
       } else if (isNumericDType(member.dtype)) {
         columns.set(member.name, toTypedArray(cells.map((c) => (typeof c === "boolean" ? Number(c) : (c as number | bigint))), member.dtype));
+      } else if (member.dtype === "text") {
+        const texts = cells.map((c) => String(c));
+        const longest = Math.max(1, ...texts.map((t) => new TextEncoder().encode(t).length));
+        columns.set(member.name, texts);
+        dtype.push([member.name, `S${longest}`]);
+        continue;
       } else {
-        throw new ValidationError(ds.path, member.name, "numbers or references in a compound member (h5wasm cannot write text inside a compound)", member.dtype);
+        throw new ValidationError(ds.path, member.name, "numbers, text or references in a compound member", member.dtype);
       }
       dtype.push([member.name, h5wasmCode(member.dtype)]);
     }

@@ -213,7 +213,10 @@ function classFile(catalog: NamespaceCatalog, t: TypeDef): string {
     need("../../containers/container.js", "AbstractContainer");
     need("../../containers/container.js", "type AbstractContainerOptions");
   }
-  const overridden = own.filter((f) => parentFields.has(f.key)).map((f) => JSON.stringify(f.key));
+  // Options a parent takes and this type does not (its value is fixed here, like an ElectricalSeries' unit) go too.
+  const keys = new Set(layout.fields.map((f) => f.key));
+  const dropped = [...parentFields.keys()].filter((k) => !keys.has(k));
+  const overridden = [...own.filter((f) => parentFields.has(f.key)).map((f) => f.key), ...dropped].map((k) => JSON.stringify(k));
   const defaultName = PYNWB_DEFAULT_NAMES[t.name] ?? t.resolved.default_name ?? t.resolved.name;
   if (defaultName !== undefined) {
     overridden.push(`"name"`);

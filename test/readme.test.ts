@@ -1,44 +1,62 @@
 /**
- * The README's example runs as written (with "tsnwb" pointing at the sources), and prints what it says.
+ * The README's examples run as written (with "tsnwb" pointing at the sources), type-check under strict TypeScript,
+ * and print what their comments say.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, expect, it, vi } from "vitest";
 import { ROOT, tempFolder, validate } from "./helpers.js";
 
 const tmp = tempFolder();
 afterAll(() => tmp.cleanup());
+// The second example loads the test extension by its path in the repository.
+cpSync(path.join(ROOT, "test", "data"), path.join(tmp.dir, "test", "data"), { recursive: true });
 
-function readmeExample(): string {
+/** The README's ```ts blocks marked `<!-- tested -->`. */
+function readmeExamples(): string[] {
   const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
-  return readme.slice(readme.indexOf("## Example")).match(/```ts\n([\s\S]*?)```/)![1]!;
+  return [...readme.matchAll(/<!-- tested -->\n```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
 }
 
-it("the README example type-checks under strict TypeScript", () => {
-  const script = path.join(tmp.dir, "typed-example.mts");
-  writeFileSync(script, readmeExample().replace(/from "tsnwb"/g, `from ${JSON.stringify(path.join(ROOT, "src", "index.js"))}`));
-  const tsc = path.join(ROOT, "node_modules", ".bin", "tsc");
-  const args = ["--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022",
-    "--skipLibCheck", "--typeRoots", path.join(ROOT, "node_modules", "@types"), "--types", "node", script];
-  const r = spawnSync(tsc, args, { cwd: tmp.dir, encoding: "utf8" });
-  expect(`${r.stdout}${r.stderr}`).toBe("");
-  expect(r.status).toBe(0);
+const EXAMPLES: { name: string; prints: unknown[][]; files: string[] }[] = [
+  { name: "images", prints: [[true], [[200, 50, 50, 3], 7500]], files: ["images.nwb"] },
+  { name: "every type", prints: [[true, true], ["CA1"], ["auto"]], files: ["ephys.nwb"] },
+];
+
+it("the README has the examples this test runs", () => {
+  expect(readmeExamples().length).toBe(EXAMPLES.length);
 });
 
-it("the README example runs and prints what its comments say", async () => {
-  const script = path.join(tmp.dir, "example.ts");
-  writeFileSync(script, readmeExample().replace(/from "tsnwb"/g, `from ${JSON.stringify(path.join(ROOT, "src", "index.ts"))}`));
-  const printed: unknown[][] = [];
-  const log = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void printed.push(args));
-  const cwd = process.cwd();
-  process.chdir(tmp.dir);
-  try {
-    await import(script);
-  } finally {
-    process.chdir(cwd);
-    log.mockRestore();
-  }
-  expect(printed).toEqual([[true], [[200, 50, 50, 3], 7500]]);
-  expect(validate(path.join(tmp.dir, "images.nwb")).code).toBe(0);
+EXAMPLES.forEach((example, i) => {
+  it(`the README example "${example.name}" type-checks under strict TypeScript`, () => {
+    const script = path.join(tmp.dir, `typed-example-${i}.mts`);
+    writeFileSync(script, readmeExamples()[i]!.replace(/from "tsnwb"/g, `from ${JSON.stringify(path.join(ROOT, "src", "index.js"))}`));
+    const tsc = path.join(ROOT, "node_modules", ".bin", "tsc");
+    const args = ["--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022",
+      "--skipLibCheck", "--typeRoots", path.join(ROOT, "node_modules", "@types"), "--types", "node", script];
+    const r = spawnSync(tsc, args, { cwd: tmp.dir, encoding: "utf8" });
+    expect(`${r.stdout}${r.stderr}`).toBe("");
+    expect(r.status).toBe(0);
+  });
+
+  it(`the README example "${example.name}" runs, prints what its comments say, and writes valid files`, async () => {
+    const script = path.join(tmp.dir, `example-${i}.ts`);
+    writeFileSync(script, readmeExamples()[i]!.replace(/from "tsnwb"/g, `from ${JSON.stringify(path.join(ROOT, "src", "index.ts"))}`));
+    const printed: unknown[][] = [];
+    const log = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void printed.push(args));
+    const cwd = process.cwd();
+    process.chdir(tmp.dir);
+    try {
+      await import(script);
+    } finally {
+      process.chdir(cwd);
+      log.mockRestore();
+    }
+    expect(printed).toEqual(example.prints);
+    for (const file of example.files) {
+      expect(validate(path.join(tmp.dir, file)).code).toBe(0);
+      expect(validate(path.join(tmp.dir, file), true).code).toBe(0);
+    }
+  });
 });

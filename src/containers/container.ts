@@ -6,7 +6,7 @@
 import { ValidationError } from "../errors.js";
 import type { ArrayInput, NDArray } from "../data/ndarray.js";
 import type { FrameSource, LazyArray } from "../data/lazy.js";
-import type { CompoundArray, InMemoryArray, StreamedArray } from "../data/arrays.js";
+import type { CompoundArray, InMemoryArray, ReferenceArray, StreamedArray } from "../data/arrays.js";
 import { type NumericDType, allocate } from "../data/dtype.js";
 import type { StorageOptions } from "../data/storage.js";
 import { typeCatalog } from "../schema/bundled.js";
@@ -40,13 +40,13 @@ export class H5DataIO {
 }
 
 /** Anything a caller may give as an array field. */
-export type DataInput = ArrayInput | LazyArray | FrameSource | H5DataIO | NDArray;
+export type DataInput = ArrayInput | LazyArray | FrameSource | H5DataIO | NDArray | readonly AbstractContainer[] | readonly Record<string, unknown>[];
 
 /**
  * An array field as an object holds it: values in memory, a dataset in a file (read lazily), or a stream not yet
  * written. All have `shape`, `dtype` and `read(selection?)`.
  */
-export type ArrayData = InMemoryArray | CompoundArray | LazyArray | StreamedArray;
+export type ArrayData = InMemoryArray | CompoundArray | ReferenceArray | LazyArray | StreamedArray;
 
 /** What every constructor takes besides its type's fields. */
 export interface AbstractContainerOptions {

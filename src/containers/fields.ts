@@ -8,7 +8,7 @@ import { H5DataIO, describeValue } from "./container.js";
 import { type AttributeField, type DatasetField, type Field, type ValueField, isDateTimeDtype, isTextDtype, valueShape } from "../schema/fields.js";
 import { type CompoundMember, type Dtype, type Shape, isCompoundDtype, isRefDtype, shapeAlternatives } from "../schema/language.js";
 import { type ArrayInput, ArrayShapeError, isNDArray, toNDArray } from "../data/ndarray.js";
-import { CompoundArray, InMemoryArray, StreamedArray, describeArray } from "../data/arrays.js";
+import { CompoundArray, InMemoryArray, ReferenceArray, StreamedArray, describeArray } from "../data/arrays.js";
 import { isFrameSource, isLazyArray } from "../data/lazy.js";
 import { type DType, type NumericDType, isNumericDType } from "../data/dtype.js";
 import { type StorageOptions, checkStorageOptions } from "../data/storage.js";
@@ -173,8 +173,12 @@ export function arrayValue(obj: AbstractContainer, key: string, input: DataInput
   }
   let data: ArrayData;
   if (isCompoundDtype(dtype) && Array.isArray(value)) data = compoundValue(obj, key, value, dtype);
-  else if (dtype === undefined && Array.isArray(value) && value.length > 0 && value.every(isRow)) data = compoundValue(obj, key, value, inferMembers(value[0] as Record<string, unknown>));
-  else if (value instanceof InMemoryArray || value instanceof StreamedArray || value instanceof CompoundArray) data = value;
+  else if ((dtype === undefined || isRefDtype(dtype)) && Array.isArray(value) && value.length > 0 && value.every(isContainer)) {
+    const target = isRefDtype(dtype) ? dtype.target_type : undefined;
+    if (target !== undefined && !value.every((v) => v.isA(target))) obj.fail(key, `${article(target)} per element`, value.find((v) => !v.isA(target)));
+    data = new ReferenceArray(value);
+  } else if (dtype === undefined && Array.isArray(value) && value.length > 0 && value.every(isRow)) data = compoundValue(obj, key, value, inferMembers(value[0] as Record<string, unknown>));
+  else if (value instanceof InMemoryArray || value instanceof StreamedArray || value instanceof CompoundArray || value instanceof ReferenceArray) data = value;
   else if (isLazyArray(value)) data = value;
   else if (isFrameSource(value)) {
     const fixed = storedDType(dtype, undefined);

@@ -79,6 +79,30 @@ export class CompoundArray implements LazyArray {
   }
 }
 
+/** Object references in memory, to objects given where the schema fixes no dtype (a VectorData column of groups). */
+export class ReferenceArray implements LazyArray {
+  readonly chunks = null;
+  readonly dtype = "reference" as const;
+  readonly shape: number[];
+  constructor(readonly targets: object[]) {
+    this.shape = [targets.length];
+  }
+
+  /** The objects referred to. */
+  async read(selection?: Selection): Promise<object[]> {
+    const [[start, stop]] = normaliseSelection(this.shape, selection) as [[number, number]];
+    return this.targets.slice(start, stop);
+  }
+
+  toJSON(): string {
+    return describeArray(this);
+  }
+
+  [INSPECT](): string {
+    return describeArray(this);
+  }
+}
+
 /** Copies the hyperslab `ranges` of a C-order array. */
 export function sliceArray(a: NDArray, ranges: [number, number][]): TypedArray | string[] {
   const count = ranges.map(([s, e]) => e - s);

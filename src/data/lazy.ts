@@ -12,8 +12,11 @@ export interface CompoundMemberType {
   dtype: DType;
 }
 
-/** What `read` returns: numbers in a typed array, text as strings, compound elements as rows. */
-export type ArrayValues = TypedArray | string[] | CompoundRow[];
+/**
+ * What `read` returns: numbers in a typed array, text as strings, compound elements as rows; references as the
+ * target's path when read from a file, as the objects themselves when built in memory.
+ */
+export type ArrayValues = TypedArray | string[] | CompoundRow[] | object[];
 import type { ArrayInput } from "./ndarray.js";
 import type { StorageOptions } from "./storage.js";
 

@@ -16,7 +16,7 @@ import type { Dtype } from "../schema/language.js";
 import { cachedSpecification, loadCachedSpecifications } from "./specifications.js";
 import { type DType, isNumericDType, toTypedArray } from "../data/dtype.js";
 import { type NDArray } from "../data/ndarray.js";
-import { CompoundArray, StreamedArray } from "../data/arrays.js";
+import { CompoundArray, ReferenceArray, StreamedArray } from "../data/arrays.js";
 import { type LazyArray, isLazyArray } from "../data/lazy.js";
 import { FormatError, ValidationError } from "../errors.js";
 
@@ -185,6 +185,13 @@ class BuildState {
           // The path is known once the builder sits in the tree.
           Object.defineProperty(entry, "path", { get: () => ds.path, enumerable: true });
           return ds;
+        }
+        if (v instanceof ReferenceArray) {
+          const refs: ReferenceValue = { kind: "reference", targets: [] };
+          this.pending.push(() => {
+            for (const t of v.targets as AbstractContainer[]) refs.targets.push(this.targetOf(c, f.key, t));
+          });
+          return new DatasetBuilder(name, refs);
         }
         if (v instanceof CompoundArray) {
           // Reference members point at objects: their builders are known once the whole tree is built.

@@ -2,7 +2,7 @@
 import { TimeSeries, type TimeSeriesOptions } from "../../containers/base.js";
 
 /** The options of {@link AnnotationSeries}: its fields, as a constructor takes them. */
-export interface AnnotationSeriesOptions extends TimeSeriesOptions {
+export interface AnnotationSeriesOptions extends Omit<TimeSeriesOptions, "resolution" | "unit"> {
 }
 
 /** Time-stamped text notes recorded during an experiment. */

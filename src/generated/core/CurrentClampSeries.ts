@@ -2,7 +2,7 @@
 import { PatchClampSeries, type PatchClampSeriesOptions } from "./PatchClampSeries.js";
 
 /** The options of {@link CurrentClampSeries}: its fields, as a constructor takes them. */
-export interface CurrentClampSeriesOptions extends PatchClampSeriesOptions {
+export interface CurrentClampSeriesOptions extends Omit<PatchClampSeriesOptions, "unit"> {
   /** Holding (bias) current applied, in amperes. */
   bias_current?: number;
   /** Bridge balance setting, in ohms. */

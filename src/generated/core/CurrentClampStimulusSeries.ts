@@ -2,7 +2,7 @@
 import { PatchClampSeries, type PatchClampSeriesOptions } from "./PatchClampSeries.js";
 
 /** The options of {@link CurrentClampStimulusSeries}: its fields, as a constructor takes them. */
-export interface CurrentClampStimulusSeriesOptions extends PatchClampSeriesOptions {
+export interface CurrentClampStimulusSeriesOptions extends Omit<PatchClampSeriesOptions, "unit"> {
 }
 
 /** Current injected into the cell during a current-clamp recording. */

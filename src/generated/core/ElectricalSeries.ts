@@ -4,7 +4,7 @@ import type { ArrayData, DataInput } from "../../containers/container.js";
 import type { DynamicTableRegion } from "../hdmf-common/DynamicTableRegion.js";
 
 /** The options of {@link ElectricalSeries}: its fields, as a constructor takes them. */
-export interface ElectricalSeriesOptions extends TimeSeriesOptions {
+export interface ElectricalSeriesOptions extends Omit<TimeSeriesOptions, "unit"> {
   /** Free-text summary of the filter applied to every channel, e.g. its type, order and cutoff. */
   filtering?: string;
   /** Table region selecting the electrode rows that produced the channels of this series. */

@@ -2,7 +2,7 @@
 import { CurrentClampSeries, type CurrentClampSeriesOptions } from "./CurrentClampSeries.js";
 
 /** The options of {@link IZeroClampSeries}: its fields, as a constructor takes them. */
-export interface IZeroClampSeriesOptions extends CurrentClampSeriesOptions {
+export interface IZeroClampSeriesOptions extends Omit<CurrentClampSeriesOptions, "stimulus_description" | "bias_current" | "bridge_balance" | "capacitance_compensation"> {
 }
 
 /** Voltage recorded with the amplifier in I=0 mode, so no current or stimulus is applied. */

@@ -3,7 +3,7 @@ import { TimeSeries, type Images, type TimeSeriesOptions } from "../../container
 import type { ImageSeries } from "../../containers/image.js";
 
 /** The options of {@link IndexSeries}: its fields, as a constructor takes them. */
-export interface IndexSeriesOptions extends TimeSeriesOptions {
+export interface IndexSeriesOptions extends Omit<TimeSeriesOptions, "unit"> {
   /** Deprecated link to an ImageSeries whose frames are indexed; prefer indexed_images. */
   indexed_timeseries?: ImageSeries;
   /** Link to an ordered Images collection whose entries the indices point into. */

@@ -2,7 +2,7 @@
 import { TimeSeries, type TimeSeriesOptions } from "../../containers/base.js";
 
 /** The options of {@link IntervalSeries}: its fields, as a constructor takes them. */
-export interface IntervalSeriesOptions extends TimeSeriesOptions {
+export interface IntervalSeriesOptions extends Omit<TimeSeriesOptions, "resolution" | "unit"> {
 }
 
 /** Time series marking when intervals open and close, using signed integer codes. */

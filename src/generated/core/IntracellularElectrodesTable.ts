@@ -3,7 +3,7 @@ import { DynamicTable, type DynamicTableOptions } from "../hdmf-common/DynamicTa
 import type { VectorData } from "../hdmf-common/VectorData.js";
 
 /** The options of {@link IntracellularElectrodesTable}: its fields, as a constructor takes them. */
-export interface IntracellularElectrodesTableOptions extends DynamicTableOptions {
+export interface IntracellularElectrodesTableOptions extends Omit<DynamicTableOptions, "description"> {
   /** Column referencing the IntracellularElectrode of each recording. */
   electrode: VectorData;
 }

@@ -5,7 +5,7 @@ import type { IntracellularResponsesTable } from "./IntracellularResponsesTable.
 import type { IntracellularStimuliTable } from "./IntracellularStimuliTable.js";
 
 /** The options of {@link IntracellularRecordingsTable}: its fields, as a constructor takes them. */
-export interface IntracellularRecordingsTableOptions extends Omit<AlignedDynamicTableOptions, "name"> {
+export interface IntracellularRecordingsTableOptions extends Omit<AlignedDynamicTableOptions, "description" | "name"> {
   /** Default: "intracellular_recordings". */
   name?: string;
   /** Sub-table with the electrode of each recording. */

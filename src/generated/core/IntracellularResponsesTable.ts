@@ -3,7 +3,7 @@ import { DynamicTable, type DynamicTableOptions } from "../hdmf-common/DynamicTa
 import type { TimeSeriesReferenceVectorData } from "./TimeSeriesReferenceVectorData.js";
 
 /** The options of {@link IntracellularResponsesTable}: its fields, as a constructor takes them. */
-export interface IntracellularResponsesTableOptions extends DynamicTableOptions {
+export interface IntracellularResponsesTableOptions extends Omit<DynamicTableOptions, "description"> {
   /** Column referencing the response that was measured in each recording. */
   response: TimeSeriesReferenceVectorData;
 }

@@ -3,7 +3,7 @@ import { DynamicTable, type DynamicTableOptions } from "../hdmf-common/DynamicTa
 import type { TimeSeriesReferenceVectorData } from "./TimeSeriesReferenceVectorData.js";
 
 /** The options of {@link IntracellularStimuliTable}: its fields, as a constructor takes them. */
-export interface IntracellularStimuliTableOptions extends DynamicTableOptions {
+export interface IntracellularStimuliTableOptions extends Omit<DynamicTableOptions, "description"> {
   /** Column referencing the stimulus that was delivered in each recording. */
   stimulus: TimeSeriesReferenceVectorData;
   /** Column referencing the template stimulus behind each recording. */

@@ -3,7 +3,7 @@ import { TimeSeries, type TimeSeriesOptions } from "../../containers/base.js";
 import type { OptogeneticStimulusSite } from "./OptogeneticStimulusSite.js";
 
 /** The options of {@link OptogeneticSeries}: its fields, as a constructor takes them. */
-export interface OptogeneticSeriesOptions extends TimeSeriesOptions {
+export interface OptogeneticSeriesOptions extends Omit<TimeSeriesOptions, "unit"> {
   /** Link to the OptogeneticStimulusSite where the light was delivered. */
   site: OptogeneticStimulusSite;
 }

@@ -2,7 +2,7 @@
 import { PatchClampSeries, type PatchClampSeriesOptions } from "./PatchClampSeries.js";
 
 /** The options of {@link VoltageClampSeries}: its fields, as a constructor takes them. */
-export interface VoltageClampSeriesOptions extends PatchClampSeriesOptions {
+export interface VoltageClampSeriesOptions extends Omit<PatchClampSeriesOptions, "unit"> {
   /** Fast capacitance compensation setting, in farads. */
   capacitance_fast?: number;
   /** Slow capacitance compensation setting, in farads. */

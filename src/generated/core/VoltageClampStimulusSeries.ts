@@ -2,7 +2,7 @@
 import { PatchClampSeries, type PatchClampSeriesOptions } from "./PatchClampSeries.js";
 
 /** The options of {@link VoltageClampStimulusSeries}: its fields, as a constructor takes them. */
-export interface VoltageClampStimulusSeriesOptions extends PatchClampSeriesOptions {
+export interface VoltageClampStimulusSeriesOptions extends Omit<PatchClampSeriesOptions, "unit"> {
 }
 
 /** Command voltage applied to the cell during a voltage-clamp recording. */

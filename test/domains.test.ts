@@ -6,12 +6,12 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
-  type AbstractContainer, DynamicTableRegion, ElectricalSeries, Fluorescence, ImageSegmentation, LFP, type LazyArray, NWBFile,
+  DynamicTableRegion, ElectricalSeries, Fluorescence, ImageSegmentation, LFP, type LazyArray,
   NWBHDF5IO, PlaneSegmentation, Position, RoiResponseSeries, SpatialSeries, TimeSeries, type TypedArray, getClass,
 } from "../src/index.js";
-import { SHARED, sha256 } from "./helpers.js";
+import { SHARED, plainValues, readForTests, sha256 } from "./helpers.js";
 
 const DOMAINS = path.join(SHARED, "fixtures", "domains");
 type Entry = Record<string, unknown>;
@@ -21,28 +21,12 @@ interface ArraySummary { shape: number[]; dtype: string; sha256: string }
 const isArraySummary = (v: unknown): v is ArraySummary => typeof v === "object" && v !== null && "sha256" in v && "shape" in v;
 const isRegion = (v: unknown): v is { data: number[]; table: string } => typeof v === "object" && v !== null && "table" in v && "data" in v;
 
-async function plain(v: unknown): Promise<unknown> {
-  if (v && typeof v === "object" && "read" in v) return Array.from((await (v as LazyArray).read()) as ArrayLike<unknown>, (x) => (typeof x === "bigint" ? Number(x) : x));
-  return v;
-}
-
-function byPath(nwbfile: NWBFile): Map<string, AbstractContainer> {
-  return new Map([...nwbfile.objects.values()].map((c) => [c.container_source!.path, c]));
-}
-
 for (const [fileName, entries] of Object.entries(manifest)) {
   describe(`pynwb file ${fileName}`, () => {
-    let io: NWBHDF5IO;
-    let nwbfile: NWBFile;
-    let objects: Map<string, AbstractContainer>;
-    beforeAll(async () => {
-      io = await NWBHDF5IO.open(path.join(DOMAINS, fileName), "r");
-      nwbfile = await io.read();
-      objects = byPath(nwbfile);
-    });
-    afterAll(async () => io.close());
+    const read = readForTests(path.join(DOMAINS, fileName));
 
     it("has its identifier, and no typed object outside the schema's places", () => {
+      const nwbfile = read.nwbfile();
       expect(nwbfile.identifier).toBe(entries.identifier);
       expect([...nwbfile.other.keys()]).toEqual([]);
     });
@@ -50,6 +34,7 @@ for (const [fileName, entries] of Object.entries(manifest)) {
     for (const [objectPath, expected] of Object.entries(entries)) {
       if (!objectPath.startsWith("/")) continue;
       it(`matches ${objectPath}`, async () => {
+        const objects = read.objects();
         const obj = objects.get(objectPath);
         expect(obj, objectPath).toBeDefined();
         const fields = obj as unknown as Record<string, unknown>;
@@ -72,11 +57,11 @@ for (const [fileName, entries] of Object.entries(manifest)) {
             const region = fields[key] as DynamicTableRegion;
             expect(region, where).toBeInstanceOf(DynamicTableRegion);
             expect(region.table, `${where}.table is the very table object`).toBe(objects.get(value.table));
-            expect(await plain(region.data), `${where}.data`).toEqual(value.data);
+            expect(await plainValues(region.data), `${where}.data`).toEqual(value.data);
           } else if (typeof value === "string" && value.startsWith("/") && typeof fields[key] === "object") {
             expect(fields[key], `${where} is the very object at ${value}`).toBe(objects.get(value));
           } else {
-            expect(await plain(fields[key]), where).toEqual(value);
+            expect(await plainValues(fields[key]), where).toEqual(value);
           }
         }
       });

@@ -4,17 +4,13 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LazyArray, type AbstractContainer, NWBFile, NWBHDF5IO, Images, type TypedArray } from "../src/index.js";
-import { FIXTURES, sha256 } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { type LazyArray, type AbstractContainer, NWBFile, Images, type TypedArray } from "../src/index.js";
+import { FIXTURES, plainValues, readForTests, sha256 } from "./helpers.js";
 
 type Manifest = Record<string, Record<string, unknown>>;
 const manifest = JSON.parse(readFileSync(path.join(FIXTURES, "manifest.json"), "utf8")) as Manifest;
 const LINKS = new Set(["device", "indexed_images", "indexed_timeseries", "masked_imageseries"]);
-
-function byPath(nwbfile: NWBFile): Map<string, AbstractContainer> {
-  return new Map([...nwbfile.objects.values()].map((c) => [c.container_source!.path, c]));
-}
 
 async function expectArray(handle: LazyArray, expected: { shape: number[]; dtype?: string; sha256?: string }, where: string) {
   expect(handle.shape, `${where} shape`).toEqual(expected.shape);
@@ -22,24 +18,12 @@ async function expectArray(handle: LazyArray, expected: { shape: number[]; dtype
   if (expected.sha256) expect(sha256((await handle.read()) as TypedArray), `${where} sha256`).toBe(expected.sha256);
 }
 
-async function plainValues(v: unknown): Promise<unknown> {
-  if (v && typeof v === "object" && "read" in v) return Array.from((await (v as LazyArray).read()) as ArrayLike<unknown>, (x) => (typeof x === "bigint" ? Number(x) : x));
-  return v;
-}
-
 for (const [fileName, objects] of Object.entries(manifest)) {
   describe(`pynwb fixture ${fileName}`, () => {
-    let io: NWBHDF5IO;
-    let nwbfile: NWBFile;
-    let objs: Map<string, AbstractContainer>;
-    beforeAll(async () => {
-      io = await NWBHDF5IO.open(path.join(FIXTURES, fileName), "r");
-      nwbfile = await io.read();
-      objs = byPath(nwbfile);
-    });
-    afterAll(async () => io.close());
+    const read = readForTests(path.join(FIXTURES, fileName));
 
     it("has the file-level fields", () => {
+      const nwbfile = read.nwbfile();
       expect(nwbfile).toBeInstanceOf(NWBFile);
       for (const key of ["identifier", "session_start_time"]) {
         if (key in objects) expect((nwbfile as unknown as Record<string, unknown>)[key]).toBe(objects[key]);
@@ -49,6 +33,7 @@ for (const [fileName, objects] of Object.entries(manifest)) {
     for (const [objPath, expected] of Object.entries(objects)) {
       if (!objPath.startsWith("/")) continue;
       it(`matches ${objPath}`, async () => {
+        const objs = read.objects();
         const obj = objs.get(objPath);
         expect(obj, `object at ${objPath}`).toBeDefined();
         const fields = obj as unknown as Record<string, unknown>;

@@ -1,13 +1,14 @@
 /**
  * Shared test helpers: temporary folders, the independent validator, and h5py as an independent reader.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import type { TypedArray } from "../src/index.js";
+import { afterAll, beforeAll } from "vitest";
+import { type AbstractContainer, type LazyArray, type NWBFile, NWBHDF5IO, type TypedArray } from "../src/index.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const SHARED = path.resolve(ROOT, "..", "shared");
@@ -68,15 +69,49 @@ export function filesIn(dir: string): string[] {
 
 export const UUID4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-/** Runs the validator once over many files; returns, per file, whether it passed and what it printed about it. */
-export function validateAll(files: string[], cached = false): Map<string, { ok: boolean; output: string }> {
+/**
+ * Runs the validator once over many files (asynchronously, so that two runs can share the machine's cores);
+ * returns, per file, whether it passed and what it printed about it.
+ */
+export async function validateAll(files: string[], cached = false): Promise<Map<string, { ok: boolean; output: string }>> {
   const args = [path.join(SHARED, "tools", "nwb_validate.py"), ...(cached ? ["--cached"] : []), ...files];
-  const r = spawnSync(PYTHON, args, { encoding: "utf8", maxBuffer: 64 << 20 });
-  const text = `${r.stdout}${r.stderr}`;
-  const out = new Map<string, { ok: boolean; output: string }>();
+  const text = await new Promise<string>((resolve, reject) => {
+    const child = spawn(PYTHON, args);
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    child.on("error", reject);
+    child.on("close", () => resolve(out));
+  });
+  const results = new Map<string, { ok: boolean; output: string }>();
   for (const file of files) {
     const lines = text.split("\n").filter((l) => l.includes(file));
-    out.set(file, { ok: lines.some((l) => l.endsWith(`${file}: 0 error(s)`)), output: lines.join("\n") });
+    results.set(file, { ok: lines.some((l) => l.endsWith(`${file}: 0 error(s)`)), output: lines.join("\n") });
   }
-  return out;
+  return results;
+}
+
+/** The objects of a file read, by their path in it. */
+export function byPath(nwbfile: NWBFile): Map<string, AbstractContainer> {
+  return new Map([...nwbfile.objects.values()].map((c) => [c.container_source!.path, c]));
+}
+
+/** Array data read as plain JS values (bigints as numbers); other values as they are. */
+export async function plainValues(v: unknown): Promise<unknown> {
+  if (v && typeof v === "object" && "read" in v) return Array.from((await (v as LazyArray).read()) as ArrayLike<unknown>, (x) => (typeof x === "bigint" ? Number(x) : x));
+  return v;
+}
+
+/** Opens `file` before the tests of the enclosing describe block and closes it after; gives what was read. */
+export function readForTests(file: string): { nwbfile: () => NWBFile; objects: () => Map<string, AbstractContainer> } {
+  let io: NWBHDF5IO | undefined;
+  let nwbfile: NWBFile | undefined;
+  let objects: Map<string, AbstractContainer> | undefined;
+  beforeAll(async () => {
+    io = await NWBHDF5IO.open(file, "r");
+    nwbfile = await io.read();
+    objects = byPath(nwbfile);
+  });
+  afterAll(async () => io?.close());
+  return { nwbfile: () => nwbfile!, objects: () => objects! };
 }

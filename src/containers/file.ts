@@ -67,9 +67,7 @@ export class NWBFile extends NWBFileBase {
 
   /** Creates a Device, adds it to `devices` and returns it. */
   createDevice(opts: DeviceOptions): Device {
-    const device = new Device(opts);
-    this.addDevice(device);
-    return device;
+    return this.created(new Device(opts), (d) => this.addDevice(d));
   }
 
   addProcessingModule(module: ProcessingModule): this {
@@ -78,9 +76,7 @@ export class NWBFile extends NWBFileBase {
 
   /** Creates a ProcessingModule, adds it to `processing` and returns it. */
   createProcessingModule(opts: ProcessingModuleOptions): ProcessingModule {
-    const module = new ProcessingModule(opts);
-    this.addProcessingModule(module);
-    return module;
+    return this.created(new ProcessingModule(opts), (m) => this.addProcessingModule(m));
   }
 
   /** Adds an electrode group (`/general/extracellular_ephys`). */
@@ -90,9 +86,7 @@ export class NWBFile extends NWBFileBase {
 
   /** Creates an ElectrodeGroup, adds it to `electrode_groups` and returns it. */
   createElectrodeGroup(opts: ElectrodeGroupOptions): ElectrodeGroup {
-    const group = new ElectrodeGroup(opts);
-    this.addElectrodeGroup(group);
-    return group;
+    return this.created(new ElectrodeGroup(opts), (g) => this.addElectrodeGroup(g));
   }
 
   /** Adds an imaging plane (`/general/optophysiology`). */
@@ -102,9 +96,13 @@ export class NWBFile extends NWBFileBase {
 
   /** Creates an ImagingPlane, adds it to `imaging_planes` and returns it. */
   createImagingPlane(opts: ImagingPlaneOptions): ImagingPlane {
-    const plane = new ImagingPlane(opts);
-    this.addImagingPlane(plane);
-    return plane;
+    return this.created(new ImagingPlane(opts), (p) => this.addImagingPlane(p));
+  }
+
+  /** `obj`, once added (pynwb's `create_*` methods add what they create). */
+  private created<T>(obj: T, add: (obj: T) => unknown): T {
+    add(obj);
+    return obj;
   }
 
   /** Adds lab-specific metadata (`/general/<name>`). */

@@ -56,19 +56,22 @@ export class StreamedArray implements LazyArray {
   }
 }
 
-/** Compound values in memory: one row per element, a property per member (references as the objects). */
-export class CompoundArray implements LazyArray {
+/** A 1-D list of JS values in memory (compound rows, referenced objects): read in slices of the list. */
+abstract class ListArray<T extends object> implements LazyArray {
   readonly chunks = null;
-  readonly dtype = "compound" as const;
+  abstract readonly dtype: DType;
   readonly shape: number[];
-  constructor(readonly members: CompoundMemberType[], readonly rows: CompoundRow[]) {
-    this.shape = [rows.length];
+  constructor(protected readonly items: T[]) {
+    this.shape = [items.length];
   }
 
-  async read(selection?: Selection): Promise<CompoundRow[]> {
+  async read(selection?: Selection): Promise<T[]> {
     const [[start, stop]] = normaliseSelection(this.shape, selection) as [[number, number]];
-    return this.rows.slice(start, stop).map((r) => ({ ...r }));
+    return this.items.slice(start, stop).map((item) => this.copy(item));
   }
+
+  /** What a read hands out for one item. */
+  protected abstract copy(item: T): T;
 
   toJSON(): string {
     return describeArray(this);
@@ -79,27 +82,28 @@ export class CompoundArray implements LazyArray {
   }
 }
 
+/** Compound values in memory: one row per element, a property per member (references as the objects). */
+export class CompoundArray extends ListArray<CompoundRow> {
+  readonly dtype = "compound" as const;
+  constructor(readonly members: CompoundMemberType[], readonly rows: CompoundRow[]) {
+    super(rows);
+  }
+
+  protected copy(row: CompoundRow): CompoundRow {
+    return { ...row };
+  }
+}
+
 /** Object references in memory, to objects given where the schema fixes no dtype (a VectorData column of groups). */
-export class ReferenceArray implements LazyArray {
-  readonly chunks = null;
+export class ReferenceArray extends ListArray<object> {
   readonly dtype = "reference" as const;
-  readonly shape: number[];
   constructor(readonly targets: object[]) {
-    this.shape = [targets.length];
+    super(targets);
   }
 
-  /** The objects referred to. */
-  async read(selection?: Selection): Promise<object[]> {
-    const [[start, stop]] = normaliseSelection(this.shape, selection) as [[number, number]];
-    return this.targets.slice(start, stop);
-  }
-
-  toJSON(): string {
-    return describeArray(this);
-  }
-
-  [INSPECT](): string {
-    return describeArray(this);
+  /** The objects referred to, themselves. */
+  protected copy(target: object): object {
+    return target;
   }
 }
 

@@ -160,9 +160,10 @@ export function fieldValue(obj: AbstractContainer, f: AttributeField | DatasetFi
 }
 
 /**
- * Normalises array data: in-memory values become an `InMemoryArray` of the stored dtype; a lazy handle is kept (a
- * copy keeps its source's dtype); a stream becomes a `StreamedArray`. Storage options from `H5DataIO` are kept in
- * `obj.storage`. Known shapes are checked against the schema's.
+ * Normalises array data: in-memory values become an `InMemoryArray` of the stored dtype (rows of a compound dtype a
+ * `CompoundArray`, typed objects a `ReferenceArray`); a lazy handle is kept (a copy keeps its source's dtype); a
+ * stream becomes a `StreamedArray`. Storage options from `H5DataIO` are kept in `obj.storage`. Known shapes are
+ * checked against the schema's.
  */
 export function arrayValue(obj: AbstractContainer, key: string, input: DataInput, dtype: Dtype | undefined, shape?: Shape | Shape[], dims?: unknown): ArrayData {
   let value: unknown = input;
@@ -281,8 +282,9 @@ export function summary(obj: AbstractContainer, depth: number): Record<string, u
     return v;
   };
   for (const f of obj.layout.fields) {
-    const v = show(o[f.key], f);
-    if (v !== undefined && !(v instanceof Object && !Array.isArray(v) && Object.keys(v).length === 0 && o[f.key] instanceof Map)) out[f.key] = v;
+    const value = o[f.key];
+    if (value === undefined || (value instanceof Map && value.size === 0)) continue;
+    out[f.key] = show(value, f);
   }
   return out;
 }

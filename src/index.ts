@@ -43,6 +43,13 @@ export type {
 } from "./schema/language.js";
 export { loadNamespaces } from "./io/namespaces.js";
 
+// Image and video files.
+export {
+  imageFromFile, imageToPNG, framesToPNG, type ImageFileOptions, type SeriesFromFilesOptions, type SeriesFromVideosOptions,
+} from "./media/from-files.js";
+export { imageFileInfo, naturalOrder, type ImageFileInfo } from "./media/image-files.js";
+export { videoInfo, type VideoInfo } from "./media/video-files.js";
+
 // I/O.
 export { NWBHDF5IO, type IOMode, type IOOptions } from "./io/nwb-io.js";
 export { SeriesAppender } from "./io/appender.js";

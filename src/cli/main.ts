@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * The `tsnwb` command line.
+ * The `tsnwb` command line. Exit status: 0 done, 1 a user error (bad options, a missing file, a rule broken:
+ * one line on stderr), 2 a file that cannot be read (not HDF5, not an image, damaged).
  */
 import * as nodePath from "node:path";
 import { mkdirSync } from "node:fs";
@@ -9,9 +10,17 @@ import { MultiBar, Presets, type SingleBar } from "cli-progress";
 import { NWBHDF5IO, isTsnwbError } from "../index.js";
 import { buildTutorialFile } from "../demo/tutorial.js";
 import { summarize } from "./summary.js";
+import { fileInfo } from "./info.js";
+import { addImagesCommand, addVideoCommand } from "./images.js";
+import { addFramesCommand } from "./frames.js";
 
 const program = new Command();
-program.name("tsnwb").description("Store and read image data in NWB (Neurodata Without Borders) files").version("0.1.0");
+program.name("tsnwb").description("Store and read image data in NWB (Neurodata Without Borders) files").version("0.1.0")
+  // Usage errors exit 1 with commander's one-line message, like every other user error.
+  .exitOverride((e) => {
+    if (e.exitCode === 0) process.exit(0);
+    process.exit(1);
+  });
 
 program
   .command("demo")
@@ -59,9 +68,22 @@ program
 
 program
   .command("info")
-  .description("list what an NWB file holds (reads no array data)")
+  .description("list what an NWB file holds: session metadata, objects, arrays with chunks and compression, links (reads no array data)")
   .argument("<file>", "an NWB file")
-  .action(async (file: string) => printFile(file));
+  .option("--json", "print it as JSON")
+  .action(async (file: string, opts: { json?: boolean }) => {
+    if (!opts.json) return printFile(file);
+    const io = await NWBHDF5IO.open(file, "r");
+    try {
+      console.log(JSON.stringify(fileInfo(await io.read(), file)));
+    } finally {
+      await io.close();
+    }
+  });
+
+addImagesCommand(program);
+addVideoCommand(program);
+addFramesCommand(program);
 
 async function printFile(path: string): Promise<void> {
   const io = await NWBHDF5IO.open(path, "r");
@@ -75,5 +97,7 @@ async function printFile(path: string): Promise<void> {
 
 program.parseAsync().catch((e: unknown) => {
   console.error(`tsnwb: ${isTsnwbError(e) ? e.message : e instanceof Error ? e.stack : String(e)}`);
-  process.exit(1);
+  // A file that cannot be read is a 2; a stream that failed because of one (an image that does not decode) too.
+  const cause = isTsnwbError(e, "StreamError") ? (e.cause as unknown) : e;
+  process.exit(isTsnwbError(cause, "FormatError") ? 2 : 1);
 });

@@ -5,10 +5,27 @@ import { type AbstractContainer, NWBFile, TimeSeries, ImageSeries, OpticalSeries
 import { childrenOf } from "../containers/file.js";
 import { isLazyArray } from "../data/lazy.js";
 import { isNDArray } from "../data/ndarray.js";
+import type { LazyArray } from "../data/lazy.js";
 
+/** The session's metadata that `info` shows. */
+const SESSION_FIELDS = [
+  "timestamps_reference_time", "file_create_date", "experimenter", "lab", "institution", "experiment_description", "session_id",
+  "keywords", "related_publications", "protocol", "notes", "data_collection", "pharmacology", "surgery", "virus", "slices",
+  "stimulus_notes", "source_script",
+] as const;
+
+/** `uint8[200, 50, 50, 3]`, with its chunks and compression when stored so. */
 function arrayInfo(data: unknown): string {
-  if (isLazyArray(data) || isNDArray(data)) return `${data.dtype}[${data.shape.join(", ")}]`;
-  return "stream";
+  if (!(isLazyArray(data) || isNDArray(data))) return "stream";
+  const base = `${data.dtype}[${data.shape.join(", ")}]`;
+  const lazy = data as LazyArray;
+  if (!lazy.chunks) return base;
+  return `${base} chunks [${lazy.chunks.join(", ")}]${lazy.compression ? ` ${lazy.compression}` : ""}`;
+}
+
+/** Where a linked object is: its path in the file, or its name before it is written. */
+function target(c: AbstractContainer | undefined): string {
+  return c === undefined ? "?" : c.container_source?.path ?? c.name;
 }
 
 function line(c: AbstractContainer): string {
@@ -19,10 +36,10 @@ function line(c: AbstractContainer): string {
     if (c.timestamps !== undefined) parts.push(`timestamps ${arrayInfo(c.timestamps)}`);
   }
   if (c instanceof ImageSeries && c.external_file) parts.push(`external ${c.external_file.join(", ")} starting_frame [${c.starting_frame?.join(", ")}]`);
-  if (c instanceof ImageSeries && c.device) parts.push(`device -> ${c.device.name}`);
+  if (c instanceof ImageSeries && c.device) parts.push(`device -> ${target(c.device)}`);
   if (c instanceof OpticalSeries) parts.push(`distance ${c.distance} m, field_of_view ${c.field_of_view ? arrayInfo(c.field_of_view) : "none"}, orientation "${c.orientation}"`);
-  if (c instanceof IndexSeries) parts.push(`indexes -> ${(c.indexed_images ?? c.indexed_timeseries)?.name}`);
-  if (c instanceof ImageMaskSeries) parts.push(`masks -> ${c.masked_imageseries?.name}`);
+  if (c instanceof IndexSeries) parts.push(`indexes -> ${target(c.indexed_images ?? c.indexed_timeseries)}`);
+  if (c instanceof ImageMaskSeries) parts.push(`masks -> ${target(c.masked_imageseries)}`);
   if (c instanceof Image) parts.push(arrayInfo(c.data));
   if (c instanceof Images && c.order_of_images) parts.push(`order: ${c.order_of_images.data.map((i) => i.name).join(", ")}`);
   if (c instanceof GenericContainer) parts.push("(its type is in no loaded namespace: generic)");
@@ -40,7 +57,7 @@ function otherFields(c: AbstractContainer): string[] {
   for (const f of c.layout.fields) {
     const v = values[f.key];
     if (v === undefined || f.kind === "children" || f.kind === "child" || (c instanceof TimeSeries && SHOWN.has(f.key))) continue;
-    if (f.kind === "link" || (typeof v === "object" && v !== null && "object_id" in v)) parts.push(`${f.key} -> ${(v as AbstractContainer).name}`);
+    if (f.kind === "link" || (typeof v === "object" && v !== null && "object_id" in v)) parts.push(`${f.key} -> ${target(v as AbstractContainer)}`);
     else if (isLazyArray(v) || isNDArray(v)) parts.push(`${f.key} ${arrayInfo(v)}`);
   }
   return parts;
@@ -53,7 +70,7 @@ export function summarize(nwbfile: NWBFile): string[] {
     `  session_description: ${nwbfile.session_description}`,
     `  session_start_time: ${nwbfile.session_start_time}`,
   ];
-  for (const key of ["experimenter", "lab", "institution", "experiment_description", "session_id"] as const) {
+  for (const key of SESSION_FIELDS) {
     const v = nwbfile[key];
     if (v !== undefined) out.push(`  ${key}: ${Array.isArray(v) ? v.join("; ") : v}`);
   }

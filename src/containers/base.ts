@@ -8,6 +8,7 @@ import { ProcessingModuleBase, type ProcessingModuleOptions } from "../generated
 import { ImageBase, type ImageOptions } from "../generated/core/Image.js";
 import { ImagesBase, type ImagesOptions } from "../generated/core/Images.js";
 import type { ImageReferences } from "../generated/core/ImageReferences.js";
+import type { ImageClass, ImageFileOptions } from "../media/from-files.js";
 import { product } from "../data/ndarray.js";
 import { bytesPerElement, isNumericDType } from "../data/dtype.js";
 import type { ArrayValues } from "../data/lazy.js";
@@ -102,6 +103,16 @@ export class ProcessingModule extends ProcessingModuleBase {
 
 /** Pixel values of one image; the base of GrayscaleImage, RGBImage and RGBAImage. */
 export class Image extends ImageBase {
+  /**
+   * An image of this class from a PNG (8 or 16 bit), JPEG, TIFF or WebP file, pixels (height, width[, channels]) at
+   * the file's bit depth: `await RGBImage.fromFile("face.png", { name: "face" })`. The file's channels must fit the
+   * class; `imageFromFile` picks the class from the file.
+   */
+  static async fromFile<T extends Image>(this: ImageClass<T>, file: string, opts: ImageFileOptions): Promise<T> {
+    const { imageOfClassFromFile } = await import("../media/from-files.js");
+    return imageOfClassFromFile(this, file, opts);
+  }
+
   constructor(opts: ImageOptions) {
     super(opts);
     if (this.data instanceof StreamedArray) this.fail("data", "pixel data in memory or in a file, not a stream");
@@ -111,6 +122,15 @@ export class Image extends ImageBase {
 
 /** A collection of images, optionally ordered by `order_of_images`. */
 export class Images extends ImagesBase {
+  /**
+   * The images of a list of files, or of a folder's image files in natural order (`2.png` before `10.png`), each
+   * as its kind of image and named after its file, with `order_of_images` in that order.
+   */
+  static async fromFiles(paths: string | string[], opts: { name: string; description?: string }): Promise<Images> {
+    const { imagesFromFiles } = await import("../media/from-files.js");
+    return imagesFromFiles(this, paths, opts);
+  }
+
   constructor(opts: ImagesOptions) {
     const { order_of_images, ...rest } = opts ?? ({} as ImagesOptions);
     super(rest as ImagesOptions);

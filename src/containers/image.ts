@@ -10,6 +10,7 @@ import { InMemoryArray, StreamedArray } from "../data/arrays.js";
 import { isNumericDType } from "../data/dtype.js";
 import { ValidationError } from "../errors.js";
 import { warn } from "../warnings.js";
+import type { SeriesFromFilesOptions, SeriesFromVideosOptions } from "../media/from-files.js";
 
 export interface ImageSeriesOptions extends Omit<GeneratedImageSeriesOptions, "data" | "unit"> {
   /** The frames, (frame, x, y) or (frame, x, y, z); or, instead, `external_file`. */
@@ -20,6 +21,25 @@ export interface ImageSeriesOptions extends Omit<GeneratedImageSeriesOptions, "d
 
 /** A series of images: frames in the file (`data`), or external files. */
 export class ImageSeries extends ImageSeriesBase {
+  /**
+   * A series of the frames of image files: a list, a folder's in natural order, or every page of a multi-page TIFF.
+   * Frames are decoded one at a time as the file is written (the movie is never whole in memory); files whose size,
+   * channels or bit depth differ from the first are refused, naming the first that differs.
+   */
+  static async fromFiles<T extends ImageSeries, O extends ImageSeriesOptions>(this: new (opts: O) => T, paths: string | string[], opts: SeriesFromFilesOptions<O>): Promise<T> {
+    const { seriesFromFiles } = await import("../media/from-files.js");
+    return seriesFromFiles(this, paths, opts);
+  }
+
+  /**
+   * A series of external video files (MP4, MOV): `starting_frame` from their real frame counts, `rate` when their
+   * frame rate is constant (else per-frame `timestamps`). Paths are stored relative to the NWB file's folder.
+   */
+  static async fromVideos<T extends ImageSeries, O extends ImageSeriesOptions>(this: new (opts: O) => T, paths: string[], opts: SeriesFromVideosOptions<O>): Promise<T> {
+    const { seriesFromVideos } = await import("../media/from-files.js");
+    return seriesFromVideos(this, paths, opts);
+  }
+
   constructor(opts: ImageSeriesOptions) {
     const external = opts?.external_file !== undefined;
     if (external && opts.data !== undefined) {

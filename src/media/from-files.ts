@@ -11,7 +11,6 @@ import type { ImageSeries, ImageSeriesOptions } from "../containers/image.js";
 import { StreamedArray } from "../data/arrays.js";
 import type { ArrayData } from "../containers/container.js";
 import { ValidationError } from "../errors.js";
-import { article } from "../containers/fields.js";
 import { type DecodedImage, type ImageFileInfo, decodeImage, imageFileInfo, imageFiles, writePNG } from "./image-files.js";
 import { videoInfo } from "./video-files.js";
 
@@ -40,7 +39,7 @@ export async function imageOfClassFromFile<T extends Image>(cls: ImageClass<T>, 
   const fits = BY_CHANNELS[info.channels];
   const neurodataType = (cls as unknown as { neurodata_type: string }).neurodata_type;
   if (neurodataType !== "Image" && fits !== (cls as unknown as ImageClass)) {
-    throw new ValidationError(`${neurodataType} '${opts.name}'`, "data", `an image file with the channels of ${article(neurodataType)} (use imageFromFile to pick the class)`, `${file}, which decodes to ${fits.name}`);
+    throw new ValidationError(`${neurodataType} '${opts.name}'`, "data", `an image file whose channels fit ${neurodataType} (imageFromFile picks the class from the file)`, `${file}, which decodes to ${fits.name}`);
   }
   return makeImage(cls, await decodeImage(file, 0, info), opts);
 }

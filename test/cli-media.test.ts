@@ -4,7 +4,7 @@
  * file left behind by an error.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync } from "node:fs";
+import { copyFileSync, existsSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -56,9 +56,8 @@ describe("tsnwb images", () => {
     expect(h5py(out("optical.nwb"), `d = f["stimulus/presentation/series"]; print(d.attrs["neurodata_type"], d["data"].shape, list(d["field_of_view"][()]))`)).toBe("OpticalSeries (3, 6, 8, 3) [0.1, 0.2]");
   });
 
-  it("--into adds to an existing file, and --timestamps reads times from a file", async () => {
+  it("--into adds to an existing file, and --timestamps reads times from a file", () => {
     copyFileSync(out("images.nwb"), out("into.nwb"));
-    const { writeFileSync } = await import("node:fs");
     writeFileSync(out("times.txt"), Array.from({ length: 12 }, (_, i) => (i * 0.5).toString()).join("\n"));
     const r = tsnwb("images", inputs.folder, "--into", out("into.nwb"), "--timestamps", out("times.txt"), "--name", "later");
     expect(r.status).toBe(0);
@@ -107,6 +106,14 @@ describe("tsnwb video", () => {
     const r = tsnwb("video", inputs.vfr, "-o", out("vfr.nwb"));
     expect([r.status, r.stdout]).toEqual([0, expect.stringMatching(/per-frame timestamps/)]);
     expect(h5py(out("vfr.nwb"), `print(len(f["acquisition/video/timestamps"][()]))`)).toBe("20");
+    expect(validate(out("vfr.nwb")).code).toBe(0);
+    writeFileSync(out("twelve.txt"), Array.from({ length: 12 }, (_, i) => String(i / 10)).join(" "));
+    const wrong = tsnwb("video", inputs.cfr, "-o", out("wrong-times.nwb"), "--timestamps", out("twelve.txt"));
+    expect([wrong.status, wrong.stderr]).toEqual([1, expect.stringMatching(/timestamps.*one per frame of the videos \(30: cfr\.mp4 30\), got 12/)]);
+    expect(existsSync(out("wrong-times.nwb"))).toBe(false);
+    const missing = tsnwb("video", out("none.mp4"), "-o", out("none.nwb"));
+    expect([missing.status, missing.stderr]).toEqual([1, expect.stringMatching(/no such video file/)]);
+    expect(existsSync(out("none.nwb"))).toBe(false);
     const avi = tsnwb("video", inputs.avi, "-o", out("avi.nwb"));
     expect([avi.status, avi.stderr]).toEqual([2, expect.stringMatching(/MP4 and MOV files only, not \.avi/)]);
     expect(existsSync(out("avi.nwb"))).toBe(false);

@@ -20,7 +20,7 @@ describe("tsnwb", () => {
       "session_start_time: 2018-04-25T02:30:03-07:00",
       "StimulusPresentation (OpticalSeries)  data uint8[200, 50, 50, 3]  rate 1 Hz from 0 s  distance 0.7 m, field_of_view float64[3]",
       "ExternalFiles (ImageSeries)  data uint8[0, 0, 0]  timestamps float64[7]  external images/file_1.tiff, images/file_2.tiff, images/file_3.tiff starting_frame [0, 2, 4]",
-      "stimuli (IndexSeries)  data uint32[4]  timestamps float64[4]  indexes -> raccoons",
+      "stimuli (IndexSeries)  data uint32[4]  timestamps float64[4]  indexes -> /stimulus/templates/raccoons",
       "raccoons (Images)  order: rgb_face, gs_face",
       "tsnwb_RGBA_logo (RGBAImage)  uint8[80, 96, 4]",
     ]) expect(printed).toContain(line);
@@ -31,7 +31,7 @@ describe("tsnwb", () => {
 
   it("info lists a file pynwb wrote", () => {
     const printed = cli("info", path.join(FIXTURES, "compressed.nwb"));
-    expect(printed).toContain("behavior_video (ImageSeries)  data uint16[41, 64, 48]  timestamps float64[41]  device -> camera");
+    expect(printed).toContain("behavior_video (ImageSeries)  data uint16[41, 64, 48] chunks [1, 64, 48] gzip  timestamps float64[41]  device -> /general/devices/camera");
     expect(printed).toContain("subject: mouse-1 Mus musculus P90D");
   });
 

@@ -67,12 +67,6 @@ export function toGrayscale(image: { data: Uint8Array; shape: number[] }): { dat
   return { data: out, shape: [rows, cols] };
 }
 
-/** The shipped logo as RGBA pixels (rows x cols x 4). */
-export async function logoRGBA(): Promise<{ data: Uint8Array; shape: number[] }> {
-  const { data, info } = await sharp(LOGO_PATH).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), shape: [info.height, info.width, 4] };
-}
-
 function dropAlpha(image: { data: Uint8Array; shape: number[] }): { data: Uint8Array; shape: number[] } {
   const [rows, cols] = image.shape as [number, number];
   const out = new Uint8Array(rows * cols * 3);
@@ -154,13 +148,15 @@ export async function buildTutorialFile(nwbPath: string): Promise<NWBFile> {
     unit: "n.a.",
   }));
 
-  const rgba = await logoRGBA();
+  // The tutorial opens its picture with an imaging library; here one call reads it (an RGBA PNG: an RGBAImage).
+  const logo = await RGBAImage.fromFile(LOGO_PATH, { name: "tsnwb_RGBA_logo", resolution: 70.0, description: "RGBA version of the tsnwb logo." });
+  const rgba = { data: (await logo.data.read()) as Uint8Array, shape: logo.data.shape };
   nwbfile.addAcquisition(new Images({
     name: "logo_images",
     description: "A collection of logo images presented to the subject.",
     images: [
       new RGBImage({ name: "tsnwb_RGB_logo", data: dropAlpha(rgba), resolution: 70.0, description: "RGB version of the tsnwb logo." }),
-      new RGBAImage({ name: "tsnwb_RGBA_logo", data: rgba, resolution: 70.0, description: "RGBA version of the tsnwb logo." }),
+      logo,
       new GrayscaleImage({ name: "tsnwb_Grayscale_logo", data: toGrayscale(rgba), resolution: 35.433071, description: "Grayscale version of the tsnwb logo." }),
     ],
   }));

@@ -7,16 +7,16 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, filesIn, h5py, tempFolder, validate } from "./helpers.js";
-import { type Inputs, makeInputs } from "./media-inputs.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ROOT, filesIn, h5py, validate } from "./helpers.js";
+import { type Inputs, useInputs } from "./media-inputs.js";
 
-const tmp = tempFolder();
+const media = useInputs();
+const tmp = { dir: media.dir };
 let inputs: Inputs;
-beforeAll(async () => {
-  inputs = await makeInputs(tmp.dir);
-}, 120_000);
-afterAll(() => tmp.cleanup());
+beforeAll(() => {
+  inputs = media.inputs();
+});
 
 function tsnwb(...args: string[]): { status: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [path.join(ROOT, "dist", "cli", "main.js"), ...args], { encoding: "utf8", cwd: tmp.dir });

@@ -7,6 +7,8 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import sharp from "sharp";
+import { afterAll, beforeAll } from "vitest";
+import { tempFolder } from "./helpers.js";
 
 export interface Inputs {
   dir: string;
@@ -75,4 +77,15 @@ export async function makeInputs(dir: string): Promise<Inputs> {
     webp: p("rgb.webp"), tiff: p("stack.tiff"), folder: p("numbered"), other: p("wider.png"), garbage: p("garbage.png"),
     cfr: p("cfr.mp4"), vfr: p("vfr.mp4"), mov: p("clip.mov"), avi: p("clip.avi"), pixels, vfrTimes,
   };
+}
+
+/** A temporary folder with every input, made before the tests of the file and removed after them. */
+export function useInputs(): { dir: string; inputs: () => Inputs } {
+  const tmp = tempFolder();
+  let inputs: Inputs | undefined;
+  beforeAll(async () => {
+    inputs = await makeInputs(tmp.dir);
+  }, 120_000);
+  afterAll(() => tmp.cleanup());
+  return { dir: tmp.dir, inputs: () => inputs! };
 }

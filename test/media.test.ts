@@ -6,20 +6,20 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   GrayscaleImage, Images, ImageSeries, NWBFile, NWBHDF5IO, OpticalSeries, RGBAImage, RGBImage, framesToPNG,
   imageFromFile, imageToPNG, isTsnwbError, videoInfo,
 } from "../src/index.js";
-import { filesIn, h5py, tempFolder, validate } from "./helpers.js";
-import { type Inputs, makeInputs } from "./media-inputs.js";
+import { filesIn, h5py, validate } from "./helpers.js";
+import { type Inputs, useInputs } from "./media-inputs.js";
 
-const tmp = tempFolder();
+const media = useInputs();
+const tmp = { dir: media.dir };
 let inputs: Inputs;
-beforeAll(async () => {
-  inputs = await makeInputs(tmp.dir);
-}, 120_000);
-afterAll(() => tmp.cleanup());
+beforeAll(() => {
+  inputs = media.inputs();
+});
 
 const session = () => new NWBFile({ session_description: "media", identifier: "media-1", session_start_time: "2024-02-03T04:05:06+01:00" });
 

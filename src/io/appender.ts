@@ -19,7 +19,7 @@ import type { ArrayInput } from "../data/ndarray.js";
 import { isNumericDType } from "../data/dtype.js";
 import type { TimeSeries } from "../containers/base.js";
 import { ModeError, ValidationError } from "../errors.js";
-import { h5wasm } from "./hdf5/h5.js";
+import { datasetAt } from "./hdf5/h5.js";
 import { H5LazyDataset } from "./hdf5/lazy-dataset.js";
 import { HDF5Writer, StreamAppender } from "./hdf5/write.js";
 import type { NWBHDF5IO } from "./nwb-io.js";
@@ -109,7 +109,7 @@ export class SeriesAppender {
 
   private existing(path: string, field: string) {
     const { m, file } = this.io._h5;
-    const maxshape = new h5wasm.Dataset(file.file_id, path).metadata.maxshape ?? [];
+    const maxshape = datasetAt(file, path).metadata.maxshape ?? [];
     if (maxshape.length === 0 || Number(maxshape[0]) < UNLIMITED) {
       this.fail(field, "a growable dataset (create it with H5DataIO.growable, or from a stream)", `maxshape [${maxshape.join(", ")}]`);
     }

@@ -27,6 +27,23 @@ export function h5(): Promise<H5Module> {
 
 export { h5wasm };
 
+/** The h5wasm Dataset class (of either build: the node one for files on disk, the browser one for URLs). */
+export type H5Dataset = InstanceType<typeof h5wasm.Dataset>;
+export type H5Group = InstanceType<typeof h5wasm.Group>;
+
+/**
+ * The dataset at `path`, made by the file's own h5wasm build (so that the same code serves files opened by either
+ * build: a Dataset constructed from another build's module would read through the wrong WebAssembly heap).
+ */
+export function datasetAt(file: H5File, path: string): H5Dataset {
+  return file.get(path) as H5Dataset;
+}
+
+/** The group (or dataset) at `path`, for its attributes. */
+export function objectAt(file: H5File, path: string): H5Group | H5Dataset {
+  return path === "/" ? (file as unknown as H5Group) : (file.get(path) as H5Group | H5Dataset);
+}
+
 /** The HDF5 message of an h5wasm error, reduced to its last (most specific) line. */
 export function hdf5Message(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);

@@ -9,7 +9,7 @@ import { product } from "../../data/ndarray.js";
 import { describeArray } from "../../data/arrays.js";
 import { FormatError } from "../../errors.js";
 import type { StorageOptions } from "../../data/storage.js";
-import { type H5File, type H5Module, HeapBuffer, h5wasm, hdf5Message } from "./h5.js";
+import { type H5File, type H5Module, HeapBuffer, datasetAt, hdf5Message } from "./h5.js";
 
 /** Slabs of about this many bytes cross the WebAssembly heap per call. */
 export const SLAB_BYTES = 8 << 20;
@@ -31,7 +31,7 @@ export class H5LazyDataset implements LazyArray {
 
   /** The handle of the dataset at `path`, with its shape, dtype and chunks from the file's metadata. */
   static at(m: H5Module, file: H5File, path: string, fileName: string): H5LazyDataset {
-    const ds = new h5wasm.Dataset(file.file_id, path);
+    const ds = datasetAt(file, path);
     const meta = ds.metadata;
     const members = compoundMembers(m, meta as unknown as H5Metadata);
     return new H5LazyDataset(
@@ -51,7 +51,7 @@ export class H5LazyDataset implements LazyArray {
 
   /** The first filter of the dataset's pipeline, named as h5py names it (`deflate` is `"gzip"`). */
   get compression(): string | null {
-    const filters = new h5wasm.Dataset(this.file.file_id, this.path).filters;
+    const filters = datasetAt(this.file, this.path).filters;
     const names: Record<number, string> = { 1: "gzip", 2: "shuffle", 3: "fletcher32", 4: "szip", 5: "nbit", 6: "scaleoffset" };
     const main = filters.find((f) => f.id !== 2);
     return main === undefined ? null : names[main.id] ?? main.name;
@@ -59,13 +59,13 @@ export class H5LazyDataset implements LazyArray {
 
   /** Whether the byte-shuffle filter is in the pipeline. */
   get shuffle(): boolean {
-    return new h5wasm.Dataset(this.file.file_id, this.path).filters.some((f) => f.id === 2);
+    return datasetAt(this.file, this.path).filters.some((f) => f.id === 2);
   }
 
   /** How the dataset is stored, as options that write it the same way (a copy keeps its source's layout). */
   get storage(): StorageOptions {
     if (!this.chunks) return {};
-    const ds = new h5wasm.Dataset(this.file.file_id, this.path);
+    const ds = datasetAt(this.file, this.path);
     const filters = ds.filters;
     const deflate = filters.find((f) => f.id === 1) as { cd_values?: number[] } | undefined;
     const maxshape = (ds.metadata.maxshape ?? []).map((m) => (Number(m) >= 2 ** 63 ? null : Number(m)));
@@ -81,7 +81,7 @@ export class H5LazyDataset implements LazyArray {
   async read(selection?: Selection): Promise<ArrayValues> {
     const ranges = normaliseSelection(this.shape, selection);
     if (this.dtype === "opaque") {
-      throw new FormatError(this.fileName, `${this.path} has an HDF5 type tsnwb does not read yet (${describeH5Type(new h5wasm.Dataset(this.file.file_id, this.path).dtype)})`);
+      throw new FormatError(this.fileName, `${this.path} has an HDF5 type tsnwb does not read yet (${describeH5Type(datasetAt(this.file, this.path).dtype)})`);
     }
     try {
       if (this.dtype === "compound") return this.readCompound(ranges);
@@ -141,7 +141,7 @@ export class H5LazyDataset implements LazyArray {
    * reference members): numbers, text, booleans, and references as the target's path.
    */
   private readCompound(ranges: [number, number][]): CompoundRow[] {
-    const meta = new h5wasm.Dataset(this.file.file_id, this.path).metadata as unknown as H5Metadata;
+    const meta = datasetAt(this.file, this.path).metadata as unknown as H5Metadata;
     const count = ranges.map(([a, b]) => b - a);
     const total = product(count);
     if (total === 0) return [];
@@ -198,7 +198,7 @@ export class H5LazyDataset implements LazyArray {
 
   /** Text and references: small metadata, read with h5wasm's own slice. */
   private readOther(ranges: [number, number][]): string[] {
-    const ds = new h5wasm.Dataset(this.file.file_id, this.path);
+    const ds = datasetAt(this.file, this.path);
     const value = ranges.length === 0 ? ds.value : ds.slice(ranges.map(([a, b]) => [a, b] as [number, number]));
     const items = Array.isArray(value) ? value : [value];
     if (this.dtype === "reference") {

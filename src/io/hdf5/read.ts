@@ -5,7 +5,7 @@
 import { type AttributeBuilder, DatasetBuilder, GroupBuilder, LinkBuilder } from "../../mapping/builders.js";
 import { type DType, dtypeFromH5wasm, dtypeOfTypedArray } from "../../data/dtype.js";
 import type { NDArray } from "../../data/ndarray.js";
-import { type H5File, type H5Module, h5wasm } from "./h5.js";
+import { type H5File, type H5Module, objectAt } from "./h5.js";
 import { H5LazyDataset } from "./lazy-dataset.js";
 
 export class HDF5Reader {
@@ -51,7 +51,7 @@ export class HDF5Reader {
   }
 
   private readAttributes(path: string, into: Map<string, AttributeBuilder>): void {
-    const obj = path === "/" ? this.file : new h5wasm.Dataset(this.file.file_id, path);
+    const obj = objectAt(this.file, path);
     for (const [name, attr] of Object.entries(obj.attrs)) {
       const scalar = attr.shape === null || attr.shape.length === 0;
       const dtype = dtypeFromH5wasm(attr.dtype);

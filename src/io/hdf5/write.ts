@@ -8,7 +8,7 @@ import { type CompoundRow, type FrameSource, type LazyArray, isFrameSource, isLa
 import { type NDArray, ArrayShapeError, isNDArray, product, toNDArray } from "../../data/ndarray.js";
 import { type StorageOptions, autoChunks, needsChunks } from "../../data/storage.js";
 import { StreamError, ValidationError } from "../../errors.js";
-import { type H5File, type H5Module, createDatasetWithoutValues, h5wasm } from "./h5.js";
+import { type H5File, type H5Group, type H5Module, createDatasetWithoutValues, datasetAt } from "./h5.js";
 import { SLAB_BYTES } from "./lazy-dataset.js";
 
 export interface WriteProgress {
@@ -77,7 +77,7 @@ export class HDF5Writer {
   }
 
   private writeAttributes(path: string, attributes: Map<string, AttributeBuilder>, existed: boolean): void {
-    const obj = path === "/" ? this.file : (this.file.get(path) as InstanceType<typeof h5wasm.Group>);
+    const obj = path === "/" ? this.file : (this.file.get(path) as H5Group);
     const present = existed ? new Set(Object.keys(obj.attrs)) : new Set<string>();
     for (const [name, attr] of attributes) {
       if (present.has(name)) continue;
@@ -126,7 +126,7 @@ export class HDF5Writer {
 
   private writeReferences(ds: DatasetBuilder, refs: ReferenceValue): void {
     const references = refs.targets.map((t) => this.referenceTo(typeof t === "string" ? t : t.path, ds.path));
-    const parent = this.file.get(ds.parent!.path) as InstanceType<typeof h5wasm.Group>;
+    const parent = this.file.get(ds.parent!.path) as H5Group;
     parent.create_dataset({ name: ds.name, data: references, shape: [references.length], dtype: "Reference" });
     this.writeAttributes(ds.path, ds.attributes, false);
   }
@@ -155,13 +155,13 @@ export class HDF5Writer {
       }
       dtype.push([member.name, h5wasmCode(member.dtype)]);
     }
-    const parent = this.file.get(ds.parent!.path) as InstanceType<typeof h5wasm.Group>;
+    const parent = this.file.get(ds.parent!.path) as H5Group;
     parent.create_dataset({ name: ds.name, data: columns as never, shape: [value.rows.length], dtype: dtype as never });
     this.writeAttributes(ds.path, ds.attributes, false);
   }
 
   private writeArray(ds: DatasetBuilder, a: NDArray): void {
-    const parent = this.file.get(ds.parent!.path) as InstanceType<typeof h5wasm.Group>;
+    const parent = this.file.get(ds.parent!.path) as H5Group;
     const shape = ds.scalar ? [] : a.shape;
     if (a.dtype === "text" || a.dtype === "reference") {
       parent.create_dataset({ name: ds.name, data: ds.scalar ? (a.data as string[])[0]! : (a.data as string[]), shape, dtype: "S" });
@@ -194,7 +194,7 @@ export class HDF5Writer {
       throw new ValidationError(ds.path, "storage.chunks", `${shape.length} chunk dimensions`, JSON.stringify(chunks));
     }
     const maxshape = opts.maxshape ?? (growable ? [null, ...shape.slice(1)] : undefined);
-    const parent = this.file.get(ds.parent!.path) as InstanceType<typeof h5wasm.Group>;
+    const parent = this.file.get(ds.parent!.path) as H5Group;
     const filters = opts.compression === "gzip"
       ? { compression: "gzip" as const, compression_opts: opts.compression_opts ?? 4 }
       : opts.shuffle ? { compression: 2, compression_opts: [] as number[] } : {};
@@ -217,7 +217,7 @@ export class HDF5Writer {
     const rowElements = product(shape.slice(1));
     const rows = rowElements === 0 ? 0 : data.length / rowElements;
     const rowsPerSlab = Math.max(1, Math.floor(SLAB_BYTES / Math.max(1, rowElements * data.BYTES_PER_ELEMENT)));
-    const ds = new h5wasm.Dataset(this.file.file_id, path);
+    const ds = datasetAt(this.file, path);
     for (let r = 0; r < rows; r += rowsPerSlab) {
       const stop = Math.min(rows, r + rowsPerSlab);
       ds.write_slice([[start + r, start + stop]], data.subarray(r * rowElements, stop * rowElements));

@@ -52,6 +52,7 @@ export { videoInfo, type VideoInfo } from "./media/video-files.js";
 
 // I/O.
 export { NWBHDF5IO, type IOMode, type IOOptions } from "./io/nwb-io.js";
+export type { RangeReaderOptions } from "./io/remote/sync-range-reader.js";
 export { SeriesAppender } from "./io/appender.js";
 
 // Arrays, storage, warnings and errors.

@@ -12,6 +12,8 @@ import { FormatError, ModeError, NotFoundError, TsnwbError } from "../errors.js"
 import { type H5File, type H5Module, h5, h5wasm, hdf5Message } from "./hdf5/h5.js";
 import { HDF5Reader } from "./hdf5/read.js";
 import { H5LazyDataset } from "./hdf5/lazy-dataset.js";
+import { type RemoteFile, openRemote } from "./remote/remote-file.js";
+import type { RangeReaderOptions } from "./remote/sync-range-reader.js";
 import { HDF5Writer, type WriteProgress } from "./hdf5/write.js";
 
 export type IOMode = "r" | "w" | "a";
@@ -25,6 +27,13 @@ export interface IOOptions {
    * during the write can leave the file damaged; without this option the file is never touched until close().
    */
   inPlace?: boolean;
+  /** For a URL: how ranges are fetched (block size, cache bound, attempts, headers, whether a full download is allowed). */
+  remote?: RangeReaderOptions;
+}
+
+/** Whether `path` names a file by URL (http or https). */
+function isURL(path: string | URL): boolean {
+  return path instanceof URL || /^https?:\/\//i.test(path);
 }
 
 const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -47,9 +56,26 @@ export class NWBHDF5IO {
     private readonly options: IOOptions,
   ) {}
 
-  /** Opens `path`. Mode "r" and "a" need an existing HDF5 file; "w" creates or replaces it when written. */
-  static async open(path: string, mode: IOMode = "r", options: IOOptions = {}): Promise<NWBHDF5IO> {
+  /** The remote file behind a URL opened for reading. */
+  private remote?: RemoteFile;
+
+  /**
+   * Opens `path`: a file on disk, or a URL (http or https) to read lazily with range requests (opening reads the
+   * file's metadata; a frame read fetches that frame's chunks). Mode "r" and "a" need an existing HDF5 file; "w"
+   * creates or replaces it when written; a URL is read only.
+   */
+  static async open(path: string | URL, mode: IOMode = "r", options: IOOptions = {}): Promise<NWBHDF5IO> {
     if (mode !== "r" && mode !== "w" && mode !== "a") throw new ModeError(`mode must be "r", "w" or "a", got ${JSON.stringify(mode)}`);
+    if (isURL(path)) {
+      const url = String(path);
+      if (mode !== "r") throw new ModeError(`${url} can be opened in mode "r" only: files are written to disk`);
+      const remote = await openRemote(url, options.remote);
+      const io = new NWBHDF5IO(remote.m, url, "r", url, options);
+      io.file = remote.file;
+      io.remote = remote;
+      return io;
+    }
+    path = String(path);
     const m = await h5();
     const resolved = nodePath.resolve(path);
     if (mode === "w") {
@@ -129,7 +155,8 @@ export class NWBHDF5IO {
       throw asTsnwbError(e, this.path);
     }
     this.closed = true;
-    if (this.file) this.file.close();
+    if (this.remote) this.remote.close();
+    else if (this.file) this.file.close();
     this.file = undefined;
     if (this.mode === "r" || this.workPath === this.path) return;
     if (this.written) await fsp.rename(this.workPath, this.path);

@@ -7,7 +7,7 @@ import { type DType, type NumericDType, type TypedArray, bytesPerElement, dtypeF
 import { type ArrayValues, type CompoundMemberType, type CompoundRow, type LazyArray, type Selection, normaliseSelection } from "../../data/lazy.js";
 import { product } from "../../data/ndarray.js";
 import { describeArray } from "../../data/arrays.js";
-import { FormatError } from "../../errors.js";
+import { FormatError, TsnwbError } from "../../errors.js";
 import type { StorageOptions } from "../../data/storage.js";
 import { type H5File, type H5Module, HeapBuffer, datasetAt, hdf5Message } from "./h5.js";
 
@@ -91,7 +91,8 @@ export class H5LazyDataset implements LazyArray {
       this.readNumericInto(ranges, out);
       return out;
     } catch (e) {
-      if (e instanceof RangeError) throw e;
+      // A range request that failed says so itself (naming the URL and status).
+      if (e instanceof RangeError || e instanceof TsnwbError) throw e;
       throw new FormatError(this.fileName, `cannot read ${this.path}: ${hdf5Message(e)}`, { cause: e });
     }
   }

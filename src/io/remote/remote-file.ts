@@ -1,0 +1,92 @@
+/**
+ * An HDF5 file read by URL: h5wasm's in-memory build (its file system has no disk under it) gets a file whose
+ * reads are range requests (`SyncRangeReader`), so HDF5 fetches the metadata and the chunks it needs, never the
+ * whole file. The in-memory build is loaded only when a URL is opened.
+ */
+import type { H5File, H5Module } from "../hdf5/h5.js";
+import { NoRangeSupport, type RangeReaderOptions, SyncRangeReader } from "./sync-range-reader.js";
+import { FormatError } from "../../errors.js";
+
+/** The whole file, for a server that cannot send ranges (only when the caller allowed it). */
+async function download(url: string, headers: Record<string, string> = {}): Promise<Uint8Array> {
+  const response = await fetch(url, { headers });
+  if (!response.ok) throw new FormatError(url, `cannot download the file: HTTP ${response.status} ${response.statusText}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+type H5Lib = typeof import("h5wasm");
+
+let inMemory: Promise<{ lib: H5Lib; m: H5Module }> | undefined;
+
+/** h5wasm's in-memory (browser) build, loaded once, with HDF5 errors thrown as exceptions. */
+function inMemoryH5(): Promise<{ lib: H5Lib; m: H5Module }> {
+  inMemory ??= import("h5wasm").then(async (lib) => {
+    const m = (await lib.ready) as unknown as H5Module;
+    m.activate_throwing_error_handler();
+    return { lib, m };
+  });
+  return inMemory;
+}
+
+/** A remote file opened for reading, and how to let it go. */
+export interface RemoteFile {
+  m: H5Module;
+  file: H5File;
+  reader: SyncRangeReader;
+  close(): void;
+}
+
+interface FSNode {
+  stream_ops: Record<string, unknown>;
+}
+interface MemoryFS {
+  mkdir(path: string): void;
+  analyzePath(path: string): { exists: boolean };
+  createFile(parent: string, name: string, properties: object, canRead: boolean, canWrite: boolean): FSNode;
+  unlink(path: string): void;
+}
+
+const FOLDER = "/tsnwb-remote";
+
+/** Opens the HDF5 file at `url` for reading through range requests. */
+export async function openRemote(url: string, options: RangeReaderOptions = {}): Promise<RemoteFile> {
+  const { lib, m } = await inMemoryH5();
+  let reader: SyncRangeReader;
+  try {
+    reader = new SyncRangeReader(url, options);
+  } catch (e) {
+    if (!(e instanceof NoRangeSupport) || !options.allowFullDownload) throw e;
+    reader = SyncRangeReader.ofBytes(url, await download(url, options.headers));
+  }
+  const FS = (m as unknown as { FS: MemoryFS }).FS;
+  if (!FS.analyzePath(FOLDER).exists) FS.mkdir(FOLDER);
+  const name = `${globalThis.crypto.randomUUID()}.h5`;
+  const path = `${FOLDER}/${name}`;
+  const node = FS.createFile(FOLDER, name, {}, true, false);
+  // The file system asks the node for its size and its bytes: both come from the server.
+  Object.defineProperty(node, "usedBytes", { get: () => reader.size });
+  node.stream_ops = {
+    ...node.stream_ops,
+    read: (_stream: unknown, buffer: Uint8Array, offset: number, length: number, position: number) => {
+      const bytes = reader.read(position, length);
+      buffer.set(bytes, offset);
+      return bytes.length;
+    },
+  };
+  let file: H5File;
+  try {
+    file = new lib.File(path, "r") as unknown as H5File;
+  } catch (e) {
+    FS.unlink(path);
+    reader.close();
+    throw e;
+  }
+  return {
+    m, file, reader,
+    close: () => {
+      file.close();
+      FS.unlink(path);
+      reader.close();
+    },
+  };
+}

@@ -23,7 +23,7 @@ import { FormatError, ValidationError } from "../errors.js";
 type Fields = Record<string, unknown>;
 
 export interface BuildOptions {
-  /** Rewrites each `external_file` path as it will be stored (relative to the NWB file's folder). */
+  /** Rewrites each path of a file-path field (`external_file`) as it will be stored (relative to the NWB file's folder). */
   externalFilePath?: (path: string) => string;
   /** Write `/specifications` (default true), as pynwb does. */
   cacheSpec?: boolean;
@@ -134,7 +134,7 @@ class BuildState {
     switch (f.kind) {
       case "dataset": {
         let value = v;
-        if (f.key === "external_file" && this.options.externalFilePath) value = (v as string[]).map(this.options.externalFilePath);
+        if (f.filePaths && this.options.externalFilePath) value = (v as string[]).map(this.options.externalFilePath);
         const ds = this.dataset(c, f, value, name);
         if (ds) groupAt(b, parentPath).add(ds);
         break;

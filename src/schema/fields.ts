@@ -12,7 +12,7 @@
 import type { AttributeSpec, DatasetSpec, Dtype, GroupSpec, LinkSpec } from "./language.js";
 import { isRefDtype, quantityRange } from "./language.js";
 import type { NamespaceCatalog, TypeDef } from "./catalog.js";
-import { PYNWB_DEFAULTS, PYNWB_NAMES } from "./pynwb-names.js";
+import { FILE_PATH_FIELDS, PYNWB_DEFAULTS, PYNWB_NAMES } from "./pynwb-names.js";
 
 interface FieldCommon {
   /** The property name on the object. */
@@ -30,8 +30,11 @@ interface FieldCommon {
 
 /** An attribute (of the object, or of one of its untyped datasets). */
 export interface AttributeField extends FieldCommon { kind: "attribute"; spec: AttributeSpec }
-/** An untyped dataset; `array` when a parent type holds it as array data (a subtype keeps the field's form). */
-export interface DatasetField extends FieldCommon { kind: "dataset"; spec: DatasetSpec; array?: boolean }
+/**
+ * An untyped dataset; `array` when a parent type holds it as array data (a subtype keeps the field's form);
+ * `filePaths` when it holds paths of files outside the NWB file (`FILE_PATH_FIELDS`).
+ */
+export interface DatasetField extends FieldCommon { kind: "dataset"; spec: DatasetSpec; array?: boolean; filePaths?: boolean }
 /** A link to another typed object. */
 export interface LinkField extends FieldCommon { kind: "link"; targetType: string }
 /** A typed member with a fixed name. */
@@ -78,7 +81,9 @@ export function layoutOf(catalog: NamespaceCatalog, type: TypeDef): TypeLayout {
   if (cached) return cached;
   const renames = new Map<string, string>();
   const defaults = new Map<string, unknown>();
+  const filePaths = new Set<string>();
   for (const t of [...catalog.lineage(type)].reverse()) {
+    for (const k of FILE_PATH_FIELDS[t.name] ?? []) filePaths.add(k);
     for (const [p, k] of Object.entries(PYNWB_NAMES[t.name] ?? {})) renames.set(p, k);
     for (const [k, v] of Object.entries(PYNWB_DEFAULTS[t.name] ?? {})) defaults.set(k, v);
   }
@@ -94,6 +99,7 @@ export function layoutOf(catalog: NamespaceCatalog, type: TypeDef): TypeLayout {
     }
     if (same) throw new Error(`schema: ${type.name} has two fields named '${f.key}'`);
     const byDefault = (f.kind === "attribute" || f.kind === "dataset") ? f.spec.default_value ?? defaults.get(f.key) : undefined;
+    if (f.kind === "dataset" && filePaths.has(f.key)) f.filePaths = true;
     if (byDefault !== undefined) f.default = byDefault;
     layout.fields.push(f);
   };

@@ -83,5 +83,11 @@ export const PYNWB_DEFAULTS: Record<string, Record<string, unknown>> = {
   IndexSeries: { conversion: 1.0, resolution: -1.0, offset: 0.0 },
 };
 
+/**
+ * Fields that hold paths of files outside the NWB file, per type (inherited): stored relative to the NWB file's
+ * folder, with forward slashes, whatever the caller gave (pynwb stores them as given).
+ */
+export const FILE_PATH_FIELDS: Record<string, string[]> = { ImageSeries: ["external_file"] };
+
 /** Names pynwb gives objects of these types when none is passed. */
 export const PYNWB_DEFAULT_NAMES: Record<string, string> = { Subject: "subject", ImageReferences: "order_of_images" };

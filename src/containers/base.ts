@@ -9,6 +9,7 @@ import { ImageBase, type ImageOptions } from "../generated/core/Image.js";
 import { ImagesBase, type ImagesOptions } from "../generated/core/Images.js";
 import type { ImageReferences } from "../generated/core/ImageReferences.js";
 import type { ImageClass, ImageFileOptions } from "../media/from-files.js";
+import { fileSupport } from "./file-support.js";
 import { product } from "../data/ndarray.js";
 import { bytesPerElement, isNumericDType } from "../data/dtype.js";
 import type { ArrayValues } from "../data/lazy.js";
@@ -109,8 +110,7 @@ export class Image extends ImageBase {
    * class; `imageFromFile` picks the class from the file.
    */
   static async fromFile<T extends Image>(this: ImageClass<T>, file: string, opts: ImageFileOptions): Promise<T> {
-    const { imageOfClassFromFile } = await import("../media/from-files.js");
-    return imageOfClassFromFile(this, file, opts);
+    return fileSupport().imageOfClassFromFile(this, file, opts);
   }
 
   constructor(opts: ImageOptions) {
@@ -127,8 +127,7 @@ export class Images extends ImagesBase {
    * as its kind of image and named after its file, with `order_of_images` in that order.
    */
   static async fromFiles(paths: string | string[], opts: { name: string; description?: string }): Promise<Images> {
-    const { imagesFromFiles } = await import("../media/from-files.js");
-    return imagesFromFiles(this, paths, opts);
+    return fileSupport().imagesFromFiles(this, paths, opts);
   }
 
   constructor(opts: ImagesOptions) {

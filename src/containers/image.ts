@@ -11,6 +11,7 @@ import { isNumericDType } from "../data/dtype.js";
 import { ValidationError } from "../errors.js";
 import { warn } from "../warnings.js";
 import type { SeriesFromFilesOptions, SeriesFromVideosOptions } from "../media/from-files.js";
+import { fileSupport } from "./file-support.js";
 
 export interface ImageSeriesOptions extends Omit<GeneratedImageSeriesOptions, "data" | "unit"> {
   /** The frames, (frame, x, y) or (frame, x, y, z); or, instead, `external_file`. */
@@ -27,8 +28,7 @@ export class ImageSeries extends ImageSeriesBase {
    * channels or bit depth differ from the first are refused, naming the first that differs.
    */
   static async fromFiles<T extends ImageSeries, O extends ImageSeriesOptions>(this: new (opts: O) => T, paths: string | string[], opts: SeriesFromFilesOptions<O>): Promise<T> {
-    const { seriesFromFiles } = await import("../media/from-files.js");
-    return seriesFromFiles(this, paths, opts);
+    return fileSupport().seriesFromFiles(this, paths, opts);
   }
 
   /**
@@ -36,8 +36,7 @@ export class ImageSeries extends ImageSeriesBase {
    * frame rate is constant (else per-frame `timestamps`). Paths are stored relative to the NWB file's folder.
    */
   static async fromVideos<T extends ImageSeries, O extends ImageSeriesOptions>(this: new (opts: O) => T, paths: string[], opts: SeriesFromVideosOptions<O>): Promise<T> {
-    const { seriesFromVideos } = await import("../media/from-files.js");
-    return seriesFromVideos(this, paths, opts);
+    return fileSupport().seriesFromVideos(this, paths, opts);
   }
 
   constructor(opts: ImageSeriesOptions) {

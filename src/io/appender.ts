@@ -22,7 +22,7 @@ import { ModeError, ValidationError } from "../errors.js";
 import { datasetAt } from "./hdf5/h5.js";
 import { H5LazyDataset } from "./hdf5/lazy-dataset.js";
 import { HDF5Writer, StreamAppender } from "./hdf5/write.js";
-import type { NWBHDF5IO } from "./nwb-io.js";
+import type { NWBIOBase } from "./io-base.js";
 
 /** h5py reports an unlimited axis as 2^64 - 1; h5wasm's metadata gives it as a (rounded) number. */
 const UNLIMITED = 2 ** 63;
@@ -33,7 +33,7 @@ export class SeriesAppender {
   private closed = false;
 
   private constructor(
-    private readonly io: NWBHDF5IO,
+    private readonly io: NWBIOBase,
     private readonly series: TimeSeries,
     private readonly path: string,
   ) {
@@ -50,7 +50,7 @@ export class SeriesAppender {
   }
 
   /** An appender for `series`, which must be in the file `io` has open (written by it, or read from it in mode "a"). */
-  static open(io: NWBHDF5IO, series: TimeSeries): SeriesAppender {
+  static open(io: NWBIOBase, series: TimeSeries): SeriesAppender {
     if (io.mode === "r") throw new ModeError(`cannot append to ${io.path}: it is open in mode "r"`);
     const source = series.container_source;
     if (!source || source.file !== io.path) {

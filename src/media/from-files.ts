@@ -11,6 +11,7 @@ import type { ImageSeries, ImageSeriesOptions } from "../containers/image.js";
 import { StreamedArray } from "../data/arrays.js";
 import type { ArrayData } from "../containers/container.js";
 import { ValidationError } from "../errors.js";
+import { installFileSupport } from "../containers/file-support.js";
 import { type DecodedImage, type ImageFileInfo, decodeImage, imageFileInfo, imageFiles, writePNG } from "./image-files.js";
 import { videoInfo } from "./video-files.js";
 
@@ -156,6 +157,8 @@ export async function seriesFromVideos<T extends ImageSeries, O extends ImageSer
   }
   return new cls({ ...rest, ...timing, external_file, starting_frame } as unknown as O);
 }
+
+installFileSupport({ imageOfClassFromFile, imagesFromFiles, seriesFromFiles, seriesFromVideos });
 
 /** Writes an image (or any (height, width[, channels]) uint8/uint16 array data) to a PNG file. */
 export async function imageToPNG(image: Image | ArrayData, file: string): Promise<void> {

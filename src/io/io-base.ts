@@ -1,0 +1,153 @@
+/**
+ * What every NWB file handle does, wherever its bytes live (a file on disk, a URL, memory): read the file into
+ * objects, write objects into it, flush appenders and close. Subclasses say how a file is opened, where a written
+ * file goes, and how external file paths are stored.
+ */
+import { buildFile, constructFile } from "../mapping/mapper.js";
+import type { NWBFile } from "../containers/file.js";
+import { FormatError, ModeError, TsnwbError } from "../errors.js";
+import { type H5File, type H5Module, hdf5Message } from "./hdf5/h5.js";
+import { HDF5Reader } from "./hdf5/read.js";
+import { H5LazyDataset } from "./hdf5/lazy-dataset.js";
+import { HDF5Writer, type WriteProgress } from "./hdf5/write.js";
+
+export type IOMode = "r" | "w" | "a";
+
+/** Options every handle takes. */
+export interface BaseIOOptions {
+  /** Called as streamed or copied datasets are written. */
+  onProgress?: WriteProgress;
+}
+
+export function checkMode(mode: unknown): asserts mode is IOMode {
+  if (mode !== "r" && mode !== "w" && mode !== "a") throw new ModeError(`mode must be "r", "w" or "a", got ${JSON.stringify(mode)}`);
+}
+
+export abstract class NWBIOBase {
+  protected file?: H5File;
+  protected nwbfile?: NWBFile;
+  protected written = false;
+  protected closed = false;
+  /** Appenders opened on this file: close() flushes what they still buffer. */
+  private readonly appenders = new Set<{ close(): void }>();
+
+  protected constructor(
+    protected readonly m: H5Module,
+    /** The NWB file's path (or URL, or name in memory). */
+    readonly path: string,
+    readonly mode: IOMode,
+    protected readonly baseOptions: BaseIOOptions,
+  ) {}
+
+  /** Opens the HDF5 file to write in mode "w" (the first write creates it). */
+  protected abstract createForWrite(): H5File;
+  /** How a path of an external file is stored. */
+  protected abstract storedFilePath(path: string): string;
+  /** After the file is closed: put what was written in place (or drop an unwritten work file). */
+  protected abstract finish(written: boolean): Promise<void>;
+  /** After a failure: drop what was written since open, leaving the target as it was. */
+  protected abstract dropWork(): Promise<void>;
+  /** Closes the HDF5 file (and what it reads through). */
+  protected closeFile(): void {
+    this.file?.close();
+  }
+
+  /** Reads the file into typed objects; array data stays in the file as lazy handles until read. */
+  async read(): Promise<NWBFile> {
+    this.checkOpen();
+    if (this.mode === "w") throw new ModeError(`cannot read ${this.path}: it is open in mode "w"`);
+    if (this.nwbfile) return this.nwbfile;
+    let tree;
+    try {
+      tree = new HDF5Reader(this.m, this.file!, this.path).readTree();
+    } catch (e) {
+      if (e instanceof TsnwbError) throw e;
+      throw new FormatError(this.path, `cannot read the file's layout: ${hdf5Message(e)}`, { cause: e });
+    }
+    this.nwbfile = await constructFile(tree, this.path);
+    return this.nwbfile;
+  }
+
+  /**
+   * Writes `nwbfile`: in mode "w" the whole file, in mode "a" the objects that are not in the file yet. The file
+   * stays open (series can still grow with an appender) until `close()`; if anything fails, what was written since
+   * open is dropped and the target is left as it was.
+   */
+  async write(nwbfile: NWBFile): Promise<void> {
+    this.checkOpen();
+    if (this.mode === "r") throw new ModeError(`cannot write ${this.path}: it is open in mode "r"`);
+    if (this.mode === "w" && this.written) throw new ModeError(`${this.path} was already written; open it again to write another file`);
+    try {
+      const { root, builderOf, streams } = buildFile(nwbfile, { externalFilePath: (p) => this.storedFilePath(p) });
+      if (this.mode === "w") this.file = this.createForWrite();
+      await new HDF5Writer(this.m, this.file!, { append: this.mode === "a", onProgress: this.baseOptions.onProgress }).write(root);
+      for (const [container, builder] of builderOf) container.container_source ??= { file: this.path, path: builder.path };
+      // A stream is read once, as it is written: from now on the field is the dataset in the file.
+      for (const { container, key, path } of streams) {
+        (container as unknown as Record<string, unknown>)[key] = H5LazyDataset.at(this.m, this.file!, path, this.path);
+      }
+      this.written = true;
+      this.nwbfile = nwbfile;
+    } catch (e) {
+      await this.discard();
+      throw asTsnwbError(e, this.path);
+    }
+  }
+
+  /** Flushes open appenders, closes the file and puts what was written in place. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      for (const appender of this.appenders) appender.close();
+    } catch (e) {
+      await this.discard();
+      throw asTsnwbError(e, this.path);
+    }
+    this.closed = true;
+    this.closeFile();
+    this.file = undefined;
+    await this.finish(this.written);
+  }
+
+  /** Drops what was written since open after a failure elsewhere (an appender's); the target is left as it was. */
+  async abort(): Promise<void> {
+    await this.discard();
+  }
+
+  /** @internal the open h5wasm file, for the appender. */
+  get _h5(): { m: H5Module; file: H5File } {
+    this.checkOpen();
+    if (!this.file) throw new ModeError(`${this.path} has no open HDF5 file yet`);
+    return { m: this.m, file: this.file };
+  }
+
+  /** @internal an appender to close (flush) before the file closes. */
+  _register(appender: { close(): void }): void {
+    this.appenders.add(appender);
+  }
+
+  /** @internal marks the file as changed (by an appender), so close() keeps it. */
+  _markWritten(): void {
+    this.written = true;
+  }
+
+  protected checkOpen(): void {
+    if (this.closed) throw new ModeError(`${this.path} is closed`);
+  }
+
+  private async discard(): Promise<void> {
+    try {
+      this.closeFile();
+    } catch {
+      // The file may already be unusable; dropping it is what matters.
+    }
+    this.file = undefined;
+    this.closed = true;
+    await this.dropWork();
+  }
+}
+
+export function asTsnwbError(e: unknown, path: string): unknown {
+  if (e instanceof TsnwbError || e instanceof TypeError || e instanceof RangeError) return e;
+  return new FormatError(path, `write failed: ${hdf5Message(e)}`, { cause: e });
+}

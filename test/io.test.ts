@@ -52,7 +52,7 @@ describe("opening", () => {
   });
 
   it("an HDF5 file that is not NWB is a FormatError", async () => {
-    const { h5wasm } = await import("../src/io/hdf5/h5.js");
+    const { h5wasm } = await import("../src/io/hdf5/h5-node.js");
     await h5wasm.ready;
     const plain = path.join(tmp.dir, "plain.h5");
     const f = new h5wasm.File(plain, "w");

@@ -7,10 +7,12 @@
 import { promises as fsp, existsSync, openSync, readSync, closeSync, statSync } from "node:fs";
 import * as nodePath from "node:path";
 import { FormatError, ModeError, NotFoundError } from "../errors.js";
-import { type H5File, type H5Module, h5, h5wasm, hdf5Message } from "./hdf5/h5.js";
+import { type H5File, type H5Module, hdf5Message } from "./hdf5/h5.js";
+import { h5, h5wasm } from "./hdf5/h5-node.js";
 import { type RemoteFile, openRemote } from "./remote/remote-file.js";
 import type { RangeReaderOptions } from "./remote/sync-range-reader.js";
 import { type BaseIOOptions, type IOMode, NWBIOBase, checkMode } from "./io-base.js";
+import { type MemoryIOOptions, type MemorySource, NWBMemoryIO, isMemorySource } from "./memory-io.js";
 
 export type { IOMode };
 
@@ -53,8 +55,12 @@ export class NWBHDF5IO extends NWBIOBase {
    * creates or replaces it when written; a URL is read only. Writes go to a temporary file beside the target,
    * renamed into place by `close()`, so a failed write never leaves a half-written file at the path.
    */
-  static async open(path: string | URL, mode: IOMode = "r", options: IOOptions = {}): Promise<NWBHDF5IO> {
+  static async open(path: string | URL, mode?: IOMode, options?: IOOptions): Promise<NWBHDF5IO>;
+  /** Opens a file's bytes (a `Uint8Array`, an `ArrayBuffer`, a `Blob`): see `NWBMemoryIO`. */
+  static async open(source: MemorySource, mode?: IOMode, options?: MemoryIOOptions): Promise<NWBMemoryIO>;
+  static async open(path: string | URL | MemorySource, mode: IOMode = "r", options: IOOptions = {}): Promise<NWBHDF5IO | NWBMemoryIO> {
     checkMode(mode);
+    if (isMemorySource(path)) return NWBMemoryIO.open(path, mode, options);
     if (isURL(path)) {
       const url = String(path);
       if (mode !== "r") throw new ModeError(`${url} can be opened in mode "r" only: files are written to disk`);

@@ -1,35 +1,19 @@
 /**
- * The one place that loads h5wasm: its module, with HDF5 errors turned into JS exceptions instead of
- * console output, and the low-level calls the backend uses to move slabs through the WebAssembly heap.
+ * What the HDF5 backend needs of h5wasm, whichever build is loaded (the Node build for files on disk:
+ * `h5-node.ts`; the in-memory build for URLs and browsers: `h5-memory.ts`): its types, objects made by the file's
+ * own build, HDF5's error messages, and the low-level calls that move slabs through the WebAssembly heap. Nothing
+ * here loads a build or touches Node.
  */
-import { openSync } from "node:fs";
-import { devNull } from "node:os";
-import h5wasm, { dtype_to_metadata } from "h5wasm/node";
+import type h5wasmNode from "h5wasm/node";
 import type { File as H5File } from "h5wasm/node";
 
 export type { H5File };
-export type H5Module = Awaited<typeof h5wasm.ready>;
-
-let modulePromise: Promise<H5Module> | undefined;
-
-/** The ready h5wasm module (loaded once). */
-export function h5(): Promise<H5Module> {
-  modulePromise ??= h5wasm.ready.then((m) => {
-    m.activate_throwing_error_handler();
-    // HDF5 reports errors by throwing (above); what the C library would print to stderr is only the expected
-    // refusal in createDatasetWithoutValues, which the C stdio may flush at any later time, even at exit.
-    const streams = (m as unknown as { FS: { streams: ({ nfd?: number } | undefined)[] } }).FS.streams;
-    if (streams[2]?.nfd !== undefined) streams[2].nfd = openSync(devNull, "w");
-    return m;
-  });
-  return modulePromise;
-}
-
-export { h5wasm };
+export type H5Module = Awaited<typeof h5wasmNode.ready>;
+type H5wasm = typeof h5wasmNode;
 
 /** The h5wasm Dataset class (of either build: the node one for files on disk, the browser one for URLs). */
-export type H5Dataset = InstanceType<typeof h5wasm.Dataset>;
-export type H5Group = InstanceType<typeof h5wasm.Group>;
+export type H5Dataset = InstanceType<H5wasm["Dataset"]>;
+export type H5Group = InstanceType<H5wasm["Group"]>;
 
 /**
  * The dataset at `path`, made by the file's own h5wasm build (so that the same code serves files opened by either
@@ -52,6 +36,17 @@ export function hdf5Message(e: unknown): string {
   return detail ? detail.replace(/^#\d+:.*? in [A-Za-z0-9_]+\(\): /, "") : lines[0] ?? text;
 }
 
+/** h5wasm's type metadata of a numeric dtype code (`<B`, `<f`...), from the loaded build's own constants. */
+function numericMetadata(m: H5Module, dtype: string): { type: number; size: number; signed: boolean; littleEndian: boolean; vlen: boolean } {
+  const code = dtype.slice(-1);
+  const float = code === "e" || code === "f" || code === "d";
+  const sizes: Record<string, number> = { b: 1, h: 2, i: 4, q: 8, e: 2, f: 4, d: 8 };
+  return {
+    type: float ? m.H5T_class_t.H5T_FLOAT.value : m.H5T_class_t.H5T_INTEGER.value,
+    size: sizes[code.toLowerCase()]!, signed: float || code === code.toLowerCase(), littleEndian: true, vlen: false,
+  };
+}
+
 /**
  * Creates a contiguous dataset without writing its values, which then follow in slabs of a few MB. h5wasm's
  * own `create_dataset` writes the whole array in one call, which here is ten times slower than slabs and
@@ -60,7 +55,7 @@ export function hdf5Message(e: unknown): string {
  */
 export function createDatasetWithoutValues(m: H5Module, file: H5File, path: string, dtype: string, shape: number[]): void {
   const metadata = {
-    ...dtype_to_metadata(dtype),
+    ...numericMetadata(m, dtype),
     shape: shape.map(BigInt), maxshape: shape.map(BigInt), chunks: null, compression: 0, compression_opts: [], track_order: false,
   };
   m.deactivate_throwing_error_handler();

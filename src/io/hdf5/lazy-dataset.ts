@@ -246,7 +246,9 @@ function compoundMembers(m: H5Module, meta: H5Metadata): CompoundMemberType[] | 
  * page faults of fresh zeroed memory) costs as much as the read itself for a single frame.
  */
 function allocateUninitialized(dtype: NumericDType, length: number): TypedArray {
-  const bytes = Buffer.allocUnsafeSlow(length * bytesPerElement(dtype));
+  // Node's unzeroed allocation where there is one; a browser's zeroed buffer elsewhere.
+  const NodeBuffer = (globalThis as { Buffer?: { allocUnsafeSlow(n: number): Uint8Array } }).Buffer;
+  const bytes = NodeBuffer ? NodeBuffer.allocUnsafeSlow(length * bytesPerElement(dtype)) : new Uint8Array(length * bytesPerElement(dtype));
   return new (typedArrayConstructor(dtype))(bytes.buffer, bytes.byteOffset, length);
 }
 

@@ -4,6 +4,7 @@
  * whole file. The in-memory build is loaded only when a URL is opened.
  */
 import type { H5File, H5Module } from "../hdf5/h5.js";
+import { MEMORY_FOLDER, h5Memory, memoryPath } from "../hdf5/h5-memory.js";
 import { NoRangeSupport, type RangeReaderOptions, SyncRangeReader } from "./sync-range-reader.js";
 import { FormatError } from "../../errors.js";
 
@@ -14,20 +15,6 @@ async function download(url: string, headers: Record<string, string> = {}): Prom
   return new Uint8Array(await response.arrayBuffer());
 }
 
-type H5Lib = typeof import("h5wasm");
-
-let inMemory: Promise<{ lib: H5Lib; m: H5Module }> | undefined;
-
-/** h5wasm's in-memory (browser) build, loaded once, with HDF5 errors thrown as exceptions. */
-function inMemoryH5(): Promise<{ lib: H5Lib; m: H5Module }> {
-  inMemory ??= import("h5wasm").then(async (lib) => {
-    const m = (await lib.ready) as unknown as H5Module;
-    m.activate_throwing_error_handler();
-    return { lib, m };
-  });
-  return inMemory;
-}
-
 /** A remote file opened for reading, and how to let it go. */
 export interface RemoteFile {
   m: H5Module;
@@ -36,21 +23,9 @@ export interface RemoteFile {
   close(): void;
 }
 
-interface FSNode {
-  stream_ops: Record<string, unknown>;
-}
-interface MemoryFS {
-  mkdir(path: string): void;
-  analyzePath(path: string): { exists: boolean };
-  createFile(parent: string, name: string, properties: object, canRead: boolean, canWrite: boolean): FSNode;
-  unlink(path: string): void;
-}
-
-const FOLDER = "/tsnwb-remote";
-
 /** Opens the HDF5 file at `url` for reading through range requests. */
 export async function openRemote(url: string, options: RangeReaderOptions = {}): Promise<RemoteFile> {
-  const { lib, m } = await inMemoryH5();
+  const { lib, m, FS } = await h5Memory();
   let reader: SyncRangeReader;
   try {
     reader = new SyncRangeReader(url, options);
@@ -58,11 +33,8 @@ export async function openRemote(url: string, options: RangeReaderOptions = {}):
     if (!(e instanceof NoRangeSupport) || !options.allowFullDownload) throw e;
     reader = SyncRangeReader.ofBytes(url, await download(url, options.headers));
   }
-  const FS = (m as unknown as { FS: MemoryFS }).FS;
-  if (!FS.analyzePath(FOLDER).exists) FS.mkdir(FOLDER);
-  const name = `${globalThis.crypto.randomUUID()}.h5`;
-  const path = `${FOLDER}/${name}`;
-  const node = FS.createFile(FOLDER, name, {}, true, false);
+  const path = memoryPath();
+  const node = FS.createFile(MEMORY_FOLDER, path.slice(MEMORY_FOLDER.length + 1), {}, true, false);
   // The file system asks the node for its size and its bytes: both come from the server.
   Object.defineProperty(node, "usedBytes", { get: () => reader.size });
   node.stream_ops = {

@@ -1,0 +1,14 @@
+/**
+ * tsnwb in a browser: everything but the file system. Files are bytes: open a `File` the user picked or dropped (or
+ * any `Blob`, `Uint8Array`, `ArrayBuffer`) with `NWBHDF5IO.open(file)`; write a new file with
+ * `NWBHDF5IO.open(undefined, "w")`, then `close()` and download `blob()`.
+ *
+ * ```ts
+ * import { NWBHDF5IO, ImageSeries } from "tsnwb";
+ * const io = await NWBHDF5IO.open(input.files[0]);
+ * const movie = (await io.read()).getAcquisition("movie", ImageSeries);
+ * const frame = await movie.data.read([[0, 1]]);
+ * ```
+ */
+export * from "./core.js";
+export { NWBMemoryIO as NWBHDF5IO } from "./io/memory-io.js";

@@ -1,0 +1,42 @@
+/**
+ * What tsnwb is in every environment (Node and browsers): the classes of every NWB type, the schema, array data,
+ * errors, and what every file handle does. `index.ts` (Node) and `browser.ts` add the ways to open files.
+ */
+
+// Every neurodata type of core, hdmf-common and hdmf-experimental, as pynwb names them (generated from the schema,
+// or hand-written where a class adds rules), and the options each constructor takes.
+export * from "./generated/classes.js";
+export { type TimeSeriesOptions, type ProcessingModuleOptions, type ImageOptions, type ImagesOptions } from "./containers/base.js";
+export { type ImageSeriesOptions, type IndexSeriesOptions } from "./containers/image.js";
+export { type AbstractFeatureSeriesOptions } from "./containers/misc.js";
+export { type NWBFileOptions, NWB_VERSION } from "./containers/file.js";
+export {
+  AbstractContainer, H5DataIO, type DataInput, type ArrayData, type ContainerClass, type AbstractContainerOptions,
+} from "./containers/container.js";
+export { GenericContainer } from "./containers/generic.js";
+export { getClass, registerClass, type DynamicClass } from "./containers/registry.js";
+
+// The schema: the specification language, the catalog of loaded namespaces, extensions.
+export { typeCatalog } from "./schema/bundled.js";
+export { NamespaceCatalog, type TypeDef } from "./schema/catalog.js";
+export type { TypeLayout, Field } from "./schema/fields.js";
+export type {
+  NamespaceDocument, NamespaceSpec, SchemaSource, GroupSpec, DatasetSpec, AttributeSpec, LinkSpec, Dtype, Quantity, Shape,
+} from "./schema/language.js";
+
+// I/O that works everywhere: appending to series, files in memory.
+export { SeriesAppender } from "./io/appender.js";
+export { NWBMemoryIO, type MemorySource, type MemoryIOOptions } from "./io/memory-io.js";
+export type { IOMode } from "./io/io-base.js";
+
+// Arrays, storage, warnings and errors.
+export type { DType, NumericDType, TypedArray } from "./data/dtype.js";
+export type { NDArray, ArrayInput } from "./data/ndarray.js";
+export type { LazyArray, Selection, FrameSource } from "./data/lazy.js";
+export { InMemoryArray, StreamedArray } from "./data/arrays.js";
+export { type StorageOptions, autoChunks } from "./data/storage.js";
+export { toISODateTime } from "./data/datetime.js";
+export { setWarningHandler, type NWBWarning } from "./warnings.js";
+export {
+  TsnwbError, ValidationError, NotFoundError, FormatError, ModeError, StreamError, isTsnwbError, type TsnwbErrorTag, type TsnwbErrorByTag,
+} from "./errors.js";

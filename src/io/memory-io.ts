@@ -1,0 +1,93 @@
+/**
+ * NWB files in memory, for browsers and anywhere without a file system: open bytes (a `Uint8Array`, an
+ * `ArrayBuffer`, a `Blob` or `File` a user picked or dropped) to read or to add to, or write a new file and take its
+ * bytes (`bytes()`, `blob()`: a download) after `close()`. The browser entry exports this class as `NWBHDF5IO`; in
+ * Node, `NWBHDF5IO.open` hands bytes and Blobs to it.
+ */
+import { ModeError, ValidationError } from "../errors.js";
+import { type BaseIOOptions, type IOMode, NWBIOBase, checkMode } from "./io-base.js";
+import type { H5File, H5Module } from "./hdf5/h5.js";
+import { type H5MemoryLib, type MemoryFS, h5Memory, memoryPath } from "./hdf5/h5-memory.js";
+
+/** Bytes an NWB file is read from. */
+export type MemorySource = Uint8Array | ArrayBuffer | Blob;
+
+export interface MemoryIOOptions extends BaseIOOptions {
+  /** The file's name, in errors and `container_source` (default: the File's name, or "memory.nwb"). */
+  name?: string;
+}
+
+/** Whether `x` is bytes or a Blob (a File is a Blob). */
+export function isMemorySource(x: unknown): x is MemorySource {
+  return x instanceof Uint8Array || x instanceof ArrayBuffer || (typeof Blob !== "undefined" && x instanceof Blob);
+}
+
+export class NWBMemoryIO extends NWBIOBase {
+  private output?: Uint8Array;
+
+  private constructor(m: H5Module, private readonly lib: H5MemoryLib, private readonly FS: MemoryFS, private readonly fsPath: string, name: string, mode: IOMode, options: MemoryIOOptions) {
+    super(m, name, mode, options);
+  }
+
+  /**
+   * Opens bytes to read (mode "r") or to add to (mode "a", then `close()` and take `bytes()`), or, with no bytes,
+   * a new file to write (mode "w").
+   */
+  static async open(source: MemorySource | undefined, mode: IOMode = "r", options: MemoryIOOptions = {}): Promise<NWBMemoryIO> {
+    checkMode(mode);
+    if ((mode === "w") !== (source === undefined)) {
+      throw new ModeError(mode === "w" ? `mode "w" writes a new file: give no bytes` : `mode "${mode}" needs the file's bytes (a Uint8Array, an ArrayBuffer, a Blob or File)`);
+    }
+    const { lib, m, FS } = await h5Memory();
+    const fileName = options.name ?? ((source as { name?: unknown } | undefined)?.name as string | undefined) ?? "memory.nwb";
+    const path = memoryPath();
+    const io = new NWBMemoryIO(m, lib, FS, path, fileName, mode, options);
+    if (source !== undefined) {
+      const bytes = source instanceof Uint8Array ? source : source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(await source.arrayBuffer());
+      if (bytes.length < 8 || bytes[0] !== 0x89 || bytes[1] !== 0x48 || bytes[2] !== 0x44 || bytes[3] !== 0x46) {
+        throw new ValidationError(fileName, "bytes", "an HDF5 file (it starts with the HDF5 signature)");
+      }
+      FS.writeFile(path, bytes);
+      try {
+        io.file = new lib.File(path, mode) as unknown as H5File;
+      } catch (e) {
+        FS.unlink(path);
+        throw e;
+      }
+    }
+    return io;
+  }
+
+  /** The file's bytes, once closed after a write (modes "w" and "a"). */
+  bytes(): Uint8Array {
+    if (!this.output) throw new ModeError(`${this.path}: its bytes are there once it is written and closed`);
+    return this.output;
+  }
+
+  /** The file's bytes as a Blob, to download. */
+  blob(): Blob {
+    return new Blob([this.bytes() as Uint8Array<ArrayBuffer>], { type: "application/x-hdf5" });
+  }
+
+  protected createForWrite(): H5File {
+    return new this.lib.File(this.fsPath, "w") as unknown as H5File;
+  }
+
+  /** There is no folder to be relative to: paths are kept as given, with forward slashes. */
+  protected storedFilePath(p: string): string {
+    return p.replace(/\\/g, "/");
+  }
+
+  protected async finish(written: boolean): Promise<void> {
+    if (written) this.output = this.FS.readFile(this.fsPath);
+    this.release();
+  }
+
+  protected async dropWork(): Promise<void> {
+    this.release();
+  }
+
+  private release(): void {
+    if (this.FS.analyzePath(this.fsPath).exists) this.FS.unlink(this.fsPath);
+  }
+}

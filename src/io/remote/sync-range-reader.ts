@@ -119,6 +119,10 @@ export class SyncRangeReader {
       if (this.meta[2] === 200) throw new NoRangeSupport(url);
       throw this.failure();
     }
+    if (!Number.isFinite(first.total)) {
+      this.close();
+      throw new FormatError(url, "the server's range answer does not give the file's size (Content-Range: bytes 0-N/SIZE)");
+    }
     this.size = first.total;
     this.blocks.set(0, first.bytes);
   }

@@ -81,6 +81,23 @@ program
     }
   });
 
+program
+  .command("view")
+  .description("show a file's images and series in the browser: a viewer served on 127.0.0.1 for this file only")
+  .argument("<file>", "an NWB file, or its URL")
+  .option("--port <n>", "the port to listen on (default: any free port)")
+  .option("--no-open", "print the viewer's address without opening a browser")
+  .action(async (file: string, opts: { port?: string; open?: boolean }) => {
+    const { serveViewer } = await import("../viewer/server.js");
+    const server = await serveViewer(file, opts.port === undefined ? 0 : Number(opts.port));
+    console.log(`tsnwb viewer: ${server.url}  (Ctrl-C to stop)`);
+    if (opts.open !== false) {
+      const { spawn } = await import("node:child_process");
+      const opener = process.platform === "darwin" ? "open" : process.platform === "win32" ? "start" : "xdg-open";
+      spawn(opener, [server.url], { stdio: "ignore", detached: true }).on("error", () => undefined).unref();
+    }
+  });
+
 addImagesCommand(program);
 addVideoCommand(program);
 addFramesCommand(program);

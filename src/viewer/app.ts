@@ -1,0 +1,220 @@
+/**
+ * The viewer page: opens an NWB file (the one `tsnwb view` serves, a file picked or dropped, or a URL), lists its
+ * objects and session metadata, and shows image data: images with their true pixels, `Images` in the order of
+ * `order_of_images`, series frame by frame with a slider and playback at their rate or timestamps, and an
+ * `IndexSeries` as the image it indexes at each time. Runs in the browser, on the browser entry of tsnwb.
+ */
+import { type AbstractContainer, type ArrayData, Image, Images, ImageSeries, IndexSeries, NWBHDF5IO, type NWBFile } from "../browser.js";
+import { toPicture } from "./pixels.js";
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+let current: { io: NWBHDF5IO; nwbfile: NWBFile } | undefined;
+let stopPlayback: (() => void) | undefined;
+
+function status(text: string): void {
+  $("status").textContent = text;
+}
+
+/** Opens a file from its bytes and lists it. */
+async function openFile(source: Blob, name: string): Promise<void> {
+  status(`opening ${name}...`);
+  if (current) await current.io.close();
+  const io = await NWBHDF5IO.open(source, "r", { name });
+  const nwbfile = await io.read();
+  current = { io, nwbfile };
+  listFile(nwbfile);
+  status(name);
+  document.body.dataset.loaded = "true";
+}
+
+async function openURL(url: string): Promise<void> {
+  status(`downloading ${url}...`);
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  await openFile(await response.blob(), url);
+}
+
+function listFile(nwbfile: NWBFile): void {
+  const session = [
+    `identifier: ${nwbfile.identifier}`, `session: ${nwbfile.session_description}`, `start: ${nwbfile.session_start_time}`,
+    ...(nwbfile.experimenter ? [`experimenter: ${nwbfile.experimenter.join("; ")}`] : []),
+    ...(nwbfile.lab ? [`lab: ${nwbfile.lab}`] : []),
+  ];
+  $("session").textContent = session.join("\n");
+  const tree = $("tree");
+  tree.replaceChildren();
+  const objects = [...nwbfile.objects.values()].filter((o) => o !== (nwbfile as AbstractContainer));
+  objects.sort((a, b) => (a.container_source?.path ?? "").localeCompare(b.container_source?.path ?? ""));
+  for (const obj of objects) {
+    const path = obj.container_source?.path ?? obj.name;
+    const li = document.createElement("li");
+    li.dataset.path = path;
+    li.style.paddingLeft = `${(path.split("/").length - 2) * 12 + 4}px`;
+    li.innerHTML = `${escape(obj.name)} <span class="type">${escape(obj.neurodata_type)}</span>`;
+    li.addEventListener("click", () => void show(obj, li));
+    tree.append(li);
+  }
+}
+
+function escape(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+}
+
+/** A canvas showing (rows, columns[, channels]) values, with the range shown. */
+function draw(canvas: HTMLCanvasElement, values: ArrayLike<number | bigint>, shape: readonly number[], dtype: string, label?: HTMLElement): void {
+  const picture = toPicture(values, shape, dtype);
+  canvas.width = picture.width;
+  canvas.height = picture.height;
+  canvas.style.width = `${Math.max(picture.width, Math.min(512, picture.width * 4))}px`;
+  canvas.getContext("2d")!.putImageData(new ImageData(picture.rgba as Uint8ClampedArray<ArrayBuffer>, picture.width, picture.height), 0, 0);
+  if (label) label.textContent = `${dtype} [${shape.join(", ")}], shown ${picture.range[0]} to ${picture.range[1]}`;
+}
+
+async function show(obj: AbstractContainer, li: HTMLElement): Promise<void> {
+  stopPlayback?.();
+  stopPlayback = undefined;
+  for (const other of document.querySelectorAll("#tree li.selected")) other.classList.remove("selected");
+  li.classList.add("selected");
+  const view = $("view");
+  view.replaceChildren();
+  const title = document.createElement("h2");
+  title.textContent = `${obj.name} (${obj.neurodata_type})`;
+  view.append(title);
+  view.dataset.path = li.dataset.path;
+  if (obj instanceof Image) await showImages(view, [obj]);
+  else if (obj instanceof Images) await showImages(view, obj.order_of_images?.data ?? [...obj.images.values()]);
+  else if (obj instanceof IndexSeries) await showIndexSeries(view, obj);
+  else if (obj instanceof ImageSeries && !obj.external_file) await showSeries(view, obj);
+  else if (obj instanceof ImageSeries) showVideos(view, obj);
+  else {
+    const pre = document.createElement("pre");
+    pre.textContent = JSON.stringify(obj, null, 2);
+    view.append(pre);
+  }
+  view.dataset.ready = "true";
+}
+
+async function showImages(view: HTMLElement, images: Image[]): Promise<void> {
+  for (const image of images) {
+    const figure = document.createElement("div");
+    figure.className = "figure";
+    const canvas = document.createElement("canvas");
+    canvas.dataset.name = image.name;
+    const caption = document.createElement("div");
+    figure.append(canvas, caption);
+    view.append(figure);
+    draw(canvas, (await image.data.read()) as ArrayLike<number>, image.data.shape, image.data.dtype, caption);
+    caption.textContent = `${image.name}: ${caption.textContent}`;
+  }
+}
+
+/** A frame slider, a play button and the frame's time, calling `render(i)` for frame i. */
+function frameControls(view: HTMLElement, count: number, timeOf: (i: number) => number, render: (i: number) => Promise<void>): void {
+  const controls = document.createElement("div");
+  controls.className = "controls";
+  const slider = Object.assign(document.createElement("input"), { type: "range", id: "frame", min: "0", max: String(Math.max(0, count - 1)), value: "0" });
+  const play = Object.assign(document.createElement("button"), { id: "play", textContent: "Play" });
+  const time = Object.assign(document.createElement("span"), { id: "time" });
+  controls.append(play, slider, time);
+  view.append(controls);
+  let shown = -1;
+  const go = async (i: number) => {
+    slider.value = String(i);
+    time.textContent = `frame ${i} of ${count}, t = ${timeOf(i).toFixed(3)} s`;
+    shown = i;
+    await render(i);
+    view.dataset.frame = String(i);
+  };
+  slider.addEventListener("input", () => void go(Number(slider.value)));
+  play.addEventListener("click", () => {
+    if (stopPlayback) return stopPlayback();
+    play.textContent = "Pause";
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const step = () => {
+      const next = (shown + 1) % count;
+      // The wait before a frame is the time between it and the one before, as recorded (at least 10 ms).
+      const wait = Math.max(10, (timeOf(next) - timeOf(shown)) * 1000 || 1000 / 30);
+      timer = setTimeout(() => void go(next).then(step), next === 0 ? 0 : wait);
+    };
+    step();
+    stopPlayback = () => {
+      clearTimeout(timer);
+      play.textContent = "Play";
+      stopPlayback = undefined;
+    };
+  });
+  void go(0);
+}
+
+/** When sample i of a series happened, from its timestamps or its rate. */
+async function timing(series: ImageSeries | IndexSeries): Promise<(i: number) => number> {
+  if (series.timestamps) {
+    const ts = Array.from((await series.timestamps.read()) as ArrayLike<number>);
+    return (i) => ts[i] ?? 0;
+  }
+  const rate = series.rate ?? 1;
+  const start = series.starting_time ?? 0;
+  return (i) => start + i / rate;
+}
+
+async function showSeries(view: HTMLElement, series: ImageSeries): Promise<void> {
+  const data: ArrayData = series.data;
+  const shape = data.shape;
+  // (frame, rows, columns) grey, (frame, rows, columns, 3|4) colour, else (frame, x, y, z): the first plane.
+  const colour = shape.length === 4 && (shape[3] === 3 || shape[3] === 4);
+  const frameShape = shape.length === 4 && !colour ? shape.slice(1, 3) : shape.slice(1);
+  const canvas = Object.assign(document.createElement("canvas"), { id: "canvas" });
+  const caption = document.createElement("div");
+  frameControls(view, shape[0] ?? 0, await timing(series), async (i) => {
+    const values = (await data.read([[i, i + 1]])) as ArrayLike<number>;
+    const plane = shape.length === 4 && !colour ? Array.from({ length: shape[1]! * shape[2]! }, (_, p) => values[p * shape[3]!]!) : values;
+    draw(canvas, plane, frameShape, data.dtype, caption);
+  });
+  view.append(canvas, caption);
+}
+
+async function showIndexSeries(view: HTMLElement, series: IndexSeries): Promise<void> {
+  const indices = Array.from((await series.data.read()) as ArrayLike<number | bigint>, Number);
+  const images = series.indexed_images ? series.indexed_images.order_of_images?.data ?? [...series.indexed_images.images.values()] : [];
+  const canvas = Object.assign(document.createElement("canvas"), { id: "canvas" });
+  const caption = document.createElement("div");
+  frameControls(view, indices.length, await timing(series), async (i) => {
+    const image = images[indices[i]!];
+    if (!image) {
+      caption.textContent = `index ${indices[i]}: no such image`;
+      return;
+    }
+    draw(canvas, (await image.data.read()) as ArrayLike<number>, image.data.shape, image.data.dtype, caption);
+    caption.textContent = `index ${indices[i]}: ${image.name}, ${caption.textContent}`;
+  });
+  view.append(canvas, caption);
+}
+
+function showVideos(view: HTMLElement, series: ImageSeries): void {
+  const list = document.createElement("ul");
+  for (const [i, file] of (series.external_file ?? []).entries()) {
+    const li = document.createElement("li");
+    li.textContent = `${file} (from frame ${series.starting_frame?.[i] ?? 0})`;
+    list.append(li);
+  }
+  view.append(list);
+}
+
+function main(): void {
+  $<HTMLInputElement>("file").addEventListener("change", (e) => {
+    const file = (e.target as HTMLInputElement).files?.[0];
+    if (file) void openFile(file, file.name).catch((err: unknown) => status(String(err)));
+  });
+  $("open-url").addEventListener("click", () => void openURL($<HTMLInputElement>("url").value).catch((err: unknown) => status(String(err))));
+  document.body.addEventListener("dragover", (e) => e.preventDefault());
+  document.body.addEventListener("drop", (e) => {
+    e.preventDefault();
+    const file = e.dataTransfer?.files[0];
+    if (file) void openFile(file, file.name).catch((err: unknown) => status(String(err)));
+  });
+  const served = new URLSearchParams(location.search).get("file");
+  if (served) void openURL(served).catch((err: unknown) => status(String(err)));
+}
+
+main();

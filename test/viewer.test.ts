@@ -1,0 +1,137 @@
+/**
+ * The viewer, end to end in real headless Chromium (Debian's chromium through playwright-core): `tsnwb view`'s
+ * server on a shared fixture, the tree listing the fixture's objects, a series' slider moved and the canvas pixels
+ * of that frame compared with the data (exact, uint8), a still image's pixels likewise, and playback advancing
+ * frames. And the server: only the viewer and the one file are served, every other path (raw and encoded `..`,
+ * absolute paths, the package's own files) is 404, and it listens on 127.0.0.1 only.
+ */
+import { readFileSync } from "node:fs";
+import { request } from "node:http";
+import { networkInterfaces } from "node:os";
+import * as path from "node:path";
+import { type Browser, type Page, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Images, NWBHDF5IO, OpticalSeries, RGBImage } from "../src/index.js";
+import { type ViewerServer, serveViewer } from "../src/viewer/server.js";
+import { FIXTURES } from "./helpers.js";
+
+const FILE = path.join(FIXTURES, "tutorial.nwb");
+let server: ViewerServer;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  server = await serveViewer(FILE);
+  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+  page = await browser.newPage();
+  await page.goto(server.url);
+  await page.waitForSelector("body[data-loaded=true]", { timeout: 30_000 });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** The RGBA pixels a canvas shows. */
+async function canvasPixels(selector: string): Promise<{ width: number; height: number; rgba: number[] }> {
+  return page.$eval(selector, (c) => {
+    const canvas = c as HTMLCanvasElement;
+    const data = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
+    return { width: canvas.width, height: canvas.height, rgba: Array.from(data) };
+  });
+}
+
+/** (rows, columns, 3) uint8 values as the RGBA a canvas holds. */
+function asRGBA(values: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < values.length; i += 3) out.push(values[i]!, values[i + 1]!, values[i + 2]!, 255);
+  return out;
+}
+
+async function fromFile<T>(read: (nwbfile: Awaited<ReturnType<NWBHDF5IO["read"]>>) => Promise<T>): Promise<T> {
+  const io = await NWBHDF5IO.open(FILE, "r");
+  try {
+    return await read(await io.read());
+  } finally {
+    await io.close();
+  }
+}
+
+describe("the viewer in Chromium", () => {
+  it("lists the file's objects and its session", async () => {
+    const manifest = JSON.parse(readFileSync(path.join(FIXTURES, "manifest.json"), "utf8")) as Record<string, Record<string, unknown>>;
+    const expected = Object.keys(manifest["tutorial.nwb"]!).filter((k) => k.startsWith("/"));
+    const listed = await page.$$eval("#tree li", (lis) => lis.map((l) => (l as HTMLElement).dataset.path));
+    expect(listed).toEqual(expect.arrayContaining(expected));
+    expect(await page.textContent("#session")).toContain("identifier: tutorial-1");
+  });
+
+  it("shows the frame the slider is on, pixel for pixel", async () => {
+    await page.click('#tree li[data-path="/stimulus/presentation/StimulusPresentation"]');
+    await page.waitForSelector('#view[data-frame="0"]');
+    await page.$eval("#frame", (s) => {
+      (s as HTMLInputElement).value = "5";
+      s.dispatchEvent(new Event("input"));
+    });
+    await page.waitForSelector('#view[data-frame="5"]');
+    const shown = await canvasPixels("#canvas");
+    const frame = await fromFile(async (f) => (await f.getStimulus("StimulusPresentation", OpticalSeries).data.read([[5, 6]])) as Uint8Array);
+    const shape = await fromFile(async (f) => f.getStimulus("StimulusPresentation", OpticalSeries).data.shape);
+    expect([shown.height, shown.width]).toEqual([shape[1], shape[2]]);
+    expect(shown.rgba).toEqual(asRGBA(frame));
+    expect(await page.textContent("#time")).toMatch(/frame 5 of 13/);
+  });
+
+  it("plays a series: the frame advances", async () => {
+    await page.click("#play");
+    await page.waitForFunction(() => Number((document.getElementById("view") as HTMLElement).dataset.frame) !== 5, undefined, { timeout: 5000 });
+    await page.waitForTimeout(1000);
+    await page.click("#play");
+    const frame = Number(await page.getAttribute("#view", "data-frame"));
+    expect(frame).not.toBe(5);
+  });
+
+  it("shows a still image with its true pixels, and an Images in the order of order_of_images", async () => {
+    await page.click('#tree li[data-path="/stimulus/templates/raccoons"]');
+    await page.waitForSelector('#view[data-ready="true"][data-path="/stimulus/templates/raccoons"]');
+    const order = await page.$$eval("#view canvas", (cs) => cs.map((c) => (c as HTMLElement).dataset.name));
+    const expected = await fromFile(async (f) => (f.getStimulusTemplate("raccoons", Images)).order_of_images!.data.map((i) => i.name));
+    expect(order).toEqual(expected);
+    const shown = await canvasPixels('#view canvas[data-name="rgb_face"]');
+    const values = await fromFile(async (f) => (await (f.getStimulusTemplate("raccoons", Images)).images.get("rgb_face")!.data.read()) as Uint8Array);
+    expect(shown.rgba).toEqual(asRGBA(values));
+    expect((await fromFile(async (f) => f.getStimulusTemplate("raccoons", Images).images.get("rgb_face"))) instanceof RGBImage).toBe(true);
+  });
+});
+
+/** A GET with the path sent exactly as given (no normalisation of `..`). */
+function rawGet(host: string, port: number, rawPath: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host, port, path: rawPath, method: "GET" }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe("tsnwb view's server", () => {
+  it("serves the viewer and the file, and 404 for any other path", async () => {
+    expect(await rawGet("127.0.0.1", server.port, "/")).toBe(200);
+    expect(await rawGet("127.0.0.1", server.port, "/viewer.js")).toBe(200);
+    expect(await rawGet("127.0.0.1", server.port, "/file.nwb")).toBe(200);
+    const attempts = [
+      "/../package.json", "/../../../../etc/passwd", "/%2e%2e/package.json", "/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd", "/..%2f..%2fetc%2fpasswd",
+      "//etc/passwd", "/etc/passwd", "/file.nwb/../package.json", "/viewer/../../package.json", "/server.js", "/app.js",
+      "/package.json", "/dist/index.js", "/index.d.ts", `/${encodeURIComponent(FILE)}`, "/file.nwb%00.js", "/.%2e/file.nwb",
+    ];
+    for (const p of attempts) expect(await rawGet("127.0.0.1", server.port, p), p).toBe(404);
+  });
+
+  it("listens on 127.0.0.1 only", async () => {
+    const others = Object.values(networkInterfaces()).flat().filter((a) => a && a.family === "IPv4" && !a.internal).map((a) => a!.address);
+    for (const address of others) await expect(rawGet(address, server.port, "/")).rejects.toThrow(/ECONNREFUSED/);
+    expect(server.url.startsWith(`http://127.0.0.1:${server.port}/`)).toBe(true);
+  });
+});

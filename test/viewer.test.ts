@@ -11,7 +11,8 @@ import { networkInterfaces } from "node:os";
 import * as path from "node:path";
 import { type Browser, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Images, NWBHDF5IO, OpticalSeries, RGBImage } from "../src/index.js";
+import { ImageSeries, Images, NWBHDF5IO, OpticalSeries, RGBImage } from "../src/index.js";
+import { overlayMask, toPicture } from "../src/viewer/pixels.js";
 import { type ViewerServer, serveViewer } from "../src/viewer/server.js";
 import { FIXTURES } from "./helpers.js";
 
@@ -101,6 +102,77 @@ describe("the viewer in Chromium", () => {
     const values = await fromFile(async (f) => (await (f.getStimulusTemplate("raccoons", Images)).images.get("rgb_face")!.data.read()) as Uint8Array);
     expect(shown.rgba).toEqual(asRGBA(values));
     expect((await fromFile(async (f) => f.getStimulusTemplate("raccoons", Images).images.get("rgb_face"))) instanceof RGBImage).toBe(true);
+  });
+});
+
+/** Opens another file in a new page of the same browser. */
+async function viewerOn(file: string): Promise<{ page: Page; close: () => Promise<void> }> {
+  const other = await serveViewer(file);
+  const p = await browser.newPage();
+  await p.goto(other.url);
+  await p.waitForSelector("body[data-loaded=true]", { timeout: 30_000 });
+  return { page: p, close: async () => {
+    await p.close();
+    await other.close();
+  } };
+}
+
+/** Sets an input's value as a user would, and waits for the next redraw. */
+async function setInput(p: Page, selector: string, value: string, event: "input" | "change"): Promise<void> {
+  const before = Number((await p.getAttribute("#view", "data-renders")) ?? 0);
+  await p.$eval(selector, (el, [v, e]) => {
+    (el as HTMLInputElement).value = v!;
+    el.dispatchEvent(new Event(e!));
+  }, [value, event]);
+  await p.waitForFunction((n) => Number((document.getElementById("view") as HTMLElement).dataset.renders) > n, before);
+}
+
+async function pixelsOf(p: Page, selector: string): Promise<number[]> {
+  return p.$eval(selector, (c) => {
+    const canvas = c as HTMLCanvasElement;
+    return Array.from(canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data);
+  });
+}
+
+describe("the viewer's display controls", () => {
+  it("maps uint16 from its range, or from the range the user sets; rotates and flips the picture, not the data", async () => {
+    const { page: p, close } = await viewerOn(path.join(FIXTURES, "compressed.nwb"));
+    await p.click('#tree li[data-path="/acquisition/behavior_video"]');
+    await p.waitForSelector('#view[data-frame="0"]');
+    const io = await NWBHDF5IO.open(path.join(FIXTURES, "compressed.nwb"), "r");
+    const frame = (await (await io.read()).getAcquisition("behavior_video", ImageSeries).data.read([[0, 1]])) as Uint16Array;
+    await io.close();
+    const own = toPicture(frame, [64, 48], "uint16");
+    expect(await p.textContent("#view")).toContain(`shown ${own.range[0]} to ${own.range[1]}`);
+    expect(await pixelsOf(p, "#canvas")).toEqual(Array.from(own.rgba));
+    await p.fill("#range-lo", "0");
+    await setInput(p, "#range-hi", "65535", "change");
+    expect(await pixelsOf(p, "#canvas")).toEqual(Array.from(toPicture(frame, [64, 48], "uint16", [0, 65535]).rgba));
+    await p.click("#rotate");
+    await p.click("#flip-h");
+    expect(await p.$eval("#canvas", (c) => (c as HTMLElement).style.transform)).toBe("rotate(90deg) scale(-1, 1)");
+    await close();
+  });
+
+  it("shows one plane of an (x, y, z) stack at a time, and a mask over the series it masks", async () => {
+    const { page: p, close } = await viewerOn(path.join(FIXTURES, "zstack.nwb"));
+    const io = await NWBHDF5IO.open(path.join(FIXTURES, "zstack.nwb"), "r");
+    const nwbfile = await io.read();
+    const volume = (await nwbfile.getAcquisition("volume", ImageSeries).data.read([[0, 1]])) as Float32Array;
+    const stim = (await nwbfile.getStimulus("gray_stim", ImageSeries).data.read([[2, 3]])) as Uint8Array;
+    const mask = (await nwbfile.getStimulus("mask", ImageSeries).data.read([[2, 3]])) as Uint8Array;
+    await io.close();
+    await p.click('#tree li[data-path="/acquisition/volume"]');
+    await p.waitForSelector('#view[data-frame="0"]');
+    await setInput(p, "#plane", "3", "input");
+    const plane3 = Array.from({ length: 10 * 12 }, (_, i) => volume[i * 5 + 3]!);
+    expect(await pixelsOf(p, "#canvas")).toEqual(Array.from(toPicture(plane3, [10, 12], "float32").rgba));
+    await p.click('#tree li[data-path="/stimulus/presentation/mask"]');
+    await p.waitForSelector('#view[data-frame="0"][data-path="/stimulus/presentation/mask"]');
+    await setInput(p, "#frame", "2", "input");
+    expect(await pixelsOf(p, "#canvas")).toEqual(Array.from(overlayMask(toPicture(stim, [10, 12], "uint8"), mask).rgba));
+    expect(mask.some((v) => v !== 0)).toBe(true);
+    await close();
   });
 });
 

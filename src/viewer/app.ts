@@ -4,8 +4,8 @@
  * `order_of_images`, series frame by frame with a slider and playback at their rate or timestamps, and an
  * `IndexSeries` as the image it indexes at each time. Runs in the browser, on the browser entry of tsnwb.
  */
-import { type AbstractContainer, type ArrayData, Image, Images, ImageSeries, IndexSeries, NWBHDF5IO, type NWBFile } from "../browser.js";
-import { toPicture } from "./pixels.js";
+import { type AbstractContainer, type ArrayData, Image, ImageMaskSeries, Images, ImageSeries, IndexSeries, NWBHDF5IO, type NWBFile } from "../browser.js";
+import { type Picture, overlayMask, toPicture } from "./pixels.js";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -61,14 +61,55 @@ function escape(text: string): string {
   return text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 }
 
-/** A canvas showing (rows, columns[, channels]) values, with the range shown. */
-function draw(canvas: HTMLCanvasElement, values: ArrayLike<number | bigint>, shape: readonly number[], dtype: string, label?: HTMLElement): void {
-  const picture = toPicture(values, shape, dtype);
+/** The display range the user set (undefined: each image's own), and the redraw to call when it changes. */
+let displayRange: [number, number] | undefined;
+let redraw: (() => void) | undefined;
+
+/** A canvas showing (rows, columns[, channels]) values, with the range shown; `mask` tints masked pixels. */
+function draw(canvas: HTMLCanvasElement, values: ArrayLike<number | bigint>, shape: readonly number[], dtype: string, label?: HTMLElement, mask?: ArrayLike<number | bigint>): void {
+  let picture: Picture = toPicture(values, shape, dtype, displayRange);
+  if (mask) picture = overlayMask(picture, mask);
   canvas.width = picture.width;
   canvas.height = picture.height;
   canvas.style.width = `${Math.max(picture.width, Math.min(512, picture.width * 4))}px`;
   canvas.getContext("2d")!.putImageData(new ImageData(picture.rgba as Uint8ClampedArray<ArrayBuffer>, picture.width, picture.height), 0, 0);
   if (label) label.textContent = `${dtype} [${shape.join(", ")}], shown ${picture.range[0]} to ${picture.range[1]}`;
+}
+
+/**
+ * The display controls: the range of values mapped to black and white (blank: each image's own), and rotation and
+ * flips for data stored the other way round (they turn the picture on screen, not the data).
+ */
+function displayControls(view: HTMLElement): void {
+  const controls = document.createElement("div");
+  controls.className = "controls";
+  const lo = Object.assign(document.createElement("input"), { type: "number", id: "range-lo", placeholder: "min", step: "any" });
+  const hi = Object.assign(document.createElement("input"), { type: "number", id: "range-hi", placeholder: "max", step: "any" });
+  const apply = () => {
+    displayRange = lo.value !== "" && hi.value !== "" ? [Number(lo.value), Number(hi.value)] : undefined;
+    redraw?.();
+  };
+  lo.addEventListener("change", apply);
+  hi.addEventListener("change", apply);
+  let turns = 0;
+  let flipH = false;
+  let flipV = false;
+  const transform = () => {
+    for (const c of view.querySelectorAll("canvas")) {
+      (c as HTMLCanvasElement).style.transform = `rotate(${turns * 90}deg) scale(${flipH ? -1 : 1}, ${flipV ? -1 : 1})`;
+    }
+  };
+  const button = (id: string, text: string, act: () => void) => {
+    const b = Object.assign(document.createElement("button"), { id, textContent: text });
+    b.addEventListener("click", () => {
+      act();
+      transform();
+    });
+    return b;
+  };
+  controls.append("range", lo, hi, button("rotate", "Rotate 90°", () => (turns = (turns + 1) % 4)),
+    button("flip-h", "Flip ↔", () => (flipH = !flipH)), button("flip-v", "Flip ↕", () => (flipV = !flipV)));
+  view.append(controls);
 }
 
 async function show(obj: AbstractContainer, li: HTMLElement): Promise<void> {
@@ -78,10 +119,16 @@ async function show(obj: AbstractContainer, li: HTMLElement): Promise<void> {
   li.classList.add("selected");
   const view = $("view");
   view.replaceChildren();
+  delete view.dataset.ready;
+  delete view.dataset.frame;
+  delete view.dataset.renders;
+  displayRange = undefined;
+  redraw = undefined;
   const title = document.createElement("h2");
   title.textContent = `${obj.name} (${obj.neurodata_type})`;
   view.append(title);
   view.dataset.path = li.dataset.path;
+  if (obj instanceof Image || obj instanceof Images || obj instanceof ImageSeries || obj instanceof IndexSeries) displayControls(view);
   if (obj instanceof Image) await showImages(view, [obj]);
   else if (obj instanceof Images) await showImages(view, obj.order_of_images?.data ?? [...obj.images.values()]);
   else if (obj instanceof IndexSeries) await showIndexSeries(view, obj);
@@ -96,6 +143,7 @@ async function show(obj: AbstractContainer, li: HTMLElement): Promise<void> {
 }
 
 async function showImages(view: HTMLElement, images: Image[]): Promise<void> {
+  const shown: (() => void)[] = [];
   for (const image of images) {
     const figure = document.createElement("div");
     figure.className = "figure";
@@ -104,9 +152,15 @@ async function showImages(view: HTMLElement, images: Image[]): Promise<void> {
     const caption = document.createElement("div");
     figure.append(canvas, caption);
     view.append(figure);
-    draw(canvas, (await image.data.read()) as ArrayLike<number>, image.data.shape, image.data.dtype, caption);
-    caption.textContent = `${image.name}: ${caption.textContent}`;
+    const values = (await image.data.read()) as ArrayLike<number>;
+    const paint = () => {
+      draw(canvas, values, image.data.shape, image.data.dtype, caption);
+      caption.textContent = `${image.name}: ${caption.textContent}`;
+    };
+    paint();
+    shown.push(paint);
   }
+  redraw = () => shown.forEach((paint) => paint());
 }
 
 /** A frame slider, a play button and the frame's time, calling `render(i)` for frame i. */
@@ -125,8 +179,11 @@ function frameControls(view: HTMLElement, count: number, timeOf: (i: number) => 
     shown = i;
     await render(i);
     view.dataset.frame = String(i);
+    // A count of frames drawn, for whoever waits for a redraw (the end-to-end test).
+    view.dataset.renders = String(Number(view.dataset.renders ?? 0) + 1);
   };
   slider.addEventListener("input", () => void go(Number(slider.value)));
+  redraw = () => void go(Math.max(0, shown));
   play.addEventListener("click", () => {
     if (stopPlayback) return stopPlayback();
     play.textContent = "Pause";
@@ -161,16 +218,39 @@ async function timing(series: ImageSeries | IndexSeries): Promise<(i: number) =>
 async function showSeries(view: HTMLElement, series: ImageSeries): Promise<void> {
   const data: ArrayData = series.data;
   const shape = data.shape;
-  // (frame, rows, columns) grey, (frame, rows, columns, 3|4) colour, else (frame, x, y, z): the first plane.
+  // (frame, rows, columns) grey, (frame, rows, columns, 3|4) colour, else (frame, x, y, z): one plane at a time.
   const colour = shape.length === 4 && (shape[3] === 3 || shape[3] === 4);
-  const frameShape = shape.length === 4 && !colour ? shape.slice(1, 3) : shape.slice(1);
+  const stack = shape.length === 4 && !colour;
+  const frameShape = stack ? shape.slice(1, 3) : shape.slice(1);
   const canvas = Object.assign(document.createElement("canvas"), { id: "canvas" });
   const caption = document.createElement("div");
-  frameControls(view, shape[0] ?? 0, await timing(series), async (i) => {
+  let plane = 0;
+  // An ImageMaskSeries is drawn over the frames of the series it masks.
+  const masked = series instanceof ImageMaskSeries ? series.masked_imageseries : undefined;
+  const render = async (i: number) => {
     const values = (await data.read([[i, i + 1]])) as ArrayLike<number>;
-    const plane = shape.length === 4 && !colour ? Array.from({ length: shape[1]! * shape[2]! }, (_, p) => values[p * shape[3]!]!) : values;
-    draw(canvas, plane, frameShape, data.dtype, caption);
-  });
+    const picture = stack ? Array.from({ length: shape[1]! * shape[2]! }, (_, p) => values[p * shape[3]! + plane]!) : values;
+    if (masked) {
+      const base = (await masked.data.read([[i, i + 1]])) as ArrayLike<number>;
+      draw(canvas, base, masked.data.shape.slice(1), masked.data.dtype, caption, picture);
+      caption.textContent = `${masked.name} masked by ${series.name}: ${caption.textContent}`;
+    } else draw(canvas, picture, frameShape, data.dtype, caption);
+  };
+  if (stack) {
+    const planes = document.createElement("div");
+    planes.className = "controls";
+    const slider = Object.assign(document.createElement("input"), { type: "range", id: "plane", min: "0", max: String(shape[3]! - 1), value: "0" });
+    const label = Object.assign(document.createElement("span"), { id: "plane-label", textContent: `plane 0 of ${shape[3]}` });
+    slider.addEventListener("input", () => {
+      plane = Number(slider.value);
+      label.textContent = `plane ${plane} of ${shape[3]}`;
+      view.dataset.plane = String(plane);
+      redraw?.();
+    });
+    planes.append("z", slider, label);
+    view.append(planes);
+  }
+  frameControls(view, shape[0] ?? 0, await timing(series), render);
   view.append(canvas, caption);
 }
 

@@ -49,3 +49,15 @@ export function toPicture(values: ArrayLike<number | bigint>, shape: readonly nu
   }
   return { rgba, width, height, range: r };
 }
+
+/** Tints in red the pixels whose mask value is not 0 (an ImageMaskSeries over the series it masks). */
+export function overlayMask(picture: Picture, mask: ArrayLike<number | bigint>): Picture {
+  const rgba = picture.rgba.slice();
+  for (let p = 0; p < picture.width * picture.height; p++) {
+    if (Number(mask[p]) === 0) continue;
+    rgba[4 * p] = (rgba[4 * p]! + 255) / 2;
+    rgba[4 * p + 1] = rgba[4 * p + 1]! / 2;
+    rgba[4 * p + 2] = rgba[4 * p + 2]! / 2;
+  }
+  return { ...picture, rgba };
+}

@@ -25,7 +25,7 @@ export * from "./core.js";
 
 // Node: files on disk and by URL, extensions' YAML, image and video files.
 export { NWBHDF5IO, type IOOptions } from "./io/nwb-io.js";
-export type { RangeReaderOptions } from "./io/remote/sync-range-reader.js";
+export type { RangeReaderOptions } from "./io/remote/range-reader.js";
 export { loadNamespaces } from "./io/namespaces.js";
 export {
   imageFromFile, imageToPNG, framesToPNG, type ImageFileOptions, type SeriesFromFilesOptions, type SeriesFromVideosOptions,

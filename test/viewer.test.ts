@@ -11,10 +11,10 @@ import { networkInterfaces } from "node:os";
 import * as path from "node:path";
 import { type Browser, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ImageSeries, Images, NWBHDF5IO, OpticalSeries, RGBImage } from "../src/index.js";
+import { ImageSeries, Images, NWBFile, NWBHDF5IO, OpticalSeries, RGBImage } from "../src/index.js";
 import { overlayMask, toPicture } from "../src/viewer/pixels.js";
 import { type ViewerServer, serveViewer } from "../src/viewer/server.js";
-import { FIXTURES } from "./helpers.js";
+import { FIXTURES, tempFolder } from "./helpers.js";
 
 const FILE = path.join(FIXTURES, "tutorial.nwb");
 let server: ViewerServer;
@@ -174,6 +174,37 @@ describe("the viewer's display controls", () => {
     expect(mask.some((v) => v !== 0)).toBe(true);
     await close();
   });
+});
+
+describe("the viewer reads by URL, lazily", () => {
+  it("opens a 100 MB file and shows a frame having fetched under 2 MB of it (range requests from the page)", async () => {
+    const tmp = tempFolder();
+    const big = path.join(tmp.dir, "big.nwb");
+    const pixels = new Uint8Array(100 * 1000 * 1000);
+    for (let i = 0; i < pixels.length; i += 4099) pixels[i] = (i / 4099) % 251;
+    const nwbfile = new NWBFile({ session_description: "big", identifier: "big-1", session_start_time: "2024-01-01T00:00:00+00:00" });
+    nwbfile.addAcquisition(new ImageSeries({ name: "movie", rate: 30, data: { data: pixels, shape: [100, 1000, 1000] } }));
+    const io = await NWBHDF5IO.open(big, "w");
+    await io.write(nwbfile);
+    await io.close();
+    const other = await serveViewer(big);
+    const p = await browser.newPage();
+    try {
+      await p.goto(other.url);
+      await p.waitForSelector("body[data-loaded=true]", { timeout: 30_000 });
+      await p.click('#tree li[data-path="/acquisition/movie"]');
+      await p.waitForSelector('#view[data-frame="0"]', { timeout: 30_000 });
+      const shown = await pixelsOf(p, "#canvas");
+      expect(shown.length).toBe(1000 * 1000 * 4);
+      expect(shown.filter((_, i) => i % 4 === 0).slice(0, 4100)).toEqual(Array.from(pixels.subarray(0, 4100)));
+      expect(other.stats.bytes).toBeLessThan(2 << 20);
+      expect(other.stats.requests).toBeGreaterThan(1);
+    } finally {
+      await p.close();
+      await other.close();
+      tmp.cleanup();
+    }
+  }, 120_000);
 });
 
 /** A GET with the path sent exactly as given (no normalisation of `..`). */

@@ -1,13 +1,17 @@
 /**
  * NWB files in memory, for browsers and anywhere without a file system: open bytes (a `Uint8Array`, an
  * `ArrayBuffer`, a `Blob` or `File` a user picked or dropped) to read or to add to, or write a new file and take its
- * bytes (`bytes()`, `blob()`: a download) after `close()`. The browser entry exports this class as `NWBHDF5IO`; in
- * Node, `NWBHDF5IO.open` hands bytes and Blobs to it.
+ * bytes (`bytes()`, `blob()`: a download) after `close()`; in a browser, open a URL to read it lazily with range
+ * requests (synchronous XMLHttpRequests). The browser entry exports this class as `NWBHDF5IO`; in Node,
+ * `NWBHDF5IO.open` hands bytes and Blobs to it.
  */
 import { ModeError, ValidationError } from "../errors.js";
 import { type BaseIOOptions, type IOMode, NWBIOBase, checkMode } from "./io-base.js";
 import type { H5File, H5Module } from "./hdf5/h5.js";
 import { type H5MemoryLib, type MemoryFS, h5Memory, memoryPath } from "./hdf5/h5-memory.js";
+import { type RemoteFile, openRemote } from "./remote/remote-file.js";
+import type { RangeReaderOptions } from "./remote/range-reader.js";
+import { XHRTransport } from "./remote/xhr-transport.js";
 
 /** Bytes an NWB file is read from. */
 export type MemorySource = Uint8Array | ArrayBuffer | Blob;
@@ -15,6 +19,8 @@ export type MemorySource = Uint8Array | ArrayBuffer | Blob;
 export interface MemoryIOOptions extends BaseIOOptions {
   /** The file's name, in errors and `container_source` (default: the File's name, or "memory.nwb"). */
   name?: string;
+  /** For a URL: how ranges are fetched (block size, cache bound, attempts, headers, whether a full download is allowed). */
+  remote?: RangeReaderOptions;
 }
 
 /** Whether `x` is bytes or a Blob (a File is a Blob). */
@@ -33,8 +39,9 @@ export class NWBMemoryIO extends NWBIOBase {
    * Opens bytes to read (mode "r") or to add to (mode "a", then `close()` and take `bytes()`), or, with no bytes,
    * a new file to write (mode "w").
    */
-  static async open(source: MemorySource | undefined, mode: IOMode = "r", options: MemoryIOOptions = {}): Promise<NWBMemoryIO> {
+  static async open(source: MemorySource | string | URL | undefined, mode: IOMode = "r", options: MemoryIOOptions = {}): Promise<NWBMemoryIO> {
     checkMode(mode);
+    if (typeof source === "string" || source instanceof URL) return NWBMemoryIO.openURL(String(source), mode, options);
     if ((mode === "w") !== (source === undefined)) {
       throw new ModeError(mode === "w" ? `mode "w" writes a new file: give no bytes` : `mode "${mode}" needs the file's bytes (a Uint8Array, an ArrayBuffer, a Blob or File)`);
     }
@@ -56,6 +63,26 @@ export class NWBMemoryIO extends NWBIOBase {
       }
     }
     return io;
+  }
+
+  /** A URL, read lazily through range requests (browsers: synchronous XMLHttpRequests). */
+  private static async openURL(url: string, mode: IOMode, options: MemoryIOOptions): Promise<NWBMemoryIO> {
+    if (mode !== "r") throw new ModeError(`${url} can be opened in mode "r" only`);
+    if (typeof XMLHttpRequest === "undefined") throw new ModeError(`${url}: URLs are read here in browsers; in Node, open them with NWBHDF5IO (tsnwb's Node entry)`);
+    const remote = await openRemote(url, new XHRTransport(url, options.remote), options.remote);
+    const { lib, FS } = await h5Memory();
+    const io = new NWBMemoryIO(remote.m, lib, FS, memoryPath(), options.name ?? url, "r", options);
+    io.file = remote.file;
+    io.remote = remote;
+    return io;
+  }
+
+  /** The remote file behind a URL. */
+  private remote?: RemoteFile;
+
+  protected override closeFile(): void {
+    if (this.remote) this.remote.close();
+    else super.closeFile();
   }
 
   /** The file's bytes, once closed after a write (modes "w" and "a"). */

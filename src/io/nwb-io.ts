@@ -10,7 +10,8 @@ import { FormatError, ModeError, NotFoundError } from "../errors.js";
 import { type H5File, type H5Module, hdf5Message } from "./hdf5/h5.js";
 import { h5, h5wasm } from "./hdf5/h5-node.js";
 import { type RemoteFile, openRemote } from "./remote/remote-file.js";
-import type { RangeReaderOptions } from "./remote/sync-range-reader.js";
+import type { RangeReaderOptions } from "./remote/range-reader.js";
+import { WorkerTransport } from "./remote/worker-transport.js";
 import { type BaseIOOptions, type IOMode, NWBIOBase, checkMode } from "./io-base.js";
 import { type MemoryIOOptions, type MemorySource, NWBMemoryIO, isMemorySource } from "./memory-io.js";
 
@@ -64,7 +65,7 @@ export class NWBHDF5IO extends NWBIOBase {
     if (isURL(path)) {
       const url = String(path);
       if (mode !== "r") throw new ModeError(`${url} can be opened in mode "r" only: files are written to disk`);
-      const remote = await openRemote(url, options.remote);
+      const remote = await openRemote(url, new WorkerTransport(url, options.remote), options.remote);
       const io = new NWBHDF5IO(remote.m, url, "r", url, options);
       io.file = remote.file;
       io.remote = remote;

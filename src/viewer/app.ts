@@ -28,11 +28,16 @@ async function openFile(source: Blob, name: string): Promise<void> {
   document.body.dataset.loaded = "true";
 }
 
+/** Opens a file by URL, lazily: its metadata now, each frame's chunks when it is shown. */
 async function openURL(url: string): Promise<void> {
-  status(`downloading ${url}...`);
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  await openFile(await response.blob(), url);
+  status(`opening ${url}...`);
+  if (current) await current.io.close();
+  const io = await NWBHDF5IO.open(new URL(url, location.href).href, "r");
+  const nwbfile = await io.read();
+  current = { io, nwbfile };
+  listFile(nwbfile);
+  status(url);
+  document.body.dataset.loaded = "true";
 }
 
 function listFile(nwbfile: NWBFile): void {

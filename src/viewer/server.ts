@@ -17,6 +17,8 @@ export interface ViewerServer {
   /** The viewer's address, opening the file. */
   url: string;
   port: number;
+  /** Requests for the file, and bytes of it sent. */
+  stats: { requests: number; bytes: number };
   close(): Promise<void>;
 }
 
@@ -27,6 +29,7 @@ export async function serveViewer(file: string, port = 0): Promise<ViewerServer>
   const page = readFileSync(path.join(VIEWER, "index.html"));
   const code = readFileSync(path.join(VIEWER, "viewer.js"));
   const size = remote ? 0 : statSync(file).size;
+  const stats = { requests: 0, bytes: 0 };
   const server: Server = createServer((req, res) => {
     const url = req.url ?? "";
     const route = url.split("?")[0];
@@ -34,14 +37,17 @@ export async function serveViewer(file: string, port = 0): Promise<ViewerServer>
     if (route === "/" || route === "/index.html") return void res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(page);
     if (route === "/viewer.js") return void res.writeHead(200, { "content-type": "text/javascript; charset=utf-8" }).end(code);
     if (route === "/file.nwb" && !remote) {
+      stats.requests++;
       const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? "");
       if (!m) {
+        stats.bytes += size;
         res.writeHead(200, { "content-type": "application/x-hdf5", "content-length": size, "accept-ranges": "bytes" });
         return void createReadStream(file).pipe(res);
       }
       const start = Number(m[1]);
       const end = Math.min(m[2] ? Number(m[2]) : size - 1, size - 1);
       if (start > end) return void res.writeHead(416, { "content-range": `bytes */${size}` }).end();
+      stats.bytes += end - start + 1;
       res.writeHead(206, { "content-type": "application/x-hdf5", "content-length": end - start + 1, "content-range": `bytes ${start}-${end}/${size}` });
       return void createReadStream(file, { start, end }).pipe(res);
     }
@@ -53,6 +59,7 @@ export async function serveViewer(file: string, port = 0): Promise<ViewerServer>
   return {
     url: `http://127.0.0.1:${actual}/?file=${encodeURIComponent(target)}`,
     port: actual,
+    stats,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

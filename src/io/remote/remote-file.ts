@@ -1,11 +1,11 @@
 /**
  * An HDF5 file read by URL: h5wasm's in-memory build (its file system has no disk under it) gets a file whose
- * reads are range requests (`SyncRangeReader`), so HDF5 fetches the metadata and the chunks it needs, never the
- * whole file. The in-memory build is loaded only when a URL is opened.
+ * reads are range requests (`RangeReader`, through the transport the environment has), so HDF5 fetches the metadata
+ * and the chunks it needs, never the whole file. The in-memory build is loaded only when a URL is opened.
  */
 import type { H5File, H5Module } from "../hdf5/h5.js";
 import { MEMORY_FOLDER, h5Memory, memoryPath } from "../hdf5/h5-memory.js";
-import { NoRangeSupport, type RangeReaderOptions, SyncRangeReader } from "./sync-range-reader.js";
+import { NoRangeSupport, RangeReader, type RangeReaderOptions, type RangeTransport } from "./range-reader.js";
 import { FormatError } from "../../errors.js";
 
 /** The whole file, for a server that cannot send ranges (only when the caller allowed it). */
@@ -19,19 +19,19 @@ async function download(url: string, headers: Record<string, string> = {}): Prom
 export interface RemoteFile {
   m: H5Module;
   file: H5File;
-  reader: SyncRangeReader;
+  reader: RangeReader;
   close(): void;
 }
 
-/** Opens the HDF5 file at `url` for reading through range requests. */
-export async function openRemote(url: string, options: RangeReaderOptions = {}): Promise<RemoteFile> {
+/** Opens the HDF5 file at `url` for reading through range requests made by `transport`. */
+export async function openRemote(url: string, transport: RangeTransport, options: RangeReaderOptions = {}): Promise<RemoteFile> {
   const { lib, m, FS } = await h5Memory();
-  let reader: SyncRangeReader;
+  let reader: RangeReader;
   try {
-    reader = new SyncRangeReader(url, options);
+    reader = new RangeReader(url, transport, options);
   } catch (e) {
     if (!(e instanceof NoRangeSupport) || !options.allowFullDownload) throw e;
-    reader = SyncRangeReader.ofBytes(url, await download(url, options.headers));
+    reader = new RangeReader(url, undefined, options, await download(url, options.headers));
   }
   const path = memoryPath();
   const node = FS.createFile(MEMORY_FOLDER, path.slice(MEMORY_FOLDER.length + 1), {}, true, false);

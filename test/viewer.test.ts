@@ -5,7 +5,8 @@
  * frames. And the server: only the viewer and the one file are served, every other path (raw and encoded `..`,
  * absolute paths, the package's own files) is 404, and it listens on 127.0.0.1 only.
  */
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { networkInterfaces } from "node:os";
 import * as path from "node:path";
@@ -199,6 +200,47 @@ describe("the viewer reads by URL, lazily", () => {
       expect(shown.filter((_, i) => i % 4 === 0).slice(0, 4100)).toEqual(Array.from(pixels.subarray(0, 4100)));
       expect(other.stats.bytes).toBeLessThan(2 << 20);
       expect(other.stats.requests).toBeGreaterThan(1);
+    } finally {
+      await p.close();
+      await other.close();
+      tmp.cleanup();
+    }
+  }, 120_000);
+});
+
+describe("the viewer plays external videos", () => {
+  it("plays a series' videos one after another by starting_frame, and names a file the browser cannot decode", async () => {
+    const tmp = tempFolder();
+    const video = (name: string, frames: number) => execFileSync("ffmpeg", ["-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=64x48:rate=10", "-frames:v", String(frames), "-c:v", "libvpx", path.join(tmp.dir, name)]);
+    video("a.webm", 10);
+    video("b.webm", 10);
+    writeFileSync(path.join(tmp.dir, "broken.mp4"), "not a video");
+    const nwbfile = new NWBFile({ session_description: "videos", identifier: "videos-1", session_start_time: "2024-01-01T00:00:00+00:00" });
+    // Given out of order: the viewer plays them by starting_frame.
+    nwbfile.addAcquisition(await ImageSeries.fromVideos([path.join(tmp.dir, "a.webm"), path.join(tmp.dir, "b.webm")], { name: "camera", check: false, starting_frame: [0, 10], rate: 10 }));
+    nwbfile.addAcquisition(await ImageSeries.fromVideos([path.join(tmp.dir, "broken.mp4")], { name: "broken", check: false, rate: 10 }));
+    const file = path.join(tmp.dir, "videos.nwb");
+    const io = await NWBHDF5IO.open(file, "w");
+    await io.write(nwbfile);
+    await io.close();
+    const other = await serveViewer(file);
+    const p = await browser.newPage();
+    try {
+      await p.goto(other.url);
+      await p.waitForSelector("body[data-loaded=true]", { timeout: 30_000 });
+      await p.click('#tree li[data-path="/acquisition/camera"]');
+      await p.waitForFunction(() => (document.getElementById("video") as HTMLVideoElement | null)?.readyState! >= 1, undefined, { timeout: 15_000 });
+      expect(await p.textContent("#video-file")).toMatch(/file 1 of 2: a\.webm/);
+      await p.$eval("#video", (v) => void (v as HTMLVideoElement).play());
+      await p.waitForSelector('#view[data-video="1"]', { timeout: 15_000 });
+      expect(await p.textContent("#video-file")).toMatch(/file 2 of 2: b\.webm \(from frame 10\)/);
+      expect(await p.textContent("#video-error")).toBe("");
+      await p.click('#tree li[data-path="/acquisition/broken"]');
+      await p.waitForFunction(() => (document.getElementById("video-error")?.textContent ?? "").length > 0, undefined, { timeout: 15_000 });
+      expect(await p.textContent("#video-error")).toMatch(/cannot decode broken\.mp4/);
+      expect(await rawGet("127.0.0.1", other.port, "/external/a.webm")).toBe(200);
+      expect(await rawGet("127.0.0.1", other.port, "/external/..%2Fvideos.nwb")).toBe(404);
+      expect(await rawGet("127.0.0.1", other.port, "/external/videos.nwb")).toBe(404);
     } finally {
       await p.close();
       await other.close();

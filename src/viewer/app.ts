@@ -9,7 +9,9 @@ import { type Picture, overlayMask, toPicture } from "./pixels.js";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-let current: { io: NWBHDF5IO; nwbfile: NWBFile } | undefined;
+let current: { io: NWBHDF5IO; nwbfile: NWBFile; url?: string } | undefined;
+/** Where `tsnwb view` serves the file's external files (videos), when it does. */
+const externalBase = new URLSearchParams(location.search).get("external");
 let stopPlayback: (() => void) | undefined;
 
 function status(text: string): void {
@@ -32,9 +34,10 @@ async function openFile(source: Blob, name: string): Promise<void> {
 async function openURL(url: string): Promise<void> {
   status(`opening ${url}...`);
   if (current) await current.io.close();
-  const io = await NWBHDF5IO.open(new URL(url, location.href).href, "r");
+  const absolute = new URL(url, location.href).href;
+  const io = await NWBHDF5IO.open(absolute, "r");
   const nwbfile = await io.read();
-  current = { io, nwbfile };
+  current = { io, nwbfile, url: absolute };
   listFile(nwbfile);
   status(url);
   document.body.dataset.loaded = "true";
@@ -276,14 +279,54 @@ async function showIndexSeries(view: HTMLElement, series: IndexSeries): Promise<
   view.append(canvas, caption);
 }
 
+/**
+ * An external-file series: its videos played in a `<video>`, one after another in the order of `starting_frame`,
+ * with the frame shown; a file the browser cannot decode (or reach) is named, and the next one plays.
+ */
 function showVideos(view: HTMLElement, series: ImageSeries): void {
+  const files = series.external_file ?? [];
+  const starts = series.starting_frame ?? [0];
+  const order = files.map((_, i) => i).sort((a, b) => (starts[a] ?? 0) - (starts[b] ?? 0));
+  const where = (p: string) => (externalBase ? `${externalBase}${encodeURIComponent(p)}` : current?.url ? new URL(p, current.url).href : undefined);
+  const video = Object.assign(document.createElement("video"), { id: "video", controls: true, muted: true });
+  const label = Object.assign(document.createElement("div"), { id: "video-file" });
+  const problems = Object.assign(document.createElement("div"), { id: "video-error" });
+  let at = 0;
+  const load = (k: number) => {
+    at = k;
+    const file = files[order[k]!]!;
+    const src = where(file);
+    label.textContent = `file ${k + 1} of ${files.length}: ${file} (from frame ${starts[order[k]!] ?? 0})`;
+    view.dataset.video = String(k);
+    if (src === undefined) {
+      problems.textContent += `${file}: cannot be reached from a file opened from disk. `;
+      return;
+    }
+    video.src = src;
+  };
+  video.addEventListener("ended", () => {
+    if (at + 1 < files.length) {
+      load(at + 1);
+      void video.play().catch(() => undefined);
+    }
+  });
+  video.addEventListener("error", () => {
+    problems.textContent += `the browser cannot decode ${files[order[at]!]} (or cannot reach it). `;
+    if (at + 1 < files.length) load(at + 1);
+  });
+  video.addEventListener("timeupdate", () => {
+    const rate = series.rate;
+    const frame = (starts[order[at]!] ?? 0) + (rate ? Math.floor(video.currentTime * rate) : 0);
+    view.dataset.frame = String(frame);
+  });
   const list = document.createElement("ul");
-  for (const [i, file] of (series.external_file ?? []).entries()) {
+  for (const i of order) {
     const li = document.createElement("li");
-    li.textContent = `${file} (from frame ${series.starting_frame?.[i] ?? 0})`;
+    li.textContent = `${files[i]} (from frame ${starts[i] ?? 0})`;
     list.append(li);
   }
-  view.append(list);
+  view.append(video, label, problems, list);
+  if (files.length > 0) load(0);
 }
 
 function main(): void {

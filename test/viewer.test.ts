@@ -5,7 +5,7 @@
  * frames. And the server: only the viewer and the one file are served, every other path (raw and encoded `..`,
  * absolute paths, the package's own files) is 404, and it listens on 127.0.0.1 only.
  */
-import { execFileSync } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { networkInterfaces } from "node:os";
@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ImageSeries, Images, NWBFile, NWBHDF5IO, OpticalSeries, RGBImage } from "../src/index.js";
 import { overlayMask, toPicture } from "../src/viewer/pixels.js";
 import { type ViewerServer, serveViewer } from "../src/viewer/server.js";
-import { FIXTURES, tempFolder } from "./helpers.js";
+import { FIXTURES, ROOT, tempFolder } from "./helpers.js";
 
 const FILE = path.join(FIXTURES, "tutorial.nwb");
 let server: ViewerServer;
@@ -247,6 +247,71 @@ describe("the viewer plays external videos", () => {
       tmp.cleanup();
     }
   }, 120_000);
+});
+
+describe("the library in a page", () => {
+  it("writes a file in the page (bytes to download) and reads it back there", async () => {
+    const result = await page.evaluate(async () => {
+      type Lib = typeof import("../src/browser.js");
+      const t = (globalThis as unknown as { tsnwb: Lib }).tsnwb;
+      const nwbfile = new t.NWBFile({ session_description: "made in a page", identifier: "page-1", session_start_time: "2024-01-01T00:00:00+00:00" });
+      nwbfile.addAcquisition(new t.ImageSeries({ name: "drawn", rate: 5, data: { data: new Uint8Array(3 * 4 * 5).map((_, i) => i), shape: [3, 4, 5] } }));
+      const out = await t.NWBHDF5IO.open(undefined, "w");
+      await out.write(nwbfile);
+      await out.close();
+      const blob = out.blob();
+      const back = await t.NWBHDF5IO.open(blob);
+      const read = await back.read();
+      const frame = await read.getAcquisition("drawn", t.ImageSeries).data.read([[2, 3]]);
+      await back.close();
+      return { size: blob.size, type: blob.type, identifier: read.identifier, frame: Array.from(frame as Uint8Array) };
+    });
+    expect(result.size).toBeGreaterThan(1000);
+    expect([result.type, result.identifier]).toEqual(["application/x-hdf5", "page-1"]);
+    expect(result.frame).toEqual(Array.from({ length: 20 }, (_, i) => 40 + i));
+  });
+});
+
+describe("reading by URL in the browser", () => {
+  it("retries a failing server, refuses one without range support clearly, and names the URL and status", async () => {
+    const tmp = tempFolder();
+    const file = path.join(tmp.dir, "small.nwb");
+    const nwbfile = new NWBFile({ session_description: "small", identifier: "small-1", session_start_time: "2024-01-01T00:00:00+00:00" });
+    nwbfile.addAcquisition(new ImageSeries({ name: "movie", rate: 30, data: { data: new Uint8Array(4 * 8 * 8), shape: [4, 8, 8] } }));
+    const io = await NWBHDF5IO.open(file, "w");
+    await io.write(nwbfile);
+    await io.close();
+    const servers: ChildProcess[] = [];
+    const serve = async (mode: string) => {
+      const child = spawn(process.execPath, [path.join(ROOT, "test", "servers", "range-server.mjs"), file, mode]);
+      servers.push(child);
+      return `http://127.0.0.1:${await new Promise<string>((r) => child.stdout!.once("data", (d: Buffer) => r(String(d).trim())))}`;
+    };
+    // What the page's library says when it opens `url`: the identifier, or the error.
+    const openInPage = (url: string) => page.evaluate(async (u) => {
+      try {
+        const api = (globalThis as unknown as { tsnwb: { NWBHDF5IO: { open(u: string): Promise<{ read(): Promise<{ identifier: string }>; close(): Promise<void> }> } } }).tsnwb;
+        const handle = await api.NWBHDF5IO.open(u);
+        const id = (await handle.read()).identifier;
+        await handle.close();
+        return id;
+      } catch (e) {
+        return `error: ${(e as Error).message}`;
+      }
+    }, url);
+    try {
+      expect(await openInPage(`${await serve("ranges")}/file.nwb`)).toBe("small-1");
+      const flaky = await serve("flaky");
+      expect(await openInPage(`${flaky}/file.nwb`)).toBe("small-1");
+      expect((await (await fetch(`${flaky}/stats`)).json() as { requests: number }).requests).toBeGreaterThan(2);
+      expect(await openInPage(`${await serve("no-ranges")}/file.nwb`)).toMatch(/error: .*does not answer range requests/);
+      const missing = `${await serve("ranges")}/missing.nwb`;
+      expect(await openInPage(missing)).toMatch(new RegExp(`error: .*${missing.replace(/[.]/g, "\\.")}.*HTTP 404`));
+    } finally {
+      for (const s of servers) s.kill();
+      tmp.cleanup();
+    }
+  }, 60_000);
 });
 
 /** A GET with the path sent exactly as given (no normalisation of `..`). */

@@ -4,6 +4,7 @@
  * `order_of_images`, series frame by frame with a slider and playback at their rate or timestamps, and an
  * `IndexSeries` as the image it indexes at each time. Runs in the browser, on the browser entry of tsnwb.
  */
+import * as tsnwb from "../browser.js";
 import { type AbstractContainer, type ArrayData, Image, ImageMaskSeries, Images, ImageSeries, IndexSeries, NWBHDF5IO, type NWBFile } from "../browser.js";
 import { type Picture, overlayMask, toPicture } from "./pixels.js";
 
@@ -346,3 +347,6 @@ function main(): void {
 }
 
 main();
+
+// The library, for the browser's console (and the end-to-end tests): `await tsnwb.NWBHDF5IO.open(url)`.
+(globalThis as { tsnwb?: unknown }).tsnwb = tsnwb;

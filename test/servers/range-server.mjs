@@ -9,6 +9,13 @@ const [file, mode = "ranges"] = process.argv.slice(2);
 const size = fs.statSync(file).size;
 let requests = 0, bytes = 0, failures = 0;
 const server = http.createServer((req, res) => {
+  // Pages of another origin (the viewer's, in the browser tests) may read it.
+  res.setHeader("access-control-allow-origin", "*");
+  res.setHeader("access-control-expose-headers", "content-range, content-length");
+  if (req.method === "OPTIONS") {
+    res.writeHead(204, { "access-control-allow-headers": "range", "access-control-allow-methods": "GET" }).end();
+    return;
+  }
   if (req.url === "/stats") {
     res.end(JSON.stringify({ requests, bytes }));
     return;

@@ -107,12 +107,12 @@ describe("the viewer in Chromium", () => {
 });
 
 /** Opens another file in a new page of the same browser. */
-async function viewerOn(file: string): Promise<{ page: Page; close: () => Promise<void> }> {
+async function viewerOn(file: string): Promise<{ page: Page; server: ViewerServer; close: () => Promise<void> }> {
   const other = await serveViewer(file);
   const p = await browser.newPage();
   await p.goto(other.url);
   await p.waitForSelector("body[data-loaded=true]", { timeout: 30_000 });
-  return { page: p, close: async () => {
+  return { page: p, server: other, close: async () => {
     await p.close();
     await other.close();
   } };
@@ -188,11 +188,8 @@ describe("the viewer reads by URL, lazily", () => {
     const io = await NWBHDF5IO.open(big, "w");
     await io.write(nwbfile);
     await io.close();
-    const other = await serveViewer(big);
-    const p = await browser.newPage();
+    const { page: p, server: other, close } = await viewerOn(big);
     try {
-      await p.goto(other.url);
-      await p.waitForSelector("body[data-loaded=true]", { timeout: 30_000 });
       await p.click('#tree li[data-path="/acquisition/movie"]');
       await p.waitForSelector('#view[data-frame="0"]', { timeout: 30_000 });
       const shown = await pixelsOf(p, "#canvas");
@@ -201,8 +198,7 @@ describe("the viewer reads by URL, lazily", () => {
       expect(other.stats.bytes).toBeLessThan(2 << 20);
       expect(other.stats.requests).toBeGreaterThan(1);
     } finally {
-      await p.close();
-      await other.close();
+      await close();
       tmp.cleanup();
     }
   }, 120_000);
@@ -223,11 +219,8 @@ describe("the viewer plays external videos", () => {
     const io = await NWBHDF5IO.open(file, "w");
     await io.write(nwbfile);
     await io.close();
-    const other = await serveViewer(file);
-    const p = await browser.newPage();
+    const { page: p, server: other, close } = await viewerOn(file);
     try {
-      await p.goto(other.url);
-      await p.waitForSelector("body[data-loaded=true]", { timeout: 30_000 });
       await p.click('#tree li[data-path="/acquisition/camera"]');
       await p.waitForFunction(() => (document.getElementById("video") as HTMLVideoElement | null)?.readyState! >= 1, undefined, { timeout: 15_000 });
       expect(await p.textContent("#video-file")).toMatch(/file 1 of 2: a\.webm/);
@@ -242,8 +235,7 @@ describe("the viewer plays external videos", () => {
       expect(await rawGet("127.0.0.1", other.port, "/external/..%2Fvideos.nwb")).toBe(404);
       expect(await rawGet("127.0.0.1", other.port, "/external/videos.nwb")).toBe(404);
     } finally {
-      await p.close();
-      await other.close();
+      await close();
       tmp.cleanup();
     }
   }, 120_000);

@@ -32,6 +32,7 @@ export const HAND_WRITTEN: Record<string, string> = {
   ImageSeries: "containers/image.js",
   IndexSeries: "containers/image.js",
   AbstractFeatureSeries: "containers/misc.js",
+  DynamicTable: "containers/table.js",
 };
 
 /** The namespaces bundled with tsnwb, and the folder and namespace file each comes from. */

@@ -11,7 +11,7 @@ export type NumericDType =
  * HDF5 type in a file that tsnwb does not read yet (enum, ...): its shape is known, reading it is an error. `compound`
  * values are rows: one object per element, a property per member.
  */
-export type DType = NumericDType | "text" | "reference" | "compound" | "opaque";
+export type DType = NumericDType | "text" | "reference" | "compound" | "bool" | "opaque";
 
 export type TypedArray =
   | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array
@@ -51,7 +51,7 @@ export function bytesPerElement(dtype: NumericDType): number {
 export function h5wasmCode(dtype: DType): string {
   if (dtype === "text") return "S";
   if (dtype === "reference") return "Reference";
-  if (dtype === "opaque" || dtype === "compound") throw new TypeError(`an ${dtype} dtype has no single h5wasm code`);
+  if (dtype === "opaque" || dtype === "compound" || dtype === "bool") throw new TypeError(`the ${dtype} dtype has no h5wasm code tsnwb writes`);
   return H5WASM_CODES[dtype];
 }
 

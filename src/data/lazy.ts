@@ -13,10 +13,11 @@ export interface CompoundMemberType {
 }
 
 /**
- * What `read` returns: numbers in a typed array, text as strings, compound elements as rows; references as the
- * target's path when read from a file, as the objects themselves when built in memory.
+ * What `read` returns: numbers in a typed array, text as strings, booleans (h5py's FALSE/TRUE enum) as booleans,
+ * compound elements as rows; references as the target's path when read from a file, as the objects themselves when
+ * built in memory.
  */
-export type ArrayValues = TypedArray | string[] | CompoundRow[] | object[];
+export type ArrayValues = TypedArray | string[] | boolean[] | CompoundRow[] | object[];
 import type { ArrayInput } from "./ndarray.js";
 import type { StorageOptions } from "./storage.js";
 

@@ -3,7 +3,7 @@ import type { ContainerClass } from "../containers/container.js";
 import { Container } from "./hdmf-common/Container.js";
 import { SimpleMultiContainer } from "./hdmf-common/SimpleMultiContainer.js";
 import { Data } from "./hdmf-common/Data.js";
-import { DynamicTable } from "./hdmf-common/DynamicTable.js";
+import { DynamicTable } from "../containers/table.js";
 import { AlignedDynamicTable } from "./hdmf-common/AlignedDynamicTable.js";
 import { VectorData } from "./hdmf-common/VectorData.js";
 import { VectorIndex } from "./hdmf-common/VectorIndex.js";
@@ -271,7 +271,6 @@ export {
 export type { ContainerOptions } from "./hdmf-common/Container.js";
 export type { SimpleMultiContainerOptions } from "./hdmf-common/SimpleMultiContainer.js";
 export type { DataOptions } from "./hdmf-common/Data.js";
-export type { DynamicTableOptions } from "./hdmf-common/DynamicTable.js";
 export type { AlignedDynamicTableOptions } from "./hdmf-common/AlignedDynamicTable.js";
 export type { VectorDataOptions } from "./hdmf-common/VectorData.js";
 export type { VectorIndexOptions } from "./hdmf-common/VectorIndex.js";

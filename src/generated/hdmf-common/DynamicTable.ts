@@ -15,8 +15,8 @@ export interface DynamicTableOptions extends ContainerOptions {
   columns?: VectorData[] | Map<string, VectorData>;
 }
 
-/** Column-oriented table whose columns are datasets sharing the same number of rows. */
-export class DynamicTable extends Container {
+/** Column-oriented table whose columns are datasets sharing the same number of rows. (The fields of {@link DynamicTable}, whose class adds its rules.) */
+export class DynamicTableBase extends Container {
   static override readonly neurodata_type: string = "DynamicTable";
   static override readonly namespace: string = "hdmf-common";
   /** Column names, listed in their intended order. */

@@ -34,8 +34,9 @@ export class H5LazyDataset implements LazyArray {
     const ds = datasetAt(file, path);
     const meta = ds.metadata;
     const members = compoundMembers(m, meta as unknown as H5Metadata);
+    const bool = (meta as unknown as H5Metadata).type === m.H5T_class_t.H5T_ENUM.value && isBooleanEnum(meta as unknown as H5Metadata);
     return new H5LazyDataset(
-      m, file, path, (meta.shape ?? []).map(Number), members ? "compound" : dtypeFromH5wasm(ds.dtype) ?? "opaque",
+      m, file, path, (meta.shape ?? []).map(Number), members ? "compound" : bool ? "bool" : dtypeFromH5wasm(ds.dtype) ?? "opaque",
       meta.chunks ? meta.chunks.map(Number) : null, fileName, members,
     );
   }
@@ -85,6 +86,7 @@ export class H5LazyDataset implements LazyArray {
     }
     try {
       if (this.dtype === "compound") return this.readCompound(ranges);
+      if (this.dtype === "bool") return this.readBooleans(ranges);
       if (!isNumericDType(this.dtype)) return this.readOther(ranges);
       const count = ranges.map(([a, b]) => b - a);
       const out = allocateUninitialized(this.dtype, product(count));
@@ -164,6 +166,21 @@ export class H5LazyDataset implements LazyArray {
       return rows;
     } finally {
       if (hasVlen) this.m.reclaim_vlen_memory_count(this.file.file_id, this.path, "", BigInt(ptr), counts);
+      heap.free();
+    }
+  }
+
+  /** h5py's booleans (an enum of FALSE = 0 and TRUE = 1 over one byte) as booleans. */
+  private readBooleans(ranges: [number, number][]): boolean[] {
+    const count = ranges.map(([a, b]) => b - a);
+    const total = product(count);
+    if (total === 0) return [];
+    const heap = new HeapBuffer(this.m);
+    try {
+      const ptr = heap.reserve(total);
+      this.m.get_dataset_data(this.file.file_id, this.path, count.map(BigInt), ranges.map(([a]) => BigInt(a)), count.map(() => 1n), BigInt(ptr));
+      return Array.from(heap.view(total), (b) => b !== 0);
+    } finally {
       heap.free();
     }
   }

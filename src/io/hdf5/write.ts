@@ -234,6 +234,12 @@ export class HDF5Writer {
       this.deferred.push(() => this.writeCompound(ds, { kind: "compound", members: src.members ?? [], rows }));
       return false;
     }
+    if (src.dtype === "bool") {
+      // h5wasm cannot create HDF5 enum types (h5py's booleans): the copy holds them as uint8 0 and 1.
+      const values = (await src.read()) as boolean[];
+      this.writeArray(ds, { data: Uint8Array.from(values, Number), shape: src.shape, dtype: "uint8" });
+      return true;
+    }
     if (src.dtype === "reference") {
       // Object references stay references: written last, to the same paths in this file.
       const targets = (await src.read()) as string[];

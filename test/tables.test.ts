@@ -1,0 +1,75 @@
+/**
+ * Reading tables as pynwb users do (the tables issue, its reading half): every table of the domain fixtures'
+ * manifest (`tables` section) matched value for value: colnames, length, ids, each column row by row (ragged
+ * columns per row, booleans, text, references as the very objects, regions as row indices, compound rows with
+ * their reference resolved, large columns by shape, dtype and bytes), `readRow`, `toRecords`, and row slices.
+ */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { type AbstractContainer, DynamicTable, type TypedArray } from "../src/index.js";
+import { SHARED, readForTests, sha256 } from "./helpers.js";
+
+const DOMAINS = path.join(SHARED, "fixtures", "domains");
+interface TableEntry { neurodata_type: string; colnames: string[]; length: number; id: number[]; columns: Record<string, unknown> }
+const manifest = JSON.parse(readFileSync(path.join(DOMAINS, "manifest.json"), "utf8")) as Record<string, { tables?: Record<string, TableEntry> }>;
+
+/** A cell as the manifest writes it: objects by their path, typed arrays as lists. */
+function asManifest(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(asManifest);
+  if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<unknown>, asManifest);
+  if (typeof v === "object" && v !== null && "object_id" in v) return (v as AbstractContainer).container_source?.path;
+  if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, asManifest(x)]));
+  return typeof v === "bigint" ? Number(v) : v;
+}
+
+for (const [fileName, entry] of Object.entries(manifest)) {
+  if (!entry.tables) continue;
+  describe(`tables of ${fileName}`, () => {
+    const read = readForTests(path.join(DOMAINS, fileName));
+    for (const [tablePath, expected] of Object.entries(entry.tables!)) {
+      it(`${tablePath} matches the manifest, column by column`, async () => {
+        const table = read.objects().get(tablePath) as DynamicTable;
+        expect(table).toBeInstanceOf(DynamicTable);
+        expect([table.neurodata_type, table.colnames, table.length]).toEqual([expected.neurodata_type, expected.colnames, expected.length]);
+        expect(Array.from((await table.id.data.read()) as ArrayLike<number | bigint>, Number)).toEqual(expected.id);
+        for (const [name, values] of Object.entries(expected.columns)) {
+          if (typeof values === "object" && values !== null && !Array.isArray(values) && "sha256" in values) {
+            const column = table.getColumn(name).data;
+            const v = values as { shape: number[]; dtype: string; sha256: string };
+            expect([column.shape, column.dtype], name).toEqual([v.shape, v.dtype]);
+            expect(sha256((await column.read()) as TypedArray), name).toBe(v.sha256);
+            const rows = await table.readColumn(name);
+            expect(rows.length).toBe(v.shape[0]);
+            continue;
+          }
+          expect(asManifest(await table.readColumn(name)), `${tablePath}.${name}`).toEqual(values);
+        }
+      });
+    }
+  });
+}
+
+describe("table reading", () => {
+  const read = readForTests(path.join(DOMAINS, "ecephys.nwb"));
+
+  it("references are the very objects; regions are row indices into their table; slices read those rows", async () => {
+    const nwbfile = read.nwbfile();
+    const units = nwbfile.units!;
+    const groups = await units.readColumn("electrode_group");
+    expect(groups[0]).toBe(nwbfile.electrode_groups.get("shank0"));
+    expect(await units.readColumn("electrodes")).toEqual([[0], [1], [2]]);
+    expect((units.getColumn("electrodes") as unknown as { table: unknown }).table).toBe(nwbfile.electrodes);
+    const spikes = await units.readColumn("spike_times", [1, 3]);
+    expect(spikes.map((r) => (r as number[]).length)).toEqual([4, 5]);
+  });
+
+  it("readRow and toRecords give records by column name, with the id", async () => {
+    const trials = read.nwbfile().trials!;
+    expect(await trials.readRow(3)).toEqual({ id: 3, start_time: 4.5, stop_time: 5.5, correct: false, stimulus: "grating_0" });
+    const records = await trials.toRecords();
+    expect(records.length).toBe(6);
+    expect(records[0]).toEqual({ id: 0, start_time: 0, stop_time: 1, correct: true, stimulus: "grating_0" });
+    await expect(trials.readColumn("nope")).rejects.toThrow(/no column 'nope'/);
+  });
+});

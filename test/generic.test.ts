@@ -90,7 +90,7 @@ describe("typed objects at the schema's locations under /general", () => {
 });
 
 describe("HDF5 types beyond numbers and text", () => {
-  it("compound datasets read as rows; types tsnwb does not read yet are opaque: the file opens, reading them is a clear error", async () => {
+  it("compound datasets read as rows, booleans as booleans; other types are opaque: the file opens, reading them is a clear error", async () => {
     const io = await NWBHDF5IO.open(makeVariant(path.join(tmp.dir, "odd.nwb"), "--odd-types"), "r");
     const custom = (await io.read()).acquisition.get("custom") as GenericContainer;
     const rows = custom.datasets.get("rows")!;
@@ -98,8 +98,10 @@ describe("HDF5 types beyond numbers and text", () => {
     expect(await rows.read()).toEqual([{ a: 1, b: 2.5 }, { a: 3, b: 4.5 }]);
     expect(await rows.read([[1, 2]])).toEqual([{ a: 3, b: 4.5 }]);
     const flags = custom.datasets.get("flags")!;
-    expect([flags.dtype, flags.shape]).toEqual(["opaque", [3]]);
-    await expect(flags.read()).rejects.toThrow(/\/acquisition\/custom\/flags has an HDF5 type tsnwb does not read yet/);
+    expect([flags.dtype, flags.shape, await flags.read()]).toEqual(["bool", [3], [true, false, true]]);
+    const ragged = custom.datasets.get("ragged")!;
+    expect([ragged.dtype, ragged.shape]).toEqual(["opaque", [2]]);
+    await expect(ragged.read()).rejects.toThrow(/\/acquisition\/custom\/ragged has an HDF5 type tsnwb does not read yet/);
     await io.close();
   });
 });

@@ -4,11 +4,12 @@
  * columns per row, booleans, text, references as the very objects, regions as row indices, compound rows with
  * their reference resolved, large columns by shape, dtype and bytes), `readRow`, `toRecords`, and row slices.
  */
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { type AbstractContainer, DynamicTable, type TypedArray } from "../src/index.js";
-import { SHARED, readForTests, sha256 } from "./helpers.js";
+import { ROOT, SHARED, readForTests, sha256 } from "./helpers.js";
 
 const DOMAINS = path.join(SHARED, "fixtures", "domains");
 interface TableEntry { neurodata_type: string; colnames: string[]; length: number; id: number[]; columns: Record<string, unknown> }
@@ -71,5 +72,11 @@ describe("table reading", () => {
     expect(records.length).toBe(6);
     expect(records[0]).toEqual({ id: 0, start_time: 0, stop_time: 1, correct: true, stimulus: "grating_0" });
     await expect(trials.readColumn("nope")).rejects.toThrow(/no column 'nope'/);
+  });
+
+  it("tsnwb info shows each table's rows and columns, with their dtypes", () => {
+    const printed = execFileSync(process.execPath, [path.join(ROOT, "dist", "cli", "main.js"), "info", path.join(DOMAINS, "ecephys.nwb")], { encoding: "utf8" });
+    expect(printed).toContain("trials (TimeIntervals)  6 rows; columns start_time float64, stop_time float64, correct bool, stimulus text");
+    expect(printed).toContain("units (Units)  3 rows; columns spike_times float64 (ragged), electrodes int64 (ragged) (region), electrode_group reference");
   });
 });

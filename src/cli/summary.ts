@@ -1,7 +1,7 @@
 /**
  * A readable listing of what an NWB file holds, for `tsnwb demo` and `tsnwb info`.
  */
-import { type AbstractContainer, NWBFile, TimeSeries, ImageSeries, OpticalSeries, IndexSeries, ImageMaskSeries, Images, Image, GenericContainer } from "../index.js";
+import { type AbstractContainer, DynamicTable, NWBFile, TimeSeries, ImageSeries, OpticalSeries, IndexSeries, ImageMaskSeries, Images, Image, GenericContainer } from "../index.js";
 import { childrenOf } from "../containers/file.js";
 import { isLazyArray } from "../data/lazy.js";
 import { isNDArray } from "../data/ndarray.js";
@@ -42,9 +42,22 @@ function line(c: AbstractContainer): string {
   if (c instanceof ImageMaskSeries) parts.push(`masks -> ${target(c.masked_imageseries)}`);
   if (c instanceof Image) parts.push(arrayInfo(c.data));
   if (c instanceof Images && c.order_of_images) parts.push(`order: ${c.order_of_images.data.map((i) => i.name).join(", ")}`);
+  if (c instanceof DynamicTable) parts.push(tableInfo(c));
   if (c instanceof GenericContainer) parts.push("(its type is in no loaded namespace: generic)");
   else if (!(c instanceof Image || c instanceof Images)) parts.push(...otherFields(c));
   return parts.join("  ");
+}
+
+/** A table's rows and columns: `6 rows; columns start_time float64, tags text (ragged), ...`. */
+function tableInfo(t: DynamicTable): string {
+  const all = t.allColumns;
+  const ragged = new Set([...all.values()].filter((c) => c.isA("VectorIndex")).map((c) => (c as unknown as { target?: { name: string } }).target?.name));
+  const columns = t.colnames.map((name) => {
+    const column = all.get(name);
+    const dims = column && column.data.shape.length > 1 ? ` [${column.data.shape.slice(1).join(", ")}]` : "";
+    return `${name} ${column?.data.dtype ?? "?"}${dims}${ragged.has(name) ? " (ragged)" : ""}${column?.isA("DynamicTableRegion") ? " (region)" : ""}`;
+  });
+  return `${t.length} rows; columns ${columns.join(", ")}`;
 }
 
 /** Fields the lines above already show. */
@@ -77,6 +90,8 @@ export function summarize(nwbfile: NWBFile): string[] {
   const walk = (c: AbstractContainer, depth: number) => {
     out.push(`${"  ".repeat(depth)}${line(c)}`);
     if (c instanceof Images) return walkImages(c, depth + 1);
+    // A table's columns are on its line.
+    if (c instanceof DynamicTable) return;
     for (const child of childrenOf(c)) walk(child, depth + 1);
   };
   const walkImages = (c: Images, depth: number) => {

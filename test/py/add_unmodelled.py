@@ -50,11 +50,14 @@ if len(sys.argv) > 3 and sys.argv[3] == "--link-timestamps":
     f.close()
 
 if len(sys.argv) > 3 and sys.argv[3] == "--odd-types":
-    # Datasets of HDF5 types tsnwb does not read yet: compound rows and booleans (an HDF5 enum in h5py).
+    # Datasets of other HDF5 types: compound rows, booleans (an HDF5 enum in h5py), variable-length sequences.
     f = h5py.File(dst, "a")
     g = f["acquisition/custom"]
     g.create_dataset("rows", data=np.array([(1, 2.5), (3, 4.5)], dtype=[("a", "<i4"), ("b", "<f8")]))
     g.create_dataset("flags", data=np.array([True, False, True]))
+    ragged = g.create_dataset("ragged", (2,), dtype=h5py.vlen_dtype(np.int32))
+    ragged[0] = [1, 2, 3]
+    ragged[1] = [4]
     f.close()
 
 if len(sys.argv) > 3 and sys.argv[3] == "--ecephys":

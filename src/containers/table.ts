@@ -119,12 +119,18 @@ export class DynamicTable extends DynamicTableBase {
   private objectAt(path: string): AbstractContainer | string {
     let root: AbstractContainer = this;
     while (root.parent) root = root.parent;
-    const objects = (root as unknown as { objects?: Map<string, AbstractContainer> }).objects;
-    if (!objects) return path;
-    for (const o of objects.values()) if (o.container_source?.path === path) return o;
-    return path;
+    let byPath = pathIndex.get(root);
+    if (!byPath) {
+      const objects = (root as unknown as { objects?: Map<string, AbstractContainer> }).objects;
+      byPath = new Map([...(objects?.values() ?? [])].map((o) => [o.container_source?.path ?? "", o] as const));
+      pathIndex.set(root, byPath);
+    }
+    return byPath.get(path) ?? path;
   }
 }
+
+/** The objects of a file read, by path, made once per file for reference columns. */
+const pathIndex = new WeakMap<AbstractContainer, Map<string, AbstractContainer>>();
 
 function isColumn(v: unknown): v is VectorData {
   return typeof v === "object" && v !== null && typeof (v as VectorData).isA === "function" && (v as VectorData).isA("VectorData");

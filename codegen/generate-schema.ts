@@ -195,7 +195,9 @@ function classFile(catalog: NamespaceCatalog, t: TypeDef): string {
     const doc = `  /** ${f.doc} */\n`;
     const readonly = f.kind === "children" ? "readonly " : "";
     prop.push(`${doc}  declare ${readonly}${f.key}${f.required || hasDefault(f) || f.kind === "children" ? "" : "?"}: ${property};\n`);
-    const optional = !f.required || hasDefault(f) || f.kind === "children";
+    // A table's required columns are made empty when not given (DynamicTable's constructor, as pynwb does).
+    const madeColumn = f.kind === "child" && catalog.isA(t, "DynamicTable") && catalog.isA(catalog.get(f.type, t.namespace), "VectorData");
+    const optional = !f.required || hasDefault(f) || f.kind === "children" || madeColumn;
     opt.push(`${doc}  ${f.key}${optional ? "?" : ""}: ${option};\n`);
     if (property.includes("ArrayData")) need("../../containers/container.js", "type ArrayData");
     if (option.includes("DataInput")) need("../../containers/container.js", "type DataInput");

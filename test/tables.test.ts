@@ -8,8 +8,8 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { type AbstractContainer, DynamicTable, type TypedArray } from "../src/index.js";
-import { ROOT, SHARED, readForTests, sha256 } from "./helpers.js";
+import { type AbstractContainer, DynamicTable, NWBFile, NWBHDF5IO, TimeIntervals, type TypedArray, Units } from "../src/index.js";
+import { ROOT, SHARED, h5py, readForTests, sha256, tempFolder, validate } from "./helpers.js";
 
 const DOMAINS = path.join(SHARED, "fixtures", "domains");
 interface TableEntry { neurodata_type: string; colnames: string[]; length: number; id: number[]; columns: Record<string, unknown> }
@@ -78,5 +78,66 @@ describe("table reading", () => {
     const printed = execFileSync(process.execPath, [path.join(ROOT, "dist", "cli", "main.js"), "info", path.join(DOMAINS, "ecephys.nwb")], { encoding: "utf8" });
     expect(printed).toContain("trials (TimeIntervals)  6 rows; columns start_time float64, stop_time float64, correct bool, stimulus text");
     expect(printed).toContain("units (Units)  3 rows; columns spike_times float64 (ragged), electrodes int64 (ragged) (region), electrode_group reference");
+  });
+});
+
+describe("table writing (addColumn, addRow)", () => {
+  it("writes electrodes, trials and units tables row by row: valid, pynwb's layout, read back the same", async () => {
+    const tmp = tempFolder();
+    try {
+      const nwbfile = new NWBFile({ session_description: "tables", identifier: "tables-1", session_start_time: "2024-01-01T00:00:00+00:00" });
+      const probe = nwbfile.createDevice({ name: "probe" });
+      const shank = nwbfile.createElectrodeGroup({ name: "shank0", description: "first shank", location: "CA1", device: probe });
+      const electrodes = new DynamicTable({ name: "electrodes", description: "electrodes" });
+      for (const name of ["location", "group", "group_name", "label"]) electrodes.addColumn({ name, description: name });
+      for (let i = 0; i < 3; i++) electrodes.addRow({ location: "CA1", group: shank, group_name: "shank0", label: `ch${i}` });
+      nwbfile.electrodes = electrodes;
+      electrodes.parent = nwbfile;
+      const trials = new TimeIntervals({ name: "trials", description: "trials" });
+      expect(trials.colnames).toEqual(["start_time", "stop_time"]);
+      trials.addColumn({ name: "stimulus", description: "what was shown" });
+      trials.addRow({ start_time: 0, stop_time: 1, stimulus: "a" });
+      trials.addRow({ start_time: 1.5, stop_time: 2.5, stimulus: "b" });
+      nwbfile.addTimeIntervals(trials);
+      const units = new Units({ name: "units", description: "sorted units" });
+      units.addColumn({ name: "spike_times", description: "spikes", index: true });
+      units.addColumn({ name: "electrodes", description: "where", index: true, table: electrodes });
+      units.addRow({ spike_times: [0.1, 0.2], electrodes: [0] });
+      units.addRow({ spike_times: [0.5], electrodes: [1, 2] });
+      nwbfile.units = units;
+      units.parent = nwbfile;
+      const file = path.join(tmp.dir, "tables.nwb");
+      const io = await NWBHDF5IO.open(file, "w");
+      await io.write(nwbfile);
+      await io.close();
+      expect(validate(file).code).toBe(0);
+      expect(validate(file, true).code).toBe(0);
+      expect(h5py(file, `u = f["units"]; print(list(u.attrs["colnames"]), u["spike_times_index"].dtype, list(u["spike_times_index"][()]), f[u["electrodes"].attrs["table"]].name, f["intervals/trials/stimulus"].asstr()[()].tolist())`))
+        .toBe("['spike_times', 'electrodes'] uint8 [2, 3] /general/extracellular_ephys/electrodes ['a', 'b']");
+      const reader = await NWBHDF5IO.open(file, "r");
+      const back = await reader.read();
+      expect(await back.trials!.toRecords()).toEqual([{ id: 0, start_time: 0, stop_time: 1, stimulus: "a" }, { id: 1, start_time: 1.5, stop_time: 2.5, stimulus: "b" }]);
+      expect(await back.units!.readColumn("spike_times")).toEqual([[0.1, 0.2], [0.5]]);
+      expect(await back.units!.readColumn("electrodes")).toEqual([[0], [1, 2]]);
+      expect((await back.electrodes!.readColumn("group"))[0]).toBe(back.electrode_groups.get("shank0"));
+      await reader.close();
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it("refuses a row missing a column, a ragged value that is not a list, a region index out of range, an unknown column", () => {
+    const electrodes = new DynamicTable({ name: "electrodes", description: "e" });
+    electrodes.addColumn({ name: "label", description: "l" });
+    electrodes.addRow({ label: "ch0" });
+    const units = new Units({ name: "units", description: "u" });
+    units.addColumn({ name: "spike_times", description: "s", index: true });
+    units.addColumn({ name: "electrodes", description: "e", index: true, table: electrodes });
+    expect(() => units.addRow({ spike_times: [1] })).toThrow(/Units 'units': field 'electrodes': expected a value in every column, got row 0, column 'electrodes': none/);
+    expect(() => units.addRow({ spike_times: 1, electrodes: [0] })).toThrow(/field 'spike_times': expected a list \(a ragged column\), got row 0/);
+    expect(() => units.addRow({ spike_times: [1], electrodes: [3] })).toThrow(/field 'electrodes': expected row indices of DynamicTable 'electrodes' \(0 to 0\), got row 0, column 'electrodes': 3/);
+    expect(() => units.addRow({ spike_times: [1], electrodes: [0], depth: 3 })).toThrow(/field 'depth': expected one of the columns/);
+    units.addRow({ spike_times: [1], electrodes: [0] });
+    expect(() => units.addColumn({ name: "late", description: "l" })).toThrow(/columns added before any row/);
   });
 });

@@ -5,22 +5,122 @@
  * `_index` columns, at any depth) and multi-dimensional ones, the referenced objects themselves for reference
  * columns, row indices for region columns, and compound rows with their references resolved.
  */
-import type { AbstractContainer } from "./container.js";
-import { DynamicTableBase, type DynamicTableOptions } from "../generated/hdmf-common/DynamicTable.js";
-import type { VectorData } from "../generated/hdmf-common/VectorData.js";
+import type { AbstractContainer, ContainerClass } from "./container.js";
+import { DynamicTableBase, type DynamicTableOptions as GeneratedOptions } from "../generated/hdmf-common/DynamicTable.js";
+import { VectorData } from "../generated/hdmf-common/VectorData.js";
+import { VectorIndex } from "../generated/hdmf-common/VectorIndex.js";
+import { ElementIdentifiers } from "../generated/hdmf-common/ElementIdentifiers.js";
+import { DynamicTableRegion } from "../generated/hdmf-common/DynamicTableRegion.js";
+import { typeCatalog } from "../schema/bundled.js";
+import { layoutOf } from "../schema/fields.js";
+import { InMemoryArray, ReferenceArray } from "../data/arrays.js";
+import { ValidationError } from "../errors.js";
 import { product } from "../data/ndarray.js";
 import type { ArrayValues, CompoundMemberType, CompoundRow } from "../data/lazy.js";
 import { NotFoundError } from "../errors.js";
 
-export type { DynamicTableOptions };
+/** A table's options: as the schema's, with `colnames` and `id` made when not given (empty), as pynwb makes them. */
+export type DynamicTableOptions = Omit<GeneratedOptions, "colnames" | "id"> & { colnames?: string[]; id?: ElementIdentifiers };
+
+/** How `addColumn` makes a column. */
+export interface ColumnOptions {
+  name: string;
+  description: string;
+  /** Ragged: each row holds a list (an `_index` column is made). */
+  index?: boolean;
+  /** A region column: each row holds row indices into this table (a DynamicTableRegion). */
+  table?: DynamicTable;
+}
 
 /** A cell's value: a number, a string, a boolean, an object, a compound row, or an array of them (ragged rows). */
 export type Cell = unknown;
 
 export class DynamicTable extends DynamicTableBase {
-  /** The number of rows. */
+  /** Rows added with `addRow`, not yet made into the columns' data (done before a write or a read). */
+  private pending?: { ids: number[]; values: Map<string, unknown[]> };
+
+  constructor(opts: DynamicTableOptions) {
+    const cls = new.target as unknown as ContainerClass;
+    const filled: Record<string, unknown> = { ...opts, colnames: opts?.colnames ?? [], id: opts?.id ?? new ElementIdentifiers({ name: "id", data: [] as number[] }) };
+    // The columns a table type requires (a TimeIntervals' start_time and stop_time) are made empty, as pynwb does.
+    const layout = layoutOf(typeCatalog, typeCatalog.get(cls.neurodata_type, cls.namespace));
+    for (const f of layout.fields) {
+      if (f.kind !== "child" || !f.required || filled[f.key] !== undefined || f.key === "id") continue;
+      if (!typeCatalog.isA(typeCatalog.get(f.type, cls.namespace), "VectorData")) continue;
+      filled[f.key] = new VectorData({ name: f.path[f.path.length - 1]!, description: f.doc, data: [] as number[] });
+      if (!(filled.colnames as string[]).includes(f.key)) (filled.colnames as string[]).push(f.key);
+    }
+    super(filled as unknown as GeneratedOptions);
+  }
+
+  /** Adds a column (pynwb's `add_column`); rows added before it cannot be given values for it. */
+  addColumn(opts: ColumnOptions): VectorData {
+    if (this.length > 0) this.fail(opts.name, "columns added before any row (this table has rows)");
+    if (this.colnames.includes(opts.name)) this.fail(opts.name, "a column name the table does not have yet");
+    const column = opts.table
+      ? new DynamicTableRegion({ name: opts.name, description: opts.description, table: opts.table, data: [] as number[] })
+      : new VectorData({ name: opts.name, description: opts.description, data: [] as number[] });
+    this.addColumns(column);
+    if (opts.index) this.addColumns(new VectorIndex({ name: `${opts.name}_index`, description: `Index for ${opts.name}.`, target: column, data: [] as number[] }));
+    this.colnames = [...this.colnames, opts.name];
+    return column;
+  }
+
+  /** Adds a row (pynwb's `add_row`): a value for every column; `id` defaults to the row's number. */
+  addRow(values: Record<string, unknown>, opts: { id?: number } = {}): this {
+    const row = this.length;
+    const where = (column: string) => `row ${row}, column '${column}'`;
+    for (const name of this.colnames) {
+      const v = values[name];
+      if (v === undefined) throw new ValidationError(this.describe(), name, "a value in every column", `${where(name)}: none`);
+      const column = this.getColumn(name);
+      const ragged = this.indexOf(column) !== undefined;
+      if (ragged && !Array.isArray(v)) throw new ValidationError(this.describe(), name, "a list (a ragged column)", `${where(name)}: ${JSON.stringify(v)}`);
+      if (column.isA("DynamicTableRegion")) {
+        const target = (column as unknown as { table: DynamicTable }).table;
+        const rows = target.length;
+        for (const i of (ragged ? v : [v]) as unknown[]) {
+          if (!Number.isInteger(i) || (i as number) < 0 || (i as number) >= rows) {
+            throw new ValidationError(this.describe(), name, `row indices of ${target.describe()} (0 to ${rows - 1})`, `${where(name)}: ${JSON.stringify(i)}`);
+          }
+        }
+      }
+    }
+    for (const name of Object.keys(values)) if (!this.colnames.includes(name)) this.fail(name, `one of the columns (${this.colnames.join(", ")})`, `${where(name)}: an unknown column`);
+    this.pending ??= { ids: [], values: new Map() };
+    this.pending.ids.push(opts.id ?? row);
+    for (const name of this.colnames) {
+      const list = this.pending.values.get(name) ?? [];
+      list.push(values[name]);
+      this.pending.values.set(name, list);
+    }
+    return this;
+  }
+
+  /** Makes the rows added so far into the columns' data (before a write; a read does it too). @internal */
+  flushRows(): void {
+    const pending = this.pending;
+    if (!pending || pending.ids.length === 0) return;
+    this.pending = undefined;
+    const ids = [...(this.id.data instanceof InMemoryArray ? Array.from(this.id.data.data as ArrayLike<number | bigint>, Number) : []), ...pending.ids];
+    this.id.data = new InMemoryArray(BigInt64Array.from(ids.map(BigInt)), [ids.length], "int64");
+    for (const name of this.colnames) {
+      const column = this.getColumn(name);
+      const index = this.indexOf(column);
+      const rows = pending.values.get(name) ?? [];
+      const flat = index ? rows.flatMap((r) => r as unknown[]) : rows;
+      column.data = columnData([...previous(column), ...flat], column);
+      if (index) {
+        const ends: number[] = [...previous(index).map(Number)];
+        let end = ends[ends.length - 1] ?? 0;
+        for (const r of rows) ends.push((end += (r as unknown[]).length));
+        index.data = indexData(ends);
+      }
+    }
+  }
+  /** The number of rows (added ones included). */
   get length(): number {
-    return this.id.data.shape[0] ?? 0;
+    return (this.id.data.shape[0] ?? 0) + (this.pending?.ids.length ?? 0);
   }
 
   /** Every column, named members and `columns` alike, `_index` columns included, by name. */
@@ -44,6 +144,7 @@ export class DynamicTable extends DynamicTableBase {
 
   /** The values of column `name` row by row, for all rows or rows `[start, stop)`; reads only those rows. */
   async readColumn(name: string, rows?: [number, number]): Promise<Cell[]> {
+    this.flushRows();
     const [start, stop] = rows ?? [0, this.length];
     if (!Number.isInteger(start) || !Number.isInteger(stop) || start < 0 || stop > this.length || start > stop) {
       throw new RangeError(`${this.describe()}: rows [${start}, ${stop}) are out of [0, ${this.length})`);
@@ -56,6 +157,7 @@ export class DynamicTable extends DynamicTableBase {
 
   /** Row `i` as a record by column name, with its `id`. */
   async readRow(i: number): Promise<Record<string, Cell>> {
+    this.flushRows();
     const record: Record<string, Cell> = { id: Number(((await this.id.data.read([[i, i + 1]])) as ArrayLike<number | bigint>)[0]) };
     for (const name of this.colnames) record[name] = (await this.readColumn(name, [i, i + 1]))[0];
     return record;
@@ -63,6 +165,7 @@ export class DynamicTable extends DynamicTableBase {
 
   /** Every row as a record. */
   async toRecords(): Promise<Record<string, Cell>[]> {
+    this.flushRows();
     const ids = Array.from((await this.id.data.read()) as ArrayLike<number | bigint>, Number);
     const columns = await Promise.all(this.colnames.map(async (name) => [name, await this.readColumn(name)] as const));
     return ids.map((id, i) => Object.fromEntries([["id", id], ...columns.map(([name, values]) => [name, values[i]])]));
@@ -131,6 +234,40 @@ export class DynamicTable extends DynamicTableBase {
 
 /** The objects of a file read, by path, made once per file for reference columns. */
 const pathIndex = new WeakMap<AbstractContainer, Map<string, AbstractContainer>>();
+
+/** What a column made in memory already holds. */
+function previous(column: VectorData): unknown[] {
+  const data = column.data;
+  if (data instanceof InMemoryArray) return Array.from(data.data as ArrayLike<unknown>, (v) => (typeof v === "bigint" ? Number(v) : v));
+  if (data instanceof ReferenceArray) return [...data.targets];
+  return [];
+}
+
+/**
+ * A column's values as data of the dtype they call for, as numpy would make them: text, int64 for integers, float64
+ * for other numbers, the objects for references; booleans as uint8 0 and 1 (h5wasm cannot write h5py's bool enum).
+ */
+function columnData(values: unknown[], column: VectorData): VectorData["data"] {
+  if (values.length > 0 && values.every((v) => typeof v === "object" && v !== null && "object_id" in v)) return new ReferenceArray(values as object[]);
+  if (values.every((v) => typeof v === "string")) return new InMemoryArray(values as string[], [values.length], "text");
+  if (values.every((v) => typeof v === "boolean")) return new InMemoryArray(Uint8Array.from(values as boolean[], Number), [values.length], "uint8");
+  if (!values.every((v) => typeof v === "number" || typeof v === "bigint")) {
+    column.fail("data", "values of one kind in a column (numbers, text, booleans or objects)", values.find((v) => typeof v !== typeof values[0]));
+  }
+  const numbers = values as (number | bigint)[];
+  if (column.isA("DynamicTableRegion") || numbers.every((v) => typeof v === "bigint" || Number.isInteger(v))) {
+    return new InMemoryArray(BigInt64Array.from(numbers.map(BigInt)), [numbers.length], "int64");
+  }
+  return new InMemoryArray(Float64Array.from(numbers.map(Number)), [numbers.length], "float64");
+}
+
+/** An index's ends in the smallest unsigned dtype that holds them, as pynwb picks it. */
+function indexData(ends: number[]): VectorData["data"] {
+  const last = ends[ends.length - 1] ?? 0;
+  const data = last < 256 ? Uint8Array.from(ends) : last < 65536 ? Uint16Array.from(ends) : last < 2 ** 32 ? Uint32Array.from(ends) : BigUint64Array.from(ends.map(BigInt));
+  const dtype = last < 256 ? "uint8" : last < 65536 ? "uint16" : last < 2 ** 32 ? "uint32" : "uint64";
+  return new InMemoryArray(data, [ends.length], dtype);
+}
 
 function isColumn(v: unknown): v is VectorData {
   return typeof v === "object" && v !== null && typeof (v as VectorData).isA === "function" && (v as VectorData).isA("VectorData");

@@ -66,6 +66,12 @@ export function toNDArray(input: ArrayInput, dtype?: DType): NDArray {
   }
   const flat: unknown[] = [];
   flatten(input as NestedArray, 0, shape, flat);
+  if (flat.length === 0 && dtype !== "text") {
+    // Nothing tells text from numbers: the dtype asked for, else numbers.
+    const empty: DType = dtype ?? "float64";
+    if (!isNumericDType(empty)) throw new ArrayShapeError(`expected ${empty}, got an empty array`);
+    return { data: toTypedArray([], empty), shape, dtype: empty };
+  }
   if (flat.every((v) => typeof v === "string")) {
     if (dtype !== undefined && dtype !== "text") throw new ArrayShapeError(`expected numbers, got text`);
     return { data: flat as string[], shape, dtype: "text" };

@@ -73,6 +73,8 @@ class BuildState {
       this.builderOf.set(c, c.builder);
       return c.builder;
     }
+    // A table's rows added one by one become its columns' data now.
+    (c as { flushRows?: () => void }).flushRows?.();
     const layout = c.layout;
     const values = c as unknown as Fields;
     let builder: Builder;

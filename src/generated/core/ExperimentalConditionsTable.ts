@@ -8,9 +8,9 @@ export interface ExperimentalConditionsTableOptions extends Omit<DynamicTableOpt
   /** Default: "experimental_conditions". */
   name?: string;
   /** Rows of the RepetitionsTable that make up each condition. */
-  repetitions: DynamicTableRegion;
+  repetitions?: DynamicTableRegion;
   /** Ragged-array index telling which repetitions entries belong to each row. */
-  repetitions_index: VectorIndex;
+  repetitions_index?: VectorIndex;
 }
 
 /** Table grouping repetitions that share the same experimental condition. */

@@ -5,7 +5,7 @@ import type { VectorData } from "../hdmf-common/VectorData.js";
 /** The options of {@link IntracellularElectrodesTable}: its fields, as a constructor takes them. */
 export interface IntracellularElectrodesTableOptions extends Omit<DynamicTableOptions, "description"> {
   /** Column referencing the IntracellularElectrode of each recording. */
-  electrode: VectorData;
+  electrode?: VectorData;
 }
 
 /** Sub-table with the electrode used by each intracellular recording. */

@@ -5,7 +5,7 @@ import type { TimeSeriesReferenceVectorData } from "./TimeSeriesReferenceVectorD
 /** The options of {@link IntracellularResponsesTable}: its fields, as a constructor takes them. */
 export interface IntracellularResponsesTableOptions extends Omit<DynamicTableOptions, "description"> {
   /** Column referencing the response that was measured in each recording. */
-  response: TimeSeriesReferenceVectorData;
+  response?: TimeSeriesReferenceVectorData;
 }
 
 /** Sub-table with the response measured in each intracellular recording. */

@@ -5,7 +5,7 @@ import type { TimeSeriesReferenceVectorData } from "./TimeSeriesReferenceVectorD
 /** The options of {@link IntracellularStimuliTable}: its fields, as a constructor takes them. */
 export interface IntracellularStimuliTableOptions extends Omit<DynamicTableOptions, "description"> {
   /** Column referencing the stimulus that was delivered in each recording. */
-  stimulus: TimeSeriesReferenceVectorData;
+  stimulus?: TimeSeriesReferenceVectorData;
   /** Column referencing the template stimulus behind each recording. */
   stimulus_template?: TimeSeriesReferenceVectorData;
 }

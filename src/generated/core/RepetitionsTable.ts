@@ -8,9 +8,9 @@ export interface RepetitionsTableOptions extends Omit<DynamicTableOptions, "name
   /** Default: "repetitions". */
   name?: string;
   /** Rows of the SequentialRecordingsTable that make up each repetition. */
-  sequential_recordings: DynamicTableRegion;
+  sequential_recordings?: DynamicTableRegion;
   /** Ragged-array index telling which sequential_recordings entries belong to each row. */
-  sequential_recordings_index: VectorIndex;
+  sequential_recordings_index?: VectorIndex;
 }
 
 /** Table grouping sequential recordings into repeated runs of a stimulus set. */

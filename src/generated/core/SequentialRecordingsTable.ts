@@ -9,11 +9,11 @@ export interface SequentialRecordingsTableOptions extends Omit<DynamicTableOptio
   /** Default: "sequential_recordings". */
   name?: string;
   /** Rows of the SimultaneousRecordingsTable that make up each sequence. */
-  simultaneous_recordings: DynamicTableRegion;
+  simultaneous_recordings?: DynamicTableRegion;
   /** Ragged-array index telling which simultaneous_recordings entries belong to each row. */
-  simultaneous_recordings_index: VectorIndex;
+  simultaneous_recordings_index?: VectorIndex;
   /** Kind of stimulus used throughout the sequence. */
-  stimulus_type: VectorData;
+  stimulus_type?: VectorData;
 }
 
 /** Table grouping simultaneous recordings run in sequence, often one stimulus type varied. */

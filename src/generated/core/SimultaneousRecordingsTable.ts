@@ -8,9 +8,9 @@ export interface SimultaneousRecordingsTableOptions extends Omit<DynamicTableOpt
   /** Default: "simultaneous_recordings". */
   name?: string;
   /** Rows of the IntracellularRecordingsTable that make up each group. */
-  recordings: DynamicTableRegion;
+  recordings?: DynamicTableRegion;
   /** Ragged-array index telling which recordings entries belong to each row. */
-  recordings_index: VectorIndex;
+  recordings_index?: VectorIndex;
 }
 
 /** Table grouping intracellular recordings made at the same time on different electrodes. */

@@ -6,11 +6,11 @@ import type { VectorIndex } from "../hdmf-common/VectorIndex.js";
 /** The options of {@link SweepTable}: its fields, as a constructor takes them. */
 export interface SweepTableOptions extends DynamicTableOptions {
   /** Sweep number of the series listed in each row. */
-  sweep_number: VectorData;
+  sweep_number?: VectorData;
   /** PatchClampSeries belonging to the sweep of each row. */
-  series: VectorData;
+  series?: VectorData;
   /** Ragged-array index telling which series entries belong to each row. */
-  series_index: VectorIndex;
+  series_index?: VectorIndex;
 }
 
 /** Deprecated table grouping PatchClampSeries by sweep; superseded by the recordings tables. */

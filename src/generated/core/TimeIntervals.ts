@@ -7,9 +7,9 @@ import type { TimeSeriesReferenceVectorData } from "./TimeSeriesReferenceVectorD
 /** The options of {@link TimeIntervals}: its fields, as a constructor takes them. */
 export interface TimeIntervalsOptions extends DynamicTableOptions {
   /** When the interval begins, in seconds. */
-  start_time: VectorData;
+  start_time?: VectorData;
   /** When the interval ends, in seconds. */
-  stop_time: VectorData;
+  stop_time?: VectorData;
   /** Free-form labels attached to each interval for grouping or lookup. */
   tags?: VectorData;
   /** Ragged-array index splitting the tags column into per-row lists. */

@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { type AbstractContainer, DynamicTable, NWBFile, NWBHDF5IO, TimeIntervals, type TypedArray, Units } from "../src/index.js";
+import { type AbstractContainer, DynamicTable, ElectricalSeries, NWBFile, NWBHDF5IO, TimeIntervals, type TypedArray, Units } from "../src/index.js";
 import { ROOT, SHARED, h5py, readForTests, sha256, tempFolder, validate } from "./helpers.js";
 
 const DOMAINS = path.join(SHARED, "fixtures", "domains");
@@ -139,5 +139,47 @@ describe("table writing (addColumn, addRow)", () => {
     expect(() => units.addRow({ spike_times: [1], electrodes: [0], depth: 3 })).toThrow(/field 'depth': expected one of the columns/);
     units.addRow({ spike_times: [1], electrodes: [0] });
     expect(() => units.addColumn({ name: "late", description: "l" })).toThrow(/columns added before any row/);
+  });
+});
+
+describe("pynwb's table shortcuts on NWBFile", () => {
+  it("addElectrode(Column), createElectrodeTableRegion, addTrial(Column), addUnit(Column), addInvalidTime write a valid ecephys file", async () => {
+    const tmp = tempFolder();
+    try {
+      const nwbfile = new NWBFile({ session_description: "ecephys", identifier: "ecephys-shortcuts", session_start_time: "2024-01-01T00:00:00+00:00" });
+      const probe = nwbfile.createDevice({ name: "probe", description: "silicon probe" });
+      const shank = nwbfile.createElectrodeGroup({ name: "shank0", description: "first shank", location: "CA1", device: probe });
+      nwbfile.addElectrodeColumn({ name: "label", description: "channel label" });
+      for (let i = 0; i < 4; i++) nwbfile.addElectrode({ location: "CA1", group: shank, label: `ch${i}` });
+      const region = nwbfile.createElectrodeTableRegion([0, 1, 2, 3], "all channels");
+      nwbfile.addAcquisition(new ElectricalSeries({ name: "ephys", data: { data: new Int16Array(20 * 4), shape: [20, 4] }, rate: 1000, electrodes: region }));
+      nwbfile.addTrialColumn({ name: "stimulus", description: "what was shown" });
+      nwbfile.addTrial({ start_time: 0, stop_time: 1, stimulus: "grating" });
+      nwbfile.addTrial({ start_time: 2, stop_time: 3, stimulus: "blank" });
+      nwbfile.addUnitColumn({ name: "quality", description: "sorting quality" });
+      nwbfile.addUnit({ spike_times: [0.1, 0.5, 0.9], quality: 0.9 });
+      nwbfile.addUnit({ spike_times: [1.2], quality: 0.4 });
+      nwbfile.addInvalidTime({ start_time: 5, stop_time: 6 });
+      expect(() => nwbfile.addTrial({ start_time: 4, stop_time: 5 })).toThrow(/TimeIntervals 'trials': field 'stimulus': expected a value in every column/);
+      const file = path.join(tmp.dir, "shortcuts.nwb");
+      const io = await NWBHDF5IO.open(file, "w");
+      await io.write(nwbfile);
+      await io.close();
+      const checked = validate(file);
+      expect(checked.output, checked.output).toContain("0 error(s)");
+      expect(validate(file, true).code).toBe(0);
+      expect(h5py(file, `e = f["general/extracellular_ephys/electrodes"]; print(list(e.attrs["colnames"]), e["group_name"].asstr()[()].tolist(), f[f["acquisition/ephys/electrodes"].attrs["table"]].name)`))
+        .toBe("['location', 'group', 'group_name', 'label'] ['shank0', 'shank0', 'shank0', 'shank0'] /general/extracellular_ephys/electrodes");
+      const reader = await NWBHDF5IO.open(file, "r");
+      const back = await reader.read();
+      expect(await back.units!.readColumn("spike_times")).toEqual([[0.1, 0.5, 0.9], [1.2]]);
+      expect(await back.units!.readColumn("quality")).toEqual([0.9, 0.4]);
+      expect(await back.trials!.readColumn("stimulus")).toEqual(["grating", "blank"]);
+      expect(await back.invalid_times!.toRecords()).toEqual([{ id: 0, start_time: 5, stop_time: 6 }]);
+      expect(back.getAcquisition("ephys", ElectricalSeries).electrodes.table).toBe(back.electrodes);
+      await reader.close();
+    } finally {
+      tmp.cleanup();
+    }
   });
 });

@@ -11,7 +11,10 @@ import { ElectrodeGroup, type ElectrodeGroupOptions } from "../generated/core/El
 import { ImagingPlane, type ImagingPlaneOptions } from "../generated/core/ImagingPlane.js";
 import type { Subject } from "../generated/core/Subject.js";
 import type { LabMetaData } from "../generated/core/LabMetaData.js";
-import type { TimeIntervals } from "../generated/core/TimeIntervals.js";
+import { TimeIntervals } from "../generated/core/TimeIntervals.js";
+import { Units } from "../generated/core/Units.js";
+import { DynamicTableRegion } from "../generated/hdmf-common/DynamicTableRegion.js";
+import { type ColumnOptions, DynamicTable } from "./table.js";
 import { ProcessingModule, type ProcessingModuleOptions } from "./base.js";
 import { NotFoundError, ValidationError } from "../errors.js";
 import { NWB_VERSION } from "../schema/bundled.js";
@@ -119,6 +122,97 @@ export class NWBFile extends NWBFileBase {
       return this;
     }
     return this.addTo("intervals", [table]);
+  }
+
+  /** The electrodes table, made (with pynwb's location, group and group_name columns) on first use. */
+  private electrodesTable(): DynamicTable {
+    if (!this.electrodes) {
+      const table = new DynamicTable({ name: "electrodes", description: "metadata about extracellular electrodes" });
+      table.addColumn({ name: "location", description: "the location of channel within the subject e.g. brain region" });
+      table.addColumn({ name: "group", description: "a reference to the ElectrodeGroup this electrode is a part of" });
+      table.addColumn({ name: "group_name", description: "the name of the ElectrodeGroup this electrode is a part of" });
+      table.parent = this;
+      this.electrodes = table;
+    }
+    return this.electrodes;
+  }
+
+  /** Adds a column to the electrodes table (pynwb's `add_electrode_column`). */
+  addElectrodeColumn(opts: ColumnOptions): this {
+    this.electrodesTable().addColumn(opts);
+    return this;
+  }
+
+  /** Adds an electrode (pynwb's `add_electrode`): `location` and `group` at least; `group_name` defaults to the group's. */
+  addElectrode(values: { location: string; group: ElectrodeGroup; group_name?: string; id?: number } & Record<string, unknown>): this {
+    const { id, ...row } = values;
+    const group = values.group as ElectrodeGroup | undefined;
+    this.electrodesTable().addRow({ ...row, group_name: values.group_name ?? group?.name }, id === undefined ? {} : { id });
+    return this;
+  }
+
+  /** A region of the electrodes table (pynwb's `create_electrode_table_region`), for an ElectricalSeries. */
+  createElectrodeTableRegion(region: number[], description: string, name = "electrodes"): DynamicTableRegion {
+    return new DynamicTableRegion({ name, description, table: this.electrodesTable(), data: region });
+  }
+
+  /** The TimeIntervals table `name` of `/intervals` (trials, epochs, invalid_times, or another), made on first use. */
+  private intervalsTable(name: string, description: string): TimeIntervals {
+    const own = (this as unknown as Record<string, TimeIntervals | undefined>)[name];
+    const table = name === "trials" || name === "epochs" || name === "invalid_times" ? own : this.intervals.get(name);
+    if (table) return table;
+    return this.createTimeIntervals(name, description);
+  }
+
+  /** Makes a TimeIntervals table and adds it to `/intervals` (pynwb's `create_time_intervals`). */
+  createTimeIntervals(name: string, description: string): TimeIntervals {
+    const table = new TimeIntervals({ name, description });
+    this.addTimeIntervals(table);
+    return table;
+  }
+
+  /** Adds a column to the trials table (pynwb's `add_trial_column`). */
+  addTrialColumn(opts: ColumnOptions): this {
+    this.intervalsTable("trials", "experimental trials").addColumn(opts);
+    return this;
+  }
+
+  /** Adds a trial (pynwb's `add_trial`): `start_time`, `stop_time` and a value for every column added. */
+  addTrial(values: { start_time: number; stop_time: number; id?: number } & Record<string, unknown>): this {
+    const { id, ...row } = values;
+    this.intervalsTable("trials", "experimental trials").addRow(row, id === undefined ? {} : { id });
+    return this;
+  }
+
+  /** Adds an invalid time interval (pynwb's `add_invalid_time_interval`). */
+  addInvalidTime(values: { start_time: number; stop_time: number; id?: number } & Record<string, unknown>): this {
+    const { id, ...row } = values;
+    this.intervalsTable("invalid_times", "time intervals to be removed from analysis").addRow(row, id === undefined ? {} : { id });
+    return this;
+  }
+
+  /** The units table, made (with pynwb's ragged spike_times column) on first use. */
+  private unitsTable(): Units {
+    if (!this.units) {
+      const units = new Units({ name: "units", description: "data on spiking units" });
+      units.addColumn({ name: "spike_times", description: "the spike times for each unit in seconds", index: true });
+      units.parent = this;
+      this.units = units;
+    }
+    return this.units;
+  }
+
+  /** Adds a column to the units table (pynwb's `add_unit_column`). */
+  addUnitColumn(opts: ColumnOptions): this {
+    this.unitsTable().addColumn(opts);
+    return this;
+  }
+
+  /** Adds a unit (pynwb's `add_unit`): its `spike_times`, and a value for every column added. */
+  addUnit(values: { spike_times: number[]; id?: number } & Record<string, unknown>): this {
+    const { id, ...row } = values;
+    this.unitsTable().addRow(row, id === undefined ? {} : { id });
+    return this;
   }
 
   setSubject(subject: Subject): this {

@@ -15,6 +15,9 @@ import { typeCatalog } from "../schema/bundled.js";
 import { layoutOf } from "../schema/fields.js";
 import { InMemoryArray, ReferenceArray } from "../data/arrays.js";
 import { ValidationError } from "../errors.js";
+import { storedDType } from "./fields.js";
+import { type NumericDType, isNumericDType, toTypedArray } from "../data/dtype.js";
+import type { Dtype } from "../schema/language.js";
 import { product } from "../data/ndarray.js";
 import type { ArrayValues, CompoundMemberType, CompoundRow } from "../data/lazy.js";
 import { NotFoundError } from "../errors.js";
@@ -109,7 +112,7 @@ export class DynamicTable extends DynamicTableBase {
       const index = this.indexOf(column);
       const rows = pending.values.get(name) ?? [];
       const flat = index ? rows.flatMap((r) => r as unknown[]) : rows;
-      column.data = columnData([...previous(column), ...flat], column);
+      column.data = columnData([...previous(column), ...flat], column, this.schemaDtype(name));
       if (index) {
         const ends: number[] = [...previous(index).map(Number)];
         let end = ends[ends.length - 1] ?? 0;
@@ -169,6 +172,14 @@ export class DynamicTable extends DynamicTableBase {
     const ids = Array.from((await this.id.data.read()) as ArrayLike<number | bigint>, Number);
     const columns = await Promise.all(this.colnames.map(async (name) => [name, await this.readColumn(name)] as const));
     return ids.map((id, i) => Object.fromEntries([["id", id], ...columns.map(([name, values]) => [name, values[i]])]));
+  }
+
+  /** The dtype the table's type fixes for a column it names (a TimeIntervals' start_time: float), if any. */
+  private schemaDtype(name: string): NumericDType | undefined {
+    const field = this.layout.fields.find((f) => f.kind === "child" && f.path[f.path.length - 1] === name);
+    const dtype = field?.kind === "child" ? (field.spec as { dtype?: Dtype }).dtype : undefined;
+    const stored = storedDType(dtype, undefined);
+    return stored !== undefined && isNumericDType(stored) ? stored : undefined;
   }
 
   /** The index column over `column` (`<name>_index`), if it is ragged. */
@@ -247,7 +258,7 @@ function previous(column: VectorData): unknown[] {
  * A column's values as data of the dtype they call for, as numpy would make them: text, int64 for integers, float64
  * for other numbers, the objects for references; booleans as uint8 0 and 1 (h5wasm cannot write h5py's bool enum).
  */
-function columnData(values: unknown[], column: VectorData): VectorData["data"] {
+function columnData(values: unknown[], column: VectorData, schema?: NumericDType): VectorData["data"] {
   if (values.length > 0 && values.every((v) => typeof v === "object" && v !== null && "object_id" in v)) return new ReferenceArray(values as object[]);
   if (values.every((v) => typeof v === "string")) return new InMemoryArray(values as string[], [values.length], "text");
   if (values.every((v) => typeof v === "boolean")) return new InMemoryArray(Uint8Array.from(values as boolean[], Number), [values.length], "uint8");
@@ -255,6 +266,10 @@ function columnData(values: unknown[], column: VectorData): VectorData["data"] {
     column.fail("data", "values of one kind in a column (numbers, text, booleans or objects)", values.find((v) => typeof v !== typeof values[0]));
   }
   const numbers = values as (number | bigint)[];
+  if (schema !== undefined) {
+    const typed = toTypedArray(numbers, schema);
+    return new InMemoryArray(typed, [numbers.length], schema);
+  }
   if (column.isA("DynamicTableRegion") || numbers.every((v) => typeof v === "bigint" || Number.isInteger(v))) {
     return new InMemoryArray(BigInt64Array.from(numbers.map(BigInt)), [numbers.length], "int64");
   }

@@ -83,8 +83,8 @@ export abstract class NWBIOBase {
       await new HDF5Writer(this.m, this.file!, { append: this.mode === "a", onProgress: this.baseOptions.onProgress }).write(root);
       for (const [container, builder] of builderOf) container.container_source ??= { file: this.path, path: builder.path };
       // A stream is read once, as it is written: from now on the field is the dataset in the file.
-      for (const { container, key, path } of streams) {
-        (container as unknown as Record<string, unknown>)[key] = H5LazyDataset.at(this.m, this.file!, path, this.path);
+      for (const { container, key, builder } of streams) {
+        (container as unknown as Record<string, unknown>)[key] = H5LazyDataset.at(this.m, this.file!, builder.path, this.path);
       }
       this.written = true;
       this.nwbfile = nwbfile;

@@ -29,11 +29,11 @@ export interface BuildOptions {
   cacheSpec?: boolean;
 }
 
-/** A streamed field, written to `path`: after the write the object's field becomes the dataset in the file. */
+/** A streamed field and the dataset it is written to: after the write the object's field becomes that dataset. */
 export interface StreamedField {
   container: AbstractContainer;
   key: string;
-  path: string;
+  builder: DatasetBuilder;
 }
 
 /** The builder tree of a whole file, and the builder of each object in it. */
@@ -124,12 +124,8 @@ class BuildState {
       if (owner === undefined) return;
       const shape = valueShape(f);
       if (shape === "object" || shape === "objects") {
-        const refs: ReferenceValue = { kind: "reference", targets: [] };
-        this.pending.push(() => {
-          for (const t of (Array.isArray(v) ? v : [v]) as AbstractContainer[]) refs.targets.push(this.targetOf(c, f.key, t));
-        });
-        owner.attributes.set(name, { value: refs, scalar: shape === "object" });
-      } else owner.attributes.set(name, attribute(v, attributeDType(f.spec.dtype, shape), shape === "texts" || shape === "numbers" || shape === "bools"));
+        owner.attributes.set(name, { value: this.referencesTo(c, f.key, v), scalar: shape === "object" });
+      } else owner.attributes.set(name, attribute(v, attributeDType(f.spec.dtype, shape), isList(shape)));
       return;
     }
     if (!(b instanceof GroupBuilder)) throw new Error(`${c.describe()}: a dataset type cannot hold ${f.kind} fields`);
@@ -162,6 +158,15 @@ class BuildState {
     }
   }
 
+  /** References to `targets` (one object or a list), filled in once every object's builder is known. */
+  private referencesTo(c: AbstractContainer, key: string, targets: unknown): ReferenceValue {
+    const refs: ReferenceValue = { kind: "reference", targets: [] };
+    this.pending.push(() => {
+      for (const t of (Array.isArray(targets) ? targets : [targets]) as AbstractContainer[]) refs.targets.push(this.targetOf(c, key, t));
+    });
+    return refs;
+  }
+
   private isDatasetPath(c: AbstractContainer, path: string[]): boolean {
     return c.layout.fields.some((f) => f.kind === "dataset" && f.path.join("/") === path.join("/"));
   }
@@ -173,27 +178,16 @@ class BuildState {
     switch (shape) {
       case "object":
       case "objects": {
-        const refs: ReferenceValue = { kind: "reference", targets: [] };
-        this.pending.push(() => {
-          for (const t of (Array.isArray(v) ? v : [v]) as AbstractContainer[]) refs.targets.push(this.targetOf(c, f.key, t));
-        });
-        return new DatasetBuilder(name, refs);
+        return new DatasetBuilder(name, this.referencesTo(c, f.key, v));
       }
       case "array": {
         if (v instanceof StreamedArray) {
           const ds = new DatasetBuilder(name, v.source, false, c.storage[f.key] ?? {}, v.dtype === "opaque" ? undefined : v.dtype);
-          this.streams.push({ container: c, key: f.key, path: "" });
-          const entry = this.streams[this.streams.length - 1]!;
-          // The path is known once the builder sits in the tree.
-          Object.defineProperty(entry, "path", { get: () => ds.path, enumerable: true });
+          this.streams.push({ container: c, key: f.key, builder: ds });
           return ds;
         }
         if (v instanceof ReferenceArray) {
-          const refs: ReferenceValue = { kind: "reference", targets: [] };
-          this.pending.push(() => {
-            for (const t of v.targets as AbstractContainer[]) refs.targets.push(this.targetOf(c, f.key, t));
-          });
-          return new DatasetBuilder(name, refs);
+          return new DatasetBuilder(name, this.referencesTo(c, f.key, v.targets));
         }
         if (v instanceof CompoundArray) {
           // Reference members point at objects: their builders are known once the whole tree is built.
@@ -209,10 +203,15 @@ class BuildState {
       }
       default: {
         const dtype = attributeDType(f.spec.dtype, shape);
-        return new DatasetBuilder(name, valuesArray(shape === "texts" || shape === "numbers" || shape === "bools" ? v : [v], dtype), !(shape === "texts" || shape === "numbers" || shape === "bools"));
+        return new DatasetBuilder(name, valuesArray(isList(shape) ? v : [v], dtype), !isList(shape));
       }
     }
   }
+}
+
+/** Whether a field's value shape is a list of JS values (stored as a 1-D array) rather than one value. */
+function isList(shape: string): boolean {
+  return shape === "texts" || shape === "numbers" || shape === "bools";
 }
 
 /** The dtype a scalar or list of JS values is stored as: the schema's (float32 widened, as pynwb writes it). */

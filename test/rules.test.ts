@@ -146,6 +146,18 @@ describe("other types", () => {
     nwbfile.addAcquisition(new ImageSeries({ name: "m", data: frames([1, 1, 1]), rate: 1 }));
     expectRule(() => nwbfile.addAcquisition(new ImageSeries({ name: "m", data: frames([1, 1, 1]), rate: 1 })), "NWBFile 'id'", "acquisition", /unique name/);
   });
+
+  it("an object belongs to one container: a second file cannot take it, whichever method adds it", () => {
+    const first = new NWBFile(fileOpts);
+    const second = new NWBFile({ ...fileOpts, identifier: "id2" });
+    const series = new ImageSeries({ name: "m", data: frames([1, 1, 1]), rate: 1 });
+    first.addAcquisition(series);
+    expectRule(() => second.addAcquisition(series), "NWBFile 'id2'", "acquisition", /not yet in another container/);
+    const subject = new Subject({ subject_id: "s1" });
+    first.setSubject(subject);
+    first.setSubject(subject);
+    expectRule(() => second.setSubject(subject), "NWBFile 'id2'", "subject", /not yet in another container/);
+  });
 });
 
 describe("NWBFile session_start_time", () => {

@@ -2,7 +2,7 @@
  * Hand-written classes of the schema's `nwb.base`, for their rules and conveniences: TimeSeries (timing, frames),
  * ProcessingModule, Image and Images. Their fields come from the generated `<Type>Base` classes.
  */
-import { type AbstractContainer, addChild } from "./container.js";
+import { type AbstractContainer, addChild, adopt } from "./container.js";
 import { TimeSeriesBase, type TimeSeriesOptions } from "../generated/core/TimeSeries.js";
 import { ProcessingModuleBase, type ProcessingModuleOptions } from "../generated/core/ProcessingModule.js";
 import { ImageBase, type ImageOptions } from "../generated/core/Image.js";
@@ -152,7 +152,7 @@ export class Images extends ImagesBase {
     for (const image of order.data) {
       if (this.images.get(image.name) !== image) this.fail("order_of_images", `only images of this Images container`, image.describe());
     }
-    order.parent = this;
+    adopt(this, "order_of_images", order);
     this.order_of_images = order;
     return this;
   }

@@ -171,11 +171,16 @@ export function addChild<T extends AbstractContainer>(owner: AbstractContainer, 
   const existing = map.get(child.name);
   if (existing === child) return;
   if (existing !== undefined) owner.fail(field, `a unique name, but '${child.name}' is taken`);
+  adopt(owner, field, child);
+  map.set(child.name, child);
+}
+
+/** Makes `owner` the parent of `child`, refusing an object that already has another parent. */
+export function adopt(owner: AbstractContainer, field: string, child: AbstractContainer): void {
   if (child.parent !== undefined && child.parent !== owner) {
     owner.fail(field, `an object not yet in another container`, `${child.describe()} in ${child.parent.describe()}`);
   }
   child.parent = owner;
-  map.set(child.name, child);
 }
 
 export function describeValue(v: unknown): string {

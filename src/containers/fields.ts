@@ -4,7 +4,7 @@
  * data of the schema's dtype and shape); and the summary objects print as.
  */
 import type { AbstractContainer, DataInput, ArrayData } from "./container.js";
-import { H5DataIO, describeValue } from "./container.js";
+import { H5DataIO, adopt, describeValue } from "./container.js";
 import { type AttributeField, type DatasetField, type Field, type ValueField, isDateTimeDtype, isTextDtype, valueShape } from "../schema/fields.js";
 import { type CompoundMember, type Dtype, type Shape, isCompoundDtype, isRefDtype, shapeAlternatives } from "../schema/language.js";
 import { type ArrayInput, ArrayShapeError, isNDArray, toNDArray } from "../data/ndarray.js";
@@ -78,8 +78,7 @@ export function initFields(obj: AbstractContainer, opts: Fields): void {
           }
           const fixed = f.path[f.path.length - 1]!;
           if (v.name !== fixed) obj.fail(f.key, `an object named '${fixed}'`, v.name);
-          if (v.parent !== undefined && v.parent !== obj) obj.fail(f.key, "an object not yet in another container", `${v.describe()} in ${v.parent.describe()}`);
-          v.parent = obj;
+          adopt(obj, f.key, v);
         }
         o[f.key] = v;
         break;

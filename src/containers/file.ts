@@ -4,7 +4,7 @@
  * locations under pynwb's names (`devices`, `electrodes`, `imaging_planes`, `trials`, `units`...), come from the
  * generated `NWBFileBase`.
  */
-import { AbstractContainer } from "./container.js";
+import { AbstractContainer, adopt } from "./container.js";
 import { NWBFileBase, type NWBFileOptions as GeneratedNWBFileOptions } from "../generated/core/NWBFile.js";
 import { Device, type DeviceOptions } from "../generated/core/Device.js";
 import { ElectrodeGroup, type ElectrodeGroupOptions } from "../generated/core/ElectrodeGroup.js";
@@ -117,7 +117,7 @@ export class NWBFile extends NWBFileBase {
   addTimeIntervals(table: TimeIntervals): this {
     if (table?.name === "trials" || table?.name === "epochs" || table?.name === "invalid_times") {
       if ((this as Record<string, unknown>)[table.name] !== undefined) this.fail(table.name, "one table of that name");
-      table.parent = this;
+      adopt(this, table.name, table);
       (this as Record<string, unknown>)[table.name] = table;
       return this;
     }
@@ -217,7 +217,7 @@ export class NWBFile extends NWBFileBase {
 
   setSubject(subject: Subject): this {
     if (!(subject instanceof AbstractContainer) || !subject.isA("Subject")) this.fail("subject", "a Subject", subject);
-    subject.parent = this;
+    adopt(this, "subject", subject);
     this.subject = subject;
     return this;
   }

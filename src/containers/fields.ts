@@ -34,7 +34,7 @@ export function schemaNumericDType(d: Dtype | undefined): NumericDType | undefin
  * is the schema's, or a float64 where float32 is asked; otherwise they are converted to the schema's.
  */
 export function storedDType(schema: Dtype | undefined, given: DType | undefined): DType | undefined {
-  if (typeof schema === "string" && (schema === "text" || schema === "utf" || schema === "utf8" || schema === "ascii" || isDateTimeDtype(schema))) return "text";
+  if (isTextDtype(schema)) return "text";
   const fixed = schemaNumericDType(schema);
   if (fixed === undefined) return given;
   if (given === undefined) return fixed === "float32" ? "float64" : fixed;

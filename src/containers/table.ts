@@ -279,9 +279,8 @@ function columnData(values: unknown[], column: VectorData, schema?: NumericDType
 /** An index's ends in the smallest unsigned dtype that holds them, as pynwb picks it. */
 function indexData(ends: number[]): VectorData["data"] {
   const last = ends[ends.length - 1] ?? 0;
-  const data = last < 256 ? Uint8Array.from(ends) : last < 65536 ? Uint16Array.from(ends) : last < 2 ** 32 ? Uint32Array.from(ends) : BigUint64Array.from(ends.map(BigInt));
   const dtype = last < 256 ? "uint8" : last < 65536 ? "uint16" : last < 2 ** 32 ? "uint32" : "uint64";
-  return new InMemoryArray(data, [ends.length], dtype);
+  return new InMemoryArray(toTypedArray(ends, dtype), [ends.length], dtype);
 }
 
 function isColumn(v: unknown): v is VectorData {

@@ -154,8 +154,9 @@ describe("pynwb's table shortcuts on NWBFile", () => {
       const region = nwbfile.createElectrodeTableRegion([0, 1, 2, 3], "all channels");
       nwbfile.addAcquisition(new ElectricalSeries({ name: "ephys", data: { data: new Int16Array(20 * 4), shape: [20, 4] }, rate: 1000, electrodes: region }));
       nwbfile.addTrialColumn({ name: "stimulus", description: "what was shown" });
-      nwbfile.addTrial({ start_time: 0, stop_time: 1, stimulus: "grating" });
-      nwbfile.addTrial({ start_time: 2, stop_time: 3, stimulus: "blank" });
+      nwbfile.addTrialColumn({ name: "correct", description: "whether the answer was right" });
+      nwbfile.addTrial({ start_time: 0, stop_time: 1, stimulus: "grating", correct: true });
+      nwbfile.addTrial({ start_time: 2, stop_time: 3, stimulus: "blank", correct: false });
       nwbfile.addUnitColumn({ name: "quality", description: "sorting quality" });
       nwbfile.addUnit({ spike_times: [0.1, 0.5, 0.9], quality: 0.9 });
       nwbfile.addUnit({ spike_times: [1.2], quality: 0.4 });
@@ -170,14 +171,74 @@ describe("pynwb's table shortcuts on NWBFile", () => {
       expect(validate(file, true).code).toBe(0);
       expect(h5py(file, `e = f["general/extracellular_ephys/electrodes"]; print(list(e.attrs["colnames"]), e["group_name"].asstr()[()].tolist(), f[f["acquisition/ephys/electrodes"].attrs["table"]].name)`))
         .toBe("['location', 'group', 'group_name', 'label'] ['shank0', 'shank0', 'shank0', 'shank0'] /general/extracellular_ephys/electrodes");
+      // h5py's booleans: an enum over int8, FALSE = 0 and TRUE = 1, read by h5py as numpy bools.
+      expect(h5py(file, `c = f["intervals/trials/correct"]; t = c.id.get_type(); print(c.dtype, t.get_class() == h5py.h5t.ENUM, [(t.get_member_name(i).decode(), t.get_member_value(i)) for i in range(t.get_nmembers())], t.get_super().get_sign(), t.get_super().get_size(), c[()].tolist())`))
+        .toBe("bool True [('FALSE', 0), ('TRUE', 1)] 1 1 [True, False]");
       const reader = await NWBHDF5IO.open(file, "r");
       const back = await reader.read();
       expect(await back.units!.readColumn("spike_times")).toEqual([[0.1, 0.5, 0.9], [1.2]]);
       expect(await back.units!.readColumn("quality")).toEqual([0.9, 0.4]);
       expect(await back.trials!.readColumn("stimulus")).toEqual(["grating", "blank"]);
+      expect(await back.trials!.readColumn("correct")).toEqual([true, false]);
       expect(await back.invalid_times!.toRecords()).toEqual([{ id: 0, start_time: 5, stop_time: 6 }]);
       expect(back.getAcquisition("ephys", ElectricalSeries).electrodes.table).toBe(back.electrodes);
       await reader.close();
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});
+
+describe("export and append of every domain file keep every table", () => {
+  const files = ["ecephys.nwb", "ophys.nwb", "behavior.nwb", "extension.nwb"];
+  const compare = (a: string, b: string) =>
+    JSON.parse(execFileSync("/usr/bin/python3", [path.join(ROOT, "test", "py", "compare_files.py"), a, b], { encoding: "utf8" })) as [string, unknown, unknown][];
+
+  it("an export holds the same things (booleans as h5py's enum, compound rows, links to shared timestamps and reference images)", async () => {
+    const tmp = tempFolder();
+    try {
+      for (const name of files) {
+        const out = path.join(tmp.dir, name);
+        const reader = await NWBHDF5IO.open(path.join(DOMAINS, name), "r");
+        const writer = await NWBHDF5IO.open(out, "w");
+        await writer.write(await reader.read());
+        await writer.close();
+        await reader.close();
+        expect(validate(out).code, name).toBe(0);
+        expect(compare(path.join(DOMAINS, name), out), name).toEqual([]);
+      }
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it("an append adds a table (with a boolean column) and keeps every table the file had", async () => {
+    const tmp = tempFolder();
+    try {
+      for (const name of files) {
+        const copy = path.join(tmp.dir, name);
+        execFileSync("cp", [path.join(DOMAINS, name), copy]);
+        const io = await NWBHDF5IO.open(copy, "a");
+        const nwbfile = await io.read();
+        const sleep = nwbfile.createTimeIntervals("sleep", "sleep bouts");
+        sleep.addColumn({ name: "deep", description: "whether the bout was deep sleep" });
+        sleep.addColumn({ name: "stages", description: "stages seen", index: true });
+        sleep.addRow({ start_time: 0, stop_time: 10, deep: true, stages: ["N1", "N2"] });
+        sleep.addRow({ start_time: 20, stop_time: 25, deep: false, stages: [] });
+        await io.write(nwbfile);
+        await io.close();
+        expect(validate(copy).code, name).toBe(0);
+        const diff = compare(path.join(DOMAINS, name), copy);
+        expect(diff.filter(([p]) => !p.startsWith("/intervals/sleep") && p !== "/intervals"), name).toEqual([]);
+        expect(h5py(copy, `s = f["intervals/sleep"]; print(s["deep"].dtype, s["deep"][()].tolist(), s["stages_index"][()].tolist())`), name).toBe("bool [True, False] [2, 2]");
+        const back = await NWBHDF5IO.open(copy, "r");
+        const again = await back.read();
+        expect(await again.intervals.get("sleep")!.toRecords(), name).toEqual([
+          { id: 0, start_time: 0, stop_time: 10, deep: true, stages: ["N1", "N2"] },
+          { id: 1, start_time: 20, stop_time: 25, deep: false, stages: [] },
+        ]);
+        await back.close();
+      }
     } finally {
       tmp.cleanup();
     }

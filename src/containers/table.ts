@@ -219,7 +219,8 @@ export class DynamicTable extends DynamicTableBase {
       return (values as CompoundRow[]).map((row) => ({ ...row, ...Object.fromEntries(refs.map((r) => [r, typeof row[r] === "string" ? this.objectAt(row[r] as string) : row[r]])) }));
     }
     const list = ArrayBuffer.isView(values) ? values : (values as unknown[]);
-    const plain = (v: unknown) => (typeof v === "bigint" ? Number(v) : v);
+    // Booleans held in memory are bytes 0 and 1 (a file's come back as booleans already).
+    const plain = data.dtype === "bool" ? (v: unknown) => Boolean(v) : (v: unknown) => (typeof v === "bigint" ? Number(v) : v);
     if (perRow === 1 && data.shape.length <= 1) return Array.from(list as ArrayLike<unknown>, plain);
     // A multi-dimensional column: one sub-array (C order) per row.
     const out: Cell[] = [];
@@ -249,19 +250,19 @@ const pathIndex = new WeakMap<AbstractContainer, Map<string, AbstractContainer>>
 /** What a column made in memory already holds. */
 function previous(column: VectorData): unknown[] {
   const data = column.data;
-  if (data instanceof InMemoryArray) return Array.from(data.data as ArrayLike<unknown>, (v) => (typeof v === "bigint" ? Number(v) : v));
+  if (data instanceof InMemoryArray) return Array.from(data.data as ArrayLike<unknown>, (v) => (data.dtype === "bool" ? Boolean(v) : typeof v === "bigint" ? Number(v) : v));
   if (data instanceof ReferenceArray) return [...data.targets];
   return [];
 }
 
 /**
  * A column's values as data of the dtype they call for, as numpy would make them: text, int64 for integers, float64
- * for other numbers, the objects for references; booleans as uint8 0 and 1 (h5wasm cannot write h5py's bool enum).
+ * for other numbers, the objects for references, booleans as bool (written as h5py's enum).
  */
 function columnData(values: unknown[], column: VectorData, schema?: NumericDType): VectorData["data"] {
   if (values.length > 0 && values.every((v) => typeof v === "object" && v !== null && "object_id" in v)) return new ReferenceArray(values as object[]);
   if (values.every((v) => typeof v === "string")) return new InMemoryArray(values as string[], [values.length], "text");
-  if (values.every((v) => typeof v === "boolean")) return new InMemoryArray(Uint8Array.from(values as boolean[], Number), [values.length], "uint8");
+  if (values.every((v) => typeof v === "boolean")) return new InMemoryArray(Uint8Array.from(values as boolean[], Number), [values.length], "bool");
   if (!values.every((v) => typeof v === "number" || typeof v === "bigint")) {
     column.fail("data", "values of one kind in a column (numbers, text, booleans or objects)", values.find((v) => typeof v !== typeof values[0]));
   }

@@ -10,6 +10,7 @@ import { type H5File, type H5Module, hdf5Message } from "./hdf5/h5.js";
 import { HDF5Reader } from "./hdf5/read.js";
 import { H5LazyDataset } from "./hdf5/lazy-dataset.js";
 import { HDF5Writer, type WriteProgress } from "./hdf5/write.js";
+import { type FileBytes, rewriteBoolDatatypes } from "./hdf5/bool-enum.js";
 
 export type IOMode = "r" | "w" | "a";
 
@@ -28,6 +29,8 @@ export abstract class NWBIOBase {
   protected nwbfile?: NWBFile;
   protected written = false;
   protected closed = false;
+  /** Boolean datasets written as stand-ins, made h5py's enum by close() (see `hdf5/bool-enum.ts`). */
+  private readonly boolStandIns: bigint[] = [];
   /** Appenders opened on this file: close() flushes what they still buffer. */
   private readonly appenders = new Set<{ close(): void }>();
 
@@ -47,6 +50,8 @@ export abstract class NWBIOBase {
   protected abstract finish(written: boolean): Promise<void>;
   /** After a failure: drop what was written since open, leaving the target as it was. */
   protected abstract dropWork(): Promise<void>;
+  /** Edits the closed work file's bytes in place (before `finish` puts it at its path). */
+  protected abstract editClosedFile(edit: (file: FileBytes) => void): void;
   /** Closes the HDF5 file (and what it reads through). */
   protected closeFile(): void {
     this.file?.close();
@@ -80,7 +85,9 @@ export abstract class NWBIOBase {
     try {
       const { root, builderOf, streams } = buildFile(nwbfile, { externalFilePath: (p) => this.storedFilePath(p) });
       if (this.mode === "w") this.file = this.createForWrite();
-      await new HDF5Writer(this.m, this.file!, { append: this.mode === "a", onProgress: this.baseOptions.onProgress }).write(root);
+      const writer = new HDF5Writer(this.m, this.file!, { append: this.mode === "a", onProgress: this.baseOptions.onProgress });
+      await writer.write(root);
+      this.boolStandIns.push(...writer.boolStandIns);
       for (const [container, builder] of builderOf) container.container_source ??= { file: this.path, path: builder.path };
       // A stream is read once, as it is written: from now on the field is the dataset in the file.
       for (const { container, key, builder } of streams) {
@@ -106,6 +113,14 @@ export abstract class NWBIOBase {
     this.closed = true;
     this.closeFile();
     this.file = undefined;
+    if (this.boolStandIns.length > 0) {
+      try {
+        this.editClosedFile((file) => rewriteBoolDatatypes(file, this.boolStandIns));
+      } catch (e) {
+        await this.dropWork();
+        throw asTsnwbError(e, this.path);
+      }
+    }
     await this.finish(this.written);
   }
 

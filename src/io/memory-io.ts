@@ -8,6 +8,7 @@
 import { ModeError, ValidationError } from "../errors.js";
 import { type BaseIOOptions, type IOMode, NWBIOBase, checkMode } from "./io-base.js";
 import type { H5File, H5Module } from "./hdf5/h5.js";
+import type { FileBytes } from "./hdf5/bool-enum.js";
 import { type H5MemoryLib, type MemoryFS, h5Memory, memoryPath } from "./hdf5/h5-memory.js";
 import { type RemoteFile, openRemote } from "./remote/remote-file.js";
 import type { RangeReaderOptions } from "./remote/range-reader.js";
@@ -103,6 +104,18 @@ export class NWBMemoryIO extends NWBIOBase {
   /** There is no folder to be relative to: paths are kept as given, with forward slashes. */
   protected storedFilePath(p: string): string {
     return p.replace(/\\/g, "/");
+  }
+
+  protected editClosedFile(edit: (file: FileBytes) => void): void {
+    const bytes: Uint8Array = this.FS.readFile(this.fsPath);
+    edit({
+      read: (position, length) => {
+        if (position + length > bytes.length) throw new Error(`${this.path}: the file ends before byte ${position + length}`);
+        return bytes.slice(position, position + length);
+      },
+      write: (position, data) => bytes.set(data, position),
+    });
+    this.FS.writeFile(this.fsPath, bytes);
   }
 
   protected async finish(written: boolean): Promise<void> {

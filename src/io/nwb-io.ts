@@ -4,10 +4,11 @@
  * A write never leaves a half-written file at the target path: modes "w" and "a" work on a temporary file beside
  * the target ("a" on a copy of it), renamed into place by `close()` once everything is written.
  */
-import { promises as fsp, existsSync, openSync, readSync, closeSync, statSync } from "node:fs";
+import { promises as fsp, existsSync, openSync, readSync, writeSync, closeSync, statSync } from "node:fs";
 import * as nodePath from "node:path";
 import { FormatError, ModeError, NotFoundError } from "../errors.js";
 import { type H5File, type H5Module, hdf5Message } from "./hdf5/h5.js";
+import type { FileBytes } from "./hdf5/bool-enum.js";
 import { h5, h5wasm } from "./hdf5/h5-node.js";
 import { type RemoteFile, openRemote } from "./remote/remote-file.js";
 import type { RangeReaderOptions } from "./remote/range-reader.js";
@@ -109,6 +110,22 @@ export class NWBHDF5IO extends NWBIOBase {
   protected override closeFile(): void {
     if (this.remote) this.remote.close();
     else super.closeFile();
+  }
+
+  protected editClosedFile(edit: (file: FileBytes) => void): void {
+    const fd = openSync(this.workPath, "r+");
+    try {
+      edit({
+        read: (position, length) => {
+          const bytes = new Uint8Array(length);
+          if (readSync(fd, bytes, 0, length, position) !== length) throw new Error(`${this.path}: the file ends before byte ${position + length}`);
+          return bytes;
+        },
+        write: (position, bytes) => void writeSync(fd, bytes, 0, bytes.length, position),
+      });
+    } finally {
+      closeSync(fd);
+    }
   }
 
   protected async finish(written: boolean): Promise<void> {

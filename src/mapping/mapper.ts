@@ -45,6 +45,7 @@ export function buildFile(nwbfile: NWBFile, options: BuildOptions = {}): { root:
     groupAt(root, parts.slice(0, -1)).add(state.build(c));
   }
   for (const resolve of state.pending) resolve();
+  state.linkSharedArrays();
   if (options.cacheSpec !== false) {
     const used = new Set([...state.builderOf.keys()].map((c) => c.namespace).filter((ns) => typeCatalog.namespace(ns) !== undefined));
     const specs = cachedSpecification(typeCatalog, used);
@@ -65,7 +66,28 @@ class BuildState {
   readonly builderOf = new Map<AbstractContainer, Builder>();
   readonly pending: (() => void)[] = [];
   readonly streams: StreamedField[] = [];
+  /** The datasets made of each array value: one written by two fields (pynwb's shared `timestamps`) becomes a link. */
+  private readonly arrayUses = new Map<object, DatasetBuilder[]>();
   constructor(readonly options: BuildOptions) {}
+
+  /**
+   * An array held by several fields is written once, at the path it was read from if it is one of them (so an
+   * export keeps a file's links), else at the first; the other fields become soft links to it, as pynwb writes
+   * a TimeSeries whose timestamps are another's.
+   */
+  linkSharedArrays(): void {
+    for (const [array, uses] of this.arrayUses) {
+      if (uses.length < 2) continue;
+      const source = (array as { path?: unknown }).path;
+      const owner = uses.find((u) => u.path === source) ?? uses[0]!;
+      for (const use of uses) {
+        if (use === owner) continue;
+        const parent = use.parent!;
+        parent.datasets.delete(use.name);
+        parent.add(new LinkBuilder(use.name, owner));
+      }
+    }
+  }
 
   build(c: AbstractContainer): Builder {
     if (this.builderOf.has(c)) throw new ValidationError(c.describe(), "name", "an object added to the file only once");
@@ -152,7 +174,11 @@ class BuildState {
         const map = v as Map<string, AbstractContainer>;
         if (map.size === 0) break;
         const group = groupAt(b, f.path);
-        for (const child of map.values()) group.add(this.build(child));
+        for (const child of map.values()) {
+          // An object whose place is elsewhere (a PlaneSegmentation's reference_images) is linked, as hdmf does.
+          if (child.parent !== undefined && child.parent !== c) this.pending.push(() => group.add(new LinkBuilder(child.name, this.targetOf(c, f.key, child))));
+          else group.add(this.build(child));
+        }
         break;
       }
     }
@@ -199,7 +225,9 @@ class BuildState {
           });
           return new DatasetBuilder(name, { kind: "compound", members: v.members, rows });
         }
-        return new DatasetBuilder(name, v as NDArray | LazyArray, false, c.storage[f.key] ?? {});
+        const ds = new DatasetBuilder(name, v as NDArray | LazyArray, false, c.storage[f.key] ?? {});
+        if (typeof v === "object" && v !== null) this.arrayUses.set(v, [...(this.arrayUses.get(v) ?? []), ds]);
+        return ds;
       }
       default: {
         const dtype = attributeDType(f.spec.dtype, shape);
@@ -380,6 +408,17 @@ class ConstructState {
         if (field === undefined) continue;
         (o[field.key] as Map<string, AbstractContainer>).set(child.name, await this.construct(child, obj));
       }
+      // Links in a collection (a PlaneSegmentation's reference_images): the objects where they are.
+      for (const link of g.links.values()) {
+        if (claimed.has(k === "" ? link.name : `${k}/${link.name}`)) continue;
+        this.pending.push(() => {
+          const target = this.byPath.get(String(link.target));
+          if (target === undefined || !(target instanceof AbstractContainer)) return;
+          const builder = this.builderAt(String(link.target));
+          const field = builder ? this.collectionFor(builder, fields) : undefined;
+          if (field !== undefined) (o[field.key] as Map<string, AbstractContainer>).set(link.name, target);
+        });
+      }
     }
   }
 
@@ -434,10 +473,17 @@ class ConstructState {
 
   /** The dataset builder at an absolute path of the tree, if there is one. */
   private datasetAt(path: string): DatasetBuilder | undefined {
+    const b = this.builderAt(path);
+    return b instanceof DatasetBuilder ? b : undefined;
+  }
+
+  /** The group or dataset builder at an absolute path of the tree, if there is one. */
+  private builderAt(path: string): Builder | undefined {
     const parts = path.split("/").filter((p) => p.length > 0);
     let group: GroupBuilder | undefined = this.root;
     for (const part of parts.slice(0, -1)) group = group?.groups.get(part);
-    return group?.datasets.get(parts[parts.length - 1] ?? "");
+    const last = parts[parts.length - 1] ?? "";
+    return group?.groups.get(last) ?? group?.datasets.get(last);
   }
 
   private resolve(path: string, where: string): AbstractContainer {

@@ -1,5 +1,5 @@
 """Compare two NWB files as h5py sees them, outside /specifications: links (targets), datasets (dtype, shape,
-sha256 of the bytes, or values for text and references), and attribute values (object_id aside; an integer
+sha256 of the bytes, or values for text, references and compound rows), and attribute values (object_id aside; an integer
 attribute's width may differ: tsnwb writes the schema's, e.g. int32 starting_frame where pynwb wrote int64).
 Prints a JSON list of differences (empty when the files hold the same things)."""
 import hashlib, json, sys
@@ -35,6 +35,10 @@ def describe(f):
             if isinstance(o, h5py.Group):
                 out[p] = ["group", attrs(o)]
                 visit(o, p)
+            elif o.dtype.names is not None:
+                # Compound rows member by member (references by target: their bytes are addresses).
+                rows = [[value(x) if not isinstance(x, h5py.Reference) else f[x].name for x in row] for row in o[()].tolist()]
+                out[p] = ["rows", list(o.dtype.names), [[x.decode() if isinstance(x, bytes) else x for x in r] for r in rows], attrs(o)]
             elif h5py.check_ref_dtype(o.dtype) is not None:
                 out[p] = ["refs", [f[r].name for r in o[()]], attrs(o)]
             elif o.dtype.kind in "OSU":

@@ -10,6 +10,7 @@ import { type StorageOptions, autoChunks, needsChunks } from "../../data/storage
 import { StreamError, ValidationError } from "../../errors.js";
 import { type H5File, type H5Group, type H5Module, createDatasetWithoutValues, datasetAt } from "./h5.js";
 import { SLAB_BYTES } from "./lazy-dataset.js";
+import { BOOL_STAND_IN_MEMBER } from "./bool-enum.js";
 
 export interface WriteProgress {
   /** Called after each block of a streamed or copied dataset with the rows written so far. */
@@ -19,6 +20,11 @@ export interface WriteProgress {
 export class HDF5Writer {
   /** Object references are written last, once every target exists. */
   private readonly deferred: (() => void)[] = [];
+  /**
+   * Object header addresses of boolean datasets written as stand-ins, whose datatype becomes h5py's enum once the
+   * file is closed (see `bool-enum.ts`).
+   */
+  readonly boolStandIns: bigint[] = [];
 
   constructor(
     private readonly m: H5Module,
@@ -167,7 +173,8 @@ export class HDF5Writer {
       parent.create_dataset({ name: ds.name, data: ds.scalar ? (a.data as string[])[0]! : (a.data as string[]), shape, dtype: "S" });
       return;
     }
-    if (!isNumericDType(a.dtype)) throw new ValidationError(ds.path, "data", "numbers, text or references", a.dtype);
+    if (a.dtype === "bool") return this.writeBool(ds, a);
+    if (!isNumericDType(a.dtype)) throw new ValidationError(ds.path, "data", "numbers, text, booleans or references", a.dtype);
     const dtype = ds.dtype && isNumericDType(ds.dtype) ? ds.dtype : a.dtype;
     const data = dtype === a.dtype ? (a.data as TypedArray) : toTypedArray(a.data as TypedArray as ArrayLike<number>, dtype);
     if (!needsChunks(ds.storage)) {
@@ -185,27 +192,26 @@ export class HDF5Writer {
 
   /** Creates a chunked dataset with `rows` rows along its first axis (growable when maxshape says so). */
   private createChunked(ds: DatasetBuilder, dtype: NumericDType, shape: number[], rows: number, growable = false): void {
-    const opts: StorageOptions = ds.storage;
-    if (opts.compression && opts.shuffle) {
-      throw new ValidationError(ds.path, "storage", "shuffle or compression, not both (h5wasm applies one filter per dataset)");
-    }
-    const chunks = Array.isArray(opts.chunks) ? opts.chunks : autoChunks(shape, bytesPerElement(dtype));
-    if (chunks.length !== shape.length) {
-      throw new ValidationError(ds.path, "storage.chunks", `${shape.length} chunk dimensions`, JSON.stringify(chunks));
-    }
-    const maxshape = opts.maxshape ?? (growable ? [null, ...shape.slice(1)] : undefined);
     const parent = this.file.get(ds.parent!.path) as H5Group;
-    const filters = opts.compression === "gzip"
-      ? { compression: "gzip" as const, compression_opts: opts.compression_opts ?? 4 }
-      : opts.shuffle ? { compression: 2, compression_opts: [] as number[] } : {};
-    const limits = maxshape ?? [rows, ...shape.slice(1)];
-    parent.create_dataset({
-      name: ds.name, data: toTypedArray([], dtype) as never, shape: [0, ...shape.slice(1)], maxshape: limits,
-      // A chunk is no larger than a fixed-size axis (older HDF5 versions refuse that at creation).
-      chunks: chunks.map((c, i) => (limits[i] === null || limits[i] === undefined ? c : Math.max(1, Math.min(c, limits[i]!)))),
-      dtype: h5wasmCode(dtype), ...filters,
-    } as never);
+    const layout = chunkedLayout(ds, bytesPerElement(dtype), shape, rows, growable);
+    parent.create_dataset({ name: ds.name, data: toTypedArray([], dtype) as never, shape: [0, ...shape.slice(1)], dtype: h5wasmCode(dtype), ...layout } as never);
     if (rows > 0) this.resize(ds.path, [rows, ...shape.slice(1)]);
+  }
+
+  /**
+   * Booleans: a stand-in dataset of the same bytes (a compound of one uint8 member), whose datatype is rewritten
+   * as h5py's enum once the file is closed; its object header's address is kept for that.
+   */
+  private writeBool(ds: DatasetBuilder, a: NDArray): void {
+    const parent = this.file.get(ds.parent!.path) as H5Group;
+    const shape = ds.scalar ? [] : a.shape;
+    const values = a.data instanceof Uint8Array ? a.data : Uint8Array.from(a.data as ArrayLike<number>, (v) => (v ? 1 : 0));
+    const layout = needsChunks(ds.storage) && shape.length > 0 ? chunkedLayout(ds, 1, shape, shape[0]!, false) : {};
+    const dtype = [[BOOL_STAND_IN_MEMBER, "<B"]];
+    parent.create_dataset({ name: ds.name, data: new Map([[BOOL_STAND_IN_MEMBER, values]]), shape, dtype, ...layout } as never);
+    // An object reference is the address of the object's header, 8 bytes little-endian.
+    const reference = datasetAt(this.file, ds.path).create_reference() as unknown as { ref_data: ArrayLike<number> };
+    this.boolStandIns.push(Array.from(reference.ref_data).slice(0, 8).reduceRight((address, byte) => (address << 8n) | BigInt(byte), 0n));
   }
 
   private resize(path: string, shape: number[]): void {
@@ -235,9 +241,8 @@ export class HDF5Writer {
       return false;
     }
     if (src.dtype === "bool") {
-      // h5wasm cannot create HDF5 enum types (h5py's booleans): the copy holds them as uint8 0 and 1.
       const values = (await src.read()) as boolean[];
-      this.writeArray(ds, { data: Uint8Array.from(values, Number), shape: src.shape, dtype: "uint8" });
+      this.writeArray(ds, { data: Uint8Array.from(values, Number), shape: src.shape, dtype: "bool" });
       return true;
     }
     if (src.dtype === "reference") {
@@ -302,6 +307,29 @@ export class HDF5Writer {
     this.resize(path, [start + rows, ...frameShape]);
     this.writeRows(path, data, [rows, ...frameShape], start);
   }
+}
+
+/** The chunks, limits and filter of a chunked dataset of `rows` rows, from its storage options. */
+function chunkedLayout(ds: DatasetBuilder, elementBytes: number, shape: number[], rows: number, growable: boolean) {
+  const opts: StorageOptions = ds.storage;
+  if (opts.compression && opts.shuffle) {
+    throw new ValidationError(ds.path, "storage", "shuffle or compression, not both (h5wasm applies one filter per dataset)");
+  }
+  const chunks = Array.isArray(opts.chunks) ? opts.chunks : autoChunks(shape, elementBytes);
+  if (chunks.length !== shape.length) {
+    throw new ValidationError(ds.path, "storage.chunks", `${shape.length} chunk dimensions`, JSON.stringify(chunks));
+  }
+  const maxshape = opts.maxshape ?? (growable ? [null, ...shape.slice(1)] : undefined);
+  const filters = opts.compression === "gzip"
+    ? { compression: "gzip" as const, compression_opts: opts.compression_opts ?? 4 }
+    : opts.shuffle ? { compression: 2, compression_opts: [] as number[] } : {};
+  const limits = maxshape ?? [rows, ...shape.slice(1)];
+  return {
+    maxshape: limits,
+    // A chunk is no larger than a fixed-size axis (older HDF5 versions refuse that at creation).
+    chunks: chunks.map((c, i) => (limits[i] === null || limits[i] === undefined ? c : Math.max(1, Math.min(c, limits[i]!)))),
+    ...filters,
+  };
 }
 
 /** A builder seen with other storage options and dtype (a copy keeps its source's chunking and dtype). */

@@ -33,6 +33,8 @@ export const HAND_WRITTEN: Record<string, string> = {
   IndexSeries: "containers/image.js",
   AbstractFeatureSeries: "containers/misc.js",
   DynamicTable: "containers/table.js",
+  TimeIntervals: "containers/intervals.js",
+  PlaneSegmentation: "containers/segmentation.js",
 };
 
 /** The namespaces bundled with tsnwb, and the folder and namespace file each comes from. */

@@ -8,7 +8,10 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { type AbstractContainer, DynamicTable, ElectricalSeries, NWBFile, NWBHDF5IO, TimeIntervals, type TypedArray, Units } from "../src/index.js";
+import {
+  type AbstractContainer, DynamicTable, ElectricalSeries, Fluorescence, ImageSegmentation, NWBFile, NWBHDF5IO, OpticalChannel, PlaneSegmentation,
+  RoiResponseSeries, TimeIntervals, TimeSeries, TwoPhotonSeries, type TypedArray, Units,
+} from "../src/index.js";
 import { ROOT, SHARED, h5py, readForTests, sha256, tempFolder, validate } from "./helpers.js";
 
 const DOMAINS = path.join(SHARED, "fixtures", "domains");
@@ -242,5 +245,140 @@ describe("export and append of every domain file keep every table", () => {
     } finally {
       tmp.cleanup();
     }
+  });
+});
+
+describe("epochs, ROIs and units' electrodes, written as pynwb writes them", () => {
+  it("addEpoch: tags (a list or a comma-separated string) and the sample ranges of the series each epoch covers", async () => {
+    const tmp = tempFolder();
+    try {
+      const nwbfile = new NWBFile({ session_description: "epochs", identifier: "epochs-1", session_start_time: "2024-01-01T00:00:00+00:00" });
+      const rated = new TimeSeries({ name: "running", data: new Float64Array(100), unit: "m/s", rate: 10, starting_time: 1 });
+      const stamped = new TimeSeries({ name: "licks", data: new Float64Array(6), unit: "n.a.", timestamps: [0.5, 1, 2, 3.5, 4, 9] });
+      nwbfile.addAcquisition(rated).addAcquisition(stamped);
+      nwbfile.addEpoch({ start_time: 2, stop_time: 4, tags: ["running", "dark"], timeseries: [rated, stamped] });
+      nwbfile.addEpoch({ start_time: 0, stop_time: 20, tags: "rest, light", timeseries: [rated, stamped] });
+      const file = path.join(tmp.dir, "epochs.nwb");
+      const io = await NWBHDF5IO.open(file, "w");
+      await io.write(nwbfile);
+      await io.close();
+      expect(validate(file).output).toContain("0 error(s)");
+      expect(validate(file, true).code).toBe(0);
+      expect(h5py(file, `e = f["intervals/epochs"]; print(list(e.attrs["colnames"]), e["tags_index"].dtype, e["tags_index"][()].tolist(), e["tags"].asstr()[()].tolist(), e["timeseries"].attrs["neurodata_type"], e["timeseries"].dtype.names, [(int(r[0]), int(r[1]), f[r[2]].name) for r in e["timeseries"][()]], e["timeseries_index"][()].tolist())`))
+        .toBe("['start_time', 'stop_time', 'tags', 'timeseries'] uint8 [2, 4] ['running', 'dark', 'rest', 'light'] TimeSeriesReferenceVectorData ('idx_start', 'count', 'timeseries') [(10, 20, '/acquisition/running'), (2, 2, '/acquisition/licks'), (0, 100, '/acquisition/running'), (0, 6, '/acquisition/licks')] [2, 4]");
+      const back = await NWBHDF5IO.open(file, "r");
+      const read = await back.read();
+      const running = read.getAcquisition("running");
+      const licks = read.getAcquisition("licks");
+      expect(await read.epochs!.toRecords()).toEqual([
+        { id: 0, start_time: 2, stop_time: 4, tags: ["running", "dark"], timeseries: [{ idx_start: 10, count: 20, timeseries: running }, { idx_start: 2, count: 2, timeseries: licks }] },
+        { id: 1, start_time: 0, stop_time: 20, tags: ["rest", "light"], timeseries: [{ idx_start: 0, count: 100, timeseries: running }, { idx_start: 0, count: 6, timeseries: licks }] },
+      ]);
+      // A series read from a file: its stored timestamps are bisected where they are.
+      const more = await NWBHDF5IO.open(file, "a");
+      const appended = await more.read();
+      appended.createTimeIntervals("licking", "licking bouts").addInterval({ start_time: 1.5, stop_time: 5, timeseries: appended.getAcquisition("licks", TimeSeries) });
+      await more.write(appended);
+      await more.close();
+      expect(h5py(file, `print([(int(r[0]), int(r[1])) for r in f["intervals/licking/timeseries"][()]])`)).toBe("[(2, 3)]");
+      await back.close();
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it("PlaneSegmentation.addRoi (image and pixel masks), createRoiTableRegion, reference images as links", async () => {
+    const tmp = tempFolder();
+    try {
+      const nwbfile = new NWBFile({ session_description: "ophys", identifier: "ophys-rois", session_start_time: "2024-01-01T00:00:00+00:00" });
+      const microscope = nwbfile.createDevice({ name: "microscope" });
+      const plane = nwbfile.createImagingPlane({
+        name: "plane0", description: "a plane", excitation_lambda: 920, indicator: "GCaMP6f", location: "V1", device: microscope,
+        optical_channel: [new OpticalChannel({ name: "green", description: "green channel", emission_lambda: 510 })],
+      });
+      const movie = new TwoPhotonSeries({ name: "movie", data: { data: new Uint16Array(3 * 4 * 5), shape: [3, 4, 5] }, unit: "n.a.", rate: 30, imaging_plane: plane });
+      nwbfile.addAcquisition(movie);
+      const segmentation = new PlaneSegmentation({ name: "cells", description: "segmented cells", imaging_plane: plane, reference_images: [movie] });
+      const mask = (x: number) => Array.from({ length: 4 }, (_, r) => Array.from({ length: 5 }, (_, c) => (r === x && c === x ? 1 : 0)));
+      segmentation.addRoi({ image_mask: mask(0), pixel_mask: [[0, 0, 1]] });
+      segmentation.addRoi({ image_mask: mask(1), pixel_mask: [[1, 1, 0.5], { x: 2, y: 1, weight: 0.5 }] });
+      segmentation.addRoi({ image_mask: { data: new Float32Array(20), shape: [4, 5] }, pixel_mask: [] });
+      const module = nwbfile.createProcessingModule({ name: "ophys", description: "optical physiology" });
+      module.add(new ImageSegmentation({ plane_segmentations: [segmentation] }));
+      const rois = segmentation.createRoiTableRegion([0, 2], "two cells");
+      module.add(new Fluorescence({ roi_response_series: [new RoiResponseSeries({ name: "dff", data: { data: new Float32Array(10 * 2), shape: [10, 2] }, unit: "n.a.", rate: 30, rois })] }));
+      const file = path.join(tmp.dir, "rois.nwb");
+      const io = await NWBHDF5IO.open(file, "w");
+      await io.write(nwbfile);
+      await io.close();
+      expect(validate(file).output).toContain("0 error(s)");
+      expect(validate(file, true).code).toBe(0);
+      expect(h5py(file, `p = f["processing/ophys/ImageSegmentation/cells"]; print(list(p.attrs["colnames"]), p["image_mask"].shape, p["pixel_mask"].dtype.names, p["pixel_mask_index"][()].tolist(), f[f["processing/ophys/Fluorescence/dff/rois"].attrs["table"]].name, f["processing/ophys/Fluorescence/dff/rois"][()].tolist())`))
+        .toBe("['image_mask', 'pixel_mask'] (3, 4, 5) ('x', 'y', 'weight') [1, 3, 3] /processing/ophys/ImageSegmentation/cells [0, 2]");
+      const back = await NWBHDF5IO.open(file, "r");
+      const read = await back.read();
+      const cells = (read.getProcessingModule("ophys").get("ImageSegmentation") as ImageSegmentation).plane_segmentations.get("cells")!;
+      expect(cells).toBeInstanceOf(PlaneSegmentation);
+      const masks = await cells.readColumn("image_mask");
+      expect(masks.map((m) => Array.from(m as ArrayLike<number>).indexOf(1))).toEqual([0, 6, -1]);
+      expect(await cells.readColumn("pixel_mask")).toEqual([[{ x: 0, y: 0, weight: 1 }], [{ x: 1, y: 1, weight: 0.5 }, { x: 2, y: 1, weight: 0.5 }], []]);
+      expect(h5py(file, `print(f["processing/ophys/ImageSegmentation/cells/reference_images"].get("movie", getlink=True).path)`)).toBe("/acquisition/movie");
+      expect(cells.reference_images.get("movie")).toBe(read.getAcquisition("movie"));
+      const dff = (read.getProcessingModule("ophys").get("Fluorescence") as Fluorescence).roi_response_series.get("dff")!;
+      expect(dff.rois.table).toBe(cells);
+      await back.close();
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it("addUnit with electrodes makes the units' region column into the electrodes table", async () => {
+    const tmp = tempFolder();
+    try {
+      const nwbfile = new NWBFile({ session_description: "units", identifier: "units-1", session_start_time: "2024-01-01T00:00:00+00:00" });
+      const shank = nwbfile.createElectrodeGroup({ name: "shank0", description: "shank", location: "CA1", device: nwbfile.createDevice({ name: "probe" }) });
+      for (let i = 0; i < 3; i++) nwbfile.addElectrode({ location: "CA1", group: shank });
+      nwbfile.addUnit({ spike_times: [0.1, 0.2], electrodes: [0, 1], electrode_group: shank });
+      nwbfile.addUnit({ spike_times: [0.3], electrodes: [2], electrode_group: shank });
+      expect(() => nwbfile.addUnit({ spike_times: [1], electrodes: [3], electrode_group: shank })).toThrow(/Units 'units': field 'electrodes': expected row indices of DynamicTable 'electrodes' \(0 to 2\), got row 2, column 'electrodes': 3/);
+      const file = path.join(tmp.dir, "units.nwb");
+      const io = await NWBHDF5IO.open(file, "w");
+      await io.write(nwbfile);
+      await io.close();
+      expect(validate(file).output).toContain("0 error(s)");
+      expect(h5py(file, `u = f["units"]; print(list(u.attrs["colnames"]), f[u["electrodes"].attrs["table"]].name, u["electrodes_index"][()].tolist(), [f[r].name for r in u["electrode_group"][()]])`))
+        .toBe("['spike_times', 'electrodes', 'electrode_group'] /general/extracellular_ephys/electrodes [2, 3] ['/general/extracellular_ephys/shank0', '/general/extracellular_ephys/shank0']");
+      const back = await NWBHDF5IO.open(file, "r");
+      const read = await back.read();
+      expect(await read.units!.readColumn("electrodes")).toEqual([[0, 1], [2]]);
+      expect((await read.units!.readColumn("electrode_group"))[1]).toBe(read.electrode_groups.get("shank0"));
+      await back.close();
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it("refuses a value of another kind than the column's, bad masks, regions out of range and bad series", () => {
+    const trials = new TimeIntervals({ name: "trials", description: "t" });
+    trials.addColumn({ name: "stimulus", description: "s" });
+    trials.addRow({ start_time: 0, stop_time: 1, stimulus: "grating" });
+    expect(() => trials.addRow({ start_time: 1, stop_time: 2, stimulus: 3 })).toThrow(/TimeIntervals 'trials': field 'stimulus': expected a string \(as the column holds\), got row 1, column 'stimulus': 3/);
+    expect(() => trials.addRow({ start_time: "1", stop_time: 2, stimulus: "x" })).toThrow(/field 'start_time': expected a number \(as the column holds\), got row 1, column 'start_time': "1"/);
+    expect(() => trials.addInterval({ start_time: 1, stop_time: Number.NaN, stimulus: "x" })).toThrow(/field 'stop_time': expected a number of seconds/);
+    const epochs = new TimeIntervals({ name: "epochs", description: "e" });
+    expect(() => epochs.addInterval({ start_time: 0, stop_time: 1, timeseries: ["x" as never] })).toThrow(/field 'timeseries': expected TimeSeries objects/);
+    epochs.addInterval({ start_time: 0, stop_time: 1, tags: ["a"] });
+    expect(() => epochs.addInterval({ start_time: 0, stop_time: 1, tags: [1 as never] })).toThrow(/field 'tags': expected a string \(as the column holds\), got row 1, column 'tags': 1/);
+    const plane = new NWBFile({ session_description: "s", identifier: "i", session_start_time: "2024-01-01T00:00:00+00:00" }).createImagingPlane({
+      name: "p", excitation_lambda: 1, indicator: "i", location: "l", device: new NWBFile({ session_description: "s", identifier: "j", session_start_time: "2024-01-01T00:00:00+00:00" }).createDevice({ name: "d" }),
+    });
+    const cells = new PlaneSegmentation({ name: "cells", description: "c", imaging_plane: plane });
+    expect(() => cells.addRoi({})).toThrow(/PlaneSegmentation 'cells': field 'image_mask': expected at least one of image_mask, pixel_mask and voxel_mask, got row 0: none/);
+    expect(() => cells.addRoi({ pixel_mask: [[1, 2]] as never })).toThrow(/field 'pixel_mask': expected entries of x, y, weight, got row 0, entry 0: \[1,2\]/);
+    cells.addRoi({ image_mask: [[1, 0], [0, 1]] });
+    expect(() => cells.addRoi({ image_mask: 5 as never })).toThrow(/field 'image_mask': expected an array \(as the column holds\), got row 1, column 'image_mask': 5/);
+    expect(() => cells.addRoi({ image_mask: [[1, 0, 0], [0, 1, 0]] })).toThrow(/PlaneSegmentation 'cells': field 'image_mask': expected an array of shape \[2, 2\] \(as the column holds\), got row 1, column 'image_mask': shape \[2, 3\]/);
+    expect(() => cells.addRoi({ image_mask: [[1, 0], [0]] })).toThrow(/field 'image_mask': expected an array \(nested arrays or \{ data, shape \}\), got row 1/);
+    expect(() => cells.createRoiTableRegion([0, 5], "r")).toThrow(/field 'region': expected row indices of its ROIs \(0 to 0\), got 5/);
   });
 });

@@ -171,8 +171,19 @@ export function addChild<T extends AbstractContainer>(owner: AbstractContainer, 
   const existing = map.get(child.name);
   if (existing === child) return;
   if (existing !== undefined) owner.fail(field, `a unique name, but '${child.name}' is taken`);
-  adopt(owner, field, child);
+  // hdmf's rule: an object already placed elsewhere in the same file (or added to an object not in a file yet) is
+  // linked from here, as a PlaneSegmentation's reference_images are; one of another file is refused.
+  if (child.parent !== undefined && child.parent !== owner) {
+    const ownerRoot = rootOf(owner);
+    if (ownerRoot !== rootOf(child) && ownerRoot.neurodata_type === "NWBFile") adopt(owner, field, child);
+  } else adopt(owner, field, child);
   map.set(child.name, child);
+}
+
+function rootOf(c: AbstractContainer): AbstractContainer {
+  let root = c;
+  while (root.parent) root = root.parent;
+  return root;
 }
 
 /** Makes `owner` the parent of `child`, refusing an object that already has another parent. */

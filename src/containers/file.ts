@@ -11,7 +11,7 @@ import { ElectrodeGroup, type ElectrodeGroupOptions } from "../generated/core/El
 import { ImagingPlane, type ImagingPlaneOptions } from "../generated/core/ImagingPlane.js";
 import type { Subject } from "../generated/core/Subject.js";
 import type { LabMetaData } from "../generated/core/LabMetaData.js";
-import { TimeIntervals } from "../generated/core/TimeIntervals.js";
+import { TimeIntervals, type IntervalValues } from "./intervals.js";
 import { Units } from "../generated/core/Units.js";
 import { DynamicTableRegion } from "../generated/hdmf-common/DynamicTableRegion.js";
 import { type ColumnOptions, DynamicTable } from "./table.js";
@@ -177,17 +177,30 @@ export class NWBFile extends NWBFileBase {
     return this;
   }
 
-  /** Adds a trial (pynwb's `add_trial`): `start_time`, `stop_time` and a value for every column added. */
-  addTrial(values: { start_time: number; stop_time: number; id?: number } & Record<string, unknown>): this {
-    const { id, ...row } = values;
-    this.intervalsTable("trials", "experimental trials").addRow(row, id === undefined ? {} : { id });
+  /** Adds a trial (pynwb's `add_trial`): `start_time`, `stop_time`, optional `tags` and `timeseries`, and a value for every column added. */
+  addTrial(values: IntervalValues): this {
+    this.intervalsTable("trials", "experimental trials").addInterval(values);
+    return this;
+  }
+
+  /** Adds a column to the epochs table (pynwb's `add_epoch_column`). */
+  addEpochColumn(opts: ColumnOptions): this {
+    this.intervalsTable("epochs", "experimental epochs").addColumn(opts);
+    return this;
+  }
+
+  /**
+   * Adds an epoch (pynwb's `add_epoch`): `start_time`, `stop_time`, `tags` (a list or a comma-separated string) and
+   * the `timeseries` it covers, whose sample ranges are computed (see `TimeIntervals.addInterval`).
+   */
+  addEpoch(values: IntervalValues): this {
+    this.intervalsTable("epochs", "experimental epochs").addInterval(values);
     return this;
   }
 
   /** Adds an invalid time interval (pynwb's `add_invalid_time_interval`). */
-  addInvalidTime(values: { start_time: number; stop_time: number; id?: number } & Record<string, unknown>): this {
-    const { id, ...row } = values;
-    this.intervalsTable("invalid_times", "time intervals to be removed from analysis").addRow(row, id === undefined ? {} : { id });
+  addInvalidTime(values: IntervalValues): this {
+    this.intervalsTable("invalid_times", "time intervals to be removed from analysis").addInterval(values);
     return this;
   }
 
@@ -208,10 +221,18 @@ export class NWBFile extends NWBFileBase {
     return this;
   }
 
-  /** Adds a unit (pynwb's `add_unit`): its `spike_times`, and a value for every column added. */
-  addUnit(values: { spike_times: number[]; id?: number } & Record<string, unknown>): this {
+  /**
+   * Adds a unit (pynwb's `add_unit`): its `spike_times`, and a value for every column added. `electrodes` (rows of
+   * the electrodes table) makes the units' region column into that table on the first unit, as pynwb does; the
+   * other columns the Units type defines (`obs_intervals`, `electrode_group`, `waveform_mean`...) too.
+   */
+  addUnit(values: { spike_times: number[]; electrodes?: number[]; id?: number } & Record<string, unknown>): this {
     const { id, ...row } = values;
-    this.unitsTable().addRow(row, id === undefined ? {} : { id });
+    const units = this.unitsTable();
+    if (row.electrodes !== undefined && units.length === 0 && !units.colnames.includes("electrodes")) {
+      units.addColumn({ name: "electrodes", description: "the electrodes that each unit came from", table: this.electrodesTable() });
+    }
+    units.addRow(row, id === undefined ? {} : { id });
     return this;
   }
 

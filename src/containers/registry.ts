@@ -11,15 +11,25 @@ import { NotFoundError } from "../errors.js";
 /** A class made at run time: its fields are the schema's, reachable by name. */
 export type DynamicClass = ContainerClass & (new (opts: AbstractContainerOptions & Record<string, unknown>) => AbstractContainer & Record<string, unknown>);
 
-const classes = new Map<string, ContainerClass>();
-for (const cls of BUNDLED_CLASSES) classes.set(`${cls.namespace}:${cls.neurodata_type}`, cls);
+/**
+ * Classes by `namespace:type`, filled on first use: the container modules (a table making a column of the type its
+ * schema names) use this registry while the bundled classes that extend them are still being loaded.
+ */
+let registered: Map<string, ContainerClass> | undefined;
+function classes(): Map<string, ContainerClass> {
+  if (!registered) {
+    registered = new Map();
+    for (const cls of BUNDLED_CLASSES) registered.set(`${cls.namespace}:${cls.neurodata_type}`, cls);
+  }
+  return registered;
+}
 
 /** The class that models `neurodata_type` as seen from `namespace`, or undefined when no loaded namespace defines it. */
 export function classFor(neurodata_type: string, namespace?: string): ContainerClass | undefined {
   if (!typeCatalog.has(neurodata_type, namespace)) return undefined;
   const def = typeCatalog.get(neurodata_type, namespace);
   const key = `${def.namespace}:${def.name}`;
-  const known = classes.get(key);
+  const known = classes().get(key);
   if (known) return known;
   const parent = def.parent ? classFor(def.parent.name, def.parent.namespace)! : AbstractContainer;
   const Parent = parent as unknown as new (opts: never) => AbstractContainer;
@@ -30,7 +40,7 @@ export function classFor(neurodata_type: string, namespace?: string): ContainerC
       static readonly namespace: string = def.namespace;
     },
   }[def.name]!;
-  classes.set(key, made as unknown as ContainerClass);
+  classes().set(key, made as unknown as ContainerClass);
   return made as unknown as ContainerClass;
 }
 
@@ -49,7 +59,7 @@ export function registerClass(cls: ContainerClass): void {
   if (!typeCatalog.has(cls.neurodata_type, cls.namespace)) {
     throw new NotFoundError(cls.neurodata_type, `cannot register ${cls.neurodata_type}: namespace '${cls.namespace}' does not define it`);
   }
-  classes.set(`${cls.namespace}:${cls.neurodata_type}`, cls);
+  classes().set(`${cls.namespace}:${cls.neurodata_type}`, cls);
 }
 
 /** The names of the types tsnwb has classes for (bundled and loaded). */

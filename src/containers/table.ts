@@ -5,20 +5,21 @@
  * `_index` columns, at any depth) and multi-dimensional ones, the referenced objects themselves for reference
  * columns, row indices for region columns, and compound rows with their references resolved.
  */
-import type { AbstractContainer, ContainerClass } from "./container.js";
+import { AbstractContainer, type ContainerClass, adopt, describeValue } from "./container.js";
 import { DynamicTableBase, type DynamicTableOptions as GeneratedOptions } from "../generated/hdmf-common/DynamicTable.js";
 import { VectorData } from "../generated/hdmf-common/VectorData.js";
 import { VectorIndex } from "../generated/hdmf-common/VectorIndex.js";
 import { ElementIdentifiers } from "../generated/hdmf-common/ElementIdentifiers.js";
 import { DynamicTableRegion } from "../generated/hdmf-common/DynamicTableRegion.js";
 import { typeCatalog } from "../schema/bundled.js";
-import { layoutOf } from "../schema/fields.js";
-import { InMemoryArray, ReferenceArray } from "../data/arrays.js";
+import { type Field, isTextDtype, layoutOf } from "../schema/fields.js";
+import { InMemoryArray, ReferenceArray, StreamedArray } from "../data/arrays.js";
 import { ValidationError } from "../errors.js";
-import { storedDType } from "./fields.js";
-import { type NumericDType, isNumericDType, toTypedArray } from "../data/dtype.js";
-import type { Dtype } from "../schema/language.js";
-import { product } from "../data/ndarray.js";
+import { arrayValue, article, schemaNumericDType } from "./fields.js";
+import { classFor } from "./registry.js";
+import { allocate, isNumericDType, toTypedArray } from "../data/dtype.js";
+import { type Dtype, isRefDtype } from "../schema/language.js";
+import { type NDArray, isNDArray, product, toNDArray } from "../data/ndarray.js";
 import type { ArrayValues, CompoundMemberType, CompoundRow } from "../data/lazy.js";
 import { NotFoundError } from "../errors.js";
 
@@ -56,29 +57,78 @@ export class DynamicTable extends DynamicTableBase {
     super(filled as unknown as GeneratedOptions);
   }
 
-  /** Adds a column (pynwb's `add_column`); rows added before it cannot be given values for it. */
+  /**
+   * Adds a column (pynwb's `add_column`); rows added before it cannot be given values for it. A column the table's
+   * type names (a TimeIntervals' `tags` and `timeseries`, a Units' `electrodes`) is made as the schema's type and
+   * set in its field, as is its `_index`.
+   */
   addColumn(opts: ColumnOptions): VectorData {
     if (this.length > 0) this.fail(opts.name, "columns added before any row (this table has rows)");
     if (this.colnames.includes(opts.name)) this.fail(opts.name, "a column name the table does not have yet");
+    const named = this.namedColumn(opts.name);
+    const index = this.namedColumn(`${opts.name}_index`);
+    if (named && opts.index === false && index) this.fail(opts.name, `a ragged column (the ${this.neurodata_type} type indexes '${opts.name}')`);
+    const ragged = opts.index ?? index !== undefined;
+    const cls = (named ? classFor(named.type, this.namespace) : undefined) as (new (o: object) => VectorData) | undefined;
     const column = opts.table
       ? new DynamicTableRegion({ name: opts.name, description: opts.description, table: opts.table, data: [] as number[] })
-      : new VectorData({ name: opts.name, description: opts.description, data: [] as number[] });
-    this.addColumns(column);
-    if (opts.index) this.addColumns(new VectorIndex({ name: `${opts.name}_index`, description: `Index for ${opts.name}.`, target: column, data: [] as number[] }));
+      : new (cls ?? VectorData)({ name: opts.name, description: opts.description, data: [] as number[] });
+    this.placeColumn(column, named);
+    if (ragged) this.placeColumn(new VectorIndex({ name: `${opts.name}_index`, description: `Index for ${opts.name}.`, target: column, data: [] as number[] }), index);
     this.colnames = [...this.colnames, opts.name];
     return column;
+  }
+
+  /** The member the table's type names `name` (a column it defines), if any. */
+  private namedColumn(name: string): Extract<Field, { kind: "child" }> | undefined {
+    return this.layout.fields.find((f): f is Extract<Field, { kind: "child" }> => f.kind === "child" && f.path.length === 1 && f.path[0] === name);
+  }
+
+  /** Puts a column in the field its type names it by, else among `columns`. */
+  private placeColumn(column: VectorData, field: Extract<Field, { kind: "child" }> | undefined): void {
+    if (!field) {
+      this.addColumns(column);
+      return;
+    }
+    if (!column.isA(field.type)) this.fail(field.key, article(field.type), column);
+    adopt(this, field.key, column);
+    (this as unknown as Record<string, unknown>)[field.key] = column;
   }
 
   /** Adds a row (pynwb's `add_row`): a value for every column; `id` defaults to the row's number. */
   addRow(values: Record<string, unknown>, opts: { id?: number } = {}): this {
     const row = this.length;
     const where = (column: string) => `row ${row}, column '${column}'`;
+    // A column the type defines but the table does not have yet is added by the first row that fills it, as pynwb does.
+    if (row === 0) {
+      for (const name of Object.keys(values)) {
+        const f = this.namedColumn(name);
+        if (f && !this.colnames.includes(name) && values[name] !== undefined && !typeCatalog.isA(typeCatalog.get(f.type, this.namespace), "DynamicTableRegion")) {
+          this.addColumn({ name, description: f.doc });
+        }
+      }
+    }
     for (const name of this.colnames) {
       const v = values[name];
       if (v === undefined) throw new ValidationError(this.describe(), name, "a value in every column", `${where(name)}: none`);
       const column = this.getColumn(name);
       const ragged = this.indexOf(column) !== undefined;
       if (ragged && !Array.isArray(v)) throw new ValidationError(this.describe(), name, "a list (a ragged column)", `${where(name)}: ${JSON.stringify(v)}`);
+      const expected = this.cellKind(name, column);
+      for (const cell of (ragged ? v : [v]) as unknown[]) {
+        const kind = kindOf(cell);
+        if (expected !== undefined && kind !== expected) {
+          throw new ValidationError(this.describe(), name, `${KIND_NAMES[expected]} (as the column holds)`, `${where(name)}: ${describeValue(cell)}`);
+        }
+      }
+      if (!ragged && kindOf(v) === "array") {
+        const shape = this.rowShape(name, column);
+        const given = arrayShape(v);
+        if (given === undefined) throw new ValidationError(this.describe(), name, "an array (nested arrays or { data, shape })", `${where(name)}: ${describeValue(v)}`);
+        if (shape !== undefined && (given.length !== shape.length || given.some((n, k) => n !== shape[k]))) {
+          throw new ValidationError(this.describe(), name, `an array of shape [${shape.join(", ")}] (as the column holds)`, `${where(name)}: shape [${given.join(", ")}]`);
+        }
+      }
       if (column.isA("DynamicTableRegion")) {
         const target = (column as unknown as { table: DynamicTable }).table;
         const rows = target.length;
@@ -100,6 +150,44 @@ export class DynamicTable extends DynamicTableBase {
     return this;
   }
 
+  /**
+   * What every cell of a column must be: fixed by the schema (a start_time is a number, a timeseries cell a row of
+   * its compound), a region (row indices), or the column's first value, in the file or added.
+   */
+  private cellKind(name: string, column: VectorData): CellKind | undefined {
+    if (column.isA("DynamicTableRegion")) return "number";
+    // A column the type defines with more than one axis in every shape it allows (an image mask) holds an array per row.
+    const dims = (this.namedColumn(name)?.spec as { dims?: unknown[] } | undefined)?.dims;
+    if (Array.isArray(dims) && dims.length > 0 && (Array.isArray(dims[0]) ? dims.every((d) => (d as unknown[]).length > 1) : dims.length > 1)) return "array";
+    const dtype = this.schemaDtype(name) ?? valueDtype(column);
+    if (Array.isArray(dtype)) return "row";
+    if (isRefDtype(dtype)) return "object";
+    if (isTextDtype(dtype)) return "text";
+    if (dtype === "bool") return "boolean";
+    if (schemaNumericDType(dtype) !== undefined) return "number";
+    const ragged = this.indexOf(column) !== undefined;
+    const first = (this.pending?.values.get(name) ?? []).flatMap((v) => (ragged ? (v as unknown[]) : [v]))[0];
+    if (first !== undefined) return kindOf(first);
+    const data = column.data;
+    if (data instanceof StreamedArray || (data.shape[0] ?? 0) === 0) return undefined;
+    switch (data.dtype) {
+      case "text": return "text";
+      case "bool": return "boolean";
+      case "reference": return "object";
+      case "compound": return "row";
+      case "opaque": return undefined;
+      default: return data.shape.length > 1 && !ragged ? "array" : "number";
+    }
+  }
+
+  /** The shape of each row of a column of arrays: its first row's, added or in the file. */
+  private rowShape(name: string, column: VectorData): number[] | undefined {
+    const first = this.pending?.values.get(name)?.[0];
+    if (first !== undefined) return arrayShape(first);
+    const data = column.data;
+    return data instanceof StreamedArray || (data.shape[0] ?? 0) === 0 ? undefined : data.shape.slice(1);
+  }
+
   /** Makes the rows added so far into the columns' data (before a write; a read does it too). @internal */
   flushRows(): void {
     const pending = this.pending;
@@ -112,7 +200,7 @@ export class DynamicTable extends DynamicTableBase {
       const index = this.indexOf(column);
       const rows = pending.values.get(name) ?? [];
       const flat = index ? rows.flatMap((r) => r as unknown[]) : rows;
-      column.data = columnData([...previous(column), ...flat], column, this.schemaDtype(name));
+      column.data = columnData([...previous(column), ...flat], column, this.schemaDtype(name) ?? valueDtype(column));
       if (index) {
         const ends: number[] = [...previous(index).map(Number)];
         let end = ends[ends.length - 1] ?? 0;
@@ -175,11 +263,8 @@ export class DynamicTable extends DynamicTableBase {
   }
 
   /** The dtype the table's type fixes for a column it names (a TimeIntervals' start_time: float), if any. */
-  private schemaDtype(name: string): NumericDType | undefined {
-    const field = this.layout.fields.find((f) => f.kind === "child" && f.path[f.path.length - 1] === name);
-    const dtype = field?.kind === "child" ? (field.spec as { dtype?: Dtype }).dtype : undefined;
-    const stored = storedDType(dtype, undefined);
-    return stored !== undefined && isNumericDType(stored) ? stored : undefined;
+  private schemaDtype(name: string): Dtype | undefined {
+    return (this.namedColumn(name)?.spec as { dtype?: Dtype } | undefined)?.dtype;
   }
 
   /** The index column over `column` (`<name>_index`), if it is ragged. */
@@ -256,25 +341,74 @@ function previous(column: VectorData): unknown[] {
 }
 
 /**
- * A column's values as data of the dtype they call for, as numpy would make them: text, int64 for integers, float64
- * for other numbers, the objects for references, booleans as bool (written as h5py's enum).
+ * A column's values as data of the dtype they call for, as pynwb makes them: the schema's dtype when it fixes one
+ * (compound rows, references, text, numbers), else text, int64 for integers, float64 for other numbers, the objects
+ * for references, booleans as bool (written as h5py's enum); arrays of one shape per row (an image mask) stacked.
  */
-function columnData(values: unknown[], column: VectorData, schema?: NumericDType): VectorData["data"] {
-  if (values.length > 0 && values.every((v) => typeof v === "object" && v !== null && "object_id" in v)) return new ReferenceArray(values as object[]);
-  if (values.every((v) => typeof v === "string")) return new InMemoryArray(values as string[], [values.length], "text");
-  if (values.every((v) => typeof v === "boolean")) return new InMemoryArray(Uint8Array.from(values as boolean[], Number), [values.length], "bool");
-  if (!values.every((v) => typeof v === "number" || typeof v === "bigint")) {
-    column.fail("data", "values of one kind in a column (numbers, text, booleans or objects)", values.find((v) => typeof v !== typeof values[0]));
+function columnData(values: unknown[], column: VectorData, schema: Dtype | undefined): VectorData["data"] {
+  if (values.length > 0 && values.every((v) => typeof v === "boolean")) return new InMemoryArray(Uint8Array.from(values as boolean[], Number), [values.length], "bool");
+  if (values.length > 0 && values.every((v) => kindOf(v) === "array")) return stackedRows(values, column);
+  if (column.isA("DynamicTableRegion")) {
+    return new InMemoryArray(BigInt64Array.from((values as (number | bigint)[]).map(BigInt)), [values.length], "int64");
   }
-  const numbers = values as (number | bigint)[];
-  if (schema !== undefined) {
-    const typed = toTypedArray(numbers, schema);
-    return new InMemoryArray(typed, [numbers.length], schema);
+  if (values.length === 0 && schema === undefined) return new InMemoryArray([] as string[], [0], "text");
+  return arrayValue(column, "data", values as never, schema);
+}
+
+/** Rows that are arrays of one shape (nested arrays or `{ data, shape }`) as one array of shape `[rows, ...shape]`. */
+function stackedRows(values: unknown[], column: VectorData): VectorData["data"] {
+  const rows: NDArray[] = [];
+  for (const [i, v] of values.entries()) {
+    try {
+      rows.push(isNDArray(v) ? v : toNDArray(v as never));
+    } catch (e) {
+      column.fail("data", "one array per row", `row ${i}: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
-  if (column.isA("DynamicTableRegion") || numbers.every((v) => typeof v === "bigint" || Number.isInteger(v))) {
-    return new InMemoryArray(BigInt64Array.from(numbers.map(BigInt)), [numbers.length], "int64");
+  const shape = rows[0]!.shape;
+  const dtype = rows.every((r) => r.dtype === rows[0]!.dtype) ? rows[0]!.dtype : "float64";
+  if (!isNumericDType(dtype)) column.fail("data", "numeric arrays per row", dtype);
+  const perRow = product(shape);
+  const out = allocate(dtype, perRow * rows.length);
+  for (const [i, r] of rows.entries()) {
+    if (r.shape.length !== shape.length || r.shape.some((n, k) => n !== shape[k])) {
+      column.fail("data", `arrays of shape [${shape.join(", ")}] in every row (as row 0)`, `row ${i}: shape [${r.shape.join(", ")}]`);
+    }
+    out.set((r.dtype === dtype ? r.data : toTypedArray(r.data as ArrayLike<number>, dtype)) as never, i * perRow);
   }
-  return new InMemoryArray(Float64Array.from(numbers.map(Number)), [numbers.length], "float64");
+  return new InMemoryArray(out, [rows.length, ...shape], dtype);
+}
+
+/** The shape of an array given as a cell, or undefined when it is not one. */
+function arrayShape(v: unknown): number[] | undefined {
+  try {
+    return (isNDArray(v) ? v : toNDArray(v as never)).shape;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a cell is, to hold a column's rows to one kind. */
+type CellKind = "number" | "text" | "boolean" | "object" | "row" | "array";
+const KIND_NAMES: Record<CellKind, string> = {
+  number: "a number", text: "a string", boolean: "true or false", object: "a typed object", row: "a compound row (an object of its fields)", array: "an array",
+};
+
+function kindOf(v: unknown): CellKind | undefined {
+  if (typeof v === "number" || typeof v === "bigint") return "number";
+  if (typeof v === "string") return "text";
+  if (typeof v === "boolean") return "boolean";
+  if (v instanceof AbstractContainer) return "object";
+  if (Array.isArray(v) || ArrayBuffer.isView(v) || isNDArray(v)) return "array";
+  if (typeof v === "object" && v !== null && "data" in v && "shape" in v) return "array";
+  if (typeof v === "object" && v !== null) return "row";
+  return undefined;
+}
+
+/** The dtype a column's own type fixes for its values (a TimeSeriesReferenceVectorData's compound), if any. */
+function valueDtype(column: VectorData): Dtype | undefined {
+  const field = column.layout.fields.find((f) => f.kind === "value");
+  return (field?.spec as { dtype?: Dtype } | undefined)?.dtype;
 }
 
 /** An index's ends in the smallest unsigned dtype that holds them, as pynwb picks it. */

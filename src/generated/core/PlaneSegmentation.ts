@@ -23,8 +23,8 @@ export interface PlaneSegmentationOptions extends DynamicTableOptions {
   imaging_plane: ImagingPlane;
 }
 
-/** Table of ROIs segmented from a single imaging plane, together with their masks. */
-export class PlaneSegmentation extends DynamicTable {
+/** Table of ROIs segmented from a single imaging plane, together with their masks. (The fields of {@link PlaneSegmentation}, whose class adds its rules.) */
+export class PlaneSegmentationBase extends DynamicTable {
   static override readonly neurodata_type: string = "PlaneSegmentation";
   static override readonly namespace: string = "core";
   /** Full-frame mask per ROI matching the plane's (or volume's) shape; non-zero entries mark the ROI. */

@@ -20,8 +20,8 @@ export interface TimeIntervalsOptions extends DynamicTableOptions {
   timeseries_index?: VectorIndex;
 }
 
-/** Table of time spans, each row with start and stop times plus optional tags and series. */
-export class TimeIntervals extends DynamicTable {
+/** Table of time spans, each row with start and stop times plus optional tags and series. (The fields of {@link TimeIntervals}, whose class adds its rules.) */
+export class TimeIntervalsBase extends DynamicTable {
   static override readonly neurodata_type: string = "TimeIntervals";
   static override readonly namespace: string = "core";
   /** When the interval begins, in seconds. */

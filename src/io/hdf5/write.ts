@@ -18,7 +18,12 @@ export interface WriteProgress {
 }
 
 export class HDF5Writer {
-  /** Object references are written last, once every target exists. */
+  /**
+   * Datasets that hold references (compound ones first, then reference arrays) are written once every other object
+   * exists, and reference attributes last, once those datasets exist too (an index's `target` is a compound column).
+   */
+  private readonly deferredCompounds: (() => void)[] = [];
+  private readonly deferredReferences: (() => void)[] = [];
   private readonly deferred: (() => void)[] = [];
   /**
    * Object header addresses of boolean datasets written as stand-ins, whose datatype becomes h5py's enum once the
@@ -35,7 +40,7 @@ export class HDF5Writer {
   /** Writes the whole tree; object references are written last, once their targets exist. */
   async write(root: GroupBuilder): Promise<void> {
     await this.writeGroup(root, true);
-    for (const write of this.deferred) write();
+    for (const write of [...this.deferredCompounds, ...this.deferredReferences, ...this.deferred]) write();
     this.file.flush();
   }
 
@@ -120,11 +125,11 @@ export class HDF5Writer {
     } else if (isFrameSource(value)) await this.writeStream(ds, value);
     else if (value.kind === "compound") {
       // Reference members need their targets: written last, like references.
-      this.deferred.push(() => this.writeCompound(ds, value));
+      this.deferredCompounds.push(() => this.writeCompound(ds, value));
       return;
     } else {
-      // References need their targets; create the dataset now (so attributes can go on it) and fill it at the end.
-      this.deferred.push(() => this.writeReferences(ds, value));
+      // References need their targets: written once every other object exists.
+      this.deferredReferences.push(() => this.writeReferences(ds, value));
       return;
     }
     this.writeAttributes(ds.path, ds.attributes, false);
@@ -237,7 +242,7 @@ export class HDF5Writer {
   private async copyLazy(ds: DatasetBuilder, src: LazyArray): Promise<boolean> {
     if (src.dtype === "compound") {
       const rows = (await src.read()) as CompoundRow[];
-      this.deferred.push(() => this.writeCompound(ds, { kind: "compound", members: src.members ?? [], rows }));
+      this.deferredCompounds.push(() => this.writeCompound(ds, { kind: "compound", members: src.members ?? [], rows }));
       return false;
     }
     if (src.dtype === "bool") {
@@ -248,7 +253,7 @@ export class HDF5Writer {
     if (src.dtype === "reference") {
       // Object references stay references: written last, to the same paths in this file.
       const targets = (await src.read()) as string[];
-      this.deferred.push(() => this.writeReferences(ds, { kind: "reference", targets }));
+      this.deferredReferences.push(() => this.writeReferences(ds, { kind: "reference", targets }));
       return false;
     }
     if (!isNumericDType(src.dtype)) {

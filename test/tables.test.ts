@@ -36,6 +36,8 @@ for (const [fileName, entry] of Object.entries(manifest)) {
         const table = read.objects().get(tablePath) as DynamicTable;
         expect(table).toBeInstanceOf(DynamicTable);
         expect([table.neurodata_type, table.colnames, table.length]).toEqual([expected.neurodata_type, expected.colnames, expected.length]);
+        // `columns` holds every column by name, those the type names (start_time, spike_times) included, as pynwb's.
+        for (const name of expected.colnames) expect(table.columns.get(name), name).toBe(table.getColumn(name));
         expect(Array.from((await table.id.data.read()) as ArrayLike<number | bigint>, Number)).toEqual(expected.id);
         for (const [name, values] of Object.entries(expected.columns)) {
           if (typeof values === "object" && values !== null && !Array.isArray(values) && "sha256" in values) {

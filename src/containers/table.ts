@@ -55,6 +55,19 @@ export class DynamicTable extends DynamicTableBase {
       if (!(filled.colnames as string[]).includes(f.key)) (filled.colnames as string[]).push(f.key);
     }
     super(filled as unknown as GeneratedOptions);
+    this.collectColumns();
+  }
+
+  /**
+   * Puts the columns the table's type names (a TimeIntervals' start_time, a Units' spike_times) in `columns` too,
+   * so that `columns` holds every column by name, as pynwb's does; they are written at their own paths once.
+   * @internal also called once a table is read.
+   */
+  collectColumns(): void {
+    for (const f of this.layout.fields) {
+      const v = (this as unknown as Record<string, unknown>)[f.key];
+      if (f.kind === "child" && isColumn(v) && !this.columns.has(v.name)) this.columns.set(v.name, v);
+    }
   }
 
   /**
@@ -93,6 +106,7 @@ export class DynamicTable extends DynamicTableBase {
     if (!column.isA(field.type)) this.fail(field.key, article(field.type), column);
     adopt(this, field.key, column);
     (this as unknown as Record<string, unknown>)[field.key] = column;
+    this.columns.set(column.name, column);
   }
 
   /** Adds a row (pynwb's `add_row`): a value for every column; `id` defaults to the row's number. */
@@ -214,16 +228,10 @@ export class DynamicTable extends DynamicTableBase {
     return (this.id.data.shape[0] ?? 0) + (this.pending?.ids.length ?? 0);
   }
 
-  /** Every column, named members and `columns` alike, `_index` columns included, by name. */
+  /** Every column, `_index` columns included, by name (`columns`, which holds those the type names too). */
   get allColumns(): Map<string, VectorData> {
-    const out = new Map<string, VectorData>();
-    const values = this as unknown as Record<string, unknown>;
-    for (const f of this.layout.fields) {
-      const v = values[f.key];
-      if (f.kind === "child" && isColumn(v)) out.set(v.name, v);
-    }
-    for (const [name, column] of this.columns) out.set(name, column);
-    return out;
+    this.collectColumns();
+    return this.columns;
   }
 
   /** The column `name` (a VectorData; a region column is a DynamicTableRegion). */

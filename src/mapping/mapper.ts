@@ -174,7 +174,10 @@ class BuildState {
         const map = v as Map<string, AbstractContainer>;
         if (map.size === 0) break;
         const group = groupAt(b, f.path);
+        // A member the type names (a table's start_time) may be in a collection too: it is written at its own path.
+        const named = new Set(c.layout.fields.filter((n) => n.kind === "child").map((n) => (c as unknown as Fields)[n.key]));
         for (const child of map.values()) {
+          if (named.has(child)) continue;
           // An object whose place is elsewhere (a PlaneSegmentation's reference_images) is linked, as hdmf does.
           if (child.parent !== undefined && child.parent !== c) this.pending.push(() => group.add(new LinkBuilder(child.name, this.targetOf(c, f.key, child))));
           else group.add(this.build(child));
@@ -306,6 +309,7 @@ class ConstructState {
     obj.container_source = { file: this.fileName, path: b.path };
     this.byPath.set(b.path, obj);
     if (cls !== undefined) await this.read(obj, b);
+    (obj as { collectColumns?: () => void }).collectColumns?.();
     return obj;
   }
 

@@ -163,8 +163,8 @@ describe("pynwb's table shortcuts on NWBFile", () => {
       nwbfile.addTrial({ start_time: 0, stop_time: 1, stimulus: "grating", correct: true });
       nwbfile.addTrial({ start_time: 2, stop_time: 3, stimulus: "blank", correct: false });
       nwbfile.addUnitColumn({ name: "quality", description: "sorting quality" });
-      nwbfile.addUnit({ spike_times: [0.1, 0.5, 0.9], quality: 0.9 });
-      nwbfile.addUnit({ spike_times: [1.2], quality: 0.4 });
+      nwbfile.addUnit({ spike_times: [0.1, 0.5, 0.9], quality: 0.9, electrodes: [0, 1] });
+      nwbfile.addUnit({ spike_times: [1.2], quality: 0.4, electrodes: [3] });
       nwbfile.addInvalidTime({ start_time: 5, stop_time: 6 });
       expect(() => nwbfile.addTrial({ start_time: 4, stop_time: 5 })).toThrow(/TimeIntervals 'trials': field 'stimulus': expected a value in every column/);
       const file = path.join(tmp.dir, "shortcuts.nwb");
@@ -183,6 +183,8 @@ describe("pynwb's table shortcuts on NWBFile", () => {
       const back = await reader.read();
       expect(await back.units!.readColumn("spike_times")).toEqual([[0.1, 0.5, 0.9], [1.2]]);
       expect(await back.units!.readColumn("quality")).toEqual([0.9, 0.4]);
+      expect(await back.units!.readColumn("electrodes")).toEqual([[0, 1], [3]]);
+      expect((back.units!.getColumn("electrodes") as unknown as { table: unknown }).table).toBe(back.electrodes);
       expect(await back.trials!.readColumn("stimulus")).toEqual(["grating", "blank"]);
       expect(await back.trials!.readColumn("correct")).toEqual([true, false]);
       expect(await back.invalid_times!.toRecords()).toEqual([{ id: 0, start_time: 5, stop_time: 6 }]);

@@ -27,6 +27,13 @@ export type {
   NamespaceDocument, NamespaceSpec, SchemaSource, GroupSpec, DatasetSpec, AttributeSpec, LinkSpec, Dtype, Quantity, Shape,
 } from "./schema/language.js";
 
+// Validation against the schema: of an open file, or of an NWBFile in memory (`validate` in Node also takes a path).
+export { validateIO, validateNWBFile, type ValidateOptions } from "./validation/validate.js";
+export {
+  inspect, INSPECTOR_CHECKS, IMPORTANCES, DEFAULT_LARGE_DATASET_BYTES, type Importance, type InspectionMessage, type InspectOptions, type CheckInfo,
+} from "./validation/inspector.js";
+export { validateTree, dtypeAllowed, type ValidationIssue, type ValidationRule, type TreeValidationOptions } from "./validation/validator.js";
+
 // I/O that works everywhere: appending to series, files in memory.
 export { SeriesAppender } from "./io/appender.js";
 export { NWBMemoryIO, type MemorySource, type MemoryIOOptions } from "./io/memory-io.js";
@@ -41,5 +48,5 @@ export { type StorageOptions, autoChunks } from "./data/storage.js";
 export { toISODateTime } from "./data/datetime.js";
 export { setWarningHandler, type NWBWarning } from "./warnings.js";
 export {
-  TsnwbError, ValidationError, NotFoundError, FormatError, ModeError, StreamError, isTsnwbError, type TsnwbErrorTag, type TsnwbErrorByTag,
+  TsnwbError, ValidationError, NotFoundError, FormatError, ModeError, StreamError, SchemaError, isTsnwbError, type TsnwbErrorTag, type TsnwbErrorByTag,
 } from "./errors.js";

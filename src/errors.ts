@@ -14,7 +14,9 @@ export type TsnwbErrorTag =
   /** The I/O object was used in a way its mode does not allow. */
   | "ModeError"
   /** A streamed source failed while it was being written. */
-  | "StreamError";
+  | "StreamError"
+  /** What was about to be written breaks the schema (a required member missing, a link to the wrong type...). */
+  | "SchemaError";
 
 /** Base class of every error tsnwb throws on purpose. */
 export class TsnwbError extends Error {
@@ -72,6 +74,16 @@ export class StreamError extends TsnwbError {
   }
 }
 
+/** What a write was about to produce breaks the schema; `issues` lists each problem with its path and rule. */
+export class SchemaError extends TsnwbError {
+  readonly issues: { path: string; rule: string; message: string }[];
+  constructor(file: string, issues: { path: string; rule: string; message: string }[]) {
+    const shown = issues.slice(0, 5).map((i) => `${i.path}: ${i.message} (${i.rule})`).join("; ");
+    super("SchemaError", `${file}: not written, it would not be valid NWB: ${shown}${issues.length > 5 ? `; and ${issues.length - 5} more` : ""}`);
+    this.issues = issues;
+  }
+}
+
 /** The class of each tag, so that {@link isTsnwbError} narrows to it (`e.field` of a ValidationError). */
 export interface TsnwbErrorByTag {
   ValidationError: ValidationError;
@@ -79,6 +91,7 @@ export interface TsnwbErrorByTag {
   FormatError: FormatError;
   ModeError: ModeError;
   StreamError: StreamError;
+  SchemaError: SchemaError;
 }
 
 /** True when `err` is a tsnwb error, of the given tag if one is given; narrows to that tag's class. */

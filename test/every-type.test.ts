@@ -60,10 +60,12 @@ class Maker {
       case "child": {
         const type = typeCatalog.get(f.type, "core");
         const name = f.path[f.path.length - 1]!;
-        // A member may narrow its type's dtype (HERD's `keys`: a Data of compound rows): data of that dtype.
+        // A member may narrow its type's dtype (HERD's `keys`: a Data of compound rows; a SweepTable's sweep_number
+        // of uint32, its series of references): data of that dtype.
         const refined = (f.spec as { dtype?: Dtype }).dtype;
-        if (f.storage === "dataset" && isCompoundDtype(refined)) {
-          return new (getClass(type.name, type.namespace))({ name, data: this.arrayFor(refined, (f.spec as { shape?: Shape }).shape, opts) } as never);
+        if (f.storage === "dataset" && refined !== undefined) {
+          const described = layoutOf(typeCatalog, type).fields.some((x) => x.key === "description");
+          return new (getClass(type.name, type.namespace))({ name, data: this.arrayFor(refined, (f.spec as { shape?: Shape }).shape, opts), ...(described ? { description: `${name} column` } : {}) } as never);
         }
         return this.make(type, name);
       }

@@ -21,11 +21,18 @@ export function tempFolder(prefix = "tsnwb-test-"): { dir: string; cleanup: () =
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Runs ../shared/tools/nwb_validate.py; returns its exit code and output. */
+/** tsnwb's command line, built in dist/. */
+export const TSNWB = path.join(ROOT, "dist", "cli", "main.js");
+
+/**
+ * Runs ../shared/tools/nwb_validate.py, and tsnwb's own validator (`tsnwb validate`, built in dist/) on the same
+ * file, so every file a test checks passes both; returns the worse exit code and both outputs.
+ */
 export function validate(file: string, cached = false): { code: number; output: string } {
   const args = [path.join(SHARED, "tools", "nwb_validate.py"), ...(cached ? ["--cached"] : []), file];
   const r = spawnSync(PYTHON, args, { encoding: "utf8" });
-  return { code: r.status ?? -1, output: `${r.stdout}${r.stderr}` };
+  const own = spawnSync(process.execPath, [TSNWB, "validate", file], { encoding: "utf8" });
+  return { code: Math.max(r.status ?? -1, own.status ?? -1), output: `${r.stdout}${r.stderr}${own.stdout}${own.stderr}` };
 }
 
 export interface H5Attr { dtype: string; encoding?: string; vlen?: boolean; shape: number[]; value: unknown }
@@ -83,10 +90,17 @@ export async function validateAll(files: string[], cached = false): Promise<Map<
     child.on("error", reject);
     child.on("close", () => resolve(out));
   });
+  // tsnwb's own validator on the same files, in one run.
+  const own = JSON.parse(spawnSync(process.execPath, [TSNWB, "validate", "--json", ...files], { encoding: "utf8", maxBuffer: 64 << 20 }).stdout) as
+    { file: string; valid: boolean; issues: unknown[]; error?: string }[];
   const results = new Map<string, { ok: boolean; output: string }>();
-  for (const file of files) {
+  for (const [i, file] of files.entries()) {
     const lines = text.split("\n").filter((l) => l.includes(file));
-    results.set(file, { ok: lines.some((l) => l.endsWith(`${file}: 0 error(s)`)), output: lines.join("\n") });
+    const mine = own[i]!;
+    results.set(file, {
+      ok: lines.some((l) => l.endsWith(`${file}: 0 error(s)`)) && mine.valid,
+      output: [...lines, `tsnwb validate: ${mine.valid ? "valid" : JSON.stringify(mine.error ?? mine.issues)}`].join("\n"),
+    });
   }
   return results;
 }

@@ -13,6 +13,8 @@ import { summarize } from "./summary.js";
 import { fileInfo } from "./info.js";
 import { addImagesCommand, addVideoCommand } from "./images.js";
 import { addFramesCommand } from "./frames.js";
+import { addValidateCommand } from "./validate-command.js";
+import { addInspectCommand } from "./inspect-command.js";
 
 const program = new Command();
 program.name("tsnwb").description("Store and read image data in NWB (Neurodata Without Borders) files").version("0.1.0")
@@ -101,6 +103,8 @@ program
 addImagesCommand(program);
 addVideoCommand(program);
 addFramesCommand(program);
+addValidateCommand(program);
+addInspectCommand(program);
 
 async function printFile(path: string): Promise<void> {
   const io = await NWBHDF5IO.open(path, "r");

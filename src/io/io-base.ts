@@ -5,12 +5,14 @@
  */
 import { buildFile, constructFile } from "../mapping/mapper.js";
 import type { NWBFile } from "../containers/file.js";
-import { FormatError, ModeError, TsnwbError } from "../errors.js";
+import { FormatError, ModeError, SchemaError, TsnwbError } from "../errors.js";
 import { type H5File, type H5Module, hdf5Message } from "./hdf5/h5.js";
 import { HDF5Reader } from "./hdf5/read.js";
 import { H5LazyDataset } from "./hdf5/lazy-dataset.js";
 import { HDF5Writer, type WriteProgress } from "./hdf5/write.js";
 import { type FileBytes, rewriteBoolDatatypes } from "./hdf5/bool-enum.js";
+import { validateTree } from "../validation/validator.js";
+import { typeCatalog } from "../schema/bundled.js";
 
 export type IOMode = "r" | "w" | "a";
 
@@ -84,6 +86,9 @@ export abstract class NWBIOBase {
     if (this.mode === "w" && this.written) throw new ModeError(`${this.path} was already written; open it again to write another file`);
     try {
       const { root, builderOf, streams } = buildFile(nwbfile, { externalFilePath: (p) => this.storedFilePath(p) });
+      // No invalid file is ever produced: what is about to be written is checked first (no array data is read).
+      const issues = await validateTree(root, typeCatalog, { structuralOnly: true });
+      if (issues.length > 0) throw new SchemaError(this.path, issues);
       if (this.mode === "w") this.file = this.createForWrite();
       const writer = new HDF5Writer(this.m, this.file!, { append: this.mode === "a", onProgress: this.baseOptions.onProgress });
       await writer.write(root);

@@ -9,10 +9,10 @@ import { AbstractContainer } from "../containers/container.js";
 import { GenericContainer } from "../containers/generic.js";
 import type { NWBFile } from "../containers/file.js";
 import { classFor } from "../containers/registry.js";
-import { storedDType } from "../containers/fields.js";
+import { schemaNumericDType, storedDType } from "../containers/fields.js";
 import { typeCatalog } from "../schema/bundled.js";
 import { type DatasetField, type Field, type ValueField, valueShape } from "../schema/fields.js";
-import type { Dtype } from "../schema/language.js";
+import { type Dtype, isCompoundDtype } from "../schema/language.js";
 import { cachedSpecification, loadCachedSpecifications } from "./specifications.js";
 import { type DType, isNumericDType, toTypedArray } from "../data/dtype.js";
 import { type NDArray } from "../data/ndarray.js";
@@ -167,7 +167,9 @@ class BuildState {
       case "child": {
         const child = v as AbstractContainer;
         if (child.name !== name) throw new ValidationError(c.describe(), f.key, `an object named '${name}'`, child.name);
-        groupAt(b, parentPath).add(this.build(child));
+        const built = this.build(child);
+        refineCompound(built, (f.spec as { dtype?: Dtype }).dtype);
+        groupAt(b, parentPath).add(built);
         break;
       }
       case "children": {
@@ -238,6 +240,22 @@ class BuildState {
       }
     }
   }
+}
+
+/**
+ * A typed member whose place refines its compound dtype (HERD's `objects` is a Data of files_idx uint, ...):
+ * its members are stored as the refinement says, not as the values alone would suggest.
+ */
+function refineCompound(built: Builder, refined: Dtype | undefined): void {
+  if (!(built instanceof DatasetBuilder) || !isCompoundDtype(refined)) return;
+  const v = built.value;
+  if (typeof v !== "object" || v === null || !("kind" in v) || v.kind !== "compound") return;
+  const members = v.members.map((m) => {
+    const spec = refined.find((r) => r.name === m.name);
+    const fixed = spec === undefined ? undefined : schemaNumericDType(spec.dtype);
+    return fixed !== undefined && m.dtype !== "reference" ? { ...m, dtype: fixed } : m;
+  });
+  built.value = { ...v, members };
 }
 
 /** Whether a field's value shape is a list of JS values (stored as a 1-D array) rather than one value. */

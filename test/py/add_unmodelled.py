@@ -31,6 +31,7 @@ st = ephys.create_dataset("starting_time", data=0.0)
 st.attrs["rate"] = 30000.0
 region = typed(ephys.create_dataset("electrodes", data=np.arange(4)), "DynamicTableRegion", "hdmf-common")
 region.attrs["table"] = trials.ref
+region.attrs["description"] = "rows of the trials table"
 
 custom = typed(f["acquisition"].create_group("custom"), "MyType", "ndx-test")
 custom["source"] = h5py.SoftLink("/acquisition/ImageSeries")

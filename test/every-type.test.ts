@@ -74,7 +74,8 @@ class Maker {
         const spec = f.spec;
         switch (valueShape(f)) {
           case "text": return spec.dtype === "isodatetime" || spec.dtype === "datetime" ? "2024-01-02T03:04:05+01:00" : "x";
-          case "texts": return ["a", "b"].slice(0, this.length(spec.shape));
+          // A table's colnames name its columns, which the sample table does not have: none.
+          case "texts": return f.key === "colnames" ? [] : ["a", "b"].slice(0, this.length(spec.shape));
           case "number": return 1;
           case "numbers": return [1, 2].slice(0, this.length(spec.shape));
           case "bool": return true;
@@ -127,9 +128,12 @@ class Maker {
     };
     if (is("VectorData")) {
       // A column of a table of its own.
-      const table = make("DynamicTable") as unknown as { addColumns(...c: AbstractContainer[]): void; colnames: string[] };
+      const table = make("DynamicTable") as unknown as { addColumns(...c: AbstractContainer[]): void; colnames: string[]; id: AbstractContainer };
       table.addColumns(obj);
       table.colnames = [obj.name];
+      // As many ids as the column has rows (a table's columns and ids are of one length).
+      const rows = (obj as unknown as { data: { shape: number[] } }).data.shape[0] ?? 0;
+      table.id = new (getClass("ElementIdentifiers", "hdmf-common"))({ name: "id", data: Array.from({ length: rows }, (_, i) => i) } as never);
       return this.placed(table as unknown as AbstractContainer) && obj;
     }
     if (is("Image") || is("ImageReferences")) {

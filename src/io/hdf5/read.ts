@@ -3,7 +3,7 @@
  * links, by target path) and datasets as lazy handles (nothing of their data is read here).
  */
 import { type AttributeBuilder, DatasetBuilder, GroupBuilder, LinkBuilder } from "../../mapping/builders.js";
-import { type DType, dtypeFromH5wasm, dtypeOfTypedArray } from "../../data/dtype.js";
+import { type DType, dtypeFromH5wasm, dtypeOfTypedArray, isNumericDType, toTypedArray } from "../../data/dtype.js";
 import type { NDArray } from "../../data/ndarray.js";
 import { type H5File, type H5Module, objectAt } from "./h5.js";
 import { H5LazyDataset } from "./lazy-dataset.js";
@@ -76,8 +76,9 @@ function toNDArray(value: unknown, dtype: DType | undefined, shape: number[]): N
   if (list.every((v) => typeof v === "string")) return { data: list as string[], shape, dtype: "text" };
   if (list.every((v) => typeof v === "bigint")) return { data: BigInt64Array.from(list as bigint[]), shape, dtype: "int64" };
   if (list.every((v) => typeof v === "number")) {
-    const d = dtype === "float32" ? "float32" : dtype && dtype !== "text" && dtype !== "reference" && dtype !== "float64" ? dtype : "float64";
-    return { data: d === "float32" ? Float32Array.from(list as number[]) : Float64Array.from(list as number[]), shape, dtype: d === "float32" ? d : "float64" };
+    // h5wasm gives scalars as JS numbers: the stored dtype (an int32 `interval`, a float32 `conversion`) is kept.
+    const d = dtype !== undefined && isNumericDType(dtype) ? dtype : "float64";
+    return { data: toTypedArray(list as number[], d), shape, dtype: d };
   }
   return { data: list.map(String), shape, dtype: "text" };
 }

@@ -101,9 +101,30 @@ export class HDF5Writer {
         continue;
       }
       const shape = attr.scalar ? [] : value.shape;
+      if (value.dtype === "text" && !attr.scalar && product(shape) === 0) {
+        this.createEmptyTextAttribute(obj, path, name);
+        continue;
+      }
       const data = value.dtype === "text" ? (attr.scalar ? (value.data as string[])[0]! : (value.data as string[])) : (value.data as TypedArray);
       obj.create_attribute(name, data as never, shape, h5wasmCode(value.dtype));
     }
+  }
+
+  /**
+   * An empty array of strings (a table's `colnames` before it has columns, as pynwb writes it). HDF5 creates the
+   * attribute, then h5wasm's write of no strings passes it a null buffer, which HDF5 refuses: with nothing to write,
+   * that refusal is expected and muted, and the attribute is checked to be there.
+   */
+  private createEmptyTextAttribute(obj: { create_attribute: H5Group["create_attribute"]; attrs: object }, path: string, name: string): void {
+    this.m.deactivate_throwing_error_handler();
+    try {
+      obj.create_attribute(name, [] as never, [0], "S");
+    } catch {
+      // The write of no elements; the attribute itself was created (checked below).
+    } finally {
+      this.m.activate_throwing_error_handler();
+    }
+    if (!(name in (path === "/" ? this.file : (this.file.get(path) as H5Group)).attrs)) throw new Error(`${path}: could not create the empty attribute ${name}`);
   }
 
   private referenceTo(path: string, from: string) {

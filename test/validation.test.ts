@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ImageSeries, NWBFile, NWBHDF5IO, isTsnwbError, validate, validateNWBFile } from "../src/index.js";
 import { FIXTURES, ROOT, SHARED, TSNWB, filesIn, tempFolder } from "./helpers.js";
+import { mulberry32 } from "../src/demo/tutorial.js";
 
 const DOMAINS = path.join(SHARED, "fixtures", "domains");
 const fixtures = [
@@ -109,17 +110,8 @@ describe("writes are checked first", () => {
 });
 
 describe("damaged files (a seeded fuzz)", () => {
-  /** A small deterministic generator (mulberry32), so a failing case can be made again. */
-  function random(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
+  // The demo's deterministic generator: a failing case can be made again from its seed.
+  const random = mulberry32;
 
   it("read, validate and inspect end with a result or a tsnwb error (exit 0, 1 or 2) within 60 s, never a crash", () => {
     const next = random(20261127);

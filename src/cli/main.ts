@@ -4,10 +4,11 @@
  * one line on stderr), 2 a file that cannot be read (not HDF5, not an image, damaged).
  */
 import * as nodePath from "node:path";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { Command } from "commander";
 import { MultiBar, Presets, type SingleBar } from "cli-progress";
-import { NWBHDF5IO, isTsnwbError } from "../index.js";
+import { NWBHDF5IO, NotFoundError, ValidationError, isTsnwbError } from "../index.js";
+import { cleanLeftovers, findLeftovers } from "../io/leftovers.js";
 import { buildTutorialFile } from "../demo/tutorial.js";
 import { summarize } from "./summary.js";
 import { fileInfo } from "./info.js";
@@ -74,13 +75,33 @@ program
   .argument("<file>", "an NWB file")
   .option("--json", "print it as JSON")
   .action(async (file: string, opts: { json?: boolean }) => {
+    // Temporary files a crashed write of this file left beside it: said first (on stderr), even if the file is missing.
+    const leftovers = /^https?:\/\//i.test(file) ? [] : findLeftovers(nodePath.dirname(nodePath.resolve(file)), file);
+    for (const l of leftovers) {
+      console.error(`tsnwb: ${l.path}: a temporary file a crashed write of ${nodePath.basename(l.target)} left (${l.bytes} bytes, ${l.modified.toISOString()}); remove it with: tsnwb clean ${nodePath.dirname(l.path)}`);
+    }
     if (!opts.json) return printFile(file);
     const io = await NWBHDF5IO.open(file, "r");
     try {
-      console.log(JSON.stringify(fileInfo(await io.read(), file)));
+      console.log(JSON.stringify({ ...fileInfo(await io.read(), file), leftovers: leftovers.map((l) => ({ ...l, modified: l.modified.toISOString() })) }));
     } finally {
       await io.close();
     }
+  });
+
+program
+  .command("clean")
+  .description("remove the temporary files crashed writes left in a folder (.NAME.<id>.tsnwb-tmp)")
+  .argument("<dir>", "the folder")
+  .option("--older-than <seconds>", "spare those changed more recently (a write running now)", "0")
+  .option("--json", "print the files removed as JSON")
+  .action((dir: string, opts: { olderThan: string; json?: boolean }) => {
+    const seconds = Number(opts.olderThan);
+    if (!Number.isFinite(seconds) || seconds < 0) throw new ValidationError("command", "--older-than", "a number of seconds, 0 or more", JSON.stringify(opts.olderThan));
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new NotFoundError(dir, `${dir} is not a folder`);
+    const removed = cleanLeftovers(dir, seconds);
+    if (opts.json) console.log(JSON.stringify(removed.map((l) => l.path)));
+    else for (const l of removed) console.log(`removed ${l.path} (${l.bytes} bytes, left by a write of ${nodePath.basename(l.target)})`);
   });
 
 program

@@ -87,10 +87,11 @@ export class SeriesAppender {
     this.io._markWritten();
   }
 
-  /** Writes what is buffered to the file. */
+  /** Writes what is buffered to the file and flushes it, so that readers of a live file see the frames. */
   flush(): void {
     this.data.flush();
     this.timestamps?.flush();
+    this.io._h5.file.flush();
   }
 
   /**

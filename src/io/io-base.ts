@@ -54,6 +54,8 @@ export abstract class NWBIOBase {
   protected abstract dropWork(): Promise<void>;
   /** Edits the closed work file's bytes in place (before `finish` puts it at its path). */
   protected abstract editClosedFile(edit: (file: FileBytes) => void): void;
+  /** After a successful write (live files start SWMR here). */
+  protected afterWrite(): void {}
   /** Closes the HDF5 file (and what it reads through). */
   protected closeFile(): void {
     this.file?.close();
@@ -100,6 +102,7 @@ export abstract class NWBIOBase {
       }
       this.written = true;
       this.nwbfile = nwbfile;
+      this.afterWrite();
     } catch (e) {
       await this.discard();
       throw asTsnwbError(e, this.path);

@@ -25,6 +25,17 @@ export interface IOOptions extends BaseIOOptions {
    * during the write can leave the file damaged; without this option the file is never touched until close().
    */
   inPlace?: boolean;
+  /**
+   * Live acquisition (modes "w" and "a"): the file is written at its path, not a temporary file, so that other
+   * processes can read it while it grows. After `write`, HDF5's single-writer/multiple-reader mode (SWMR) starts:
+   * objects can no longer be added, only series grown with a `SeriesAppender`, whose `flush()` makes the frames
+   * appended so far visible to readers (tsnwb, or h5py with `swmr=True`). What it gives up: a crash or a kill
+   * leaves a partial file at the path (readable, with the frames flushed before it), where a write without this
+   * option leaves the path as it was. A new file ("w") is written in HDF5 1.10's format, which SWMR needs; in mode
+   * "a", a file not written that way (pynwb's) is grown without SWMR, readable after each flush by readers that
+   * open it then.
+   */
+  live?: boolean;
   /** For a URL: how ranges are fetched (block size, cache bound, attempts, headers, whether a full download is allowed). */
   remote?: RangeReaderOptions;
 }
@@ -46,7 +57,7 @@ export class NWBHDF5IO extends NWBIOBase {
     mode: IOMode,
     /** Where h5wasm works: the path itself for "r", a temporary file beside it for "w" and "a". */
     private readonly workPath: string,
-    options: IOOptions,
+    private readonly options: IOOptions,
   ) {
     super(m, path, mode, options);
   }
@@ -77,7 +88,7 @@ export class NWBHDF5IO extends NWBIOBase {
     const resolved = nodePath.resolve(path);
     if (mode === "w") {
       if (!existsSync(nodePath.dirname(resolved))) throw new NotFoundError(nodePath.dirname(resolved), `cannot write ${path}: its folder does not exist`);
-      return new NWBHDF5IO(m, resolved, mode, temporaryPath(resolved), options);
+      return new NWBHDF5IO(m, resolved, mode, options.live ? resolved : temporaryPath(resolved), options);
     }
     checkHDF5(resolved, path);
     if (mode === "r") {
@@ -85,7 +96,7 @@ export class NWBHDF5IO extends NWBIOBase {
       io.file = openH5(resolved, "r", path);
       return io;
     }
-    const work = options.inPlace ? resolved : temporaryPath(resolved);
+    const work = options.inPlace || options.live ? resolved : temporaryPath(resolved);
     if (work !== resolved) await fsp.copyFile(resolved, work);
     const io = new NWBHDF5IO(m, resolved, mode, work, options);
     try {
@@ -98,8 +109,25 @@ export class NWBHDF5IO extends NWBIOBase {
   }
 
   protected createForWrite(): H5File {
+    // SWMR needs HDF5 1.10's file format; bounding it there keeps the file readable by HDF5 1.10 (h5py, MatNWB).
+    if (this.options.live) return new h5wasm.File(this.workPath, "w", { libver: ["v110", "v110"] }) as unknown as H5File;
     return openH5(this.workPath, "w", this.path);
   }
+
+  /** Live files: flushed, then readers may follow them (SWMR) while appenders grow their series. */
+  protected override afterWrite(): void {
+    if (!this.options.live || this.swmr) return;
+    this.file!.flush();
+    try {
+      this.m.H5Fstart_swmr_write(this.file!.file_id);
+      this.swmr = true;
+    } catch {
+      // A file not in HDF5 1.10's format (mode "a" on pynwb's): grown without SWMR, readable after each flush.
+    }
+  }
+
+  /** Whether HDF5's SWMR mode has started on this (live) file. */
+  private swmr = false;
 
   /** Relative to the NWB file's folder, with forward slashes. */
   protected storedFilePath(p: string): string {
@@ -136,6 +164,8 @@ export class NWBHDF5IO extends NWBIOBase {
 
   protected async dropWork(): Promise<void> {
     if (this.workPath !== this.path) await fsp.rm(this.workPath, { force: true });
+    // A live new file that failed is removed too: only a crash leaves a partial one.
+    else if (this.options.live && this.mode === "w") await fsp.rm(this.workPath, { force: true });
   }
 }
 
@@ -164,6 +194,14 @@ function openH5(path: string, mode: "r" | "a" | "w", shown: string): H5File {
   try {
     return new h5wasm.File(path, mode);
   } catch (e) {
+    // A file a live writer has open (SWMR): read as a SWMR reader, which sees what the writer has flushed.
+    if (mode === "r" && /already open for write|SWMR/i.test(String(e))) {
+      try {
+        return new h5wasm.File(path, "Sr");
+      } catch {
+        // Reported below as the first error.
+      }
+    }
     const detail = hdf5Message(e);
     const why = /signature|not an hdf5|file signature/i.test(detail) ? "not an HDF5 file" : /truncat|eof|end of file|addr/i.test(detail) ? "the file is truncated or damaged" : "cannot open it as HDF5";
     throw new FormatError(shown, `${why} (${detail})`, { cause: e });

@@ -9,6 +9,8 @@ import * as nodePath from "node:path";
 import { FormatError, ModeError, NotFoundError } from "../errors.js";
 import { type H5File, type H5Module, hdf5Message } from "./hdf5/h5.js";
 import type { FileBytes } from "./hdf5/bool-enum.js";
+import { closeDirectFile, registerDirectFile } from "./hdf5/direct-read.js";
+import { nodeDirectFile } from "./hdf5/direct-node.js";
 import { h5, h5wasm } from "./hdf5/h5-node.js";
 import { type RemoteFile, openRemote } from "./remote/remote-file.js";
 import type { RangeReaderOptions } from "./remote/range-reader.js";
@@ -94,6 +96,9 @@ export class NWBHDF5IO extends NWBIOBase {
     if (mode === "r") {
       const io = new NWBHDF5IO(m, resolved, mode, resolved, options);
       io.file = openH5(resolved, "r", path);
+      // Read-only and on disk: tsnwb reads the common layouts itself, past h5wasm (not a live file: SWMR ordering
+      // is HDF5's own).
+      if ((io.file as unknown as { mode: string }).mode === "r") registerDirectFile(io.file, nodeDirectFile(resolved));
       return io;
     }
     const work = options.inPlace || options.live ? resolved : temporaryPath(resolved);
@@ -136,6 +141,7 @@ export class NWBHDF5IO extends NWBIOBase {
   }
 
   protected override closeFile(): void {
+    if (this.file) closeDirectFile(this.file);
     if (this.remote) this.remote.close();
     else super.closeFile();
   }

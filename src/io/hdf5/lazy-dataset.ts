@@ -10,6 +10,7 @@ import { describeArray } from "../../data/arrays.js";
 import { FormatError, TsnwbError } from "../../errors.js";
 import type { StorageOptions } from "../../data/storage.js";
 import { type H5File, type H5Module, HeapBuffer, datasetAt, hdf5Message } from "./h5.js";
+import { DirectDataset, directFileOf } from "./direct-read.js";
 
 /** Slabs of about this many bytes cross the WebAssembly heap per call. */
 export const SLAB_BYTES = 8 << 20;
@@ -99,11 +100,39 @@ export class H5LazyDataset implements LazyArray {
     }
   }
 
+  /** How tsnwb reads this dataset itself (`direct-read.ts`): null once found it cannot, undefined until asked. */
+  private direct?: DirectDataset | null;
+
+  private directDataset(): DirectDataset | null {
+    if (this.direct !== undefined) return this.direct;
+    this.direct = null;
+    const file = directFileOf(this.file);
+    if (file === undefined || !isNumericDType(this.dtype)) return null;
+    try {
+      // An object reference is the address of the dataset's object header.
+      const ref = (datasetAt(this.file, this.path).create_reference() as unknown as { ref_data: ArrayLike<number> }).ref_data;
+      const address = Array.from(ref).slice(0, 8).reduceRight((a, b) => a * 256 + b, 0);
+      this.direct = DirectDataset.plan(file, address, this.shape, bytesPerElement(this.dtype)) ?? null;
+    } catch {
+      // Whatever the direct reader does not understand is read by h5wasm.
+    }
+    return this.direct;
+  }
+
   /** Reads a hyperslab into `out` (whose length is the hyperslab's size), slab by slab along the first axis. */
   readNumericInto(ranges: [number, number][], out: TypedArray): void {
     const dtype = this.dtype as NumericDType;
     const count = ranges.map(([a, b]) => b - a);
     if (product(count) === 0) return;
+    const direct = this.directDataset();
+    if (direct) {
+      try {
+        if (direct.readInto(ranges, new Uint8Array(out.buffer, out.byteOffset, out.byteLength))) return;
+      } catch {
+        // A file that is not as the plan expected: read by h5wasm, which reports what is wrong.
+        this.direct = null;
+      }
+    }
     const heap = new HeapBuffer(this.m);
     try {
       if (count.length === 0) {

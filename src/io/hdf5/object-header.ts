@@ -1,0 +1,168 @@
+/**
+ * HDF5 object headers, read from a file's bytes: the messages of a dataset's or group's header (dataspace,
+ * datatype, layout, filters...), for both header versions (version 1, which HDF5 1.8 writes by default and pynwb's
+ * files hold; version 2, "OHDR", which h5wasm writes), following continuation blocks. Each message keeps where it
+ * sits in its block, so a caller can rewrite it in place (`bool-enum.ts`) and seal the block again (`sealBlock`).
+ * Offsets and lengths of 8 bytes are assumed (HDF5's default; `checkSuperblock` says when a file differs).
+ */
+
+/** Random access to an HDF5 file's bytes. */
+export interface FileBytes {
+  read(position: number, length: number): Uint8Array;
+  write(position: number, bytes: Uint8Array): void;
+}
+
+export const MESSAGE = { nil: 0x0000, dataspace: 0x0001, datatype: 0x0003, fillValue: 0x0005, layout: 0x0008, filters: 0x000b, continuation: 0x0010 } as const;
+
+/** A block of an object header (the first, or a continuation) as read. */
+export interface HeaderBlock {
+  address: number;
+  bytes: Uint8Array;
+  /** Version 2 blocks end with a checksum of everything before it. */
+  checksummed: boolean;
+}
+
+/** A message: its type, its body's size, and where its header and body start in its block. */
+export interface HeaderMessage {
+  type: number;
+  size: number;
+  block: HeaderBlock;
+  start: number;
+  body: number;
+}
+
+export interface ObjectHeader {
+  address: number;
+  version: 1 | 2;
+  /** Version 2: whether messages carry a creation order (their headers are then 6 bytes, not 4). */
+  withOrder: boolean;
+  messages: HeaderMessage[];
+  /** Version 1: the 16-byte prefix (it counts the messages). */
+  prefix?: Uint8Array;
+}
+
+/** HDF5 files tsnwb reads here: a superblock at offset 0, offsets and lengths of 8 bytes. */
+export function checkSuperblock(file: Pick<FileBytes, "read">): void {
+  const head = file.read(0, 16);
+  const signature = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (!signature.every((b, i) => head[i] === b)) throw new Error("no HDF5 superblock at offset 0");
+  const version = head[8]!;
+  const [offsets, lengths] = version >= 2 ? [head[9], head[10]] : [head[13], head[14]];
+  if (offsets !== 8 || lengths !== 8) throw new Error(`HDF5 offsets of ${offsets} and lengths of ${lengths} bytes (8 expected)`);
+}
+
+/** The object header at `address`, with every message of every block. */
+export function readObjectHeader(file: Pick<FileBytes, "read">, address: number): ObjectHeader {
+  const signature = file.read(address, 4);
+  if (signature[0] === 0x4f && signature[1] === 0x48 && signature[2] === 0x44 && signature[3] === 0x52) return readV2(file, address);
+  return readV1(file, address);
+}
+
+function readV2(file: Pick<FileBytes, "read">, at: number): ObjectHeader {
+  const prefix = file.read(at, 6);
+  const flags = prefix[5]!;
+  let offset = 6 + (flags & 0x20 ? 16 : 0) + (flags & 0x10 ? 4 : 0);
+  const sizeBytes = 1 << (flags & 0x03);
+  const chunkSize = readUint(file.read(at + offset, sizeBytes), 0, sizeBytes);
+  offset += sizeBytes;
+  const withOrder = (flags & 0x04) !== 0;
+  const headerBytes = withOrder ? 6 : 4;
+  const messages: HeaderMessage[] = [];
+  // Chunk 0 runs from the signature to its checksum; continuation blocks from "OCHK" to theirs.
+  const pending = [{ address: at, from: offset, length: offset + chunkSize + 4 }];
+  for (let i = 0; i < pending.length; i++) {
+    const { address, from, length } = pending[i]!;
+    const block: HeaderBlock = { address, bytes: file.read(address, length), checksummed: true };
+    const end = length - 4;
+    // Fewer bytes than a message header at the end of a block are a gap, not a message.
+    for (let p = from; p + headerBytes <= end; ) {
+      const m: HeaderMessage = { type: block.bytes[p]!, size: readUint(block.bytes, p + 1, 2), block, start: p, body: p + headerBytes };
+      messages.push(m);
+      if (m.type === MESSAGE.continuation) pending.push({ address: readUint(block.bytes, m.body, 8), from: 4, length: readUint(block.bytes, m.body + 8, 8) });
+      p = m.body + m.size;
+    }
+  }
+  return { address: at, version: 2, withOrder, messages };
+}
+
+function readV1(file: Pick<FileBytes, "read">, at: number): ObjectHeader {
+  const prefix = file.read(at, 16);
+  if (prefix[0] !== 1) throw new Error(`no object header at ${at} (version ${prefix[0]})`);
+  const messages: HeaderMessage[] = [];
+  const pending = [{ address: at + 16, length: readUint(prefix, 8, 4) }];
+  for (let i = 0; i < pending.length; i++) {
+    const { address, length } = pending[i]!;
+    const block: HeaderBlock = { address, bytes: file.read(address, length), checksummed: false };
+    for (let p = 0; p + 8 <= length; ) {
+      const m: HeaderMessage = { type: readUint(block.bytes, p, 2), size: readUint(block.bytes, p + 2, 2), block, start: p, body: p + 8 };
+      messages.push(m);
+      if (m.type === MESSAGE.continuation) pending.push({ address: readUint(block.bytes, m.body, 8), length: readUint(block.bytes, m.body + 8, 8) });
+      p = m.body + m.size;
+    }
+  }
+  return { address: at, version: 1, withOrder: false, messages, prefix };
+}
+
+/** A message's body bytes. */
+export function messageBody(m: HeaderMessage): Uint8Array {
+  return m.block.bytes.subarray(m.body, m.body + m.size);
+}
+
+/** Writes a block changed in place back, its checksum made again for version 2. */
+export function sealBlock(file: FileBytes, block: HeaderBlock): void {
+  if (block.checksummed) writeUint(block.bytes, block.bytes.length - 4, 4, lookup3(block.bytes.subarray(0, block.bytes.length - 4)));
+  file.write(block.address, block.bytes);
+}
+
+/** A little-endian unsigned integer of `size` bytes (sizes over 6 bytes must stay below 2^53). */
+export function readUint(bytes: Uint8Array, at: number, size: number): number {
+  let v = 0;
+  for (let i = size - 1; i >= 0; i--) v = v * 256 + bytes[at + i]!;
+  return v;
+}
+
+export function writeUint(bytes: Uint8Array, at: number, size: number, value: number): void {
+  for (let i = 0; i < size; i++) {
+    bytes[at + i] = value % 256;
+    value = Math.floor(value / 256);
+  }
+}
+
+/** Bob Jenkins' lookup3 `hashlittle` with initial value 0: the checksum of HDF5's version 2 metadata. */
+export function lookup3(k: Uint8Array): number {
+  let length = k.length;
+  let a = (0xdeadbeef + length) >>> 0;
+  let b = a;
+  let c = a;
+  const rot = (x: number, n: number) => ((x << n) | (x >>> (32 - n))) >>> 0;
+  let o = 0;
+  const word = (i: number) => (k[i]! | (k[i + 1]! << 8) | (k[i + 2]! << 16) | (k[i + 3]! << 24)) >>> 0;
+  while (length > 12) {
+    a = (a + word(o)) >>> 0;
+    b = (b + word(o + 4)) >>> 0;
+    c = (c + word(o + 8)) >>> 0;
+    a = (a - c) >>> 0; a = (a ^ rot(c, 4)) >>> 0; c = (c + b) >>> 0;
+    b = (b - a) >>> 0; b = (b ^ rot(a, 6)) >>> 0; a = (a + c) >>> 0;
+    c = (c - b) >>> 0; c = (c ^ rot(b, 8)) >>> 0; b = (b + a) >>> 0;
+    a = (a - c) >>> 0; a = (a ^ rot(c, 16)) >>> 0; c = (c + b) >>> 0;
+    b = (b - a) >>> 0; b = (b ^ rot(a, 19)) >>> 0; a = (a + c) >>> 0;
+    c = (c - b) >>> 0; c = (c ^ rot(b, 4)) >>> 0; b = (b + a) >>> 0;
+    length -= 12;
+    o += 12;
+  }
+  if (length === 0) return c;
+  // The last 1..12 bytes, added byte by byte (HDF5's byte-wise variant of hashlittle).
+  const tail = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+  for (let i = 0; i < length; i++) tail[i] = k[o + i]!;
+  a = (a + (tail[0]! | (tail[1]! << 8) | (tail[2]! << 16) | (tail[3]! << 24))) >>> 0;
+  b = (b + (tail[4]! | (tail[5]! << 8) | (tail[6]! << 16) | (tail[7]! << 24))) >>> 0;
+  c = (c + (tail[8]! | (tail[9]! << 8) | (tail[10]! << 16) | (tail[11]! << 24))) >>> 0;
+  c = (c ^ b) >>> 0; c = (c - rot(b, 14)) >>> 0;
+  a = (a ^ c) >>> 0; a = (a - rot(c, 11)) >>> 0;
+  b = (b ^ a) >>> 0; b = (b - rot(a, 25)) >>> 0;
+  c = (c ^ b) >>> 0; c = (c - rot(b, 16)) >>> 0;
+  a = (a ^ c) >>> 0; a = (a - rot(c, 4)) >>> 0;
+  b = (b ^ a) >>> 0; b = (b - rot(a, 14)) >>> 0;
+  c = (c ^ b) >>> 0; c = (c - rot(b, 24)) >>> 0;
+  return c;
+}

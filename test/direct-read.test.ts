@@ -1,0 +1,82 @@
+/**
+ * Direct reads (`io/hdf5/direct-read.ts`): a file opened read-only on disk has its contiguous and B-tree-chunked
+ * datasets (deflate, shuffle, both) read by tsnwb itself; every value equals what h5py reads, for whole datasets and
+ * slices across chunk edges, and what tsnwb does not read itself (other filters, big-endian data, chunks never
+ * written) is read by h5wasm as before.
+ */
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { type LazyArray, NWBHDF5IO, type TypedArray } from "../src/index.js";
+import { HDF5Reader } from "../src/io/hdf5/read.js";
+import { DirectDataset, directFileOf } from "../src/io/hdf5/direct-read.js";
+import type { DatasetBuilder, GroupBuilder } from "../src/mapping/builders.js";
+import { tempFolder } from "./helpers.js";
+
+const tmp = tempFolder();
+afterAll(() => tmp.cleanup());
+const file = path.join(tmp.dir, "layouts.h5");
+
+/** Each dataset: how h5py makes it, whether tsnwb reads it itself, and the slices compared. */
+const CASES: Record<string, { make: string; direct: boolean; slices: [number, number][][] }> = {
+  contiguous: { make: `f.create_dataset(n, data=rng.random((6, 5, 4)))`, direct: true, slices: [[[1, 4], [0, 5], [0, 4]], [[0, 6], [2, 3], [1, 3]]] },
+  gzip_shuffle: { make: `f.create_dataset(n, data=rng.integers(-3000, 3000, (7, 5, 6)).astype("int16"), chunks=(2, 2, 4), compression="gzip", shuffle=True)`, direct: true, slices: [[[1, 6], [1, 4], [3, 6]], [[6, 7], [0, 5], [0, 6]]] },
+  shuffle: { make: `f.create_dataset(n, data=rng.random((9, 4)).astype("float32"), chunks=(4, 3), shuffle=True)`, direct: true, slices: [[[3, 9], [2, 4]]] },
+  gzip_many_chunks: { make: `f.create_dataset(n, data=np.arange(15000, dtype="uint16").reshape(5000, 3), chunks=(1, 3), compression="gzip")`, direct: true, slices: [[[4321, 4330], [0, 3]], [[0, 1], [0, 3]]] },
+  uint8_frames: { make: `f.create_dataset(n, data=rng.integers(0, 255, (10, 16, 18, 3)).astype("uint8"), chunks=(1, 16, 18, 3), compression="gzip", compression_opts=4)`, direct: true, slices: [[[9, 10], [0, 16], [0, 18], [0, 3]]] },
+  scalar: { make: `f.create_dataset(n, data=3.5)`, direct: true, slices: [] },
+  fletcher32: { make: `f.create_dataset(n, data=rng.random((9, 4)), chunks=(4, 3), fletcher32=True)`, direct: false, slices: [[[2, 7], [1, 3]]] },
+  big_endian: { make: `f.create_dataset(n, data=np.arange(12, dtype=">i4").reshape(3, 4))`, direct: false, slices: [] },
+  unwritten_chunks: { make: `d = f.create_dataset(n, shape=(10, 4), dtype="uint8", chunks=(2, 4)); d[0:2] = 7`, direct: true, slices: [[[0, 4], [0, 4]]] },
+};
+
+/** sha256 of what h5py reads for each case and slice (whole first), computed by h5py. */
+function h5pyHashes(): Record<string, string[]> {
+  const script = `import h5py, numpy as np, hashlib, json, sys
+rng = np.random.default_rng(7)
+cases = json.loads(sys.argv[2])
+with h5py.File(sys.argv[1], "w") as f:
+    for n, c in cases.items():
+        exec(c["make"])
+out = {}
+with h5py.File(sys.argv[1], "r") as f:
+    for n, c in cases.items():
+        d = f[n]
+        sels = [()] + [tuple(slice(a, b) for a, b in s) for s in c["slices"]]
+        out[n] = [hashlib.sha256(np.ascontiguousarray(d[s]).astype(d.dtype.newbyteorder("<")).tobytes()).hexdigest() for s in sels]
+print(json.dumps(out))`;
+  return JSON.parse(execFileSync("/usr/bin/python3", ["-c", script, file, JSON.stringify(CASES)], { encoding: "utf8" })) as Record<string, string[]>;
+}
+
+const sha = (a: TypedArray) => createHash("sha256").update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest("hex");
+
+describe("direct reads", () => {
+  it("read every layout to the values h5py reads, tsnwb itself where it can, h5wasm elsewhere", async () => {
+    const expected = h5pyHashes();
+    const io = await NWBHDF5IO.open(file, "r");
+    try {
+      const direct = directFileOf(io._h5.file)!;
+      expect(direct).toBeDefined();
+      const tree: GroupBuilder = new HDF5Reader(io._h5.m, io._h5.file, file).readTree();
+      for (const [name, c] of Object.entries(CASES)) {
+        const ds = tree.datasets.get(name) as DatasetBuilder;
+        const lazy = ds.value as LazyArray;
+        const ref = (io._h5.file.get(`/${name}`) as unknown as { create_reference(): { ref_data: ArrayLike<number> } }).create_reference().ref_data;
+        const address = Array.from(ref).slice(0, 8).reduceRight((a, b) => a * 256 + b, 0);
+        const plan = DirectDataset.plan(direct, address, lazy.shape, (lazy.dtype.match(/\d+/) ? Number(lazy.dtype.match(/\d+/)![0]) : 8) / 8);
+        expect(plan !== undefined, name).toBe(c.direct);
+        const hashes = [sha((await lazy.read()) as TypedArray), ...(await Promise.all(c.slices.map(async (s) => sha((await lazy.read(s)) as TypedArray))))];
+        expect(hashes, name).toEqual(expected[name]);
+      }
+    } finally {
+      await io.close();
+    }
+  });
+
+  it("a file open for writing is read by h5wasm only (its bytes on disk may be behind HDF5's cache)", async () => {
+    const io = await NWBHDF5IO.open(file, "a");
+    expect(directFileOf(io._h5.file)).toBeUndefined();
+    await io.abort();
+  });
+});

@@ -9,18 +9,21 @@ import type { DirectFile } from "./direct-read.js";
 export function nodeDirectFile(path: string): DirectFile {
   let fd: number | undefined;
   return {
-    read(position, length) {
+    read(position, length, target, offset = 0) {
       fd ??= openSync(path, "r");
-      const out = new Uint8Array(length);
+      // Straight into the caller's array when given; else a fresh one that need not be zeroed (it is all overwritten).
+      const out = target ?? Buffer.allocUnsafe(length);
+      const at = target ? offset : 0;
       let done = 0;
       while (done < length) {
-        const n = readSync(fd, out, done, length - done, position + done);
+        const n = readSync(fd, out, at + done, length - done, position + done);
         if (n === 0) throw new Error(`${path} ends before byte ${position + length}`);
         done += n;
       }
-      return out;
+      return target ? out.subarray(offset, offset + length) : out;
     },
-    inflate: (bytes) => inflateSync(bytes),
+    // One output buffer of the chunk's size: zlib's default grows 16 KB pieces and joins them.
+    inflate: (bytes, expectedLength) => inflateSync(bytes, { chunkSize: Math.max(64, expectedLength) }),
     close() {
       if (fd !== undefined) closeSync(fd);
       fd = undefined;

@@ -14,8 +14,10 @@ import { product } from "../../data/ndarray.js";
 
 /** A file tsnwb may read itself: its bytes, and a native inflate for gzip chunks. */
 export interface DirectFile {
-  read(position: number, length: number): Uint8Array;
-  inflate(bytes: Uint8Array): Uint8Array;
+  /** `length` bytes from `position`; into `target` at `offset` when given (no copy), else a new array. */
+  read(position: number, length: number, target?: Uint8Array, offset?: number): Uint8Array;
+  /** Inflates a zlib stream whose output is `expectedLength` bytes (sized once, not grown). */
+  inflate(bytes: Uint8Array, expectedLength: number): Uint8Array;
   close(): void;
 }
 
@@ -107,7 +109,7 @@ export class DirectDataset {
   private readContiguous(layout: { address: number }, ranges: [number, number][], out: Uint8Array): boolean {
     const e = this.elementBytes;
     if (ranges.length === 0) {
-      out.set(this.file.read(layout.address, e));
+      this.file.read(layout.address, e, out, 0);
       return true;
     }
     // Whole rows after the first axis are one run; otherwise one run per row of the last axis.
@@ -115,7 +117,7 @@ export class DirectDataset {
     if (full) {
       const rowBytes = product(this.shape.slice(1)) * e;
       const [a, b] = ranges[0]!;
-      out.set(this.file.read(layout.address + a * rowBytes, (b - a) * rowBytes));
+      this.file.read(layout.address + a * rowBytes, (b - a) * rowBytes, out, 0);
       return true;
     }
     const runs = product(ranges.slice(0, -1).map(([a, b]) => b - a));
@@ -133,16 +135,22 @@ export class DirectDataset {
     const outStrides = strides(ranges.map(([a, b]) => b - a));
     const chunkStrides = strides(chunk);
     const index = [...first];
+    const rank = chunk.length;
     for (;;) {
       const origin = index.map((i, k) => i * chunk[k]!);
-      const bytes = this.chunkAt(layout.btree, origin);
-      if (bytes === undefined) return false;
-      // The part of the chunk inside the selection, copied row by row of the last axis.
+      // The part of the chunk inside the selection.
       const lo = origin.map((o, k) => Math.max(o, ranges[k]![0]));
       const hi = origin.map((o, k) => Math.min(o + chunk[k]!, ranges[k]![1]));
-      const rank = chunk.length;
+      // Trailing axes the part spans whole, in the chunk and in the output, make one contiguous run with the axis
+      // before them: a whole-frame chunk of a frame read is one copy, not one per row.
+      let axis = rank - 1;
+      while (axis > 0 && hi[axis]! - lo[axis]! === chunk[axis]! && hi[axis]! - lo[axis]! === ranges[axis]![1] - ranges[axis]![0]) axis--;
+      const runBytes = (hi[axis]! - lo[axis]!) * chunkStrides[axis]! * e;
+      const wholeChunk = runBytes === product(chunk) * e;
+      const found = wholeChunk && this.filters.length === 0 ? this.findChunk(layout.btree, origin) : undefined;
+      const bytes = found ? undefined : this.chunkAt(layout.btree, origin);
+      if (!found && bytes === undefined) return false;
       const pos = [...lo];
-      const runBytes = (hi[rank - 1]! - lo[rank - 1]!) * e;
       for (;;) {
         let src = 0;
         let dst = 0;
@@ -150,8 +158,10 @@ export class DirectDataset {
           src += (pos[k]! - origin[k]!) * chunkStrides[k]!;
           dst += (pos[k]! - ranges[k]![0]) * outStrides[k]!;
         }
-        out.set(bytes.subarray(src * e, src * e + runBytes), dst * e);
-        let k = rank - 2;
+        // An unfiltered chunk that is one run is read from the file straight into place.
+        if (found) this.file.read(found.address, runBytes, out, dst * e);
+        else out.set(bytes!.subarray(src * e, src * e + runBytes), dst * e);
+        let k = axis - 1;
         for (; k >= 0; k--) {
           if (++pos[k]! < hi[k]!) break;
           pos[k] = lo[k]!;
@@ -173,13 +183,13 @@ export class DirectDataset {
     if (found === undefined) return undefined;
     const cached = this.decoded.find((d) => d.address === found.address);
     if (cached) return cached.bytes;
+    const expected = product((this.layout as { chunk: number[] }).chunk) * this.elementBytes;
     let bytes = this.file.read(found.address, found.size);
     // Filters run in reverse on read; a set bit of the mask says the filter was skipped for this chunk.
     for (let i = this.filters.length - 1; i >= 0; i--) {
       if (found.mask & (1 << i)) continue;
-      bytes = this.filters[i] === DEFLATE ? this.file.inflate(bytes) : unshuffle(bytes, this.elementBytes);
+      bytes = this.filters[i] === DEFLATE ? this.file.inflate(bytes, expected) : unshuffle(bytes, this.elementBytes);
     }
-    const expected = product((this.layout as { chunk: number[] }).chunk) * this.elementBytes;
     if (bytes.length !== expected) throw new Error(`a chunk decoded to ${bytes.length} bytes, ${expected} expected`);
     this.decoded.push({ address: found.address, bytes });
     // A few chunks are kept: enough for frame-by-frame reads across chunks of several frames.

@@ -87,7 +87,7 @@ class TreeValidator {
   private typeOf(b: Builder): TypeDef | undefined {
     const type = textAttribute(b, "neurodata_type");
     if (type === undefined) return undefined;
-    if (this.options.structuralOnly && !this.catalog.has(type, this.catalog.namespace(textAttribute(b, "namespace") ?? "") ? textAttribute(b, "namespace") : undefined)) return undefined;
+    if (this.options.structuralOnly) return this.quietTypeOf(b);
     const namespace = textAttribute(b, "namespace");
     if (namespace === undefined) {
       this.report(b.path, "neurodata_type", `a ${type} without a namespace attribute`);
@@ -242,8 +242,9 @@ class TreeValidator {
   private quietTypeOf(b: Builder): TypeDef | undefined {
     const type = textAttribute(b, "neurodata_type");
     if (type === undefined) return undefined;
-    const ns = textAttribute(b, "namespace");
-    return this.catalog.has(type, ns !== undefined && this.catalog.namespace(ns) ? ns : undefined) ? this.catalog.get(type, ns !== undefined && this.catalog.namespace(ns) ? ns : undefined) : undefined;
+    const named = textAttribute(b, "namespace");
+    const ns = named !== undefined && this.catalog.namespace(named) ? named : undefined;
+    return this.catalog.has(type, ns) ? this.catalog.get(type, ns) : undefined;
   }
 
   private checkDataset(ds: DatasetBuilder, spec: DatasetSpec): void {

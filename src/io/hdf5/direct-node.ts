@@ -3,10 +3,17 @@
  * first use, gzip chunks inflated by Node's native zlib.
  */
 import { closeSync, openSync, readSync } from "node:fs";
-import { inflateSync } from "node:zlib";
+import { deflateSync, inflateSync } from "node:zlib";
 import type { DirectFile } from "./direct-read.js";
 
+/** zlib's first inflate in a process costs milliseconds of set-up: paid once when a file opens, not by its first frame. */
+let zlibReady = false;
+
 export function nodeDirectFile(path: string): DirectFile {
+  if (!zlibReady) {
+    inflateSync(deflateSync(new Uint8Array(1024)), { chunkSize: 1024 });
+    zlibReady = true;
+  }
   let fd: number | undefined;
   return {
     read(position, length, target, offset = 0) {

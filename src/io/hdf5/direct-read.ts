@@ -106,6 +106,22 @@ export class DirectDataset {
     return this.layout.kind === "contiguous" ? this.readContiguous(this.layout, ranges, out) : this.readChunked(this.layout, ranges, out);
   }
 
+  /**
+   * The selection as the decoded bytes of the one filtered chunk it is exactly (a frame of a movie stored a frame
+   * per chunk), handed over without a copy; undefined otherwise.
+   */
+  readExactChunk(ranges: [number, number][]): Uint8Array | undefined {
+    if (this.layout.kind !== "chunked" || this.filters.length === 0) return undefined;
+    const chunk = this.layout.chunk;
+    const exact = ranges.every(([a, b], k) => a % chunk[k]! === 0 && b - a === chunk[k]!);
+    if (!exact) return undefined;
+    const bytes = this.chunkAt(this.layout.btree, ranges.map(([a]) => a));
+    // Handed to the caller, who may change it: no longer kept for the next read.
+    const i = this.decoded.findIndex((d) => d.bytes === bytes);
+    if (i >= 0) this.decoded.splice(i, 1);
+    return bytes;
+  }
+
   private readContiguous(layout: { address: number }, ranges: [number, number][], out: Uint8Array): boolean {
     const e = this.elementBytes;
     if (ranges.length === 0) {

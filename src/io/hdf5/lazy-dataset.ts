@@ -90,6 +90,8 @@ export class H5LazyDataset implements LazyArray {
       if (this.dtype === "bool") return this.readBooleans(ranges);
       if (!isNumericDType(this.dtype)) return this.readOther(ranges);
       const count = ranges.map(([a, b]) => b - a);
+      const whole = this.readExactChunk(ranges);
+      if (whole) return whole;
       const out = allocateOutput(this.dtype, product(count));
       this.readNumericInto(ranges, out);
       return out;
@@ -117,6 +119,20 @@ export class H5LazyDataset implements LazyArray {
       // Whatever the direct reader does not understand is read by h5wasm.
     }
     return this.direct;
+  }
+
+  /** A selection that is exactly one compressed chunk, as that chunk's decoded bytes (no copy), when read directly. */
+  private readExactChunk(ranges: [number, number][]): TypedArray | undefined {
+    const direct = this.directDataset();
+    if (!direct) return undefined;
+    try {
+      const bytes = direct.readExactChunk(ranges);
+      if (!bytes || bytes.byteOffset % bytesPerElement(this.dtype as NumericDType) !== 0) return undefined;
+      return new (typedArrayConstructor(this.dtype as NumericDType))(bytes.buffer, bytes.byteOffset, bytes.byteLength / bytesPerElement(this.dtype as NumericDType));
+    } catch {
+      this.direct = null;
+      return undefined;
+    }
   }
 
   /** Reads a hyperslab into `out` (whose length is the hyperslab's size), slab by slab along the first axis. */

@@ -10,12 +10,13 @@ OUT=${TMPDIR:-/tmp}/tsnwb-bench
 mkdir -p "$OUT"
 npm run -s build
 results=$(mktemp)
-for mode in raw gzip stream; do
+for spec in raw gzip "gzip --shuffle" stream; do
+  # shellcheck disable=SC2086
   for rep in $(seq "$REPS"); do
     sync; sleep 1
-    node dist/bench/bench.js --frames "$FRAMES" --mode "$mode" --out "$OUT/tsnwb-$mode.nwb" | tail -1 | tee -a "$results"
+    node dist/bench/bench.js --frames "$FRAMES" --mode $spec --out "$OUT/tsnwb.nwb" | tail -1 | tee -a "$results"
     sync; sleep 1
-    /usr/bin/python3 bench/h5py_baseline.py --frames "$FRAMES" --mode "$mode" --out "$OUT/h5py-$mode.h5" | tee -a "$results"
+    /usr/bin/python3 bench/h5py_baseline.py --frames "$FRAMES" --mode $spec --out "$OUT/h5py.h5" | tee -a "$results"
   done
 done
 /usr/bin/python3 - "$results" <<'PY'
@@ -23,7 +24,7 @@ import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 keys = ["write_MBps", "open_ms", "one_frame_ms", "one_frame_median_ms", "read_all_MBps", "peak_rss_MB", "file_MB"]
 print("median of runs:")
-for mode in ["raw", "gzip", "stream"]:
+for mode in ["raw", "gzip", "gzip+shuffle", "stream"]:
     for impl in ["tsnwb", "h5py"]:
         rs = [r for r in rows if r["mode"] == mode and r["impl"] == impl]
         if rs:

@@ -14,8 +14,9 @@ export interface StorageOptions {
   /** gzip level, 0-9; default 4, as h5py. */
   compression_opts?: number;
   /**
-   * Byte shuffle before compression. h5wasm applies one filter per dataset, so shuffle is stored alone
-   * (without gzip); asking for both is an error rather than a silent drop of one.
+   * Byte shuffle before compression. With gzip, written by tsnwb's own chunk writer (numbers given in memory to a
+   * new file, in Node); elsewhere h5wasm writes the chunks and applies one filter per dataset, so gzip with shuffle
+   * there is an error at write rather than a silent drop of one.
    */
   shuffle?: boolean;
   /** Maximum shape per axis; `null` is unlimited. Streams and appenders make the first axis unlimited. */
@@ -69,7 +70,6 @@ export function checkStorageOptions(opts: StorageOptions, rank: number | undefin
   if (opts.compression_opts !== undefined && !(Number.isInteger(opts.compression_opts) && opts.compression_opts >= 0 && opts.compression_opts <= 9)) {
     fail("compression_opts (gzip level) an integer 0-9", String(opts.compression_opts));
   }
-  if (opts.shuffle && opts.compression) fail("shuffle or compression, not both (h5wasm applies one filter per dataset)");
   if (opts.maxshape !== undefined && rank !== undefined && opts.maxshape.length !== rank) fail(`maxshape of ${rank} axes`, JSON.stringify(opts.maxshape));
 }
 

@@ -11,6 +11,7 @@ import { HDF5Reader } from "./hdf5/read.js";
 import { H5LazyDataset } from "./hdf5/lazy-dataset.js";
 import { HDF5Writer, type WriteProgress } from "./hdf5/write.js";
 import { type FileBytes, rewriteBoolDatatypes } from "./hdf5/bool-enum.js";
+import { type ChunkCompressor, type ChunkInjection, injectChunks } from "./hdf5/chunk-injection.js";
 import { validateTree } from "../validation/validator.js";
 import { typeCatalog } from "../schema/bundled.js";
 
@@ -31,6 +32,8 @@ export abstract class NWBIOBase {
   protected nwbfile?: NWBFile;
   protected written = false;
   protected closed = false;
+  /** gzip datasets whose chunks close() puts in the file (see `hdf5/chunk-injection.ts`). */
+  private readonly injections: ChunkInjection[] = [];
   /** Boolean datasets written as stand-ins, made h5py's enum by close() (see `hdf5/bool-enum.ts`). */
   private readonly boolStandIns: bigint[] = [];
   /** Appenders opened on this file: close() flushes what they still buffer. */
@@ -52,8 +55,12 @@ export abstract class NWBIOBase {
   protected abstract finish(written: boolean): Promise<void>;
   /** After a failure: drop what was written since open, leaving the target as it was. */
   protected abstract dropWork(): Promise<void>;
-  /** Edits the closed work file's bytes in place (before `finish` puts it at its path). */
-  protected abstract editClosedFile(edit: (file: FileBytes) => void): void;
+  /** Edits the closed work file's bytes in place (before `finish` puts it at its path); `size` is its length. */
+  protected abstract editClosedFile(edit: (file: FileBytes, size: number) => void): void;
+  /** A native chunk compressor for this write, where there is one (Node, new files): see `hdf5/chunk-injection.ts`. */
+  protected chunkCompressor(): ChunkCompressor | undefined {
+    return undefined;
+  }
   /** After a successful write (live files start SWMR here). */
   protected afterWrite(): void {}
   /** Closes the HDF5 file (and what it reads through). */
@@ -92,9 +99,10 @@ export abstract class NWBIOBase {
       const issues = await validateTree(root, typeCatalog, { structuralOnly: true });
       if (issues.length > 0) throw new SchemaError(this.path, issues);
       if (this.mode === "w") this.file = this.createForWrite();
-      const writer = new HDF5Writer(this.m, this.file!, { append: this.mode === "a", onProgress: this.baseOptions.onProgress });
+      const writer = new HDF5Writer(this.m, this.file!, { append: this.mode === "a", onProgress: this.baseOptions.onProgress, compressor: this.chunkCompressor() });
       await writer.write(root);
       this.boolStandIns.push(...writer.boolStandIns);
+      this.injections.push(...writer.injections);
       for (const [container, builder] of builderOf) container.container_source ??= { file: this.path, path: builder.path };
       // A stream is read once, as it is written: from now on the field is the dataset in the file.
       for (const { container, key, builder } of streams) {
@@ -121,9 +129,12 @@ export abstract class NWBIOBase {
     this.closed = true;
     this.closeFile();
     this.file = undefined;
-    if (this.boolStandIns.length > 0) {
+    if (this.boolStandIns.length > 0 || this.injections.length > 0) {
       try {
-        this.editClosedFile((file) => rewriteBoolDatatypes(file, this.boolStandIns));
+        this.editClosedFile((file, size) => {
+          injectChunks(file, size, this.injections, this.chunkCompressor()!);
+          rewriteBoolDatatypes(file, this.boolStandIns);
+        });
       } catch (e) {
         await this.dropWork();
         throw asTsnwbError(e, this.path);

@@ -4,13 +4,14 @@
  * A write never leaves a half-written file at the target path: modes "w" and "a" work on a temporary file beside
  * the target ("a" on a copy of it), renamed into place by `close()` once everything is written.
  */
-import { promises as fsp, existsSync, openSync, readSync, writeSync, closeSync, statSync } from "node:fs";
+import { promises as fsp, existsSync, openSync, readSync, writeSync, closeSync, statSync, fstatSync } from "node:fs";
 import * as nodePath from "node:path";
 import { FormatError, ModeError, NotFoundError } from "../errors.js";
 import { type H5File, type H5Module, hdf5Message } from "./hdf5/h5.js";
 import type { FileBytes } from "./hdf5/bool-enum.js";
+import type { ChunkCompressor } from "./hdf5/chunk-injection.js";
 import { closeDirectFile, registerDirectFile } from "./hdf5/direct-read.js";
-import { nodeDirectFile } from "./hdf5/direct-node.js";
+import { nodeChunkCompressor, nodeDirectFile } from "./hdf5/native-node.js";
 import { h5, h5wasm } from "./hdf5/h5-node.js";
 import { type RemoteFile, openRemote } from "./remote/remote-file.js";
 import type { RangeReaderOptions } from "./remote/range-reader.js";
@@ -146,7 +147,16 @@ export class NWBHDF5IO extends NWBIOBase {
     else super.closeFile();
   }
 
-  protected editClosedFile(edit: (file: FileBytes) => void): void {
+  /** New files (not live ones: their readers follow HDF5's own writes) get Node's compressor. */
+  protected override chunkCompressor(): ChunkCompressor | undefined {
+    if (this.mode !== "w" || this.options.live) return undefined;
+    this.compressor ??= nodeChunkCompressor(temporaryPath(this.path));
+    return this.compressor;
+  }
+
+  private compressor?: ChunkCompressor;
+
+  protected editClosedFile(edit: (file: FileBytes, size: number) => void): void {
     const fd = openSync(this.workPath, "r+");
     try {
       edit({
@@ -156,19 +166,21 @@ export class NWBHDF5IO extends NWBIOBase {
           return bytes;
         },
         write: (position, bytes) => void writeSync(fd, bytes, 0, bytes.length, position),
-      });
+      }, fstatSync(fd).size);
     } finally {
       closeSync(fd);
     }
   }
 
   protected async finish(written: boolean): Promise<void> {
+    this.compressor?.discard();
     if (this.mode === "r" || this.workPath === this.path) return;
     if (written) await fsp.rename(this.workPath, this.path);
     else await fsp.rm(this.workPath, { force: true });
   }
 
   protected async dropWork(): Promise<void> {
+    this.compressor?.discard();
     if (this.workPath !== this.path) await fsp.rm(this.workPath, { force: true });
     // A live new file that failed is removed too: only a crash leaves a partial one.
     else if (this.options.live && this.mode === "w") await fsp.rm(this.workPath, { force: true });

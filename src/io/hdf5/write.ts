@@ -11,6 +11,7 @@ import { StreamError, ValidationError } from "../../errors.js";
 import { type H5File, type H5Group, type H5Module, createDatasetWithoutValues, datasetAt } from "./h5.js";
 import { SLAB_BYTES } from "./lazy-dataset.js";
 import { BOOL_STAND_IN_MEMBER } from "./bool-enum.js";
+import { type ChunkCompressor, type ChunkInjection, compressChunks, paddedDeflateParameters } from "./chunk-injection.js";
 
 export interface WriteProgress {
   /** Called after each block of a streamed or copied dataset with the rows written so far. */
@@ -30,11 +31,13 @@ export class HDF5Writer {
    * file is closed (see `bool-enum.ts`).
    */
   readonly boolStandIns: bigint[] = [];
+  /** gzip datasets whose chunks tsnwb compressed itself, put in the file once it is closed (`chunk-injection.ts`). */
+  readonly injections: ChunkInjection[] = [];
 
   constructor(
     private readonly m: H5Module,
     private readonly file: H5File,
-    private readonly options: { append: boolean; onProgress?: WriteProgress } = { append: false },
+    private readonly options: { append: boolean; onProgress?: WriteProgress; compressor?: ChunkCompressor } = { append: false },
   ) {}
 
   /** Writes the whole tree; object references are written last, once their targets exist. */
@@ -140,7 +143,8 @@ export class HDF5Writer {
 
   private async writeDataset(ds: DatasetBuilder): Promise<void> {
     const value = ds.value;
-    if (isNDArray(value)) this.writeArray(ds, value);
+    if (isNDArray(value) && this.injectable(ds, value)) await this.writeInjected(ds, value);
+    else if (isNDArray(value)) this.writeArray(ds, value);
     else if (isLazyArray(value)) {
       if (!(await this.copyLazy(ds, value))) return;
     } else if (isFrameSource(value)) await this.writeStream(ds, value);
@@ -216,9 +220,44 @@ export class HDF5Writer {
     this.writeRows(ds.path, data, shape, 0);
   }
 
+  /**
+   * Whether tsnwb compresses a dataset's chunks itself: gzip (with or without shuffle) of numeric data given in
+   * memory, of a fixed shape, in a new file, with a native compressor (Node).
+   */
+  private injectable(ds: DatasetBuilder, a: NDArray): boolean {
+    const opts = ds.storage;
+    return this.options.compressor !== undefined && !this.options.append && opts.compression === "gzip" && !ds.scalar &&
+      isNumericDType(a.dtype) && a.shape.length > 0 && product(a.shape) > 0 && !(opts.maxshape?.some((m) => m === null) ?? false);
+  }
+
+  /**
+   * h5wasm creates the dataset (shape, chunks, a deflate filter padded to leave room for shuffle) and writes no
+   * chunk; the chunks are compressed here on several threads and put in the file when it closes.
+   */
+  private async writeInjected(ds: DatasetBuilder, a: NDArray): Promise<void> {
+    const dtype = ds.dtype && isNumericDType(ds.dtype) ? ds.dtype : (a.dtype as NumericDType);
+    const data = dtype === a.dtype ? (a.data as TypedArray) : toTypedArray(a.data as TypedArray as ArrayLike<number>, dtype);
+    const e = bytesPerElement(dtype);
+    const level = ds.storage.compression_opts ?? 4;
+    const { chunks, maxshape } = chunkedLayout(ds, e, a.shape, a.shape[0]!, false);
+    const parent = this.file.get(ds.parent!.path) as H5Group;
+    parent.create_dataset({
+      name: ds.name, data: toTypedArray([], dtype) as never, shape: [0, ...a.shape.slice(1)], maxshape, chunks,
+      dtype: h5wasmCode(dtype), compression: 1, compression_opts: paddedDeflateParameters(level),
+    } as never);
+    this.resize(ds.path, a.shape);
+    const reference = datasetAt(this.file, ds.path).create_reference() as unknown as { ref_data: ArrayLike<number> };
+    const header = Array.from(reference.ref_data).slice(0, 8).reduceRight((address, byte) => (address << 8n) | BigInt(byte), 0n);
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const stored = await compressChunks(bytes, a.shape, chunks, e, ds.storage.shuffle === true, level, this.options.compressor!);
+    this.injections.push({ header, path: ds.path, rank: a.shape.length, chunk: chunks, elementBytes: e, shuffle: ds.storage.shuffle === true, level, chunks: stored });
+    this.options.onProgress?.({ path: ds.path, rows: a.shape[0]!, totalRows: a.shape[0] });
+  }
+
   /** Creates a chunked dataset with `rows` rows along its first axis (growable when maxshape says so). */
   private createChunked(ds: DatasetBuilder, dtype: NumericDType, shape: number[], rows: number, growable = false): void {
     const parent = this.file.get(ds.parent!.path) as H5Group;
+    refuseTwoFilters(ds);
     const layout = chunkedLayout(ds, bytesPerElement(dtype), shape, rows, growable);
     parent.create_dataset({ name: ds.name, data: toTypedArray([], dtype) as never, shape: [0, ...shape.slice(1)], dtype: h5wasmCode(dtype), ...layout } as never);
     if (rows > 0) this.resize(ds.path, [rows, ...shape.slice(1)]);
@@ -232,6 +271,7 @@ export class HDF5Writer {
     const parent = this.file.get(ds.parent!.path) as H5Group;
     const shape = ds.scalar ? [] : a.shape;
     const values = a.data instanceof Uint8Array ? a.data : Uint8Array.from(a.data as ArrayLike<number>, (v) => (v ? 1 : 0));
+    refuseTwoFilters(ds);
     const layout = needsChunks(ds.storage) && shape.length > 0 ? chunkedLayout(ds, 1, shape, shape[0]!, false) : {};
     const dtype = [[BOOL_STAND_IN_MEMBER, "<B"]];
     parent.create_dataset({ name: ds.name, data: new Map([[BOOL_STAND_IN_MEMBER, values]]), shape, dtype, ...layout } as never);
@@ -335,12 +375,16 @@ export class HDF5Writer {
   }
 }
 
+/** gzip with shuffle where h5wasm writes the chunks: it sets one filter per dataset. */
+function refuseTwoFilters(ds: DatasetBuilder): void {
+  if (ds.storage.compression && ds.storage.shuffle) {
+    throw new ValidationError(ds.path, "storage", "gzip or shuffle, not both, here: tsnwb writes gzip with shuffle itself for numbers given in memory to a new file in Node (not a stream, a growable dataset, an append or a browser); h5wasm, which writes the others, sets one filter per dataset");
+  }
+}
+
 /** The chunks, limits and filter of a chunked dataset of `rows` rows, from its storage options. */
 function chunkedLayout(ds: DatasetBuilder, elementBytes: number, shape: number[], rows: number, growable: boolean) {
   const opts: StorageOptions = ds.storage;
-  if (opts.compression && opts.shuffle) {
-    throw new ValidationError(ds.path, "storage", "shuffle or compression, not both (h5wasm applies one filter per dataset)");
-  }
   const chunks = Array.isArray(opts.chunks) ? opts.chunks : autoChunks(shape, elementBytes);
   if (chunks.length !== shape.length) {
     throw new ValidationError(ds.path, "storage.chunks", `${shape.length} chunk dimensions`, JSON.stringify(chunks));

@@ -9,6 +9,7 @@
  */
 import { MESSAGE, type FileBytes, type ObjectHeader, lookup3, messageBody, readObjectHeader, readUint, sealBlock, writeUint } from "./object-header.js";
 import { product } from "../../data/ndarray.js";
+import { shuffle as shuffleChunk } from "./byte-shuffle.js";
 
 /** A native deflate (Node's zlib on its thread pool), and where compressed chunks wait for the file to close. */
 export interface ChunkCompressor {
@@ -60,7 +61,7 @@ export async function compressChunks(
     const origin = index.map((i, k) => i * chunk[k]!);
     origins.push(origin);
     let bytes = chunkBytes(data, shape, chunk, origin, elementBytes);
-    if (shuffle) bytes = shuffleBytes(bytes, elementBytes);
+    if (shuffle) bytes = shuffleChunk(bytes, elementBytes);
     inFlight.push(compressor.deflate(bytes, level));
     // Keep `concurrency` chunks compressing; store the oldest as soon as it is done, so the order is the grid's.
     if (inFlight.length >= compressor.concurrency) {
@@ -112,18 +113,6 @@ function chunkBytes(data: Uint8Array, shape: number[], chunk: number[], origin: 
   }
 }
 
-/** HDF5's byte shuffle: byte b of element i goes to b * n + i. */
-function shuffleBytes(bytes: Uint8Array, e: number): Uint8Array {
-  if (e === 1) return bytes;
-  const n = Math.floor(bytes.length / e);
-  const out = new Uint8Array(bytes.length);
-  for (let b = 0; b < e; b++) {
-    const to = b * n;
-    for (let i = 0; i < n; i++) out[to + i] = bytes[i * e + b]!;
-  }
-  out.set(bytes.subarray(n * e), n * e);
-  return out;
-}
 
 /** Entries per B-tree node: 2K with HDF5's default K of 32 for chunk indexes (files tsnwb makes keep it). */
 const NODE_ENTRIES = 64;

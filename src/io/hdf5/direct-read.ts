@@ -11,6 +11,7 @@
  */
 import { MESSAGE, messageBody, readObjectHeader, readUint } from "./object-header.js";
 import { product } from "../../data/ndarray.js";
+import { unshuffle } from "./byte-shuffle.js";
 
 /** A file tsnwb may read itself: its bytes, and a native inflate for gzip chunks. */
 export interface DirectFile {
@@ -306,19 +307,6 @@ function parseFilters(body: Uint8Array): number[] | undefined {
   return ids;
 }
 
-/** Undoes HDF5's byte shuffle: byte b of element i was stored at b * n + i. */
-function unshuffle(bytes: Uint8Array, elementBytes: number): Uint8Array {
-  if (elementBytes === 1) return bytes;
-  const n = Math.floor(bytes.length / elementBytes);
-  const out = new Uint8Array(bytes.length);
-  for (let b = 0; b < elementBytes; b++) {
-    const from = b * n;
-    for (let i = 0; i < n; i++) out[i * elementBytes + b] = bytes[from + i]!;
-  }
-  // Bytes past the last whole element are stored as they were.
-  out.set(bytes.subarray(n * elementBytes), n * elementBytes);
-  return out;
-}
 
 /** Compares two chunk origins in C order. */
 function compare(a: number[], b: number[]): number {

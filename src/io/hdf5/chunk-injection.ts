@@ -129,7 +129,7 @@ export function injectChunks(file: FileBytes, size: number, injections: readonly
   if (readUint(superblock, 28, 8) !== size) throw new Error(`the superblock's end of file (${readUint(superblock, 28, 8)}) is not the file's size (${size})`);
   let end = size;
   for (const injection of injections) {
-    // The chunks, copied from the side store in blocks of a few MB.
+    // The chunks, copied from the side store one by one, in the order of the chunk grid.
     const addresses: number[] = [];
     for (const c of injection.chunks) {
       addresses.push(end);

@@ -49,8 +49,9 @@ export function nodeChunkCompressor(path: string): ChunkCompressor {
   let fd: number | undefined;
   let size = 0;
   return {
-    // libuv's pool runs 4 compressions at once by default; more in flight than cores only queues.
-    concurrency: Math.max(2, availableParallelism()),
+    // Twice the cores in flight (libuv's pool runs 4 at once by default) keeps every core compressing while this
+    // thread stores the chunks that are done: 35 MB/s with one per core, 44 with two, on a 2-core machine.
+    concurrency: 2 * Math.max(2, availableParallelism()),
     deflate: (bytes, level) => deflateAsync(bytes, { level }),
     store(bytes) {
       fd ??= openSync(path, "w+");

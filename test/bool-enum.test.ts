@@ -69,7 +69,7 @@ f = h5py.File(sys.argv[1], "r"); print(h5py.h5o.get_info(f["flags"].id).addr)
       const bytes = fileBytes(file);
       try {
         expect(bytes.read(Number(address), 1)[0]).toBe(1);
-        rewriteBoolDatatypes(bytes, [BigInt(address)]);
+        rewriteBoolDatatypes(bytes, [Number(address)]);
       } finally {
         bytes.close();
       }
@@ -90,7 +90,7 @@ print(h5py.h5o.get_info(h5py.File(sys.argv[1], "r")["x"].id).addr)
 `, file], { encoding: "utf8" }).trim();
       const bytes = fileBytes(file);
       try {
-        expect(() => rewriteBoolDatatypes(bytes, [BigInt(address)])).toThrow(/holds no boolean stand-in/);
+        expect(() => rewriteBoolDatatypes(bytes, [Number(address)])).toThrow(/holds no boolean stand-in/);
       } finally {
         bytes.close();
       }

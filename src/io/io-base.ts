@@ -35,7 +35,7 @@ export abstract class NWBIOBase {
   /** gzip datasets whose chunks close() puts in the file (see `hdf5/chunk-injection.ts`). */
   private readonly injections: ChunkInjection[] = [];
   /** Boolean datasets written as stand-ins, made h5py's enum by close() (see `hdf5/bool-enum.ts`). */
-  private readonly boolStandIns: bigint[] = [];
+  private readonly boolStandIns: number[] = [];
   /** Appenders opened on this file: close() flushes what they still buffer. */
   private readonly appenders = new Set<{ close(): void }>();
 

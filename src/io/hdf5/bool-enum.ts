@@ -30,11 +30,11 @@ export const BOOL_ENUM_MESSAGE = Uint8Array.from([
 const COMPOUND_CLASS = 6;
 
 /** Rewrites the datatype of each stand-in dataset (by object header address) as h5py's boolean enum. */
-export function rewriteBoolDatatypes(file: FileBytes, addresses: readonly bigint[]): void {
+export function rewriteBoolDatatypes(file: FileBytes, addresses: readonly number[]): void {
   if (addresses.length === 0) return;
   checkSuperblock(file);
   for (const address of addresses) {
-    const header = readObjectHeader(file, Number(address));
+    const header = readObjectHeader(file, address);
     const m = header.messages.find((x) => x.type === MESSAGE.datatype && isStandIn(messageBody(x)));
     if (!m) throw new Error(`the object header at ${address} holds no boolean stand-in datatype to rewrite`);
     rewrite(file, header, m);

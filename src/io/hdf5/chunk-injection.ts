@@ -27,7 +27,7 @@ export interface ChunkCompressor {
 /** The chunks of one dataset, compressed, waiting to be put in the file when it closes. */
 export interface ChunkInjection {
   /** The dataset's object header address. */
-  header: bigint;
+  header: number;
   path: string;
   rank: number;
   /** The chunk shape. */
@@ -138,7 +138,7 @@ export function injectChunks(file: FileBytes, size: number, injections: readonly
     }
     const root = writeBTree(file, injection, addresses, end);
     end = root.end;
-    const header = readObjectHeader(file, Number(injection.header));
+    const header = readObjectHeader(file, injection.header);
     rewriteLayout(file, header, injection, root.address);
     rewriteFilters(file, header, injection);
   }

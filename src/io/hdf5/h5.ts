@@ -23,6 +23,15 @@ export function datasetAt(file: H5File, path: string): H5Dataset {
   return file.get(path) as H5Dataset;
 }
 
+/**
+ * The address of the object header of the dataset at `path`: what an HDF5 object reference holds (8 bytes,
+ * little-endian), so h5wasm's `create_reference` gives it. For the file's own bytes (`object-header.ts`).
+ */
+export function objectHeaderAddress(file: H5File, path: string): number {
+  const ref = (datasetAt(file, path).create_reference() as unknown as { ref_data: ArrayLike<number> }).ref_data;
+  return Array.from(ref).slice(0, 8).reduceRight((address, byte) => address * 256 + byte, 0);
+}
+
 /** The group (or dataset) at `path`, for its attributes. */
 export function objectAt(file: H5File, path: string): H5Group | H5Dataset {
   return path === "/" ? (file as unknown as H5Group) : (file.get(path) as H5Group | H5Dataset);

@@ -9,7 +9,7 @@ import { product } from "../../data/ndarray.js";
 import { describeArray } from "../../data/arrays.js";
 import { FormatError, TsnwbError } from "../../errors.js";
 import type { StorageOptions } from "../../data/storage.js";
-import { type H5File, type H5Module, HeapBuffer, datasetAt, hdf5Message } from "./h5.js";
+import { type H5File, type H5Module, HeapBuffer, datasetAt, hdf5Message, objectHeaderAddress } from "./h5.js";
 import { DirectDataset, directFileOf } from "./direct-read.js";
 
 /** Slabs of about this many bytes cross the WebAssembly heap per call. */
@@ -111,10 +111,7 @@ export class H5LazyDataset implements LazyArray {
     const file = directFileOf(this.file);
     if (file === undefined || !isNumericDType(this.dtype)) return null;
     try {
-      // An object reference is the address of the dataset's object header.
-      const ref = (datasetAt(this.file, this.path).create_reference() as unknown as { ref_data: ArrayLike<number> }).ref_data;
-      const address = Array.from(ref).slice(0, 8).reduceRight((a, b) => a * 256 + b, 0);
-      this.direct = DirectDataset.plan(file, address, this.shape, bytesPerElement(this.dtype)) ?? null;
+      this.direct = DirectDataset.plan(file, objectHeaderAddress(this.file, this.path), this.shape, bytesPerElement(this.dtype)) ?? null;
     } catch {
       // Whatever the direct reader does not understand is read by h5wasm.
     }

@@ -8,7 +8,7 @@ import { type CompoundRow, type FrameSource, type LazyArray, isFrameSource, isLa
 import { type NDArray, ArrayShapeError, isNDArray, product, toNDArray } from "../../data/ndarray.js";
 import { type StorageOptions, autoChunks, needsChunks } from "../../data/storage.js";
 import { StreamError, ValidationError } from "../../errors.js";
-import { type H5File, type H5Group, type H5Module, createDatasetWithoutValues, datasetAt } from "./h5.js";
+import { type H5File, type H5Group, type H5Module, createDatasetWithoutValues, datasetAt, objectHeaderAddress } from "./h5.js";
 import { SLAB_BYTES } from "./lazy-dataset.js";
 import { BOOL_STAND_IN_MEMBER } from "./bool-enum.js";
 import { type ChunkCompressor, type ChunkInjection, compressChunks, paddedDeflateParameters } from "./chunk-injection.js";
@@ -30,7 +30,7 @@ export class HDF5Writer {
    * Object header addresses of boolean datasets written as stand-ins, whose datatype becomes h5py's enum once the
    * file is closed (see `bool-enum.ts`).
    */
-  readonly boolStandIns: bigint[] = [];
+  readonly boolStandIns: number[] = [];
   /** gzip datasets whose chunks tsnwb compressed itself, put in the file once it is closed (`chunk-injection.ts`). */
   readonly injections: ChunkInjection[] = [];
 
@@ -246,8 +246,7 @@ export class HDF5Writer {
       dtype: h5wasmCode(dtype), compression: 1, compression_opts: paddedDeflateParameters(level),
     } as never);
     this.resize(ds.path, a.shape);
-    const reference = datasetAt(this.file, ds.path).create_reference() as unknown as { ref_data: ArrayLike<number> };
-    const header = Array.from(reference.ref_data).slice(0, 8).reduceRight((address, byte) => (address << 8n) | BigInt(byte), 0n);
+    const header = objectHeaderAddress(this.file, ds.path);
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     const stored = await compressChunks(bytes, a.shape, chunks, e, ds.storage.shuffle === true, level, this.options.compressor!);
     this.injections.push({ header, path: ds.path, rank: a.shape.length, chunk: chunks, elementBytes: e, shuffle: ds.storage.shuffle === true, level, chunks: stored });
@@ -275,9 +274,7 @@ export class HDF5Writer {
     const layout = needsChunks(ds.storage) && shape.length > 0 ? chunkedLayout(ds, 1, shape, shape[0]!, false) : {};
     const dtype = [[BOOL_STAND_IN_MEMBER, "<B"]];
     parent.create_dataset({ name: ds.name, data: new Map([[BOOL_STAND_IN_MEMBER, values]]), shape, dtype, ...layout } as never);
-    // An object reference is the address of the object's header, 8 bytes little-endian.
-    const reference = datasetAt(this.file, ds.path).create_reference() as unknown as { ref_data: ArrayLike<number> };
-    this.boolStandIns.push(Array.from(reference.ref_data).slice(0, 8).reduceRight((address, byte) => (address << 8n) | BigInt(byte), 0n));
+    this.boolStandIns.push(objectHeaderAddress(this.file, ds.path));
   }
 
   private resize(path: string, shape: number[]): void {

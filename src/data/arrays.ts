@@ -5,7 +5,7 @@
  */
 import type { DType, TypedArray } from "./dtype.js";
 import { type ArrayValues, type CompoundMemberType, type CompoundRow, type LazyArray, type Selection, type FrameSource, normaliseSelection } from "./lazy.js";
-import { type NDArray, product } from "./ndarray.js";
+import { type NDArray, boxIndices, product, stridesOf } from "./ndarray.js";
 import { ValidationError } from "../errors.js";
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
@@ -117,19 +117,16 @@ export function sliceArray(a: NDArray, ranges: [number, number][]): TypedArray |
   const out: TypedArray | string[] = ArrayBuffer.isView(src)
     ? new (src.constructor as new (n: number) => TypedArray)(total)
     : new Array<string>(total);
-  const strides = a.shape.map((_, i) => product(a.shape.slice(i + 1)));
+  const strides = stridesOf(a.shape);
   const rank = count.length;
   const inner = rank === 0 ? 1 : count[rank - 1]!;
-  const index = new Array<number>(Math.max(0, rank - 1)).fill(0);
-  for (let o = 0; o < total; o += inner) {
+  let o = 0;
+  // One run of the last axis per index of the others.
+  for (const pos of boxIndices(ranges.map(([s]) => s), ranges.map(([, e]) => e), Math.max(0, rank - 1))) {
     let offset = 0;
-    for (let i = 0; i < rank - 1; i++) offset += (ranges[i]![0] + index[i]!) * strides[i]!;
-    if (rank > 0) offset += ranges[rank - 1]![0];
+    for (let i = 0; i < rank; i++) offset += pos[i]! * strides[i]!;
     for (let k = 0; k < inner; k++) (out as unknown as unknown[])[o + k] = (src as unknown as unknown[])[offset + k];
-    for (let i = rank - 2; i >= 0; i--) {
-      if (++index[i]! < count[i]!) break;
-      index[i] = 0;
-    }
+    o += inner;
   }
   return out;
 }

@@ -23,6 +23,32 @@ export function product(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
+/** C-order strides, in elements, of an array of `shape`. */
+export function stridesOf(shape: readonly number[]): number[] {
+  const out = new Array<number>(shape.length).fill(1);
+  for (let k = shape.length - 2; k >= 0; k--) out[k] = out[k + 1]! * shape[k + 1]!;
+  return out;
+}
+
+/**
+ * The indices of the box [lo, hi) over its first `axes` axes, in C order; the other axes stay at `lo` (each index
+ * starts a run along them). The one array yielded is updated in place: copy it to keep it. Nothing is yielded
+ * when the box is empty on those axes; a box of no axes yields once.
+ */
+export function* boxIndices(lo: readonly number[], hi: readonly number[], axes = lo.length): Generator<number[]> {
+  for (let k = 0; k < axes; k++) if (lo[k]! >= hi[k]!) return;
+  const pos = [...lo];
+  for (;;) {
+    yield pos;
+    let k = axes - 1;
+    for (; k >= 0; k--) {
+      if (++pos[k]! < hi[k]!) break;
+      pos[k] = lo[k]!;
+    }
+    if (k < 0) return;
+  }
+}
+
 export function isNDArray(x: unknown): x is NDArray {
   return typeof x === "object" && x !== null && "data" in x && "shape" in x && "dtype" in x;
 }

@@ -8,7 +8,7 @@
  * (shuffle then deflate, as h5py writes them) and the superblock's end of file are rewritten.
  */
 import { MESSAGE, type FileBytes, type ObjectHeader, lookup3, messageBody, readObjectHeader, readUint, sealBlock, writeUint } from "./object-header.js";
-import { product } from "../../data/ndarray.js";
+import { boxIndices, product, stridesOf } from "../../data/ndarray.js";
 import { shuffle as shuffleChunk } from "./byte-shuffle.js";
 
 /** A native deflate (Node's zlib on its thread pool), and where compressed chunks wait for the file to close. */
@@ -52,31 +52,22 @@ export async function compressChunks(
   data: Uint8Array, shape: number[], chunk: number[], elementBytes: number, shuffle: boolean, level: number, compressor: ChunkCompressor,
 ): Promise<ChunkInjection["chunks"]> {
   const grid = shape.map((n, k) => Math.ceil(n / chunk[k]!));
-  const total = product(grid);
   const out: ChunkInjection["chunks"] = [];
-  const inFlight: Promise<Uint8Array>[] = [];
-  const origins: number[][] = [];
-  const index = grid.map(() => 0);
-  for (let c = 0; c < total; c++) {
+  const inFlight: { origin: number[]; compressed: Promise<Uint8Array> }[] = [];
+  // The oldest chunk in flight, stored as soon as it is compressed, so the store's order is the grid's.
+  const storeOldest = async () => {
+    const { origin, compressed } = inFlight.shift()!;
+    const done = await compressed;
+    out.push({ origin, offset: compressor.store(done), size: done.length });
+  };
+  for (const index of boxIndices(grid.map(() => 0), grid)) {
     const origin = index.map((i, k) => i * chunk[k]!);
-    origins.push(origin);
     let bytes = chunkBytes(data, shape, chunk, origin, elementBytes);
     if (shuffle) bytes = shuffleChunk(bytes, elementBytes);
-    inFlight.push(compressor.deflate(bytes, level));
-    // Keep `concurrency` chunks compressing; store the oldest as soon as it is done, so the order is the grid's.
-    if (inFlight.length >= compressor.concurrency) {
-      const done = await inFlight.shift()!;
-      out.push({ origin: origins[out.length]!, offset: compressor.store(done), size: done.length });
-    }
-    for (let k = index.length - 1; k >= 0; k--) {
-      if (++index[k]! < grid[k]!) break;
-      index[k] = 0;
-    }
+    inFlight.push({ origin, compressed: compressor.deflate(bytes, level) });
+    if (inFlight.length >= compressor.concurrency) await storeOldest();
   }
-  for (const pending of inFlight) {
-    const done = await pending;
-    out.push({ origin: origins[out.length]!, offset: compressor.store(done), size: done.length });
-  }
+  while (inFlight.length > 0) await storeOldest();
   return out;
 }
 
@@ -84,7 +75,7 @@ export async function compressChunks(
 function chunkBytes(data: Uint8Array, shape: number[], chunk: number[], origin: number[], e: number): Uint8Array {
   const rank = shape.length;
   const inside = origin.every((o, k) => o + chunk[k]! <= shape[k]!);
-  const strides = shape.map((_, k) => product(shape.slice(k + 1)));
+  const strides = stridesOf(shape);
   // A chunk spanning whole trailing axes of the array is one contiguous run of it.
   let contiguous = inside;
   for (let k = 1; k < rank && contiguous; k++) contiguous = chunk[k] === shape[k];
@@ -93,10 +84,8 @@ function chunkBytes(data: Uint8Array, shape: number[], chunk: number[], origin: 
   const out = new Uint8Array(product(chunk) * e);
   const hi = origin.map((o, k) => Math.min(o + chunk[k]!, shape[k]!));
   const run = (hi[rank - 1]! - origin[rank - 1]!) * e;
-  const pos = [...origin];
-  const chunkStrides = chunk.map((_, k) => product(chunk.slice(k + 1)));
-  if (pos.some((p, k) => p >= hi[k]!)) return out;
-  for (;;) {
+  const chunkStrides = stridesOf(chunk);
+  for (const pos of boxIndices(origin, hi, rank - 1)) {
     let src = 0;
     let dst = 0;
     for (let k = 0; k < rank; k++) {
@@ -104,15 +93,9 @@ function chunkBytes(data: Uint8Array, shape: number[], chunk: number[], origin: 
       dst += (pos[k]! - origin[k]!) * chunkStrides[k]!;
     }
     out.set(data.subarray(src * e, src * e + run), dst * e);
-    let k = rank - 2;
-    for (; k >= 0; k--) {
-      if (++pos[k]! < hi[k]!) break;
-      pos[k] = origin[k]!;
-    }
-    if (k < 0) return out;
   }
+  return out;
 }
-
 
 /** Entries per B-tree node: 2K with HDF5's default K of 32 for chunk indexes (files tsnwb makes keep it). */
 const NODE_ENTRIES = 64;

@@ -10,7 +10,7 @@
  * reads with `fs` and inflates with `zlib`; this module touches no Node module.
  */
 import { MESSAGE, messageBody, readObjectHeader, readUint } from "./object-header.js";
-import { product } from "../../data/ndarray.js";
+import { boxIndices, product, stridesOf } from "../../data/ndarray.js";
 import { unshuffle } from "./byte-shuffle.js";
 
 /** A file tsnwb may read itself: its bytes, and a native inflate for gzip chunks. */
@@ -140,7 +140,16 @@ export class DirectDataset {
     const runs = product(ranges.slice(0, -1).map(([a, b]) => b - a));
     // Thousands of tiny reads are slower than HDF5's own gather: left to h5wasm.
     if (runs > 4096) return false;
-    copyBlock(this.shape, ranges, (offset, length) => this.file.read(layout.address + offset * e, length * e), out, e);
+    // One read per run of the last axis, straight into place.
+    const strides = stridesOf(this.shape);
+    const runBytes = (ranges[ranges.length - 1]![1] - ranges[ranges.length - 1]![0]) * e;
+    let dst = 0;
+    for (const pos of boxIndices(ranges.map(([a]) => a), ranges.map(([, b]) => b), ranges.length - 1)) {
+      let src = 0;
+      for (let k = 0; k < pos.length; k++) src += pos[k]! * strides[k]!;
+      this.file.read(layout.address + src * e, runBytes, out, dst);
+      dst += runBytes;
+    }
     return true;
   }
 
@@ -149,11 +158,10 @@ export class DirectDataset {
     const chunk = layout.chunk;
     const first = ranges.map(([a], k) => Math.floor(a / chunk[k]!));
     const last = ranges.map(([, b], k) => Math.floor((b - 1) / chunk[k]!));
-    const outStrides = strides(ranges.map(([a, b]) => b - a));
-    const chunkStrides = strides(chunk);
-    const index = [...first];
+    const outStrides = stridesOf(ranges.map(([a, b]) => b - a));
+    const chunkStrides = stridesOf(chunk);
     const rank = chunk.length;
-    for (;;) {
+    for (const index of boxIndices(first, last.map((l) => l + 1))) {
       const origin = index.map((i, k) => i * chunk[k]!);
       // The part of the chunk inside the selection.
       const lo = origin.map((o, k) => Math.max(o, ranges[k]![0]));
@@ -167,8 +175,7 @@ export class DirectDataset {
       const found = wholeChunk && this.filters.length === 0 ? this.findChunk(layout.btree, origin) : undefined;
       const bytes = found ? undefined : this.chunkAt(layout.btree, origin);
       if (!found && bytes === undefined) return false;
-      const pos = [...lo];
-      for (;;) {
+      for (const pos of boxIndices(lo, hi, axis)) {
         let src = 0;
         let dst = 0;
         for (let k = 0; k < rank; k++) {
@@ -178,20 +185,9 @@ export class DirectDataset {
         // An unfiltered chunk that is one run is read from the file straight into place.
         if (found) this.file.read(found.address, runBytes, out, dst * e);
         else out.set(bytes!.subarray(src * e, src * e + runBytes), dst * e);
-        let k = axis - 1;
-        for (; k >= 0; k--) {
-          if (++pos[k]! < hi[k]!) break;
-          pos[k] = lo[k]!;
-        }
-        if (k < 0) break;
       }
-      let k = index.length - 1;
-      for (; k >= 0; k--) {
-        if (++index[k]! <= last[k]!) break;
-        index[k] = first[k]!;
-      }
-      if (k < 0) return true;
     }
+    return true;
   }
 
   /** The decoded bytes of the chunk whose first element is at `origin`; undefined when it was never written. */
@@ -307,36 +303,8 @@ function parseFilters(body: Uint8Array): number[] | undefined {
   return ids;
 }
 
-
 /** Compares two chunk origins in C order. */
 function compare(a: number[], b: number[]): number {
   for (let k = 0; k < b.length; k++) if (a[k] !== b[k]) return a[k]! < b[k]! ? -1 : 1;
   return 0;
-}
-
-function strides(shape: number[]): number[] {
-  const out = new Array<number>(shape.length).fill(1);
-  for (let k = shape.length - 2; k >= 0; k--) out[k] = out[k + 1]! * shape[k + 1]!;
-  return out;
-}
-
-/** Copies a hyperslab of a C-order array of `shape`, run by run of its last axis, from `readRun` into `out`. */
-function copyBlock(shape: number[], ranges: [number, number][], readRun: (offset: number, length: number) => Uint8Array, out: Uint8Array, e: number): void {
-  const rank = shape.length;
-  const s = strides(shape);
-  const pos = ranges.map(([a]) => a);
-  const run = ranges[rank - 1]![1] - ranges[rank - 1]![0];
-  let dst = 0;
-  for (;;) {
-    let src = 0;
-    for (let k = 0; k < rank; k++) src += pos[k]! * s[k]!;
-    out.set(readRun(src, run), dst);
-    dst += run * e;
-    let k = rank - 2;
-    for (; k >= 0; k--) {
-      if (++pos[k]! < ranges[k]![1]) break;
-      pos[k] = ranges[k]![0];
-    }
-    if (k < 0) return;
-  }
 }

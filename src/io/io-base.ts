@@ -8,6 +8,7 @@ import type { NWBFile } from "../containers/file.js";
 import { FormatError, ModeError, SchemaError, TsnwbError } from "../errors.js";
 import { type H5File, type H5Module, hdf5Message } from "./hdf5/h5.js";
 import { HDF5Reader } from "./hdf5/read.js";
+import type { GroupBuilder } from "../mapping/builders.js";
 import { H5LazyDataset } from "./hdf5/lazy-dataset.js";
 import { HDF5Writer, type WriteProgress } from "./hdf5/write.js";
 import { type FileBytes, rewriteBoolDatatypes } from "./hdf5/bool-enum.js";
@@ -73,15 +74,18 @@ export abstract class NWBIOBase {
     this.checkOpen();
     if (this.mode === "w") throw new ModeError(`cannot read ${this.path}: it is open in mode "w"`);
     if (this.nwbfile) return this.nwbfile;
-    let tree;
+    this.nwbfile = await constructFile(this._readTree(), this.path);
+    return this.nwbfile;
+  }
+
+  /** @internal the file's builder tree (attributes read, datasets lazy), for reading and for validation. */
+  _readTree(): GroupBuilder {
     try {
-      tree = new HDF5Reader(this.m, this.file!, this.path).readTree();
+      return new HDF5Reader(this.m, this._h5.file, this.path).readTree();
     } catch (e) {
       if (e instanceof TsnwbError) throw e;
       throw new FormatError(this.path, `cannot read the file's layout: ${hdf5Message(e)}`, { cause: e });
     }
-    this.nwbfile = await constructFile(tree, this.path);
-    return this.nwbfile;
   }
 
   /**

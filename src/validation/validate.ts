@@ -5,12 +5,9 @@
  */
 import type { NWBIOBase } from "../io/io-base.js";
 import type { NWBFile } from "../containers/file.js";
-import { HDF5Reader } from "../io/hdf5/read.js";
 import { buildFile } from "../mapping/mapper.js";
 import { loadCachedSpecifications } from "../mapping/specifications.js";
 import { typeCatalog } from "../schema/bundled.js";
-import { FormatError, TsnwbError } from "../errors.js";
-import { hdf5Message } from "../io/hdf5/h5.js";
 import { type ValidationIssue, validateTree } from "./validator.js";
 
 export interface ValidateOptions {
@@ -20,14 +17,7 @@ export interface ValidateOptions {
 
 /** The issues of a file open for reading (`NWBHDF5IO` or `NWBMemoryIO`); an empty list when it is valid. */
 export async function validateIO(io: NWBIOBase, options: ValidateOptions = {}): Promise<ValidationIssue[]> {
-  const { m, file } = io._h5;
-  let root;
-  try {
-    root = new HDF5Reader(m, file, io.path).readTree();
-  } catch (e) {
-    if (e instanceof TsnwbError) throw e;
-    throw new FormatError(io.path, `cannot read the file's layout: ${hdf5Message(e)}`, { cause: e });
-  }
+  const root = io._readTree();
   if (!options.core) await loadCachedSpecifications(typeCatalog, root, io.path);
   return validateTree(root, typeCatalog);
 }

@@ -14,7 +14,14 @@ export interface Leftover {
   modified: Date;
 }
 
+/** `.NAME.<8 hex digits>.tsnwb-tmp`: what {@link temporaryPath} makes, and what is looked for here. */
 const TEMPORARY = /^\.(.+)\.[0-9a-f]{8}\.tsnwb-tmp$/;
+
+/** A new temporary file beside `target`, where a write works until `close()` renames it into place. */
+export function temporaryPath(target: string): string {
+  const id = globalThis.crypto.randomUUID().slice(0, 8);
+  return nodePath.join(nodePath.dirname(target), `.${nodePath.basename(target)}.${id}.tsnwb-tmp`);
+}
 
 /** The leftover temporary files in `folder` (of any NWB file, or only of `target` when given). */
 export function findLeftovers(folder: string, target?: string): Leftover[] {

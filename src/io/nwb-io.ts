@@ -11,6 +11,7 @@ import { type H5File, type H5Module, hdf5Message } from "./hdf5/h5.js";
 import type { FileBytes } from "./hdf5/bool-enum.js";
 import type { ChunkCompressor } from "./hdf5/chunk-injection.js";
 import { closeDirectFile, registerDirectFile } from "./hdf5/direct-read.js";
+import { temporaryPath } from "./leftovers.js";
 import { nodeChunkCompressor, nodeDirectFile } from "./hdf5/native-node.js";
 import { h5, h5wasm } from "./hdf5/h5-node.js";
 import { type RemoteFile, openRemote } from "./remote/remote-file.js";
@@ -185,11 +186,6 @@ export class NWBHDF5IO extends NWBIOBase {
     // A live new file that failed is removed too: only a crash leaves a partial one.
     else if (this.options.live && this.mode === "w") await fsp.rm(this.workPath, { force: true });
   }
-}
-
-function temporaryPath(target: string): string {
-  const id = globalThis.crypto.randomUUID().slice(0, 8);
-  return nodePath.join(nodePath.dirname(target), `.${nodePath.basename(target)}.${id}.tsnwb-tmp`);
 }
 
 /** Refuses missing paths and files that are not HDF5 before h5wasm sees them, with errors that say which. */

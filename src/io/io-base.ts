@@ -136,7 +136,7 @@ export abstract class NWBIOBase {
     if (this.boolStandIns.length > 0 || this.injections.length > 0) {
       try {
         this.editClosedFile((file, size) => {
-          injectChunks(file, size, this.injections, this.chunkCompressor()!);
+          if (this.injections.length > 0) injectChunks(file, size, this.injections, this.chunkCompressor()!);
           rewriteBoolDatatypes(file, this.boolStandIns);
         });
       } catch (e) {

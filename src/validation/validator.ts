@@ -15,6 +15,7 @@ import type { AttributeSpec, DatasetSpec, Dtype, GroupSpec, LinkSpec, Quantity, 
 import { isCompoundDtype, isRefDtype } from "../schema/language.js";
 import { isDateTimeDtype } from "../schema/fields.js";
 import { article } from "../containers/fields.js";
+import { attributeValue } from "../mapping/mapper.js";
 import type { DType } from "../data/dtype.js";
 import { type LazyArray, isFrameSource, isLazyArray } from "../data/lazy.js";
 import { isNDArray } from "../data/ndarray.js";
@@ -55,8 +56,8 @@ interface ArrayInfo {
 
 class TreeValidator {
   readonly issues: ValidationIssue[] = [];
-  /** Table checks, run once the structure is checked (they read indices). */
-  private readonly tableChecks: (() => Promise<void>)[] = [];
+  /** Checks that read array data (tables' indices, references, date-times), run once the structure is checked. */
+  private readonly deferredChecks: (() => Promise<void>)[] = [];
 
   constructor(private readonly root: GroupBuilder, private readonly catalog: NamespaceCatalog, private readonly options: TreeValidationOptions) {}
 
@@ -69,7 +70,7 @@ class TreeValidator {
     if (!this.catalog.isA(type, "NWBFile")) this.report("/", "neurodata_type", `the root is a ${type.name}, not an NWBFile`);
     this.checkTyped(this.root, type);
     this.checkStrayTypes(this.root);
-    for (const check of this.tableChecks) await check();
+    for (const check of this.deferredChecks) await check();
   }
 
   private readonly reported = new Set<string>();
@@ -116,9 +117,9 @@ class TreeValidator {
       else this.checkDataset(b, spec as DatasetSpec);
     }
     if (!this.options.structuralOnly) {
-      if (this.catalog.isA(type, "DynamicTable") && b instanceof GroupBuilder) this.tableChecks.push(() => this.checkTable(b));
-      if (this.catalog.isA(type, "DynamicTableRegion") && b instanceof DatasetBuilder) this.tableChecks.push(() => this.checkRegion(b));
-      if (this.catalog.isA(type, "Images") && b instanceof GroupBuilder) this.tableChecks.push(() => this.checkOrderOfImages(b));
+      if (this.catalog.isA(type, "DynamicTable") && b instanceof GroupBuilder) this.deferredChecks.push(() => this.checkTable(b));
+      if (this.catalog.isA(type, "DynamicTableRegion") && b instanceof DatasetBuilder) this.deferredChecks.push(() => this.checkRegion(b));
+      if (this.catalog.isA(type, "Images") && b instanceof GroupBuilder) this.deferredChecks.push(() => this.checkOrderOfImages(b));
     }
   }
 
@@ -292,8 +293,8 @@ class TreeValidator {
     const found = info.dtype!;
     if (isRefDtype(spec)) {
       if (found !== "reference") return this.report(path, "dtype", `is ${found}, expected references to ${spec.target_type}`);
-      if (ds && !this.options.structuralOnly) this.tableChecks.push(() => this.checkReferences(ds, spec.target_type));
-      else if (ds) this.checkBuiltReferences(ds, spec.target_type);
+      // A write reads no array data: references it has in memory are checked, those copied from a file are not.
+      if (ds && (!this.options.structuralOnly || !isLazyArray(ds.value))) this.deferredChecks.push(() => this.checkReferences(ds, spec.target_type));
       return;
     }
     if (isCompoundDtype(spec)) {
@@ -313,7 +314,7 @@ class TreeValidator {
       if (values !== undefined) this.checkDateTimes(path, values);
       else if (ds && isLazyArray(ds.value) && !this.options.structuralOnly && (ds.value.shape[0] ?? 1) <= 1024) {
         const lazy = ds.value;
-        this.tableChecks.push(async () => this.checkDateTimes(path, (await lazy.read()) as ArrayLike<unknown>));
+        this.deferredChecks.push(async () => this.checkDateTimes(path, (await lazy.read()) as ArrayLike<unknown>));
       } else if (ds && isNDArray(ds.value)) this.checkDateTimes(path, ds.value.data as ArrayLike<unknown>);
     }
   }
@@ -339,20 +340,14 @@ class TreeValidator {
 
   /** Object references of a dataset in a file: their targets, of the type asked for. */
   private async checkReferences(ds: DatasetBuilder, type: string): Promise<void> {
-    const value = ds.value;
-    const targets = isLazyArray(value) ? ((await value.read()) as unknown[]).map(String) : referenceTargets(ds);
-    for (const t of targets) this.checkTargetType(ds.path, this.resolvePath(t), type, "reference_target", t);
-  }
-
-  private checkBuiltReferences(ds: DatasetBuilder, type: string): void {
-    for (const t of referenceTargets(ds)) this.checkTargetType(ds.path, this.resolvePath(t), type, "reference_target", t);
+    for (const t of await referencePaths(ds)) this.checkTargetType(ds.path, this.resolvePath(t), type, "reference_target", t);
   }
 
   /** A DynamicTable: one length for every column and the ids, indices in range and non-decreasing. */
   private async checkTable(g: GroupBuilder): Promise<void> {
     const id = g.datasets.get("id");
     const rows = id ? arrayInfo(id).shape?.[0] : undefined;
-    const colnames = textAttributeList(g, "colnames") ?? [];
+    const colnames = ((attributeValue(g.attributes.get("colnames"), true) as unknown[] | undefined) ?? []).map(String);
     const targets = new Map<string, string>();
     for (const ds of g.datasets.values()) {
       const target = ds.attributes.get("target");
@@ -376,7 +371,7 @@ class TreeValidator {
       if (length !== undefined && length !== rows) this.report(top.path, "table", `has ${length} rows, the table's id has ${rows}`);
     }
     for (const ds of g.datasets.values()) {
-      if (textAttribute(ds, "neurodata_type") !== "VectorIndex" && !this.isA(ds, "VectorIndex")) continue;
+      if (!this.isA(ds, "VectorIndex")) continue;
       const target = ds.attributes.get("target");
       if (!target || !("kind" in target.value)) continue;
       const data = this.resolvePath(targetPath(target.value.targets[0]!));
@@ -413,8 +408,7 @@ class TreeValidator {
   private async checkOrderOfImages(g: GroupBuilder): Promise<void> {
     const order = g.datasets.get("order_of_images");
     if (!order) return;
-    const targets = isLazyArray(order.value) ? ((await order.value.read()) as unknown[]).map(String) : referenceTargets(order);
-    for (const t of targets) {
+    for (const t of await referencePaths(order)) {
       const parent = t.slice(0, t.lastIndexOf("/")) || "/";
       if (parent !== g.path) this.report(order.path, "order_of_images", `references ${t}, which is not an image of ${g.path}`);
     }
@@ -511,17 +505,10 @@ function quantityProblem(q: Quantity | undefined, n: number): string | undefined
   return n === q ? undefined : `exactly ${q}`;
 }
 
+/** An attribute's text (the mapper's reading of attributes), or undefined when it has none. */
 function textAttribute(b: Builder, name: string): string | undefined {
-  const a = b.attributes.get(name);
-  if (a === undefined || "kind" in a.value) return undefined;
-  const v = (a.value.data as ArrayLike<unknown>)[0];
+  const v = attributeValue(b.attributes.get(name));
   return typeof v === "string" ? v : undefined;
-}
-
-function textAttributeList(b: Builder, name: string): string[] | undefined {
-  const a = b.attributes.get(name);
-  if (a === undefined || "kind" in a.value) return undefined;
-  return Array.from(a.value.data as ArrayLike<unknown>, String);
 }
 
 function targetPath(t: GroupBuilder | DatasetBuilder | string): string {
@@ -538,9 +525,11 @@ function arrayInfo(ds: DatasetBuilder): ArrayInfo {
   return { dtype: "compound", shape: [v.rows.length], members: v.members };
 }
 
-function referenceTargets(ds: DatasetBuilder): string[] {
+/** The paths a dataset of references points at: read from the file, or the builders' paths before a write. */
+async function referencePaths(ds: DatasetBuilder): Promise<string[]> {
   const v = ds.value;
-  if (!isNDArray(v) && !isLazyArray(v) && !isFrameSource(v) && v.kind === "reference") return v.targets.map(targetPath);
+  if (isLazyArray(v)) return ((await v.read()) as unknown[]).map(String);
+  if (!isNDArray(v) && !isFrameSource(v) && v.kind === "reference") return v.targets.map(targetPath);
   return [];
 }
 

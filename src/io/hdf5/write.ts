@@ -205,8 +205,7 @@ export class HDF5Writer {
     }
     if (a.dtype === "bool") return this.writeBool(ds, a);
     if (!isNumericDType(a.dtype)) throw new ValidationError(ds.path, "data", "numbers, text, booleans or references", a.dtype);
-    const dtype = ds.dtype && isNumericDType(ds.dtype) ? ds.dtype : a.dtype;
-    const data = dtype === a.dtype ? (a.data as TypedArray) : toTypedArray(a.data as TypedArray as ArrayLike<number>, dtype);
+    const { dtype, data } = storedNumbers(ds, a);
     if (!needsChunks(ds.storage)) {
       if (data.length * bytesPerElement(dtype) <= SLAB_BYTES || shape.length === 0) {
         parent.create_dataset({ name: ds.name, data: data as never, shape, dtype: h5wasmCode(dtype) });
@@ -235,8 +234,7 @@ export class HDF5Writer {
    * chunk; the chunks are compressed here on several threads and put in the file when it closes.
    */
   private async writeInjected(ds: DatasetBuilder, a: NDArray): Promise<void> {
-    const dtype = ds.dtype && isNumericDType(ds.dtype) ? ds.dtype : (a.dtype as NumericDType);
-    const data = dtype === a.dtype ? (a.data as TypedArray) : toTypedArray(a.data as TypedArray as ArrayLike<number>, dtype);
+    const { dtype, data } = storedNumbers(ds, a);
     const e = bytesPerElement(dtype);
     const level = ds.storage.compression_opts ?? 4;
     const { chunks, maxshape } = chunkedLayout(ds, e, a.shape, a.shape[0]!, false);
@@ -370,6 +368,12 @@ export class HDF5Writer {
     this.resize(path, [start + rows, ...frameShape]);
     this.writeRows(path, data, [rows, ...frameShape], start);
   }
+}
+
+/** Numbers in the dtype they are stored as: the one the schema fixes for the dataset, else their own. */
+function storedNumbers(ds: DatasetBuilder, a: NDArray): { dtype: NumericDType; data: TypedArray } {
+  const dtype = ds.dtype && isNumericDType(ds.dtype) ? ds.dtype : (a.dtype as NumericDType);
+  return { dtype, data: dtype === a.dtype ? (a.data as TypedArray) : toTypedArray(a.data as TypedArray as ArrayLike<number>, dtype) };
 }
 
 /** gzip with shuffle where h5wasm writes the chunks: it sets one filter per dataset. */

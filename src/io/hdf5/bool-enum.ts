@@ -8,9 +8,7 @@
  * This reads and rewrites only the dataset's object header (`object-header.ts`), located by the object reference
  * HDF5 gives for it (an object reference is the header's address).
  */
-import {
-  type FileBytes, type HeaderMessage, type ObjectHeader, MESSAGE, checkSuperblock, messageBody, readObjectHeader, readUint, sealBlock, writeUint,
-} from "./object-header.js";
+import { type FileBytes, MESSAGE, checkSuperblock, messageBody, readObjectHeader, readUint, replaceMessage } from "./object-header.js";
 
 export type { FileBytes };
 export { lookup3 } from "./object-header.js";
@@ -37,34 +35,9 @@ export function rewriteBoolDatatypes(file: FileBytes, addresses: readonly number
     const header = readObjectHeader(file, address);
     const m = header.messages.find((x) => x.type === MESSAGE.datatype && isStandIn(messageBody(x)));
     if (!m) throw new Error(`the object header at ${address} holds no boolean stand-in datatype to rewrite`);
-    rewrite(file, header, m);
+    // The enum in the stand-in's place, the bytes left over a NIL message.
+    if (!replaceMessage(file, header, m, BOOL_ENUM_MESSAGE)) throw new Error("the boolean stand-in's datatype message is too small for the enum");
   }
-}
-
-/** The enum message in the stand-in's place, and a NIL (padding) message in the bytes left over. */
-function rewrite(file: FileBytes, header: ObjectHeader, m: HeaderMessage): void {
-  const bytes = m.block.bytes;
-  // Version 1 message bodies are padded to 8 bytes and their headers are 8 bytes; version 2 ones are 4 (or 6).
-  const enumSize = header.version === 1 ? Math.ceil(BOOL_ENUM_MESSAGE.length / 8) * 8 : BOOL_ENUM_MESSAGE.length;
-  const nilHeader = header.version === 1 ? 8 : header.withOrder ? 6 : 4;
-  const spare = m.size - enumSize - nilHeader;
-  if (spare < 0) throw new Error("the boolean stand-in's datatype message is too small for the enum");
-  bytes.fill(0, m.body, m.body + m.size);
-  bytes.set(BOOL_ENUM_MESSAGE, m.body);
-  const nil = m.body + enumSize;
-  if (header.version === 1) {
-    writeUint(bytes, m.start + 2, 2, enumSize);
-    writeUint(bytes, nil, 2, MESSAGE.nil);
-    writeUint(bytes, nil + 2, 2, spare);
-    // The prefix counts the messages: one more (the NIL).
-    writeUint(header.prefix!, 2, 2, readUint(header.prefix!, 2, 2) + 1);
-    file.write(header.address, header.prefix!.subarray(0, 4));
-  } else {
-    writeUint(bytes, m.start + 1, 2, enumSize);
-    bytes[nil] = MESSAGE.nil;
-    writeUint(bytes, nil + 1, 2, spare);
-  }
-  sealBlock(file, m.block);
 }
 
 /** Whether a datatype message is the stand-in: a 1-byte compound whose only member is named {@link BOOL_STAND_IN_MEMBER}. */

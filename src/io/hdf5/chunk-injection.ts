@@ -7,7 +7,7 @@
  * keeps growing when the dataset is appended to later), and the dataset's layout message, its filter pipeline
  * (shuffle then deflate, as h5py writes them) and the superblock's end of file are rewritten.
  */
-import { MESSAGE, type FileBytes, type ObjectHeader, lookup3, messageBody, readObjectHeader, readUint, sealBlock, writeUint } from "./object-header.js";
+import { MESSAGE, type FileBytes, type ObjectHeader, lookup3, messageBody, readObjectHeader, readUint, replaceMessage, sealBlock, writeUint } from "./object-header.js";
 import { boxIndices, product, stridesOf } from "../../data/ndarray.js";
 import { shuffle as shuffleChunk } from "./byte-shuffle.js";
 
@@ -202,15 +202,5 @@ function rewriteFilters(file: FileBytes, header: ObjectHeader, injection: ChunkI
     writeUint(body, p + 4, 2, 1); // one parameter
     writeUint(body, p + 6, 4, value!);
   });
-  const headerBytes = header.withOrder ? 6 : 4;
-  const spare = m.size - body.length - headerBytes;
-  if (spare < 0) throw new Error(`${injection.path}: no room for the filter pipeline`);
-  const bytes = m.block.bytes;
-  bytes.fill(0, m.body, m.body + m.size);
-  bytes.set(body, m.body);
-  writeUint(bytes, m.start + 1, 2, body.length);
-  const nil = m.body + body.length;
-  bytes[nil] = MESSAGE.nil;
-  writeUint(bytes, nil + 1, 2, spare);
-  sealBlock(file, m.block);
+  if (!replaceMessage(file, header, m, body)) throw new Error(`${injection.path}: no room for the filter pipeline`);
 }

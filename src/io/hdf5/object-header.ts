@@ -108,6 +108,36 @@ export function messageBody(m: HeaderMessage): Uint8Array {
   return m.block.bytes.subarray(m.body, m.body + m.size);
 }
 
+/**
+ * Puts `body` in message `m`'s place, the bytes left over becoming a NIL (padding) message, and writes the block
+ * back (sealed). False, changing nothing, when the place is too small for both. Version 1 bodies are padded to 8
+ * bytes and their message headers are 8 bytes, and the header's prefix counts the one more message; version 2
+ * message headers are 4 bytes (6 with creation order).
+ */
+export function replaceMessage(file: FileBytes, header: ObjectHeader, m: HeaderMessage, body: Uint8Array): boolean {
+  const size = header.version === 1 ? Math.ceil(body.length / 8) * 8 : body.length;
+  const nilHeader = header.version === 1 ? 8 : header.withOrder ? 6 : 4;
+  const spare = m.size - size - nilHeader;
+  if (spare < 0) return false;
+  const bytes = m.block.bytes;
+  bytes.fill(0, m.body, m.body + m.size);
+  bytes.set(body, m.body);
+  const nil = m.body + size;
+  if (header.version === 1) {
+    writeUint(bytes, m.start + 2, 2, size);
+    writeUint(bytes, nil, 2, MESSAGE.nil);
+    writeUint(bytes, nil + 2, 2, spare);
+    writeUint(header.prefix!, 2, 2, readUint(header.prefix!, 2, 2) + 1);
+    file.write(header.address, header.prefix!.subarray(0, 4));
+  } else {
+    writeUint(bytes, m.start + 1, 2, size);
+    bytes[nil] = MESSAGE.nil;
+    writeUint(bytes, nil + 1, 2, spare);
+  }
+  sealBlock(file, m.block);
+  return true;
+}
+
 /** Writes a block changed in place back, its checksum made again for version 2. */
 export function sealBlock(file: FileBytes, block: HeaderBlock): void {
   if (block.checksummed) writeUint(block.bytes, block.bytes.length - 4, 4, lookup3(block.bytes.subarray(0, block.bytes.length - 4)));

@@ -4,7 +4,7 @@
  * A write never leaves a half-written file at the target path: modes "w" and "a" work on a temporary file beside
  * the target ("a" on a copy of it), renamed into place by `close()` once everything is written.
  */
-import { promises as fsp, existsSync, openSync, readSync, writeSync, closeSync, statSync, fstatSync } from "node:fs";
+import { promises as fsp, existsSync, openSync, readSync, closeSync, statSync } from "node:fs";
 import * as nodePath from "node:path";
 import { FormatError, ModeError, NotFoundError } from "../errors.js";
 import { type H5File, type H5Module, hdf5Message } from "./hdf5/h5.js";
@@ -12,7 +12,7 @@ import type { FileBytes } from "./hdf5/bool-enum.js";
 import type { ChunkCompressor } from "./hdf5/chunk-injection.js";
 import { closeDirectFile, registerDirectFile } from "./hdf5/direct-read.js";
 import { temporaryPath } from "./leftovers.js";
-import { nodeChunkCompressor, nodeDirectFile } from "./hdf5/native-node.js";
+import { nodeChunkCompressor, nodeDirectFile, nodeFileBytes } from "./hdf5/native-node.js";
 import { h5, h5wasm } from "./hdf5/h5-node.js";
 import { type RemoteFile, openRemote } from "./remote/remote-file.js";
 import type { RangeReaderOptions } from "./remote/range-reader.js";
@@ -158,18 +158,11 @@ export class NWBHDF5IO extends NWBIOBase {
   private compressor?: ChunkCompressor;
 
   protected editClosedFile(edit: (file: FileBytes, size: number) => void): void {
-    const fd = openSync(this.workPath, "r+");
+    const file = nodeFileBytes(this.workPath);
     try {
-      edit({
-        read: (position, length) => {
-          const bytes = new Uint8Array(length);
-          if (readSync(fd, bytes, 0, length, position) !== length) throw new Error(`${this.path}: the file ends before byte ${position + length}`);
-          return bytes;
-        },
-        write: (position, bytes) => void writeSync(fd, bytes, 0, bytes.length, position),
-      }, fstatSync(fd).size);
+      edit(file, file.size);
     } finally {
-      closeSync(fd);
+      file.close();
     }
   }
 

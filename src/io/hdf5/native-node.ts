@@ -1,39 +1,52 @@
 /**
- * Node's native parts of the HDF5 layer: the direct reader of a file on disk (`direct-read.ts`: bytes read with
- * `fs`, gzip chunks inflated by zlib) and the chunk compressor (`chunk-injection.ts`: zlib's deflate on libuv's
- * thread pool, compressed chunks kept in a side file until the HDF5 file closes).
+ * Node's native parts of the HDF5 layer: a closed file's bytes to edit (`object-header.ts`), the direct reader of a
+ * file on disk (`direct-read.ts`: bytes read with `fs`, gzip chunks inflated by zlib) and the chunk compressor
+ * (`chunk-injection.ts`: zlib's deflate on libuv's thread pool, compressed chunks kept in a side file until the
+ * HDF5 file closes).
  */
-import { closeSync, openSync, readSync, rmSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, rmSync, writeSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { promisify } from "node:util";
-import { deflate, deflateSync, inflateSync } from "node:zlib";
+import { deflate, inflateSync } from "node:zlib";
 import type { DirectFile } from "./direct-read.js";
 import type { ChunkCompressor } from "./chunk-injection.js";
+import type { FileBytes } from "./object-header.js";
 
 const deflateAsync = promisify(deflate);
 
-/** zlib's first inflate in a process costs milliseconds of set-up: paid once when a file opens, not by its first frame. */
-let zlibReady = false;
+/**
+ * `length` bytes of the file `fd` from `position`, into `target` at `offset` when given (no copy), else into a fresh
+ * array that need not be zeroed (it is all overwritten). `path` names the file in errors.
+ */
+function readFully(fd: number, path: string, position: number, length: number, target?: Uint8Array, offset = 0): Uint8Array {
+  const out = target ?? Buffer.allocUnsafe(length);
+  const at = target ? offset : 0;
+  let done = 0;
+  while (done < length) {
+    const n = readSync(fd, out, at + done, length - done, position + done);
+    if (n === 0) throw new Error(`${path} ends before byte ${position + length}`);
+    done += n;
+  }
+  return target ? out.subarray(offset, offset + length) : out;
+}
+
+/** The bytes of the file at `path`, open to read and change in place, with its size; `close` when done. */
+export function nodeFileBytes(path: string): FileBytes & { size: number; close(): void } {
+  const fd = openSync(path, "r+");
+  return {
+    size: fstatSync(fd).size,
+    read: (position, length) => readFully(fd, path, position, length),
+    write: (position, bytes) => void writeSync(fd, bytes, 0, bytes.length, position),
+    close: () => closeSync(fd),
+  };
+}
 
 export function nodeDirectFile(path: string): DirectFile {
-  if (!zlibReady) {
-    inflateSync(deflateSync(new Uint8Array(1024)), { chunkSize: 1024 });
-    zlibReady = true;
-  }
   let fd: number | undefined;
   return {
     read(position, length, target, offset = 0) {
       fd ??= openSync(path, "r");
-      // Straight into the caller's array when given; else a fresh one that need not be zeroed (it is all overwritten).
-      const out = target ?? Buffer.allocUnsafe(length);
-      const at = target ? offset : 0;
-      let done = 0;
-      while (done < length) {
-        const n = readSync(fd, out, at + done, length - done, position + done);
-        if (n === 0) throw new Error(`${path} ends before byte ${position + length}`);
-        done += n;
-      }
-      return target ? out.subarray(offset, offset + length) : out;
+      return readFully(fd, path, position, length, target, offset);
     },
     // One output buffer of the chunk's size: zlib's default grows 16 KB pieces and joins them.
     inflate: (bytes, expectedLength) => inflateSync(bytes, { chunkSize: Math.max(64, expectedLength) }),
@@ -61,16 +74,7 @@ export function nodeChunkCompressor(path: string): ChunkCompressor {
       size += bytes.length;
       return offset;
     },
-    stored(offset, length) {
-      const out = Buffer.allocUnsafe(length);
-      let done = 0;
-      while (done < length) {
-        const n = readSync(fd!, out, done, length - done, offset + done);
-        if (n === 0) throw new Error(`${path} ends before byte ${offset + length}`);
-        done += n;
-      }
-      return out;
-    },
+    stored: (offset, length) => readFully(fd!, path, offset, length),
     discard() {
       if (fd !== undefined) closeSync(fd);
       fd = undefined;

@@ -5,28 +5,17 @@
  * in-memory (browser) IO, by h5py as the independent reader.
  */
 import { execFileSync } from "node:child_process";
-import { closeSync, openSync, readSync, writeFileSync, writeSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { NWBFile, NWBHDF5IO, NWBMemoryIO } from "../src/index.js";
-import { BOOL_ENUM_MESSAGE, BOOL_STAND_IN_MEMBER, type FileBytes, lookup3, rewriteBoolDatatypes } from "../src/io/hdf5/bool-enum.js";
+import { BOOL_ENUM_MESSAGE, BOOL_STAND_IN_MEMBER, lookup3, rewriteBoolDatatypes } from "../src/io/hdf5/bool-enum.js";
+import { nodeFileBytes } from "../src/io/hdf5/native-node.js";
 import { h5py, tempFolder, validate } from "./helpers.js";
 
 const PYTHON = "/usr/bin/python3";
 const ENUM_CHECK = `t = d.id.get_type(); print(d.dtype, t.get_class() == h5py.h5t.ENUM, [(t.get_member_name(i).decode(), t.get_member_value(i)) for i in range(t.get_nmembers())], t.get_super().get_sign(), d[()].tolist())`;
 
-function fileBytes(file: string): FileBytes & { close(): void } {
-  const fd = openSync(file, "r+");
-  return {
-    read: (position, length) => {
-      const out = new Uint8Array(length);
-      readSync(fd, out, 0, length, position);
-      return out;
-    },
-    write: (position, bytes) => void writeSync(fd, bytes, 0, bytes.length, position),
-    close: () => closeSync(fd),
-  };
-}
 
 describe("booleans as h5py's enum", () => {
   it("lookup3 gives Bob Jenkins' published values (HDF5's metadata checksum)", () => {
@@ -66,7 +55,7 @@ with h5py.File(sys.argv[1], "w") as f:
     f["flags"].attrs["note"] = "kept"
 f = h5py.File(sys.argv[1], "r"); print(h5py.h5o.get_info(f["flags"].id).addr)
 `, file, BOOL_STAND_IN_MEMBER], { encoding: "utf8" }).trim();
-      const bytes = fileBytes(file);
+      const bytes = nodeFileBytes(file);
       try {
         expect(bytes.read(Number(address), 1)[0]).toBe(1);
         rewriteBoolDatatypes(bytes, [Number(address)]);
@@ -88,7 +77,7 @@ import h5py, numpy as np, sys
 with h5py.File(sys.argv[1], "w") as f: f.create_dataset("x", data=np.arange(3, dtype="u1"))
 print(h5py.h5o.get_info(h5py.File(sys.argv[1], "r")["x"].id).addr)
 `, file], { encoding: "utf8" }).trim();
-      const bytes = fileBytes(file);
+      const bytes = nodeFileBytes(file);
       try {
         expect(() => rewriteBoolDatatypes(bytes, [Number(address)])).toThrow(/holds no boolean stand-in/);
       } finally {

@@ -336,6 +336,17 @@ describe("epochs, ROIs and units' electrodes, written as pynwb writes them", () 
     }
   });
 
+  it("rows of arrays added after a read are stacked on the rows already made (an image mask per ROI)", async () => {
+    const nwbfile = new NWBFile({ session_description: "s", identifier: "masks-twice", session_start_time: "2024-01-01T00:00:00+00:00" });
+    const plane = nwbfile.createImagingPlane({ name: "p", excitation_lambda: 1, indicator: "i", location: "l", device: nwbfile.createDevice({ name: "d" }) });
+    const cells = new PlaneSegmentation({ name: "cells", description: "c", imaging_plane: plane });
+    cells.addRoi({ image_mask: [[1, 0], [0, 1]] });
+    expect((await cells.readColumn("image_mask")).map((m) => Array.from(m as ArrayLike<number | bigint>, Number))).toEqual([[1, 0, 0, 1]]);
+    cells.addRoi({ image_mask: [[0, 1], [1, 0]] });
+    expect((await cells.readColumn("image_mask")).map((m) => Array.from(m as ArrayLike<number | bigint>, Number))).toEqual([[1, 0, 0, 1], [0, 1, 1, 0]]);
+    expect(cells.getColumn("image_mask").data.shape).toEqual([2, 2, 2]);
+  });
+
   it("addUnit with electrodes makes the units' region column into the electrodes table", async () => {
     const tmp = tempFolder();
     try {

@@ -17,7 +17,7 @@ import { InMemoryArray, ReferenceArray, StreamedArray } from "../data/arrays.js"
 import { ValidationError } from "../errors.js";
 import { arrayValue, article, schemaNumericDType } from "./fields.js";
 import { classFor } from "./registry.js";
-import { allocate, isNumericDType, toTypedArray } from "../data/dtype.js";
+import { type TypedArray, allocate, isNumericDType, toTypedArray } from "../data/dtype.js";
 import { type Dtype, isRefDtype } from "../schema/language.js";
 import { type NDArray, isNDArray, product, toNDArray } from "../data/ndarray.js";
 import type { ArrayValues, CompoundMemberType, CompoundRow } from "../data/lazy.js";
@@ -343,6 +343,13 @@ const pathIndex = new WeakMap<AbstractContainer, Map<string, AbstractContainer>>
 /** What a column made in memory already holds. */
 function previous(column: VectorData): unknown[] {
   const data = column.data;
+  if (data instanceof InMemoryArray && data.shape.length > 1 && ArrayBuffer.isView(data.data)) {
+    // A column of arrays (image masks): one { data, shape } per row, as rows are given.
+    const rowShape = data.shape.slice(1);
+    const per = product(rowShape);
+    const values = data.data as TypedArray;
+    return Array.from({ length: data.shape[0]! }, (_, r) => ({ data: values.subarray(r * per, (r + 1) * per), shape: rowShape }));
+  }
   if (data instanceof InMemoryArray) return Array.from(data.data as ArrayLike<unknown>, (v) => (data.dtype === "bool" ? Boolean(v) : typeof v === "bigint" ? Number(v) : v));
   if (data instanceof ReferenceArray) return [...data.targets];
   return [];

@@ -22,7 +22,7 @@ done
 /usr/bin/python3 - "$results" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-keys = ["write_MBps", "open_ms", "one_frame_ms", "one_frame_median_ms", "read_all_MBps", "peak_rss_MB", "file_MB"]
+keys = ["write_MBps", "open_ms", "one_frame_ms", "one_frame_median_ms", "one_frame_into_median_ms", "read_all_MBps", "peak_rss_MB", "file_MB"]
 print("median of runs:")
 for mode in ["raw", "gzip", "gzip+shuffle", "stream"]:
     for impl in ["tsnwb", "h5py"]:

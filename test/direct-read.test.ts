@@ -67,7 +67,19 @@ describe("direct reads", () => {
         expect(plan !== undefined, name).toBe(c.direct);
         const hashes = [sha((await lazy.read()) as TypedArray), ...(await Promise.all(c.slices.map(async (s) => sha((await lazy.read(s)) as TypedArray))))];
         expect(hashes, name).toEqual(expected[name]);
+        // readInto (h5py's read_direct) fills one reused array with the same values, slice after slice.
+        const whole = (await lazy.read()) as TypedArray;
+        for (const [i, s] of [undefined, ...c.slices].entries()) {
+          const count = s ? s.map(([a, b]) => b - a).reduce((x, y) => x * y, 1) : whole.length;
+          const out = new (whole.constructor as new (n: number) => TypedArray)(count).fill(99 as never);
+          await lazy.readInto!(s, out);
+          expect(sha(out), `${name} readInto ${i}`).toBe(expected[name]![i]);
+        }
       }
+      // The array must be of the dataset's dtype and of the selection's size.
+      const contiguous = (tree.datasets.get("contiguous") as DatasetBuilder).value as LazyArray;
+      await expect(contiguous.readInto!([[0, 1]], new Float32Array(20))).rejects.toThrow(/\/contiguous: readInto needs a Float64Array of 20 elements, got Float32Array of 20/);
+      await expect(contiguous.readInto!([[0, 1]], new Float64Array(19))).rejects.toThrow(/needs a Float64Array of 20 elements, got Float64Array of 19/);
     } finally {
       await io.close();
     }

@@ -40,6 +40,12 @@ export interface LazyArray {
   /** For compound data: its members. */
   readonly members?: CompoundMemberType[];
   read(selection?: Selection): Promise<ArrayValues>;
+  /**
+   * Numbers only: reads the selection into `out` (a typed array of the dataset's dtype, exactly the selection's
+   * size), as h5py's `read_direct`. For loops over frames (playback, processing), where reusing one array spares
+   * the allocation, and the memory the system must map, of a new array per frame. Backends that cannot leave it out.
+   */
+  readInto?(selection: Selection | undefined, out: TypedArray): Promise<void>;
 }
 
 export function isLazyArray(x: unknown): x is LazyArray {

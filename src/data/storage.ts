@@ -14,11 +14,16 @@ export interface StorageOptions {
   /** gzip level, 0-9; default 4, as h5py. */
   compression_opts?: number;
   /**
-   * Byte shuffle before compression. With gzip, written by tsnwb's own chunk writer (numbers given in memory to a
-   * new file, in Node); elsewhere h5wasm writes the chunks and applies one filter per dataset, so gzip with shuffle
-   * there is an error at write rather than a silent drop of one.
+   * Byte shuffle before compression. With gzip, written by tsnwb's own chunk writer (new files in Node); in an
+   * append, a live file or a browser h5wasm writes the chunks and applies one filter per dataset, so gzip with
+   * shuffle there is an error at write rather than a silent drop of one.
    */
   shuffle?: boolean;
+  /**
+   * A Fletcher-32 checksum stored with each chunk (after shuffle and gzip, as h5py orders them), which HDF5 checks
+   * on every read. Written by tsnwb's chunk writer (new files in Node); refused where h5wasm writes the chunks.
+   */
+  fletcher32?: boolean;
   /** Maximum shape per axis; `null` is unlimited. Streams and appenders make the first axis unlimited. */
   maxshape?: (number | null)[];
 }
@@ -70,11 +75,14 @@ export function checkStorageOptions(opts: StorageOptions, rank: number | undefin
   if (opts.compression_opts !== undefined && !(Number.isInteger(opts.compression_opts) && opts.compression_opts >= 0 && opts.compression_opts <= 9)) {
     fail("compression_opts (gzip level) an integer 0-9", String(opts.compression_opts));
   }
+  for (const flag of ["shuffle", "fletcher32"] as const) {
+    if (opts[flag] !== undefined && typeof opts[flag] !== "boolean") fail(`${flag} true or false`, String(opts[flag]));
+  }
   if (opts.maxshape !== undefined && rank !== undefined && opts.maxshape.length !== rank) fail(`maxshape of ${rank} axes`, JSON.stringify(opts.maxshape));
 }
 
 /** True when the options need a chunked layout. */
 export function needsChunks(opts: StorageOptions): boolean {
-  return opts.chunks === true || Array.isArray(opts.chunks) || opts.compression !== undefined || opts.shuffle === true ||
+  return opts.chunks === true || Array.isArray(opts.chunks) || opts.compression !== undefined || opts.shuffle === true || opts.fletcher32 === true ||
     (opts.maxshape?.some((m) => m === null) ?? false);
 }

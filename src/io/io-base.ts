@@ -12,7 +12,8 @@ import type { GroupBuilder } from "../mapping/builders.js";
 import { H5LazyDataset } from "./hdf5/lazy-dataset.js";
 import { HDF5Writer, type WriteProgress } from "./hdf5/write.js";
 import { type FileBytes, rewriteBoolDatatypes } from "./hdf5/bool-enum.js";
-import { type ChunkCompressor, type ChunkInjection, injectChunks } from "./hdf5/chunk-injection.js";
+import { injectChunks } from "./hdf5/chunk-injection.js";
+import { type ChunkCompressor, type ChunkInjection, sinksOf } from "./hdf5/chunk-sink.js";
 import { validateTree } from "../validation/validator.js";
 import { typeCatalog } from "../schema/bundled.js";
 
@@ -33,7 +34,7 @@ export abstract class NWBIOBase {
   protected nwbfile?: NWBFile;
   protected written = false;
   protected closed = false;
-  /** gzip datasets whose chunks close() puts in the file (see `hdf5/chunk-injection.ts`). */
+  /** Datasets whose chunks tsnwb wrote itself, put in the file by close() (see `hdf5/chunk-injection.ts`). */
   private readonly injections: ChunkInjection[] = [];
   /** Boolean datasets written as stand-ins, made h5py's enum by close() (see `hdf5/bool-enum.ts`). */
   private readonly boolStandIns: number[] = [];
@@ -56,8 +57,12 @@ export abstract class NWBIOBase {
   protected abstract finish(written: boolean): Promise<void>;
   /** After a failure: drop what was written since open, leaving the target as it was. */
   protected abstract dropWork(): Promise<void>;
-  /** Edits the closed work file's bytes in place (before `finish` puts it at its path); `size` is its length. */
-  protected abstract editClosedFile(edit: (file: FileBytes, size: number) => void): void;
+  /**
+   * Edits the closed work file's bytes in place (before `finish` puts it at its path): `eof` is where its HDF5
+   * bytes end; `inPlace` says the file edited is the chunk compressor's side store holding them (see
+   * `hdf5/chunk-injection.ts`), which then becomes the file.
+   */
+  protected abstract editClosedFile(edit: (file: FileBytes, eof: number, inPlace: boolean) => void): void;
   /** A native chunk compressor for this write, where there is one (Node, new files): see `hdf5/chunk-injection.ts`. */
   protected chunkCompressor(): ChunkCompressor | undefined {
     return undefined;
@@ -106,7 +111,6 @@ export abstract class NWBIOBase {
       const writer = new HDF5Writer(this.m, this.file!, { append: this.mode === "a", onProgress: this.baseOptions.onProgress, compressor: this.chunkCompressor() });
       await writer.write(root);
       this.boolStandIns.push(...writer.boolStandIns);
-      this.injections.push(...writer.injections);
       for (const [container, builder] of builderOf) container.container_source ??= { file: this.path, path: builder.path };
       // A stream is read once, as it is written: from now on the field is the dataset in the file.
       for (const { container, key, builder } of streams) {
@@ -131,12 +135,23 @@ export abstract class NWBIOBase {
       throw asTsnwbError(e, this.path);
     }
     this.closed = true;
+    if (this.file) {
+      // Chunks still in sinks (a stream's last, incomplete row of chunks) are stored, while the file is open.
+      const sinks = sinksOf(this.file);
+      try {
+        for (const sink of sinks.values()) this.injections.push(await sink.finish());
+      } catch (e) {
+        await this.discard();
+        throw asTsnwbError(e, this.path);
+      }
+      sinks.clear();
+    }
     this.closeFile();
     this.file = undefined;
     if (this.boolStandIns.length > 0 || this.injections.length > 0) {
       try {
-        this.editClosedFile((file, size) => {
-          if (this.injections.length > 0) injectChunks(file, size, this.injections, this.chunkCompressor()!);
+        this.editClosedFile((file, eof, inPlace) => {
+          if (this.injections.length > 0) injectChunks(file, eof, this.injections, this.chunkCompressor()!, inPlace);
           rewriteBoolDatatypes(file, this.boolStandIns);
         });
       } catch (e) {

@@ -106,7 +106,7 @@ export class NWBMemoryIO extends NWBIOBase {
     return p.replace(/\\/g, "/");
   }
 
-  protected editClosedFile(edit: (file: FileBytes, size: number) => void): void {
+  protected editClosedFile(edit: (file: FileBytes, eof: number, inPlace: boolean) => void): void {
     const bytes: Uint8Array = this.FS.readFile(this.fsPath);
     edit({
       read: (position, length) => {
@@ -114,7 +114,7 @@ export class NWBMemoryIO extends NWBIOBase {
         return bytes.slice(position, position + length);
       },
       write: (position, data) => bytes.set(data, position),
-    }, bytes.length);
+    }, bytes.length, false);
     this.FS.writeFile(this.fsPath, bytes);
   }
 

@@ -9,7 +9,8 @@ import * as nodePath from "node:path";
 import { FormatError, ModeError, NotFoundError } from "../errors.js";
 import { type H5File, type H5Module, hdf5Message } from "./hdf5/h5.js";
 import type { FileBytes } from "./hdf5/bool-enum.js";
-import type { ChunkCompressor } from "./hdf5/chunk-injection.js";
+import type { ChunkCompressor } from "./hdf5/chunk-sink.js";
+import { superblockEndOfFile } from "./hdf5/chunk-injection.js";
 import { closeDirectFile, registerDirectFile } from "./hdf5/direct-read.js";
 import { temporaryPath } from "./leftovers.js";
 import { nodeChunkCompressor, nodeDirectFile, nodeFileBytes } from "./hdf5/native-node.js";
@@ -48,6 +49,12 @@ export interface IOOptions extends BaseIOOptions {
 function isURL(path: string | URL): boolean {
   return path instanceof URL || /^https?:\/\//i.test(path);
 }
+
+/**
+ * Chunk bytes from which the side file becomes the NWB file rather than being copied into it: its head room (1 MiB)
+ * is then at most a sixteenth of the file, and the copy it saves would cost more than the room.
+ */
+const ADOPT_CHUNK_BYTES = 16 << 20;
 
 const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -148,25 +155,60 @@ export class NWBHDF5IO extends NWBIOBase {
     else super.closeFile();
   }
 
-  /** New files (not live ones: their readers follow HDF5's own writes) get Node's compressor. */
+  /**
+   * Files written, not live ones (their readers follow HDF5's own writes), get Node's compressor, whose side file
+   * holds the chunks tsnwb writes itself; in mode "a", when the file's superblock is one chunks can be put under.
+   */
   protected override chunkCompressor(): ChunkCompressor | undefined {
-    if (this.mode !== "w" || this.options.live) return undefined;
-    this.compressor ??= nodeChunkCompressor(temporaryPath(this.path));
+    if (this.mode === "r" || this.options.live) return undefined;
+    if (this.mode === "a" && this.compressor === undefined) {
+      const head = nodeFileBytes(this.workPath);
+      try {
+        if (superblockEndOfFile(head.read(0, 48)) === undefined) return undefined;
+      } finally {
+        head.close();
+      }
+    }
+    this.compressor ??= nodeChunkCompressor(this.sidePath);
     return this.compressor;
   }
 
   private compressor?: ChunkCompressor;
+  private readonly sidePath = temporaryPath(this.path);
+  /** Whether the side file became the NWB file (its chunks were not copied). */
+  private sideFileIsTheFile = false;
 
-  protected editClosedFile(edit: (file: FileBytes, size: number) => void): void {
-    const file = nodeFileBytes(this.workPath);
+  protected editClosedFile(edit: (file: FileBytes, eof: number, inPlace: boolean) => void): void {
+    const work = nodeFileBytes(this.workPath);
+    const side = this.compressor;
     try {
-      edit(file, file.size);
+      // Many chunks, and HDF5's own bytes fit in the side file's head room: those bytes go there and the side file
+      // becomes the NWB file, so the chunks (a whole movie) are not copied. Otherwise the chunks are copied over.
+      if (side && side.size - side.headRoom >= ADOPT_CHUNK_BYTES && work.size <= side.headRoom) {
+        const target = nodeFileBytes(this.sidePath);
+        try {
+          target.write(0, work.read(0, work.size));
+          edit(target, work.size, true);
+        } finally {
+          target.close();
+        }
+        this.sideFileIsTheFile = true;
+        return;
+      }
+      edit(work, work.size, false);
     } finally {
-      file.close();
+      work.close();
     }
   }
 
   protected async finish(written: boolean): Promise<void> {
+    if (this.sideFileIsTheFile && written) {
+      await fsp.rename(this.sidePath, this.path);
+      this.compressor?.discard();
+      // The work file's bytes are in the side file now (in place, the work file was the path, now replaced).
+      if (this.workPath !== this.path) await fsp.rm(this.workPath, { force: true });
+      return;
+    }
     this.compressor?.discard();
     if (this.mode === "r" || this.workPath === this.path) return;
     if (written) await fsp.rename(this.workPath, this.path);

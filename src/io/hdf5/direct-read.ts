@@ -6,11 +6,11 @@
  * compact layout, HDF5 1.10's chunk indexes, other filters, chunks never written, which read as the fill value)
  * is left to h5wasm: `plan` gives undefined, or `readInto` false, and the caller reads through h5wasm as before.
  *
- * What a file's bytes are read through (`DirectFile`) is given by the environment: Node's (`direct-node.ts`)
+ * What a file's bytes are read through (`DirectFile`) is given by the environment: Node's (`native-node.ts`)
  * reads with `fs` and inflates with `zlib`; this module touches no Node module.
  */
-import { MESSAGE, messageBody, readObjectHeader, readUint } from "./object-header.js";
-import { boxIndices, product, stridesOf } from "../../data/ndarray.js";
+import { MESSAGE, readUint } from "./object-header.js";
+import { product, stridesOf } from "../../data/ndarray.js";
 import { unshuffle } from "./byte-shuffle.js";
 
 /** A file tsnwb may read itself: its bytes, and a native inflate for gzip chunks. */
@@ -43,16 +43,25 @@ export function closeDirectFile(h5file: object): void {
 const UNDEFINED_ADDRESS = 2 ** 64 - 1;
 const DEFLATE = 1;
 const SHUFFLE = 2;
+/**
+ * Bytes read at an object header's address before parsing it: a dataset's header (both blocks of one that h5wasm
+ * writes) is a few hundred bytes, and one read of them costs what a read of each field would.
+ */
+const HEADER_WINDOW = 2048;
+/** Entries of a chunk B-tree node as HDF5 writes it (2K, K being 32 by default), so a node is usually one read. */
+const NODE_ENTRIES = 64;
+/** Compressed chunks up to this size are read into one buffer kept for the next (fresh memory is slow to touch). */
+const SCRATCH_LIMIT = 4 << 20;
 
 type Layout =
   | { kind: "contiguous"; address: number; size: number }
   | { kind: "chunked"; btree: number; chunk: number[] };
 
-/** A B-tree node of chunk keys, as read. */
-interface ChunkNode {
-  level: number;
-  keys: { size: number; mask: number; offsets: number[] }[];
-  children: number[];
+/** A chunk as its B-tree key gives it. */
+interface ChunkEntry {
+  address: number;
+  size: number;
+  mask: number;
 }
 
 /** A decoded chunk kept for the next read (a frame of a chunk of several frames). */
@@ -61,10 +70,22 @@ interface DecodedChunk {
   bytes: Uint8Array;
 }
 
+/** Compressed chunks are read into this (never handed out) and inflated from it. */
+let scratch: Uint8Array | undefined;
+
 /** A dataset that tsnwb reads itself. */
 export class DirectDataset {
-  private readonly nodes = new Map<number, ChunkNode>();
+  /**
+   * B-tree nodes of chunk keys, as read: entry j (key, then child address) starts at 24 + j * (keyBytes + 8), the
+   * node's last key after its last child. Searched in place: most keys are never looked at.
+   */
+  private readonly nodes = new Map<number, Uint8Array>();
   private readonly decoded: DecodedChunk[] = [];
+  /** Bytes of one B-tree key: chunk size, filter mask, and an offset per axis plus one for the element. */
+  private readonly keyBytes: number;
+  /** C-order strides, in elements, of the dataset (contiguous) or of a chunk (chunked). */
+  private readonly strides: number[];
+  private readonly chunkBytes: number;
 
   private constructor(
     private readonly file: DirectFile,
@@ -72,30 +93,39 @@ export class DirectDataset {
     private readonly filters: number[],
     private readonly shape: number[],
     private readonly elementBytes: number,
-  ) {}
+  ) {
+    this.keyBytes = 8 + 8 * (shape.length + 1);
+    this.strides = stridesOf(layout.kind === "chunked" ? layout.chunk : shape);
+    this.chunkBytes = layout.kind === "chunked" ? product(layout.chunk) * elementBytes : 0;
+  }
 
   /**
    * How the dataset whose object header is at `address` can be read directly, or undefined when its layout, type or
    * filters are ones left to h5wasm.
    */
   static plan(file: DirectFile, address: number, shape: number[], elementBytes: number): DirectDataset | undefined {
-    const header = readObjectHeader(file, address);
-    let layout: Layout | undefined;
-    let filters: number[] = [];
-    let typeOk = false;
-    for (const m of header.messages) {
-      const body = messageBody(m);
-      if (m.type === MESSAGE.datatype) typeOk = isLittleEndianNumber(body, elementBytes);
-      else if (m.type === MESSAGE.layout) layout = parseLayout(body, shape.length);
-      else if (m.type === MESSAGE.filters) {
-        const parsed = parseFilters(body);
-        if (parsed === undefined) return undefined;
-        filters = parsed;
-      }
-    }
-    if (!typeOk || layout === undefined) return undefined;
+    const m = storageMessages(file, address);
+    if (m.datatype === undefined || m.layout === undefined || !isLittleEndianNumber(m.datatype, elementBytes)) return undefined;
+    const layout = parseLayout(m.layout, shape.length);
+    const filters = m.filters === undefined ? [] : parseFilters(m.filters);
+    if (layout === undefined || filters === undefined) return undefined;
     if (layout.kind === "contiguous" && filters.length > 0) return undefined;
     return new DirectDataset(file, layout, filters, shape, elementBytes);
+  }
+
+  /**
+   * The selection as the decoded bytes of the one filtered chunk it is exactly (a frame of a movie stored a frame
+   * per chunk), handed over without a copy: the caller's from now on. Undefined for any other selection, and for a
+   * chunk never written.
+   */
+  exactChunk(ranges: [number, number][]): Uint8Array | undefined {
+    if (this.layout.kind !== "chunked" || this.filters.length === 0) return undefined;
+    const origin = this.oneChunk(ranges);
+    if (origin === undefined) return undefined;
+    const bytes = this.chunkAt(this.layout.btree, origin);
+    // Handed to the caller, who may change it: no longer kept for the next read.
+    for (let i = 0; i < this.decoded.length; i++) if (this.decoded[i]!.bytes === bytes) this.decoded.splice(i, 1);
+    return bytes;
   }
 
   /**
@@ -103,79 +133,104 @@ export class DirectDataset {
    * that was never written), in which case `out` is to be filled another way.
    */
   readInto(ranges: [number, number][], out: Uint8Array): boolean {
-    if (product(ranges.map(([a, b]) => b - a)) === 0) return true;
-    return this.layout.kind === "contiguous" ? this.readContiguous(this.layout, ranges, out) : this.readChunked(this.layout, ranges, out);
+    for (let k = 0; k < ranges.length; k++) if (ranges[k]![1] <= ranges[k]![0]) return true;
+    const layout = this.layout;
+    if (layout.kind === "contiguous") return this.readContiguous(layout.address, ranges, out);
+    const origin = this.filters.length === 0 ? this.oneChunk(ranges) : undefined;
+    if (origin === undefined) return this.readChunked(layout, ranges, out);
+    // One whole unfiltered chunk (a frame of a movie written a frame per chunk): one read, straight into place.
+    const found = this.findChunk(layout.btree, origin);
+    if (found === undefined) return false;
+    this.file.read(found.address, this.chunkBytes, out, 0);
+    return true;
   }
 
-  /**
-   * The selection as the decoded bytes of the one filtered chunk it is exactly (a frame of a movie stored a frame
-   * per chunk), handed over without a copy; undefined otherwise.
-   */
-  readExactChunk(ranges: [number, number][]): Uint8Array | undefined {
-    if (this.layout.kind !== "chunked" || this.filters.length === 0) return undefined;
-    const chunk = this.layout.chunk;
-    const exact = ranges.every(([a, b], k) => a % chunk[k]! === 0 && b - a === chunk[k]!);
-    if (!exact) return undefined;
-    const bytes = this.chunkAt(this.layout.btree, ranges.map(([a]) => a));
-    // Handed to the caller, who may change it: no longer kept for the next read.
-    const i = this.decoded.findIndex((d) => d.bytes === bytes);
-    if (i >= 0) this.decoded.splice(i, 1);
-    return bytes;
+  /** The origin of the one chunk the selection is exactly, if it is one. */
+  private oneChunk(ranges: [number, number][]): number[] | undefined {
+    const chunk = (this.layout as { chunk: number[] }).chunk;
+    const origin: number[] = [];
+    for (let k = 0; k < chunk.length; k++) {
+      const a = ranges[k]![0];
+      if (a % chunk[k]! !== 0 || ranges[k]![1] - a !== chunk[k]!) return undefined;
+      origin.push(a);
+    }
+    return origin;
   }
 
-  private readContiguous(layout: { address: number }, ranges: [number, number][], out: Uint8Array): boolean {
+  private readContiguous(address: number, ranges: [number, number][], out: Uint8Array): boolean {
     const e = this.elementBytes;
-    if (ranges.length === 0) {
-      this.file.read(layout.address, e, out, 0);
+    const rank = ranges.length;
+    if (rank === 0) {
+      this.file.read(address, e, out, 0);
       return true;
     }
-    // Whole rows after the first axis are one run; otherwise one run per row of the last axis.
-    const full = ranges.slice(1).every(([a, b], k) => a === 0 && b === this.shape[k + 1]);
-    if (full) {
-      const rowBytes = product(this.shape.slice(1)) * e;
-      const [a, b] = ranges[0]!;
-      this.file.read(layout.address + a * rowBytes, (b - a) * rowBytes, out, 0);
+    // The axes from `axis` on are one run per index of the axes before it: those after it are taken whole. Frames
+    // of a movie are one run, one read straight into place.
+    let axis = rank - 1;
+    while (axis > 0 && ranges[axis]![0] === 0 && ranges[axis]![1] === this.shape[axis]) axis--;
+    const strides = this.strides;
+    const runBytes = (ranges[axis]![1] - ranges[axis]![0]) * strides[axis]! * e;
+    let runs = 1;
+    for (let k = 0; k < axis; k++) runs *= ranges[k]![1] - ranges[k]![0];
+    if (runs === 1) {
+      let src = 0;
+      for (let k = 0; k < rank; k++) src += ranges[k]![0] * strides[k]!;
+      this.file.read(address + src * e, runBytes, out, 0);
       return true;
     }
-    const runs = product(ranges.slice(0, -1).map(([a, b]) => b - a));
     // Thousands of tiny reads are slower than HDF5's own gather: left to h5wasm.
     if (runs > 4096) return false;
-    // One read per run of the last axis, straight into place.
-    const strides = stridesOf(this.shape);
-    const runBytes = (ranges[ranges.length - 1]![1] - ranges[ranges.length - 1]![0]) * e;
-    let dst = 0;
-    for (const pos of boxIndices(ranges.map(([a]) => a), ranges.map(([, b]) => b), ranges.length - 1)) {
-      let src = 0;
-      for (let k = 0; k < pos.length; k++) src += pos[k]! * strides[k]!;
-      this.file.read(layout.address + src * e, runBytes, out, dst);
-      dst += runBytes;
+    const lo: number[] = [];
+    const hi: number[] = [];
+    for (let k = 0; k < rank; k++) {
+      lo.push(ranges[k]![0]);
+      hi.push(ranges[k]![1]);
     }
-    return true;
+    const pos = lo.slice();
+    for (let dst = 0; ; dst += runBytes) {
+      let src = 0;
+      for (let k = 0; k < rank; k++) src += pos[k]! * strides[k]!;
+      this.file.read(address + src * e, runBytes, out, dst);
+      if (!step(pos, lo, hi, axis)) return true;
+    }
   }
 
   private readChunked(layout: { btree: number; chunk: number[] }, ranges: [number, number][], out: Uint8Array): boolean {
     const e = this.elementBytes;
     const chunk = layout.chunk;
-    const first = ranges.map(([a], k) => Math.floor(a / chunk[k]!));
-    const last = ranges.map(([, b], k) => Math.floor((b - 1) / chunk[k]!));
-    const outStrides = stridesOf(ranges.map(([a, b]) => b - a));
-    const chunkStrides = stridesOf(chunk);
     const rank = chunk.length;
-    for (const index of boxIndices(first, last.map((l) => l + 1))) {
-      const origin = index.map((i, k) => i * chunk[k]!);
-      // The part of the chunk inside the selection.
-      const lo = origin.map((o, k) => Math.max(o, ranges[k]![0]));
-      const hi = origin.map((o, k) => Math.min(o + chunk[k]!, ranges[k]![1]));
+    const chunkStrides = this.strides;
+    const first: number[] = [];
+    const end: number[] = [];
+    const count: number[] = [];
+    for (let k = 0; k < rank; k++) {
+      first.push(Math.floor(ranges[k]![0] / chunk[k]!));
+      end.push(Math.floor((ranges[k]![1] - 1) / chunk[k]!) + 1);
+      count.push(ranges[k]![1] - ranges[k]![0]);
+    }
+    const outStrides = stridesOf(count);
+    const index = first.slice();
+    const origin = new Array<number>(rank);
+    const lo = new Array<number>(rank);
+    const hi = new Array<number>(rank);
+    do {
+      for (let k = 0; k < rank; k++) {
+        origin[k] = index[k]! * chunk[k]!;
+        // The part of the chunk inside the selection.
+        lo[k] = Math.max(origin[k]!, ranges[k]![0]);
+        hi[k] = Math.min(origin[k]! + chunk[k]!, ranges[k]![1]);
+      }
       // Trailing axes the part spans whole, in the chunk and in the output, make one contiguous run with the axis
       // before them: a whole-frame chunk of a frame read is one copy, not one per row.
       let axis = rank - 1;
-      while (axis > 0 && hi[axis]! - lo[axis]! === chunk[axis]! && hi[axis]! - lo[axis]! === ranges[axis]![1] - ranges[axis]![0]) axis--;
+      while (axis > 0 && hi[axis]! - lo[axis]! === chunk[axis]! && hi[axis]! - lo[axis]! === count[axis]!) axis--;
       const runBytes = (hi[axis]! - lo[axis]!) * chunkStrides[axis]! * e;
-      const wholeChunk = runBytes === product(chunk) * e;
+      const wholeChunk = runBytes === this.chunkBytes;
       const found = wholeChunk && this.filters.length === 0 ? this.findChunk(layout.btree, origin) : undefined;
       const bytes = found ? undefined : this.chunkAt(layout.btree, origin);
       if (!found && bytes === undefined) return false;
-      for (const pos of boxIndices(lo, hi, axis)) {
+      const pos = lo.slice();
+      do {
         let src = 0;
         let dst = 0;
         for (let k = 0; k < rank; k++) {
@@ -185,8 +240,8 @@ export class DirectDataset {
         // An unfiltered chunk that is one run is read from the file straight into place.
         if (found) this.file.read(found.address, runBytes, out, dst * e);
         else out.set(bytes!.subarray(src * e, src * e + runBytes), dst * e);
-      }
-    }
+      } while (step(pos, lo, hi, axis));
+    } while (step(index, first, end, rank));
     return true;
   }
 
@@ -194,14 +249,22 @@ export class DirectDataset {
   private chunkAt(btree: number, origin: number[]): Uint8Array | undefined {
     const found = this.findChunk(btree, origin);
     if (found === undefined) return undefined;
-    const cached = this.decoded.find((d) => d.address === found.address);
-    if (cached) return cached.bytes;
-    const expected = product((this.layout as { chunk: number[] }).chunk) * this.elementBytes;
-    let bytes = this.file.read(found.address, found.size);
-    // Filters run in reverse on read; a set bit of the mask says the filter was skipped for this chunk.
+    for (const d of this.decoded) if (d.address === found.address) return d.bytes;
+    const expected = this.chunkBytes;
+    // Filters run in reverse on read; a set bit of the mask says the filter was skipped for this chunk. The stored
+    // bytes go to the scratch buffer when a filter makes new bytes of them (they are kept below otherwise).
+    let decoding = false;
+    for (let i = 0; i < this.filters.length; i++) if (!(found.mask & (1 << i)) && (this.filters[i] === DEFLATE || this.elementBytes > 1)) decoding = true;
+    let bytes: Uint8Array;
+    if (decoding && found.size <= SCRATCH_LIMIT) {
+      if (scratch === undefined || scratch.length < found.size) scratch = new Uint8Array(Math.max(found.size, scratch?.length ?? 0));
+      bytes = this.file.read(found.address, found.size, scratch, 0);
+    } else bytes = this.file.read(found.address, found.size);
     for (let i = this.filters.length - 1; i >= 0; i--) {
       if (found.mask & (1 << i)) continue;
-      bytes = this.filters[i] === DEFLATE ? this.file.inflate(bytes, expected) : unshuffle(bytes, this.elementBytes);
+      if (this.filters[i] === DEFLATE) bytes = this.file.inflate(bytes, expected);
+      // The shuffle of one-byte elements moves nothing.
+      else if (this.elementBytes > 1) bytes = unshuffle(bytes, this.elementBytes);
     }
     if (bytes.length !== expected) throw new Error(`a chunk decoded to ${bytes.length} bytes, ${expected} expected`);
     this.decoded.push({ address: found.address, bytes });
@@ -211,46 +274,123 @@ export class DirectDataset {
   }
 
   /** Descends the version 1 B-tree of chunk keys to the chunk at `origin`. */
-  private findChunk(address: number, origin: number[]): { address: number; size: number; mask: number } | undefined {
-    for (let node = this.node(address); ; ) {
-      if (node.level === 0) {
-        const i = node.keys.findIndex((key, j) => j < node.children.length && compare(key.offsets, origin) === 0);
-        return i < 0 ? undefined : { address: node.children[i]!, size: node.keys[i]!.size, mask: node.keys[i]!.mask };
-      }
-      // The last child whose left key is not after the origin.
+  private findChunk(address: number, origin: number[]): ChunkEntry | undefined {
+    const stride = this.keyBytes + 8;
+    for (;;) {
+      const node = this.nodes.get(address) ?? this.readNode(address);
+      // Keys are in C order of their chunks: the child to follow, or the chunk itself in a leaf, is the last one
+      // whose key is not after the origin.
       let child = -1;
-      for (let j = 0; j < node.children.length; j++) if (compare(node.keys[j]!.offsets, origin) <= 0) child = j;
+      for (let low = 0, high = readUint(node, 6, 2) - 1; low <= high; ) {
+        const mid = (low + high) >> 1;
+        if (compareKey(node, 24 + mid * stride, origin) <= 0) {
+          child = mid;
+          low = mid + 1;
+        } else high = mid - 1;
+      }
       if (child < 0) return undefined;
-      node = this.node(node.children[child]!);
+      const key = 24 + child * stride;
+      address = readUint(node, key + this.keyBytes, 8);
+      if (node[5] === 0) return compareKey(node, key, origin) === 0 ? { address, size: readUint(node, key, 4), mask: readUint(node, key + 4, 4) } : undefined;
     }
   }
 
-  private node(address: number): ChunkNode {
-    let node = this.nodes.get(address);
-    if (node) return node;
-    const head = this.file.read(address, 24);
-    if (String.fromCharCode(head[0]!, head[1]!, head[2]!, head[3]!) !== "TREE" || head[4] !== 1) throw new Error(`no chunk B-tree node at ${address}`);
-    const level = head[5]!;
-    const used = readUint(head, 6, 2);
-    const rank = this.shape.length;
-    const keyBytes = 8 + 8 * (rank + 1);
-    const body = this.file.read(address + 24, used * (keyBytes + 8) + keyBytes);
-    const keys: ChunkNode["keys"] = [];
-    const children: number[] = [];
-    for (let i = 0, p = 0; i <= used; i++) {
-      const offsets: number[] = [];
-      for (let k = 0; k < rank; k++) offsets.push(readUint(body, p + 8 + 8 * k, 8));
-      keys.push({ size: readUint(body, p, 4), mask: readUint(body, p + 4, 4), offsets });
-      p += keyBytes;
-      if (i < used) {
-        children.push(readUint(body, p, 8));
-        p += 8;
-      }
+  /** The B-tree node at `address`, kept as read: one read when it is as HDF5 writes it (NODE_ENTRIES entries). */
+  private readNode(address: number): Uint8Array {
+    const stride = this.keyBytes + 8;
+    let bytes: Uint8Array;
+    try {
+      bytes = this.file.read(address, 24 + NODE_ENTRIES * stride + this.keyBytes);
+    } catch {
+      // That would pass the file's end: the head alone says how much there is.
+      bytes = this.file.read(address, 24);
     }
-    node = { level, keys, children };
-    this.nodes.set(address, node);
-    return node;
+    if (bytes[0] !== 0x54 || bytes[1] !== 0x52 || bytes[2] !== 0x45 || bytes[3] !== 0x45 || bytes[4] !== 1) throw new Error(`no chunk B-tree node at ${address}`);
+    const length = 24 + readUint(bytes, 6, 2) * stride + this.keyBytes;
+    if (bytes.length < length) bytes = this.file.read(address, length);
+    this.nodes.set(address, bytes);
+    return bytes;
   }
+}
+
+/** The bodies of the messages that say how a dataset is stored. */
+interface StorageMessages {
+  datatype?: Uint8Array;
+  layout?: Uint8Array;
+  filters?: Uint8Array;
+}
+
+/**
+ * The datatype, layout and filter pipeline messages of the object header at `address`, for both header versions,
+ * following continuation blocks (as `object-header.ts` reads them, which keeps every message to rewrite it). The
+ * blocks of a dataset's header are usually all inside one read of HEADER_WINDOW bytes. A datatype shared with other
+ * objects (its message a reference to it) is not given: it is left to h5wasm.
+ */
+function storageMessages(file: DirectFile, address: number): StorageMessages {
+  let window: Uint8Array;
+  try {
+    window = file.read(address, HEADER_WINDOW);
+  } catch {
+    // Near the file's end: a dataset's header prefix and first messages are well within 64 bytes.
+    window = file.read(address, 64);
+  }
+  const found: StorageMessages = {};
+  const v2 = window[0] === 0x4f && window[1] === 0x48 && window[2] === 0x44 && window[3] === 0x52;
+  // Blocks to look at, three numbers each: address, where messages start, length (with a version 2 checksum).
+  const blocks: number[] = [];
+  let headerBytes = 8;
+  if (v2) {
+    const flags = window[5]!;
+    const from = 6 + (flags & 0x20 ? 16 : 0) + (flags & 0x10 ? 4 : 0);
+    const sizeBytes = 1 << (flags & 0x03);
+    headerBytes = flags & 0x04 ? 6 : 4;
+    blocks.push(address, from + sizeBytes, from + sizeBytes + readUint(window, from, sizeBytes) + 4);
+  } else {
+    if (window[0] !== 1) throw new Error(`no object header at ${address} (version ${window[0]})`);
+    blocks.push(address + 16, 0, readUint(window, 8, 4));
+  }
+  for (let i = 0; i < blocks.length; i += 3) {
+    // A header whose continuations run on and on is not one HDF5 wrote.
+    if (i > 3 * 64) throw new Error(`the object header at ${address} has too many blocks`);
+    const at = blocks[i]!;
+    const length = blocks[i + 2]!;
+    const block = at >= address && at + length <= address + window.length ? window.subarray(at - address, at - address + length) : file.read(at, length);
+    const end = v2 ? length - 4 : length;
+    // Fewer bytes than a message header at the end of a block are a gap, not a message.
+    for (let p = blocks[i + 1]!; p + headerBytes <= end; ) {
+      const type = v2 ? block[p]! : readUint(block, p, 2);
+      const size = readUint(block, v2 ? p + 1 : p + 2, 2);
+      const shared = ((v2 ? block[p + 3]! : block[p + 4]!) & 0x02) !== 0;
+      const body = p + headerBytes;
+      if (type === MESSAGE.continuation) blocks.push(readUint(block, body, 8), v2 ? 4 : 0, readUint(block, body + 8, 8));
+      else if (type === MESSAGE.datatype && !shared) found.datatype = block.subarray(body, body + size);
+      else if (type === MESSAGE.layout) found.layout = block.subarray(body, body + size);
+      else if (type === MESSAGE.filters) found.filters = block.subarray(body, body + size);
+      p = body + size;
+    }
+  }
+  return found;
+}
+
+/** Steps `pos` to the next index of the box [lo, hi) over its first `axes` axes, in C order; false after the last. */
+function step(pos: number[], lo: readonly number[], hi: readonly number[], axes: number): boolean {
+  for (let k = axes - 1; k >= 0; k--) {
+    if (++pos[k]! < hi[k]!) return true;
+    pos[k] = lo[k]!;
+  }
+  return false;
+}
+
+/**
+ * Compares the chunk offsets of the B-tree key at `at` of a node with a chunk origin, in C order: negative, zero or
+ * positive as the key is before, at or after it.
+ */
+function compareKey(node: Uint8Array, at: number, origin: number[]): number {
+  for (let k = 0; k < origin.length; k++) {
+    const d = readUint(node, at + 8 + 8 * k, 8) - origin[k]!;
+    if (d !== 0) return d;
+  }
+  return 0;
 }
 
 /** Little-endian integers or IEEE floats of `size` bytes: what the typed arrays of a little-endian machine hold. */
@@ -303,8 +443,3 @@ function parseFilters(body: Uint8Array): number[] | undefined {
   return ids;
 }
 
-/** Compares two chunk origins in C order. */
-function compare(a: number[], b: number[]): number {
-  for (let k = 0; k < b.length; k++) if (a[k] !== b[k]) return a[k]! < b[k]! ? -1 : 1;
-  return 0;
-}

@@ -25,11 +25,17 @@ export function datasetAt(file: H5File, path: string): H5Dataset {
 
 /**
  * The address of the object header of the dataset at `path`: what an HDF5 object reference holds (8 bytes,
- * little-endian), so h5wasm's `create_reference` gives it. For the file's own bytes (`object-header.ts`).
+ * little-endian), so h5wasm's `create_reference` gives it. For the file's own bytes (`object-header.ts`). Given the
+ * file's module `m`, the reference is asked of it directly: `create_reference` first looks the object up again
+ * to make a Dataset, which costs several times the reference itself on a first read.
  */
-export function objectHeaderAddress(file: H5File, path: string): number {
-  const ref = (datasetAt(file, path).create_reference() as unknown as { ref_data: ArrayLike<number> }).ref_data;
-  return Array.from(ref).slice(0, 8).reduceRight((address, byte) => address * 256 + byte, 0);
+export function objectHeaderAddress(file: H5File, path: string, m?: H5Module): number {
+  const ref: ArrayLike<number> = m
+    ? m.create_object_reference(file.file_id, path)
+    : (datasetAt(file, path).create_reference() as unknown as { ref_data: ArrayLike<number> }).ref_data;
+  let address = 0;
+  for (let i = 7; i >= 0; i--) address = address * 256 + ref[i]!;
+  return address;
 }
 
 /** The group (or dataset) at `path`, for its attributes. */

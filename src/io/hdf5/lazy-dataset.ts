@@ -11,6 +11,7 @@ import { FormatError, TsnwbError } from "../../errors.js";
 import type { StorageOptions } from "../../data/storage.js";
 import { type H5File, type H5Module, HeapBuffer, datasetAt, hdf5Message, objectHeaderAddress } from "./h5.js";
 import { DirectDataset, directFileOf } from "./direct-read.js";
+import { refuseReadOfPendingChunks } from "./chunk-sink.js";
 
 /** Slabs of about this many bytes cross the WebAssembly heap per call. */
 export const SLAB_BYTES = 8 << 20;
@@ -51,17 +52,23 @@ export class H5LazyDataset implements LazyArray {
     return `${describeArray(this)} at ${this.path}`;
   }
 
-  /** The first filter of the dataset's pipeline, named as h5py names it (`deflate` is `"gzip"`). */
+  /** The compression filter of the dataset's pipeline, named as h5py names it (`deflate` is `"gzip"`). */
   get compression(): string | null {
     const filters = datasetAt(this.file, this.path).filters;
-    const names: Record<number, string> = { 1: "gzip", 2: "shuffle", 3: "fletcher32", 4: "szip", 5: "nbit", 6: "scaleoffset" };
-    const main = filters.find((f) => f.id !== 2);
+    const names: Record<number, string> = { 1: "gzip", 4: "szip", 5: "nbit", 6: "scaleoffset" };
+    // Shuffle and the Fletcher-32 checksum are filters but not compression (h5py's `shuffle` and `fletcher32`).
+    const main = filters.find((f) => f.id !== 2 && f.id !== 3);
     return main === undefined ? null : names[main.id] ?? main.name;
   }
 
   /** Whether the byte-shuffle filter is in the pipeline. */
   get shuffle(): boolean {
     return datasetAt(this.file, this.path).filters.some((f) => f.id === 2);
+  }
+
+  /** Whether each chunk carries a Fletcher-32 checksum. */
+  get fletcher32(): boolean {
+    return datasetAt(this.file, this.path).filters.some((f) => f.id === 3);
   }
 
   /** How the dataset is stored, as options that write it the same way (a copy keeps its source's layout). */
@@ -74,7 +81,8 @@ export class H5LazyDataset implements LazyArray {
     return {
       chunks: this.chunks,
       ...(deflate ? { compression: "gzip" as const, compression_opts: deflate.cd_values?.[0] ?? 4 } : {}),
-      ...(!deflate && filters.some((f) => f.id === 2) ? { shuffle: true } : {}),
+      ...(filters.some((f) => f.id === 2) ? { shuffle: true } : {}),
+      ...(filters.some((f) => f.id === 3) ? { fletcher32: true } : {}),
       ...(maxshape.some((m) => m === null) ? { maxshape } : {}),
     };
   }
@@ -82,6 +90,7 @@ export class H5LazyDataset implements LazyArray {
   /** Reads the dataset, or the hyperslab `selection`, as one C-order array. */
   async read(selection?: Selection): Promise<ArrayValues> {
     const ranges = normaliseSelection(this.shape, selection);
+    refuseReadOfPendingChunks(this.file, this.path);
     if (this.dtype === "opaque") {
       throw new FormatError(this.fileName, `${this.path} has an HDF5 type tsnwb does not read yet (${describeH5Type(datasetAt(this.file, this.path).dtype)})`);
     }
@@ -89,14 +98,30 @@ export class H5LazyDataset implements LazyArray {
       if (this.dtype === "compound") return this.readCompound(ranges);
       if (this.dtype === "bool") return this.readBooleans(ranges);
       if (!isNumericDType(this.dtype)) return this.readOther(ranges);
-      const count = ranges.map(([a, b]) => b - a);
-      const whole = this.readExactChunk(ranges);
-      if (whole) return whole;
-      const out = allocateOutput(this.dtype, product(count));
+      const direct = this.readDirect(ranges);
+      if (direct) return direct;
+      const out = allocateOutput(this.dtype, product(ranges.map(([a, b]) => b - a)));
       this.readNumericInto(ranges, out);
       return out;
     } catch (e) {
       // A range request that failed says so itself (naming the URL and status).
+      if (e instanceof RangeError || e instanceof TsnwbError) throw e;
+      throw new FormatError(this.fileName, `cannot read ${this.path}: ${hdf5Message(e)}`, { cause: e });
+    }
+  }
+
+  /** Reads a numeric selection into `out` (h5py's `read_direct`): see {@link LazyArray.readInto}. */
+  async readInto(selection: Selection | undefined, out: TypedArray): Promise<void> {
+    const ranges = normaliseSelection(this.shape, selection);
+    refuseReadOfPendingChunks(this.file, this.path);
+    if (!isNumericDType(this.dtype)) throw new TypeError(`${this.path}: readInto takes numeric data, this dataset holds ${this.dtype}`);
+    const length = product(ranges.map(([a, b]) => b - a));
+    if (!(out instanceof typedArrayConstructor(this.dtype)) || out.length !== length) {
+      throw new TypeError(`${this.path}: readInto needs a ${typedArrayConstructor(this.dtype).name} of ${length} elements, got ${out.constructor.name} of ${out.length}`);
+    }
+    try {
+      this.readNumericInto(ranges, out);
+    } catch (e) {
       if (e instanceof RangeError || e instanceof TsnwbError) throw e;
       throw new FormatError(this.fileName, `cannot read ${this.path}: ${hdf5Message(e)}`, { cause: e });
     }
@@ -111,32 +136,47 @@ export class H5LazyDataset implements LazyArray {
     const file = directFileOf(this.file);
     if (file === undefined || !isNumericDType(this.dtype)) return null;
     try {
-      this.direct = DirectDataset.plan(file, objectHeaderAddress(this.file, this.path), this.shape, bytesPerElement(this.dtype)) ?? null;
+      this.direct = DirectDataset.plan(file, objectHeaderAddress(this.file, this.path, this.m), this.shape, bytesPerElement(this.dtype)) ?? null;
     } catch {
       // Whatever the direct reader does not understand is read by h5wasm.
     }
     return this.direct;
   }
 
-  /** A selection that is exactly one compressed chunk, as that chunk's decoded bytes (no copy), when read directly. */
-  private readExactChunk(ranges: [number, number][]): TypedArray | undefined {
+  /**
+   * A numeric selection read directly (`direct-read.ts`) into a new array, or as the decoded bytes of the one
+   * compressed chunk it is exactly (no copy); undefined when it is to be read by h5wasm.
+   */
+  private readDirect(ranges: [number, number][]): TypedArray | undefined {
     const direct = this.directDataset();
     if (!direct) return undefined;
+    const dtype = this.dtype as NumericDType;
+    let out: TypedArray | undefined;
     try {
-      const bytes = direct.readExactChunk(ranges);
-      if (!bytes || bytes.byteOffset % bytesPerElement(this.dtype as NumericDType) !== 0) return undefined;
-      return new (typedArrayConstructor(this.dtype as NumericDType))(bytes.buffer, bytes.byteOffset, bytes.byteLength / bytesPerElement(this.dtype as NumericDType));
+      let bytes = direct.exactChunk(ranges);
+      if (bytes !== undefined) {
+        const e = bytesPerElement(dtype);
+        // Decoded bytes that do not start on an element are copied to an array that does.
+        if (bytes.byteOffset % e !== 0) bytes = bytes.slice();
+        return new (typedArrayConstructor(dtype))(bytes.buffer, bytes.byteOffset, bytes.byteLength / e);
+      }
+      let length = 1;
+      for (let k = 0; k < ranges.length; k++) length *= ranges[k]![1] - ranges[k]![0];
+      out = allocateOutput(dtype, length);
+      if (direct.readInto(ranges, new Uint8Array(out.buffer, out.byteOffset, out.byteLength))) return out;
     } catch {
+      // A file that is not as the plan expected: read by h5wasm, which reports what is wrong.
       this.direct = null;
-      return undefined;
     }
+    // Not all read directly (a chunk never written): h5wasm fills the array.
+    if (out === undefined) return undefined;
+    this.readSlabs(ranges, out);
+    return out;
   }
 
-  /** Reads a hyperslab into `out` (whose length is the hyperslab's size), slab by slab along the first axis. */
+  /** Reads a hyperslab into `out` (whose length is the hyperslab's size): directly when it can, else by h5wasm. */
   readNumericInto(ranges: [number, number][], out: TypedArray): void {
-    const dtype = this.dtype as NumericDType;
-    const count = ranges.map(([a, b]) => b - a);
-    if (product(count) === 0) return;
+    if (product(ranges.map(([a, b]) => b - a)) === 0) return;
     const direct = this.directDataset();
     if (direct) {
       try {
@@ -146,6 +186,14 @@ export class H5LazyDataset implements LazyArray {
         this.direct = null;
       }
     }
+    this.readSlabs(ranges, out);
+  }
+
+  /** Reads a hyperslab into `out` through h5wasm, slab by slab along the first axis. */
+  private readSlabs(ranges: [number, number][], out: TypedArray): void {
+    const dtype = this.dtype as NumericDType;
+    const count = ranges.map(([a, b]) => b - a);
+    if (product(count) === 0) return;
     const heap = new HeapBuffer(this.m);
     try {
       if (count.length === 0) {

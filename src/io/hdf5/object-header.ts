@@ -110,11 +110,20 @@ export function messageBody(m: HeaderMessage): Uint8Array {
 
 /**
  * Puts `body` in message `m`'s place, the bytes left over becoming a NIL (padding) message, and writes the block
- * back (sealed). False, changing nothing, when the place is too small for both. Version 1 bodies are padded to 8
- * bytes and their message headers are 8 bytes, and the header's prefix counts the one more message; version 2
- * message headers are 4 bytes (6 with creation order).
+ * back (sealed). False, changing nothing, when the place is too small. Version 1 bodies are padded to 8 bytes and
+ * their message headers are 8 bytes, and the header's prefix counts the one more message; version 2 message headers
+ * are 4 bytes (6 with creation order). A version 2 block that ends in a gap (bytes too few for a message, which
+ * HDF5 leaves) may hold no NIL message (HDF5 1.14 refuses the block): there the body keeps the place's size, its
+ * last bytes zeros, which the message's decoder does not read.
  */
 export function replaceMessage(file: FileBytes, header: ObjectHeader, m: HeaderMessage, body: Uint8Array): boolean {
+  if (header.version === 2 && endsInGap(header, m.block)) {
+    if (body.length > m.size) return false;
+    m.block.bytes.fill(0, m.body, m.body + m.size);
+    m.block.bytes.set(body, m.body);
+    sealBlock(file, m.block);
+    return true;
+  }
   const size = header.version === 1 ? Math.ceil(body.length / 8) * 8 : body.length;
   const nilHeader = header.version === 1 ? 8 : header.withOrder ? 6 : 4;
   const spare = m.size - size - nilHeader;
@@ -136,6 +145,13 @@ export function replaceMessage(file: FileBytes, header: ObjectHeader, m: HeaderM
   }
   sealBlock(file, m.block);
   return true;
+}
+
+/** Whether a version 2 block has bytes after its last message (before its checksum): a gap. */
+function endsInGap(header: ObjectHeader, block: HeaderBlock): boolean {
+  let end = 0;
+  for (const m of header.messages) if (m.block === block) end = Math.max(end, m.body + m.size);
+  return end < block.bytes.length - 4;
 }
 
 /** Writes a block changed in place back, its checksum made again for version 2. */

@@ -11,7 +11,7 @@ import { StreamError, ValidationError } from "../../errors.js";
 import { type H5File, type H5Group, type H5Module, createDatasetWithoutValues, datasetAt, objectHeaderAddress } from "./h5.js";
 import { SLAB_BYTES } from "./lazy-dataset.js";
 import { BOOL_STAND_IN_MEMBER } from "./bool-enum.js";
-import { type ChunkCompressor, type ChunkInjection, compressChunks, paddedDeflateParameters } from "./chunk-injection.js";
+import { type ChunkCompressor, ChunkSink, paddedDeflateParameters, sinksOf } from "./chunk-sink.js";
 
 export interface WriteProgress {
   /** Called after each block of a streamed or copied dataset with the rows written so far. */
@@ -31,8 +31,6 @@ export class HDF5Writer {
    * file is closed (see `bool-enum.ts`).
    */
   readonly boolStandIns: number[] = [];
-  /** gzip datasets whose chunks tsnwb compressed itself, put in the file once it is closed (`chunk-injection.ts`). */
-  readonly injections: ChunkInjection[] = [];
 
   constructor(
     private readonly m: H5Module,
@@ -143,8 +141,7 @@ export class HDF5Writer {
 
   private async writeDataset(ds: DatasetBuilder): Promise<void> {
     const value = ds.value;
-    if (isNDArray(value) && this.injectable(ds, value)) await this.writeInjected(ds, value);
-    else if (isNDArray(value)) this.writeArray(ds, value);
+    if (isNDArray(value)) await this.writeArray(ds, value);
     else if (isLazyArray(value)) {
       if (!(await this.copyLazy(ds, value))) return;
     } else if (isFrameSource(value)) await this.writeStream(ds, value);
@@ -196,7 +193,7 @@ export class HDF5Writer {
     this.writeAttributes(ds.path, ds.attributes, false);
   }
 
-  private writeArray(ds: DatasetBuilder, a: NDArray): void {
+  private async writeArray(ds: DatasetBuilder, a: NDArray): Promise<void> {
     const parent = this.file.get(ds.parent!.path) as H5Group;
     const shape = ds.scalar ? [] : a.shape;
     if (a.dtype === "text" || a.dtype === "reference") {
@@ -216,48 +213,42 @@ export class HDF5Writer {
       return;
     }
     this.createChunked(ds, dtype, shape, shape[0]!);
-    this.writeRows(ds.path, data, shape, 0);
+    await this.putRows(ds.path, data, shape, 0);
   }
 
   /**
-   * Whether tsnwb compresses a dataset's chunks itself: gzip (with or without shuffle) of numeric data given in
-   * memory, of a fixed shape, in a new file, with a native compressor (Node).
+   * Creates a chunked dataset with `rows` rows along its first axis (growable when maxshape says so). Given a
+   * native compressor (Node, files not live), tsnwb writes its chunks itself (`chunk-sink.ts`): h5wasm only creates
+   * it, with room in its header for the filters, and rows go to its sink.
    */
-  private injectable(ds: DatasetBuilder, a: NDArray): boolean {
-    const opts = ds.storage;
-    return this.options.compressor !== undefined && !this.options.append && opts.compression === "gzip" && !ds.scalar &&
-      isNumericDType(a.dtype) && a.shape.length > 0 && product(a.shape) > 0 && !(opts.maxshape?.some((m) => m === null) ?? false);
-  }
-
-  /**
-   * h5wasm creates the dataset (shape, chunks, a deflate filter padded to leave room for shuffle) and writes no
-   * chunk; the chunks are compressed here on several threads and put in the file when it closes.
-   */
-  private async writeInjected(ds: DatasetBuilder, a: NDArray): Promise<void> {
-    const { dtype, data } = storedNumbers(ds, a);
-    const e = bytesPerElement(dtype);
-    const level = ds.storage.compression_opts ?? 4;
-    const { chunks, maxshape } = chunkedLayout(ds, e, a.shape, a.shape[0]!, false);
-    const parent = this.file.get(ds.parent!.path) as H5Group;
-    parent.create_dataset({
-      name: ds.name, data: toTypedArray([], dtype) as never, shape: [0, ...a.shape.slice(1)], maxshape, chunks,
-      dtype: h5wasmCode(dtype), compression: 1, compression_opts: paddedDeflateParameters(level),
-    } as never);
-    this.resize(ds.path, a.shape);
-    const header = objectHeaderAddress(this.file, ds.path);
-    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    const stored = await compressChunks(bytes, a.shape, chunks, e, ds.storage.shuffle === true, level, this.options.compressor!);
-    this.injections.push({ header, path: ds.path, rank: a.shape.length, chunk: chunks, elementBytes: e, shuffle: ds.storage.shuffle === true, level, chunks: stored });
-    this.options.onProgress?.({ path: ds.path, rows: a.shape[0]!, totalRows: a.shape[0] });
-  }
-
-  /** Creates a chunked dataset with `rows` rows along its first axis (growable when maxshape says so). */
   private createChunked(ds: DatasetBuilder, dtype: NumericDType, shape: number[], rows: number, growable = false): void {
     const parent = this.file.get(ds.parent!.path) as H5Group;
-    refuseTwoFilters(ds);
-    const layout = chunkedLayout(ds, bytesPerElement(dtype), shape, rows, growable);
-    parent.create_dataset({ name: ds.name, data: toTypedArray([], dtype) as never, shape: [0, ...shape.slice(1)], dtype: h5wasmCode(dtype), ...layout } as never);
+    const compressor = ds.scalar || shape.length === 0 ? undefined : this.options.compressor;
+    if (!compressor) refuseTwoFilters(ds);
+    const e = bytesPerElement(dtype);
+    const layout = chunkedLayout(ds, e, shape, rows, growable);
+    const level = ds.storage.compression === "gzip" ? ds.storage.compression_opts ?? 4 : undefined;
+    const fletcher32 = ds.storage.fletcher32 === true;
+    // A deflate filter whose padded parameters leave room in the header for the pipeline put there at close.
+    const filters = compressor && (level !== undefined || fletcher32) ? { compression: 1, compression_opts: paddedDeflateParameters(level ?? 0) } : {};
+    parent.create_dataset({ name: ds.name, data: toTypedArray([], dtype) as never, shape: [0, ...shape.slice(1)], dtype: h5wasmCode(dtype), ...layout, ...filters } as never);
     if (rows > 0) this.resize(ds.path, [rows, ...shape.slice(1)]);
+    if (!compressor) return;
+    const target = { header: objectHeaderAddress(this.file, ds.path), path: ds.path, frameShape: shape.slice(1), chunk: layout.chunks, elementBytes: e, shuffle: ds.storage.shuffle === true, level, fletcher32 };
+    sinksOf(this.file).set(ds.path, new ChunkSink(target, compressor));
+  }
+
+  /** The sink of a dataset whose chunks tsnwb writes itself, if it is one. */
+  sinkOf(path: string): ChunkSink | undefined {
+    return sinksOf(this.file).get(path);
+  }
+
+  /** Writes whole rows at row `start`: to the dataset's sink (which takes rows in order), or through h5wasm. */
+  private async putRows(path: string, data: TypedArray, shape: number[], start: number): Promise<void> {
+    const sink = this.sinkOf(path);
+    if (!sink) return this.writeRows(path, data, shape, start);
+    if (sink.rows !== start) throw new Error(`${path}: rows written out of order (${start} after ${sink.rows})`);
+    await sink.add(bytesOf(data), data.length / Math.max(1, product(shape.slice(1))));
   }
 
   /**
@@ -303,7 +294,7 @@ export class HDF5Writer {
     }
     if (src.dtype === "bool") {
       const values = (await src.read()) as boolean[];
-      this.writeArray(ds, { data: Uint8Array.from(values, Number), shape: src.shape, dtype: "bool" });
+      await this.writeArray(ds, { data: Uint8Array.from(values, Number), shape: src.shape, dtype: "bool" });
       return true;
     }
     if (src.dtype === "reference") {
@@ -313,7 +304,7 @@ export class HDF5Writer {
       return false;
     }
     if (!isNumericDType(src.dtype)) {
-      this.writeArray(ds, { data: (await src.read()) as string[], shape: src.shape, dtype: "text" });
+      await this.writeArray(ds, { data: (await src.read()) as string[], shape: src.shape, dtype: "text" });
       return true;
     }
     // Options given for the copy win; otherwise the copy is stored as its source was.
@@ -325,7 +316,7 @@ export class HDF5Writer {
     const shape = ds.scalar ? [] : src.shape;
     const rowBytes = product(shape.slice(1)) * bytesPerElement(dtype);
     if (shape.length === 0 || shape[0]! * rowBytes <= SLAB_BYTES) {
-      this.writeArray(target, { data: (await src.read()) as TypedArray, shape: src.shape, dtype: src.dtype });
+      await this.writeArray(target, { data: (await src.read()) as TypedArray, shape: src.shape, dtype: src.dtype });
       return true;
     }
     if (needsChunks(storage)) this.createChunked(target, dtype, shape, shape[0]!);
@@ -333,7 +324,7 @@ export class HDF5Writer {
     const step = Math.max(1, Math.floor(SLAB_BYTES / Math.max(1, rowBytes)));
     for (let r = 0; r < shape[0]!; r += step) {
       const stop = Math.min(shape[0]!, r + step);
-      this.writeRows(ds.path, (await src.read([[r, stop]])) as TypedArray, shape, r);
+      await this.putRows(ds.path, (await src.read([[r, stop]])) as TypedArray, shape, r);
       this.options.onProgress?.({ path: ds.path, rows: stop, totalRows: shape[0] });
     }
     return true;
@@ -356,7 +347,7 @@ export class HDF5Writer {
         throw new StreamError(ds.path, index, e);
       }
       if (next.done) break;
-      index = appender.add(next.value, index);
+      index = await appender.addAndWait(next.value, index);
       this.options.onProgress?.({ path: ds.path, rows: index });
     }
     appender.finish();
@@ -368,6 +359,11 @@ export class HDF5Writer {
     this.resize(path, [start + rows, ...frameShape]);
     this.writeRows(path, data, [rows, ...frameShape], start);
   }
+
+  /** @internal used by StreamAppender: the dataset's shape in the file, for rows given to its sink. */
+  _setRows(path: string, rows: number, frameShape: number[]): void {
+    this.resize(path, [rows, ...frameShape]);
+  }
 }
 
 /** Numbers in the dtype they are stored as: the one the schema fixes for the dataset, else their own. */
@@ -376,10 +372,18 @@ function storedNumbers(ds: DatasetBuilder, a: NDArray): { dtype: NumericDType; d
   return { dtype, data: dtype === a.dtype ? (a.data as TypedArray) : toTypedArray(a.data as TypedArray as ArrayLike<number>, dtype) };
 }
 
-/** gzip with shuffle where h5wasm writes the chunks: it sets one filter per dataset. */
+/** The bytes of a typed array (no copy). */
+function bytesOf(a: TypedArray): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+/** gzip with shuffle, or Fletcher-32, where h5wasm writes the chunks: it sets one filter per dataset. */
 function refuseTwoFilters(ds: DatasetBuilder): void {
+  if (ds.storage.fletcher32) {
+    throw new ValidationError(ds.path, "storage.fletcher32", "no Fletcher-32 checksum here: tsnwb writes it itself in new files in Node (not in an append, a live file or a browser, where h5wasm writes the chunks)");
+  }
   if (ds.storage.compression && ds.storage.shuffle) {
-    throw new ValidationError(ds.path, "storage", "gzip or shuffle, not both, here: tsnwb writes gzip with shuffle itself for numbers given in memory to a new file in Node (not a stream, a growable dataset, an append or a browser); h5wasm, which writes the others, sets one filter per dataset");
+    throw new ValidationError(ds.path, "storage", "gzip or shuffle, not both, here: tsnwb writes gzip with shuffle itself in new files in Node (not in an append, a live file or a browser, where h5wasm writes the chunks and sets one filter per dataset)");
   }
 }
 
@@ -432,12 +436,15 @@ export class StreamAppender {
   private blockRows = 0;
   private capacityRows = 0;
   rowsWritten = 0;
+  /** Rows the dataset has in the file's metadata (a sink's dataset is resized on flush). */
+  private rowsShaped = 0;
 
   constructor(private readonly writer: HDF5Writer, private readonly target: StreamTarget, existing?: { frameShape: number[]; dtype: NumericDType; rows: number }) {
     if (existing) {
       this.frameShape = existing.frameShape;
       this.dtype = existing.dtype;
       this.rowsWritten = existing.rows;
+      this.rowsShaped = existing.rows;
       this.allocate();
     }
   }
@@ -449,6 +456,20 @@ export class StreamAppender {
   /** Adds one frame, or a block of frames (one more axis); returns the index of the next frame. */
   add(item: unknown, index: number): number {
     return this.push(this.prepare(item, index), index);
+  }
+
+  /**
+   * As `add`, for callers that can wait: frames of a dataset whose chunks tsnwb writes itself are compressed on
+   * other threads while the next ones are made.
+   */
+  async addAndWait(item: unknown, index: number): Promise<number> {
+    const prepared = this.prepare(item, index);
+    this.create(prepared.frame);
+    const sink = this.writer.sinkOf(this.target.path);
+    if (!sink) return this.push(prepared, index);
+    await sink.add(bytesOf(prepared.frame.data as TypedArray), prepared.rows);
+    this.rowsWritten += prepared.rows;
+    return index + prepared.rows;
   }
 
   /** Checks one frame or block of frames against the dataset, changing nothing; returns it with its frame count. */
@@ -471,16 +492,30 @@ export class StreamAppender {
     throw new ValidationError(this.target.path, field, `frames of shape [${fs.join(", ")}] (or blocks of them)`, `frame ${index} of shape [${frame.shape.join(", ")}]`);
   }
 
-  /** Buffers a prepared item, creating the dataset on the first one; returns the index of the next frame. */
+  /** Creates the dataset on the first frame. */
+  private create(frame: NDArray): void {
+    if (this.frameShape !== undefined) return;
+    this.frameShape = frame.shape;
+    this.dtype = frame.dtype as NumericDType;
+    this.target.create?.(this.dtype, this.frameShape);
+    this.allocate();
+  }
+
+  /**
+   * Buffers a prepared item, creating the dataset on the first one; returns the index of the next frame. Frames of
+   * a dataset whose chunks tsnwb writes itself go to its sink, which gathers its own rows of chunks.
+   */
   push({ frame, rows }: { frame: NDArray; rows: number }, index: number): number {
-    if (this.frameShape === undefined) {
-      this.frameShape = frame.shape;
-      this.dtype = frame.dtype as NumericDType;
-      this.target.create?.(this.dtype, this.frameShape);
-      this.allocate();
-    }
-    const perRow = product(this.frameShape);
+    this.create(frame);
     const data = frame.data as TypedArray;
+    const sink = this.writer.sinkOf(this.target.path);
+    if (sink) {
+      sink.addNow(bytesOf(data), rows);
+      this.rowsWritten += rows;
+      return index + rows;
+    }
+    const perRow = product(this.frameShape!);
+    this.block ??= allocate(this.dtype!, this.capacityRows * perRow);
     for (let r = 0; r < rows; ) {
       const take = Math.min(rows - r, this.capacityRows - this.blockRows);
       (this.block as TypedArray).set(data.subarray(r * perRow, (r + take) * perRow) as never, this.blockRows * perRow);
@@ -491,8 +526,13 @@ export class StreamAppender {
     return index + rows;
   }
 
-  /** Writes what is buffered. */
+  /** Writes what is buffered (for a sink's dataset: gives the file its shape; the sink holds the rows). */
   flush(): void {
+    if (this.frameShape && this.writer.sinkOf(this.target.path)) {
+      if (this.rowsShaped !== this.rowsWritten) this.writer._setRows(this.target.path, this.rowsWritten, this.frameShape);
+      this.rowsShaped = this.rowsWritten;
+      return;
+    }
     if (this.blockRows === 0 || !this.block || !this.frameShape) return;
     const perRow = product(this.frameShape);
     this.writer._appendRows(this.target.path, this.block.subarray(0, this.blockRows * perRow), this.frameShape, this.rowsWritten);
@@ -508,10 +548,10 @@ export class StreamAppender {
     this.flush();
   }
 
+  /** Sizes the block frames are gathered in (made on the first frame that needs it: a sink's frames do not). */
   private allocate(): void {
     const frameBytes = product(this.frameShape!) * bytesPerElement(this.dtype!);
     this.capacityRows = Math.max(1, Math.floor(SLAB_BYTES / Math.max(1, frameBytes)));
-    this.block = allocate(this.dtype!, this.capacityRows * product(this.frameShape!));
   }
 }
 

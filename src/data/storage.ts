@@ -14,14 +14,15 @@ export interface StorageOptions {
   /** gzip level, 0-9; default 4, as h5py. */
   compression_opts?: number;
   /**
-   * Byte shuffle before compression. With gzip, written by tsnwb's own chunk writer (new files in Node); in an
-   * append, a live file or a browser h5wasm writes the chunks and applies one filter per dataset, so gzip with
+   * Byte shuffle before compression. With gzip, written by tsnwb's own chunk writer (files written in Node, not
+   * live); in a live file or a browser h5wasm writes the chunks and applies one filter per dataset, so gzip with
    * shuffle there is an error at write rather than a silent drop of one.
    */
   shuffle?: boolean;
   /**
    * A Fletcher-32 checksum stored with each chunk (after shuffle and gzip, as h5py orders them), which HDF5 checks
-   * on every read. Written by tsnwb's chunk writer (new files in Node); refused where h5wasm writes the chunks.
+   * on every read. Written by tsnwb's chunk writer (files written in Node, not live); refused where h5wasm writes
+   * the chunks.
    */
   fletcher32?: boolean;
   /** Maximum shape per axis; `null` is unlimited. Streams and appenders make the first axis unlimited. */

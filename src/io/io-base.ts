@@ -63,7 +63,7 @@ export abstract class NWBIOBase {
    * `hdf5/chunk-injection.ts`), which then becomes the file.
    */
   protected abstract editClosedFile(edit: (file: FileBytes, eof: number, inPlace: boolean) => void): void;
-  /** A native chunk compressor for this write, where there is one (Node, new files): see `hdf5/chunk-injection.ts`. */
+  /** A native chunk compressor for this write, where there is one (Node, files not live): see `hdf5/chunk-sink.ts`. */
   protected chunkCompressor(): ChunkCompressor | undefined {
     return undefined;
   }

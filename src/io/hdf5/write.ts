@@ -380,10 +380,10 @@ function bytesOf(a: TypedArray): Uint8Array {
 /** gzip with shuffle, or Fletcher-32, where h5wasm writes the chunks: it sets one filter per dataset. */
 function refuseTwoFilters(ds: DatasetBuilder): void {
   if (ds.storage.fletcher32) {
-    throw new ValidationError(ds.path, "storage.fletcher32", "no Fletcher-32 checksum here: tsnwb writes it itself in new files in Node (not in an append, a live file or a browser, where h5wasm writes the chunks)");
+    throw new ValidationError(ds.path, "storage.fletcher32", "no Fletcher-32 checksum here: tsnwb writes it itself in files written in Node (not in a live file or a browser, where h5wasm writes the chunks)");
   }
   if (ds.storage.compression && ds.storage.shuffle) {
-    throw new ValidationError(ds.path, "storage", "gzip or shuffle, not both, here: tsnwb writes gzip with shuffle itself in new files in Node (not in an append, a live file or a browser, where h5wasm writes the chunks and sets one filter per dataset)");
+    throw new ValidationError(ds.path, "storage", "gzip or shuffle, not both, here: tsnwb writes gzip with shuffle itself in files written in Node (not in a live file or a browser, where h5wasm writes the chunks and sets one filter per dataset)");
   }
 }
 

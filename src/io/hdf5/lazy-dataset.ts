@@ -15,6 +15,8 @@ import { refuseReadOfPendingChunks } from "./chunk-sink.js";
 
 /** Slabs of about this many bytes cross the WebAssembly heap per call. */
 export const SLAB_BYTES = 8 << 20;
+/** Datasets of at least this many bytes are planned for direct reads when opened (few per file: the movies). */
+const PLAN_AT_OPEN_BYTES = 1 << 20;
 
 export class H5LazyDataset implements LazyArray {
   constructor(
@@ -37,10 +39,14 @@ export class H5LazyDataset implements LazyArray {
     const meta = ds.metadata;
     const members = compoundMembers(m, meta as unknown as H5Metadata);
     const bool = (meta as unknown as H5Metadata).type === m.H5T_class_t.H5T_ENUM.value && isBooleanEnum(meta as unknown as H5Metadata);
-    return new H5LazyDataset(
+    const lazy = new H5LazyDataset(
       m, file, path, (meta.shape ?? []).map(Number), members ? "compound" : bool ? "bool" : dtypeFromH5wasm(ds.dtype) ?? "opaque",
       meta.chunks ? meta.chunks.map(Number) : null, fileName, members,
     );
+    // A large array (a movie) is planned for direct reads as it is opened, as HDF5 parses a dataset's header when
+    // h5py opens it: the first frame read then reads only the frame (and its B-tree nodes).
+    if (isNumericDType(lazy.dtype) && product(lazy.shape) * bytesPerElement(lazy.dtype) >= PLAN_AT_OPEN_BYTES) lazy.directDataset();
+    return lazy;
   }
 
   /** How it prints and serialises: `uint8[200, 50, 50, 3]` (not h5wasm's internals). */

@@ -14,7 +14,7 @@ for spec in raw gzip "gzip --shuffle" stream; do
   # shellcheck disable=SC2086
   for rep in $(seq "$REPS"); do
     sync; sleep 1
-    node dist/bench/bench.js --frames "$FRAMES" --mode $spec --out "$OUT/tsnwb.nwb" | tail -1 | tee -a "$results"
+    node --expose-gc dist/bench/bench.js --frames "$FRAMES" --mode $spec --out "$OUT/tsnwb.nwb" | tail -1 | tee -a "$results"
     sync; sleep 1
     /usr/bin/python3 bench/h5py_baseline.py --frames "$FRAMES" --mode $spec --out "$OUT/h5py.h5" | tee -a "$results"
   done

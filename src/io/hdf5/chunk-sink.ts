@@ -107,7 +107,10 @@ export class ChunkSink {
     this.rowBytes = product(target.frameShape) * target.elementBytes;
   }
 
-  /** Adds whole rows (C order), deflating on other threads, at most the compressor's concurrency at a time. */
+  /**
+   * Adds whole rows (C order), deflating on other threads, at most the compressor's concurrency at a time; chunks
+   * may still be in flight when it returns (a stream's next frame is made meanwhile): `drain` waits for them.
+   */
   async add(bytes: Uint8Array, rows: number): Promise<void> {
     for (const unit of this.cut(bytes, rows)) {
       const level = this.target.level;
@@ -119,15 +122,17 @@ export class ChunkSink {
       // The thread reads the bytes while this one goes on: never the caller's memory, which may change.
       const input = this.target.shuffle ? shuffleChunk(unit.bytes, this.target.elementBytes) : unit.borrowed ? unit.bytes.slice() : unit.bytes;
       const deflated = this.compressor.deflate(input, level);
-      this.inFlight.push({ origin: unit.origin, bytes: checksum ? deflated.then(withChecksum) : deflated });
+      const bytes = checksum ? deflated.then(withChecksum) : deflated;
+      // Awaited later (in order): a failure then surfaces there, not as an unhandled rejection meanwhile.
+      bytes.catch(() => {});
+      this.inFlight.push({ origin: unit.origin, bytes });
       if (this.inFlight.length >= this.compressor.concurrency) await this.storeOldest();
     }
-    await this.settle();
   }
 
-  /** Adds whole rows (C order), deflating on this thread: for callers that cannot wait. */
+  /** Adds whole rows (C order), deflating on this thread: for callers that cannot wait (after `drain`). */
   addNow(bytes: Uint8Array, rows: number): void {
-    if (this.inFlight.length > 0) throw new Error(`${this.target.path}: chunks still in flight`);
+    if (this.inFlight.length > 0) throw new Error(`${this.target.path}: chunks still in flight (drain first)`);
     for (const unit of this.cut(bytes, rows)) this.keep(unit.origin, this.encodeNow(unit.bytes));
   }
 
@@ -136,7 +141,7 @@ export class ChunkSink {
    * to inject. The sink is done: its dataset is readable once the file closes.
    */
   async finish(): Promise<ChunkInjection> {
-    await this.settle();
+    await this.drain();
     if (this.pendingRows > 0) {
       const origin = this.rows - this.pendingRows;
       const block = this.pending!;
@@ -149,7 +154,7 @@ export class ChunkSink {
   }
 
   /** Waits for every chunk in flight and stores it. */
-  private async settle(): Promise<void> {
+  async drain(): Promise<void> {
     while (this.inFlight.length > 0) await this.storeOldest();
   }
 

@@ -41,6 +41,8 @@ export class HDF5Writer {
   /** Writes the whole tree; object references are written last, once their targets exist. */
   async write(root: GroupBuilder): Promise<void> {
     await this.writeGroup(root, true);
+    // Chunks still being compressed are stored before anything else may add to their datasets (an appender).
+    for (const sink of sinksOf(this.file).values()) await sink.drain();
     for (const write of [...this.deferredCompounds, ...this.deferredReferences, ...this.deferred]) write();
     this.file.flush();
   }

@@ -118,6 +118,8 @@ function* framesOf<T extends TypedArray>(data: T, frameShape: number[], perItem 
 const STREAM_CASES = [
   { name: "stream_raw", make: Uint8Array, frames: 23, frameShape: [16, 12], storage: {}, expect: "None None False (341, 16, 12) (None, 16, 12)" },
   { name: "stream_gzip9", make: Uint8Array, frames: 23, frameShape: [16, 12], storage: { compression: "gzip" as const, compression_opts: 9 }, expect: "gzip 9 False (341, 16, 12) (None, 16, 12)" },
+  // Whole-frame chunks of a frame the caller overwrites next: compressed from a copy, never from its memory.
+  { name: "stream_uint8_shuffle_frames", make: Uint8Array, frames: 23, frameShape: [16, 12], storage: { compression: "gzip" as const, shuffle: true, chunks: [1, 16, 12] }, expect: "gzip 4 True (1, 16, 12) (None, 16, 12)" },
   { name: "stream_gzip_shuffle_int16", make: Int16Array, frames: 9, frameShape: [10, 6], storage: { compression: "gzip" as const, shuffle: true, chunks: [4, 5, 4] }, expect: "gzip 4 True (4, 5, 4) (None, 10, 6)" },
   { name: "stream_shuffle_float32", make: Float32Array, frames: 11, frameShape: [7], storage: { shuffle: true, chunks: [3, 7] }, expect: "None None True (3, 7) (None, 7)" },
   { name: "stream_blocks_float64", make: Float64Array, frames: 10, frameShape: [3, 4], storage: { compression: "gzip" as const, chunks: [4, 3, 4], maxshape: [null, 3, 4] as (number | null)[] }, perItem: 3, expect: "gzip 4 False (4, 3, 4) (None, 3, 4)" },

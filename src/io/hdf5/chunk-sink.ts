@@ -119,8 +119,10 @@ export class ChunkSink {
         continue;
       }
       const checksum = this.target.fletcher32;
-      // The thread reads the bytes while this one goes on: never the caller's memory, which may change.
-      const input = this.target.shuffle ? shuffleChunk(unit.bytes, this.target.elementBytes) : unit.borrowed ? unit.bytes.slice() : unit.bytes;
+      // The thread reads the bytes while this one goes on: never the caller's memory, which may change (the shuffle
+      // of one-byte elements gives its input back).
+      const shuffled = this.target.shuffle ? shuffleChunk(unit.bytes, this.target.elementBytes) : unit.bytes;
+      const input = shuffled === unit.bytes && unit.borrowed ? unit.bytes.slice() : shuffled;
       const deflated = this.compressor.deflate(input, level);
       const bytes = checksum ? deflated.then(withChecksum) : deflated;
       // Awaited later (in order): a failure then surfaces there, not as an unhandled rejection meanwhile.

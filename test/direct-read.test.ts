@@ -32,12 +32,27 @@ const CASES: Record<string, { make: string; direct: boolean; slices: [number, nu
   unwritten_chunks: { make: `d = f.create_dataset(n, shape=(10, 4), dtype="uint8", chunks=(2, 4)); d[0:2] = 7`, direct: true, slices: [[[0, 4], [0, 4]]] },
 };
 
+/**
+ * HDF5 1.10's chunk indexes (h5py's libver="latest"; tsnwb's live files): single chunk, fixed array (paged past
+ * 1024 chunks), extensible array (index block, data blocks, super blocks; filtered; chunks never written).
+ */
+const LATEST: typeof CASES = {
+  extensible: { make: `d = f.create_dataset(n, shape=(0, 4, 5), maxshape=(None, 4, 5), chunks=(1, 4, 5), dtype="u1"); d.resize(600, axis=0); d[...] = (np.arange(12000).reshape(600, 4, 5) % 251).astype("u1")`, direct: true, slices: [[[3, 5], [0, 4], [0, 5]], [[250, 520], [1, 3], [2, 5]], [[599, 600], [0, 4], [0, 5]]] },
+  extensible_gzip_shuffle: { make: `d = f.create_dataset(n, shape=(0, 8), maxshape=(None, 8), chunks=(2, 8), dtype="f8", compression="gzip", shuffle=True); d.resize(333, axis=0); d[...] = rng.random((333, 8))`, direct: true, slices: [[[100, 301], [3, 8]]] },
+  extensible_holes: { make: `d = f.create_dataset(n, shape=(50, 6), maxshape=(None, 6), chunks=(5, 6), dtype="i8"); d[0:5] = 1; d[40:45] = 7`, direct: true, slices: [[[38, 46], [0, 6]]] },
+  fixed_gzip: { make: `f.create_dataset(n, data=np.arange(1000, dtype="i2").reshape(100, 10), chunks=(7, 3), compression="gzip")`, direct: true, slices: [[[13, 57], [2, 9]]] },
+  fixed_paged: { make: `f.create_dataset(n, data=rng.integers(0, 1000, (2100, 3)).astype("i4"), chunks=(1, 3))`, direct: true, slices: [[[1020, 1030], [0, 3]], [[2099, 2100], [1, 2]]] },
+  fixed_larger_maximum: { make: `d = f.create_dataset(n, shape=(10, 6), maxshape=(10, 12), chunks=(2, 4), dtype="u2"); d[...] = np.arange(60).reshape(10, 6)`, direct: false, slices: [[[3, 7], [1, 5]]] },
+  single: { make: `f.create_dataset(n, data=np.arange(50, dtype="f4").reshape(5, 10), chunks=(5, 10))`, direct: true, slices: [[[1, 3], [2, 9]]] },
+  single_gzip: { make: `f.create_dataset(n, data=np.arange(50, dtype="f4").reshape(5, 10), chunks=(5, 10), compression="gzip")`, direct: true, slices: [[[0, 5], [0, 10]]] },
+};
+
 /** sha256 of what h5py reads for each case and slice (whole first), computed by h5py. */
-function h5pyHashes(): Record<string, string[]> {
+function h5pyHashes(file: string, cases: typeof CASES, libver = "earliest"): Record<string, string[]> {
   const script = `import h5py, numpy as np, hashlib, json, sys
 rng = np.random.default_rng(7)
 cases = json.loads(sys.argv[2])
-with h5py.File(sys.argv[1], "w") as f:
+with h5py.File(sys.argv[1], "w", libver=sys.argv[3]) as f:
     for n, c in cases.items():
         exec(c["make"])
 out = {}
@@ -47,14 +62,14 @@ with h5py.File(sys.argv[1], "r") as f:
         sels = [()] + [tuple(slice(a, b) for a, b in s) for s in c["slices"]]
         out[n] = [hashlib.sha256(np.ascontiguousarray(d[s]).astype(d.dtype.newbyteorder("<")).tobytes()).hexdigest() for s in sels]
 print(json.dumps(out))`;
-  return JSON.parse(execFileSync("/usr/bin/python3", ["-c", script, file, JSON.stringify(CASES)], { encoding: "utf8" })) as Record<string, string[]>;
+  return JSON.parse(execFileSync("/usr/bin/python3", ["-c", script, file, JSON.stringify(cases), libver], { encoding: "utf8" })) as Record<string, string[]>;
 }
 
 const sha = (a: TypedArray) => createHash("sha256").update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest("hex");
 
 describe("direct reads", () => {
   it("read every layout to the values h5py reads, tsnwb itself where it can, h5wasm elsewhere", async () => {
-    const expected = h5pyHashes();
+    const expected = h5pyHashes(file, CASES);
     const io = await NWBHDF5IO.open(file, "r");
     try {
       const direct = directFileOf(io._h5.file)!;
@@ -80,6 +95,31 @@ describe("direct reads", () => {
       const contiguous = (tree.datasets.get("contiguous") as DatasetBuilder).value as LazyArray;
       await expect(contiguous.readInto!([[0, 1]], new Float32Array(20))).rejects.toThrow(/\/contiguous: readInto needs a Float64Array of 20 elements, got Float32Array of 20/);
       await expect(contiguous.readInto!([[0, 1]], new Float64Array(19))).rejects.toThrow(/needs a Float64Array of 20 elements, got Float64Array of 19/);
+    } finally {
+      await io.close();
+    }
+  });
+
+  it("read HDF5 1.10's chunk indexes (single chunk, fixed array, extensible array) themselves, to h5py's values", async () => {
+    const latest = path.join(tmp.dir, "latest.h5");
+    const expected = h5pyHashes(latest, LATEST, "latest");
+    const io = await NWBHDF5IO.open(latest, "r");
+    try {
+      const direct = directFileOf(io._h5.file)!;
+      const tree: GroupBuilder = new HDF5Reader(io._h5.m, io._h5.file, latest).readTree();
+      for (const [name, c] of Object.entries(LATEST)) {
+        const lazy = (tree.datasets.get(name) as DatasetBuilder).value as LazyArray;
+        const e = Number(lazy.dtype.match(/\d+/)![0]) / 8;
+        const plan = DirectDataset.plan(direct, objectHeaderAddress(io._h5.file, `/${name}`), lazy.shape, e);
+        expect(plan !== undefined, name).toBe(c.direct);
+        const hashes = [sha((await lazy.read()) as TypedArray), ...(await Promise.all(c.slices.map(async (s) => sha((await lazy.read(s)) as TypedArray))))];
+        expect(hashes, name).toEqual(expected[name]);
+        // Read by tsnwb itself, not by the fallback: every chunk was found (but where chunks were never written).
+        if (plan) {
+          const out = new Uint8Array(lazy.shape.reduce((a, b) => a * b, e));
+          expect(plan.readInto(lazy.shape.map((n) => [0, n]), out), name).toBe(name !== "extensible_holes");
+        }
+      }
     } finally {
       await io.close();
     }

@@ -8,6 +8,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ImageSeries, NWBHDF5IO } from "../src/index.js";
+import type { H5LazyDataset } from "../src/io/hdf5/lazy-dataset.js";
 import { ROOT, TSNWB, filesIn, h5py, tempFolder, validate } from "./helpers.js";
 
 const tmp = tempFolder();
@@ -87,6 +88,12 @@ print(f["acquisition/camera/data"].shape, f["identifier"][()].decode())`, file],
     await new Promise((r) => writer.once("exit", r));
     expect(h5py(file, `print(f["acquisition/camera/data"].shape, f["acquisition/camera/timestamps"].shape)`)).toBe("(3, 4, 6) (3,)");
     expect(validate(file).code).toBe(0);
+    // Its growing series is indexed by HDF5 1.10's extensible array, which tsnwb reads itself (direct-read.ts).
+    const reader = await NWBHDF5IO.open(file, "r");
+    const data = (await reader.read()).getAcquisition("camera", ImageSeries).data as H5LazyDataset;
+    expect(Array.from((await data.read()) as Uint8Array)).toEqual([1, 2, 3].flatMap((v) => new Array<number>(24).fill(v)));
+    expect((data as unknown as { direct: unknown }).direct).toBeTruthy();
+    await reader.close();
   }, 60_000);
 });
 

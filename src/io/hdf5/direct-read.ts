@@ -2,9 +2,10 @@
  * Reading a dataset's values straight from the file's bytes, past h5wasm: for a file opened read-only on a local
  * disk, the common layouts are read by tsnwb itself, at the speed of the disk and native zlib, with no copy through
  * the WebAssembly heap. Contiguous data, and chunked data indexed by a version 1 B-tree (what HDF5 1.8's format and
- * pynwb's and tsnwb's files use) through the deflate and shuffle filters, little-endian numbers. Anything else (a
- * compact layout, HDF5 1.10's chunk indexes, other filters, chunks never written, which read as the fill value)
- * is left to h5wasm: `plan` gives undefined, or `readInto` false, and the caller reads through h5wasm as before.
+ * pynwb's and tsnwb's files use) or by HDF5 1.10's single chunk, fixed array and extensible array (live files,
+ * h5py's `libver="latest"`: `chunk-indexes.ts`), through the deflate and shuffle filters, little-endian numbers.
+ * Anything else (a compact layout, HDF5 1.10's other indexes, other filters, chunks never written, which read as the
+ * fill value) is left to h5wasm: `plan` gives undefined, or `readInto` false, and the caller reads through h5wasm.
  *
  * What a file's bytes are read through (`DirectFile`) is given by the environment: Node's (`native-node.ts`)
  * reads with `fs` and inflates with `zlib`; this module touches no Node module.
@@ -12,6 +13,7 @@
 import { MESSAGE, readUint } from "./object-header.js";
 import { product, stridesOf } from "../../data/ndarray.js";
 import { unshuffle } from "./byte-shuffle.js";
+import { type ChunkEntry, type ChunkIndex, ChunkIndexReader, parseChunkIndex } from "./chunk-indexes.js";
 
 /** A file tsnwb may read itself: its bytes, and a native inflate for gzip chunks. */
 export interface DirectFile {
@@ -55,14 +57,7 @@ const SCRATCH_LIMIT = 4 << 20;
 
 type Layout =
   | { kind: "contiguous"; address: number; size: number }
-  | { kind: "chunked"; btree: number; chunk: number[] };
-
-/** A chunk as its B-tree key gives it. */
-interface ChunkEntry {
-  address: number;
-  size: number;
-  mask: number;
-}
+  | { kind: "chunked"; btree: number; chunk: number[]; index?: ChunkIndex };
 
 /** A decoded chunk kept for the next read (a frame of a chunk of several frames). */
 interface DecodedChunk {
@@ -107,6 +102,9 @@ export class DirectDataset {
     const m = storageMessages(file, address);
     if (m.datatype === undefined || m.layout === undefined || !isLittleEndianNumber(m.datatype, elementBytes)) return undefined;
     const layout = parseLayout(m.layout, shape.length);
+    // HDF5 1.10's indexes number chunks in C order over the grid of the maximum shape: read here when the axes after
+    // the first keep their size (the first, growing or not, is the slowest).
+    if (layout?.kind === "chunked" && layout.index && (m.dataspace === undefined || !laterAxesFixed(m.dataspace, shape))) return undefined;
     const filters = m.filters === undefined ? [] : parseFilters(m.filters);
     if (layout === undefined || filters === undefined) return undefined;
     if (layout.kind === "contiguous" && filters.length > 0) return undefined;
@@ -275,6 +273,8 @@ export class DirectDataset {
 
   /** Descends the version 1 B-tree of chunk keys to the chunk at `origin`. */
   private findChunk(address: number, origin: number[]): ChunkEntry | undefined {
+    const index = (this.layout as { index?: ChunkIndex }).index;
+    if (index) return this.findIndexed(index, origin);
     const stride = this.keyBytes + 8;
     for (;;) {
       const node = this.nodes.get(address) ?? this.readNode(address);
@@ -294,6 +294,17 @@ export class DirectDataset {
       if (node[5] === 0) return compareKey(node, key, origin) === 0 ? { address, size: readUint(node, key, 4), mask: readUint(node, key + 4, 4) } : undefined;
     }
   }
+
+  /** A chunk of an HDF5 1.10 index, by its position in C order over the chunk grid. */
+  private findIndexed(index: ChunkIndex, origin: number[]): ChunkEntry | undefined {
+    const chunk = (this.layout as { chunk: number[] }).chunk;
+    this.indexReader ??= new ChunkIndexReader(this.file, index, this.chunkBytes);
+    let linear = 0;
+    for (let k = 0; k < chunk.length; k++) linear = linear * (k === 0 ? 1 : Math.ceil(this.shape[k]! / chunk[k]!)) + origin[k]! / chunk[k]!;
+    return this.indexReader.find(linear);
+  }
+
+  private indexReader?: ChunkIndexReader;
 
   /** The B-tree node at `address`, kept as read: one read when it is as HDF5 writes it (NODE_ENTRIES entries). */
   private readNode(address: number): Uint8Array {
@@ -315,6 +326,7 @@ export class DirectDataset {
 
 /** The bodies of the messages that say how a dataset is stored. */
 interface StorageMessages {
+  dataspace?: Uint8Array;
   datatype?: Uint8Array;
   layout?: Uint8Array;
   filters?: Uint8Array;
@@ -365,6 +377,7 @@ function storageMessages(file: DirectFile, address: number): StorageMessages {
       if (type === MESSAGE.continuation) blocks.push(readUint(block, body, 8), v2 ? 4 : 0, readUint(block, body + 8, 8));
       else if (type === MESSAGE.datatype && !shared) found.datatype = block.subarray(body, body + size);
       else if (type === MESSAGE.layout) found.layout = block.subarray(body, body + size);
+      else if (type === MESSAGE.dataspace) found.dataspace = block.subarray(body, body + size);
       else if (type === MESSAGE.filters) found.filters = block.subarray(body, body + size);
       p = body + size;
     }
@@ -393,6 +406,16 @@ function compareKey(node: Uint8Array, at: number, origin: number[]): number {
   return 0;
 }
 
+/** Whether a dataspace's axes after the first have maximum sizes equal to their sizes (`shape`). */
+function laterAxesFixed(body: Uint8Array, shape: number[]): boolean {
+  const rank = body[1]!;
+  if (rank !== shape.length || (body[2]! & 0x01) === 0) return rank === shape.length;
+  // Version 1 has five reserved bytes after the flags, version 2 one byte of dataspace type.
+  const dims = body[0] === 1 ? 8 : 4;
+  for (let k = 1; k < rank; k++) if (readUint(body, dims + 8 * (rank + k), 8) !== shape[k]) return false;
+  return true;
+}
+
 /** Little-endian integers or IEEE floats of `size` bytes: what the typed arrays of a little-endian machine hold. */
 function isLittleEndianNumber(body: Uint8Array, size: number): boolean {
   const cls = body[0]! & 0x0f;
@@ -410,6 +433,16 @@ function parseLayout(body: Uint8Array, rank: number): Layout | undefined {
   if (cls === 1) {
     const address = readUint(body, 2, 8);
     return address === UNDEFINED_ADDRESS || address >= Number.MAX_SAFE_INTEGER ? undefined : { kind: "contiguous", address, size: readUint(body, 10, 8) };
+  }
+  if (cls === 2 && version === 4) {
+    // Flags, dimensions (the chunk's, then the element's size), each of a given number of bytes, then the index.
+    const dims = body[3]!;
+    const bytes = body[4]!;
+    if (dims !== rank + 1) return undefined;
+    const chunk: number[] = [];
+    for (let k = 0; k < rank; k++) chunk.push(readUint(body, 5 + bytes * k, bytes));
+    const index = parseChunkIndex(body, 5 + bytes * dims, (body[2]! & 0x02) !== 0);
+    return index === undefined ? undefined : { kind: "chunked", btree: 0, chunk, index };
   }
   if (cls === 2 && version === 3) {
     const dims = body[2]!;

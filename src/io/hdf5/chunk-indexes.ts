@@ -2,8 +2,8 @@
  * HDF5 1.10's chunk indexes, read from a file's bytes for the direct reader (`direct-read.ts`): a single chunk, the
  * fixed array (chunked datasets of a fixed shape) and the extensible array (one growing axis: the index of SWMR and
  * live files, and of h5py's `libver="latest"`). Each gives a chunk's address, stored size and filter mask from its
- * linear index (C order over the chunk grid). What is not read here (implicit and version 2 B-tree indexes, paged
- * extensible array data blocks) is left to h5wasm: the parser gives undefined, or the lookup throws.
+ * linear index (C order over the chunk grid). What is not read here (implicit and version 2 B-tree indexes) is left
+ * to h5wasm: the parser gives undefined, or the lookup throws.
  */
 import { readUint } from "./object-header.js";
 
@@ -80,8 +80,10 @@ export class ChunkIndexReader {
     const f = this.fixed;
     if (i >= f.count || f.dataBlock === UNDEFINED) return undefined;
     if (!f.paged) return this.entry(keptBlock(this.file, this.blocks, f.dataBlock, f.prefix + f.count * f.elementBytes + 4, "FADB"), f.prefix + i * f.elementBytes, f.elementBytes, f.filtered);
-    // Pages follow the prefix, each of `pageElements` elements and a checksum (the last one possibly shorter).
+    // Pages follow the prefix, each of `pageElements` elements and a checksum (the last one possibly shorter); a page
+    // the prefix's bitmap does not mark as written holds no chunk (its bytes were never written either).
     const page = Math.floor(i / f.pageElements);
+    if (!pageWritten(keptBlock(this.file, this.blocks, f.dataBlock, f.prefix, "FADB"), 14, page)) return undefined;
     const pageBytes = f.pageElements * f.elementBytes + 4;
     const at = f.dataBlock + f.prefix + page * pageBytes + (i - page * f.pageElements) * f.elementBytes;
     return this.entry(this.file.read(at, f.elementBytes), 0, f.elementBytes, f.filtered);
@@ -160,21 +162,42 @@ class ExtensibleArray {
     if (!info) return undefined;
     const within = j - info.start;
     const u = Math.floor(within / info.elements);
+    const element = within - u * info.elements;
+    const paged = info.elements > this.pageElements;
+    // A paged data block's pages say whether they were written in their super block's bitmap: one bit per page of
+    // each data block in turn, in a field of a whole number of bytes per data block.
+    const pages = paged ? info.elements / this.pageElements : 0;
+    const pageBitmapBytes = Math.ceil(pages / 8);
     let dataBlock: number;
     if (s < this.directSuperBlocks) {
+      if (paged) throw new Error("paged data blocks addressed by the index block are left to h5wasm");
       dataBlock = readUint(this.indexBlock, this.dataBlockAddresses + (info.firstDataBlock + u) * 8, 8);
     } else {
       const superBlock = readUint(this.indexBlock, this.superBlockAddresses + (s - this.directSuperBlocks) * 8, 8);
       if (superBlock === UNDEFINED) return undefined;
-      if (info.elements > this.pageElements) throw new Error("paged extensible array data blocks are left to h5wasm");
-      const sb = keptBlock(this.file, this.blocks, superBlock, 14 + this.offsetBytes + info.dataBlocks * 8 + 4, "EASB");
-      dataBlock = readUint(sb, 14 + this.offsetBytes + u * 8, 8);
+      // Signature, version, class, the header's address, the block's offset; the bitmaps; data block addresses.
+      const head = 14 + this.offsetBytes;
+      const addresses = head + info.dataBlocks * pageBitmapBytes;
+      const sb = keptBlock(this.file, this.blocks, superBlock, addresses + info.dataBlocks * 8 + 4, "EASB");
+      dataBlock = readUint(sb, addresses + u * 8, 8);
+      if (dataBlock !== UNDEFINED && paged && !pageWritten(sb, head, u * pages + Math.floor(element / this.pageElements))) return undefined;
     }
     if (dataBlock === UNDEFINED) return undefined;
-    if (info.elements > this.pageElements) throw new Error("paged extensible array data blocks are left to h5wasm");
-    const block = keptBlock(this.file, this.blocks, dataBlock, 14 + this.offsetBytes + info.elements * this.elementBytes + 4, "EADB");
-    return { block, offset: 14 + this.offsetBytes + (within - u * info.elements) * this.elementBytes };
+    const prefix = 14 + this.offsetBytes;
+    if (!paged) {
+      const block = keptBlock(this.file, this.blocks, dataBlock, prefix + info.elements * this.elementBytes + 4, "EADB");
+      return { block, offset: prefix + element * this.elementBytes };
+    }
+    // Pages follow the block's prefix and its checksum, each of `pageElements` elements and a checksum.
+    const page = Math.floor(element / this.pageElements);
+    const at = dataBlock + prefix + 4 + page * (this.pageElements * this.elementBytes + 4) + (element - page * this.pageElements) * this.elementBytes;
+    return { block: this.file.read(at, this.elementBytes), offset: 0 };
   }
+}
+
+/** Whether bit `page` (most significant bit first) of the bitmap at `offset` of `bytes` is set. */
+function pageWritten(bytes: Uint8Array, offset: number, page: number): boolean {
+  return (bytes[offset + (page >> 3)]! & (0x80 >> (page & 7))) !== 0;
 }
 
 /** The block of `kind` at `address`, read once and kept in `blocks`. */

@@ -10,8 +10,17 @@
 import { MESSAGE, type FileBytes, type ObjectHeader, lookup3, messageBody, readObjectHeader, readUint, replaceMessage, sealBlock, writeUint } from "./object-header.js";
 import type { ChunkCompressor, ChunkInjection } from "./chunk-sink.js";
 
-/** Entries per B-tree node: 2K with HDF5's default K of 32 for chunk indexes (files tsnwb makes keep it). */
-const NODE_ENTRIES = 64;
+/** Entries per chunk B-tree node: 2K with HDF5's default K of 32 for chunk indexes (files tsnwb makes keep it). */
+export const NODE_ENTRIES = 64;
+
+/**
+ * Bytes of a version 1 chunk B-tree node of NODE_ENTRIES entries, for a dataset of `rank` axes: its head, then a
+ * key (chunk size, filter mask, an offset per axis and one for the element) before and after each child address.
+ */
+export function chunkNodeBytes(rank: number): number {
+  const keyBytes = 8 + 8 * (rank + 1);
+  return 24 + (NODE_ENTRIES + 1) * keyBytes + NODE_ENTRIES * 8;
+}
 const UNDEFINED_ADDRESS = new Uint8Array(8).fill(0xff);
 
 /**
@@ -71,7 +80,7 @@ function writeBTree(file: FileBytes, injection: ChunkInjection, addresses: numbe
   const dims = injection.rank + 1;
   const keyBytes = 8 + 8 * dims;
   // Nodes are written at their full size: HDF5 inserts into them when the dataset grows later.
-  const nodeBytes = 24 + (NODE_ENTRIES + 1) * keyBytes + NODE_ENTRIES * 8;
+  const nodeBytes = chunkNodeBytes(injection.rank);
   let level = 0;
   let entries = injection.chunks.map((c, i) => ({ key: [...c.origin, 0], size: c.size, child: addresses[i]! }));
   // The right key of the last chunk: one chunk past it on every axis, as HDF5 writes it.

@@ -10,10 +10,11 @@
  * What a file's bytes are read through (`DirectFile`) is given by the environment: Node's (`native-node.ts`)
  * reads with `fs` and inflates with `zlib`; this module touches no Node module.
  */
-import { MESSAGE, readUint } from "./object-header.js";
+import { MESSAGE, messageBody, readObjectHeader, readUint } from "./object-header.js";
 import { product, stridesOf } from "../../data/ndarray.js";
 import { unshuffle } from "./byte-shuffle.js";
 import { type ChunkEntry, type ChunkIndex, ChunkIndexReader, parseChunkIndex } from "./chunk-indexes.js";
+import { chunkNodeBytes } from "./chunk-injection.js";
 
 /** A file tsnwb may read itself: its bytes, and a native inflate for gzip chunks. */
 export interface DirectFile {
@@ -45,19 +46,12 @@ export function closeDirectFile(h5file: object): void {
 const UNDEFINED_ADDRESS = 2 ** 64 - 1;
 const DEFLATE = 1;
 const SHUFFLE = 2;
-/**
- * Bytes read at an object header's address before parsing it: a dataset's header (both blocks of one that h5wasm
- * writes) is a few hundred bytes, and one read of them costs what a read of each field would.
- */
-const HEADER_WINDOW = 2048;
-/** Entries of a chunk B-tree node as HDF5 writes it (2K, K being 32 by default), so a node is usually one read. */
-const NODE_ENTRIES = 64;
 /** Compressed chunks up to this size are read into one buffer kept for the next (fresh memory is slow to touch). */
 const SCRATCH_LIMIT = 4 << 20;
 
 type Layout =
   | { kind: "contiguous"; address: number; size: number }
-  | { kind: "chunked"; btree: number; chunk: number[]; index?: ChunkIndex };
+  | { kind: "chunked"; chunk: number[]; index: { kind: "btree"; address: number } | ChunkIndex };
 
 /** A decoded chunk kept for the next read (a frame of a chunk of several frames). */
 interface DecodedChunk {
@@ -104,7 +98,7 @@ export class DirectDataset {
     const layout = parseLayout(m.layout, shape.length);
     // HDF5 1.10's indexes number chunks in C order over the grid of the maximum shape: read here when the axes after
     // the first keep their size (the first, growing or not, is the slowest).
-    if (layout?.kind === "chunked" && layout.index && (m.dataspace === undefined || !laterAxesFixed(m.dataspace, shape))) return undefined;
+    if (layout?.kind === "chunked" && layout.index.kind !== "btree" && (m.dataspace === undefined || !laterAxesFixed(m.dataspace, shape))) return undefined;
     const filters = m.filters === undefined ? [] : parseFilters(m.filters);
     if (layout === undefined || filters === undefined) return undefined;
     if (layout.kind === "contiguous" && filters.length > 0) return undefined;
@@ -120,7 +114,7 @@ export class DirectDataset {
     if (this.layout.kind !== "chunked" || this.filters.length === 0) return undefined;
     const origin = this.oneChunk(ranges);
     if (origin === undefined) return undefined;
-    const bytes = this.chunkAt(this.layout.btree, origin);
+    const bytes = this.chunkAt(origin);
     // Handed to the caller, who may change it: no longer kept for the next read.
     for (let i = 0; i < this.decoded.length; i++) if (this.decoded[i]!.bytes === bytes) this.decoded.splice(i, 1);
     return bytes;
@@ -137,7 +131,7 @@ export class DirectDataset {
     const origin = this.filters.length === 0 ? this.oneChunk(ranges) : undefined;
     if (origin === undefined) return this.readChunked(layout, ranges, out);
     // One whole unfiltered chunk (a frame of a movie written a frame per chunk): one read, straight into place.
-    const found = this.findChunk(layout.btree, origin);
+    const found = this.findChunk(origin);
     if (found === undefined) return false;
     this.file.read(found.address, this.chunkBytes, out, 0);
     return true;
@@ -193,7 +187,7 @@ export class DirectDataset {
     }
   }
 
-  private readChunked(layout: { btree: number; chunk: number[] }, ranges: [number, number][], out: Uint8Array): boolean {
+  private readChunked(layout: { chunk: number[] }, ranges: [number, number][], out: Uint8Array): boolean {
     const e = this.elementBytes;
     const chunk = layout.chunk;
     const rank = chunk.length;
@@ -224,8 +218,8 @@ export class DirectDataset {
       while (axis > 0 && hi[axis]! - lo[axis]! === chunk[axis]! && hi[axis]! - lo[axis]! === count[axis]!) axis--;
       const runBytes = (hi[axis]! - lo[axis]!) * chunkStrides[axis]! * e;
       const wholeChunk = runBytes === this.chunkBytes;
-      const found = wholeChunk && this.filters.length === 0 ? this.findChunk(layout.btree, origin) : undefined;
-      const bytes = found ? undefined : this.chunkAt(layout.btree, origin);
+      const found = wholeChunk && this.filters.length === 0 ? this.findChunk(origin) : undefined;
+      const bytes = found ? undefined : this.chunkAt(origin);
       if (!found && bytes === undefined) return false;
       const pos = lo.slice();
       do {
@@ -244,8 +238,8 @@ export class DirectDataset {
   }
 
   /** The decoded bytes of the chunk whose first element is at `origin`; undefined when it was never written. */
-  private chunkAt(btree: number, origin: number[]): Uint8Array | undefined {
-    const found = this.findChunk(btree, origin);
+  private chunkAt(origin: number[]): Uint8Array | undefined {
+    const found = this.findChunk(origin);
     if (found === undefined) return undefined;
     for (const d of this.decoded) if (d.address === found.address) return d.bytes;
     const expected = this.chunkBytes;
@@ -271,10 +265,14 @@ export class DirectDataset {
     return bytes;
   }
 
+  /** The chunk whose first element is at `origin`, as the dataset's chunk index gives it; undefined if never written. */
+  private findChunk(origin: number[]): ChunkEntry | undefined {
+    const index = (this.layout as { index: { kind: "btree"; address: number } | ChunkIndex }).index;
+    return index.kind === "btree" ? this.findInBTree(index.address, origin) : this.findIndexed(index, origin);
+  }
+
   /** Descends the version 1 B-tree of chunk keys to the chunk at `origin`. */
-  private findChunk(address: number, origin: number[]): ChunkEntry | undefined {
-    const index = (this.layout as { index?: ChunkIndex }).index;
-    if (index) return this.findIndexed(index, origin);
+  private findInBTree(address: number, origin: number[]): ChunkEntry | undefined {
     const stride = this.keyBytes + 8;
     for (;;) {
       const node = this.nodes.get(address) ?? this.readNode(address);
@@ -306,12 +304,12 @@ export class DirectDataset {
 
   private indexReader?: ChunkIndexReader;
 
-  /** The B-tree node at `address`, kept as read: one read when it is as HDF5 writes it (NODE_ENTRIES entries). */
+  /** The B-tree node at `address`, kept as read: one read when it is as HDF5 writes it (of HDF5's default size). */
   private readNode(address: number): Uint8Array {
     const stride = this.keyBytes + 8;
     let bytes: Uint8Array;
     try {
-      bytes = this.file.read(address, 24 + NODE_ENTRIES * stride + this.keyBytes);
+      bytes = this.file.read(address, chunkNodeBytes(this.shape.length));
     } catch {
       // That would pass the file's end: the head alone says how much there is.
       bytes = this.file.read(address, 24);
@@ -333,54 +331,16 @@ interface StorageMessages {
 }
 
 /**
- * The datatype, layout and filter pipeline messages of the object header at `address`, for both header versions,
- * following continuation blocks (as `object-header.ts` reads them, which keeps every message to rewrite it). The
- * blocks of a dataset's header are usually all inside one read of HEADER_WINDOW bytes. A datatype shared with other
- * objects (its message a reference to it) is not given: it is left to h5wasm.
+ * The dataspace, datatype, layout and filter pipeline messages of the object header at `address`. A datatype shared
+ * with other objects (its message a reference to it) is not given: it is left to h5wasm.
  */
 function storageMessages(file: DirectFile, address: number): StorageMessages {
-  let window: Uint8Array;
-  try {
-    window = file.read(address, HEADER_WINDOW);
-  } catch {
-    // Near the file's end: a dataset's header prefix and first messages are well within 64 bytes.
-    window = file.read(address, 64);
-  }
   const found: StorageMessages = {};
-  const v2 = window[0] === 0x4f && window[1] === 0x48 && window[2] === 0x44 && window[3] === 0x52;
-  // Blocks to look at, three numbers each: address, where messages start, length (with a version 2 checksum).
-  const blocks: number[] = [];
-  let headerBytes = 8;
-  if (v2) {
-    const flags = window[5]!;
-    const from = 6 + (flags & 0x20 ? 16 : 0) + (flags & 0x10 ? 4 : 0);
-    const sizeBytes = 1 << (flags & 0x03);
-    headerBytes = flags & 0x04 ? 6 : 4;
-    blocks.push(address, from + sizeBytes, from + sizeBytes + readUint(window, from, sizeBytes) + 4);
-  } else {
-    if (window[0] !== 1) throw new Error(`no object header at ${address} (version ${window[0]})`);
-    blocks.push(address + 16, 0, readUint(window, 8, 4));
-  }
-  for (let i = 0; i < blocks.length; i += 3) {
-    // A header whose continuations run on and on is not one HDF5 wrote.
-    if (i > 3 * 64) throw new Error(`the object header at ${address} has too many blocks`);
-    const at = blocks[i]!;
-    const length = blocks[i + 2]!;
-    const block = at >= address && at + length <= address + window.length ? window.subarray(at - address, at - address + length) : file.read(at, length);
-    const end = v2 ? length - 4 : length;
-    // Fewer bytes than a message header at the end of a block are a gap, not a message.
-    for (let p = blocks[i + 1]!; p + headerBytes <= end; ) {
-      const type = v2 ? block[p]! : readUint(block, p, 2);
-      const size = readUint(block, v2 ? p + 1 : p + 2, 2);
-      const shared = ((v2 ? block[p + 3]! : block[p + 4]!) & 0x02) !== 0;
-      const body = p + headerBytes;
-      if (type === MESSAGE.continuation) blocks.push(readUint(block, body, 8), v2 ? 4 : 0, readUint(block, body + 8, 8));
-      else if (type === MESSAGE.datatype && !shared) found.datatype = block.subarray(body, body + size);
-      else if (type === MESSAGE.layout) found.layout = block.subarray(body, body + size);
-      else if (type === MESSAGE.dataspace) found.dataspace = block.subarray(body, body + size);
-      else if (type === MESSAGE.filters) found.filters = block.subarray(body, body + size);
-      p = body + size;
-    }
+  for (const m of readObjectHeader(file, address).messages) {
+    if (m.type === MESSAGE.datatype && (m.flags & 0x02) === 0) found.datatype = messageBody(m);
+    else if (m.type === MESSAGE.layout) found.layout = messageBody(m);
+    else if (m.type === MESSAGE.dataspace) found.dataspace = messageBody(m);
+    else if (m.type === MESSAGE.filters) found.filters = messageBody(m);
   }
   return found;
 }
@@ -425,7 +385,10 @@ function isLittleEndianNumber(body: Uint8Array, size: number): boolean {
   return false;
 }
 
-/** Contiguous layouts with their data written, and chunked ones indexed by a version 1 B-tree (layout version 3). */
+/**
+ * Contiguous layouts with their data written, chunked ones indexed by a version 1 B-tree (layout version 3) or by
+ * an HDF5 1.10 index `chunk-indexes.ts` reads (layout version 4).
+ */
 function parseLayout(body: Uint8Array, rank: number): Layout | undefined {
   const version = body[0]!;
   if (version !== 3 && version !== 4) return undefined;
@@ -442,7 +405,7 @@ function parseLayout(body: Uint8Array, rank: number): Layout | undefined {
     const chunk: number[] = [];
     for (let k = 0; k < rank; k++) chunk.push(readUint(body, 5 + bytes * k, bytes));
     const index = parseChunkIndex(body, 5 + bytes * dims, (body[2]! & 0x02) !== 0);
-    return index === undefined ? undefined : { kind: "chunked", btree: 0, chunk, index };
+    return index === undefined ? undefined : { kind: "chunked", chunk, index };
   }
   if (cls === 2 && version === 3) {
     const dims = body[2]!;
@@ -451,7 +414,7 @@ function parseLayout(body: Uint8Array, rank: number): Layout | undefined {
     if (btree >= Number.MAX_SAFE_INTEGER) return undefined;
     const chunk: number[] = [];
     for (let k = 0; k < rank; k++) chunk.push(readUint(body, 11 + 4 * k, 4));
-    return { kind: "chunked", btree, chunk };
+    return { kind: "chunked", chunk, index: { kind: "btree", address: btree } };
   }
   return undefined;
 }

@@ -104,16 +104,20 @@ export class H5LazyDataset implements LazyArray {
       if (this.dtype === "compound") return this.readCompound(ranges);
       if (this.dtype === "bool") return this.readBooleans(ranges);
       if (!isNumericDType(this.dtype)) return this.readOther(ranges);
-      const direct = this.readDirect(ranges);
-      if (direct) return direct;
+      const whole = this.exactChunk(ranges);
+      if (whole) return whole;
       const out = allocateOutput(this.dtype, product(ranges.map(([a, b]) => b - a)));
       this.readNumericInto(ranges, out);
       return out;
     } catch (e) {
-      // A range request that failed says so itself (naming the URL and status).
-      if (e instanceof RangeError || e instanceof TsnwbError) throw e;
-      throw new FormatError(this.fileName, `cannot read ${this.path}: ${hdf5Message(e)}`, { cause: e });
+      throw this.readError(e);
     }
+  }
+
+  /** A read's failure as tsnwb reports it: a range request that failed says so itself (naming the URL and status). */
+  private readError(e: unknown): unknown {
+    if (e instanceof RangeError || e instanceof TsnwbError) return e;
+    return new FormatError(this.fileName, `cannot read ${this.path}: ${hdf5Message(e)}`, { cause: e });
   }
 
   /** Reads a numeric selection into `out` (h5py's `read_direct`): see {@link LazyArray.readInto}. */
@@ -128,8 +132,7 @@ export class H5LazyDataset implements LazyArray {
     try {
       this.readNumericInto(ranges, out);
     } catch (e) {
-      if (e instanceof RangeError || e instanceof TsnwbError) throw e;
-      throw new FormatError(this.fileName, `cannot read ${this.path}: ${hdf5Message(e)}`, { cause: e });
+      throw this.readError(e);
     }
   }
 
@@ -150,34 +153,25 @@ export class H5LazyDataset implements LazyArray {
   }
 
   /**
-   * A numeric selection read directly (`direct-read.ts`) into a new array, or as the decoded bytes of the one
-   * compressed chunk it is exactly (no copy); undefined when it is to be read by h5wasm.
+   * A selection that is exactly one compressed chunk, as that chunk's decoded bytes (no copy), when read directly;
+   * undefined otherwise.
    */
-  private readDirect(ranges: [number, number][]): TypedArray | undefined {
+  private exactChunk(ranges: [number, number][]): TypedArray | undefined {
     const direct = this.directDataset();
     if (!direct) return undefined;
     const dtype = this.dtype as NumericDType;
-    let out: TypedArray | undefined;
     try {
       let bytes = direct.exactChunk(ranges);
-      if (bytes !== undefined) {
-        const e = bytesPerElement(dtype);
-        // Decoded bytes that do not start on an element are copied to an array that does.
-        if (bytes.byteOffset % e !== 0) bytes = bytes.slice();
-        return new (typedArrayConstructor(dtype))(bytes.buffer, bytes.byteOffset, bytes.byteLength / e);
-      }
-      let length = 1;
-      for (let k = 0; k < ranges.length; k++) length *= ranges[k]![1] - ranges[k]![0];
-      out = allocateOutput(dtype, length);
-      if (direct.readInto(ranges, new Uint8Array(out.buffer, out.byteOffset, out.byteLength))) return out;
+      if (bytes === undefined) return undefined;
+      const e = bytesPerElement(dtype);
+      // Decoded bytes that do not start on an element are copied to an array that does.
+      if (bytes.byteOffset % e !== 0) bytes = bytes.slice();
+      return new (typedArrayConstructor(dtype))(bytes.buffer, bytes.byteOffset, bytes.byteLength / e);
     } catch {
       // A file that is not as the plan expected: read by h5wasm, which reports what is wrong.
       this.direct = null;
+      return undefined;
     }
-    // Not all read directly (a chunk never written): h5wasm fills the array.
-    if (out === undefined) return undefined;
-    this.readSlabs(ranges, out);
-    return out;
   }
 
   /** Reads a hyperslab into `out` (whose length is the hyperslab's size): directly when it can, else by h5wasm. */

@@ -22,10 +22,12 @@ export interface HeaderBlock {
   checksummed: boolean;
 }
 
-/** A message: its type, its body's size, and where its header and body start in its block. */
+/** A message: its type, its body's size, its flags, and where its header and body start in its block. */
 export interface HeaderMessage {
   type: number;
   size: number;
+  /** Bit 1 set: the message is shared (its body refers to a message stored elsewhere). */
+  flags: number;
   block: HeaderBlock;
   start: number;
   body: number;
@@ -51,19 +53,43 @@ export function checkSuperblock(file: Pick<FileBytes, "read">): void {
   if (offsets !== 8 || lengths !== 8) throw new Error(`HDF5 offsets of ${offsets} and lengths of ${lengths} bytes (8 expected)`);
 }
 
+/**
+ * Bytes read at an object header's address before parsing it: a dataset's header (both blocks of one that h5wasm
+ * writes) is a few hundred bytes, and one read of them costs what a read of each field would.
+ */
+const HEADER_WINDOW = 2048;
+/** A header whose continuations run on and on is not one HDF5 wrote. */
+const MAX_BLOCKS = 64;
+
 /** The object header at `address`, with every message of every block. */
 export function readObjectHeader(file: Pick<FileBytes, "read">, address: number): ObjectHeader {
-  const signature = file.read(address, 4);
-  if (signature[0] === 0x4f && signature[1] === 0x48 && signature[2] === 0x44 && signature[3] === 0x52) return readV2(file, address);
-  return readV1(file, address);
+  let window: Uint8Array;
+  try {
+    window = file.read(address, HEADER_WINDOW);
+  } catch {
+    // Near the file's end: the parts are read one by one.
+    window = new Uint8Array(0);
+  }
+  // Parts of the header inside the window are taken from it (as views: a rewrite of a block changes the window).
+  const read = (position: number, length: number) =>
+    position >= address && position + length <= address + window.length ? window.subarray(position - address, position - address + length) : file.read(position, length);
+  const signature = read(address, 4);
+  if (signature[0] === 0x4f && signature[1] === 0x48 && signature[2] === 0x44 && signature[3] === 0x52) return readV2(read, address);
+  return readV1(read, address);
 }
 
-function readV2(file: Pick<FileBytes, "read">, at: number): ObjectHeader {
-  const prefix = file.read(at, 6);
+type Read = (position: number, length: number) => Uint8Array;
+
+function tooManyBlocks(count: number, at: number): void {
+  if (count > MAX_BLOCKS) throw new Error(`the object header at ${at} has more than ${MAX_BLOCKS} blocks`);
+}
+
+function readV2(read: Read, at: number): ObjectHeader {
+  const prefix = read(at, 6);
   const flags = prefix[5]!;
   let offset = 6 + (flags & 0x20 ? 16 : 0) + (flags & 0x10 ? 4 : 0);
   const sizeBytes = 1 << (flags & 0x03);
-  const chunkSize = readUint(file.read(at + offset, sizeBytes), 0, sizeBytes);
+  const chunkSize = readUint(read(at + offset, sizeBytes), 0, sizeBytes);
   offset += sizeBytes;
   const withOrder = (flags & 0x04) !== 0;
   const headerBytes = withOrder ? 6 : 4;
@@ -71,12 +97,13 @@ function readV2(file: Pick<FileBytes, "read">, at: number): ObjectHeader {
   // Chunk 0 runs from the signature to its checksum; continuation blocks from "OCHK" to theirs.
   const pending = [{ address: at, from: offset, length: offset + chunkSize + 4 }];
   for (let i = 0; i < pending.length; i++) {
+    tooManyBlocks(pending.length, at);
     const { address, from, length } = pending[i]!;
-    const block: HeaderBlock = { address, bytes: file.read(address, length), checksummed: true };
+    const block: HeaderBlock = { address, bytes: read(address, length), checksummed: true };
     const end = length - 4;
     // Fewer bytes than a message header at the end of a block are a gap, not a message.
     for (let p = from; p + headerBytes <= end; ) {
-      const m: HeaderMessage = { type: block.bytes[p]!, size: readUint(block.bytes, p + 1, 2), block, start: p, body: p + headerBytes };
+      const m: HeaderMessage = { type: block.bytes[p]!, size: readUint(block.bytes, p + 1, 2), flags: block.bytes[p + 3]!, block, start: p, body: p + headerBytes };
       messages.push(m);
       if (m.type === MESSAGE.continuation) pending.push({ address: readUint(block.bytes, m.body, 8), from: 4, length: readUint(block.bytes, m.body + 8, 8) });
       p = m.body + m.size;
@@ -85,16 +112,17 @@ function readV2(file: Pick<FileBytes, "read">, at: number): ObjectHeader {
   return { address: at, version: 2, withOrder, messages };
 }
 
-function readV1(file: Pick<FileBytes, "read">, at: number): ObjectHeader {
-  const prefix = file.read(at, 16);
+function readV1(read: Read, at: number): ObjectHeader {
+  const prefix = read(at, 16);
   if (prefix[0] !== 1) throw new Error(`no object header at ${at} (version ${prefix[0]})`);
   const messages: HeaderMessage[] = [];
   const pending = [{ address: at + 16, length: readUint(prefix, 8, 4) }];
   for (let i = 0; i < pending.length; i++) {
+    tooManyBlocks(pending.length, at);
     const { address, length } = pending[i]!;
-    const block: HeaderBlock = { address, bytes: file.read(address, length), checksummed: false };
+    const block: HeaderBlock = { address, bytes: read(address, length), checksummed: false };
     for (let p = 0; p + 8 <= length; ) {
-      const m: HeaderMessage = { type: readUint(block.bytes, p, 2), size: readUint(block.bytes, p + 2, 2), block, start: p, body: p + 8 };
+      const m: HeaderMessage = { type: readUint(block.bytes, p, 2), size: readUint(block.bytes, p + 2, 2), flags: block.bytes[p + 4]!, block, start: p, body: p + 8 };
       messages.push(m);
       if (m.type === MESSAGE.continuation) pending.push({ address: readUint(block.bytes, m.body, 8), length: readUint(block.bytes, m.body + 8, 8) });
       p = m.body + m.size;

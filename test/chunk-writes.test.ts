@@ -253,6 +253,8 @@ for n in ["all_filters", "checksum_only"]:
 d = f["acquisition/all_filters/data"]
 p = d.id.get_create_plist()
 print([(p.get_filter(i)[0], p.get_filter(i)[1]) for i in range(p.get_nfilters())], hashlib.sha256(d[()].tobytes()).hexdigest())`)).toBe(`[(2, 1), (1, 1), (3, 0)] ${sha(a)}`);
+    const exportedChecked = validate(exported);
+    expect(exportedChecked.code, exportedChecked.output).toBe(0);
     // A damaged chunk fails HDF5's check: the checksums are real.
     h5py(file, `import numpy as np
 d = f["acquisition/checksum_only/data"]

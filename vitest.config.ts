@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // h5wasm holds one WebAssembly heap per process; files run in separate forks.
     pool: "forks",
+    // pynwb judges every file the tests write (test/oracle/setup.ts).
+    setupFiles: ["test/oracle/setup.ts"],
   },
 });

@@ -11,6 +11,10 @@ import {
   NWBHDF5IO, TimeIntervals, TimeSeries, type TypedArray,
 } from "../src/index.js";
 import { FIXTURES, ROOT, h5pyLayout, sha256, tempFolder, validate } from "./helpers.js";
+import { exemptFromOracle } from "./oracle/record.mjs";
+
+/** What pynwb says of a file holding add_unmodelled.py's MyType, whose namespace (ndx-test) the file does not cache. */
+const UNCACHED_NAMESPACE = { read: "'ndx-test' not a namespace", validate: "ndx-test|MyType|/acquisition/custom" };
 
 const tmp = tempFolder();
 const file = path.join(tmp.dir, "unmodelled.nwb");
@@ -77,6 +81,9 @@ describe("typed objects at the schema's locations under /general", () => {
     expect(nwbfile.getAcquisition("raw_ephys", ElectricalSeries).electrodes.table).toBe(table);
 
     const out = path.join(tmp.dir, "ecephys-exported.nwb");
+    // The source holds an object of a namespace it does not cache (add_unmodelled.py's MyType): pynwb cannot read
+    // the source either, and the export keeps it as it is.
+    exemptFromOracle(out, UNCACHED_NAMESPACE);
     await exportTo(nwbfile, out);
     await io.close();
     expect(validate(out).output).toContain("0 error(s)");
@@ -155,6 +162,7 @@ describe("export", () => {
 
   it("exports generic objects too", async () => {
     const out = path.join(tmp.dir, "exported-generic.nwb");
+    exemptFromOracle(out, UNCACHED_NAMESPACE);
     const io = await NWBHDF5IO.open(file, "r");
     await exportTo(await io.read(), out);
     await io.close();

@@ -65,7 +65,7 @@ export class TimeSeries extends TimeSeriesBase {
     const n = shape[0] ?? 0;
     const start = opts.start ?? 0;
     const stop = Math.min(opts.stop ?? n, n);
-    if (!Number.isInteger(start) || start < 0 || start > stop) throw new RangeError(`frames: start ${start} is out of [0, ${stop}]`);
+    if (!Number.isInteger(start) || start < 0 || start > stop) this.fail("frames", `a start frame within 0 to ${stop}`, String(start));
     const perFrame = product(shape.slice(1));
     if (data instanceof InMemoryArray) {
       for (let i = start; i < stop; i++) yield data.data.slice(i * perFrame, (i + 1) * perFrame) as ArrayValues;

@@ -4,10 +4,11 @@
  * schema says (`fields.ts` here); subclasses add only their own rules.
  */
 import { ValidationError } from "../errors.js";
+import { textProblem } from "../data/text.js";
 import type { ArrayInput, NDArray } from "../data/ndarray.js";
 import type { FrameSource, LazyArray } from "../data/lazy.js";
 import type { CompoundArray, InMemoryArray, ReferenceArray, StreamedArray } from "../data/arrays.js";
-import { type NumericDType, allocate } from "../data/dtype.js";
+import { NUMERIC_DTYPES, type NumericDType, allocate, isNumericDType } from "../data/dtype.js";
 import type { StorageOptions } from "../data/storage.js";
 import { typeCatalog } from "../schema/bundled.js";
 import type { TypeDef } from "../schema/catalog.js";
@@ -30,6 +31,10 @@ export class H5DataIO {
    * is the shape of one frame (`[]` for timestamps); chunks are automatic unless given.
    */
   static growable(frameShape: number[], dtype: NumericDType, options: Omit<StorageOptions, "maxshape"> = {}): H5DataIO {
+    if (!isNumericDType(dtype)) throw new ValidationError("H5DataIO.growable", "dtype", `one of ${NUMERIC_DTYPES.join(", ")}`, describeValue(dtype));
+    if (!Array.isArray(frameShape) || !frameShape.every((n) => Number.isInteger(n) && n >= 0)) {
+      throw new ValidationError("H5DataIO.growable", "frameShape", "an array of non-negative integers (the shape of one frame; [] for timestamps)", describeValue(frameShape));
+    }
     return new H5DataIO({
       data: { data: allocate(dtype, 0), shape: [0, ...frameShape] },
       maxshape: [null, ...frameShape],
@@ -83,9 +88,8 @@ export abstract class AbstractContainer {
   constructor(opts: AbstractContainerOptions) {
     const cls = new.target as unknown as ContainerClass;
     const name = opts?.name ?? defaultName(cls);
-    if (typeof name !== "string" || name.length === 0 || name.includes("/")) {
-      throw new ValidationError(`${cls.neurodata_type}`, "name", "a non-empty string without '/'", JSON.stringify(name));
-    }
+    const problem = nameProblem(name);
+    if (problem) throw new ValidationError(`${cls.neurodata_type}`, "name", "a non-empty string without '/', other than '.' and '..'", problem);
     AbstractContainer.initBase(this, name);
     initFields(this, (opts ?? {}) as unknown as Record<string, unknown>);
   }
@@ -135,7 +139,7 @@ export abstract class AbstractContainer {
   /** Adds typed objects to the `Map` field `key`, refusing duplicates, objects of other types and objects held elsewhere. */
   protected addTo(key: string, items: AbstractContainer[]): this {
     const field = this.layout.fields.find((f) => f.key === key);
-    if (field?.kind !== "children") throw new TypeError(`${this.describe()} has no collection '${key}'`);
+    if (field?.kind !== "children") this.fail(key, `one of the collections of ${this.neurodata_type}`, "a field that is not one");
     const map = (this as unknown as Record<string, Map<string, AbstractContainer>>)[key]!;
     for (const item of items) {
       if (!(item instanceof AbstractContainer) || !field.types.some((t) => item.isA(t))) {
@@ -157,6 +161,14 @@ export abstract class AbstractContainer {
   }
 }
 
+/** Why `name` cannot name an object in a file (HDF5's `.` is the group itself, `/` separates path parts), if it cannot. */
+export function nameProblem(name: unknown): string | undefined {
+  if (typeof name !== "string") return describeValue(name);
+  if (name.length === 0 || name.includes("/") || name === "." || name === "..") return JSON.stringify(name);
+  const text = textProblem(name);
+  return text ? `${JSON.stringify(name)}, which holds ${text}` : undefined;
+}
+
 /** The name a class gives objects by default: pynwb's defaults (`subject`, `order_of_images`...), if any. */
 function defaultName(cls: ContainerClass): string | undefined {
   const spec = typeCatalog.has(cls.neurodata_type, cls.namespace) ? typeCatalog.get(cls.neurodata_type, cls.namespace).resolved : undefined;
@@ -166,7 +178,7 @@ function defaultName(cls: ContainerClass): string | undefined {
 /** Adds `child` to `map` under its name, refusing duplicates and objects that already have another parent. */
 export function addChild<T extends AbstractContainer>(owner: AbstractContainer, map: Map<string, T>, field: string, child: T): void {
   if (!(child instanceof AbstractContainer)) {
-    throw new TypeError(`${owner.describe()}: field '${field}': expected a typed NWB object`);
+    owner.fail(field, "a typed NWB object", child);
   }
   const existing = map.get(child.name);
   if (existing === child) return;

@@ -7,10 +7,11 @@ import type { AbstractContainer, DataInput, ArrayData } from "./container.js";
 import { H5DataIO, adopt, describeValue } from "./container.js";
 import { type AttributeField, type DatasetField, type Field, type ValueField, isDateTimeDtype, isTextDtype, valueShape } from "../schema/fields.js";
 import { type CompoundMember, type Dtype, type Shape, isCompoundDtype, isRefDtype, shapeAlternatives } from "../schema/language.js";
-import { type ArrayInput, ArrayShapeError, isNDArray, toNDArray } from "../data/ndarray.js";
+import { type ArrayInput, ArrayShapeError, ArrayValueError, isNDArray, toNDArray } from "../data/ndarray.js";
 import { CompoundArray, InMemoryArray, ReferenceArray, StreamedArray, describeArray } from "../data/arrays.js";
 import { isFrameSource, isLazyArray } from "../data/lazy.js";
-import { type DType, type NumericDType, isNumericDType } from "../data/dtype.js";
+import { type DType, type NumericDType, dtypeRange, fitsDType, isNumericDType } from "../data/dtype.js";
+import { textProblem } from "../data/text.js";
 import { type StorageOptions, checkStorageOptions } from "../data/storage.js";
 import { dateTimeProblem, toISODateTime } from "../data/datetime.js";
 
@@ -131,11 +132,18 @@ export function fieldValue(obj: AbstractContainer, f: AttributeField | DatasetFi
       if (problem) obj.fail(f.key, expectedOf(f), problem);
       return toISODateTime(s as Date | string);
     }
-    return typeof s === "string" ? s : bad();
+    if (typeof s !== "string") return bad();
+    const problem = textProblem(s);
+    if (problem) obj.fail(f.key, expectedOf(f), `${JSON.stringify(s)}, which holds ${problem}`);
+    return s;
   };
+  // A number is stored as the schema's dtype (float32 widened): one it cannot hold is refused, never changed.
+  const stored = storedDType(f.spec.dtype, undefined);
   const number = (n: unknown): number => {
-    if (typeof n === "bigint") return Number(n);
-    return typeof n === "number" && !Number.isNaN(n) ? n : bad();
+    if (typeof n !== "bigint" && (typeof n !== "number" || Number.isNaN(n))) return bad();
+    if (stored !== undefined && isNumericDType(stored) && !fitsDType(n, stored)) obj.fail(f.key, `${expectedOf(f)} that fits ${dtypeRange(stored)}`, String(n));
+    if (typeof n === "bigint" && BigInt(Number(n)) !== n) obj.fail(f.key, `${expectedOf(f)} (a JS number holds integers up to 2^53 exactly)`, `${n}n`);
+    return Number(n);
   };
   const list = (x: unknown): unknown[] => (Array.isArray(x) ? x : ArrayBuffer.isView(x) ? Array.from(x as unknown as ArrayLike<unknown>) : [x]);
   switch (valueShape(f)) {
@@ -196,12 +204,13 @@ export function arrayValue(obj: AbstractContainer, key: string, input: DataInput
       const converted = target !== undefined && target !== plain.dtype ? toNDArray({ data: plain.data, shape: plain.shape } as ArrayInput, target) : plain;
       data = new InMemoryArray(converted.data, converted.shape, converted.dtype);
     } catch (e) {
+      if (e instanceof ArrayValueError) obj.fail(key, `values that fit ${dtypeRange(e.dtype)}`, e.message);
       if (e instanceof ArrayShapeError) obj.fail(key, `an array${typeof dtype === "string" ? ` of ${dtype}` : ""}`, e.message);
       throw e;
     }
   }
   if (options) {
-    checkStorageOptions(options, data instanceof StreamedArray ? undefined : data.shape.length, { object: obj.describe(), field: key });
+    checkStorageOptions(options, data instanceof StreamedArray ? undefined : data.shape, { object: obj.describe(), field: key });
     obj.storage[key] = options;
   }
   checkShape(obj, key, data, shape, dims);

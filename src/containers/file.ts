@@ -153,7 +153,7 @@ export class NWBFile extends NWBFileBase {
 
   /** A region of the electrodes table (pynwb's `create_electrode_table_region`), for an ElectricalSeries. */
   createElectrodeTableRegion(region: number[], description: string, name = "electrodes"): DynamicTableRegion {
-    return new DynamicTableRegion({ name, description, table: this.electrodesTable(), data: region });
+    return this.electrodesTable().createRegion(name, region, description);
   }
 
   /** The TimeIntervals table `name` of `/intervals` (trials, epochs, invalid_times, or another), made on first use. */

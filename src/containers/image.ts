@@ -115,5 +115,13 @@ export class IndexSeries extends IndexSeriesBase {
     if ((this.indexed_images === undefined) === (this.indexed_timeseries === undefined)) {
       this.fail("indexed_images", "either 'indexed_images' (an Images) or, legacy, 'indexed_timeseries' (an ImageSeries)");
     }
+    // An index names one of the images (in order_of_images order, when given): past them it names nothing.
+    const images = this.indexed_images;
+    const count = images ? (images.order_of_images?.data.length ?? images.images.size) : undefined;
+    if (count !== undefined && count > 0 && this.data instanceof InMemoryArray) {
+      const values = Array.from(this.data.data as ArrayLike<number | bigint>, Number);
+      const bad = values.findIndex((v) => v >= count);
+      if (bad >= 0) this.fail("data", `indices of the ${count} images of ${images!.describe()} (0 to ${count - 1})`, `${values[bad]} at element ${bad}`);
+    }
   }
 }

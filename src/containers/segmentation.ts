@@ -40,11 +40,7 @@ export class PlaneSegmentation extends PlaneSegmentationBase {
 
   /** A region of this table's ROIs (pynwb's `create_roi_table_region`), for a RoiResponseSeries' `rois`. */
   createRoiTableRegion(region: number[], description: string, name = "rois"): DynamicTableRegion {
-    const rows = this.length;
-    for (const i of region) {
-      if (!Number.isInteger(i) || i < 0 || i >= rows) this.fail("region", `row indices of its ROIs (0 to ${rows - 1})`, i);
-    }
-    return new DynamicTableRegion({ name, description, table: this, data: region });
+    return this.createRegion(name, region, description);
   }
 
   /** Mask entries as rows of the mask's compound (`[x, y, weight]` becomes `{ x, y, weight }`). */

@@ -13,11 +13,11 @@ import { ElementIdentifiers } from "../generated/hdmf-common/ElementIdentifiers.
 import { DynamicTableRegion } from "../generated/hdmf-common/DynamicTableRegion.js";
 import { typeCatalog } from "../schema/bundled.js";
 import { type Field, isTextDtype, layoutOf } from "../schema/fields.js";
-import { InMemoryArray, ReferenceArray, StreamedArray } from "../data/arrays.js";
-import { ValidationError } from "../errors.js";
+import { CompoundArray, InMemoryArray, ReferenceArray, StreamedArray } from "../data/arrays.js";
+import { ModeError, ValidationError } from "../errors.js";
 import { arrayValue, article, schemaNumericDType } from "./fields.js";
 import { classFor } from "./registry.js";
-import { type TypedArray, allocate, isNumericDType, toTypedArray } from "../data/dtype.js";
+import { type DType, DTypeRangeError, type TypedArray, allocate, isNumericDType, toTypedArray } from "../data/dtype.js";
 import { type Dtype, isRefDtype } from "../schema/language.js";
 import { type NDArray, isNDArray, product, toNDArray } from "../data/ndarray.js";
 import type { ArrayValues, CompoundMemberType, CompoundRow } from "../data/lazy.js";
@@ -107,6 +107,19 @@ export class DynamicTable extends DynamicTableBase {
     adopt(this, field.key, column);
     (this as unknown as Record<string, unknown>)[field.key] = column;
     this.columns.set(column.name, column);
+  }
+
+  /**
+   * A region of this table: the rows `region` (pynwb's `create_region`), each checked to be one of its rows, for a
+   * series' `electrodes` or `rois`.
+   */
+  createRegion(name: string, region: number[], description: string): DynamicTableRegion {
+    const rows = this.length;
+    if (!Array.isArray(region) && !ArrayBuffer.isView(region)) this.fail("region", "an array of row indices", region);
+    for (const i of Array.from(region as ArrayLike<number>)) {
+      if (!Number.isInteger(i) || i < 0 || i >= rows) this.fail("region", `row indices of its ${rows} rows (0 to ${rows - 1})`, i);
+    }
+    return new DynamicTableRegion({ name, description, table: this, data: Array.from(region as ArrayLike<number>) });
   }
 
   /** Adds a row (pynwb's `add_row`): a value for every column; `id` defaults to the row's number. */
@@ -202,10 +215,45 @@ export class DynamicTable extends DynamicTableBase {
     return data instanceof StreamedArray || (data.shape[0] ?? 0) === 0 ? undefined : data.shape.slice(1);
   }
 
+  /**
+   * Before rows added to a table read from a file are made into its columns' data: the rows already stored are read
+   * into memory (ids, columns and their indices, as stored: references as the objects), so the columns hold every
+   * row. Done by a write and by the table's own reads. @internal
+   */
+  async loadStoredRows(): Promise<void> {
+    if (!this.pending || this.pending.ids.length === 0) return;
+    const columns = [this.id as VectorData, ...this.colnames.map((n) => this.getColumn(n))];
+    for (const column of [...columns]) for (let up = this.indexOf(column); up; up = this.indexOf(up)) columns.push(up);
+    for (const column of columns) {
+      const data = column.data;
+      if (data instanceof InMemoryArray || data instanceof ReferenceArray || data instanceof CompoundArray) continue;
+      if (data instanceof StreamedArray) return column.fail("data", "values in memory or in a file, to add rows to (not a stream)");
+      const values = await data.read();
+      if (data.dtype === "reference") column.data = new ReferenceArray((values as string[]).map((p) => this.storedObject(p, column)));
+      else if (data.dtype === "compound") {
+        const members = data.members ?? [];
+        const refs = members.filter((m) => m.dtype === "reference").map((m) => m.name);
+        const rows = (values as CompoundRow[]).map((row) => ({ ...row, ...Object.fromEntries(refs.map((r) => [r, this.storedObject(row[r] as string, column)])) }));
+        column.data = new CompoundArray(members, rows);
+      } else if (data.dtype === "bool") column.data = new InMemoryArray(Uint8Array.from(values as boolean[], Number), data.shape, "bool");
+      else column.data = new InMemoryArray(values as TypedArray | string[], data.shape, data.dtype);
+    }
+  }
+
+  /** The object a stored reference of `column` points at (one outside the file's objects cannot be kept). */
+  private storedObject(path: string, column: VectorData): AbstractContainer {
+    const target = this.objectAt(path);
+    if (typeof target === "string") column.fail("data", "references to objects tsnwb read from the file", path);
+    return target;
+  }
+
   /** Makes the rows added so far into the columns' data (before a write; a read does it too). @internal */
   flushRows(): void {
     const pending = this.pending;
     if (!pending || pending.ids.length === 0) return;
+    const stored = [this.id as VectorData, ...this.colnames.map((n) => this.getColumn(n))].find((c) => !(c.data instanceof InMemoryArray || c.data instanceof ReferenceArray || c.data instanceof CompoundArray || (c.data.shape[0] ?? 0) === 0));
+    // The stored rows must be in memory first (async): flushing now would drop them.
+    if (stored) throw new ModeError(`${this.describe()}: rows were added to a table read from a file; await its loadStoredRows() (a write does) before its columns are used`);
     this.pending = undefined;
     const ids = [...(this.id.data instanceof InMemoryArray ? Array.from(this.id.data.data as ArrayLike<number | bigint>, Number) : []), ...pending.ids];
     this.id.data = new InMemoryArray(BigInt64Array.from(ids.map(BigInt)), [ids.length], "int64");
@@ -214,7 +262,7 @@ export class DynamicTable extends DynamicTableBase {
       const index = this.indexOf(column);
       const rows = pending.values.get(name) ?? [];
       const flat = index ? rows.flatMap((r) => r as unknown[]) : rows;
-      column.data = columnData([...previous(column), ...flat], column, this.schemaDtype(name) ?? valueDtype(column));
+      column.data = keepDType(columnData([...previous(column), ...flat], column, this.schemaDtype(name) ?? valueDtype(column)), column.data.dtype);
       if (index) {
         const ends: number[] = [...previous(index).map(Number)];
         let end = ends[ends.length - 1] ?? 0;
@@ -243,10 +291,11 @@ export class DynamicTable extends DynamicTableBase {
 
   /** The values of column `name` row by row, for all rows or rows `[start, stop)`; reads only those rows. */
   async readColumn(name: string, rows?: [number, number]): Promise<Cell[]> {
+    await this.loadStoredRows();
     this.flushRows();
     const [start, stop] = rows ?? [0, this.length];
     if (!Number.isInteger(start) || !Number.isInteger(stop) || start < 0 || stop > this.length || start > stop) {
-      throw new RangeError(`${this.describe()}: rows [${start}, ${stop}) are out of [0, ${this.length})`);
+      this.fail(name, `rows [start, stop) within 0 to ${this.length}`, JSON.stringify(rows));
     }
     // The table's rows are those of the outermost index over the column (`x_index_index` over `x_index` over `x`).
     let top = this.getColumn(name);
@@ -256,6 +305,7 @@ export class DynamicTable extends DynamicTableBase {
 
   /** Row `i` as a record by column name, with its `id`. */
   async readRow(i: number): Promise<Record<string, Cell>> {
+    await this.loadStoredRows();
     this.flushRows();
     const record: Record<string, Cell> = { id: Number(((await this.id.data.read([[i, i + 1]])) as ArrayLike<number | bigint>)[0]) };
     for (const name of this.colnames) record[name] = (await this.readColumn(name, [i, i + 1]))[0];
@@ -264,6 +314,7 @@ export class DynamicTable extends DynamicTableBase {
 
   /** Every row as a record. */
   async toRecords(): Promise<Record<string, Cell>[]> {
+    await this.loadStoredRows();
     this.flushRows();
     const ids = Array.from((await this.id.data.read()) as ArrayLike<number | bigint>, Number);
     const columns = await Promise.all(this.colnames.map(async (name) => [name, await this.readColumn(name)] as const));
@@ -352,7 +403,22 @@ function previous(column: VectorData): unknown[] {
   }
   if (data instanceof InMemoryArray) return Array.from(data.data as ArrayLike<unknown>, (v) => (data.dtype === "bool" ? Boolean(v) : typeof v === "bigint" ? Number(v) : v));
   if (data instanceof ReferenceArray) return [...data.targets];
+  if (data instanceof CompoundArray) return data.rows.map((r) => ({ ...r }));
   return [];
+}
+
+/**
+ * A column's new data in the dtype it had (a stored int32 column given more integers stays int32) when every value
+ * fits it; otherwise in the wider dtype the values need.
+ */
+function keepDType(data: VectorData["data"], before: DType): VectorData["data"] {
+  if (!(data instanceof InMemoryArray) || data.dtype === before || !isNumericDType(before) || !isNumericDType(data.dtype)) return data;
+  try {
+    return new InMemoryArray(toTypedArray(data.data as TypedArray, before), data.shape, before);
+  } catch (e) {
+    if (e instanceof DTypeRangeError) return data;
+    throw e;
+  }
 }
 
 /**

@@ -76,12 +76,67 @@ export function allocate(dtype: NumericDType, length: number): TypedArray {
   return new CONSTRUCTORS[dtype](length);
 }
 
-/** Converts plain numbers into a typed array of `dtype` (BigInt for 64-bit integers). */
+/** The smallest and largest value of each integer dtype, and the largest finite float32. */
+const INTEGER_RANGES: Partial<Record<NumericDType, [bigint, bigint]>> = {
+  int8: [-128n, 127n], uint8: [0n, 255n], int16: [-32768n, 32767n], uint16: [0n, 65535n], int32: [-(2n ** 31n), 2n ** 31n - 1n],
+  uint32: [0n, 2n ** 32n - 1n], int64: [-(2n ** 63n), 2n ** 63n - 1n], uint64: [0n, 2n ** 64n - 1n],
+};
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** What a dtype holds, for errors: `uint8 (integers 0 to 255)`. */
+export function dtypeRange(dtype: NumericDType): string {
+  const r = INTEGER_RANGES[dtype];
+  return r ? `${dtype} (integers ${r[0]} to ${r[1]})` : dtype === "float32" ? "float32 (numbers up to 3.4e38 in magnitude)" : dtype;
+}
+
+/**
+ * A value that does not fit the dtype it is stored as: converting it would wrap it, truncate its fraction or turn
+ * it into infinity. Callers turn it into an error that names the field.
+ */
+export class DTypeRangeError extends Error {
+  constructor(readonly value: number | bigint, readonly index: number, readonly dtype: NumericDType) {
+    super(`value ${String(value)} at index ${index} does not fit ${dtypeRange(dtype)}`);
+  }
+}
+
+/** Whether every value of `from` fits `to` unchanged, so a conversion needs no check (uint8 into int16...). */
+function alwaysFits(from: NumericDType, to: NumericDType): boolean {
+  if (from === to) return true;
+  const a = INTEGER_RANGES[from];
+  const b = INTEGER_RANGES[to];
+  if (a && b) return a[0] >= b[0] && a[1] <= b[1];
+  if (a && to === "float64") return bytesPerElement(from) <= 4;
+  if (a && to === "float32") return bytesPerElement(from) <= 2;
+  return from === "float32" && to === "float64";
+}
+
+/** Whether `v` is stored as `dtype` without change (floats may round to the nearest float32). */
+export function fitsDType(v: number | bigint, dtype: NumericDType): boolean {
+  const range = INTEGER_RANGES[dtype];
+  if (range) {
+    if (typeof v === "bigint") return v >= range[0] && v <= range[1];
+    return Number.isInteger(v) && v >= Number(range[0]) && v <= Number(range[1]) && (dtype.endsWith("64") ? Number.isSafeInteger(v) || BigInt(v) <= range[1] : true);
+  }
+  if (typeof v === "bigint") return BigInt(Number(v)) === v;
+  return dtype === "float64" || !Number.isFinite(v) || Math.abs(v) <= FLOAT32_MAX;
+}
+
+/**
+ * Converts numbers into a typed array of `dtype` (BigInt for 64-bit integers), exactly: a value the dtype cannot
+ * hold (a fraction or a negative into an unsigned dtype, 1000 into uint8, 1e39 into float32) is a
+ * {@link DTypeRangeError}, never wrapped or truncated.
+ */
 export function toTypedArray(values: ArrayLike<number | bigint>, dtype: NumericDType): TypedArray {
   const out = allocate(dtype, values.length);
   const big = dtype === "int64" || dtype === "uint64";
+  const checked = !(ArrayBuffer.isView(values) && alwaysFits(dtypeOfTypedArray(values as unknown as TypedArray), dtype));
+  if (!checked && !big && !(values instanceof BigInt64Array) && !(values instanceof BigUint64Array)) {
+    out.set(values as never);
+    return out;
+  }
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
+    if (checked && !fitsDType(v, dtype)) throw new DTypeRangeError(v, i, dtype);
     (out as unknown as (number | bigint)[])[i] = big ? BigInt(v) : Number(v);
   }
   return out;

@@ -1,6 +1,7 @@
 /**
  * Lazy array handles and frame streams: array data that is not in memory.
  */
+import { ValidationError } from "../errors.js";
 import type { DType, TypedArray } from "./dtype.js";
 
 /** One element of a compound dataset: a property per member (references as the target's path in a file). */
@@ -39,6 +40,8 @@ export interface LazyArray {
   readonly storage?: StorageOptions;
   /** For compound data: its members. */
   readonly members?: CompoundMemberType[];
+  /** Where the data is stored (the open file and the dataset's path), when it is in a file. */
+  readonly storedAt?: { readonly file: object; readonly path: string };
   read(selection?: Selection): Promise<ArrayValues>;
   /**
    * Numbers only: reads the selection into `out` (a typed array of the dataset's dtype, exactly the selection's
@@ -66,15 +69,16 @@ export function isFrameSource(x: unknown): x is FrameSource {
 
 /** Normalises a selection against a shape: clamps nothing, fills missing axes, checks bounds. */
 export function normaliseSelection(shape: readonly number[], selection?: Selection): [number, number][] {
-  if (selection && selection.length > shape.length) {
-    throw new RangeError(`selection has ${selection.length} axes but the dataset has ${shape.length}`);
+  const where = `an array of shape [${shape.join(", ")}]`;
+  if (selection !== undefined && (!Array.isArray(selection) || selection.length > shape.length)) {
+    throw new ValidationError(where, "selection", `at most ${shape.length} [start, stop) ranges, one per axis`, JSON.stringify(selection));
   }
   return shape.map((n, axis) => {
     const range = selection?.[axis];
     if (!range) return [0, n];
-    const [start, stop] = range;
+    const [start, stop] = Array.isArray(range) ? range : [NaN, NaN];
     if (!Number.isInteger(start) || !Number.isInteger(stop) || start < 0 || stop > n || start > stop) {
-      throw new RangeError(`selection [${start}, ${stop}) is out of bounds for axis ${axis} of length ${n}`);
+      throw new ValidationError(where, "selection", `a [start, stop) range within 0 to ${n} on axis ${axis}`, JSON.stringify(range));
     }
     return [start, stop];
   });

@@ -1,7 +1,8 @@
 /**
  * In-memory n-dimensional arrays, and the normalisation of everything a caller may pass as array data.
  */
-import { type DType, type NumericDType, type TypedArray, dtypeOfTypedArray, isNumericDType, toTypedArray } from "./dtype.js";
+import { textProblem } from "./text.js";
+import { type DType, DTypeRangeError, type NumericDType, type TypedArray, dtypeOfTypedArray, isNumericDType, toTypedArray } from "./dtype.js";
 
 /** A C-order n-dimensional array in memory. Text arrays hold strings. */
 export interface NDArray {
@@ -56,6 +57,23 @@ export function isNDArray(x: unknown): x is NDArray {
 /** Thrown by {@link toNDArray}; the caller turns it into an error that names the field. */
 export class ArrayShapeError extends Error {}
 
+/** A value that does not fit the dtype asked for (thrown by {@link toNDArray}, as its shape errors are). */
+export class ArrayValueError extends ArrayShapeError {
+  constructor(readonly dtype: NumericDType, message: string) {
+    super(message);
+  }
+}
+
+/** Numbers as `dtype`, exactly: a value the dtype cannot hold is an {@link ArrayValueError} saying which. */
+function exactly(values: ArrayLike<number | bigint>, dtype: NumericDType): TypedArray {
+  try {
+    return toTypedArray(values, dtype);
+  } catch (e) {
+    if (e instanceof DTypeRangeError) throw new ArrayValueError(dtype, e.message);
+    throw e;
+  }
+}
+
 /**
  * Normalises array input. `dtype`, when given, is the dtype the schema fixes: numbers are converted to it.
  * Without it, typed arrays keep their own dtype and nested numbers become int64 (all integers) or float64,
@@ -96,10 +114,14 @@ export function toNDArray(input: ArrayInput, dtype?: DType): NDArray {
     // Nothing tells text from numbers: the dtype asked for, else numbers.
     const empty: DType = dtype ?? "float64";
     if (!isNumericDType(empty)) throw new ArrayShapeError(`expected ${empty}, got an empty array`);
-    return { data: toTypedArray([], empty), shape, dtype: empty };
+    return { data: exactly([], empty), shape, dtype: empty };
   }
   if (flat.every((v) => typeof v === "string")) {
     if (dtype !== undefined && dtype !== "text") throw new ArrayShapeError(`expected numbers, got text`);
+    for (const [i, t] of (flat as string[]).entries()) {
+      const problem = textProblem(t);
+      if (problem) throw new ArrayShapeError(`element ${i} holds ${problem}`);
+    }
     return { data: flat as string[], shape, dtype: "text" };
   }
   if (!flat.every((v) => typeof v === "number" || typeof v === "bigint")) {
@@ -108,7 +130,7 @@ export function toNDArray(input: ArrayInput, dtype?: DType): NDArray {
   const nums = flat as (number | bigint)[];
   const target: DType = dtype ?? (nums.every((v) => typeof v === "bigint" || Number.isInteger(v)) ? "int64" : "float64");
   if (!isNumericDType(target)) throw new ArrayShapeError(`expected ${target}, got numbers`);
-  return { data: toTypedArray(nums, target), shape, dtype: target };
+  return { data: exactly(nums, target), shape, dtype: target };
 }
 
 function flatten(x: NestedArray, depth: number, shape: number[], out: unknown[]): void {
@@ -132,7 +154,7 @@ function checkLength(length: number, shape: number[]): void {
 function convert(a: NDArray, dtype?: DType): NDArray {
   if (dtype === undefined || dtype === a.dtype) return a;
   if (!isNumericDType(dtype)) throw new ArrayShapeError(`expected ${dtype}, got ${a.dtype} numbers`);
-  return { data: toTypedArray(a.data as ArrayLike<number | bigint>, dtype), shape: a.shape, dtype };
+  return { data: exactly(a.data as ArrayLike<number | bigint>, dtype), shape: a.shape, dtype };
 }
 
 /** Turns a C-order array into nested JS arrays (numbers for 64-bit integers that fit). */

@@ -59,10 +59,11 @@ export function autoChunks(shape: readonly number[], bytesPerElement: number): n
 }
 
 /**
- * Checks options against the dataset's rank (undefined for a stream, whose first frame tells it later);
+ * Checks options against the dataset's shape (undefined for a stream, whose first frame tells it later);
  * `where` names the object and field for errors.
  */
-export function checkStorageOptions(opts: StorageOptions, rank: number | undefined, where: { object: string; field: string }): void {
+export function checkStorageOptions(opts: StorageOptions, shape: readonly number[] | undefined, where: { object: string; field: string }): void {
+  const rank = shape?.length;
   const fail = (expected: string, found?: string) => {
     throw new ValidationError(where.object, `${where.field}.storage`, expected, found);
   };
@@ -79,7 +80,14 @@ export function checkStorageOptions(opts: StorageOptions, rank: number | undefin
   for (const flag of ["shuffle", "fletcher32"] as const) {
     if (opts[flag] !== undefined && typeof opts[flag] !== "boolean") fail(`${flag} true or false`, String(opts[flag]));
   }
-  if (opts.maxshape !== undefined && rank !== undefined && opts.maxshape.length !== rank) fail(`maxshape of ${rank} axes`, JSON.stringify(opts.maxshape));
+  if (opts.maxshape !== undefined) {
+    const valid = Array.isArray(opts.maxshape) && opts.maxshape.every((m) => m === null || (Number.isInteger(m) && m >= 0));
+    if (!valid) fail("maxshape: an array of non-negative integers or null (unlimited)", JSON.stringify(opts.maxshape));
+    if (shape !== undefined && opts.maxshape.length !== shape.length) fail(`maxshape of ${shape.length} axes`, JSON.stringify(opts.maxshape));
+    // HDF5 cannot make a dataset larger than its maxshape: the data would not fit, not be cut.
+    const small = shape?.findIndex((n, i) => opts.maxshape![i] !== null && opts.maxshape![i]! < n) ?? -1;
+    if (small >= 0) fail(`maxshape at least the data's shape [${shape!.join(", ")}]`, `${JSON.stringify(opts.maxshape)} (axis ${small})`);
+  }
 }
 
 /** True when the options need a chunked layout. */

@@ -5,8 +5,9 @@
  */
 import { buildFile, constructFile } from "../mapping/mapper.js";
 import type { NWBFile } from "../containers/file.js";
-import { FormatError, ModeError, SchemaError, TsnwbError } from "../errors.js";
-import { type H5File, type H5Module, hdf5Message } from "./hdf5/h5.js";
+import { FormatError, ModeError, SchemaError, TsnwbError, ValidationError } from "../errors.js";
+import { AbstractContainer, describeValue } from "../containers/container.js";
+import { type H5File, type H5Module, hdf5Message, markClosed } from "./hdf5/h5.js";
 import { HDF5Reader } from "./hdf5/read.js";
 import type { GroupBuilder } from "../mapping/builders.js";
 import { H5LazyDataset } from "./hdf5/lazy-dataset.js";
@@ -15,6 +16,7 @@ import { type FileBytes, rewriteBoolDatatypes } from "./hdf5/bool-enum.js";
 import { injectChunks } from "./hdf5/chunk-injection.js";
 import { type ChunkCompressor, type ChunkInjection, sinksOf } from "./hdf5/chunk-sink.js";
 import { validateTree } from "../validation/validator.js";
+import { type TreeDiff, carryOver, diffTrees } from "../mapping/tree-diff.js";
 import { typeCatalog } from "../schema/bundled.js";
 
 export type IOMode = "r" | "w" | "a";
@@ -32,6 +34,10 @@ export function checkMode(mode: unknown): asserts mode is IOMode {
 export abstract class NWBIOBase {
   protected file?: H5File;
   protected nwbfile?: NWBFile;
+  /** Mode "a": the file's tree as read, against which a write finds what changed (`mapping/tree-diff.ts`). */
+  private storedTree?: GroupBuilder;
+  /** Mode "a", when the file is written anew: the file read, whose datasets the new one copies, open until close. */
+  private rewriteSource?: H5File;
   protected written = false;
   protected closed = false;
   /** Datasets whose chunks tsnwb wrote itself, put in the file by close() (see `hdf5/chunk-injection.ts`). */
@@ -51,6 +57,12 @@ export abstract class NWBIOBase {
 
   /** Opens the HDF5 file to write in mode "w" (the first write creates it). */
   protected abstract createForWrite(): H5File;
+  /**
+   * Mode "a": the changes (`why`) cannot be made where the file is, so it is written anew: opens a new work file for
+   * that and returns it, keeping the one read open (its datasets are copied from) until close. Handles that change
+   * the file in place refuse, saying why.
+   */
+  protected abstract startRewrite(why: string[]): H5File;
   /** How a path of an external file is stored. */
   protected abstract storedFilePath(path: string): string;
   /** After the file is closed: put what was written in place (or drop an unwritten work file). */
@@ -79,7 +91,8 @@ export abstract class NWBIOBase {
     this.checkOpen();
     if (this.mode === "w") throw new ModeError(`cannot read ${this.path}: it is open in mode "w"`);
     if (this.nwbfile) return this.nwbfile;
-    this.nwbfile = await constructFile(this._readTree(), this.path);
+    this.storedTree = this._readTree();
+    this.nwbfile = await constructFile(this.storedTree, this.path);
     return this.nwbfile;
   }
 
@@ -102,13 +115,35 @@ export abstract class NWBIOBase {
     this.checkOpen();
     if (this.mode === "r") throw new ModeError(`cannot write ${this.path}: it is open in mode "r"`);
     if (this.mode === "w" && this.written) throw new ModeError(`${this.path} was already written; open it again to write another file`);
+    if (!(nwbfile instanceof AbstractContainer) || !nwbfile.isA("NWBFile")) throw new ValidationError(`write to ${this.path}`, "nwbfile", "an NWBFile", describeValue(nwbfile));
+    // In mode "a" the file is changed from what was read of it: another NWBFile would replace it, not add to it.
+    if (this.mode === "a" && this.nwbfile !== nwbfile) {
+      throw new ModeError(`cannot write to ${this.path} in mode "a" an NWBFile not read from it: call read(), change what it returns, then write that`);
+    }
+    if (this.mode === "a" && this.written) throw new ModeError(`${this.path} was already written; close it and open it again to change it more`);
     try {
+      // Rows added to tables read from the file: the stored rows are read first, so the columns hold every row.
+      for (const c of nwbfile.objects.values()) await (c as { loadStoredRows?: () => Promise<void> }).loadStoredRows?.();
       const { root, builderOf, streams } = buildFile(nwbfile, { externalFilePath: (p) => this.storedFilePath(p) });
       // No invalid file is ever produced: what is about to be written is checked first (no array data is read).
       const issues = await validateTree(root, typeCatalog, { structuralOnly: true });
       if (issues.length > 0) throw new SchemaError(this.path, issues);
       if (this.mode === "w") this.file = this.createForWrite();
-      const writer = new HDF5Writer(this.m, this.file!, { append: this.mode === "a", onProgress: this.baseOptions.onProgress, compressor: this.chunkCompressor() });
+      let append = this.mode === "a";
+      let changes: TreeDiff | undefined;
+      if (append) {
+        changes = await diffTrees(root, this.storedTree!);
+        if (changes.rewrites.length > 0) {
+          // HDF5 cannot delete, move, resize a fixed-size dataset or retarget a link where it is: the file is
+          // written anew, with what the caller changed and what tsnwb keeps without modelling it.
+          this.rewriteSource = this.file;
+          this.file = this.startRewrite(changes.rewrites);
+          carryOver(root, this.storedTree!);
+          append = false;
+          changes = undefined;
+        }
+      }
+      const writer = new HDF5Writer(this.m, this.file!, { append, changes, onProgress: this.baseOptions.onProgress, compressor: this.chunkCompressor() });
       await writer.write(root);
       this.boolStandIns.push(...writer.boolStandIns);
       for (const [container, builder] of builderOf) container.container_source ??= { file: this.path, path: builder.path };
@@ -146,8 +181,7 @@ export abstract class NWBIOBase {
       }
       sinks.clear();
     }
-    this.closeFile();
-    this.file = undefined;
+    this.closeHDF5();
     if (this.boolStandIns.length > 0 || this.injections.length > 0) {
       try {
         this.editClosedFile((file, eof, inPlace) => {
@@ -188,13 +222,31 @@ export abstract class NWBIOBase {
     if (this.closed) throw new ModeError(`${this.path} is closed`);
   }
 
-  private async discard(): Promise<void> {
+  /** Closes the HDF5 file; what was read from it refuses reads from now on, saying the file is closed. */
+  private closeHDF5(): void {
+    if (this.file) markClosed(this.file, this.path);
+    if (this.rewriteSource) markClosed(this.rewriteSource, this.path);
     try {
       this.closeFile();
+    } finally {
+      this.file = undefined;
+      const source = this.rewriteSource;
+      this.rewriteSource = undefined;
+      source?.close();
+    }
+  }
+
+  /** `await using io = await NWBHDF5IO.open(...)`: closed (what was written put in place) when the scope ends. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private async discard(): Promise<void> {
+    try {
+      this.closeHDF5();
     } catch {
       // The file may already be unusable; dropping it is what matters.
     }
-    this.file = undefined;
     this.closed = true;
     await this.dropWork();
   }

@@ -32,7 +32,7 @@ export function isMemorySource(x: unknown): x is MemorySource {
 export class NWBMemoryIO extends NWBIOBase {
   private output?: Uint8Array;
 
-  private constructor(m: H5Module, private readonly lib: H5MemoryLib, private readonly FS: MemoryFS, private readonly fsPath: string, name: string, mode: IOMode, options: MemoryIOOptions) {
+  private constructor(m: H5Module, private readonly lib: H5MemoryLib, private readonly FS: MemoryFS, private fsPath: string, name: string, mode: IOMode, options: MemoryIOOptions) {
     super(m, name, mode, options);
   }
 
@@ -101,6 +101,16 @@ export class NWBMemoryIO extends NWBIOBase {
     return new this.lib.File(this.fsPath, "w") as unknown as H5File;
   }
 
+  /** Mode "a", changes HDF5 cannot make where the file is: written to a new file in memory, the one read dropped. */
+  protected startRewrite(): H5File {
+    this.replaced = this.fsPath;
+    this.fsPath = memoryPath();
+    return this.createForWrite();
+  }
+
+  /** The file a write anew replaced, released with the rest. */
+  private replaced?: string;
+
   /** There is no folder to be relative to: paths are kept as given, with forward slashes. */
   protected storedFilePath(p: string): string {
     return p.replace(/\\/g, "/");
@@ -128,6 +138,6 @@ export class NWBMemoryIO extends NWBIOBase {
   }
 
   private release(): void {
-    if (this.FS.analyzePath(this.fsPath).exists) this.FS.unlink(this.fsPath);
+    for (const path of [this.fsPath, this.replaced]) if (path !== undefined && this.FS.analyzePath(path).exists) this.FS.unlink(path);
   }
 }

@@ -67,7 +67,7 @@ export class NWBHDF5IO extends NWBIOBase {
     path: string,
     mode: IOMode,
     /** Where h5wasm works: the path itself for "r", a temporary file beside it for "w" and "a". */
-    private readonly workPath: string,
+    private workPath: string,
     private readonly options: IOOptions,
   ) {
     super(m, path, mode, options);
@@ -127,6 +127,23 @@ export class NWBHDF5IO extends NWBIOBase {
     if (this.options.live) return new h5wasm.File(this.workPath, "w", { libver: ["v110", "v110"] }) as unknown as H5File;
     return openH5(this.workPath, "w", this.path);
   }
+
+  /**
+   * Mode "a" on a copy: changes HDF5 cannot make where the file is are written to a new temporary file, which
+   * becomes the file at close (the copy read is dropped). In place or live, that would not be in place: refused.
+   */
+  protected startRewrite(why: string[]): H5File {
+    if (this.options.inPlace || this.options.live) {
+      const shown = why.slice(0, 3).join("; ") + (why.length > 3 ? `; and ${why.length - 3} more` : "");
+      throw new ModeError(`${this.path}: these changes cannot be made where the file is (${shown}): HDF5 cannot delete, move or resize what it stored; open the file without ${this.options.live ? "live" : "inPlace"} to have it written anew`);
+    }
+    this.replacedWork = this.workPath;
+    this.workPath = temporaryPath(this.path);
+    return this.createForWrite();
+  }
+
+  /** The copy a write anew replaced (see startRewrite), removed once the new file is in place or dropped. */
+  private replacedWork?: string;
 
   /** Live files: flushed, then readers may follow them (SWMR) while appenders grow their series. */
   protected override afterWrite(): void {
@@ -202,6 +219,7 @@ export class NWBHDF5IO extends NWBIOBase {
   }
 
   protected async finish(written: boolean): Promise<void> {
+    if (this.replacedWork) await fsp.rm(this.replacedWork, { force: true });
     if (this.sideFileIsTheFile && written) {
       await fsp.rename(this.sidePath, this.path);
       this.compressor?.discard();
@@ -216,6 +234,7 @@ export class NWBHDF5IO extends NWBIOBase {
   }
 
   protected async dropWork(): Promise<void> {
+    if (this.replacedWork) await fsp.rm(this.replacedWork, { force: true });
     this.compressor?.discard();
     if (this.workPath !== this.path) await fsp.rm(this.workPath, { force: true });
     // A live new file that failed is removed too: only a crash leaves a partial one.

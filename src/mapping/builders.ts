@@ -12,7 +12,16 @@ export interface AttributeBuilder {
   readonly value: NDArray | ReferenceValue;
   /** True for a scalar dataspace, false for a 1-D array. */
   readonly scalar: boolean;
+  /** A value the schema fixes (`nwb_version`, an ElectricalSeries' `unit`): an append keeps the file's own. */
+  readonly fixed?: boolean;
 }
+
+/**
+ * What reading a file made into objects' fields: its typed objects, the datasets and links fields were read from,
+ * and, per group or dataset, the attributes read. An append tells by it what the caller removed (a field read and
+ * now unset) from what tsnwb does not model (kept as stored).
+ */
+export const readIntoFields = { members: new WeakSet<object>(), attributes: new WeakMap<object, Set<string>>() };
 
 /** An object reference to another builder (resolved to a path when written). */
 export interface ReferenceValue {

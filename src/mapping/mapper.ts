@@ -4,7 +4,7 @@
  * of every namespace it uses); `constructFile` turns a builder tree read from a file back into objects of their
  * classes, with links and references resolved to the very same instances, array data lazy.
  */
-import { type AttributeBuilder, type Builder, DatasetBuilder, GroupBuilder, LinkBuilder, type ReferenceValue } from "./builders.js";
+import { type AttributeBuilder, type Builder, DatasetBuilder, GroupBuilder, LinkBuilder, type ReferenceValue, readIntoFields } from "./builders.js";
 import { AbstractContainer } from "../containers/container.js";
 import { GenericContainer } from "../containers/generic.js";
 import type { NWBFile } from "../containers/file.js";
@@ -117,7 +117,7 @@ class BuildState {
       const owner = fixed.path.length === 1 ? builder : this.memberAt(builder, fixed.path.slice(0, -1));
       const name = fixed.path[fixed.path.length - 1]!;
       if (owner === undefined) continue;
-      if (fixed.kind === "attribute") owner.attributes.set(name, attribute(fixed.value, fixed.dtype, false));
+      if (fixed.kind === "attribute") owner.attributes.set(name, { ...attribute(fixed.value, fixed.dtype, false), fixed: true });
       else if (owner instanceof GroupBuilder) owner.add(new DatasetBuilder(name, valuesArray([fixed.value], fixed.dtype), true));
     }
     return builder;
@@ -326,6 +326,7 @@ class ConstructState {
     obj.parent = parent;
     obj.container_source = { file: this.fileName, path: b.path };
     this.byPath.set(b.path, obj);
+    readIntoFields.members.add(b);
     if (cls !== undefined) await this.read(obj, b);
     (obj as { collectColumns?: () => void }).collectColumns?.();
     return obj;
@@ -379,6 +380,7 @@ class ConstructState {
         case "attribute": {
           const a = parent.attributes.get(name);
           if (a === undefined) break;
+          markAttributeRead(parent, name);
           const shape = valueShape(f);
           if ("kind" in a.value) {
             const targets = a.value.targets.map(String);
@@ -393,6 +395,8 @@ class ConstructState {
           const ds = this.memberAt(b, f.path);
           if (!(ds instanceof DatasetBuilder)) break;
           claimed.add(f.path.join("/"));
+          readIntoFields.members.add(ds);
+          if (parent instanceof GroupBuilder && parent.links.has(name)) readIntoFields.members.add(parent.links.get(name)!);
           o[f.key] = await this.valueOf(obj, f, ds.value as LazyArray, ds.path);
           break;
         }
@@ -400,6 +404,7 @@ class ConstructState {
           const link = parent instanceof GroupBuilder ? parent.links.get(name) : undefined;
           if (link === undefined) break;
           claimed.add(f.path.join("/"));
+          readIntoFields.members.add(link);
           this.pending.push(() => {
             o[f.key] = this.resolve(String(link.target), link.path);
           });
@@ -438,7 +443,10 @@ class ConstructState {
           if (target === undefined || !(target instanceof AbstractContainer)) return;
           const builder = this.builderAt(String(link.target));
           const field = builder ? this.collectionFor(builder, fields) : undefined;
-          if (field !== undefined) (o[field.key] as Map<string, AbstractContainer>).set(link.name, target);
+          if (field !== undefined) {
+            (o[field.key] as Map<string, AbstractContainer>).set(link.name, target);
+            readIntoFields.members.add(link);
+          }
         });
       }
     }
@@ -513,6 +521,13 @@ class ConstructState {
     if (!target) throw new FormatError(this.fileName, `${where} points at ${path}, which is not a typed object in the file`);
     return target;
   }
+}
+
+/** Records that the attribute `name` of `b` was read into a field. */
+function markAttributeRead(b: Builder, name: string): void {
+  let names = readIntoFields.attributes.get(b);
+  if (!names) readIntoFields.attributes.set(b, (names = new Set()));
+  names.add(name);
 }
 
 /** Values read as a list, shaped as the field holds them: a scalar field takes the first (pynwb may store a 1-element array). */

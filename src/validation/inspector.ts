@@ -21,6 +21,7 @@ import { StreamedArray } from "../data/arrays.js";
 import { bytesPerElement, isNumericDType } from "../data/dtype.js";
 import { product } from "../data/ndarray.js";
 import { MEMORY_FOLDER } from "../io/hdf5/h5-memory.js";
+import { ValidationError } from "../errors.js";
 
 /** How much a finding matters, as the NWB Inspector's CRITICAL, BEST_PRACTICE_VIOLATION and BEST_PRACTICE_SUGGESTION. */
 export type Importance = "critical" | "violation" | "suggestion";
@@ -401,7 +402,7 @@ const RANK: Record<Importance, number> = { critical: 3, violation: 2, suggestion
  */
 export async function inspect(nwbfile: NWBFile, options: InspectOptions = {}): Promise<InspectionMessage[]> {
   const level = options.level ?? "suggestion";
-  if (!(level in RANK)) throw new RangeError(`inspect: level must be one of ${IMPORTANCES.join(", ")}, got ${JSON.stringify(level)}`);
+  if (!(level in RANK)) throw new ValidationError("inspect", "level", `one of ${IMPORTANCES.join(", ")}`, JSON.stringify(level));
   const context = await contextFor(nwbfile, options);
   const checks = CHECKS.filter((c) => RANK[c.importance] >= RANK[level]);
   const messages: InspectionMessage[] = [];

@@ -23,7 +23,7 @@ import { isNDArray } from "../data/ndarray.js";
 /** The rule an issue breaks. */
 export type ValidationRule =
   | "missing" | "quantity" | "dtype" | "shape" | "value" | "neurodata_type" | "unknown_type"
-  | "link_target" | "reference_target" | "table" | "order_of_images";
+  | "link_target" | "reference_target" | "table" | "order_of_images" | "index";
 
 /** One problem found: where (the object's path), which rule, and what was found. */
 export interface ValidationIssue {
@@ -34,8 +34,9 @@ export interface ValidationIssue {
 
 export interface TreeValidationOptions {
   /**
-   * Only the checks that need no array data (presence, quantities, dtypes, shapes, types, link targets): what a
-   * write runs on what it is about to write. Default false: every check.
+   * Only the checks that need no array data from files (presence, quantities, dtypes, shapes, types, link targets;
+   * tables, regions and IndexSeries indices on the values in memory): what a write runs on what it is about to
+   * write. Default false: every check.
    */
   structuralOnly?: boolean;
 }
@@ -116,11 +117,11 @@ class TreeValidator {
       if (type.kind !== "dataset") this.report(b.path, "neurodata_type", `a dataset, but its type ${type.name} is a group type`);
       else this.checkDataset(b, spec as DatasetSpec);
     }
-    if (!this.options.structuralOnly) {
-      if (this.catalog.isA(type, "DynamicTable") && b instanceof GroupBuilder) this.deferredChecks.push(() => this.checkTable(b));
-      if (this.catalog.isA(type, "DynamicTableRegion") && b instanceof DatasetBuilder) this.deferredChecks.push(() => this.checkRegion(b));
-      if (this.catalog.isA(type, "Images") && b instanceof GroupBuilder) this.deferredChecks.push(() => this.checkOrderOfImages(b));
-    }
+    // Before a write these read nothing from files: only values in memory are checked (numbers()).
+    if (this.catalog.isA(type, "DynamicTable") && b instanceof GroupBuilder) this.deferredChecks.push(() => this.checkTable(b));
+    if (this.catalog.isA(type, "DynamicTableRegion") && b instanceof DatasetBuilder) this.deferredChecks.push(() => this.checkRegion(b));
+    if (this.catalog.isA(type, "IndexSeries") && b instanceof GroupBuilder) this.deferredChecks.push(() => this.checkIndexSeries(b));
+    if (!this.options.structuralOnly && this.catalog.isA(type, "Images") && b instanceof GroupBuilder) this.deferredChecks.push(() => this.checkOrderOfImages(b));
   }
 
   private checkGroup(g: GroupBuilder, spec: GroupSpec): void {
@@ -376,7 +377,7 @@ class TreeValidator {
       if (!target || !("kind" in target.value)) continue;
       const data = this.resolvePath(targetPath(target.value.targets[0]!));
       const length = data instanceof DatasetBuilder ? arrayInfo(data).shape?.[0] : undefined;
-      const ends = await readNumbers(ds);
+      const ends = await this.numbers(ds);
       if (ends === undefined || length === undefined) continue;
       let previous = 0;
       for (const [i, end] of ends.entries()) {
@@ -398,10 +399,41 @@ class TreeValidator {
     if (!(table instanceof GroupBuilder)) return;
     const id = table.datasets.get("id");
     const rows = id ? arrayInfo(id).shape?.[0] : undefined;
-    const indices = await readNumbers(ds);
+    const indices = await this.numbers(ds);
     if (rows === undefined || indices === undefined) return;
     const bad = indices.findIndex((i) => i < 0 || i >= rows || !Number.isInteger(i));
     if (bad >= 0) this.report(ds.path, "table", `element ${bad} is row ${indices[bad]} of ${table.path}, which has ${rows} rows`);
+  }
+
+  /** A dataset's numbers: from memory, or (not before a write) read from the file. */
+  private numbers(ds: DatasetBuilder): Promise<number[] | undefined> {
+    return this.options.structuralOnly && isLazyArray(ds.value) ? Promise.resolve(undefined) : readNumbers(ds);
+  }
+
+  /**
+   * An IndexSeries' indices point at images of its `indexed_images` (or frames of its older `indexed_timeseries`):
+   * one past them names nothing (and a negative one written as unsigned becomes 4294967295).
+   */
+  private async checkIndexSeries(g: GroupBuilder): Promise<void> {
+    const data = g.datasets.get("data");
+    const images = g.links.get("indexed_images");
+    const series = g.links.get("indexed_timeseries");
+    const target = images ? this.resolvePath(targetPath(images.target)) : series ? this.resolvePath(targetPath(series.target)) : undefined;
+    if (!data || !(target instanceof GroupBuilder)) return;
+    let count: number | undefined;
+    if (images) {
+      const order = target.datasets.get("order_of_images");
+      count = order ? arrayInfo(order).shape?.[0] : [...target.datasets.values()].filter((d) => this.isA(d, "Image")).length;
+    } else {
+      const frames = target.datasets.get("data");
+      const shape = frames ? arrayInfo(frames).shape : undefined;
+      const external = target.datasets.get("external_file");
+      count = external && shape?.[0] === 0 ? undefined : shape?.[0];
+    }
+    const indices = await this.numbers(data);
+    if (count === undefined || indices === undefined) return;
+    const bad = indices.findIndex((i) => !Number.isInteger(i) || i < 0 || i >= count);
+    if (bad >= 0) this.report(data.path, "index", `element ${bad} is ${indices[bad]}, but ${target.path} has ${count} ${images ? "images" : "frames"} (0 to ${count - 1})`);
   }
 
   /** order_of_images: references to images of the same Images container only. */

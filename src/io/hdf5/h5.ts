@@ -6,6 +6,7 @@
  */
 import type h5wasmNode from "h5wasm/node";
 import type { File as H5File } from "h5wasm/node";
+import { ModeError } from "../../errors.js";
 
 export type { H5File };
 export type H5Module = Awaited<typeof h5wasmNode.ready>;
@@ -41,6 +42,20 @@ export function objectHeaderAddress(file: H5File, path: string, m?: H5Module): n
 /** The group (or dataset) at `path`, for its attributes. */
 export function objectAt(file: H5File, path: string): H5Group | H5Dataset {
   return path === "/" ? (file as unknown as H5Group) : (file.get(path) as H5Group | H5Dataset);
+}
+
+/** Files closed by tsnwb, with the name to give in errors: reading them after close() says so. */
+const closedFiles = new WeakMap<H5File, string>();
+
+/** Marks `file` as closed by tsnwb (before h5wasm closes it). */
+export function markClosed(file: H5File, name: string): void {
+  closedFiles.set(file, name);
+}
+
+/** Throws the error a read of a closed file gets: the file is closed (rather than HDF5's "invalid identifier"). */
+export function refuseClosed(file: H5File, what: string): void {
+  const name = closedFiles.get(file);
+  if (name !== undefined) throw new ModeError(`cannot read ${what}: ${name} is closed (read what you need before close(), or open it again)`);
 }
 
 /** The HDF5 message of an h5wasm error, reduced to its last (most specific) line. */

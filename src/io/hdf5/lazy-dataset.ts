@@ -7,9 +7,9 @@ import { type DType, type NumericDType, type TypedArray, bytesPerElement, dtypeF
 import { type ArrayValues, type CompoundMemberType, type CompoundRow, type LazyArray, type Selection, normaliseSelection } from "../../data/lazy.js";
 import { product } from "../../data/ndarray.js";
 import { describeArray } from "../../data/arrays.js";
-import { FormatError, TsnwbError } from "../../errors.js";
+import { FormatError, TsnwbError, ValidationError } from "../../errors.js";
 import type { StorageOptions } from "../../data/storage.js";
-import { type H5File, type H5Module, HeapBuffer, datasetAt, hdf5Message, objectHeaderAddress } from "./h5.js";
+import { type H5File, type H5Module, HeapBuffer, datasetAt, hdf5Message, objectHeaderAddress, refuseClosed } from "./h5.js";
 import { DirectDataset, directFileOf } from "./direct-read.js";
 import { refuseReadOfPendingChunks } from "./chunk-sink.js";
 
@@ -49,6 +49,11 @@ export class H5LazyDataset implements LazyArray {
     return lazy;
   }
 
+  /** The open file and the dataset's path: a value read back from the file it is in is known as its own. */
+  get storedAt(): { file: object; path: string } {
+    return { file: this.file, path: this.path };
+  }
+
   /** How it prints and serialises: `uint8[200, 50, 50, 3]` (not h5wasm's internals). */
   toJSON(): string {
     return describeArray(this);
@@ -60,6 +65,7 @@ export class H5LazyDataset implements LazyArray {
 
   /** The compression filter of the dataset's pipeline, named as h5py names it (`deflate` is `"gzip"`). */
   get compression(): string | null {
+    refuseClosed(this.file, this.path);
     const filters = datasetAt(this.file, this.path).filters;
     const names: Record<number, string> = { 1: "gzip", 4: "szip", 5: "nbit", 6: "scaleoffset" };
     // Shuffle and the Fletcher-32 checksum are filters but not compression (h5py's `shuffle` and `fletcher32`).
@@ -69,16 +75,19 @@ export class H5LazyDataset implements LazyArray {
 
   /** Whether the byte-shuffle filter is in the pipeline. */
   get shuffle(): boolean {
+    refuseClosed(this.file, this.path);
     return datasetAt(this.file, this.path).filters.some((f) => f.id === 2);
   }
 
   /** Whether each chunk carries a Fletcher-32 checksum. */
   get fletcher32(): boolean {
+    refuseClosed(this.file, this.path);
     return datasetAt(this.file, this.path).filters.some((f) => f.id === 3);
   }
 
   /** How the dataset is stored, as options that write it the same way (a copy keeps its source's layout). */
   get storage(): StorageOptions {
+    refuseClosed(this.file, this.path);
     if (!this.chunks) return {};
     const ds = datasetAt(this.file, this.path);
     const filters = ds.filters;
@@ -95,6 +104,7 @@ export class H5LazyDataset implements LazyArray {
 
   /** Reads the dataset, or the hyperslab `selection`, as one C-order array. */
   async read(selection?: Selection): Promise<ArrayValues> {
+    refuseClosed(this.file, this.path);
     const ranges = normaliseSelection(this.shape, selection);
     refuseReadOfPendingChunks(this.file, this.path);
     if (this.dtype === "opaque") {
@@ -122,12 +132,13 @@ export class H5LazyDataset implements LazyArray {
 
   /** Reads a numeric selection into `out` (h5py's `read_direct`): see {@link LazyArray.readInto}. */
   async readInto(selection: Selection | undefined, out: TypedArray): Promise<void> {
+    refuseClosed(this.file, this.path);
     const ranges = normaliseSelection(this.shape, selection);
     refuseReadOfPendingChunks(this.file, this.path);
-    if (!isNumericDType(this.dtype)) throw new TypeError(`${this.path}: readInto takes numeric data, this dataset holds ${this.dtype}`);
+    if (!isNumericDType(this.dtype)) throw new ValidationError(this.path, "readInto", "numeric data (readInto reads numbers into a typed array)", this.dtype);
     const length = product(ranges.map(([a, b]) => b - a));
     if (!(out instanceof typedArrayConstructor(this.dtype)) || out.length !== length) {
-      throw new TypeError(`${this.path}: readInto needs a ${typedArrayConstructor(this.dtype).name} of ${length} elements, got ${out.constructor.name} of ${out.length}`);
+      throw new ValidationError(this.path, "out", `a ${typedArrayConstructor(this.dtype).name} of ${length} elements`, `${(out as object)?.constructor?.name ?? typeof out} of ${(out as TypedArray)?.length}`);
     }
     try {
       this.readNumericInto(ranges, out);

@@ -3,12 +3,14 @@
  * handle, or streamed), soft links and object references. In append mode, whatever already exists is kept.
  */
 import { type AttributeBuilder, type CompoundValue, DatasetBuilder, GroupBuilder, LinkBuilder, type ReferenceValue } from "../../mapping/builders.js";
-import { type DType, type NumericDType, type TypedArray, allocate, bytesPerElement, h5wasmCode, isNumericDType, toTypedArray } from "../../data/dtype.js";
+import { type DType, DTypeRangeError, type NumericDType, type TypedArray, allocate, bytesPerElement, dtypeRange, h5wasmCode, isNumericDType, toTypedArray } from "../../data/dtype.js";
 import { type CompoundRow, type FrameSource, type LazyArray, isFrameSource, isLazyArray } from "../../data/lazy.js";
-import { type NDArray, ArrayShapeError, isNDArray, product, toNDArray } from "../../data/ndarray.js";
+import { type NDArray, ArrayShapeError, ArrayValueError, isNDArray, product, toNDArray } from "../../data/ndarray.js";
 import { type StorageOptions, autoChunks, needsChunks } from "../../data/storage.js";
 import { StreamError, ValidationError } from "../../errors.js";
-import { type H5File, type H5Group, type H5Module, createDatasetWithoutValues, datasetAt, objectHeaderAddress } from "./h5.js";
+import { textProblem } from "../../data/text.js";
+import { type H5File, type H5Group, type H5Module, createDatasetWithoutValues, datasetAt, objectAt, objectHeaderAddress } from "./h5.js";
+import type { TreeDiff } from "../../mapping/tree-diff.js";
 import { SLAB_BYTES } from "./lazy-dataset.js";
 import { BOOL_STAND_IN_MEMBER } from "./bool-enum.js";
 import { type ChunkCompressor, ChunkSink, paddedDeflateParameters, sinksOf } from "./chunk-sink.js";
@@ -32,18 +34,27 @@ export class HDF5Writer {
    */
   readonly boolStandIns: number[] = [];
 
+  /** Append mode: the attributes of objects in the file to write again (changed), as `path\0name`. */
+  private readonly replaced: Set<string>;
+
   constructor(
     private readonly m: H5Module,
     private readonly file: H5File,
-    private readonly options: { append: boolean; onProgress?: WriteProgress; compressor?: ChunkCompressor } = { append: false },
-  ) {}
+    private readonly options: { append: boolean; changes?: TreeDiff; onProgress?: WriteProgress; compressor?: ChunkCompressor } = { append: false },
+  ) {
+    this.replaced = new Set(options.changes?.attributes.map((a) => `${a.path}\0${a.name}`));
+  }
 
-  /** Writes the whole tree; object references are written last, once their targets exist. */
+  /**
+   * Writes the whole tree; object references are written last, once their targets exist. In append mode, what the
+   * file has is kept, but for the attributes `changes` says were changed or removed.
+   */
   async write(root: GroupBuilder): Promise<void> {
     await this.writeGroup(root, true);
     // Chunks still being compressed are stored before anything else may add to their datasets (an appender).
     for (const sink of sinksOf(this.file).values()) await sink.drain();
     for (const write of [...this.deferredCompounds, ...this.deferredReferences, ...this.deferred]) write();
+    for (const { path, name } of this.options.changes?.removedAttributes ?? []) objectAt(this.file, path).delete_attribute(name);
     this.file.flush();
   }
 
@@ -94,7 +105,10 @@ export class HDF5Writer {
     const obj = path === "/" ? this.file : (this.file.get(path) as H5Group);
     const present = existed ? new Set(Object.keys(obj.attrs)) : new Set<string>();
     for (const [name, attr] of attributes) {
-      if (present.has(name)) continue;
+      if (present.has(name)) {
+        if (!this.replaced.has(`${path}\0${name}`)) continue;
+        obj.delete_attribute(name);
+      }
       const value = attr.value;
       if ("kind" in value) {
         this.deferred.push(() => {
@@ -108,6 +122,7 @@ export class HDF5Writer {
         this.createEmptyTextAttribute(obj, path, name);
         continue;
       }
+      if (value.dtype === "text") exactTexts(path, name, value.data as string[]);
       const data = value.dtype === "text" ? (attr.scalar ? (value.data as string[])[0]! : (value.data as string[])) : (value.data as TypedArray);
       obj.create_attribute(name, data as never, shape, h5wasmCode(value.dtype));
     }
@@ -178,9 +193,9 @@ export class HDF5Writer {
       if (member.dtype === "reference") {
         columns.set(member.name, cells.map((t) => this.referenceTo(typeof t === "string" ? t : (t as DatasetBuilder | GroupBuilder).path, ds.path)));
       } else if (isNumericDType(member.dtype)) {
-        columns.set(member.name, toTypedArray(cells.map((c) => (typeof c === "boolean" ? Number(c) : (c as number | bigint))), member.dtype));
+        columns.set(member.name, exactNumbers(ds.path, member.name, cells.map((c) => (typeof c === "boolean" ? Number(c) : (c as number | bigint))), member.dtype));
       } else if (member.dtype === "text") {
-        const texts = cells.map((c) => String(c));
+        const texts = exactTexts(ds.path, member.name, cells.map((c) => String(c)));
         const longest = Math.max(1, ...texts.map((t) => new TextEncoder().encode(t).length));
         columns.set(member.name, texts);
         dtype.push([member.name, `S${longest}`]);
@@ -199,6 +214,7 @@ export class HDF5Writer {
     const parent = this.file.get(ds.parent!.path) as H5Group;
     const shape = ds.scalar ? [] : a.shape;
     if (a.dtype === "text" || a.dtype === "reference") {
+      exactTexts(ds.path, "data", a.data as string[]);
       parent.create_dataset({ name: ds.name, data: ds.scalar ? (a.data as string[])[0]! : (a.data as string[]), shape, dtype: "S" });
       return;
     }
@@ -371,7 +387,29 @@ export class HDF5Writer {
 /** Numbers in the dtype they are stored as: the one the schema fixes for the dataset, else their own. */
 function storedNumbers(ds: DatasetBuilder, a: NDArray): { dtype: NumericDType; data: TypedArray } {
   const dtype = ds.dtype && isNumericDType(ds.dtype) ? ds.dtype : (a.dtype as NumericDType);
-  return { dtype, data: dtype === a.dtype ? (a.data as TypedArray) : toTypedArray(a.data as TypedArray as ArrayLike<number>, dtype) };
+  return { dtype, data: dtype === a.dtype ? (a.data as TypedArray) : exactNumbers(ds.path, "data", a.data as TypedArray as ArrayLike<number>, dtype) };
+}
+
+/** Numbers as `dtype`, exactly: one the dtype cannot hold is refused, naming the dataset, never wrapped. */
+function exactNumbers(path: string, field: string, values: ArrayLike<number | bigint>, dtype: NumericDType): TypedArray {
+  try {
+    return toTypedArray(values, dtype);
+  } catch (e) {
+    if (e instanceof DTypeRangeError) throw new ValidationError(path, field, `values that fit ${dtypeRange(dtype)}`, e.message);
+    throw e;
+  }
+}
+
+/**
+ * Text as HDF5 will store it unchanged (no NUL, which ends a C string; no lone surrogate, which has no UTF-8 form):
+ * the last check before the file, for text that reached a builder without a constructor's.
+ */
+function exactTexts(path: string, field: string, texts: string[]): string[] {
+  for (const [i, t] of texts.entries()) {
+    const problem = typeof t === "string" ? textProblem(t) : undefined;
+    if (problem) throw new ValidationError(path, field, "text HDF5 stores unchanged", `element ${i} holds ${problem}`);
+  }
+  return texts;
 }
 
 /** The bytes of a typed array (no copy). */
@@ -484,6 +522,8 @@ export class StreamAppender {
       const typed = ArrayBuffer.isView(item) || (typeof item === "object" && item !== null && ArrayBuffer.isView((item as { data?: unknown }).data));
       frame = toNDArray(item as never, this.dtype ?? this.target.dtype ?? (typed ? undefined : "float64"));
     } catch (e) {
+      // A frame whose values the series' dtype cannot hold is refused: storing it would wrap or truncate them.
+      if (e instanceof ArrayValueError) throw new ValidationError(this.target.path, field, `frames whose values fit ${dtypeRange(e.dtype)}`, `frame ${index}: ${e.message}`);
       const why = e instanceof ArrayShapeError ? e.message : String(e);
       throw new ValidationError(this.target.path, field, "frames given as typed arrays with a shape, or nested arrays", `frame ${index}: ${why}`);
     }

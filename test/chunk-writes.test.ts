@@ -29,8 +29,8 @@ function values<T extends TypedArray>(make: new (n: number) => T, n: number, sca
 }
 
 const CASES = [
-  { name: "frames_level1", data: values(Uint8Array, 10 * 16 * 18, 1), shape: [10, 16, 18], storage: { compression: "gzip" as const, compression_opts: 1 }, expect: "gzip 1 False (10, 16, 18)" },
-  { name: "frames_level9", data: values(Uint8Array, 10 * 16 * 18, 1), shape: [10, 16, 18], storage: { compression: "gzip" as const, compression_opts: 9 }, expect: "gzip 9 False (10, 16, 18)" },
+  { name: "frames_level1", data: values(Uint8Array, 20 * 16 * 18, 1), shape: [20, 16, 18], storage: { compression: "gzip" as const, compression_opts: 1 }, expect: "gzip 1 False (20, 16, 18)" },
+  { name: "frames_level9", data: values(Uint8Array, 20 * 16 * 18, 1), shape: [20, 16, 18], storage: { compression: "gzip" as const, compression_opts: 9 }, expect: "gzip 9 False (20, 16, 18)" },
   { name: "int16_shuffle_edges", data: values(Int16Array, 7 * 5 * 6, 31), shape: [7, 5, 6], storage: { compression: "gzip" as const, shuffle: true, chunks: [2, 2, 4] }, expect: "gzip 4 True (2, 2, 4)" },
   { name: "float32_shuffle", data: values(Float32Array, 9 * 4, 0.25), shape: [9, 4], storage: { compression: "gzip" as const, shuffle: true, chunks: [4, 3] }, expect: "gzip 4 True (4, 3)" },
   { name: "float64_auto_chunks", data: values(Float64Array, 300 * 7, 0.5), shape: [300, 7], storage: { compression: "gzip" as const, chunks: true }, expect: "gzip 4 False" },

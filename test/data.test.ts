@@ -51,7 +51,7 @@ describe("array input", () => {
 describe("selections and dtypes", () => {
   it("fill missing axes and check bounds", () => {
     expect(normaliseSelection([4, 5, 6], [[1, 2]])).toEqual([[1, 2], [0, 5], [0, 6]]);
-    expect(() => normaliseSelection([4], [[0, 5]])).toThrow(/out of bounds for axis 0 of length 4/);
+    expect(() => normaliseSelection([4], [[0, 5]])).toThrow(/a \[start, stop\) range within 0 to 4 on axis 0/);
     expect(() => normaliseSelection([4], [[3, 2]])).toThrow(ValidationError);
     expect(() => normaliseSelection([4], [[0, 1], [0, 1]])).toThrow(/2 axes but the dataset has 1/);
   });

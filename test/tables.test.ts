@@ -394,6 +394,6 @@ describe("epochs, ROIs and units' electrodes, written as pynwb writes them", () 
     expect(() => cells.addRoi({ image_mask: 5 as never })).toThrow(/field 'image_mask': expected an array \(as the column holds\), got row 1, column 'image_mask': 5/);
     expect(() => cells.addRoi({ image_mask: [[1, 0, 0], [0, 1, 0]] })).toThrow(/PlaneSegmentation 'cells': field 'image_mask': expected an array of shape \[2, 2\] \(as the column holds\), got row 1, column 'image_mask': shape \[2, 3\]/);
     expect(() => cells.addRoi({ image_mask: [[1, 0], [0]] })).toThrow(/field 'image_mask': expected an array \(nested arrays or \{ data, shape \}\), got row 1/);
-    expect(() => cells.createRoiTableRegion([0, 5], "r")).toThrow(/field 'region': expected row indices of its ROIs \(0 to 0\), got 5/);
+    expect(() => cells.createRoiTableRegion([0, 5], "r")).toThrow(/field 'region': expected row indices of its 1 rows \(0 to 0\), got 5/);
   });
 });

@@ -376,6 +376,11 @@ class TreeValidator {
       const target = ds.attributes.get("target");
       if (!target || !("kind" in target.value)) continue;
       const data = this.resolvePath(targetPath(target.value.targets[0]!));
+      // hdmf reads a table's index with its target among the table's columns: one elsewhere makes pynwb refuse it.
+      if (data !== undefined && data.parent !== g) {
+        this.report(ds.path, "table", `indexes ${data.path}, which is not a column of ${g.path}`);
+        continue;
+      }
       const length = data instanceof DatasetBuilder ? arrayInfo(data).shape?.[0] : undefined;
       const ends = await this.numbers(ds);
       if (ends === undefined || length === undefined) continue;

@@ -47,7 +47,11 @@ def check(path):
             len(list(nwbfile.objects.values()))
             type_map = io.manager.type_map
     except Exception as e:  # pynwb's own error is the finding
-        out["read"] = f"{type(e).__name__}: {e}"
+        # A ConstructError carries the whole builder; its path and reason are what say what is wrong.
+        args = getattr(e, "args", ())
+        where = getattr(args[0], "path", None) if len(args) >= 2 else None
+        reason = args[-1] if len(args) >= 2 and isinstance(args[-1], str) else str(e)
+        out["read"] = f"{type(e).__name__}: {where + ': ' if where else ''}{reason}"
         out["trace"] = traceback.format_exc(limit=-3)
     try:
         errors, status = pynwb.validate(paths=[path])

@@ -120,7 +120,7 @@ const STREAM_CASES = [
   { name: "stream_gzip9", make: Uint8Array, frames: 23, frameShape: [16, 12], storage: { compression: "gzip" as const, compression_opts: 9 }, expect: "gzip 9 False (341, 16, 12) (None, 16, 12)" },
   // Whole-frame chunks of a frame the caller overwrites next: compressed from a copy, never from its memory.
   { name: "stream_uint8_shuffle_frames", make: Uint8Array, frames: 23, frameShape: [16, 12], storage: { compression: "gzip" as const, shuffle: true, chunks: [1, 16, 12] }, expect: "gzip 4 True (1, 16, 12) (None, 16, 12)" },
-  { name: "stream_gzip_shuffle_int16", make: Int16Array, frames: 9, frameShape: [10, 6], storage: { compression: "gzip" as const, shuffle: true, chunks: [4, 5, 4] }, expect: "gzip 4 True (4, 5, 4) (None, 10, 6)" },
+  { name: "stream_gzip_shuffle_int16", make: Int16Array, frames: 11, frameShape: [10, 6], storage: { compression: "gzip" as const, shuffle: true, chunks: [4, 5, 4] }, expect: "gzip 4 True (4, 5, 4) (None, 10, 6)" },
   { name: "stream_shuffle_float32", make: Float32Array, frames: 11, frameShape: [7], storage: { shuffle: true, chunks: [3, 7] }, expect: "None None True (3, 7) (None, 7)" },
   { name: "stream_blocks_float64", make: Float64Array, frames: 10, frameShape: [3, 4], storage: { compression: "gzip" as const, chunks: [4, 3, 4], maxshape: [null, 3, 4] as (number | null)[] }, perItem: 3, expect: "gzip 4 False (4, 3, 4) (None, 3, 4)" },
 ];
@@ -138,7 +138,7 @@ describe("streams and growable data written by tsnwb's chunk writer", () => {
     // Growable data from memory, one of whose series gets more frames from an appender before the file closes.
     const grown = movie(Uint16Array, 30, [5, 5]);
     nwbfile.addAcquisition(new TimeSeries({ name: "growable_gzip", data: new H5DataIO({ data: { data: grown.slice(0, 10 * 25), shape: [10, 5, 5] }, compression: "gzip", shuffle: true, chunks: [4, 5, 5], maxshape: [null, 5, 5] }), unit: "n.a.", rate: 1 }));
-    nwbfile.addAcquisition(new TimeSeries({ name: "growable_empty", data: H5DataIO.growable([5], "int32", { compression: "gzip" }), unit: "n.a.", rate: 1 }));
+    nwbfile.addAcquisition(new TimeSeries({ name: "growable_empty", data: H5DataIO.growable([], "int32", { compression: "gzip" }), unit: "n.a.", rate: 1 }));
     const io = await NWBHDF5IO.open(file, "w");
     await io.write(nwbfile);
     // Until the file closes, the chunks are not in it: a read says so rather than giving fill values.
@@ -171,7 +171,7 @@ print(d.shape, hashlib.sha256(d[()].tobytes()).hexdigest())`).split("\n");
       expect(seen[0], name).toContain(layout);
       const source = sources.get(name);
       if (source) expect(seen[1], name).toContain(sha(source));
-      else expect(seen[1], name).toContain("(0, 5)");
+      else expect(seen[1], name).toContain("(0,)");
     }
     const back = await NWBHDF5IO.open(file, "r");
     const read = await back.read();

@@ -99,7 +99,7 @@ describe("direct reads", () => {
       // The array must be of the dataset's dtype and of the selection's size.
       const contiguous = (tree.datasets.get("contiguous") as DatasetBuilder).value as LazyArray;
       await expect(contiguous.readInto!([[0, 1]], new Float32Array(20))).rejects.toThrow(/\/contiguous: field 'out': expected a Float64Array of 20 elements, got Float32Array of 20/);
-      await expect(contiguous.readInto!([[0, 1]], new Float64Array(19))).rejects.toThrow(/needs a Float64Array of 20 elements, got Float64Array of 19/);
+      await expect(contiguous.readInto!([[0, 1]], new Float64Array(19))).rejects.toThrow(/expected a Float64Array of 20 elements, got Float64Array of 19/);
     } finally {
       await io.close();
     }

@@ -4,7 +4,7 @@
  * not decode is refused, and misuse gets tsnwb's own errors. Each case failed before this was built. Files written
  * here are also judged by pynwb (test/oracle).
  */
-import { copyFileSync } from "node:fs";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
@@ -126,11 +126,28 @@ print(json.dumps({"id": t["id"][:].tolist(), "start": t["start_time"][:].tolist(
     expect(validate(file).code).toBe(0);
   });
 
+  it("a file's bytes in memory (the browser's way) are written anew the same way", async () => {
+    const io = await NWBHDF5IO.open(new Uint8Array(readFileSync(path.join(DOMAINS, "ecephys.nwb"))), "a");
+    const nwbfile = await io.read();
+    nwbfile.addTrial({ start_time: 20, stop_time: 21, correct: true, stimulus: "grating_8" });
+    await io.write(nwbfile);
+    await io.close();
+    const file = path.join(tmp.dir, "memory-rows.nwb");
+    writeFileSync(file, io.bytes());
+    expect(validate(file).code).toBe(0);
+    expect(h5py(file, `print(f["intervals/trials/id"][:].tolist(), f["intervals/trials/stimulus"][-1].decode())`)).toBe("[0, 1, 2, 3, 4, 5, 6] grating_8");
+  });
+
   it("another NWBFile than the one read, and a second write, are refused in mode \"a\"", async () => {
     const file = copyOf("behavior.nwb", "other-file.nwb");
     const io = await NWBHDF5IO.open(file, "a");
     await expect(io.write(newFile())).rejects.toThrow(/an NWBFile not read from it: call read\(\)/);
+    const nwbfile = await io.read();
+    nwbfile.createDevice({ name: "first", description: "written once" });
+    await io.write(nwbfile);
+    await expect(io.write(nwbfile)).rejects.toThrow(/was already written; close it and open it again/);
     await io.close();
+    expect(h5py(file, `print(sorted(f["general/devices"].keys()))`)).toContain("'first'");
   });
 });
 

@@ -12,12 +12,14 @@ import * as path from "node:path";
 const COPY_LIMIT = 64 << 20;
 let written = 0;
 
-/** Keeps a copy of `file`, just written, for the oracle. */
-export function recordWrite(file) {
+/** Keeps a copy of `file`, just written (or of `bytes`, a file written in memory under that name), for the oracle. */
+export function recordWrite(file, bytes) {
   const dir = process.env.TSNWB_ORACLE_DIR;
-  if (!dir || !existsSync(dir) || !existsSync(file) || !statSync(file).isFile()) return;
+  if (!dir || !existsSync(dir)) return;
   const copy = path.join(dir, `${process.pid}-${++written}-${path.basename(file)}`);
-  if (statSync(file).size > COPY_LIMIT) {
+  if (bytes !== undefined) writeFileSync(copy, bytes);
+  else if (!existsSync(file) || !statSync(file).isFile()) return;
+  else if (statSync(file).size > COPY_LIMIT) {
     try {
       linkSync(file, copy);
     } catch {
@@ -47,7 +49,8 @@ export function recordWrites(NWBIOBase) {
   const wrapped = async function () {
     const record = this.mode !== "r" && !this.closed;
     await close.call(this);
-    if (record && this.written) recordWrite(this.path);
+    // A handle on bytes in memory (NWBMemoryIO) gives them once closed; one on disk left its file at its path.
+    if (record && this.written) recordWrite(this.path, typeof this.bytes === "function" ? this.bytes() : undefined);
   };
   wrapped.recordsWrites = true;
   NWBIOBase.prototype.close = wrapped;

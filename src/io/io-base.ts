@@ -107,9 +107,10 @@ export abstract class NWBIOBase {
   }
 
   /**
-   * Writes `nwbfile`: in mode "w" the whole file, in mode "a" the objects that are not in the file yet. The file
-   * stays open (series can still grow with an appender) until `close()`; if anything fails, what was written since
-   * open is dropped and the target is left as it was.
+   * Writes `nwbfile`: in mode "w" the whole file; in mode "a" (once per open, the NWBFile `read()` gave) every change
+   * made since the read, where the file is when HDF5 can make it there, else by writing the file anew (see
+   * `mapping/tree-diff.ts`). The file stays open (series can still grow with an appender) until `close()`; if
+   * anything fails, what was written since open is dropped and the target is left as it was.
    */
   async write(nwbfile: NWBFile): Promise<void> {
     this.checkOpen();

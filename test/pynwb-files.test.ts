@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   Device, DynamicTable, ElementIdentifiers, ExperimentalConditionsTable, IntracellularElectrode, IntracellularElectrodesTable, IntracellularRecordingsTable,
-  IntracellularResponsesTable, IntracellularStimuliTable, NWBFile, NWBHDF5IO, OpticalChannel, RepetitionsTable, SchemaError,
+  IntracellularResponsesTable, IntracellularStimuliTable, NWBFile, NWBHDF5IO, OpticalChannel, RepetitionsTable,
   SequentialRecordingsTable, SimultaneousRecordingsTable, SweepTable, TimeIntervals, Units, ValidationError, VectorData, VectorIndex,
   VoltageClampSeries, VoltageClampStimulusSeries, validate,
 } from "../src/index.js";

@@ -19,7 +19,7 @@ import { NamespaceCatalog, type TypeDef } from "../src/schema/catalog.js";
 import {
   type NamespaceDocument, type NamespaceSpec, type SchemaSource, isRefDtype, normaliseKeys,
 } from "../src/schema/language.js";
-import { type Field, isDateTimeDtype, layoutOf, valueShape } from "../src/schema/fields.js";
+import { type Field, isDateTimeDtype, layoutOf, madeByTable, regionTableOptions, valueShape } from "../src/schema/fields.js";
 import { PYNWB_DEFAULT_NAMES } from "../src/schema/pynwb-names.js";
 
 /** Types whose class is written by hand (for its rules and conveniences), by module under `src/`. */
@@ -179,7 +179,8 @@ function classFile(catalog: NamespaceCatalog, t: TypeDef): string {
   const own = layout.fields.filter((f) => {
     const p = parentFields.get(f.key);
     // A dataset type's own value is always declared: its parent's may admit objects as well (NWBData).
-    return p === undefined || f.kind === "value" || JSON.stringify(fieldType(p, () => "")) !== JSON.stringify(fieldType(f, () => "")) || p.required !== f.required;
+    return p === undefined || f.kind === "value" || JSON.stringify(fieldType(p, () => "")) !== JSON.stringify(fieldType(f, () => "")) ||
+      p.required !== f.required || p.pynwbRequired !== f.pynwbRequired || hasDefault(p) !== hasDefault(f);
   });
   for (const f of layout.fields) if (RESERVED.has(f.key)) throw new Error(`${t.name}: field '${f.key}' would hide a member every object has`);
 
@@ -197,9 +198,9 @@ function classFile(catalog: NamespaceCatalog, t: TypeDef): string {
     const doc = `  /** ${f.doc} */\n`;
     const readonly = f.kind === "children" ? "readonly " : "";
     prop.push(`${doc}  declare ${readonly}${f.key}${f.required || hasDefault(f) || f.kind === "children" ? "" : "?"}: ${property};\n`);
-    // A table's required columns are made empty when not given (DynamicTable's constructor, as pynwb does).
-    const madeColumn = f.kind === "child" && catalog.isA(t, "DynamicTable") && catalog.isA(catalog.get(f.type, t.namespace), "VectorData");
-    const optional = !f.required || hasDefault(f) || f.kind === "children" || madeColumn;
+    // What pynwb requires is required (PYNWB_REQUIRED too); a table makes its required columns when not given.
+    const must = f.required || f.pynwbRequired === true;
+    const optional = !must || hasDefault(f) || (f.kind === "children" && !f.pynwbRequired) || madeByTable(catalog, t, f);
     opt.push(`${doc}  ${f.key}${optional ? "?" : ""}: ${option};\n`);
     if (property.includes("ArrayData")) need("../../containers/container.js", "type ArrayData");
     if (option.includes("DataInput")) need("../../containers/container.js", "type DataInput");
@@ -226,6 +227,10 @@ function classFile(catalog: NamespaceCatalog, t: TypeDef): string {
   if (defaultName !== undefined) {
     overridden.push(`"name"`);
     opt.unshift(`  /** Default: "${defaultName}". */\n  name?: string;\n`);
+  }
+  // The table a region column the type requires points into, which pynwb's constructor takes to make the column.
+  for (const r of regionTableOptions(catalog, t)) {
+    opt.push(`  /** The ${typeRef(r.targetType)} that \`${r.column}\` points into: the column is made from it when not given. */\n  ${r.option}?: ${typeRef(r.targetType)};\n`);
   }
   const base = overridden.length ? `Omit<${parentOptions}, ${overridden.join(" | ")}>` : parentOptions;
   const adders = own.filter((f) => f.kind === "children").map((f) => {

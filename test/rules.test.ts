@@ -93,8 +93,8 @@ describe("OpticalSeries", () => {
     expect(Array.from((await new OpticalSeries({ ...base, data: frames([2, 4, 4, 3]) }).field_of_view!.read()) as Float64Array)).toEqual([0.2, 0.3]);
     expectRule(() => new OpticalSeries({ ...base, data: frames([2, 4, 4]), field_of_view: [1] }), "OpticalSeries 'o'", "field_of_view", /shape \(2\) or \(3\)/);
     expectRule(() => new OpticalSeries({ ...base, data: frames([2, 4, 4]), field_of_view: [1, 2, 3, 4] }), "OpticalSeries 'o'", "field_of_view", /shape \(2\) or \(3\)/);
-    // The schema makes distance optional (pynwb's constructor asks for it; the format does not).
-    expect(new OpticalSeries({ ...base, data: frames([2, 4, 4]), distance: undefined }).distance).toBeUndefined();
+    // The schema makes distance optional; pynwb's constructor requires it, and so does tsnwb's.
+    expectRule(() => new OpticalSeries({ ...base, data: frames([2, 4, 4]), distance: undefined as never }), "OpticalSeries 'o'", "distance", /a finite number \(required\)/);
     expectRule(() => new OpticalSeries({ ...base, data: frames([2, 4, 4]), distance: "far" as unknown as number }), "OpticalSeries 'o'", "distance", /a finite number/);
   });
 });
@@ -137,7 +137,7 @@ describe("other types", () => {
     expectRule(() => new ImageMaskSeries({ name: "m", data: frames([1, 2, 2]), rate: 1, masked_imageseries: undefined as never }), "ImageMaskSeries 'm'", "masked_imageseries", /an ImageSeries/);
   });
   it("AbstractFeatureSeries names each feature column", () => {
-    expectRule(() => new AbstractFeatureSeries({ name: "f", data: [[1, 2]], rate: 1, features: ["a"] }), "AbstractFeatureSeries 'f'", "features", /one name per feature column \(2\)/);
+    expectRule(() => new AbstractFeatureSeries({ name: "f", data: [[1, 2]], rate: 1, features: ["a"], feature_units: ["x"] }), "AbstractFeatureSeries 'f'", "features", /one name per feature column \(2\)/);
     expectRule(() => new AbstractFeatureSeries({ name: "f", data: [[1, 2]], rate: 1, features: ["a", "b"], feature_units: ["x"] }), "AbstractFeatureSeries 'f'", "feature_units", /one unit per feature/);
   });
   it("names are non-empty and have no slash, and are unique in a collection", () => {

@@ -338,7 +338,10 @@ describe("epochs, ROIs and units' electrodes, written as pynwb writes them", () 
 
   it("rows of arrays added after a read are stacked on the rows already made (an image mask per ROI)", async () => {
     const nwbfile = new NWBFile({ session_description: "s", identifier: "masks-twice", session_start_time: "2024-01-01T00:00:00+00:00" });
-    const plane = nwbfile.createImagingPlane({ name: "p", excitation_lambda: 1, indicator: "i", location: "l", device: nwbfile.createDevice({ name: "d" }) });
+    const plane = nwbfile.createImagingPlane({
+      name: "p", description: "a plane", excitation_lambda: 1, indicator: "i", location: "l", device: nwbfile.createDevice({ name: "d" }),
+      optical_channel: [new OpticalChannel({ name: "green", description: "green channel", emission_lambda: 510 })],
+    });
     const cells = new PlaneSegmentation({ name: "cells", description: "c", imaging_plane: plane });
     cells.addRoi({ image_mask: [[1, 0], [0, 1]] });
     expect((await cells.readColumn("image_mask")).map((m) => Array.from(m as ArrayLike<number | bigint>, Number))).toEqual([[1, 0, 0, 1]]);
@@ -385,7 +388,9 @@ describe("epochs, ROIs and units' electrodes, written as pynwb writes them", () 
     epochs.addInterval({ start_time: 0, stop_time: 1, tags: ["a"] });
     expect(() => epochs.addInterval({ start_time: 0, stop_time: 1, tags: [1 as never] })).toThrow(/field 'tags': expected a string \(as the column holds\), got row 1, column 'tags': 1/);
     const plane = new NWBFile({ session_description: "s", identifier: "i", session_start_time: "2024-01-01T00:00:00+00:00" }).createImagingPlane({
-      name: "p", excitation_lambda: 1, indicator: "i", location: "l", device: new NWBFile({ session_description: "s", identifier: "j", session_start_time: "2024-01-01T00:00:00+00:00" }).createDevice({ name: "d" }),
+      name: "p", description: "a plane", excitation_lambda: 1, indicator: "i", location: "l",
+      device: new NWBFile({ session_description: "s", identifier: "j", session_start_time: "2024-01-01T00:00:00+00:00" }).createDevice({ name: "d" }),
+      optical_channel: [new OpticalChannel({ name: "green", description: "green channel", emission_lambda: 510 })],
     });
     const cells = new PlaneSegmentation({ name: "cells", description: "c", imaging_plane: plane });
     expect(() => cells.addRoi({})).toThrow(/PlaneSegmentation 'cells': field 'image_mask': expected at least one of image_mask, pixel_mask and voxel_mask, got row 0: none/);

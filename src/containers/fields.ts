@@ -56,15 +56,15 @@ export function initFields(obj: AbstractContainer, opts: Fields): void {
     const v = opts[f.key];
     switch (f.kind) {
       case "children": {
-        if (v === undefined) break;
-        const items = v instanceof Map ? [...v.values()] : Array.isArray(v) ? v : [v];
-        (obj as unknown as { addTo(k: string, i: unknown[]): void }).addTo(f.key, items);
+        const items = v === undefined ? [] : v instanceof Map ? [...v.values()] : Array.isArray(v) ? v : [v];
+        if (items.length === 0 && f.pynwbRequired) obj.fail(f.key, `${article(f.types.join(" or "))} at least (required)`, v);
+        if (v !== undefined) (obj as unknown as { addTo(k: string, i: unknown[]): void }).addTo(f.key, items);
         break;
       }
       case "child":
       case "link": {
         if (v === undefined) {
-          if (f.required) obj.fail(f.key, `${article(f.kind === "link" ? f.targetType : f.type)} (required)`);
+          if (f.required || f.pynwbRequired) obj.fail(f.key, `${article(f.kind === "link" ? f.targetType : f.type)} (required)`);
           break;
         }
         const type = f.kind === "link" ? f.targetType : f.type;
@@ -87,9 +87,9 @@ export function initFields(obj: AbstractContainer, opts: Fields): void {
       default: {
         // A default of an attribute of an optional dataset applies only when that dataset is given.
         const present = f.within === undefined || opts[f.within] !== undefined;
-        const value = v === undefined && present ? f.default : v;
+        const value = v === undefined && present ? (typeof f.default === "function" ? f.default(opts) : f.default) : v;
         if (value === undefined) {
-          if (f.required && present) obj.fail(f.key, `${expectedOf(f)} (required)`);
+          if ((f.required || f.pynwbRequired) && present) obj.fail(f.key, `${expectedOf(f)} (required)`);
           break;
         }
         o[f.key] = fieldValue(obj, f, value);
@@ -181,6 +181,7 @@ export function arrayValue(obj: AbstractContainer, key: string, input: DataInput
   }
   let data: ArrayData;
   if (isCompoundDtype(dtype) && Array.isArray(value)) data = compoundValue(obj, key, value, dtype);
+  else if (isRefDtype(dtype) && Array.isArray(value) && value.length === 0) data = new ReferenceArray([]);
   else if ((dtype === undefined || isRefDtype(dtype)) && Array.isArray(value) && value.length > 0 && value.every(isContainer)) {
     const target = isRefDtype(dtype) ? dtype.target_type : undefined;
     if (target !== undefined && !value.every((v) => v.isA(target))) obj.fail(key, `${article(target)} per element`, value.find((v) => !v.isA(target)));

@@ -128,11 +128,12 @@ export class NWBFile extends NWBFileBase {
   private electrodesTable(): DynamicTable {
     if (!this.electrodes) {
       const table = new DynamicTable({ name: "electrodes", description: "metadata about extracellular electrodes" });
+      // Placed first: its place names its columns' dtypes (location is text, group references), empty or not.
+      table.parent = this;
+      this.electrodes = table;
       table.addColumn({ name: "location", description: "the location of channel within the subject e.g. brain region" });
       table.addColumn({ name: "group", description: "a reference to the ElectrodeGroup this electrode is a part of" });
       table.addColumn({ name: "group_name", description: "the name of the ElectrodeGroup this electrode is a part of" });
-      table.parent = this;
-      this.electrodes = table;
     }
     return this.electrodes;
   }

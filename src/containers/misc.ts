@@ -15,7 +15,8 @@ export class AbstractFeatureSeries extends AbstractFeatureSeriesBase {
   constructor(opts: AbstractFeatureSeriesOptions) {
     super({ ...opts, unit: opts?.unit ?? "see 'feature_units'" } as GeneratedOptions);
     const shape = this.data instanceof StreamedArray ? undefined : this.data.shape;
-    const nFeatures = shape === undefined ? undefined : shape.length === 1 ? 1 : shape[1];
+    // Empty data (pynwb's default) has no columns to name yet.
+    const nFeatures = shape === undefined || shape[0] === 0 ? undefined : shape.length === 1 ? 1 : shape[1];
     if (nFeatures !== undefined && this.features.length !== nFeatures) {
       this.fail("features", `one name per feature column (${nFeatures})`, this.features);
     }

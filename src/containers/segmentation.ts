@@ -2,12 +2,15 @@
  * The hand-written PlaneSegmentation: pynwb's `add_roi` (an ROI as an image mask, a pixel mask or a voxel mask)
  * and `create_roi_table_region`, for the ROI responses that point at its rows.
  */
-import { PlaneSegmentationBase, type PlaneSegmentationOptions } from "../generated/core/PlaneSegmentation.js";
+import { PlaneSegmentationBase, type PlaneSegmentationOptions as GeneratedOptions } from "../generated/core/PlaneSegmentation.js";
 import { DynamicTableRegion } from "../generated/hdmf-common/DynamicTableRegion.js";
 import type { ArrayInput } from "../data/ndarray.js";
 import { ValidationError } from "../errors.js";
 
-export type { PlaneSegmentationOptions };
+export interface PlaneSegmentationOptions extends Omit<GeneratedOptions, "name"> {
+  /** Default: the imaging plane's name, as pynwb names it. */
+  name?: string;
+}
 
 /** A pixel of a pixel mask: `[x, y, weight]` or `{ x, y, weight }`. */
 export type PixelMaskEntry = [number, number, number] | { x: number; y: number; weight: number };
@@ -26,6 +29,10 @@ export interface RoiValues {
 
 /** Regions of interest of an imaging plane, each an image mask, a pixel mask or a voxel mask. */
 export class PlaneSegmentation extends PlaneSegmentationBase {
+  constructor(opts: PlaneSegmentationOptions) {
+    super({ ...opts, name: opts?.name ?? opts?.imaging_plane?.name } as GeneratedOptions);
+  }
+
   /** Adds an ROI (pynwb's `add_roi`); the mask columns are made by the first ROI that gives them. */
   addRoi(values: RoiValues): this {
     const { id, ...given } = values;

@@ -12,7 +12,8 @@ import { VectorIndex } from "../generated/hdmf-common/VectorIndex.js";
 import { ElementIdentifiers } from "../generated/hdmf-common/ElementIdentifiers.js";
 import { DynamicTableRegion } from "../generated/hdmf-common/DynamicTableRegion.js";
 import { typeCatalog } from "../schema/bundled.js";
-import { type Field, isTextDtype, layoutOf } from "../schema/fields.js";
+import { isTextDtype } from "../schema/fields.js";
+import { type NamedMember, conformTable, emptyColumn, namedMember, tableOptions } from "./table-schema.js";
 import { CompoundArray, InMemoryArray, ReferenceArray, StreamedArray } from "../data/arrays.js";
 import { ModeError, ValidationError } from "../errors.js";
 import { arrayValue, article, schemaNumericDType } from "./fields.js";
@@ -23,7 +24,7 @@ import { type NDArray, isNDArray, product, toNDArray } from "../data/ndarray.js"
 import type { ArrayValues, CompoundMemberType, CompoundRow } from "../data/lazy.js";
 import { NotFoundError } from "../errors.js";
 
-/** A table's options: as the schema's, with `colnames` and `id` made when not given (empty), as pynwb makes them. */
+/** A table's options: as the schema's, with `colnames` and `id` made from the columns when not given, as hdmf makes them. */
 export type DynamicTableOptions = Omit<GeneratedOptions, "colnames" | "id"> & { colnames?: string[]; id?: ElementIdentifiers };
 
 /** How `addColumn` makes a column. */
@@ -44,17 +45,8 @@ export class DynamicTable extends DynamicTableBase {
   private pending?: { ids: number[]; values: Map<string, unknown[]> };
 
   constructor(opts: DynamicTableOptions) {
-    const cls = new.target as unknown as ContainerClass;
-    const filled: Record<string, unknown> = { ...opts, colnames: opts?.colnames ?? [], id: opts?.id ?? new ElementIdentifiers({ name: "id", data: [] as number[] }) };
-    // The columns a table type requires (a TimeIntervals' start_time and stop_time) are made empty, as pynwb does.
-    const layout = layoutOf(typeCatalog, typeCatalog.get(cls.neurodata_type, cls.namespace));
-    for (const f of layout.fields) {
-      if (f.kind !== "child" || !f.required || filled[f.key] !== undefined || f.key === "id") continue;
-      if (!typeCatalog.isA(typeCatalog.get(f.type, cls.namespace), "VectorData")) continue;
-      filled[f.key] = new VectorData({ name: f.path[f.path.length - 1]!, description: f.doc, data: [] as number[] });
-      if (!(filled.colnames as string[]).includes(f.key)) (filled.colnames as string[]).push(f.key);
-    }
-    super(filled as unknown as GeneratedOptions);
+    // colnames and ids from the columns, the columns the type requires made empty, as hdmf and pynwb do.
+    super(tableOptions(new.target as unknown as ContainerClass, { ...opts }) as unknown as GeneratedOptions);
     this.collectColumns();
   }
 
@@ -86,20 +78,22 @@ export class DynamicTable extends DynamicTableBase {
     const column = opts.table
       ? new DynamicTableRegion({ name: opts.name, description: opts.description, table: opts.table, data: [] as number[] })
       : new (cls ?? VectorData)({ name: opts.name, description: opts.description, data: [] as number[] });
-    this.placeColumn(column, named);
+    this.placeColumn(emptyColumn(column, opts.table ? undefined : named?.spec.dtype), named);
     if (ragged) this.placeColumn(new VectorIndex({ name: `${opts.name}_index`, description: `Index for ${opts.name}.`, target: column, data: [] as number[] }), index);
     this.colnames = [...this.colnames, opts.name];
     return column;
   }
 
-  /** The member the table's type names `name` (a column it defines), if any. */
-  private namedColumn(name: string): Extract<Field, { kind: "child" }> | undefined {
-    return this.layout.fields.find((f): f is Extract<Field, { kind: "child" }> => f.kind === "child" && f.path.length === 1 && f.path[0] === name);
+  /** The member the table's type or its place names `name` (a column they define), if any. */
+  private namedColumn(name: string): NamedMember | undefined {
+    return namedMember(this, name);
   }
 
   /** Puts a column in the field its type names it by, else among `columns`. */
-  private placeColumn(column: VectorData, field: Extract<Field, { kind: "child" }> | undefined): void {
+  private placeColumn(column: VectorData, member: NamedMember | undefined): void {
+    const field = member?.field;
     if (!field) {
+      if (member && !column.isA(member.type)) this.fail(column.name, article(member.type), column);
       this.addColumns(column);
       return;
     }
@@ -184,7 +178,7 @@ export class DynamicTable extends DynamicTableBase {
   private cellKind(name: string, column: VectorData): CellKind | undefined {
     if (column.isA("DynamicTableRegion")) return "number";
     // A column the type defines with more than one axis in every shape it allows (an image mask) holds an array per row.
-    const dims = (this.namedColumn(name)?.spec as { dims?: unknown[] } | undefined)?.dims;
+    const dims = this.namedColumn(name)?.spec.dims as unknown[] | undefined;
     if (Array.isArray(dims) && dims.length > 0 && (Array.isArray(dims[0]) ? dims.every((d) => (d as unknown[]).length > 1) : dims.length > 1)) return "array";
     const dtype = this.schemaDtype(name) ?? valueDtype(column);
     if (Array.isArray(dtype)) return "row";
@@ -249,6 +243,7 @@ export class DynamicTable extends DynamicTableBase {
 
   /** Makes the rows added so far into the columns' data (before a write; a read does it too). @internal */
   flushRows(): void {
+    conformTable(this);
     const pending = this.pending;
     if (!pending || pending.ids.length === 0) return;
     const stored = [this.id as VectorData, ...this.colnames.map((n) => this.getColumn(n))].find((c) => !(c.data instanceof InMemoryArray || c.data instanceof ReferenceArray || c.data instanceof CompoundArray || (c.data.shape[0] ?? 0) === 0));
@@ -321,9 +316,9 @@ export class DynamicTable extends DynamicTableBase {
     return ids.map((id, i) => Object.fromEntries([["id", id], ...columns.map(([name, values]) => [name, values[i]])]));
   }
 
-  /** The dtype the table's type fixes for a column it names (a TimeIntervals' start_time: float), if any. */
+  /** The dtype the table's type or place fixes for a column it names (a TimeIntervals' start_time: float), if any. */
   private schemaDtype(name: string): Dtype | undefined {
-    return (this.namedColumn(name)?.spec as { dtype?: Dtype } | undefined)?.dtype;
+    return this.namedColumn(name)?.spec.dtype;
   }
 
   /** The index column over `column` (`<name>_index`), if it is ragged. */
@@ -428,7 +423,12 @@ function keepDType(data: VectorData["data"], before: DType): VectorData["data"] 
  */
 function columnData(values: unknown[], column: VectorData, schema: Dtype | undefined): VectorData["data"] {
   if (values.length > 0 && values.every((v) => typeof v === "boolean")) return new InMemoryArray(Uint8Array.from(values as boolean[], Number), [values.length], "bool");
-  if (values.length > 0 && values.every((v) => kindOf(v) === "array")) return stackedRows(values, column);
+  if (values.length > 0 && values.every((v) => kindOf(v) === "array")) {
+    const stacked = stackedRows(values, column) as InMemoryArray;
+    if (schemaNumericDType(schema) === undefined) return stacked;
+    // Rows of plain numbers take the schema's dtype (obs_intervals: float64), as a column of numbers does.
+    return arrayValue(column, "data", (values.every((v) => Array.isArray(v)) ? values : { data: stacked.data, shape: stacked.shape, dtype: stacked.dtype }) as never, schema);
+  }
   if (column.isA("DynamicTableRegion")) {
     return new InMemoryArray(BigInt64Array.from((values as (number | bigint)[]).map(BigInt)), [values.length], "int64");
   }

@@ -153,6 +153,8 @@ function checkLength(length: number, shape: number[]): void {
 
 function convert(a: NDArray, dtype?: DType): NDArray {
   if (dtype === undefined || dtype === a.dtype) return a;
+  // An empty array ([] as an empty column's default) has no values to be of another kind: it takes the dtype asked.
+  if (a.data.length === 0 && dtype === "text") return { data: [] as string[], shape: a.shape, dtype };
   if (!isNumericDType(dtype)) throw new ArrayShapeError(`expected ${dtype}, got ${a.dtype} numbers`);
   return { data: exactly(a.data as ArrayLike<number | bigint>, dtype), shape: a.shape, dtype };
 }

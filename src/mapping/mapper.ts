@@ -199,7 +199,8 @@ class BuildState {
   }
 
   private isDatasetPath(c: AbstractContainer, path: string[]): boolean {
-    return c.layout.fields.some((f) => f.kind === "dataset" && f.path.join("/") === path.join("/"));
+    // A typed dataset's too: a Units' waveform_mean__sampling_rate is written on the column, or not at all.
+    return c.layout.fields.some((f) => (f.kind === "dataset" || (f.kind === "child" && f.storage === "dataset")) && f.path.join("/") === path.join("/"));
   }
 
   /** The dataset builder of a field's value (an untyped dataset, or a dataset type's own value). */

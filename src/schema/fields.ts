@@ -12,7 +12,7 @@
 import type { AttributeSpec, DatasetSpec, Dtype, GroupSpec, LinkSpec } from "./language.js";
 import { isRefDtype, quantityRange } from "./language.js";
 import type { NamespaceCatalog, TypeDef } from "./catalog.js";
-import { FILE_PATH_FIELDS, PYNWB_DEFAULTS, PYNWB_NAMES } from "./pynwb-names.js";
+import { FILE_PATH_FIELDS, PYNWB_DEFAULTS, PYNWB_NAMES, PYNWB_REQUIRED, type PynwbDefault } from "./pynwb-names.js";
 
 interface FieldCommon {
   /** The property name on the object. */
@@ -20,12 +20,17 @@ interface FieldCommon {
   /** Where it is stored, from the object itself: `["data", "unit"]`, `["general", "devices"]`. */
   path: string[];
   doc: string;
-  /** Must be given (for a member of an optional dataset: whenever that dataset is given, see `within`). */
+  /** The schema requires it (for a member of an optional dataset: whenever that dataset is given, see `within`). */
   required: boolean;
+  /** pynwb's constructor requires it though the schema does not (`PYNWB_REQUIRED`): constructors require it too. */
+  pynwbRequired?: boolean;
   /** For an attribute of an untyped dataset: that dataset's field key. */
   within?: string;
-  /** The value taken when none is given: the schema's default, or pynwb's (`PYNWB_DEFAULTS`). */
-  default?: unknown;
+  /**
+   * The value taken when none is given: the schema's default, or pynwb's (`PYNWB_DEFAULTS`; a function of the
+   * other options where pynwb's default depends on them).
+   */
+  default?: PynwbDefault;
 }
 
 /** An attribute (of the object, or of one of its untyped datasets). */
@@ -80,10 +85,12 @@ export function layoutOf(catalog: NamespaceCatalog, type: TypeDef): TypeLayout {
   const cached = layouts.get(type);
   if (cached) return cached;
   const renames = new Map<string, string>();
-  const defaults = new Map<string, unknown>();
+  const defaults = new Map<string, PynwbDefault>();
   const filePaths = new Set<string>();
+  const pynwbRequired = new Set<string>();
   for (const t of [...catalog.lineage(type)].reverse()) {
     for (const k of FILE_PATH_FIELDS[t.name] ?? []) filePaths.add(k);
+    for (const k of PYNWB_REQUIRED[t.name] ?? []) pynwbRequired.add(k);
     for (const [p, k] of Object.entries(PYNWB_NAMES[t.name] ?? {})) renames.set(p, k);
     for (const [k, v] of Object.entries(PYNWB_DEFAULTS[t.name] ?? {})) defaults.set(k, v);
   }
@@ -98,9 +105,10 @@ export function layoutOf(catalog: NamespaceCatalog, type: TypeDef): TypeLayout {
       return;
     }
     if (same) throw new Error(`schema: ${type.name} has two fields named '${f.key}'`);
-    const byDefault = (f.kind === "attribute" || f.kind === "dataset") ? f.spec.default_value ?? defaults.get(f.key) : undefined;
+    const byDefault = (f.kind === "attribute" || f.kind === "dataset" || f.kind === "value") ? f.spec.default_value ?? defaults.get(f.key) : undefined;
     if (f.kind === "dataset" && filePaths.has(f.key)) f.filePaths = true;
     if (byDefault !== undefined) f.default = byDefault;
+    if (pynwbRequired.has(f.key)) f.pynwbRequired = true;
     layout.fields.push(f);
   };
 
@@ -142,6 +150,10 @@ export function layoutOf(catalog: NamespaceCatalog, type: TypeDef): TypeLayout {
     const p = [...path, m.name];
     if (typeName !== undefined) {
       add({ kind: "child", key: keyFor(p), path: p, doc: m.doc, required: req, type: typeName, storage, spec: m });
+      // Attributes the place adds to its type (a Units' waveform_mean has a sampling_rate and a unit, which a
+      // VectorData has not) are the parent's fields, written on the member whenever it is there.
+      const own = new Set((catalog.get(typeName, type.namespace).resolved.attributes ?? []).map((a) => a.name));
+      attributes(m.attributes?.filter((a) => !own.has(a.name)), p, req, keyFor(p));
       return;
     }
     if (storage === "dataset") {
@@ -169,6 +181,46 @@ export function layoutOf(catalog: NamespaceCatalog, type: TypeDef): TypeLayout {
   }
   layouts.set(type, layout);
   return layout;
+}
+
+/**
+ * Whether a table's constructor makes a field when it is not given, as hdmf's and pynwb's do: the `colnames` and
+ * `id` of every table, the columns its type requires (empty; a region column from its table option), the tables
+ * of an aligned table's categories (an IntracellularRecordingsTable's electrodes, stimuli and responses), and its
+ * `categories`, their names.
+ */
+export function madeByTable(catalog: NamespaceCatalog, type: TypeDef, f: Field): boolean {
+  if (!catalog.isA(type, "DynamicTable")) return false;
+  if (f.key === "colnames" || f.key === "id") return true;
+  if (f.key === "categories") return catalog.isA(type, "AlignedDynamicTable");
+  if (f.kind !== "child") return false;
+  const member = catalog.get(f.type, type.namespace);
+  return catalog.isA(member, "VectorData") || (catalog.isA(type, "AlignedDynamicTable") && catalog.isA(member, "DynamicTable"));
+}
+
+/** A table option pynwb's constructor takes to make a region column the table's type requires. */
+export interface RegionTableOption {
+  /** The option: the target's type in snake case (`intracellular_recordings_table`), as pynwb names it. */
+  option: string;
+  /** The region column's field (`recordings`). */
+  column: string;
+  /** The type of table the column points into, as its place says (`IntracellularRecordingsTable`). */
+  targetType: string;
+}
+
+/**
+ * The region columns a table type requires whose place names the type of table they point into (a
+ * SimultaneousRecordingsTable's `recordings`, into an IntracellularRecordingsTable): pynwb's constructors take that
+ * table and make the column, and so do tsnwb's.
+ */
+export function regionTableOptions(catalog: NamespaceCatalog, type: TypeDef): RegionTableOption[] {
+  const out: RegionTableOption[] = [];
+  for (const f of layoutOf(catalog, type).fields) {
+    if (f.kind !== "child" || !f.required || !catalog.isA(catalog.get(f.type, type.namespace), "DynamicTableRegion")) continue;
+    const table = (f.spec.attributes ?? []).find((a) => a.name === "table");
+    if (table !== undefined && isRefDtype(table.dtype)) out.push({ option: memberName(table.dtype.target_type, false), column: f.key, targetType: table.dtype.target_type });
+  }
+  return out;
 }
 
 /** Whether the untyped group at `path` holds nothing but unnamed typed members of one kind. */

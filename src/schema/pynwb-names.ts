@@ -13,6 +13,7 @@ export const PYNWB_NAMES: Record<string, Record<string, string>> = {
     "starting_time.rate": "rate",
   },
   ImageSeries: { "external_file.starting_frame": "starting_frame" },
+  Units: { "spike_times.resolution": "resolution" },
   ImagingPlane: {
     "manifold.conversion": "conversion",
     "manifold.unit": "unit",
@@ -76,11 +77,60 @@ export const PYNWB_NAMES: Record<string, Record<string, string>> = {
   },
 };
 
+/**
+ * A default that depends on the other options given (a VectorIndex's description names its target), or `undefined`
+ * to take back a default an ancestor's entry gives (a VectorIndex's data, which pynwb requires).
+ */
+export type PynwbDefault = unknown | ((opts: Record<string, unknown>) => unknown);
+
 /** Values pynwb gives fields the schema leaves without a default, per type (inherited by subtypes). */
-export const PYNWB_DEFAULTS: Record<string, Record<string, unknown>> = {
+export const PYNWB_DEFAULTS: Record<string, Record<string, PynwbDefault>> = {
   Images: { description: "no description" },
   // The schema leaves them unused, without defaults; pynwb writes TimeSeries' defaults all the same.
   IndexSeries: { conversion: 1.0, resolution: -1.0, offset: 0.0 },
+  // hdmf's columns and ids start empty.
+  VectorData: { data: [] },
+  ElementIdentifiers: { data: [] },
+  VectorIndex: { data: undefined, description: (opts: Record<string, unknown>) => `Index for VectorData '${(opts.target as { name?: string } | undefined)?.name ?? ""}'` },
+  DynamicTableRegion: { data: undefined },
+  AnnotationSeries: { data: [] },
+  IntervalSeries: { data: [] },
+  AbstractFeatureSeries: { data: [] },
+  ScratchData: { notes: "" },
+  PatchClampSeries: { stimulus_description: "N/A" },
+  TimeIntervals: { description: "experimental intervals" },
+  Units: { description: "data on spiking units" },
+  SweepTable: { description: "A sweep table groups different PatchClampSeries together." },
+  TimeSeriesReferenceVectorData: {
+    description: "Column storing references to a TimeSeries (rows). For each TimeSeries this VectorData column stores the start_index and count to indicate the range in time to be selected as well as an object reference to the TimeSeries.",
+  },
+  SimultaneousRecordingsTable: {
+    description: "A table for grouping different intracellular recordings from the IntracellularRecordingsTable table together that were recorded simultaneously from different electrodes.",
+  },
+  SequentialRecordingsTable: {
+    description: "A table for grouping different intracellular recording simultaneous_recordings from the SimultaneousRecordingsTable table together.",
+  },
+  RepetitionsTable: {
+    description: "A table for grouping different intracellular recording sequential recordings together.",
+  },
+  ExperimentalConditionsTable: {
+    description: "A table for grouping different intracellular recording repetitions together that belong to the same experimental conditions.",
+  },
+};
+
+/**
+ * Fields pynwb's constructors require though the schema lets them be left out, per type (inherited): tsnwb requires
+ * them too, so that what tsnwb makes pynwb could have made. A collection listed here needs one member at least.
+ */
+export const PYNWB_REQUIRED: Record<string, string[]> = {
+  ImagingPlane: ["description", "optical_channel"],
+  OpticalSeries: ["distance", "field_of_view", "orientation"],
+  SpatialSeries: ["reference_frame"],
+  PatchClampSeries: ["gain"],
+  AbstractFeatureSeries: ["feature_units"],
+  // pynwb's constructors of these take no rate: timestamps are their only timing.
+  AnnotationSeries: ["timestamps"],
+  IntervalSeries: ["timestamps"],
 };
 
 /**
@@ -90,4 +140,14 @@ export const PYNWB_DEFAULTS: Record<string, Record<string, unknown>> = {
 export const FILE_PATH_FIELDS: Record<string, string[]> = { ImageSeries: ["external_file"] };
 
 /** Names pynwb gives objects of these types when none is passed. */
-export const PYNWB_DEFAULT_NAMES: Record<string, string> = { Subject: "subject", ImageReferences: "order_of_images" };
+export const PYNWB_DEFAULT_NAMES: Record<string, string> = {
+  Subject: "subject",
+  ImageReferences: "order_of_images",
+  CSRMatrix: "csr_matrix",
+  CorrectedImageStack: "CorrectedImageStack",
+  HERD: "external_resources",
+  SweepTable: "sweep_table",
+  IntracellularElectrodesTable: "electrodes",
+  IntracellularStimuliTable: "stimuli",
+  IntracellularResponsesTable: "responses",
+};

@@ -162,13 +162,30 @@ class TreeValidator {
     if (m.neurodata_type_inc !== undefined) {
       const type = this.expectTyped(b, m.neurodata_type_inc);
       if (type === undefined) return;
-      this.checkTyped(b, type);
-      // A refinement of the member (a TimeIntervals' start_time of float) holds as well as the type's own rules.
-      if (b instanceof DatasetBuilder) this.checkDatasetValue(b, m as DatasetSpec);
+      if (!this.checked.has(b)) this.checkTyped(b, type);
+      this.checkRefinement(b, m);
       return;
     }
     if (b instanceof GroupBuilder) this.checkGroup(b, m as GroupSpec);
     else this.checkDataset(b as DatasetBuilder, m as DatasetSpec);
+  }
+
+  /**
+   * What a typed member's place adds to its type holds as well as the type's own rules, as pynwb's validator has it:
+   * a TimeIntervals' start_time of float; a Units' waveform_mean with its unit; the members NWBFile's electrodes
+   * table (a plain DynamicTable) must have, and their dtypes (x of float32, location of text).
+   */
+  private checkRefinement(b: Builder, m: DatasetSpec | GroupSpec): void {
+    this.checkAttributes(b, m.attributes ?? []);
+    if (b instanceof DatasetBuilder) {
+      this.checkDatasetValue(b, m as DatasetSpec);
+      return;
+    }
+    const g = b as GroupBuilder;
+    const claimed = new Set<string>();
+    for (const d of (m as GroupSpec).datasets ?? []) this.checkMember(g, d, "dataset", claimed);
+    for (const sub of (m as GroupSpec).groups ?? []) this.checkMember(g, sub, "group", claimed);
+    for (const link of (m as GroupSpec).links ?? []) this.checkLink(g, link, claimed);
   }
 
   /** A member the spec types: it must say it is one (`neurodata_type`), of the type or a subtype. */

@@ -4,7 +4,9 @@ import type { ImageSeries } from "../../containers/image.js";
 import { NWBDataInterface, type NWBDataInterfaceOptions } from "./NWBDataInterface.js";
 
 /** The options of {@link CorrectedImageStack}: its fields, as a constructor takes them. */
-export interface CorrectedImageStackOptions extends NWBDataInterfaceOptions {
+export interface CorrectedImageStackOptions extends Omit<NWBDataInterfaceOptions, "name"> {
+  /** Default: "CorrectedImageStack". */
+  name?: string;
   /** Frames after being shifted into the shared coordinate frame. */
   corrected: ImageSeries;
   /** Per-frame x and y shifts used to register each frame, e.g. onto a template image. */

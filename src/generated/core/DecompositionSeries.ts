@@ -4,7 +4,9 @@ import type { DynamicTable } from "../../containers/table.js";
 import type { DynamicTableRegion } from "../hdmf-common/DynamicTableRegion.js";
 
 /** The options of {@link DecompositionSeries}: its fields, as a constructor takes them. */
-export interface DecompositionSeriesOptions extends TimeSeriesOptions {
+export interface DecompositionSeriesOptions extends Omit<TimeSeriesOptions, "unit"> {
+  /** Unit the values are in after multiplying by conversion. */
+  unit?: string;
   /** Quantity that was computed per band, such as power, amplitude or phase. */
   metric: string;
   /** Region of the electrodes table naming the channels that were decomposed. */
@@ -19,6 +21,8 @@ export interface DecompositionSeriesOptions extends TimeSeriesOptions {
 export class DecompositionSeries extends TimeSeries {
   static override readonly neurodata_type: string = "DecompositionSeries";
   static override readonly namespace: string = "core";
+  /** Unit the values are in after multiplying by conversion. */
+  declare unit: string;
   /** Quantity that was computed per band, such as power, amplitude or phase. */
   declare metric: string;
   /** Region of the electrodes table naming the channels that were decomposed. */

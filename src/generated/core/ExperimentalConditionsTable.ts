@@ -2,21 +2,28 @@
 import { DynamicTable, type DynamicTableOptions } from "../../containers/table.js";
 import type { DynamicTableRegion } from "../hdmf-common/DynamicTableRegion.js";
 import type { VectorIndex } from "../hdmf-common/VectorIndex.js";
+import type { RepetitionsTable } from "./RepetitionsTable.js";
 
 /** The options of {@link ExperimentalConditionsTable}: its fields, as a constructor takes them. */
-export interface ExperimentalConditionsTableOptions extends Omit<DynamicTableOptions, "name"> {
+export interface ExperimentalConditionsTableOptions extends Omit<DynamicTableOptions, "description" | "name"> {
   /** Default: "experimental_conditions". */
   name?: string;
+  /** Free-text summary of the table's contents. */
+  description?: string;
   /** Rows of the RepetitionsTable that make up each condition. */
   repetitions?: DynamicTableRegion;
   /** Ragged-array index telling which repetitions entries belong to each row. */
   repetitions_index?: VectorIndex;
+  /** The RepetitionsTable that `repetitions` points into: the column is made from it when not given. */
+  repetitions_table?: RepetitionsTable;
 }
 
 /** Table grouping repetitions that share the same experimental condition. */
 export class ExperimentalConditionsTable extends DynamicTable {
   static override readonly neurodata_type: string = "ExperimentalConditionsTable";
   static override readonly namespace: string = "core";
+  /** Free-text summary of the table's contents. */
+  declare description: string;
   /** Rows of the RepetitionsTable that make up each condition. */
   declare repetitions: DynamicTableRegion;
   /** Ragged-array index telling which repetitions entries belong to each row. */

@@ -7,7 +7,7 @@ import type { OpticalChannel } from "./OpticalChannel.js";
 /** The options of {@link ImagingPlane}: its fields, as a constructor takes them. */
 export interface ImagingPlaneOptions extends NWBContainerOptions {
   /** Free-text notes about this imaging plane. */
-  description?: string;
+  description: string;
   /** Wavelength of the excitation light, in nanometers. */
   excitation_lambda: number;
   /** Frame rate in Hz; when the related series exists, its own rate takes precedence. */
@@ -33,7 +33,7 @@ export interface ImagingPlaneOptions extends NWBContainerOptions {
   /** Text saying what origin_coords are relative to and how the grid axes are oriented. */
   reference_frame?: string;
   /** Optical channel recorded from this plane. */
-  optical_channel?: OpticalChannel[] | Map<string, OpticalChannel>;
+  optical_channel: OpticalChannel[] | Map<string, OpticalChannel>;
   /** Link to the microscope or other device used to image this plane. */
   device: Device;
 }

@@ -3,7 +3,9 @@ import { DynamicTable, type DynamicTableOptions } from "../../containers/table.j
 import type { VectorData } from "../hdmf-common/VectorData.js";
 
 /** The options of {@link IntracellularElectrodesTable}: its fields, as a constructor takes them. */
-export interface IntracellularElectrodesTableOptions extends Omit<DynamicTableOptions, "description"> {
+export interface IntracellularElectrodesTableOptions extends Omit<DynamicTableOptions, "description" | "name"> {
+  /** Default: "electrodes". */
+  name?: string;
   /** Column referencing the IntracellularElectrode of each recording. */
   electrode?: VectorData;
 }

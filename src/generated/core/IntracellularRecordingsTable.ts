@@ -9,11 +9,11 @@ export interface IntracellularRecordingsTableOptions extends Omit<AlignedDynamic
   /** Default: "intracellular_recordings". */
   name?: string;
   /** Sub-table with the electrode of each recording. */
-  electrodes: IntracellularElectrodesTable;
+  electrodes?: IntracellularElectrodesTable;
   /** Sub-table with the stimulus of each recording. */
-  stimuli: IntracellularStimuliTable;
+  stimuli?: IntracellularStimuliTable;
   /** Sub-table with the response of each recording. */
-  responses: IntracellularResponsesTable;
+  responses?: IntracellularResponsesTable;
 }
 
 /** Table pairing, per row, one electrode's stimulus and/or response from one recording. */

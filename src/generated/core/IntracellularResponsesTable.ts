@@ -3,7 +3,9 @@ import { DynamicTable, type DynamicTableOptions } from "../../containers/table.j
 import type { TimeSeriesReferenceVectorData } from "./TimeSeriesReferenceVectorData.js";
 
 /** The options of {@link IntracellularResponsesTable}: its fields, as a constructor takes them. */
-export interface IntracellularResponsesTableOptions extends Omit<DynamicTableOptions, "description"> {
+export interface IntracellularResponsesTableOptions extends Omit<DynamicTableOptions, "description" | "name"> {
+  /** Default: "responses". */
+  name?: string;
   /** Column referencing the response that was measured in each recording. */
   response?: TimeSeriesReferenceVectorData;
 }

@@ -3,7 +3,9 @@ import { DynamicTable, type DynamicTableOptions } from "../../containers/table.j
 import type { TimeSeriesReferenceVectorData } from "./TimeSeriesReferenceVectorData.js";
 
 /** The options of {@link IntracellularStimuliTable}: its fields, as a constructor takes them. */
-export interface IntracellularStimuliTableOptions extends Omit<DynamicTableOptions, "description"> {
+export interface IntracellularStimuliTableOptions extends Omit<DynamicTableOptions, "description" | "name"> {
+  /** Default: "stimuli". */
+  name?: string;
   /** Column referencing the stimulus that was delivered in each recording. */
   stimulus?: TimeSeriesReferenceVectorData;
   /** Column referencing the template stimulus behind each recording. */

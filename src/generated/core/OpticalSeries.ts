@@ -5,11 +5,11 @@ import { ImageSeries, type ImageSeriesOptions } from "../../containers/image.js"
 /** The options of {@link OpticalSeries}: its fields, as a constructor takes them. */
 export interface OpticalSeriesOptions extends ImageSeriesOptions {
   /** How far the camera or display is from the target or eye. */
-  distance?: number;
+  distance: number;
   /** Physical width, height and optionally depth of the imaged or shown area, in meters. */
-  field_of_view?: DataInput;
+  field_of_view: DataInput;
   /** Image orientation with respect to a stated frame of reference, e.g. the upward direction. */
-  orientation?: string;
+  orientation: string;
 }
 
 /** Image series shown as a stimulus or recorded, plus viewing geometry like the visual extent. */

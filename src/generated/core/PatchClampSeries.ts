@@ -5,11 +5,11 @@ import type { IntracellularElectrode } from "./IntracellularElectrode.js";
 /** The options of {@link PatchClampSeries}: its fields, as a constructor takes them. */
 export interface PatchClampSeriesOptions extends TimeSeriesOptions {
   /** Name of the protocol or stimulus used for this series. */
-  stimulus_description: string;
+  stimulus_description?: string;
   /** Sweep identifier used to group related patch-clamp series. */
   sweep_number?: number;
   /** Amplifier gain, in V/A for voltage clamp or V/V for current clamp. */
-  gain?: number;
+  gain: number;
   /** Link to the IntracellularElectrode used to stimulate or record. */
   electrode: IntracellularElectrode;
 }

@@ -2,21 +2,28 @@
 import { DynamicTable, type DynamicTableOptions } from "../../containers/table.js";
 import type { DynamicTableRegion } from "../hdmf-common/DynamicTableRegion.js";
 import type { VectorIndex } from "../hdmf-common/VectorIndex.js";
+import type { SequentialRecordingsTable } from "./SequentialRecordingsTable.js";
 
 /** The options of {@link RepetitionsTable}: its fields, as a constructor takes them. */
-export interface RepetitionsTableOptions extends Omit<DynamicTableOptions, "name"> {
+export interface RepetitionsTableOptions extends Omit<DynamicTableOptions, "description" | "name"> {
   /** Default: "repetitions". */
   name?: string;
+  /** Free-text summary of the table's contents. */
+  description?: string;
   /** Rows of the SequentialRecordingsTable that make up each repetition. */
   sequential_recordings?: DynamicTableRegion;
   /** Ragged-array index telling which sequential_recordings entries belong to each row. */
   sequential_recordings_index?: VectorIndex;
+  /** The SequentialRecordingsTable that `sequential_recordings` points into: the column is made from it when not given. */
+  sequential_recordings_table?: SequentialRecordingsTable;
 }
 
 /** Table grouping sequential recordings into repeated runs of a stimulus set. */
 export class RepetitionsTable extends DynamicTable {
   static override readonly neurodata_type: string = "RepetitionsTable";
   static override readonly namespace: string = "core";
+  /** Free-text summary of the table's contents. */
+  declare description: string;
   /** Rows of the SequentialRecordingsTable that make up each repetition. */
   declare sequential_recordings: DynamicTableRegion;
   /** Ragged-array index telling which sequential_recordings entries belong to each row. */

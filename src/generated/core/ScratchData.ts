@@ -5,7 +5,7 @@ import { NWBData, type NWBDataOptions } from "./NWBData.js";
 /** The options of {@link ScratchData}: its fields, as a constructor takes them. */
 export interface ScratchDataOptions extends Omit<NWBDataOptions, "data"> {
   /** User remarks about the stored dataset. */
-  notes: string;
+  notes?: string;
   /** Ad hoc dataset stored in the scratch area. */
   data: DataInput;
 }

@@ -3,23 +3,30 @@ import { DynamicTable, type DynamicTableOptions } from "../../containers/table.j
 import type { DynamicTableRegion } from "../hdmf-common/DynamicTableRegion.js";
 import type { VectorData } from "../hdmf-common/VectorData.js";
 import type { VectorIndex } from "../hdmf-common/VectorIndex.js";
+import type { SimultaneousRecordingsTable } from "./SimultaneousRecordingsTable.js";
 
 /** The options of {@link SequentialRecordingsTable}: its fields, as a constructor takes them. */
-export interface SequentialRecordingsTableOptions extends Omit<DynamicTableOptions, "name"> {
+export interface SequentialRecordingsTableOptions extends Omit<DynamicTableOptions, "description" | "name"> {
   /** Default: "sequential_recordings". */
   name?: string;
+  /** Free-text summary of the table's contents. */
+  description?: string;
   /** Rows of the SimultaneousRecordingsTable that make up each sequence. */
   simultaneous_recordings?: DynamicTableRegion;
   /** Ragged-array index telling which simultaneous_recordings entries belong to each row. */
   simultaneous_recordings_index?: VectorIndex;
   /** Kind of stimulus used throughout the sequence. */
   stimulus_type?: VectorData;
+  /** The SimultaneousRecordingsTable that `simultaneous_recordings` points into: the column is made from it when not given. */
+  simultaneous_recordings_table?: SimultaneousRecordingsTable;
 }
 
 /** Table grouping simultaneous recordings run in sequence, often one stimulus type varied. */
 export class SequentialRecordingsTable extends DynamicTable {
   static override readonly neurodata_type: string = "SequentialRecordingsTable";
   static override readonly namespace: string = "core";
+  /** Free-text summary of the table's contents. */
+  declare description: string;
   /** Rows of the SimultaneousRecordingsTable that make up each sequence. */
   declare simultaneous_recordings: DynamicTableRegion;
   /** Ragged-array index telling which simultaneous_recordings entries belong to each row. */

@@ -2,21 +2,28 @@
 import { DynamicTable, type DynamicTableOptions } from "../../containers/table.js";
 import type { DynamicTableRegion } from "../hdmf-common/DynamicTableRegion.js";
 import type { VectorIndex } from "../hdmf-common/VectorIndex.js";
+import type { IntracellularRecordingsTable } from "./IntracellularRecordingsTable.js";
 
 /** The options of {@link SimultaneousRecordingsTable}: its fields, as a constructor takes them. */
-export interface SimultaneousRecordingsTableOptions extends Omit<DynamicTableOptions, "name"> {
+export interface SimultaneousRecordingsTableOptions extends Omit<DynamicTableOptions, "description" | "name"> {
   /** Default: "simultaneous_recordings". */
   name?: string;
+  /** Free-text summary of the table's contents. */
+  description?: string;
   /** Rows of the IntracellularRecordingsTable that make up each group. */
   recordings?: DynamicTableRegion;
   /** Ragged-array index telling which recordings entries belong to each row. */
   recordings_index?: VectorIndex;
+  /** The IntracellularRecordingsTable that `recordings` points into: the column is made from it when not given. */
+  intracellular_recordings_table?: IntracellularRecordingsTable;
 }
 
 /** Table grouping intracellular recordings made at the same time on different electrodes. */
 export class SimultaneousRecordingsTable extends DynamicTable {
   static override readonly neurodata_type: string = "SimultaneousRecordingsTable";
   static override readonly namespace: string = "core";
+  /** Free-text summary of the table's contents. */
+  declare description: string;
   /** Rows of the IntracellularRecordingsTable that make up each group. */
   declare recordings: DynamicTableRegion;
   /** Ragged-array index telling which recordings entries belong to each row. */

@@ -6,7 +6,7 @@ export interface SpatialSeriesOptions extends Omit<TimeSeriesOptions, "unit"> {
   /** Unit after scaling by conversion and adding offset; 'meters' unless set. */
   unit?: string;
   /** Text saying where the origin or zero direction of the coordinates lies. */
-  reference_frame?: string;
+  reference_frame: string;
 }
 
 /** Time series of positions or directions, measured against a stated reference frame. */

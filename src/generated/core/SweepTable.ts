@@ -4,7 +4,11 @@ import type { VectorData } from "../hdmf-common/VectorData.js";
 import type { VectorIndex } from "../hdmf-common/VectorIndex.js";
 
 /** The options of {@link SweepTable}: its fields, as a constructor takes them. */
-export interface SweepTableOptions extends DynamicTableOptions {
+export interface SweepTableOptions extends Omit<DynamicTableOptions, "description" | "name"> {
+  /** Default: "sweep_table". */
+  name?: string;
+  /** Free-text summary of the table's contents. */
+  description?: string;
   /** Sweep number of the series listed in each row. */
   sweep_number?: VectorData;
   /** PatchClampSeries belonging to the sweep of each row. */
@@ -17,6 +21,8 @@ export interface SweepTableOptions extends DynamicTableOptions {
 export class SweepTable extends DynamicTable {
   static override readonly neurodata_type: string = "SweepTable";
   static override readonly namespace: string = "core";
+  /** Free-text summary of the table's contents. */
+  declare description: string;
   /** Sweep number of the series listed in each row. */
   declare sweep_number: VectorData;
   /** PatchClampSeries belonging to the sweep of each row. */

@@ -5,7 +5,9 @@ import type { VectorIndex } from "../hdmf-common/VectorIndex.js";
 import type { TimeSeriesReferenceVectorData } from "./TimeSeriesReferenceVectorData.js";
 
 /** The options of {@link TimeIntervals}: its fields, as a constructor takes them. */
-export interface TimeIntervalsOptions extends DynamicTableOptions {
+export interface TimeIntervalsOptions extends Omit<DynamicTableOptions, "description"> {
+  /** Free-text summary of the table's contents. */
+  description?: string;
   /** When the interval begins, in seconds. */
   start_time?: VectorData;
   /** When the interval ends, in seconds. */
@@ -24,6 +26,8 @@ export interface TimeIntervalsOptions extends DynamicTableOptions {
 export class TimeIntervalsBase extends DynamicTable {
   static override readonly neurodata_type: string = "TimeIntervals";
   static override readonly namespace: string = "core";
+  /** Free-text summary of the table's contents. */
+  declare description: string;
   /** When the interval begins, in seconds. */
   declare start_time: VectorData;
   /** When the interval ends, in seconds. */

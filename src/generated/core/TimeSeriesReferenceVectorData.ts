@@ -3,17 +3,21 @@ import type { ArrayData, DataInput } from "../../containers/container.js";
 import { VectorData, type VectorDataOptions } from "../hdmf-common/VectorData.js";
 
 /** The options of {@link TimeSeriesReferenceVectorData}: its fields, as a constructor takes them. */
-export interface TimeSeriesReferenceVectorDataOptions extends Omit<VectorDataOptions, "data" | "name"> {
+export interface TimeSeriesReferenceVectorDataOptions extends Omit<VectorDataOptions, "description" | "data" | "name"> {
   /** Default: "timeseries". */
   name?: string;
+  /** Free-text summary of what this column holds. */
+  description?: string;
   /** Table column whose cells each select a sample range (start, count) of a TimeSeries. */
-  data: DataInput;
+  data?: DataInput;
 }
 
 /** Table column whose cells each select a sample range (start, count) of a TimeSeries. */
 export class TimeSeriesReferenceVectorData extends VectorData {
   static override readonly neurodata_type: string = "TimeSeriesReferenceVectorData";
   static override readonly namespace: string = "core";
+  /** Free-text summary of what this column holds. */
+  declare description: string;
   /** Table column whose cells each select a sample range (start, count) of a TimeSeries. */
   declare data: ArrayData;
 

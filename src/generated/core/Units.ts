@@ -5,13 +5,17 @@ import type { VectorData } from "../hdmf-common/VectorData.js";
 import type { VectorIndex } from "../hdmf-common/VectorIndex.js";
 
 /** The options of {@link Units}: its fields, as a constructor takes them. */
-export interface UnitsOptions extends Omit<DynamicTableOptions, "name"> {
+export interface UnitsOptions extends Omit<DynamicTableOptions, "description" | "name"> {
   /** Default: "Units". */
   name?: string;
+  /** Free-text summary of the table's contents. */
+  description?: string;
   /** Ragged-array index telling which spike_times entries belong to each unit. */
   spike_times_index?: VectorIndex;
   /** All units' spike times in seconds, concatenated unit after unit. */
   spike_times?: VectorData;
+  /** Finest time step the spike times can resolve, usually one sample period. */
+  resolution?: number;
   /** Ragged-array index telling which obs_intervals entries belong to each unit. */
   obs_intervals_index?: VectorIndex;
   /** Start and end times of the periods in which each unit was observed. */
@@ -24,10 +28,16 @@ export interface UnitsOptions extends Omit<DynamicTableOptions, "name"> {
   electrode_group?: VectorData;
   /** Average spike waveform of each unit. */
   waveform_mean?: VectorData;
+  /** Sample rate of the mean waveforms, in hertz. */
+  waveform_mean__sampling_rate?: number;
   /** Standard deviation of each unit's spike waveform. */
   waveform_sd?: VectorData;
+  /** Sample rate of the waveform deviations, in hertz. */
+  waveform_sd__sampling_rate?: number;
   /** Every recorded spike waveform per electrode, stored as a doubly ragged column. */
   waveforms?: VectorData;
+  /** Sample rate of the individual waveforms, in hertz. */
+  waveforms__sampling_rate?: number;
   /** Index grouping waveforms by spike event; one entry per spike. */
   waveforms_index?: VectorIndex;
   /** Index grouping waveforms_index entries by unit; one entry per table row. */
@@ -38,10 +48,14 @@ export interface UnitsOptions extends Omit<DynamicTableOptions, "name"> {
 export class Units extends DynamicTable {
   static override readonly neurodata_type: string = "Units";
   static override readonly namespace: string = "core";
+  /** Free-text summary of the table's contents. */
+  declare description: string;
   /** Ragged-array index telling which spike_times entries belong to each unit. */
   declare spike_times_index?: VectorIndex;
   /** All units' spike times in seconds, concatenated unit after unit. */
   declare spike_times?: VectorData;
+  /** Finest time step the spike times can resolve, usually one sample period. */
+  declare resolution?: number;
   /** Ragged-array index telling which obs_intervals entries belong to each unit. */
   declare obs_intervals_index?: VectorIndex;
   /** Start and end times of the periods in which each unit was observed. */
@@ -54,10 +68,16 @@ export class Units extends DynamicTable {
   declare electrode_group?: VectorData;
   /** Average spike waveform of each unit. */
   declare waveform_mean?: VectorData;
+  /** Sample rate of the mean waveforms, in hertz. */
+  declare waveform_mean__sampling_rate?: number;
   /** Standard deviation of each unit's spike waveform. */
   declare waveform_sd?: VectorData;
+  /** Sample rate of the waveform deviations, in hertz. */
+  declare waveform_sd__sampling_rate?: number;
   /** Every recorded spike waveform per electrode, stored as a doubly ragged column. */
   declare waveforms?: VectorData;
+  /** Sample rate of the individual waveforms, in hertz. */
+  declare waveforms__sampling_rate?: number;
   /** Index grouping waveforms by spike event; one entry per spike. */
   declare waveforms_index?: VectorIndex;
   /** Index grouping waveforms_index entries by unit; one entry per table row. */

@@ -4,7 +4,7 @@ import { DynamicTable, type DynamicTableOptions } from "../../containers/table.j
 /** The options of {@link AlignedDynamicTable}: its fields, as a constructor takes them. */
 export interface AlignedDynamicTableOptions extends DynamicTableOptions {
   /** Ordered category names, each matching the name of a sub-table in this group. */
-  categories: string[];
+  categories?: string[];
   /** Sub-table for one column category; its row count must equal the main table's. */
   dynamic_tables?: DynamicTable[] | Map<string, DynamicTable>;
 }

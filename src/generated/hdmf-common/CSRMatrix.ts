@@ -3,7 +3,9 @@ import type { ArrayData, DataInput } from "../../containers/container.js";
 import { Container, type ContainerOptions } from "./Container.js";
 
 /** The options of {@link CSRMatrix}: its fields, as a constructor takes them. */
-export interface CSRMatrixOptions extends ContainerOptions {
+export interface CSRMatrixOptions extends Omit<ContainerOptions, "name"> {
+  /** Default: "csr_matrix". */
+  name?: string;
   /** Matrix dimensions as a row count and a column count. */
   shape: number[];
   /** Column position of each stored value. */

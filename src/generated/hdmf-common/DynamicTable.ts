@@ -6,11 +6,11 @@ import type { VectorData } from "./VectorData.js";
 /** The options of {@link DynamicTable}: its fields, as a constructor takes them. */
 export interface DynamicTableOptions extends ContainerOptions {
   /** Column names, listed in their intended order. */
-  colnames: string[];
+  colnames?: string[];
   /** Free-text summary of the table's contents. */
   description: string;
   /** Unique ID for each row of the table. */
-  id: ElementIdentifiers;
+  id?: ElementIdentifiers;
   /** Columns of the table, including any ragged-array index columns. */
   columns?: VectorData[] | Map<string, VectorData>;
 }

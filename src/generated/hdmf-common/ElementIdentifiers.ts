@@ -7,7 +7,7 @@ export interface ElementIdentifiersOptions extends Omit<DataOptions, "data" | "n
   /** Default: "element_id". */
   name?: string;
   /** List of unique IDs, such as the row IDs of a table. */
-  data: DataInput;
+  data?: DataInput;
 }
 
 /** List of unique IDs, such as the row IDs of a table. */

@@ -7,7 +7,7 @@ export interface VectorDataOptions extends Omit<DataOptions, "data"> {
   /** Free-text summary of what this column holds. */
   description: string;
   /** A table column; combined with a VectorIndex it can hold variable-length cells. */
-  data: DataInput;
+  data?: DataInput;
 }
 
 /** A table column; combined with a VectorIndex it can hold variable-length cells. */

@@ -3,7 +3,9 @@ import type { ArrayData, DataInput } from "../../containers/container.js";
 import { VectorData, type VectorDataOptions } from "./VectorData.js";
 
 /** The options of {@link VectorIndex}: its fields, as a constructor takes them. */
-export interface VectorIndexOptions extends Omit<VectorDataOptions, "data"> {
+export interface VectorIndexOptions extends Omit<VectorDataOptions, "description" | "data"> {
+  /** Free-text summary of what this column holds. */
+  description?: string;
   /** Reference to the column this index slices. */
   target: VectorData;
   /** End offsets that split a VectorData into one variable-length cell per table row. */
@@ -14,6 +16,8 @@ export interface VectorIndexOptions extends Omit<VectorDataOptions, "data"> {
 export class VectorIndex extends VectorData {
   static override readonly neurodata_type: string = "VectorIndex";
   static override readonly namespace: string = "hdmf-common";
+  /** Free-text summary of what this column holds. */
+  declare description: string;
   /** Reference to the column this index slices. */
   declare target: VectorData;
   /** End offsets that split a VectorData into one variable-length cell per table row. */

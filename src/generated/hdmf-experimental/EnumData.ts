@@ -7,7 +7,7 @@ export interface EnumDataOptions extends Omit<VectorDataOptions, "data"> {
   /** Reference to the column holding the allowed values that the codes index into. */
   elements: VectorData;
   /** Column of integer codes, each selecting one value from a referenced list of allowed elements. */
-  data: DataInput;
+  data?: DataInput;
 }
 
 /** Column of integer codes, each selecting one value from a referenced list of allowed elements. */

@@ -3,7 +3,9 @@ import { Container, type ContainerOptions } from "../hdmf-common/Container.js";
 import type { Data } from "../hdmf-common/Data.js";
 
 /** The options of {@link HERD}: its fields, as a constructor takes them. */
-export interface HERDOptions extends ContainerOptions {
+export interface HERDOptions extends Omit<ContainerOptions, "name"> {
+  /** Default: "external_resources". */
+  name?: string;
   /** Table of user-facing terms that point to external resources. */
   keys: Data;
   /** Table of object IDs of the files involved in external references. */

@@ -8,6 +8,14 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AbstractContainer, type ArrayData, NWBHDF5IO, getClass, typeCatalog } from "../src/index.js";
 import { pynwbCheck, tempFolder, validateAll } from "./helpers.js";
+import { findings } from "./oracle/judge.js";
+import { exemptFromOracle } from "./oracle/record.mjs";
+
+/**
+ * pynwb's validator fails on an empty column of references (on its own files too: an IntracellularRecordingsTable
+ * pynwb makes and writes), with this error; the sample tables have no rows. Nothing else is excused.
+ */
+const PYNWB_VALIDATOR_CRASH = { validate: "^validator failed: ValueError: Unrecognized type: 'object'$" };
 import { Maker } from "./maker.js";
 
 const tmp = tempFolder();
@@ -26,6 +34,7 @@ describe("every type", () => {
   beforeAll(async () => {
     for (const type of everyType) {
       const file = path.join(tmp.dir, `${type.namespace}-${type.name}.nwb`);
+      exemptFromOracle(file, PYNWB_VALIDATOR_CRASH);
       try {
         const maker = new Maker();
         const made = maker.placed(maker.make(type));
@@ -65,13 +74,8 @@ describe("every type", () => {
 
   it("pynwb reads every file, and its validator finds nothing", async () => {
     const files = [...written.values()].filter((e) => !e.error).map((e) => e.file);
-    const verdicts = await pynwbCheck(files);
-    // pynwb's validator fails on an empty column of references (its own files' too: an IntracellularRecordingsTable
-    // pynwb makes and writes), with this error; the sample tables have no rows.
-    const crash = "validator failed: ValueError: Unrecognized type: 'object'";
-    const failed = [...verdicts]
-      .filter(([, v]) => v.read !== "ok" || v.validation.some((m) => m !== crash))
-      .map(([f, v]) => `${path.basename(f)}: ${v.read === "ok" ? "" : `read: ${v.read}; `}${v.validation.join("; ")}`);
+    const verdicts = await pynwbCheck(files, PYNWB_VALIDATOR_CRASH);
+    const failed = [...verdicts].filter(([, v]) => findings(v).length > 0).map(([f, v]) => `${path.basename(f)}: ${findings(v).join("; ")}`);
     expect(failed).toEqual([]);
   }, 300_000);
 });

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll } from "vitest";
+import { type Exemption, type Verdict, judge } from "./oracle/judge.js";
 import { type AbstractContainer, type LazyArray, type NWBFile, NWBHDF5IO, type TypedArray } from "../src/index.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -133,22 +134,11 @@ export function readForTests(file: string): { nwbfile: () => NWBFile; objects: (
 /** ../shared/tools/oracle: pynwb 2.8.2 and hdmf 3.14.5 themselves, on Debian's python3. */
 export const ORACLE = path.join(SHARED, "tools", "oracle");
 
-/** What pynwb says of each file (test/py/pynwb_check.py): whether it reads it, and its validator's messages. */
-export interface PynwbVerdict { read: string; objects?: number; validation: string[] }
-
 /**
- * pynwb reads each file (every object made through its constructor) and validates it, in one Python process
- * (run asynchronously, so that other work can share the machine's cores).
+ * pynwb reads each file (every object made through its constructor), validates it and inspects it
+ * (test/oracle/judge.ts), in one Python process; verdicts by file.
  */
-export async function pynwbCheck(files: string[]): Promise<Map<string, PynwbVerdict>> {
-  const text = await new Promise<string>((resolve, reject) => {
-    const child = spawn(ORACLE, ["python", path.join(ROOT, "test", "py", "pynwb_check.py"), ...files]);
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`pynwb_check.py exited ${code}: ${err}`))));
-  });
-  return new Map(Object.entries(JSON.parse(text) as Record<string, PynwbVerdict>));
+export async function pynwbCheck(files: string[], exempt?: Exemption): Promise<Map<string, Verdict>> {
+  const verdicts = await judge(files.map((f) => ({ path: f, ...(exempt ? { exempt } : {}) })));
+  return new Map(verdicts.map((v) => [v.path, v]));
 }

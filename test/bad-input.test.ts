@@ -19,22 +19,11 @@ import { layoutOf, valueShape } from "../src/schema/fields.js";
 import { typeCatalog } from "../src/schema/bundled.js";
 import { isRefDtype } from "../src/schema/language.js";
 import { tempFolder, validateAll } from "./helpers.js";
+import { mulberry32 } from "../src/demo/tutorial.js";
 
 const SEED = 20261203;
 const tmp = tempFolder();
 afterAll(() => tmp.cleanup());
-
-/** mulberry32: a small seeded PRNG, so the suite is the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const frames = (shape: number[]) => ({ data: new Uint8Array(shape.reduce((a, b) => a * b, 1)).map((_, i) => i % 200), shape });
 const images = () => new Images({ name: "pictures", description: "two", images: [new GrayscaleImage({ name: "a", data: [[1, 2], [3, 4]] }), new GrayscaleImage({ name: "b", data: [[5, 6], [7, 8]] })] });

@@ -92,6 +92,7 @@ export class SeriesAppender {
     this.data.flush();
     this.timestamps?.flush();
     this.io._h5.file.flush();
+    this.io._checkpoint();
   }
 
   /**

@@ -87,7 +87,10 @@ export class SeriesAppender {
     this.io._markWritten();
   }
 
-  /** Writes what is buffered to the file and flushes it, so that readers of a live file see the frames. */
+  /**
+   * Writes what is buffered to the file and flushes it, so that readers of a live file see the frames; a live
+   * writer killed later is rolled back to here (the file's undo journal starts again: `journal.ts`).
+   */
   flush(): void {
     this.data.flush();
     this.timestamps?.flush();

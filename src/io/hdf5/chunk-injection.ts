@@ -4,8 +4,8 @@
  * and, for gzip, a deflate filter whose parameters are padded to leave room in the header) and writes no chunk;
  * `chunk-sink.ts` cuts, compresses and stores the chunks as rows arrive. Once the file is closed, the chunks are
  * indexed by a version 1 B-tree (HDF5 1.8's chunk index, which HDF5 itself keeps growing when the dataset is
- * appended to later), and the dataset's layout message, its filter pipeline (shuffle then deflate, as h5py writes
- * them) and the superblock's end of file are rewritten.
+ * appended to later), the superblock's end of file is moved past it, and the dataset's filter pipeline (shuffle
+ * then deflate, as h5py writes them) and layout message are rewritten (see `injectChunks` for why in that order).
  */
 import { MESSAGE, type FileBytes, type ObjectHeader, lookup3, messageBody, readObjectHeader, readUint, replaceMessage, sealBlock, writeUint } from "./object-header.js";
 import type { ChunkCompressor, ChunkInjection } from "./chunk-sink.js";

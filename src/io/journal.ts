@@ -33,7 +33,7 @@ const MAGIC = "TSNWBJ01";
 const HEADER_BYTES = 1024;
 /** Writes that leave a page unchanged before it is saved anyway, rather than read and compared at each. */
 const SAVE_AFTER_UNCHANGED = 8;
-/** A record: the position (8 bytes), the length (4), the generation (4) and the checksum (4) of the bytes that follow. */
+/** A record's head: the position (8 bytes), length (4), generation (4) and checksum (4) of the bytes that follow. */
 const RECORD_HEAD = 20;
 
 /** Who began a journal, and what file it restores. */
@@ -44,7 +44,7 @@ export interface JournalHeader {
   kind: "in-place" | "live";
   pid: number;
   host: string;
-  /** When the writing process started (Linux: clock ticks since boot), so that a reused process id is not taken for it. */
+  /** When the writer started (Linux: clock ticks since boot), so that a reused process id is not taken for it. */
   processStart?: string;
   /** The file's identity: a journal is only ever applied to the file it was made for, not one since put at its path. */
   dev: string;
@@ -336,7 +336,7 @@ export function recoverJournal(target: string, dropEmpty = false): Recovery | un
   return restore(path, target, contents);
 }
 
-/** The journal's restore, its writer gone: saved bytes back, then the size, then the flags; the journal removed last. */
+/** Restores the file, its writer gone: the saved bytes, then the size, then the flags; the journal removed last. */
 function restore(path: string, target: string, { header, records }: JournalContents): Recovery {
   const done = (outcome: Recovery["outcome"], bytes?: number): Recovery => {
     unlinkSync(path);

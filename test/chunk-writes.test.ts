@@ -5,7 +5,8 @@
  * the chunk writer does not take (a stream with gzip and shuffle) is refused at write, leaving nothing.
  */
 import { createHash } from "node:crypto";
-import { copyFileSync } from "node:fs";
+import fs, { copyFileSync } from "node:fs";
+import { syncBuiltinESMExports } from "node:module";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Device, H5DataIO, ImageSeries, type LazyArray, NWBFile, NWBHDF5IO, SeriesAppender, TimeSeries, type TypedArray } from "../src/index.js";
@@ -71,6 +72,46 @@ print(hashlib.sha256(d[()].tobytes()).hexdigest())`).split("\n");
     expect(validate(file).code).toBe(0);
     expect(h5py(file, `import hashlib; print(hashlib.sha256(f["acquisition/int16_shuffle_edges/data"][()].tobytes()).hexdigest(), list(f["general/devices"]))`))
       .toBe(`${sha(CASES[2]!.data)} ['added_later']`);
+  });
+
+  it("puts the chunks and their B-trees in the file, then its end in the superblock, then the layouts pointing at them: a kill between two writes leaves no address past the end", async () => {
+    const file = path.join(tmp.dir, "order.nwb");
+    // The writes of close()'s edit of the closed file (opened "r+" at its temporary name), in order.
+    const edits: { position: number; length: number }[] = [];
+    const editing = new Set<number>();
+    const { openSync, writeSync } = fs;
+    fs.openSync = ((p: string, flags: string, ...rest: never[]) => {
+      const fd = openSync(p, flags, ...rest);
+      if (flags === "r+" && path.basename(String(p)).startsWith(".order.nwb.")) editing.add(fd);
+      return fd;
+    }) as typeof fs.openSync;
+    fs.writeSync = ((fd: number, buffer: Uint8Array, offset: number, length: number, position: number) => {
+      if (editing.has(fd)) edits.push({ position, length });
+      return writeSync(fd, buffer, offset, length, position);
+    }) as typeof fs.writeSync;
+    syncBuiltinESMExports();
+    try {
+      const nwbfile = session("chunk-order");
+      for (const c of CASES.slice(0, 3)) nwbfile.addAcquisition(new TimeSeries({ name: c.name, data: new H5DataIO({ data: { data: c.data, shape: c.shape }, ...c.storage }), unit: "n.a.", rate: 1 }));
+      const io = await NWBHDF5IO.open(file, "w");
+      await io.write(nwbfile);
+      await io.close();
+    } finally {
+      fs.openSync = openSync;
+      fs.writeSync = writeSync;
+      syncBuiltinESMExports();
+    }
+    const superblock = edits.findIndex((w) => w.position === 0);
+    expect(superblock).toBeGreaterThan(0);
+    expect(edits[superblock]!.length).toBe(48);
+    // Before it: chunks and B-tree nodes appended, one after the other; after it: object headers, inside the old end.
+    const appended = edits.slice(0, superblock);
+    const oldEnd = appended[0]!.position;
+    appended.forEach((w, i) => i > 0 && expect(w.position).toBe(appended[i - 1]!.position + appended[i - 1]!.length));
+    const headers = edits.slice(superblock + 1);
+    expect(headers.length).toBeGreaterThanOrEqual(3);
+    for (const w of headers) expect(w.position + w.length).toBeLessThanOrEqual(oldEnd);
+    expect(validate(file).code).toBe(0);
   });
 
   it("refuses gzip with shuffle where h5wasm writes the chunks (a live file), naming the dataset, and leaves nothing", async () => {

@@ -1,10 +1,11 @@
 /**
  * Live acquisition: a writer with `{ live: true }` grows a series while other processes (h5py with SWMR, tsnwb)
- * read the frames it has flushed; a killed live writer leaves a file h5py opens; temporary files of crashed
- * (non-live) writes are reported by `tsnwb info` and removed by `tsnwb clean`.
+ * read the frames it has flushed; a killed live writer leaves a file h5py opens, restored to its last flush by its
+ * undo journal; temporary files of crashed writes and journals of interrupted ones are reported by `tsnwb info`
+ * and cleaned by `tsnwb clean`. (`kill.test.ts` kills every write path at every file operation.)
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ImageSeries, NWBHDF5IO } from "../src/index.js";
@@ -82,6 +83,34 @@ print(f["acquisition/camera/data"].shape, f["identifier"][()].decode())`, file],
     await reader.close();
   }, 60_000);
 
+  it("a running live writer's journal is left alone; once it is killed, tsnwb clean restores its last flush, which h5py opens without SWMR", async () => {
+    const dir = path.join(tmp.dir, "running");
+    mkdirSync(dir);
+    const file = path.join(dir, "rig.nwb");
+    const writer = await startWriter(writerScript(file, 3, "wait"), "flushed 3");
+    try {
+      expect(filesIn(dir)).toEqual([".rig.nwb.tsnwb-journal", "rig.nwb"]);
+      const clean = spawnSync(process.execPath, [TSNWB, "clean", "--json", dir], { encoding: "utf8" });
+      expect(clean.status, clean.stderr).toBe(0);
+      expect(JSON.parse(clean.stdout)).toEqual([]);
+      expect(clean.stderr).toContain(`${path.join(dir, ".rig.nwb.tsnwb-journal")}: left alone, its writer is still running`);
+      // A second writer is refused while the first runs; a reader is not.
+      await expect(NWBHDF5IO.open(file, "a", { inPlace: true })).rejects.toThrow(/is being written by process \d+/);
+      await expect(NWBHDF5IO.open(file, "w")).rejects.toThrow(/is being written by process \d+/);
+    } finally {
+      writer.kill("SIGKILL");
+      await new Promise((r) => writer.once("exit", r));
+    }
+    // HDF5 1.10 left the superblock marked "open for write": h5py refuses the file until it is restored.
+    expect(spawnSync("/usr/bin/python3", ["-c", "import h5py, sys; h5py.File(sys.argv[1], 'r')", file], { encoding: "utf8" }).stderr).toMatch(/already open for write/);
+    const clean = spawnSync(process.execPath, [TSNWB, "clean", dir], { encoding: "utf8" });
+    expect(clean.status, clean.stderr).toBe(0);
+    expect(clean.stdout).toContain(`restored ${file} as it was before an interrupted write`);
+    expect(filesIn(dir)).toEqual(["rig.nwb"]);
+    expect(h5py(file, `print(f["acquisition/camera/data"].shape, f["acquisition/camera/data"][:, 0, 0].tolist())`)).toBe("(3, 4, 6) [1, 2, 3]");
+    expect(validate(file).code).toBe(0);
+  }, 60_000);
+
   it("a live file closed normally is an ordinary valid file (h5py opens it without SWMR)", async () => {
     const file = path.join(tmp.dir, "live-closed.nwb");
     const writer = await startWriter(writerScript(file, 3, "close"), "closed");
@@ -98,6 +127,45 @@ print(f["acquisition/camera/data"].shape, f["identifier"][()].decode())`, file],
 });
 
 describe("leftovers of crashed writes", () => {
+  it("an in-place append killed before close leaves its journal: tsnwb info reports it, and opening the file or tsnwb clean restores it byte for byte", async () => {
+    const dir = path.join(tmp.dir, "in-place");
+    mkdirSync(dir);
+    const file = path.join(dir, "session.nwb");
+    const writer = await startWriter(writerScript(file, 2, "close"), "closed");
+    await new Promise((r) => writer.once("exit", r));
+    const original = readFileSync(file);
+    // Frames appended and flushed, a new series written (HDF5 rewrites the file's metadata), then a kill.
+    const script = path.join(tmp.dir, "append-killed.mjs");
+    writeFileSync(script, `
+import { NWBHDF5IO, ImageSeries, SeriesAppender, TimeSeries } from ${JSON.stringify(path.join(ROOT, "dist", "index.js"))};
+const io = await NWBHDF5IO.open(process.argv[2], "a", { inPlace: true });
+const nwbfile = await io.read();
+nwbfile.addAcquisition(new TimeSeries({ name: "added", data: [1, 2, 3], unit: "V", rate: 10 }));
+await io.write(nwbfile);
+const appender = SeriesAppender.open(io, nwbfile.getAcquisition("camera", ImageSeries));
+appender.append({ data: new Uint8Array(24).fill(9), shape: [4, 6] }, 1);
+appender.flush();
+process.kill(process.pid, "SIGKILL");
+`);
+    expect(spawnSync(process.execPath, [script, file]).signal).toBe("SIGKILL");
+    expect(readFileSync(file).equals(original)).toBe(false);
+    expect(filesIn(dir)).toEqual([".session.nwb.tsnwb-journal", "session.nwb"]);
+    const info = spawnSync(process.execPath, [TSNWB, "info", file], { encoding: "utf8" });
+    expect(info.status, info.stderr).toBe(0);
+    expect(info.stderr).toContain(`${path.join(dir, ".session.nwb.tsnwb-journal")}: the journal of a write into session.nwb (in place or live)`);
+    expect(info.stderr).toContain(`${file} was restored as it was before an interrupted write`);
+    expect(readFileSync(file).equals(original)).toBe(true);
+    expect(filesIn(dir)).toEqual(["session.nwb"]);
+
+    // Killed again: tsnwb clean restores it.
+    expect(spawnSync(process.execPath, [script, file]).signal).toBe("SIGKILL");
+    const clean = spawnSync(process.execPath, [TSNWB, "clean", "--json", dir], { encoding: "utf8" });
+    expect(clean.status, clean.stderr).toBe(0);
+    expect(JSON.parse(clean.stdout)).toEqual([path.join(dir, ".session.nwb.tsnwb-journal")]);
+    expect(readFileSync(file).equals(original)).toBe(true);
+    expect(filesIn(dir)).toEqual(["session.nwb"]);
+  });
+
   it("tsnwb info reports a crashed write's temporary file, tsnwb clean removes it", () => {
     const dir = path.join(tmp.dir, "crash");
     spawnSync("mkdir", ["-p", dir]);

@@ -75,10 +75,13 @@ program
   .argument("<file>", "an NWB file")
   .option("--json", "print it as JSON")
   .action(async (file: string, opts: { json?: boolean }) => {
-    // Temporary files a crashed write of this file left beside it: said first (on stderr), even if the file is missing.
+    // What a crashed write of this file left beside it: said first (on stderr), even if the file is missing. A
+    // journal's file is restored by the open below (unless its writer still runs).
     const leftovers = /^https?:\/\//i.test(file) ? [] : findLeftovers(nodePath.dirname(nodePath.resolve(file)), file);
     for (const l of leftovers) {
-      console.error(`tsnwb: ${l.path}: a temporary file a crashed write of ${nodePath.basename(l.target)} left (${l.bytes} bytes, ${l.modified.toISOString()}); remove it with: tsnwb clean ${nodePath.dirname(l.path)}`);
+      const name = nodePath.basename(l.target);
+      if (l.kind === "journal") console.error(`tsnwb: ${l.path}: the journal of a write into ${name} (in place or live), which a running writer keeps and an interrupted one leaves; if none runs, opening ${name} or tsnwb clean ${nodePath.dirname(l.path)} restores it as before that write (a live file: at its last flush)`);
+      else console.error(`tsnwb: ${l.path}: a temporary file a crashed write of ${name} left (${l.bytes} bytes, ${l.modified.toISOString()}); remove it with: tsnwb clean ${nodePath.dirname(l.path)}`);
     }
     if (!opts.json) return printFile(file);
     const io = await NWBHDF5IO.open(file, "r");
@@ -91,17 +94,28 @@ program
 
 program
   .command("clean")
-  .description("remove the temporary files crashed writes left in a folder (.NAME.<id>.tsnwb-tmp)")
-  .argument("<dir>", "the folder")
-  .option("--older-than <seconds>", "spare those changed more recently (a write running now)", "0")
-  .option("--json", "print the files removed as JSON")
-  .action((dir: string, opts: { olderThan: string; json?: boolean }) => {
+  .description("restore the files interrupted in-place and live writes left journals of (.NAME.tsnwb-journal), and remove the temporary files crashed writes left (.NAME.<id>.tsnwb-tmp), in each folder")
+  .argument("<dir...>", "the folders")
+  .option("--older-than <seconds>", "spare temporary files changed more recently (a write running now); journals of running writers are always spared", "0")
+  .option("--json", "print the files removed as JSON (journals included, once their file is restored)")
+  .action((dirs: string[], opts: { olderThan: string; json?: boolean }) => {
     const seconds = Number(opts.olderThan);
     if (!Number.isFinite(seconds) || seconds < 0) throw new ValidationError("command", "--older-than", "a number of seconds, 0 or more", JSON.stringify(opts.olderThan));
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new NotFoundError(dir, `${dir} is not a folder`);
-    const removed = cleanLeftovers(dir, seconds);
+    for (const dir of dirs) if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new NotFoundError(dir, `${dir} is not a folder`);
+    const removed = dirs.flatMap((dir) => cleanLeftovers(dir, seconds));
     if (opts.json) console.log(JSON.stringify(removed.map((l) => l.path)));
-    else for (const l of removed) console.log(`removed ${l.path} (${l.bytes} bytes, left by a write of ${nodePath.basename(l.target)})`);
+    else {
+      for (const l of removed) {
+        const name = nodePath.basename(l.target);
+        if (l.restored) console.log(`restored ${l.target} as it was before an interrupted write (a live file: at its last flush); removed its journal ${l.path}`);
+        else if (l.kind === "journal") console.log(`removed ${l.path} (the journal of a write of ${name} that had not changed it, or had completed)`);
+        else console.log(`removed ${l.path} (${l.bytes} bytes, left by a write of ${name})`);
+      }
+    }
+    // Journals still there: their writers run (or are starting, or ran on another machine, which alone can tell).
+    for (const l of dirs.flatMap((dir) => findLeftovers(dir)).filter((x) => x.kind === "journal")) {
+      console.error(`tsnwb: ${l.path}: left alone, its writer is still running (or starting; or it ran on another machine: run tsnwb clean there)`);
+    }
   });
 
 program

@@ -87,11 +87,15 @@ export class SeriesAppender {
     this.io._markWritten();
   }
 
-  /** Writes what is buffered to the file and flushes it, so that readers of a live file see the frames. */
+  /**
+   * Writes what is buffered to the file and flushes it, so that readers of a live file see the frames; a live
+   * writer killed later is rolled back to here (the file's undo journal starts again: `journal.ts`).
+   */
   flush(): void {
     this.data.flush();
     this.timestamps?.flush();
     this.io._h5.file.flush();
+    this.io._checkpoint();
   }
 
   /**

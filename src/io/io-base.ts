@@ -80,7 +80,9 @@ export abstract class NWBIOBase {
     return undefined;
   }
   /** After a successful write (live files start SWMR here). */
-  protected afterWrite(): void {}
+  protected async afterWrite(): Promise<void> {}
+  /** After an appender's flush, which leaves the file consistent (live files' undo journals start again here). */
+  protected checkpoint(): void {}
   /** Closes the HDF5 file (and what it reads through). */
   protected closeFile(): void {
     this.file?.close();
@@ -154,7 +156,7 @@ export abstract class NWBIOBase {
       }
       this.written = true;
       this.nwbfile = nwbfile;
-      this.afterWrite();
+      await this.afterWrite();
     } catch (e) {
       await this.discard();
       throw asTsnwbError(e, this.path);
@@ -212,6 +214,11 @@ export abstract class NWBIOBase {
   /** @internal an appender to close (flush) before the file closes. */
   _register(appender: { close(): void }): void {
     this.appenders.add(appender);
+  }
+
+  /** @internal an appender has flushed the file: see `checkpoint`. */
+  _checkpoint(): void {
+    this.checkpoint();
   }
 
   /** @internal marks the file as changed (by an appender), so close() keeps it. */

@@ -1,21 +1,31 @@
 /**
- * Temporary files a crashed write left behind. Writes work on `.NAME.<id>.tsnwb-tmp` beside the target and rename
- * it into place at `close()`; a process killed before that leaves the temporary file. `tsnwb info` reports those of
- * the file it shows, and `tsnwb clean DIR` removes a folder's.
+ * What a crashed write left behind. Writes work on `.NAME.<id>.tsnwb-tmp` beside the target and rename it into
+ * place at `close()`; a process killed before that leaves the temporary file. Writes into the file itself (mode
+ * "a" in place, live files) keep `.NAME.tsnwb-journal` beside it (`journal.ts`); a process killed before `close()`
+ * leaves the journal, from which the file is restored. `tsnwb info` reports those of the file it shows, and
+ * `tsnwb clean DIR` restores and removes a folder's.
  */
 import { readdirSync, rmSync, statSync } from "node:fs";
 import * as nodePath from "node:path";
+import { recoverJournal } from "./journal.js";
 
-/** A leftover temporary file: its path, the NWB file it was being written as, its size and last change. */
+/**
+ * A leftover: a temporary file, or the journal of an interrupted write; its path, the NWB file it was written for,
+ * its size and last change. `restored`: set by {@link cleanLeftovers} for a journal the file was restored from.
+ */
 export interface Leftover {
   path: string;
   target: string;
+  kind: "temporary" | "journal";
   bytes: number;
   modified: Date;
+  restored?: boolean;
 }
 
 /** `.NAME.<8 hex digits>.tsnwb-tmp`: what {@link temporaryPath} makes, and what is looked for here. */
 const TEMPORARY = /^\.(.+)\.[0-9a-f]{8}\.tsnwb-tmp$/;
+/** `.NAME.tsnwb-journal`: `journal.ts`'s `journalPath`. */
+const JOURNAL = /^\.(.+)\.tsnwb-journal$/;
 
 /** A new temporary file beside `target`, where a write works until `close()` renames it into place. */
 export function temporaryPath(target: string): string {
@@ -23,27 +33,36 @@ export function temporaryPath(target: string): string {
   return nodePath.join(nodePath.dirname(target), `.${nodePath.basename(target)}.${id}.tsnwb-tmp`);
 }
 
-/** The leftover temporary files in `folder` (of any NWB file, or only of `target` when given). */
+/** The leftovers in `folder` (of any NWB file, or only of `target` when given): journals first. */
 export function findLeftovers(folder: string, target?: string): Leftover[] {
   const out: Leftover[] = [];
   for (const name of readdirSync(folder)) {
-    const m = TEMPORARY.exec(name);
+    const journal = JOURNAL.exec(name);
+    const m = journal ?? TEMPORARY.exec(name);
     if (!m || (target !== undefined && m[1] !== nodePath.basename(target))) continue;
     const path = nodePath.join(folder, name);
     const stat = statSync(path);
-    if (stat.isFile()) out.push({ path, target: nodePath.join(folder, m[1]!), bytes: stat.size, modified: stat.mtime });
+    if (stat.isFile()) out.push({ path, target: nodePath.join(folder, m[1]!), kind: journal ? "journal" : "temporary", bytes: stat.size, modified: stat.mtime });
   }
-  return out.sort((a, b) => a.path.localeCompare(b.path));
+  return out.sort((a, b) => (a.kind === b.kind ? a.path.localeCompare(b.path) : a.kind === "journal" ? -1 : 1));
 }
 
 /**
- * Removes the leftover temporary files of `folder`; gives those removed. One being written right now by a running
- * tsnwb process would be removed too: `olderThanSeconds` spares those changed more recently.
+ * Restores the files of `folder` that interrupted writes left journals of, and removes its temporary files; gives
+ * what it removed. A journal whose writer still runs is left alone. A temporary file being written right now by a
+ * running tsnwb process would be removed too, as a journal its writer has just made: `olderThanSeconds` spares
+ * those changed more recently.
  */
 export function cleanLeftovers(folder: string, olderThanSeconds = 0): Leftover[] {
   const cutoff = Date.now() - olderThanSeconds * 1000;
   const removed: Leftover[] = [];
   for (const leftover of findLeftovers(folder)) {
+    if (leftover.kind === "journal") {
+      // One without its header yet is a writer's that was starting (cleaning says none runs now) or was killed then.
+      const recovery = recoverJournal(leftover.target, leftover.modified.getTime() <= cutoff);
+      if (recovery?.removed) removed.push({ ...leftover, restored: recovery.outcome === "restored" });
+      continue;
+    }
     if (leftover.modified.getTime() > cutoff) continue;
     rmSync(leftover.path, { force: true });
     removed.push(leftover);

@@ -2,7 +2,9 @@
  * `NWBHDF5IO`: opens an NWB file on disk to read, write or append, as pynwb's class of the same name.
  *
  * A write never leaves a half-written file at the target path: modes "w" and "a" work on a temporary file beside
- * the target ("a" on a copy of it), renamed into place by `close()` once everything is written.
+ * the target ("a" on a copy of it), renamed into place by `close()` once everything is written. Writes into the
+ * file itself (mode "a" in place, live files once written) keep an undo journal (`journal.ts`) that restores it
+ * after a kill.
  */
 import { promises as fsp, existsSync, openSync, readSync, closeSync, statSync } from "node:fs";
 import * as nodePath from "node:path";
@@ -13,8 +15,9 @@ import type { ChunkCompressor } from "./hdf5/chunk-sink.js";
 import { superblockEndOfFile } from "./hdf5/chunk-injection.js";
 import { closeDirectFile, registerDirectFile } from "./hdf5/direct-read.js";
 import { temporaryPath } from "./leftovers.js";
+import { UndoJournal, forceToDisk, journalPath, recoverJournal } from "./journal.js";
 import { nodeChunkCompressor, nodeDirectFile, nodeFileBytes } from "./hdf5/native-node.js";
-import { h5, h5wasm } from "./hdf5/h5-node.js";
+import { type WriteGuard, guardWrites, h5, h5wasm } from "./hdf5/h5-node.js";
 import { type RemoteFile, openRemote } from "./remote/remote-file.js";
 import type { RangeReaderOptions } from "./remote/range-reader.js";
 import { WorkerTransport } from "./remote/worker-transport.js";
@@ -26,19 +29,22 @@ export type { IOMode };
 export interface IOOptions extends BaseIOOptions {
   /**
    * Mode "a" only: change the file where it is instead of a copy. For appending to a movie of many GB, where a
-   * copy would take minutes. Bad input is still refused before anything is written, but a crash or a full disk
-   * during the write can leave the file damaged; without this option the file is never touched until close().
+   * copy would take minutes. Bad input is still refused before anything is written; the bytes the file had that
+   * the write changes are saved first to an undo journal beside it (`.NAME.tsnwb-journal`, forced to disk), so a
+   * failure, a crash or a kill of the process, or a power loss, leaves the file as it was (restored at once on a
+   * failure, else by `tsnwb clean` or the file's next open; see the README's limits). Without this option the file
+   * is never touched until close().
    */
   inPlace?: boolean;
   /**
-   * Live acquisition (modes "w" and "a"): the file is written at its path, not a temporary file, so that other
-   * processes can read it while it grows. After `write`, HDF5's single-writer/multiple-reader mode (SWMR) starts:
-   * objects can no longer be added, only series grown with a `SeriesAppender`, whose `flush()` makes the frames
-   * appended so far visible to readers (tsnwb, or h5py with `swmr=True`). What it gives up: a crash or a kill
-   * leaves a partial file at the path (readable, with the frames flushed before it), where a write without this
-   * option leaves the path as it was. A new file ("w") is written in HDF5 1.10's format, which SWMR needs; in mode
-   * "a", a file not written that way (pynwb's) is grown without SWMR, readable after each flush by readers that
-   * open it then.
+   * Live acquisition (modes "w" and "a"): the file is written at its path, so that other processes can read it
+   * while it grows (a new file takes its path once `write` has written it). After `write`, HDF5's
+   * single-writer/multiple-reader mode (SWMR) starts: objects can no longer be added, only series grown with a
+   * `SeriesAppender`, whose `flush()` makes the frames appended so far visible to readers (tsnwb, or h5py with
+   * `swmr=True`). A crash or a kill leaves the file as at its last flush (or at `write`), once restored by
+   * `tsnwb clean` or its next open (the undo journal, as `inPlace`). A new file ("w") is written in HDF5 1.10's
+   * format, which SWMR needs; in mode "a", a file not written that way (pynwb's) is grown without SWMR, readable
+   * after each flush by readers that open it then.
    */
   live?: boolean;
   /** For a URL: how ranges are fetched (block size, cache bound, attempts, headers, whether a full download is allowed). */
@@ -62,15 +68,24 @@ export class NWBHDF5IO extends NWBIOBase {
   /** The remote file behind a URL opened for reading. */
   private remote?: RemoteFile;
 
+  /** The undo journal of a write into the file itself (in place, live). */
+  private journal?: UndoJournal;
+  /** The path h5wasm opened (a live new file keeps its temporary name there after it is renamed). */
+  private readonly h5Path: string;
+
   private constructor(
     m: H5Module,
     path: string,
     mode: IOMode,
-    /** Where h5wasm works: the path itself for "r", a temporary file beside it for "w" and "a". */
+    /**
+     * Where the file's bytes are: the path itself for "r", in place and once a live new file is written, else a
+     * temporary file beside it (a new one when mode "a" writes the file anew).
+     */
     private workPath: string,
     private readonly options: IOOptions,
   ) {
     super(m, path, mode, options);
+    this.h5Path = workPath;
   }
 
   /**
@@ -97,9 +112,10 @@ export class NWBHDF5IO extends NWBIOBase {
     path = String(path);
     const m = await h5();
     const resolved = nodePath.resolve(path);
+    recoverInterruptedWrite(resolved, mode);
     if (mode === "w") {
       if (!existsSync(nodePath.dirname(resolved))) throw new NotFoundError(nodePath.dirname(resolved), `cannot write ${path}: its folder does not exist`);
-      return new NWBHDF5IO(m, resolved, mode, options.live ? resolved : temporaryPath(resolved), options);
+      return new NWBHDF5IO(m, resolved, mode, temporaryPath(resolved), options);
     }
     checkHDF5(resolved, path);
     if (mode === "r") {
@@ -110,16 +126,25 @@ export class NWBHDF5IO extends NWBIOBase {
       if ((io.file as unknown as { mode: string }).mode === "r") registerDirectFile(io.file, nodeDirectFile(resolved));
       return io;
     }
-    const work = options.inPlace || options.live ? resolved : temporaryPath(resolved);
-    if (work !== resolved) await fsp.copyFile(resolved, work);
+    const inPlace = options.inPlace || options.live;
+    const work = inPlace ? resolved : temporaryPath(resolved);
+    if (!inPlace) await fsp.copyFile(resolved, work);
     const io = new NWBHDF5IO(m, resolved, mode, work, options);
+    // Journaled from before HDF5 opens it: opening marks the superblock.
+    if (inPlace) io.startJournal(UndoJournal.begin(resolved, options.live ? "live" : "in-place"));
     try {
       io.file = openH5(work, "a", path);
     } catch (e) {
-      if (work !== resolved) await fsp.rm(work, { force: true });
+      await io.dropWork();
       throw e;
     }
     return io;
+  }
+
+  /** From here on, every change of the file's bytes is announced to `journal` first (HDF5's, and tsnwb's at close). */
+  private startJournal(journal: UndoJournal): void {
+    this.journal = journal;
+    guardWrites(this.h5Path, journalGuard(journal));
   }
 
   protected createForWrite(): H5File {
@@ -145,10 +170,22 @@ export class NWBHDF5IO extends NWBIOBase {
   /** The copy a write anew replaced (see startRewrite), removed once the new file is in place or dropped. */
   private replacedWork?: string;
 
-  /** Live files: flushed, then readers may follow them (SWMR) while appenders grow their series. */
-  protected override afterWrite(): void {
-    if (!this.options.live || this.swmr) return;
+  /**
+   * Live files: flushed, then readers may follow them (SWMR) while appenders grow their series. A new one takes its
+   * path only now, complete (a kill during `write` leaves a temporary file, not an unreadable one at the path),
+   * journaled from before the rename; in mode "a", what `write` added is kept by a kill from here on.
+   */
+  protected override async afterWrite(): Promise<void> {
+    if (!this.options.live) return;
     this.file!.flush();
+    if (this.workPath !== this.path) {
+      this.startJournal(UndoJournal.begin(this.path, "live", this.workPath));
+      await fsp.rename(this.workPath, this.path);
+      this.workPath = this.path;
+    } else {
+      this.journal?.checkpoint();
+    }
+    if (this.swmr) return;
     try {
       this.m.H5Fstart_swmr_write(this.file!.file_id);
       this.swmr = true;
@@ -166,10 +203,21 @@ export class NWBHDF5IO extends NWBIOBase {
     return (nodePath.isAbsolute(p) ? nodePath.relative(folder, p) : p).split(nodePath.sep).join("/");
   }
 
+  /** Live files, after an appender's flush: a kill rolls back to here, not further. */
+  protected override checkpoint(): void {
+    if (this.options.live) this.journal?.checkpoint();
+  }
+
   protected override closeFile(): void {
     if (this.file) closeDirectFile(this.file);
     if (this.remote) this.remote.close();
-    else super.closeFile();
+    else {
+      try {
+        super.closeFile();
+      } finally {
+        guardWrites(this.h5Path, undefined);
+      }
+    }
   }
 
   /**
@@ -196,7 +244,7 @@ export class NWBHDF5IO extends NWBIOBase {
   private sideFileIsTheFile = false;
 
   protected editClosedFile(edit: (file: FileBytes, eof: number, inPlace: boolean) => void): void {
-    const work = nodeFileBytes(this.workPath);
+    const work = this.journaled(nodeFileBytes(this.workPath));
     const side = this.compressor;
     try {
       // Many chunks, and HDF5's own bytes fit in the side file's head room: those bytes go there and the side file
@@ -218,27 +266,79 @@ export class NWBHDF5IO extends NWBIOBase {
     }
   }
 
+  /** The file's bytes with every write announced to the journal first, when the file is journaled. */
+  private journaled<T extends FileBytes>(bytes: T): T {
+    const journal = this.journal;
+    if (!journal || this.workPath !== this.path) return bytes;
+    return {
+      ...bytes,
+      write: (position: number, data: Uint8Array) => {
+        journal.save(position, data.length, data);
+        bytes.write(position, data);
+      },
+    };
+  }
+
   protected async finish(written: boolean): Promise<void> {
     if (this.replacedWork) await fsp.rm(this.replacedWork, { force: true });
     if (this.sideFileIsTheFile && written) {
+      // In place, the file replaced is journaled and forced to disk: so is the one replacing it, before it does.
+      if (this.journal) forceToDisk(this.sidePath);
       await fsp.rename(this.sidePath, this.path);
       this.compressor?.discard();
-      // The work file's bytes are in the side file now (in place, the work file was the path, now replaced).
+      // The work file's bytes are in the side file now (in place, the work file was the path, now replaced: the
+      // journal, made for the file replaced, is dropped).
       if (this.workPath !== this.path) await fsp.rm(this.workPath, { force: true });
+      this.journal?.commit();
       return;
     }
     this.compressor?.discard();
-    if (this.mode === "r" || this.workPath === this.path) return;
-    if (written) await fsp.rename(this.workPath, this.path);
+    if (this.mode === "r") return;
+    if (this.workPath === this.path) this.journal?.commit();
+    else if (written) await fsp.rename(this.workPath, this.path);
     else await fsp.rm(this.workPath, { force: true });
   }
 
   protected async dropWork(): Promise<void> {
     if (this.replacedWork) await fsp.rm(this.replacedWork, { force: true });
     this.compressor?.discard();
-    if (this.workPath !== this.path) await fsp.rm(this.workPath, { force: true });
-    // A live new file that failed is removed too: only a crash leaves a partial one.
-    else if (this.options.live && this.mode === "w") await fsp.rm(this.workPath, { force: true });
+    guardWrites(this.h5Path, undefined);
+    if (this.options.live && this.mode === "w") {
+      // A live new file that failed is removed, under its temporary name or at its path: only a kill leaves one
+      // (as at its last flush).
+      await fsp.rm(this.workPath, { force: true });
+      this.journal?.drop();
+    } else if (this.workPath !== this.path) await fsp.rm(this.workPath, { force: true });
+    else this.journal?.rollback();
+  }
+}
+
+/** The journal told of h5wasm's writes and truncations. */
+function journalGuard(journal: UndoJournal): WriteGuard {
+  return {
+    beforeWrite: (position, bytes) => journal.save(position, bytes.length, bytes),
+    beforeTruncate: (length) => journal.truncating(length),
+  };
+}
+
+/**
+ * A journal an interrupted write left beside `path` (a process killed during an in-place or live write): the file is
+ * restored from it before it is opened, unless its writer still runs, when only a reader may open it.
+ */
+function recoverInterruptedWrite(path: string, mode: IOMode): void {
+  let recovery: ReturnType<typeof recoverJournal>;
+  try {
+    recovery = recoverJournal(path);
+  } catch (e) {
+    throw new FormatError(path, `an interrupted write left a journal beside it (${journalPath(path)}) that could not be applied (${(e as Error).message}); the file may be damaged until it is`, { cause: e });
+  }
+  if (!recovery) return;
+  if (recovery.outcome === "restored") {
+    process.emitWarning(`${path} was restored as it was before an interrupted write (process ${recovery.pid}), from its journal ${recovery.journal}`, { type: "TsnwbRecovery" });
+  }
+  if (!recovery.removed && mode !== "r") {
+    const who = recovery.outcome === "empty" ? "another process, which is starting or was killed as it started" : `process ${recovery.pid} on ${recovery.host}`;
+    throw new ModeError(`${path} is being written by ${who} (its journal ${recovery.journal} exists); open it for reading, or wait for that write to end (if none runs, tsnwb clean ${nodePath.dirname(path)} restores the file)`);
   }
 }
 

@@ -4,8 +4,8 @@
  * and, for gzip, a deflate filter whose parameters are padded to leave room in the header) and writes no chunk;
  * `chunk-sink.ts` cuts, compresses and stores the chunks as rows arrive. Once the file is closed, the chunks are
  * indexed by a version 1 B-tree (HDF5 1.8's chunk index, which HDF5 itself keeps growing when the dataset is
- * appended to later), and the dataset's layout message, its filter pipeline (shuffle then deflate, as h5py writes
- * them) and the superblock's end of file are rewritten.
+ * appended to later), the superblock's end of file is moved past it, and the dataset's filter pipeline (shuffle
+ * then deflate, as h5py writes them) and layout message are rewritten (see `injectChunks` for why in that order).
  */
 import { MESSAGE, type FileBytes, type ObjectHeader, lookup3, messageBody, readObjectHeader, readUint, replaceMessage, sealBlock, writeUint } from "./object-header.js";
 import type { ChunkCompressor, ChunkInjection } from "./chunk-sink.js";
@@ -38,10 +38,14 @@ export function superblockEndOfFile(head: Uint8Array): { offset: number; checksu
 }
 
 /**
- * Puts every dataset's stored chunks in the closed file: their B-trees appended, their layout and filter messages
- * rewritten, the superblock's end of file moved. `size` is where the HDF5 file's bytes end. With `inPlace`, the
- * file being edited is the compressor's side store, whose head now holds those bytes, and the chunks stay where
- * they are; otherwise they are copied from the store to the end of the file.
+ * Puts every dataset's stored chunks in the closed file: their B-trees appended, the superblock's end of file
+ * moved, then their filter and layout messages rewritten. `size` is where the HDF5 file's bytes end. With
+ * `inPlace`, the file being edited is the compressor's side store, whose head now holds those bytes, and the chunks
+ * stay where they are; otherwise they are copied from the store to the end of the file.
+ *
+ * In that order because a process may be killed between any two writes: what a pointer points at is in the file
+ * before the pointer, and the end of file covers the B-trees before a layout points into them. A kill before the
+ * last layout leaves some datasets without their chunks, never an address past the file's end.
  */
 export function injectChunks(file: FileBytes, size: number, injections: readonly ChunkInjection[], compressor: ChunkCompressor, inPlace: boolean): void {
   if (injections.length === 0) return;
@@ -50,29 +54,36 @@ export function injectChunks(file: FileBytes, size: number, injections: readonly
   if (eof === undefined) throw new Error(`superblock version ${superblock[8]}: chunks cannot be put in this file`);
   if (readUint(superblock, eof.offset, 8) > size) throw new Error(`the superblock's end of file (${readUint(superblock, eof.offset, 8)}) is past the file's end (${size})`);
   let end = inPlace ? compressor.size : size;
+  const roots: (number | undefined)[] = [];
   for (const injection of injections) {
-    const header = readObjectHeader(file, injection.header);
-    if (injection.chunks.length > 0) {
-      const addresses: number[] = [];
-      for (const c of injection.chunks) {
-        if (inPlace) {
-          addresses.push(c.position);
-          continue;
-        }
-        // Copied from the side store one by one, in the order of the chunk grid.
-        addresses.push(end);
-        file.write(end, compressor.stored(c.position, c.size));
-        end += c.size;
-      }
-      const root = writeBTree(file, injection, addresses, end);
-      end = root.end;
-      rewriteLayout(file, header, injection, root.address);
+    if (injection.chunks.length === 0) {
+      roots.push(undefined);
+      continue;
     }
-    if (injection.level !== undefined || injection.fletcher32) rewriteFilters(file, header, injection);
+    const addresses: number[] = [];
+    for (const c of injection.chunks) {
+      if (inPlace) {
+        addresses.push(c.position);
+        continue;
+      }
+      // Copied from the side store one by one, in the order of the chunk grid.
+      addresses.push(end);
+      file.write(end, compressor.stored(c.position, c.size));
+      end += c.size;
+    }
+    const root = writeBTree(file, injection, addresses, end);
+    end = root.end;
+    roots.push(root.address);
   }
   writeUint(superblock, eof.offset, 8, end);
   if (eof.checksum) writeUint(superblock, 44, 4, lookup3(superblock.subarray(0, 44)));
   file.write(0, superblock);
+  injections.forEach((injection, i) => {
+    const header = readObjectHeader(file, injection.header);
+    // The filters first: a dataset whose layout points at no chunk yet reads as unwritten whatever its filters.
+    if (injection.level !== undefined || injection.fletcher32) rewriteFilters(file, header, injection);
+    if (roots[i] !== undefined) rewriteLayout(file, header, injection, roots[i]);
+  });
 }
 
 /** A version 1 B-tree over the chunks, written from `at`, leaves first; gives the root's address and the new end. */

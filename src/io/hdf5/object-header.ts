@@ -54,6 +54,23 @@ export function checkSuperblock(file: Pick<FileBytes, "read">): void {
 }
 
 /**
+ * Clears a version 2 or 3 superblock's file consistency flags, as `h5clear -s` does: HDF5 1.10 sets them while a
+ * writer has the file open (bit 0 write access, bit 2 SWMR writing) and clears them at close, so a writer killed
+ * leaves them set and HDF5 then refuses the file ("file is already open for write"). Only for a file whose writer
+ * is known to be gone. True when they were set (and are now cleared, the superblock's checksum made again).
+ */
+export function clearSuperblockFlags(file: FileBytes): boolean {
+  const superblock = file.read(0, 48);
+  const version = superblock[8]!;
+  if ((version !== 2 && version !== 3) || superblock[11] === 0) return false;
+  checkSuperblock(file);
+  superblock[11] = 0;
+  writeUint(superblock, 44, 4, lookup3(superblock.subarray(0, 44)));
+  file.write(0, superblock);
+  return true;
+}
+
+/**
  * Bytes read at an object header's address before parsing it: a dataset's header (both blocks of one that h5wasm
  * writes) is a few hundred bytes, and one read of them costs what a read of each field would.
  */

@@ -25,7 +25,7 @@ afterAll(() => tmp.cleanup());
 const KILL = path.join(ROOT, "test", "kill");
 const SCENARIOS = path.join(KILL, "scenarios.mjs");
 const TEMPLATE = path.join(tmp.dir, "template");
-const PATHS = ["new", "stream", "append-copy", "append-in-place", "append-in-place-stream", "export", "live-new", "live-append"] as const;
+const PATHS = ["new", "stream", "append-copy", "append-rewrite", "append-in-place", "append-in-place-stream", "export", "live-new", "live-append"] as const;
 /** Kills run at once: the machine's two cores. */
 const CONCURRENCY = 2;
 

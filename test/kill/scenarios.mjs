@@ -29,6 +29,7 @@ const frames = (from, to, bytes = FRAME_BYTES) => {
 };
 const times = (from, to) => Array.from({ length: to - from }, (_, k) => (from + k) / 10);
 const ADDED_VALUES = Float64Array.from({ length: 40 }, (_, i) => Math.sin(i));
+const REDESCRIBED = "kill test, described again";
 
 async function tsnwb() {
   return import(path.join(ROOT, "dist", "index.js"));
@@ -96,6 +97,8 @@ const RUNS = {
     await io.close();
   },
   "append-copy": (dir) => append(dir, {}),
+  /** On a copy, with a change HDF5 cannot make where the file is (a scalar dataset's new value): written anew. */
+  "append-rewrite": (dir) => append(dir, {}, (nwbfile) => (nwbfile.session_description = REDESCRIBED)),
   "append-in-place": (dir) => append(dir, { inPlace: true }),
   /** In place, a stream of 17 MiB added to a small file: the side file, the file's bytes copied in, replaces it. */
   async "append-in-place-stream"(dir) {
@@ -137,10 +140,11 @@ async function* bigStream() {
   for (let i = 0; i < BIG_FRAMES; i++) yield { data: frame(i, BIG[0] * BIG[1]), shape: BIG };
 }
 
-async function append(dir, options) {
+async function append(dir, options, change = () => {}) {
   const t = await tsnwb();
   const io = await t.NWBHDF5IO.open(path.join(dir, "before.nwb"), "a", options);
   const nwbfile = await io.read();
+  change(nwbfile);
   addObjects(t, nwbfile);
   await io.write(nwbfile);
   appendFrames(t, io, nwbfile.getAcquisition("camera", t.ImageSeries), BEFORE_FRAMES, BEFORE_FRAMES + ADDED_FRAMES);
@@ -182,6 +186,7 @@ function expectations() {
     stream: { ...untouched, "stream.nwb": { mayBeAbsent: true, alternatives: [{ "/identifier": { value: "kill-stream" }, "/acquisition/camera/data": big }] } },
     "append-copy": { ...untouched, "before.nwb": { mayBeAbsent: false, alternatives: [before, appended] } },
     "append-in-place": { ...untouched, "before.nwb": { mayBeAbsent: false, alternatives: [before, appended] } },
+    "append-rewrite": { ...untouched, "before.nwb": { mayBeAbsent: false, alternatives: [{ ...before, "/session_description": { value: "kill test" } }, { ...appended, "/session_description": { value: REDESCRIBED } }] } },
     "append-in-place-stream": { ...untouched, "before.nwb": { mayBeAbsent: false, alternatives: [{ ...before, absent: ["/acquisition/big"] }, { ...camera(BEFORE_FRAMES, "kill-before.nwb"), "/acquisition/big/data": big }] } },
     export: { ...untouched, "exported.nwb": { mayBeAbsent: true, alternatives: [{ ...before, absent: ABSENT }] } },
     // A live file holds the frames flushed before the kill: any number of them.

@@ -4,7 +4,6 @@
 import { mkdirSync, rmSync } from "node:fs";
 import * as nodePath from "node:path";
 import type { Command } from "commander";
-import { Image, ImageSeries, Images, NWBHDF5IO, framesToPNG, imageToPNG } from "../index.js";
 import { NotFoundError, ValidationError } from "../errors.js";
 import { runOnce } from "./file-worker.js";
 
@@ -21,6 +20,8 @@ export function parseRange(text: string | undefined): { start?: number; stop?: n
  * `output`; gives the files written (`onFile` hears of each as it is written). On failure none is left.
  */
 export async function writeFrames(file: string, objectPath: string, output: string, range: { start?: number; stop?: number }, onFile: (file: string) => void): Promise<string[]> {
+  // Loaded here, in the reading worker: the command line itself does not load the library for this command.
+  const { Image, ImageSeries, Images, NWBHDF5IO, framesToPNG, imageToPNG } = await import("../index.js");
   const io = await NWBHDF5IO.open(file, "r");
   const written: string[] = [];
   const wrote = (path: string) => {

@@ -1,17 +1,17 @@
 #!/usr/bin/env node
 /**
  * The `tsnwb` command line. Exit status: 0 done, 1 a user error (bad options, a missing file, a rule broken:
- * one line on stderr), 2 a file that cannot be read (not HDF5, not an image, damaged).
+ * one line on stderr), 2 a file that cannot be read (not HDF5, not an image, damaged). The library is loaded by
+ * the commands that use it in this thread, when they run: those that read files read them in the reading worker,
+ * which loads it there (two loads of it, one after the other, would cost a quarter of a second each time).
  */
 // First: the reading worker starts loading while the modules below load.
 import "./early-start.js";
 import * as nodePath from "node:path";
 import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { Command } from "commander";
-import { NWBHDF5IO, NotFoundError, ValidationError, isTsnwbError } from "../index.js";
+import { NotFoundError, ValidationError, isTsnwbError } from "../errors.js";
 import { cleanLeftovers, findLeftovers } from "../io/leftovers.js";
-import { buildTutorialFile } from "../demo/tutorial.js";
-import { summarize } from "./summary.js";
 import { addImagesCommand, addVideoCommand } from "./images.js";
 import { addFramesCommand } from "./frames.js";
 import { addValidateCommand } from "./validate-command.js";
@@ -32,6 +32,7 @@ program
   .description("write pynwb's image tutorial as an NWB file (with its external TIFF files), read it back and list it")
   .option("--out <path>", "where to write the NWB file", "tsnwb-demo.nwb")
   .action(async (opts: { out: string }) => {
+    const [{ NWBHDF5IO }, { buildTutorialFile }] = await Promise.all([import("../index.js"), import("../demo/tutorial.js")]);
     const out = nodePath.resolve(opts.out);
     mkdirSync(nodePath.dirname(out), { recursive: true });
     const started = performance.now();
@@ -137,6 +138,7 @@ addValidateCommand(program);
 addInspectCommand(program);
 
 async function printFile(path: string): Promise<void> {
+  const [{ NWBHDF5IO }, { summarize }] = await Promise.all([import("../index.js"), import("./summary.js")]);
   const io = await NWBHDF5IO.open(path, "r");
   try {
     const nwbfile = await io.read();

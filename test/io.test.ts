@@ -52,10 +52,10 @@ describe("opening", () => {
   });
 
   it("an HDF5 file that is not NWB is a FormatError", async () => {
-    const { h5wasm } = await import("../src/io/hdf5/h5-node.js");
-    await h5wasm.ready;
+    const { h5, h5wasm } = await import("../src/io/hdf5/h5-node.js");
+    await h5();
     const plain = path.join(tmp.dir, "plain.h5");
-    const f = new h5wasm.File(plain, "w");
+    const f = new (h5wasm().File)(plain, "w");
     f.create_group("measurements");
     f.close();
     const io = await NWBHDF5IO.open(plain, "r");

@@ -4,8 +4,8 @@
 import { mkdirSync, rmSync } from "node:fs";
 import * as nodePath from "node:path";
 import type { Command } from "commander";
-import { Image, ImageSeries, Images, NWBHDF5IO, framesToPNG, imageToPNG } from "../index.js";
 import { NotFoundError, ValidationError } from "../errors.js";
+import { runOnce } from "./file-worker.js";
 
 /** `START:STOP` (either may be left out) as a range of frame indices. */
 export function parseRange(text: string | undefined): { start?: number; stop?: number } {
@@ -13,6 +13,47 @@ export function parseRange(text: string | undefined): { start?: number; stop?: n
   const m = /^(\d*):(\d*)$/.exec(text);
   if (!m) throw new ValidationError("command", "--frames", "START:STOP, e.g. 0:10 or 5:", JSON.stringify(text));
   return { ...(m[1] ? { start: Number(m[1]) } : {}), ...(m[2] ? { stop: Number(m[2]) } : {}) };
+}
+
+/**
+ * Writes the object at `objectPath` of `file` (an Image, an Images, or a series' frames in `range`) as PNG files in
+ * `output`; gives the files written (`onFile` hears of each as it is written). On failure none is left.
+ */
+export async function writeFrames(file: string, objectPath: string, output: string, range: { start?: number; stop?: number }, onFile: (file: string) => void): Promise<string[]> {
+  // Loaded here, in the reading worker: the command line itself does not load the library for this command.
+  const { Image, ImageSeries, Images, NWBHDF5IO, framesToPNG, imageToPNG } = await import("../index.js");
+  const io = await NWBHDF5IO.open(file, "r");
+  const written: string[] = [];
+  const wrote = (path: string) => {
+    written.push(path);
+    onFile(path);
+  };
+  try {
+    const nwbfile = await io.read();
+    const wanted = `/${objectPath.replace(/^\/+|\/+$/g, "")}`;
+    const obj = [...nwbfile.objects.values()].find((o) => o.container_source?.path === wanted);
+    if (!obj) throw new NotFoundError(wanted, `${file} has no typed object at ${wanted}`);
+    mkdirSync(output, { recursive: true });
+    const out = (name: string) => nodePath.join(output, `${name}.png`);
+    if (obj instanceof ImageSeries) {
+      if (obj.external_file) throw new ValidationError(obj.describe(), "data", "frames stored in the file (this series points at external files)");
+      await framesToPNG(obj, output, range, wrote);
+    } else if (obj instanceof Images) {
+      for (const image of obj.order_of_images?.data ?? obj.images.values()) {
+        await imageToPNG(image, out(image.name));
+        wrote(out(image.name));
+      }
+    } else if (obj instanceof Image) {
+      await imageToPNG(obj, out(obj.name));
+      wrote(out(obj.name));
+    } else throw new ValidationError(obj.describe(), "type", "an Image, an Images or an ImageSeries");
+  } catch (e) {
+    for (const f of written) rmSync(f, { force: true });
+    throw e;
+  } finally {
+    await io.close();
+  }
+  return written;
 }
 
 export function addFramesCommand(program: Command): void {
@@ -24,35 +65,17 @@ export function addFramesCommand(program: Command): void {
     .requiredOption("-o, --output <dir>", "the folder to write the PNG files into")
     .option("--frames <start:stop>", "only these frames of a series")
     .option("--json", "print the files written as JSON")
-    .action(async (file: string, objectPath: string, opts: { output: string; frames?: string; json?: boolean }) => {
+    .action(async (file: string, object: string, opts: { output: string; frames?: string; json?: boolean }) => {
       const range = parseRange(opts.frames);
-      const io = await NWBHDF5IO.open(file, "r");
+      // Files the worker wrote before it was stopped (a damaged frame HDF5 loops on) are removed here.
       const written: string[] = [];
+      let files: string[];
       try {
-        const nwbfile = await io.read();
-        const wanted = `/${objectPath.replace(/^\/+|\/+$/g, "")}`;
-        const obj = [...nwbfile.objects.values()].find((o) => o.container_source?.path === wanted);
-        if (!obj) throw new NotFoundError(wanted, `${file} has no typed object at ${wanted}`);
-        mkdirSync(opts.output, { recursive: true });
-        const out = (name: string) => nodePath.join(opts.output, `${name}.png`);
-        if (obj instanceof ImageSeries) {
-          if (obj.external_file) throw new ValidationError(obj.describe(), "data", "frames stored in the file (this series points at external files)");
-          written.push(...(await framesToPNG(obj, opts.output, range)));
-        } else if (obj instanceof Images) {
-          for (const image of obj.order_of_images?.data ?? obj.images.values()) {
-            await imageToPNG(image, out(image.name));
-            written.push(out(image.name));
-          }
-        } else if (obj instanceof Image) {
-          await imageToPNG(obj, out(obj.name));
-          written.push(out(obj.name));
-        } else throw new ValidationError(obj.describe(), "type", "an Image, an Images or an ImageSeries");
+        files = await runOnce("frames", { file, object, output: opts.output, range }, (p) => p.kind === "file" && written.push(p.path));
       } catch (e) {
         for (const f of written) rmSync(f, { force: true });
         throw e;
-      } finally {
-        await io.close();
       }
-      console.log(opts.json ? JSON.stringify({ files: written }) : written.join("\n"));
+      console.log(opts.json ? JSON.stringify({ files }) : files.join("\n"));
     });
 }

@@ -1,12 +1,11 @@
 /**
- * `tsnwb images` and `tsnwb video`: image files and videos into an NWB file.
+ * `tsnwb images` and `tsnwb video`: image files and videos into an NWB file. The library and the image codecs are
+ * loaded when one of these runs, not when the command line starts (see `main.ts`).
  */
 import { readFileSync, statSync } from "node:fs";
 import type { Command } from "commander";
-import { Images, ImageSeries, OpticalSeries, type NWBFile, imageFileInfo } from "../index.js";
+import type { ImageSeries, NWBFile } from "../index.js";
 import { ValidationError } from "../errors.js";
-import { frameSource } from "../media/from-files.js";
-import { imageFiles } from "../media/image-files.js";
 import { type SessionOptions, sessionOptions, writeSession } from "./session.js";
 import { progressBars } from "./progress.js";
 
@@ -51,6 +50,7 @@ function timing(opts: { rate?: string; timestamps?: string }): { rate?: number; 
 
 /** `--as` when not given: a series for one folder or one multi-page TIFF, else images. */
 async function defaultKind(paths: string[]): Promise<"images" | "series"> {
+  const [{ imageFiles }, { imageFileInfo }] = await Promise.all([import("../media/image-files.js"), import("../index.js")]);
   await imageFiles(paths); // every path exists, or a clear error
   if (paths.length !== 1) return "images";
   if (statSync(paths[0]!).isDirectory()) return "series";
@@ -73,6 +73,7 @@ export function addImagesCommand(program: Command): void {
     .option("--orientation <text>", "with --stimulus and a series: which way is up")
     .option("--json", "print what was written as JSON"))
     .action(async (paths: string[], opts: ImagesOptions) => {
+      const [{ Images, ImageSeries, OpticalSeries }, { frameSource }] = await Promise.all([import("../index.js"), import("../media/from-files.js")]);
       const kind = opts.as ?? (await defaultKind(paths));
       if (kind !== "images" && kind !== "series") throw new ValidationError("command", "--as", `"images" or "series"`, JSON.stringify(kind));
       const name = opts.name ?? kind;
@@ -131,6 +132,7 @@ export function addVideoCommand(program: Command): void {
     .option("--description <text>", "what the videos show")
     .option("--json", "print what was written as JSON"))
     .action(async (videos: string[], opts: VideoOptions) => {
+      const { ImageSeries } = await import("../index.js");
       let series: ImageSeries | undefined;
       const written = await writeSession(opts, async (nwbfile) => {
         const starting = opts.startingFrame?.split(",").map((v) => numberOption(v, "--starting-frame")!);

@@ -1,21 +1,23 @@
 #!/usr/bin/env node
 /**
  * The `tsnwb` command line. Exit status: 0 done, 1 a user error (bad options, a missing file, a rule broken:
- * one line on stderr), 2 a file that cannot be read (not HDF5, not an image, damaged).
+ * one line on stderr), 2 a file that cannot be read (not HDF5, not an image, damaged). The library is loaded by
+ * the commands that use it in this thread, when they run: those that read files read them in the reading worker,
+ * which loads it there (two loads of it, one after the other, would cost a quarter of a second each time).
  */
+// First: the reading worker starts loading while the modules below load.
+import "./early-start.js";
 import * as nodePath from "node:path";
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { Command } from "commander";
-import { MultiBar, Presets, type SingleBar } from "cli-progress";
-import { NWBHDF5IO, NotFoundError, ValidationError, isTsnwbError } from "../index.js";
+import { NotFoundError, ValidationError, isTsnwbError } from "../errors.js";
 import { cleanLeftovers, findLeftovers } from "../io/leftovers.js";
-import { buildTutorialFile } from "../demo/tutorial.js";
-import { summarize } from "./summary.js";
-import { fileInfo } from "./info.js";
 import { addImagesCommand, addVideoCommand } from "./images.js";
 import { addFramesCommand } from "./frames.js";
 import { addValidateCommand } from "./validate-command.js";
 import { addInspectCommand } from "./inspect-command.js";
+import { FileWorker, reportFailure, runOnce } from "./file-worker.js";
+import { progressBars } from "./progress.js";
 
 const program = new Command();
 program.name("tsnwb").description("Store and read image data in NWB (Neurodata Without Borders) files").version("0.1.0")
@@ -30,6 +32,7 @@ program
   .description("write pynwb's image tutorial as an NWB file (with its external TIFF files), read it back and list it")
   .option("--out <path>", "where to write the NWB file", "tsnwb-demo.nwb")
   .action(async (opts: { out: string }) => {
+    const [{ NWBHDF5IO }, { buildTutorialFile }] = await Promise.all([import("../index.js"), import("../demo/tutorial.js")]);
     const out = nodePath.resolve(opts.out);
     mkdirSync(nodePath.dirname(out), { recursive: true });
     const started = performance.now();
@@ -47,48 +50,52 @@ program
   .argument("<input>", "an NWB file")
   .argument("<output>", "the new file")
   .action(async (input: string, output: string) => {
-    const reader = await NWBHDF5IO.open(input, "r");
-    const bars = new MultiBar({ format: " {bar} {percentage}% | {name} {value}/{total} rows", hideCursor: true, clearOnComplete: false }, Presets.shades_classic);
-    const byPath = new Map<string, SingleBar>();
+    const { io, stop } = progressBars();
+    // A worker stopped mid-write (HDF5 looping on a damaged dataset) leaves its temporary file: removed here.
+    const folder = nodePath.dirname(nodePath.resolve(output));
+    const before = new Set(existsSync(folder) ? findLeftovers(folder, output).map((l) => l.path) : []);
     try {
-      const nwbfile = await reader.read();
-      const writer = await NWBHDF5IO.open(output, "w", {
-        onProgress: ({ path, rows, totalRows }) => {
-          let bar = byPath.get(path);
-          if (!bar) byPath.set(path, (bar = bars.create(totalRows ?? rows, 0, { name: path })));
-          bar.setTotal(totalRows ?? rows);
-          bar.update(rows, { name: path });
-        },
-      });
-      await writer.write(nwbfile);
-      await writer.close();
+      console.log(`wrote ${await runOnce("export", { input, output }, (p) => p.kind === "rows" && io.onProgress?.(p))}`);
+    } catch (e) {
+      if (existsSync(folder)) for (const l of findLeftovers(folder, output)) if (!before.has(l.path)) rmSync(l.path, { force: true });
+      throw e;
     } finally {
-      bars.stop();
-      await reader.close();
+      stop();
     }
-    console.log(`wrote ${nodePath.resolve(output)}`);
   });
 
 program
   .command("info")
-  .description("list what an NWB file holds: session metadata, objects, arrays with chunks and compression, links (reads no array data)")
-  .argument("<file>", "an NWB file")
-  .option("--json", "print it as JSON")
-  .action(async (file: string, opts: { json?: boolean }) => {
-    // What a crashed write of this file left beside it: said first (on stderr), even if the file is missing. A
-    // journal's file is restored by the open below (unless its writer still runs).
-    const leftovers = /^https?:\/\//i.test(file) ? [] : findLeftovers(nodePath.dirname(nodePath.resolve(file)), file);
-    for (const l of leftovers) {
-      const name = nodePath.basename(l.target);
-      if (l.kind === "journal") console.error(`tsnwb: ${l.path}: the journal of a write into ${name} (in place or live), which a running writer keeps and an interrupted one leaves; if none runs, opening ${name} or tsnwb clean ${nodePath.dirname(l.path)} restores it as before that write (a live file: at its last flush)`);
-      else console.error(`tsnwb: ${l.path}: a temporary file a crashed write of ${name} left (${l.bytes} bytes, ${l.modified.toISOString()}); remove it with: tsnwb clean ${nodePath.dirname(l.path)}`);
-    }
-    if (!opts.json) return printFile(file);
-    const io = await NWBHDF5IO.open(file, "r");
+  .description("list what NWB files hold: session metadata, objects, arrays with chunks and compression, links (reads no array data)")
+  .argument("<files...>", "NWB files (or URLs)")
+  .option("--json", "print it as JSON (one line per file)")
+  .action(async (files: string[], opts: { json?: boolean }) => {
+    const worker = new FileWorker();
     try {
-      console.log(JSON.stringify({ ...fileInfo(await io.read(), file), leftovers: leftovers.map((l) => ({ ...l, modified: l.modified.toISOString() })) }));
+      for (const file of files) {
+        // What a crashed write of this file left beside it: said first (on stderr), even if the file is missing. A
+        // journal's file is restored by the open (unless its writer still runs).
+        const leftovers = /^https?:\/\//i.test(file) ? [] : findLeftovers(nodePath.dirname(nodePath.resolve(file)), file);
+        for (const l of leftovers) {
+          const name = nodePath.basename(l.target);
+          if (l.kind === "journal") console.error(`tsnwb: ${l.path}: the journal of a write into ${name} (in place or live), which a running writer keeps and an interrupted one leaves; if none runs, opening ${name} or tsnwb clean ${nodePath.dirname(l.path)} restores it as before that write (a live file: at its last flush)`);
+          else console.error(`tsnwb: ${l.path}: a temporary file a crashed write of ${name} left (${l.bytes} bytes, ${l.modified.toISOString()}); remove it with: tsnwb clean ${nodePath.dirname(l.path)}`);
+        }
+        if (opts.json) {
+          const outcome = await worker.run("info", { file });
+          if (outcome.ok) console.log(JSON.stringify({ ...outcome.value, leftovers: leftovers.map((l) => ({ ...l, modified: l.modified.toISOString() })) }));
+          else reportFailure(outcome.error);
+        } else {
+          const outcome = await worker.run("summary", { file });
+          if (!outcome.ok) reportFailure(outcome.error);
+          else {
+            if (files.length > 1) console.log(`${file}:`);
+            for (const l of outcome.value) console.log(l);
+          }
+        }
+      }
     } finally {
-      await io.close();
+      await worker.close();
     }
   });
 
@@ -126,7 +133,10 @@ program
   .option("--no-open", "print the viewer's address without opening a browser")
   .action(async (file: string, opts: { port?: string; open?: boolean }) => {
     const { serveViewer } = await import("../viewer/server.js");
-    const server = await serveViewer(file, opts.port === undefined ? 0 : Number(opts.port));
+    // A file on disk is read once here, bounded, for the external files its series name (the page reads the rest).
+    let externals: Map<string, string> | undefined;
+    if (!/^https?:\/\//i.test(file) && existsSync(file)) externals = new Map(await runOnce("externals", { file }));
+    const server = await serveViewer(file, opts.port === undefined ? 0 : Number(opts.port), externals);
     console.log(`tsnwb viewer: ${server.url}  (Ctrl-C to stop)`);
     if (opts.open !== false) {
       const { spawn } = await import("node:child_process");
@@ -142,6 +152,7 @@ addValidateCommand(program);
 addInspectCommand(program);
 
 async function printFile(path: string): Promise<void> {
+  const [{ NWBHDF5IO }, { summarize }] = await Promise.all([import("../index.js"), import("./summary.js")]);
   const io = await NWBHDF5IO.open(path, "r");
   try {
     const nwbfile = await io.read();
@@ -151,8 +162,15 @@ async function printFile(path: string): Promise<void> {
   }
 }
 
+// Output closed early (`tsnwb info FILE | head -1`): the reader wants no more, so the command ends, quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e: NodeJS.ErrnoException) => process.exit(e.code === "EPIPE" ? Number(process.exitCode ?? 0) : 1));
+}
+
 program.parseAsync().catch((e: unknown) => {
-  console.error(`tsnwb: ${isTsnwbError(e) ? e.message : e instanceof Error ? e.stack : String(e)}`);
+  // One line: tsnwb's errors say what failed; anything else is named by its class (TSNWB_DEBUG=1 shows the stack).
+  const text = isTsnwbError(e) ? e.message : e instanceof Error ? (process.env.TSNWB_DEBUG ? String(e.stack) : `${e.name}: ${e.message}`) : String(e);
+  console.error(`tsnwb: ${text}`);
   // A file that cannot be read is a 2; a stream that failed because of one (an image that does not decode) too.
   const cause = isTsnwbError(e, "StreamError") ? (e.cause as unknown) : e;
   process.exit(isTsnwbError(cause, "FormatError") ? 2 : 1);

@@ -4,8 +4,9 @@
  */
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { NWBFile, NWBHDF5IO, type IOOptions } from "../index.js";
+import type { IOOptions, NWBFile } from "../index.js";
 import { ValidationError } from "../errors.js";
+import { runOnce } from "./file-worker.js";
 
 export interface SessionOptions {
   output?: string;
@@ -50,6 +51,9 @@ export async function writeSession(opts: SessionOptions, add: (nwbfile: NWBFile)
     throw new ValidationError("command", "output", "a path that holds no file yet (use --into to add to a file)", opts.output);
   }
   const path = (opts.output ?? opts.into)!;
+  // A file to add to is read in the bounded worker first: one HDF5 would loop on is refused, not hung on.
+  if (opts.into !== undefined) await runOnce("readable", { file: opts.into });
+  const { NWBFile, NWBHDF5IO } = await import("../index.js");
   const file = await NWBHDF5IO.open(path, opts.into !== undefined ? "a" : "w", io);
   try {
     const nwbfile = opts.into !== undefined ? await file.read() : new NWBFile({

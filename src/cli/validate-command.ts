@@ -1,9 +1,11 @@
 /**
  * `tsnwb validate FILE... [--json] [--core]`: each file checked against the schema it caches (or tsnwb's bundled
- * one with --core). Exit status: 0 all valid, 1 a file breaks the schema, 2 a file cannot be read at all.
+ * one with --core), in the bounded reading worker. Exit status: 0 all valid, 1 a file breaks the schema, 2 a file
+ * cannot be read at all (its one line on stderr).
  */
 import type { Command } from "commander";
-import { type ValidationIssue, isTsnwbError, validate } from "../index.js";
+import type { ValidationIssue } from "../index.js";
+import { FileWorker, reportFailure } from "./file-worker.js";
 
 /** One file's outcome: its issues, or why it could not be read. */
 export interface FileValidation {
@@ -14,21 +16,6 @@ export interface FileValidation {
   error?: string;
 }
 
-/** Validates each file; a file that cannot be read is reported, not thrown, so the others are still checked. */
-export async function validateFiles(files: string[], core: boolean): Promise<FileValidation[]> {
-  const out: FileValidation[] = [];
-  for (const file of files) {
-    try {
-      const issues = await validate(file, { core });
-      out.push({ file, valid: issues.length === 0, issues });
-    } catch (e) {
-      // Whatever stops the read (a tsnwb error, or HDF5 itself giving up on damaged bytes) means "cannot be read".
-      out.push({ file, valid: false, issues: [], error: isTsnwbError(e) ? e.message : e instanceof Error ? e.message : String(e) });
-    }
-  }
-  return out;
-}
-
 export function addValidateCommand(program: Command): void {
   program
     .command("validate")
@@ -37,15 +24,27 @@ export function addValidateCommand(program: Command): void {
     .option("--json", "print the results as JSON")
     .option("--core", "check against tsnwb's bundled schema (core, hdmf-common) instead of the files' cached namespaces")
     .action(async (files: string[], opts: { json?: boolean; core?: boolean }) => {
-      const results = await validateFiles(files, opts.core ?? false);
-      if (opts.json) console.log(JSON.stringify(results));
-      else {
-        for (const r of results) {
-          if (r.error !== undefined) console.log(`${r.file}: cannot be read: ${r.error}`);
-          else console.log(`${r.file}: ${r.issues.length === 0 ? "valid" : `${r.issues.length} issue(s)`}`);
-          for (const i of r.issues) console.log(`  ${i.path}  ${i.rule}: ${i.message}`);
+      const results: FileValidation[] = [];
+      const worker = new FileWorker();
+      try {
+        for (const file of files) {
+          const outcome = await worker.run("validate", { file, core: opts.core ?? false });
+          if (outcome.ok) {
+            results.push({ file, valid: outcome.value.length === 0, issues: outcome.value });
+            if (!opts.json) {
+              console.log(`${file}: ${outcome.value.length === 0 ? "valid" : `${outcome.value.length} issue(s)`}`);
+              for (const i of outcome.value) console.log(`  ${i.path}  ${i.rule}: ${i.message}`);
+            }
+          } else {
+            // Whatever stops the read (a tsnwb error, HDF5 giving up on damaged bytes, a time limit) means "cannot be read".
+            results.push({ file, valid: false, issues: [], error: outcome.error.message });
+            reportFailure(outcome.error);
+          }
         }
+      } finally {
+        await worker.close();
       }
-      process.exitCode = results.some((r) => r.error !== undefined) ? 2 : results.some((r) => !r.valid) ? 1 : 0;
+      if (opts.json) console.log(JSON.stringify(results));
+      if (!results.every((r) => r.valid)) process.exitCode = Math.max(Number(process.exitCode ?? 0), 1);
     });
 }

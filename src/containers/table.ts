@@ -22,7 +22,7 @@ import { type DType, DTypeRangeError, type TypedArray, allocate, isNumericDType,
 import { type Dtype, isRefDtype } from "../schema/language.js";
 import { type NDArray, isNDArray, product, toNDArray } from "../data/ndarray.js";
 import type { ArrayValues, CompoundMemberType, CompoundRow } from "../data/lazy.js";
-import { NotFoundError } from "../errors.js";
+import { FormatError, NotFoundError } from "../errors.js";
 
 /** A table's options: as the schema's, with `colnames` and `id` made from the columns when not given, as hdmf makes them. */
 export type DynamicTableOptions = Omit<GeneratedOptions, "colnames" | "id"> & { colnames?: string[]; id?: ElementIdentifiers };
@@ -268,7 +268,13 @@ export class DynamicTable extends DynamicTableBase {
   }
   /** The number of rows (added ones included). */
   get length(): number {
-    return (this.id.data.shape[0] ?? 0) + (this.pending?.ids.length ?? 0);
+    return (this.ids.shape[0] ?? 0) + (this.pending?.ids.length ?? 0);
+  }
+
+  /** The row ids' data; a table read from a file without its (required) `id` is that file's FormatError. */
+  private get ids(): ElementIdentifiers["data"] {
+    if (this.id === undefined) throw new FormatError(this.container_source?.file ?? this.name, `${this.describe()} has no 'id' dataset (its row ids, which every table needs)`);
+    return this.id.data;
   }
 
   /** Every column, `_index` columns included, by name (`columns`, which holds those the type names too). */
@@ -302,7 +308,7 @@ export class DynamicTable extends DynamicTableBase {
   async readRow(i: number): Promise<Record<string, Cell>> {
     await this.loadStoredRows();
     this.flushRows();
-    const record: Record<string, Cell> = { id: Number(((await this.id.data.read([[i, i + 1]])) as ArrayLike<number | bigint>)[0]) };
+    const record: Record<string, Cell> = { id: Number(((await this.ids.read([[i, i + 1]])) as ArrayLike<number | bigint>)[0]) };
     for (const name of this.colnames) record[name] = (await this.readColumn(name, [i, i + 1]))[0];
     return record;
   }
@@ -311,7 +317,7 @@ export class DynamicTable extends DynamicTableBase {
   async toRecords(): Promise<Record<string, Cell>[]> {
     await this.loadStoredRows();
     this.flushRows();
-    const ids = Array.from((await this.id.data.read()) as ArrayLike<number | bigint>, Number);
+    const ids = Array.from((await this.ids.read()) as ArrayLike<number | bigint>, Number);
     const columns = await Promise.all(this.colnames.map(async (name) => [name, await this.readColumn(name)] as const));
     return ids.map((id, i) => Object.fromEntries([["id", id], ...columns.map(([name, values]) => [name, values[i]])]));
   }

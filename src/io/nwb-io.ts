@@ -149,7 +149,7 @@ export class NWBHDF5IO extends NWBIOBase {
 
   protected createForWrite(): H5File {
     // SWMR needs HDF5 1.10's file format; bounding it there keeps the file readable by HDF5 1.10 (h5py, MatNWB).
-    if (this.options.live) return new h5wasm.File(this.workPath, "w", { libver: ["v110", "v110"] }) as unknown as H5File;
+    if (this.options.live) return new (h5wasm().File)(this.workPath, "w", { libver: ["v110", "v110"] }) as unknown as H5File;
     return openH5(this.workPath, "w", this.path);
   }
 
@@ -360,12 +360,12 @@ function checkHDF5(resolved: string, shown: string): void {
 
 function openH5(path: string, mode: "r" | "a" | "w", shown: string): H5File {
   try {
-    return new h5wasm.File(path, mode);
+    return new (h5wasm().File)(path, mode);
   } catch (e) {
     // A file a live writer has open (SWMR): read as a SWMR reader, which sees what the writer has flushed.
     if (mode === "r" && /already open for write|SWMR/i.test(String(e))) {
       try {
-        return new h5wasm.File(path, "Sr");
+        return new (h5wasm().File)(path, "Sr");
       } catch {
         // Reported below as the first error.
       }

@@ -7,7 +7,7 @@ import { DatasetBuilder, GroupBuilder } from "./builders.js";
 import type { NamespaceCatalog } from "../schema/catalog.js";
 import { type NamespaceDocument, type NamespaceSpec, type SchemaSource, denormaliseKeys, normaliseKeys } from "../schema/language.js";
 import type { LazyArray } from "../data/lazy.js";
-import { FormatError } from "../errors.js";
+import { FormatError, TsnwbError } from "../errors.js";
 
 function stripYaml(source: string): string {
   return source.replace(/\.ya?ml$/, "");
@@ -35,8 +35,20 @@ export function cachedSpecification(catalog: NamespaceCatalog, namespaces: Itera
   return root;
 }
 
-/** Loads the namespaces a file caches that `catalog` does not have yet (each after those it includes). */
+/**
+ * Loads the namespaces a file caches that `catalog` does not have yet (each after those it includes). A cache that
+ * is not the specification language (damaged text, or JSON of another shape) is a FormatError naming the file.
+ */
 export async function loadCachedSpecifications(catalog: NamespaceCatalog, root: GroupBuilder, fileName: string): Promise<string[]> {
+  try {
+    return await loadCached(catalog, root, fileName);
+  } catch (e) {
+    if (e instanceof TsnwbError) throw e;
+    throw new FormatError(fileName, `its cached specification (/specifications) is damaged: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+}
+
+async function loadCached(catalog: NamespaceCatalog, root: GroupBuilder, fileName: string): Promise<string[]> {
   const specs = root.groups.get("specifications");
   if (!specs) return [];
   const waiting: NamespaceDocument[] = [];
@@ -44,23 +56,18 @@ export async function loadCachedSpecifications(catalog: NamespaceCatalog, root: 
     if (catalog.namespace(name) !== undefined) continue;
     const versions = [...byVersion.groups.keys()].sort(compareVersions);
     const latest = byVersion.groups.get(versions[versions.length - 1]!)!;
-    const text = async (ds: DatasetBuilder) => String(((await (ds.value as LazyArray).read()) as string[])[0]);
     const nsDataset = latest.datasets.get("namespace");
     if (!nsDataset) throw new FormatError(fileName, `${latest.path} has no namespace document`);
-    let nsDoc: { namespaces: NamespaceSpec[] };
-    try {
-      nsDoc = JSON.parse(await text(nsDataset)) as { namespaces: NamespaceSpec[] };
-    } catch (e) {
-      throw new FormatError(fileName, `${nsDataset.path} is not a JSON namespace document`, { cause: e });
-    }
-    const namespace = nsDoc.namespaces.find((n) => n.name === name) ?? nsDoc.namespaces[0]!;
+    const nsDoc = await parseJson(nsDataset, fileName, "a JSON namespace document") as { namespaces?: NamespaceSpec[] };
+    const namespace = Array.isArray(nsDoc.namespaces) ? nsDoc.namespaces.find((n) => n?.name === name) ?? nsDoc.namespaces[0] : undefined;
+    if (!Array.isArray(namespace?.schema)) throw new FormatError(fileName, `${nsDataset.path} is not a namespace document (no namespace with a schema list)`);
     const sources: Record<string, SchemaSource> = {};
     let typeKeys: "neurodata_type" | "data_type" = "neurodata_type";
     for (const entry of namespace.schema) {
       if (!("source" in entry)) continue;
       const ds = latest.datasets.get(entry.source) ?? latest.datasets.get(stripYaml(entry.source));
       if (!ds) throw new FormatError(fileName, `${latest.path} lacks the schema file '${entry.source}' its namespace lists`);
-      const parsed = normaliseKeys(JSON.parse(await text(ds)) as SchemaSource);
+      const parsed = normaliseKeys(await parseJson(ds, fileName, "a JSON schema document") as SchemaSource);
       if (parsed.typeKeys === "data_type") typeKeys = "data_type";
       sources[entry.source] = parsed.value;
     }
@@ -75,6 +82,22 @@ export async function loadCachedSpecifications(catalog: NamespaceCatalog, root: 
     loaded.push(doc!.namespace.name);
   }
   return loaded;
+}
+
+/**
+ * A cached document's JSON: an object, or a FormatError naming the file and the dataset (a damaged cache is the
+ * file's fault, not a SyntaxError of tsnwb's).
+ */
+async function parseJson(ds: DatasetBuilder, fileName: string, what: string): Promise<Record<string, unknown>> {
+  const text = String(((await (ds.value as LazyArray).read()) as string[])[0]);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new FormatError(fileName, `${ds.path} is not ${what} (${e instanceof Error ? e.message : String(e)})`, { cause: e });
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new FormatError(fileName, `${ds.path} is not ${what} (not a JSON object)`);
+  return value as Record<string, unknown>;
 }
 
 function compareVersions(a: string, b: string): number {

@@ -167,8 +167,11 @@ export async function imageToPNG(image: Image | ArrayData, file: string): Promis
   await writePNG({ data: pixels as Uint8Array, shape: data.shape, dtype: data.dtype }, file);
 }
 
-/** Writes frames `[start, stop)` of a series to `<folder>/<prefix>_<index>.png`; returns the paths written. */
-export async function framesToPNG(series: ImageSeries, folder: string, range: { start?: number; stop?: number } = {}): Promise<string[]> {
+/**
+ * Writes frames `[start, stop)` of a series to `<folder>/<prefix>_<index>.png`; returns the paths written (`onFile`
+ * hears of each as it is written).
+ */
+export async function framesToPNG(series: ImageSeries, folder: string, range: { start?: number; stop?: number } = {}, onFile?: (file: string) => void): Promise<string[]> {
   mkdirSync(folder, { recursive: true });
   const shape = series.data.shape;
   const frameShape = shape.slice(1);
@@ -180,6 +183,7 @@ export async function framesToPNG(series: ImageSeries, folder: string, range: { 
     const file = nodePath.join(folder, `${series.name}_${String(index).padStart(width, "0")}.png`);
     await writePNG({ data: frame as Uint8Array, shape: frameShape, dtype: series.data.dtype }, file);
     written.push(file);
+    onFile?.(file);
     index++;
   }
   return written;

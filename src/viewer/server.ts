@@ -22,15 +22,18 @@ export interface ViewerServer {
   close(): Promise<void>;
 }
 
-/** Serves the viewer for `file` (a path on disk, or a URL the page fetches itself). */
-export async function serveViewer(file: string, port = 0): Promise<ViewerServer> {
+/**
+ * Serves the viewer for `file` (a path on disk, or a URL the page fetches itself). `externals` are its series'
+ * external files when the caller has read them already (`tsnwb view` reads untrusted files in a bounded worker).
+ */
+export async function serveViewer(file: string, port = 0, externals?: Map<string, string>): Promise<ViewerServer> {
   const remote = /^https?:\/\//i.test(file);
   if (!remote && !existsSync(file)) throw new NotFoundError(file);
   const page = readFileSync(path.join(VIEWER, "index.html"));
   const code = readFileSync(path.join(VIEWER, "viewer.js"));
   const size = remote ? 0 : statSync(file).size;
   const stats = { requests: 0, bytes: 0 };
-  const externals = remote ? new Map<string, string>() : await externalFiles(file);
+  externals ??= remote ? new Map<string, string>() : await externalFiles(file);
   const server: Server = createServer((req, res) => {
     const url = req.url ?? "";
     const route = url.split("?")[0];

@@ -43,6 +43,8 @@ elif case == "region_out_of_range":    # an ElectricalSeries' electrodes region 
     replace("acquisition/ElectricalSeries/electrodes", np.array([0, 1, 2, 3, 9], dtype="int64"))
 elif case == "column_length":          # a trials column one row short
     replace("intervals/trials/start_time", np.array([0.0, 1.0, 2.0, 3.0, 4.0]))
+elif case == "table_without_id":       # the trials table without its row ids (damaged: not a table any more)
+    del f["intervals/trials/id"]
 else:
     raise SystemExit(f"unknown case {case}")
 f.close()

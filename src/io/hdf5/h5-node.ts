@@ -1,13 +1,19 @@
 /**
  * h5wasm's Node build, for files on disk: loaded once, with HDF5 errors turned into JS exceptions instead of
- * console output, and a file's writes announced to a guard first (the undo journal of an in-place write).
+ * console output, nothing the WebAssembly module says printed, damaged global heaps refused before HDF5 loops
+ * on them (`heap-guard.ts`), and a file's writes announced to a guard first (the undo journal of an in-place
+ * write). The one module that loads `h5wasm/node` (others import its types only): the module's output can only be
+ * redirected as it starts (`loadQuietly`).
  */
 import { openSync } from "node:fs";
 import { devNull } from "node:os";
-import h5wasm from "h5wasm/node";
-import type { H5Module } from "./h5.js";
+import { type H5Module, loadQuietly } from "./h5.js";
+import { guardGlobalHeaps } from "./heap-guard.js";
 
-let modulePromise: Promise<H5Module> | undefined;
+export type H5NodeLib = typeof import("h5wasm/node").default;
+
+let loading: Promise<H5Module> | undefined;
+let lib: H5NodeLib | undefined;
 
 /** The part of Emscripten's file system (NODERAWFS: straight to Node's `fs`) every HDF5 write goes through. */
 interface EmscriptenFS {
@@ -27,8 +33,12 @@ const guards = new Map<string, WriteGuard>();
 
 /** The ready h5wasm module (loaded once). */
 export function h5(): Promise<H5Module> {
-  modulePromise ??= h5wasm.ready.then((m) => {
+  loading ??= loadQuietly(async () => {
+    lib = (await import("h5wasm/node")).default;
+    return lib.ready;
+  }).then((m) => {
     m.activate_throwing_error_handler();
+    guardGlobalHeaps(m);
     const fs = (m as unknown as { FS: EmscriptenFS }).FS;
     // HDF5 reports errors by throwing (above); what the C library would print to stderr is only the expected
     // refusal in createDatasetWithoutValues, which the C stdio may flush at any later time, even at exit.
@@ -50,7 +60,7 @@ export function h5(): Promise<H5Module> {
     };
     return m;
   });
-  return modulePromise;
+  return loading;
 }
 
 /** Sets (or, with undefined, removes) the guard of the file h5wasm has open at `path` (absolute, as opened). */
@@ -59,4 +69,8 @@ export function guardWrites(path: string, guard: WriteGuard | undefined): void {
   else guards.delete(path);
 }
 
-export { h5wasm };
+/** h5wasm's Node build (its `File` class), for callers that have awaited {@link h5}. */
+export function h5wasm(): H5NodeLib {
+  if (lib === undefined) throw new Error("h5wasm is not loaded yet: await h5() first");
+  return lib;
+}

@@ -7,6 +7,7 @@
 import type h5wasmNode from "h5wasm/node";
 import type { File as H5File } from "h5wasm/node";
 import { ModeError } from "../../errors.js";
+import { EIO, takeHeapRefusal } from "./heap-guard.js";
 
 export type { H5File };
 export type H5Module = Awaited<typeof h5wasmNode.ready>;
@@ -58,9 +59,53 @@ export function refuseClosed(file: H5File, what: string): void {
   if (name !== undefined) throw new ModeError(`cannot read ${what}: ${name} is closed (read what you need before close(), or open it again)`);
 }
 
-/** The HDF5 message of an h5wasm error, reduced to its last (most specific) line. */
+/** How many h5wasm builds are starting now (see {@link loadQuietly}), and console.error from before they started. */
+let starting = 0;
+let consoleError: typeof console.error = console.error;
+
+/**
+ * What Emscripten's `err` prints: an abort's reason ("Aborted(native code called abort())") and warnings about
+ * damaged text ("Invalid UTF-8 leading byte ..."). While a build starts this is console.error, so that it is what
+ * the module binds its `err` to (h5wasm gives it no `printErr` of its own): other code's lines still go through
+ * then; afterwards only the modules call it, and their lines are dropped. An abort is then only the exception the
+ * HDF5 call throws (see {@link hdf5Message}); a warning about damaged text says nothing the read does not.
+ */
+function moduleOutput(...args: unknown[]): void {
+  if (starting > 0) consoleError.apply(console, args);
+}
+
+/**
+ * Loads an h5wasm build (`load` imports it and awaits its `ready`) so that nothing its WebAssembly module says is
+ * ever printed: the build must not have been imported before.
+ */
+export async function loadQuietly<T>(load: () => Promise<T>): Promise<T> {
+  if (starting++ === 0) {
+    consoleError = console.error;
+    console.error = moduleOutput;
+  }
+  try {
+    return await load();
+  } finally {
+    if (--starting === 0) console.error = consoleError;
+  }
+}
+
+/** How HDF5 reports a read that failed with the errno the heap guard gives. */
+const REFUSED_READ = new RegExp(`errno = ${EIO}\\b`);
+
+/**
+ * The HDF5 message of an h5wasm error, reduced to its last (most specific) line. A WebAssembly.RuntimeError is HDF5
+ * itself failing on damaged bytes (an abort, an access out of bounds): said so, without Emscripten's wording. A read
+ * the heap guard refused (`heap-guard.ts`) is said as the guard's reason.
+ */
 export function hdf5Message(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
+  // A read the heap guard refused: HDF5 saw an I/O error, and may have aborted on it.
+  if (e instanceof WebAssembly.RuntimeError || REFUSED_READ.test(text)) {
+    const refused = takeHeapRefusal();
+    if (refused !== undefined) return refused;
+  }
+  if (e instanceof WebAssembly.RuntimeError) return `HDF5 failed on damaged data (${text.replace(/^Aborted\((.*)\)$/s, "$1")})`;
   const lines = text.split("\n").map((l) => l.trim()).filter((l) => l.length > 0);
   const detail = [...lines].reverse().find((l) => /^#\d+:/.test(l));
   return detail ? detail.replace(/^#\d+:.*? in [A-Za-z0-9_]+\(\): /, "") : lines[0] ?? text;

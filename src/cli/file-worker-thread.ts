@@ -1,0 +1,59 @@
+/**
+ * The reading worker's thread (see `file-worker.ts`): runs one task at a time on the file it names and answers with
+ * its value, or its error as data. It says when HDF5's WebAssembly module failed during a task (an abort, an
+ * access out of bounds): the module's state is not to be trusted after that, and the worker is replaced.
+ */
+import { parentPort } from "node:worker_threads";
+import { type TsnwbErrorTag, isTsnwbError } from "../errors.js";
+import { h5 } from "../io/hdf5/h5-node.js";
+import { type FileTasks, type TaskProgress, fileTasks } from "./file-tasks.js";
+
+export interface Request {
+  id: number;
+  task: keyof FileTasks;
+  args: unknown;
+}
+
+/** An error as it crosses threads: a tsnwb error's tag, a system error's code, or a name. */
+export interface TaskError {
+  message: string;
+  name: string;
+  tag?: TsnwbErrorTag;
+  code?: string;
+}
+
+export type Reply =
+  | { ready: true }
+  | { id: number; progress: TaskProgress }
+  | { id: number; value: unknown; crashed: boolean }
+  | { id: number; error: TaskError; crashed: boolean };
+
+/** Whether `e`, or an error it was caused by, is the WebAssembly module failing. */
+function wasmFailed(e: unknown): boolean {
+  for (let cause = e, depth = 0; cause instanceof Error && depth < 8; cause = cause.cause, depth++) {
+    if (cause instanceof WebAssembly.RuntimeError) return true;
+  }
+  return false;
+}
+
+function taskError(e: unknown): TaskError {
+  if (!(e instanceof Error)) return { message: String(e), name: "Error" };
+  const code = (e as { code?: unknown }).code;
+  return { message: e.message, name: e.name, ...(isTsnwbError(e) ? { tag: e.tag } : {}), ...(typeof code === "string" ? { code } : {}) };
+}
+
+const port = parentPort!;
+port.on("message", async ({ id, task, args }: Request) => {
+  const progress = (event: TaskProgress) => port.postMessage({ id, progress: event } satisfies Reply);
+  let reply: Reply;
+  try {
+    const run = fileTasks[task] as (args: unknown, progress: (event: TaskProgress) => void) => Promise<unknown>;
+    reply = { id, value: await run(args, progress), crashed: false };
+  } catch (e) {
+    reply = { id, error: taskError(e), crashed: wasmFailed(e) };
+  }
+  port.postMessage(reply);
+});
+// HDF5's module is loaded before the first file, so that its start does not count against that file's time.
+await h5();
+port.postMessage({ ready: true } satisfies Reply);

@@ -26,7 +26,8 @@ export type Reply =
   | { ready: true }
   | { id: number; progress: TaskProgress }
   | { id: number; value: unknown; crashed: boolean }
-  | { id: number; error: TaskError; crashed: boolean };
+  | { id: number; error: TaskError; crashed: boolean }
+  | { warning: { type: string; message: string } };
 
 /** Whether `e`, or an error it was caused by, is the WebAssembly module failing. */
 function wasmFailed(e: unknown): boolean {
@@ -43,6 +44,11 @@ function taskError(e: unknown): TaskError {
 }
 
 const port = parentPort!;
+// This thread's stderr is dropped (see file-worker.ts), but a file restored from its journal on opening has been
+// changed on disk: the command's user is told, as when the library opens it in their own process.
+process.on("warning", (w) => {
+  if (w.name === "TsnwbRecovery") port.postMessage({ warning: { type: w.name, message: w.message } } satisfies Reply);
+});
 port.on("message", async ({ id, task, args }: Request) => {
   const progress = (event: TaskProgress) => port.postMessage({ id, progress: event } satisfies Reply);
   let reply: Reply;

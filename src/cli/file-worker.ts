@@ -73,6 +73,9 @@ function spawnThread(): Thread {
   const handle: Thread = { thread, ready: Promise.resolve(), dead: false };
   // A thread that fails between tasks is replaced at the next one.
   thread.on("error", () => (handle.dead = true)).on("exit", () => (handle.dead = true));
+  thread.on("message", (reply: Reply) => {
+    if ("warning" in reply) process.emitWarning(reply.warning.message, { type: reply.warning.type });
+  });
   handle.ready = new Promise<void>((resolve, reject) => {
     const onReady = (reply: Reply) => {
       if (!("ready" in reply)) return;

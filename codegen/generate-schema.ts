@@ -20,7 +20,7 @@ import {
   type NamespaceDocument, type NamespaceSpec, type SchemaSource, isRefDtype, normaliseKeys,
 } from "../src/schema/language.js";
 import { type Field, isDateTimeDtype, layoutOf, madeByTable, regionTableOptions, valueShape } from "../src/schema/fields.js";
-import { PYNWB_DEFAULT_NAMES } from "../src/schema/pynwb-names.js";
+import { type CollectionMethods, PYNWB_COLLECTIONS, PYNWB_DEFAULT_NAMES } from "../src/schema/pynwb-names.js";
 
 /** Types whose class is written by hand (for its rules and conveniences), by module under `src/`. */
 export const HAND_WRITTEN: Record<string, string> = {
@@ -234,10 +234,11 @@ function classFile(catalog: NamespaceCatalog, t: TypeDef): string {
   }
   const base = overridden.length ? `Omit<${parentOptions}, ${overridden.join(" | ")}>` : parentOptions;
   const adders = own.filter((f) => f.kind === "children").map((f) => {
-    const method = `add${f.key.split("_").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("")}`;
     const types = (f as Extract<Field, { kind: "children" }>).types;
     const item = types.length > 1 ? `(${types.map(typeRef).join(" | ")})` : typeRef(types[0]!);
-    return `\n  /** Adds to \`${f.key}\` (as pynwb's \`add_${f.key}\`). */\n  ${method}(...items: ${item}[]): this {\n    return this.addTo("${f.key}", items);\n  }\n`;
+    const single = types.length === 1 ? catalog.get(types[0]!, t.namespace) : undefined;
+    if (single) need(classModule(single, t), single.name);
+    return collectionMethods(f.key, item, PYNWB_COLLECTIONS[t.name]?.[f.key] ?? hdmfCollection(f.key, single !== undefined));
   });
   const typeDoc = t.spec.doc;
   lines.push(HEADER);
@@ -261,6 +262,38 @@ function classFile(catalog: NamespaceCatalog, t: TypeDef): string {
   lines.push(adders.join(""));
   lines.push("}\n");
   return lines.join("");
+}
+
+/** The methods of a collection that pynwb does not name: hdmf's rule (`add_<field>`, `get_<field>`, `create_<field>` for one type). */
+function hdmfCollection(key: string, oneType: boolean): CollectionMethods {
+  return { add: `add_${key}`, get: `get_${key}`, ...(oneType ? { create: `create_${key}` } : {}) };
+}
+
+/** `add_plane_segmentation` -> `addPlaneSegmentation`. */
+function camel(snake: string): string {
+  return snake.split("_").map((w, i) => (i === 0 ? w : w.charAt(0).toUpperCase() + w.slice(1))).join("");
+}
+
+/**
+ * A collection's methods: `add<Field>` (every collection, hdmf's name), pynwb's own `add`/`get`/`create` names
+ * where it has them, so that pynwb code translates line by line (`create_plane_segmentation(...)` ->
+ * `createPlaneSegmentation({...})`).
+ */
+function collectionMethods(key: string, item: string, pynwb: CollectionMethods): string {
+  const methods: string[] = [];
+  const hdmfAdd = camel(`add_${key}`);
+  methods.push(`\n  /** Adds to \`${key}\`${pynwb.add === `add_${key}` ? ` (as pynwb's \`${pynwb.add}\`)` : ""}. */\n  ${hdmfAdd}(...items: ${item}[]): this {\n    return this.addTo("${key}", items);\n  }\n`);
+  const add = pynwb.add !== undefined ? camel(pynwb.add) : hdmfAdd;
+  if (add !== hdmfAdd) {
+    methods.push(`\n  /** Adds to \`${key}\` (pynwb's \`${pynwb.add}\`). */\n  ${add}(...items: ${item}[]): this {\n    return this.addTo("${key}", items);\n  }\n`);
+  }
+  if (pynwb.get !== undefined) {
+    methods.push(`\n  /** The object \`name\` of \`${key}\`, or without a name its only one (pynwb's \`${pynwb.get}\`). */\n  ${camel(pynwb.get)}(name?: string): ${item} {\n    return this.getIn("${key}", name) as ${item};\n  }\n`);
+  }
+  if (pynwb.create !== undefined) {
+    methods.push(`\n  /** Makes a ${item} from \`opts\`, adds it to \`${key}\` and gives it (pynwb's \`${pynwb.create}\`). */\n  ${camel(pynwb.create)}(opts: ConstructorParameters<typeof ${item}>[0]): ${item} {\n    const made = new ${item}(opts);\n    this.${add}(made);\n    return made;\n  }\n`);
+  }
+  return methods.join("");
 }
 
 /** Whether a dataset type's value is array data while one of its subtypes' values are references. */

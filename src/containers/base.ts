@@ -2,7 +2,7 @@
  * Hand-written classes of the schema's `nwb.base`, for their rules and conveniences: TimeSeries (timing, frames),
  * ProcessingModule, Image and Images. Their fields come from the generated `<Type>Base` classes.
  */
-import { type AbstractContainer, addChild, adopt } from "./container.js";
+import { type AbstractContainer, type ArrayData, addChild, adopt } from "./container.js";
 import { TimeSeriesBase, type TimeSeriesOptions } from "../generated/core/TimeSeries.js";
 import { ProcessingModuleBase, type ProcessingModuleOptions } from "../generated/core/ProcessingModule.js";
 import { ImageBase, type ImageOptions } from "../generated/core/Image.js";
@@ -19,6 +19,9 @@ import { warn } from "../warnings.js";
 export type { TimeSeriesOptions, ProcessingModuleOptions, ImageOptions, ImagesOptions };
 
 /** A series of samples over time; timed by `timestamps`, or by `rate` (and `starting_time`). */
+/** The types whose data's second axis runs over the rows of a region, and that region's field (pynwb's checks). */
+const REGION_AXIS_FIELDS: Record<string, string> = { ElectricalSeries: "electrodes", RoiResponseSeries: "rois" };
+
 export class TimeSeries extends TimeSeriesBase {
   constructor(opts: TimeSeriesOptions) {
     super(opts);
@@ -26,6 +29,64 @@ export class TimeSeries extends TimeSeriesBase {
       this.fail("continuity", `"continuous", "instantaneous" or "step"`, this.continuity);
     }
     this.checkTiming(opts);
+    this.checkRegionWidth();
+  }
+
+  /**
+   * pynwb's warning when data's second axis does not match the rows its region selects (an ElectricalSeries'
+   * electrodes, a RoiResponseSeries' rois): the data is probably transposed.
+   */
+  private checkRegionWidth(): void {
+    const key = Object.entries(REGION_AXIS_FIELDS).find(([type]) => this.isA(type))?.[1];
+    const region = key === undefined ? undefined : (this as unknown as Record<string, { data?: { shape?: number[] } } | undefined>)[key];
+    const rows = region?.data?.shape?.[0];
+    const shape = this.data instanceof StreamedArray || this.data === undefined ? undefined : this.data.shape;
+    if (rows === undefined || shape?.length !== 2 || shape[1] === rows) return;
+    warn(this.describe(), "data", shape[0] === rows
+      ? `the second dimension of data does not match the length of ${key}, but instead the first does: data is oriented incorrectly and should be transposed`
+      : `the second dimension of data (${shape[1]}) does not match the length of ${key} (${rows}): your data may be transposed`);
+  }
+
+  /**
+   * The time of each sample in seconds (pynwb's `get_timestamps`): `timestamps` as stored, or, for a series with a
+   * `rate`, `starting_time + i / rate` for each sample of `data`. Reads the whole of `timestamps`.
+   */
+  async getTimestamps(): Promise<Float64Array> {
+    if (this.timestamps !== undefined) return Float64Array.from(await this.readNumbers("timestamps"));
+    const n = this.numSamples;
+    if (n === undefined) this.fail("data", "data whose samples can be counted (written, not a stream still to come)");
+    const start = this.starting_time ?? 0;
+    const rate = this.rate!;
+    return Float64Array.from({ length: n }, (_, i) => i / rate + start);
+  }
+
+  /**
+   * The data in `unit` (pynwb's `get_data_in_units`): `data * conversion + offset`, each value of the last axis
+   * also scaled by `channel_conversion` where the series has one, as float64 with its shape. Reads the whole of
+   * `data`.
+   */
+  async getDataInUnits(): Promise<{ data: Float64Array; shape: number[] }> {
+    const values = await this.readNumbers("data");
+    const shape = [...(this.data as { shape: number[] }).shape];
+    const perChannel = (this as unknown as Record<string, unknown>).channel_conversion === undefined ? undefined : await this.readNumbers("channel_conversion");
+    const channels = shape[shape.length - 1] ?? 1;
+    if (perChannel !== undefined && perChannel.length !== channels) {
+      this.fail("channel_conversion", `one factor per channel (${channels}, the last axis of data)`, `${perChannel.length} factors`);
+    }
+    const out = new Float64Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      out[i] = values[i]! * this.conversion * (perChannel === undefined ? 1 : perChannel[i % channels]!) + this.offset;
+    }
+    return { data: out, shape };
+  }
+
+  /** The numbers of the array field `key`, read whole (64-bit integers as numbers: they are about to be scaled). */
+  private async readNumbers(key: "data" | "timestamps" | "channel_conversion"): Promise<number[]> {
+    const array = (this as unknown as Record<string, ArrayData | undefined>)[key];
+    if (array === undefined || array instanceof StreamedArray) this.fail(key, "values written or in memory, not a stream still to come");
+    if (!isNumericDType(array.dtype)) this.fail(key, "numbers", `${array.dtype} values`);
+    const values = await array.read();
+    return Array.from(values as ArrayLike<number | bigint>, Number);
   }
 
   /** pynwb's rule: exactly one of `rate` and `timestamps`; `starting_time` only with `rate`, default 0. */
@@ -91,16 +152,7 @@ export class TimeSeries extends TimeSeriesBase {
 }
 
 /** A named group of analysis results (`nwbfile.processing`); members are in `data_interfaces`. */
-export class ProcessingModule extends ProcessingModuleBase {
-  /** Adds data interfaces (any typed objects of the module's kinds) to this module. */
-  add(...containers: AbstractContainer[]): this {
-    return this.addTo("data_interfaces", containers);
-  }
-
-  get(name: string): AbstractContainer | undefined {
-    return this.data_interfaces.get(name);
-  }
-}
+export class ProcessingModule extends ProcessingModuleBase {}
 
 /** Pixel values of one image; the base of GrayscaleImage, RGBImage and RGBAImage. */
 export class Image extends ImageBase {
@@ -140,7 +192,7 @@ export class Images extends ImagesBase {
   }
 
   /** Adds images. */
-  addImage(...images: Image[]): this {
+  override addImage(...images: Image[]): this {
     for (const image of images) if (image?.name === "order_of_images") this.fail("images", "an image name other than 'order_of_images'");
     return this.addTo("images", images);
   }

@@ -3,7 +3,7 @@
  * in the schema (`schema/fields.ts`): required fields are checked, defaults applied, values normalised to what the
  * schema says (`fields.ts` here); subclasses add only their own rules.
  */
-import { ValidationError } from "../errors.js";
+import { NotFoundError, ValidationError } from "../errors.js";
 import { textProblem } from "../data/text.js";
 import type { ArrayInput, NDArray } from "../data/ndarray.js";
 import type { FrameSource, LazyArray } from "../data/lazy.js";
@@ -148,6 +148,23 @@ export abstract class AbstractContainer {
       addChild(this, map, key, item);
     }
     return this;
+  }
+
+  /**
+   * The object `name` of the collection `key`; without a name, its only object (pynwb's `get_*` methods: an
+   * error when it holds none, or more than one).
+   */
+  protected getIn(key: string, name?: string): AbstractContainer {
+    const map = (this as unknown as Record<string, Map<string, AbstractContainer> | undefined>)[key];
+    if (!(map instanceof Map)) this.fail(key, `one of the collections of ${this.neurodata_type}`, "a field that is not one");
+    const held = [...map.keys()].join(", ") || "nothing";
+    if (name === undefined) {
+      if (map.size === 1) return map.values().next().value!;
+      throw new NotFoundError(key, `${this.describe()}: ${key} holds ${map.size === 0 ? "nothing" : `more than one object (${held}): give a name`}`);
+    }
+    const found = map.get(name);
+    if (found === undefined) throw new NotFoundError(name, `${this.describe()}: no '${name}' in ${key} (it holds: ${held})`);
+    return found;
   }
 
   /** The object as plain data: type, name, fields (arrays as `uint8[200, 50]`, linked objects by path or name). */

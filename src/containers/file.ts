@@ -6,16 +6,12 @@
  */
 import { AbstractContainer, adopt } from "./container.js";
 import { NWBFileBase, type NWBFileOptions as GeneratedNWBFileOptions } from "../generated/core/NWBFile.js";
-import { Device, type DeviceOptions } from "../generated/core/Device.js";
-import { ElectrodeGroup, type ElectrodeGroupOptions } from "../generated/core/ElectrodeGroup.js";
-import { ImagingPlane, type ImagingPlaneOptions } from "../generated/core/ImagingPlane.js";
+import { ElectrodeGroup } from "../generated/core/ElectrodeGroup.js";
 import type { Subject } from "../generated/core/Subject.js";
-import type { LabMetaData } from "../generated/core/LabMetaData.js";
 import { TimeIntervals, type IntervalValues } from "./intervals.js";
 import { Units } from "../generated/core/Units.js";
 import { DynamicTableRegion } from "../generated/hdmf-common/DynamicTableRegion.js";
 import { type ColumnOptions, DynamicTable } from "./table.js";
-import { ProcessingModule, type ProcessingModuleOptions } from "./base.js";
 import { NotFoundError, ValidationError } from "../errors.js";
 import { NWB_VERSION } from "../schema/bundled.js";
 
@@ -61,56 +57,6 @@ export class NWBFile extends NWBFileBase {
 
   override describe(): string {
     return `NWBFile '${this.identifier || this.name}'`;
-  }
-
-  /** Adds a device (pynwb's `add_device`). */
-  addDevice(device: Device): this {
-    return this.addDevices(device);
-  }
-
-  /** Creates a Device, adds it to `devices` and returns it. */
-  createDevice(opts: DeviceOptions): Device {
-    return this.created(new Device(opts), (d) => this.addDevice(d));
-  }
-
-  addProcessingModule(module: ProcessingModule): this {
-    return this.addTo("processing", [module]);
-  }
-
-  /** Creates a ProcessingModule, adds it to `processing` and returns it. */
-  createProcessingModule(opts: ProcessingModuleOptions): ProcessingModule {
-    return this.created(new ProcessingModule(opts), (m) => this.addProcessingModule(m));
-  }
-
-  /** Adds an electrode group (`/general/extracellular_ephys`). */
-  addElectrodeGroup(group: ElectrodeGroup): this {
-    return this.addElectrodeGroups(group);
-  }
-
-  /** Creates an ElectrodeGroup, adds it to `electrode_groups` and returns it. */
-  createElectrodeGroup(opts: ElectrodeGroupOptions): ElectrodeGroup {
-    return this.created(new ElectrodeGroup(opts), (g) => this.addElectrodeGroup(g));
-  }
-
-  /** Adds an imaging plane (`/general/optophysiology`). */
-  addImagingPlane(plane: ImagingPlane): this {
-    return this.addImagingPlanes(plane);
-  }
-
-  /** Creates an ImagingPlane, adds it to `imaging_planes` and returns it. */
-  createImagingPlane(opts: ImagingPlaneOptions): ImagingPlane {
-    return this.created(new ImagingPlane(opts), (p) => this.addImagingPlane(p));
-  }
-
-  /** `obj`, once added (pynwb's `create_*` methods add what they create). */
-  private created<T>(obj: T, add: (obj: T) => unknown): T {
-    add(obj);
-    return obj;
-  }
-
-  /** Adds lab-specific metadata (`/general/<name>`). */
-  override addLabMetaData(...data: LabMetaData[]): this {
-    return this.addTo("lab_meta_data", data);
   }
 
   /** Adds a TimeIntervals table to `/intervals` (`trials`, `epochs` and `invalid_times` go to their own fields). */
@@ -265,16 +211,6 @@ export class NWBFile extends NWBFileBase {
   /** The analysis object `name`, type-checked when a class is given. */
   getAnalysis<T extends AbstractContainer = AbstractContainer>(name: string, type?: Class<T>): T {
     return this.getFrom(this.analysis, "analysis", name, type);
-  }
-
-  /** The processing module `name` (pynwb's `get_processing_module`). */
-  getProcessingModule(name: string): ProcessingModule {
-    return this.getFrom(this.processing, "processing", name, ProcessingModule);
-  }
-
-  /** The device `name` (pynwb's `get_device`). */
-  getDevice(name: string): Device {
-    return this.getFrom(this.devices, "devices", name, Device);
   }
 
   private getFrom<T extends AbstractContainer>(map: Map<string, AbstractContainer>, field: string, name: string, type?: Class<T>): T {

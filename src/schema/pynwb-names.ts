@@ -151,3 +151,46 @@ export const PYNWB_DEFAULT_NAMES: Record<string, string> = {
   IntracellularStimuliTable: "stimuli",
   IntracellularResponsesTable: "responses",
 };
+
+/** pynwb's names for the methods of one collection of a type: `add_*`, `get_*`, `create_*` (absent: pynwb has none). */
+export interface CollectionMethods {
+  add?: string;
+  get?: string;
+  create?: string;
+}
+
+/**
+ * pynwb's collection methods (its classes' `__clsconf__`), per type and collection field, where pynwb names them
+ * otherwise than hdmf's rule for other types (`add_<field>`, `get_<field>`, `create_<field>`). An empty entry: only
+ * the `add<Field>` every collection has, where the methods are hand-written (`containers/file.ts`: typed getters,
+ * the intervals tables' own rules).
+ */
+export const PYNWB_COLLECTIONS: Record<string, Record<string, CollectionMethods>> = {
+  NWBFile: {
+    acquisition: {}, analysis: {}, scratch: {}, stimulus: {}, stimulus_template: {}, intervals: {},
+    processing: { add: "add_processing_module", get: "get_processing_module", create: "create_processing_module" },
+    devices: { add: "add_device", get: "get_device", create: "create_device" },
+    electrode_groups: { add: "add_electrode_group", get: "get_electrode_group", create: "create_electrode_group" },
+    imaging_planes: { add: "add_imaging_plane", get: "get_imaging_plane", create: "create_imaging_plane" },
+    icephys_electrodes: { add: "add_icephys_electrode", get: "get_icephys_electrode", create: "create_icephys_electrode" },
+    ogen_sites: { add: "add_ogen_site", get: "get_ogen_site", create: "create_ogen_site" },
+    lab_meta_data: { add: "add_lab_meta_data", get: "get_lab_meta_data", create: "create_lab_meta_data" },
+  },
+  SimpleMultiContainer: { containers: { add: "add_container", get: "get_container" } },
+  ProcessingModule: { data_interfaces: { add: "add", get: "get" } },
+  Images: { images: { add: "add_image", get: "get_image", create: "create_image" } },
+  EventWaveform: { spike_event_series: { add: "add_spike_event_series", get: "get_spike_event_series", create: "create_spike_event_series" } },
+  LFP: { electrical_series: { add: "add_electrical_series", get: "get_electrical_series", create: "create_electrical_series" } },
+  FilteredEphys: { electrical_series: { add: "add_electrical_series", get: "get_electrical_series", create: "create_electrical_series" } },
+  MotionCorrection: { corrected_image_stacks: { add: "add_corrected_image_stack", get: "get_corrected_image_stack", create: "create_corrected_image_stack" } },
+  ImageSegmentation: { plane_segmentations: { add: "add_plane_segmentation", get: "get_plane_segmentation", create: "create_plane_segmentation" } },
+  DfOverF: { roi_response_series: { add: "add_roi_response_series", get: "get_roi_response_series", create: "create_roi_response_series" } },
+  Fluorescence: { roi_response_series: { add: "add_roi_response_series", get: "get_roi_response_series", create: "create_roi_response_series" } },
+  BehavioralEpochs: { interval_series: { add: "add_interval_series", get: "get_interval_series", create: "create_interval_series" } },
+  BehavioralEvents: { time_series: { add: "add_timeseries", get: "get_timeseries", create: "create_timeseries" } },
+  BehavioralTimeSeries: { time_series: { add: "add_timeseries", get: "get_timeseries", create: "create_timeseries" } },
+  PupilTracking: { time_series: { add: "add_timeseries", get: "get_timeseries", create: "create_timeseries" } },
+  EyeTracking: { spatial_series: { add: "add_spatial_series", get: "get_spatial_series", create: "create_spatial_series" } },
+  CompassDirection: { spatial_series: { add: "add_spatial_series", get: "get_spatial_series", create: "create_spatial_series" } },
+  Position: { spatial_series: { add: "add_spatial_series", get: "get_spatial_series", create: "create_spatial_series" } },
+};

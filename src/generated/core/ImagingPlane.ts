@@ -2,7 +2,7 @@
 import type { ArrayData, DataInput } from "../../containers/container.js";
 import type { Device } from "./Device.js";
 import { NWBContainer, type NWBContainerOptions } from "./NWBContainer.js";
-import type { OpticalChannel } from "./OpticalChannel.js";
+import { OpticalChannel } from "./OpticalChannel.js";
 
 /** The options of {@link ImagingPlane}: its fields, as a constructor takes them. */
 export interface ImagingPlaneOptions extends NWBContainerOptions {
@@ -81,5 +81,17 @@ export class ImagingPlane extends NWBContainer {
   /** Adds to `optical_channel` (as pynwb's `add_optical_channel`). */
   addOpticalChannel(...items: OpticalChannel[]): this {
     return this.addTo("optical_channel", items);
+  }
+
+  /** The object `name` of `optical_channel`, or without a name its only one (pynwb's `get_optical_channel`). */
+  getOpticalChannel(name?: string): OpticalChannel {
+    return this.getIn("optical_channel", name) as OpticalChannel;
+  }
+
+  /** Makes a OpticalChannel from `opts`, adds it to `optical_channel` and gives it (pynwb's `create_optical_channel`). */
+  createOpticalChannel(opts: ConstructorParameters<typeof OpticalChannel>[0]): OpticalChannel {
+    const made = new OpticalChannel(opts);
+    this.addOpticalChannel(made);
+    return made;
   }
 }

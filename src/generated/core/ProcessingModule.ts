@@ -25,8 +25,18 @@ export class ProcessingModuleBase extends NWBContainer {
     super(opts as never);
   }
 
-  /** Adds to `data_interfaces` (as pynwb's `add_data_interfaces`). */
+  /** Adds to `data_interfaces`. */
   addDataInterfaces(...items: (NWBDataInterface | DynamicTable)[]): this {
     return this.addTo("data_interfaces", items);
+  }
+
+  /** Adds to `data_interfaces` (pynwb's `add`). */
+  add(...items: (NWBDataInterface | DynamicTable)[]): this {
+    return this.addTo("data_interfaces", items);
+  }
+
+  /** The object `name` of `data_interfaces`, or without a name its only one (pynwb's `get`). */
+  get(name?: string): (NWBDataInterface | DynamicTable) {
+    return this.getIn("data_interfaces", name) as (NWBDataInterface | DynamicTable);
   }
 }

@@ -27,4 +27,16 @@ export class AlignedDynamicTable extends DynamicTable {
   addDynamicTables(...items: DynamicTable[]): this {
     return this.addTo("dynamic_tables", items);
   }
+
+  /** The object `name` of `dynamic_tables`, or without a name its only one (pynwb's `get_dynamic_tables`). */
+  getDynamicTables(name?: string): DynamicTable {
+    return this.getIn("dynamic_tables", name) as DynamicTable;
+  }
+
+  /** Makes a DynamicTable from `opts`, adds it to `dynamic_tables` and gives it (pynwb's `create_dynamic_tables`). */
+  createDynamicTables(opts: ConstructorParameters<typeof DynamicTable>[0]): DynamicTable {
+    const made = new DynamicTable(opts);
+    this.addDynamicTables(made);
+    return made;
+  }
 }

@@ -20,8 +20,18 @@ export class SimpleMultiContainer extends Container {
     super(opts as never);
   }
 
-  /** Adds to `containers` (as pynwb's `add_containers`). */
+  /** Adds to `containers`. */
   addContainers(...items: (Data | Container)[]): this {
     return this.addTo("containers", items);
+  }
+
+  /** Adds to `containers` (pynwb's `add_container`). */
+  addContainer(...items: (Data | Container)[]): this {
+    return this.addTo("containers", items);
+  }
+
+  /** The object `name` of `containers`, or without a name its only one (pynwb's `get_container`). */
+  getContainer(name?: string): (Data | Container) {
+    return this.getIn("containers", name) as (Data | Container);
   }
 }

@@ -1,0 +1,178 @@
+/**
+ * pynwb's methods as pynwb users reach for them: every collection's `add*`/`get*`/`create*` under pynwb's names
+ * (from pynwb's `__clsconf__`), TimeSeries' `getTimestamps`/`getDataInUnits` against pynwb's own values on the
+ * same file, and pynwb's warning for data whose channels do not match their electrodes or ROIs.
+ */
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  BehavioralTimeSeries, Device, ElectricalSeries, Fluorescence, ImageSegmentation, LFP, NWBFile,
+  NWBHDF5IO, OpticalChannel, PlaneSegmentation, Position, RoiResponseSeries, SpatialSeries, TimeSeries, setWarningHandler,
+} from "../src/index.js";
+import { PYNWB_COLLECTIONS } from "../src/schema/pynwb-names.js";
+import { classFor } from "../src/containers/registry.js";
+import { ORACLE, ROOT, tempFolder } from "./helpers.js";
+
+const tmp = tempFolder();
+afterAll(() => tmp.cleanup());
+
+function newFile(): NWBFile {
+  return new NWBFile({ session_description: "methods", identifier: "methods", session_start_time: new Date("2026-01-02T03:04:05Z") });
+}
+
+const camel = (snake: string) => snake.split("_").map((w, i) => (i === 0 ? w : w.charAt(0).toUpperCase() + w.slice(1))).join("");
+
+describe("collections under pynwb's names", () => {
+  it("every add/get/create pynwb's classes have is a method of the same class here", () => {
+    for (const [type, fields] of Object.entries(PYNWB_COLLECTIONS)) {
+      const cls = classFor(type)!;
+      expect(cls, type).toBeDefined();
+      for (const methods of Object.values(fields)) {
+        for (const name of Object.values(methods)) expect(typeof (cls.prototype as unknown as Record<string, unknown>)[camel(name)], `${type}.${camel(name)}`).toBe("function");
+      }
+    }
+  });
+
+  it("create* makes the class pynwb makes, adds it and gives it; get* finds it by name or as the only one", () => {
+    const nwbfile = newFile();
+    const device = nwbfile.createDevice({ name: "Microscope" });
+    expect(nwbfile.getDevice()).toBe(device);
+    const plane = nwbfile.createImagingPlane({
+      name: "ImagingPlane", description: "a plane", device, excitation_lambda: 600, imaging_rate: 30, indicator: "GFP", location: "V1",
+      optical_channel: [new OpticalChannel({ name: "OpticalChannel", description: "green", emission_lambda: 500 })],
+    });
+    expect(nwbfile.getImagingPlane("ImagingPlane")).toBe(plane);
+    const ophys = nwbfile.createProcessingModule({ name: "ophys", description: "optical physiology" });
+    const segmentation = new ImageSegmentation({});
+    ophys.add(segmentation);
+    expect(ophys.get("ImageSegmentation")).toBe(segmentation);
+    const planes = segmentation.createPlaneSegmentation({ name: "PlaneSegmentation", description: "output", imaging_plane: plane });
+    // The hand-written class, with its ROI methods.
+    expect(planes).toBeInstanceOf(PlaneSegmentation);
+    planes.addRoi({ pixel_mask: [[0, 0, 1], [1, 1, 0.5]] });
+    planes.addRoi({ pixel_mask: [[2, 2, 1]] });
+    expect(segmentation.getPlaneSegmentation()).toBe(planes);
+    const fluorescence = new Fluorescence({});
+    ophys.add(fluorescence);
+    const rois = planes.createRoiTableRegion([0, 1], "both");
+    const trace = fluorescence.createRoiResponseSeries({ name: "RoiResponseSeries", data: [[1, 2], [3, 4], [5, 6]], rois, unit: "lumens", rate: 30 });
+    expect(fluorescence.getRoiResponseSeries("RoiResponseSeries")).toBe(trace);
+
+    const behavior = nwbfile.createProcessingModule({ name: "behavior", description: "behaviour" });
+    const position = new Position({});
+    behavior.add(position);
+    const spatial = position.createSpatialSeries({ name: "SpatialSeries", data: [[0, 1], [1, 2]], reference_frame: "origin", rate: 10 });
+    expect(spatial).toBeInstanceOf(SpatialSeries);
+    expect(position.getSpatialSeries()).toBe(spatial);
+    const speed = new BehavioralTimeSeries({ name: "speed" });
+    behavior.add(speed);
+    expect(speed.createTimeseries({ name: "speed", data: [1, 2, 3], unit: "m/s", rate: 10 })).toBeInstanceOf(TimeSeries);
+    expect(speed.getTimeseries("speed").data.shape).toEqual([3]);
+
+    const electrode = nwbfile.createIcephysElectrode({ name: "elec0", description: "a patch", device });
+    expect(nwbfile.getIcephysElectrode()).toBe(electrode);
+    nwbfile.createOgenSite({ name: "site", description: "a site", device, excitation_lambda: 470, location: "V1" });
+    expect(nwbfile.getOgenSite("site").name).toBe("site");
+
+    // pynwb's errors: nothing there, more than one without a name, a name that is not there.
+    expect(() => nwbfile.getElectrodeGroup()).toThrow("electrode_groups holds nothing");
+    nwbfile.createDevice({ name: "Second" });
+    expect(() => nwbfile.getDevice()).toThrow("more than one object (Microscope, Second): give a name");
+    expect(() => position.getSpatialSeries("nope")).toThrow("no 'nope' in spatial_series (it holds: SpatialSeries)");
+  });
+
+  it("an ecephys file made with create* only (pynwb's tutorial, line by line) is read by pynwb", async () => {
+    const nwbfile = newFile();
+    const device = nwbfile.createDevice({ name: "array", description: "the best array" });
+    const group = nwbfile.createElectrodeGroup({ name: "shank0", description: "shank", location: "brain", device });
+    for (let i = 0; i < 4; i++) nwbfile.addElectrode({ group, location: "brain" });
+    const region = nwbfile.createElectrodeTableRegion([0, 1, 2, 3], "all electrodes");
+    const ecephys = nwbfile.createProcessingModule({ name: "ecephys", description: "processed" });
+    const lfp = new LFP({});
+    ecephys.add(lfp);
+    lfp.createElectricalSeries({ name: "LFP", data: [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16], [17, 18, 19, 20]], electrodes: region, starting_time: 0, rate: 200 });
+    const file = path.join(tmp.dir, "ecephys.nwb");
+    const io = await NWBHDF5IO.open(file, "w");
+    await io.write(nwbfile);
+    await io.close();
+    // The oracle harness also reads and validates it with pynwb; this asks pynwb for what it found.
+    const script = "import sys\nfrom pynwb import NWBHDF5IO\nwith NWBHDF5IO(sys.argv[1], 'r') as io:\n    f = io.read()\n    s = f.processing['ecephys']['LFP'].get_electrical_series('LFP')\n    print(type(s).__name__, s.data.shape, list(s.electrodes.data[:]))\n";
+    const out = execFileSync(ORACLE, ["python", "-c", script, file], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    expect(out).toBe("ElectricalSeries (5, 4) [0, 1, 2, 3]");
+  });
+});
+
+describe("TimeSeries values as pynwb gives them", () => {
+  it("getTimestamps and getDataInUnits equal pynwb's get_timestamps and get_data_in_units on the same file", async () => {
+    const nwbfile = newFile();
+    const device = nwbfile.createDevice({ name: "array" });
+    const group = nwbfile.createElectrodeGroup({ name: "shank0", description: "shank", location: "brain", device });
+    for (let i = 0; i < 3; i++) nwbfile.addElectrode({ group, location: "brain" });
+    const electrodes = nwbfile.createElectrodeTableRegion([0, 1, 2], "all");
+    nwbfile.addAcquisition(
+      new TimeSeries({ name: "rated", data: new Int16Array([1, -2, 3, 400, 5]), unit: "mV", conversion: 0.5, offset: -1.25, rate: 8, starting_time: 2.5 }),
+      new TimeSeries({ name: "stamped", data: [1.5, 2.5, 3.5], unit: "m", timestamps: [0.1, 0.25, 0.7] }),
+      // 4 samples by 3 channels: channel_conversion scales the last axis, as numpy's broadcasting does in pynwb.
+      new ElectricalSeries({ name: "ephys", data: [[10, 20, 30], [-10, -20, -30], [1, 2, 3], [4, 5, 6]], electrodes, rate: 1000, conversion: 1e-6, channel_conversion: [1, 2, 0.5] }),
+    );
+    const file = path.join(tmp.dir, "values.nwb");
+    const io = await NWBHDF5IO.open(file, "w");
+    await io.write(nwbfile);
+    await io.close();
+
+    const pynwb = JSON.parse(execFileSync(ORACLE, ["python", path.join(ROOT, "test", "py", "series_values.py"), file], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })) as
+      Record<string, { timestamps: number[]; data_in_units: number[]; shape: number[] }>;
+    const reader = await NWBHDF5IO.open(file, "r");
+    const read = await reader.read();
+    for (const name of ["rated", "stamped", "ephys"]) {
+      for (const series of [nwbfile.getAcquisition(name, TimeSeries), read.getAcquisition(name, TimeSeries)]) {
+        expect(Array.from(await series.getTimestamps()), name).toEqual(pynwb[name]!.timestamps);
+        const units = await series.getDataInUnits();
+        expect(units.shape, name).toEqual(pynwb[name]!.shape);
+        expect(Array.from(units.data), name).toEqual(pynwb[name]!.data_in_units);
+      }
+    }
+    await reader.close();
+    expect(pynwb.rated!.timestamps).toEqual([2.5, 2.625, 2.75, 2.875, 3]);
+    expect(pynwb.ephys!.data_in_units.slice(0, 6).map((v) => Math.round(v * 1e9) / 1e9)).toEqual([0.00001, 0.00004, 0.000015, -0.00001, -0.00004, -0.000015]);
+  });
+});
+
+describe("pynwb's warning for data whose second axis does not match its region", () => {
+  it("ElectricalSeries and RoiResponseSeries: transposed, or another width; none when they match", () => {
+    const warnings: string[] = [];
+    const previous = setWarningHandler((w) => warnings.push(`${w.object}: ${w.message}`));
+    try {
+      const nwbfile = newFile();
+      const device = new Device({ name: "d" });
+      nwbfile.addDevice(device);
+      const group = nwbfile.createElectrodeGroup({ name: "g", description: "g", location: "l", device });
+      for (let i = 0; i < 3; i++) nwbfile.addElectrode({ group, location: "l" });
+      const electrodes = () => nwbfile.createElectrodeTableRegion([0, 1, 2], "all");
+      new ElectricalSeries({ name: "ok", data: [[1, 2, 3]], electrodes: electrodes(), rate: 1 });
+      expect(warnings).toEqual([]);
+      new ElectricalSeries({ name: "transposed", data: [[1], [2], [3]], electrodes: electrodes(), rate: 1 });
+      new ElectricalSeries({ name: "other", data: [[1, 2], [3, 4]], electrodes: electrodes(), rate: 1 });
+      expect(warnings).toEqual([
+        "ElectricalSeries 'transposed': the second dimension of data does not match the length of electrodes, but instead the first does: data is oriented incorrectly and should be transposed",
+        "ElectricalSeries 'other': the second dimension of data (2) does not match the length of electrodes (3): your data may be transposed",
+      ]);
+      warnings.length = 0;
+      const plane = nwbfile.createImagingPlane({
+        name: "plane", description: "p", device, excitation_lambda: 600, imaging_rate: 30, indicator: "GFP", location: "V1",
+        optical_channel: [new OpticalChannel({ name: "channel", description: "green", emission_lambda: 500 })],
+      });
+      const planes = new PlaneSegmentation({ name: "planes", description: "rois", imaging_plane: plane });
+      planes.addRoi({ pixel_mask: [[0, 0, 1]] });
+      planes.addRoi({ pixel_mask: [[1, 1, 1]] });
+      new RoiResponseSeries({ name: "fine", data: [[1, 2], [3, 4], [5, 6]], rois: planes.createRoiTableRegion([0, 1], "both"), unit: "n.a.", rate: 30 });
+      new RoiResponseSeries({ name: "flipped", data: [[1, 2, 3], [4, 5, 6]], rois: planes.createRoiTableRegion([0, 1], "both"), unit: "n.a.", rate: 30 });
+      expect(warnings).toEqual([
+        "RoiResponseSeries 'flipped': the second dimension of data does not match the length of rois, but instead the first does: data is oriented incorrectly and should be transposed",
+      ]);
+    } finally {
+      setWarningHandler(previous);
+    }
+  });
+});

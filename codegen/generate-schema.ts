@@ -35,6 +35,7 @@ export const HAND_WRITTEN: Record<string, string> = {
   DynamicTable: "containers/table.js",
   TimeIntervals: "containers/intervals.js",
   PlaneSegmentation: "containers/segmentation.js",
+  Units: "containers/units.js",
 };
 
 /** The namespaces bundled with tsnwb, and the folder and namespace file each comes from. */

@@ -176,3 +176,70 @@ describe("pynwb's warning for data whose second axis does not match its region",
     }
   });
 });
+
+describe("tables as pynwb's tutorials use them", () => {
+  it("addColumn with data after rows exist (values, lists, typed arrays, pynwb's ends), rows after it, pynwb reads the same", async () => {
+    const nwbfile = newFile();
+    nwbfile.addTrial({ start_time: 0, stop_time: 1 });
+    nwbfile.addTrial({ start_time: 2, stop_time: 3 });
+    const trials = nwbfile.trials!;
+    trials.addColumn({ name: "correct", description: "answered right", data: [true, false] });
+    trials.addColumn({ name: "licks", description: "lick times", data: [0.5, 0.7, 2.2], index: [2, 3] });
+    trials.addColumn({ name: "rt", description: "reaction time", data: new Float64Array([0.3, 0.4]) });
+    trials.addColumn({ name: "frames", description: "frames shown", data: [new Int32Array([1, 2, 3]), []], index: true });
+    nwbfile.addTrial({ start_time: 4, stop_time: 5, correct: true, licks: new Float64Array([4.5]), rt: 0.5, frames: [7] });
+    // Refused, and the table is as it was: a value missing, ends past the data.
+    expect(() => trials.addColumn({ name: "short", description: "x", data: [1, 2] })).toThrow("field 'short': expected one value per row of the table (3)");
+    expect(() => trials.addColumn({ name: "ends", description: "x", data: [1, 2], index: [1, 3, 2] })).toThrow("field 'ends_index': expected row ends rising from 0 to the 2 values of 'data'");
+    expect(() => trials.addColumn({ name: "mixed", description: "x", data: [1, "two", 3] })).toThrow("row 1, column 'mixed'");
+    expect(trials.colnames).toEqual(["start_time", "stop_time", "correct", "licks", "rt", "frames"]);
+    nwbfile.addUnit({ spike_times: new Float64Array([0.5, 1, 2.5]), obs_intervals: [[0, 3]], id: 7 });
+    nwbfile.addUnit({ spike_times: [4, 5, 6.5], obs_intervals: [[3, 6], [6.5, 8]] });
+    const file = path.join(tmp.dir, "tables.nwb");
+    const io = await NWBHDF5IO.open(file, "w");
+    await io.write(nwbfile);
+    await io.close();
+
+    const script = [
+      "import sys, json", "import numpy as np", "from pynwb import NWBHDF5IO",
+      "with NWBHDF5IO(sys.argv[1], 'r') as io:",
+      "    f = io.read(); t = f.trials.to_dataframe(); u = f.units",
+      "    print(json.dumps({'trials': {c: [np.asarray(v).tolist() for v in t[c]] for c in t.columns}, 'ids': u.id[:].tolist(),",
+      "      'spikes': [a.tolist() for a in u.get_unit_spike_times([1, 0], in_interval=(1, 5))], 'obs': u.get_unit_obs_intervals(1).tolist()}))",
+    ].join("\n");
+    const pynwb = JSON.parse(execFileSync(ORACLE, ["python", "-c", script, file], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
+    expect(pynwb.trials).toEqual({
+      start_time: [0, 2, 4], stop_time: [1, 3, 5], correct: [true, false, true], licks: [[0.5, 0.7], [2.2], [4.5]], rt: [0.3, 0.4, 0.5], frames: [[1, 2, 3], [], [7]],
+    });
+    const reader = await NWBHDF5IO.open(file, "r");
+    const read = await reader.read();
+    const records = await read.trials!.toRecords();
+    expect(records.map((r) => [r.correct, r.licks, r.rt, r.frames])).toEqual([[true, [0.5, 0.7], 0.3, [1, 2, 3]], [false, [2.2], 0.4, []], [true, [4.5], 0.5, [7]]]);
+    const units = read.units!;
+    expect(pynwb.ids).toEqual([7, 1]);
+    expect((await units.getUnitSpikeTimes([1, 0], [1, 5])).map((a) => Array.from(a))).toEqual(pynwb.spikes);
+    expect(Array.from(await units.getUnitSpikeTimes(1))).toEqual([4, 5, 6.5]);
+    expect(await units.getUnitObsIntervals(1)).toEqual(pynwb.obs);
+    expect((await units.getRowById(7)).spike_times).toEqual([0.5, 1, 2.5]);
+    await expect(units.getRowById(3)).rejects.toThrow("no row with id 3");
+    await expect(units.getUnitSpikeTimes(2)).rejects.toThrow("field 'index': expected a unit's row (0 to 1)");
+    await reader.close();
+  });
+
+  it("a column with data added to a table of a file opened in mode 'a' is written (pynwb reads it)", async () => {
+    const file = path.join(tmp.dir, "append-column.nwb");
+    const nwbfile = newFile();
+    nwbfile.addTrial({ start_time: 0, stop_time: 1 });
+    nwbfile.addTrial({ start_time: 1, stop_time: 2 });
+    const w = await NWBHDF5IO.open(file, "w");
+    await w.write(nwbfile);
+    await w.close();
+    const io = await NWBHDF5IO.open(file, "a");
+    const read = await io.read();
+    read.trials!.addColumn({ name: "stim", description: "stimulus shown", data: ["grating", "blank"] });
+    await io.write(read);
+    await io.close();
+    const script = "import sys\nfrom pynwb import NWBHDF5IO\nwith NWBHDF5IO(sys.argv[1], 'r') as io:\n    print(list(io.read().trials['stim'][:]))\n";
+    expect(execFileSync(ORACLE, ["python", "-c", script, file], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim()).toBe("['grating', 'blank']");
+  });
+});

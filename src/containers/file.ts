@@ -9,7 +9,7 @@ import { NWBFileBase, type NWBFileOptions as GeneratedNWBFileOptions } from "../
 import { ElectrodeGroup } from "../generated/core/ElectrodeGroup.js";
 import type { Subject } from "../generated/core/Subject.js";
 import { TimeIntervals, type IntervalValues } from "./intervals.js";
-import { Units } from "../generated/core/Units.js";
+import { Units } from "./units.js";
 import { DynamicTableRegion } from "../generated/hdmf-common/DynamicTableRegion.js";
 import { type ColumnOptions, DynamicTable } from "./table.js";
 import { NotFoundError, ValidationError } from "../errors.js";
@@ -173,7 +173,7 @@ export class NWBFile extends NWBFileBase {
    * the electrodes table) makes the units' region column into that table on the first unit, as pynwb does; the
    * other columns the Units type defines (`obs_intervals`, `electrode_group`, `waveform_mean`...) too.
    */
-  addUnit(values: { spike_times: number[]; electrodes?: number[]; id?: number } & Record<string, unknown>): this {
+  addUnit(values: { spike_times: readonly number[] | Float64Array | Float32Array; electrodes?: readonly number[]; id?: number } & Record<string, unknown>): this {
     const { id, ...row } = values;
     const units = this.unitsTable();
     if (row.electrodes !== undefined && units.length === 0 && !units.colnames.includes("electrodes")) {

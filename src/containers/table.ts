@@ -31,10 +31,18 @@ export type DynamicTableOptions = Omit<GeneratedOptions, "colnames" | "id"> & { 
 export interface ColumnOptions {
   name: string;
   description: string;
-  /** Ragged: each row holds a list (an `_index` column is made). */
-  index?: boolean;
+  /**
+   * Ragged: each row holds a list (an `_index` column is made). With `data`, as pynwb: `true` when `data` holds a
+   * list per row, or the rows' ends in a flat `data` (`data: [1, 2, 3], index: [2, 3]`: rows [1, 2] and [3]).
+   */
+  index?: boolean | readonly number[];
   /** A region column: each row holds row indices into this table (a DynamicTableRegion). */
   table?: DynamicTable;
+  /**
+   * The column's values, one per row of the table (pynwb's `add_column(..., data=...)` on a table that has rows);
+   * a table without columns takes its rows from it. Lists and typed arrays alike.
+   */
+  data?: readonly unknown[] | TypedArray;
 }
 
 /** A cell's value: a number, a string, a boolean, an object, a compound row, or an array of them (ragged rows). */
@@ -68,20 +76,66 @@ export class DynamicTable extends DynamicTableBase {
    * set in its field, as is its `_index`.
    */
   addColumn(opts: ColumnOptions): VectorData {
-    if (this.length > 0) this.fail(opts.name, "columns added before any row (this table has rows)");
+    const rows = opts.data === undefined ? undefined : this.givenRows(opts);
+    if (rows === undefined && this.length > 0) this.fail(opts.name, "columns added before any row, or with 'data': a value for each of its rows (this table has rows)");
+    if (rows !== undefined && rows.length !== this.length && (this.length > 0 || this.colnames.length > 0)) {
+      this.fail(opts.name, `one value per row of the table (${this.length})`, `${rows.length} values in 'data'`);
+    }
     if (this.colnames.includes(opts.name)) this.fail(opts.name, "a column name the table does not have yet");
     const named = this.namedColumn(opts.name);
     const index = this.namedColumn(`${opts.name}_index`);
     if (named && opts.index === false && index) this.fail(opts.name, `a ragged column (the ${this.neurodata_type} type indexes '${opts.name}')`);
-    const ragged = opts.index ?? index !== undefined;
+    const ragged = opts.index === undefined ? index !== undefined : opts.index !== false;
     const cls = (named ? classFor(named.type, this.namespace) : undefined) as (new (o: object) => VectorData) | undefined;
     const column = opts.table
       ? new DynamicTableRegion({ name: opts.name, description: opts.description, table: opts.table, data: [] as number[] })
       : new (cls ?? VectorData)({ name: opts.name, description: opts.description, data: [] as number[] });
+    // Checked before the table changes: a column refused leaves the table as it was.
+    if (rows !== undefined) rows.forEach((v, r) => this.checkCell(opts.name, column, v, r, ragged, rows));
     this.placeColumn(emptyColumn(column, opts.table ? undefined : named?.spec.dtype), named);
     if (ragged) this.placeColumn(new VectorIndex({ name: `${opts.name}_index`, description: `Index for ${opts.name}.`, target: column, data: [] as number[] }), index);
     this.colnames = [...this.colnames, opts.name];
+    if (rows !== undefined) this.fillColumn(opts.name, column, rows);
     return column;
+  }
+
+  /** The rows `addColumn`'s `data` gives: a value per row, or (ragged) a list per row, typed arrays made lists. */
+  private givenRows(opts: ColumnOptions): unknown[] {
+    const data = opts.data!;
+    if (!Array.isArray(data) && !isTypedArray(data)) this.fail(opts.name, "'data': a list (or typed array) of a value per row", data);
+    const values = Array.from(data as ArrayLike<unknown>);
+    if (opts.index === undefined || typeof opts.index === "boolean") return opts.index === true ? values.map(asList) : values;
+    // pynwb's index as a list of ends into flat data.
+    const ends = Array.from(opts.index as ArrayLike<number>);
+    let from = 0;
+    return ends.map((end, r) => {
+      if (!Number.isInteger(end) || end < from || end > values.length) {
+        this.fail(`${opts.name}_index`, `row ends rising from 0 to the ${values.length} values of 'data'`, `row ${r}: ${JSON.stringify(end)}`);
+      }
+      const row = values.slice(from, end);
+      from = end;
+      return row;
+    });
+  }
+
+  /**
+   * Gives a new column the values of the table's rows: those already made into columns (or in the file) at once,
+   * those added since with them.
+   */
+  private fillColumn(name: string, column: VectorData, rows: unknown[]): void {
+    if (this.length === 0 && rows.length > 0) {
+      this.pending = { ids: rows.map((_, i) => i), values: new Map([[name, rows]]) };
+      return;
+    }
+    const made = this.length - (this.pending?.ids.length ?? 0);
+    const index = this.indexOf(column);
+    const first = rows.slice(0, made);
+    column.data = columnData(index ? first.flatMap((r) => r as unknown[]) : first, column, this.schemaDtype(name) ?? valueDtype(column));
+    if (index) {
+      let end = 0;
+      index.data = indexData(first.map((r) => (end += (r as unknown[]).length)));
+    }
+    this.pending?.values.set(name, rows.slice(made));
   }
 
   /** The member the table's type or its place names `name` (a column they define), if any. */
@@ -129,46 +183,60 @@ export class DynamicTable extends DynamicTableBase {
         }
       }
     }
+    const cells: Record<string, unknown> = {};
     for (const name of this.colnames) {
-      const v = values[name];
-      if (v === undefined) throw new ValidationError(this.describe(), name, "a value in every column", `${where(name)}: none`);
       const column = this.getColumn(name);
       const ragged = this.indexOf(column) !== undefined;
-      if (ragged && !Array.isArray(v)) throw new ValidationError(this.describe(), name, "a list (a ragged column)", `${where(name)}: ${JSON.stringify(v)}`);
-      const expected = this.cellKind(name, column);
-      for (const cell of (ragged ? v : [v]) as unknown[]) {
-        const kind = kindOf(cell);
-        if (expected !== undefined && kind !== expected) {
-          throw new ValidationError(this.describe(), name, `${KIND_NAMES[expected]} (as the column holds)`, `${where(name)}: ${describeValue(cell)}`);
-        }
-      }
-      if (!ragged && kindOf(v) === "array") {
-        const shape = this.rowShape(name, column);
-        const given = arrayShape(v);
-        if (given === undefined) throw new ValidationError(this.describe(), name, "an array (nested arrays or { data, shape })", `${where(name)}: ${describeValue(v)}`);
-        if (shape !== undefined && (given.length !== shape.length || given.some((n, k) => n !== shape[k]))) {
-          throw new ValidationError(this.describe(), name, `an array of shape [${shape.join(", ")}] (as the column holds)`, `${where(name)}: shape [${given.join(", ")}]`);
-        }
-      }
-      if (column.isA("DynamicTableRegion")) {
-        const target = (column as unknown as { table: DynamicTable }).table;
-        const rows = target.length;
-        for (const i of (ragged ? v : [v]) as unknown[]) {
-          if (!Number.isInteger(i) || (i as number) < 0 || (i as number) >= rows) {
-            throw new ValidationError(this.describe(), name, `row indices of ${target.describe()} (0 to ${rows - 1})`, `${where(name)}: ${JSON.stringify(i)}`);
-          }
-        }
-      }
+      // Typed arrays are lists too (a unit's spike times as a Float64Array).
+      const v = ragged && isTypedArray(values[name]) ? asList(values[name]) : values[name];
+      if (v === undefined) throw new ValidationError(this.describe(), name, "a value in every column", `${where(name)}: none`);
+      this.checkCell(name, column, v, row, ragged);
+      cells[name] = v;
     }
     for (const name of Object.keys(values)) if (!this.colnames.includes(name)) this.fail(name, `one of the columns (${this.colnames.join(", ")})`, `${where(name)}: an unknown column`);
     this.pending ??= { ids: [], values: new Map() };
     this.pending.ids.push(opts.id ?? row);
     for (const name of this.colnames) {
       const list = this.pending.values.get(name) ?? [];
-      list.push(values[name]);
+      list.push(cells[name]);
       this.pending.values.set(name, list);
     }
     return this;
+  }
+
+  /**
+   * Refuses a cell that its column cannot hold: a ragged column's row that is not a list, a value of another kind
+   * than the column's, an array of another shape, a region's row index outside its table. `siblings`: the other
+   * rows given with it (a column's data), which set the kind and shape when nothing else does.
+   */
+  private checkCell(name: string, column: VectorData, v: unknown, row: number, ragged: boolean, siblings?: unknown[]): void {
+    const where = `row ${row}, column '${name}'`;
+    if (ragged && !Array.isArray(v)) throw new ValidationError(this.describe(), name, "a list (a ragged column)", `${where}: ${JSON.stringify(v)}`);
+    const first = siblings?.flatMap((s) => (ragged && Array.isArray(s) ? s : [s]))[0];
+    const expected = this.cellKind(name, column) ?? (first === undefined ? undefined : kindOf(first));
+    for (const cell of (ragged ? v : [v]) as unknown[]) {
+      const kind = kindOf(cell);
+      if (expected !== undefined && kind !== expected) {
+        throw new ValidationError(this.describe(), name, `${KIND_NAMES[expected]} (as the column holds)`, `${where}: ${describeValue(cell)}`);
+      }
+    }
+    if (!ragged && kindOf(v) === "array") {
+      const shape = this.rowShape(name, column) ?? (siblings === undefined ? undefined : arrayShape(siblings[0]));
+      const given = arrayShape(v);
+      if (given === undefined) throw new ValidationError(this.describe(), name, "an array (nested arrays or { data, shape })", `${where}: ${describeValue(v)}`);
+      if (shape !== undefined && (given.length !== shape.length || given.some((n, k) => n !== shape[k]))) {
+        throw new ValidationError(this.describe(), name, `an array of shape [${shape.join(", ")}] (as the column holds)`, `${where}: shape [${given.join(", ")}]`);
+      }
+    }
+    if (column.isA("DynamicTableRegion")) {
+      const target = (column as unknown as { table: DynamicTable }).table;
+      const rows = target.length;
+      for (const i of (ragged ? v : [v]) as unknown[]) {
+        if (!Number.isInteger(i) || (i as number) < 0 || (i as number) >= rows) {
+          throw new ValidationError(this.describe(), name, `row indices of ${target.describe()} (0 to ${rows - 1})`, `${where}: ${JSON.stringify(i)}`);
+        }
+      }
+    }
   }
 
   /**
@@ -311,6 +379,22 @@ export class DynamicTable extends DynamicTableBase {
     const record: Record<string, Cell> = { id: Number(((await this.ids.read([[i, i + 1]])) as ArrayLike<number | bigint>)[0]) };
     for (const name of this.colnames) record[name] = (await this.readColumn(name, [i, i + 1]))[0];
     return record;
+  }
+
+  /** Row `i` as a record by column name, with its `id` (as pynwb's `table[i]`); as {@link readRow}. */
+  async getRow(i: number): Promise<Record<string, Cell>> {
+    if (!Number.isInteger(i) || i < 0 || i >= this.length) this.fail("row", `a row of the table's ${this.length} (0 to ${this.length - 1})`, i);
+    return this.readRow(i);
+  }
+
+  /** The row whose `id` is `id`, as a record (ids are read once per call: for many lookups, read `id` once). */
+  async getRowById(id: number): Promise<Record<string, Cell>> {
+    await this.loadStoredRows();
+    this.flushRows();
+    const ids = Array.from((await this.ids.read()) as ArrayLike<number | bigint>, Number);
+    const i = ids.indexOf(id);
+    if (i < 0) throw new NotFoundError(String(id), `${this.describe()}: no row with id ${id}`);
+    return this.readRow(i);
   }
 
   /** Every row as a record. */
@@ -496,6 +580,15 @@ function kindOf(v: unknown): CellKind | undefined {
 function valueDtype(column: VectorData): Dtype | undefined {
   const field = column.layout.fields.find((f) => f.kind === "value");
   return (field?.spec as { dtype?: Dtype } | undefined)?.dtype;
+}
+
+function isTypedArray(v: unknown): v is TypedArray {
+  return ArrayBuffer.isView(v) && !(v instanceof DataView);
+}
+
+/** A row of a ragged column as a list (typed arrays given for it as plain lists of their values). */
+function asList(v: unknown): unknown {
+  return isTypedArray(v) ? Array.from(v as ArrayLike<unknown>) : v;
 }
 
 /** An index's ends in the smallest unsigned dtype that holds them, as pynwb picks it. */

@@ -2,6 +2,7 @@
 import { ProcessingModule, type Images, type TimeSeries } from "../../containers/base.js";
 import { TimeIntervals } from "../../containers/intervals.js";
 import type { DynamicTable } from "../../containers/table.js";
+import type { Units } from "../../containers/units.js";
 import { Device } from "./Device.js";
 import { ElectrodeGroup } from "./ElectrodeGroup.js";
 import type { ExperimentalConditionsTable } from "./ExperimentalConditionsTable.js";
@@ -18,7 +19,6 @@ import type { SequentialRecordingsTable } from "./SequentialRecordingsTable.js";
 import type { SimultaneousRecordingsTable } from "./SimultaneousRecordingsTable.js";
 import type { Subject } from "./Subject.js";
 import type { SweepTable } from "./SweepTable.js";
-import type { Units } from "./Units.js";
 
 /** The options of {@link NWBFile}: its fields, as a constructor takes them. */
 export interface NWBFileOptions extends Omit<NWBContainerOptions, "name"> {

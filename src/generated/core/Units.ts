@@ -44,8 +44,8 @@ export interface UnitsOptions extends Omit<DynamicTableOptions, "description" | 
   waveforms_index_index?: VectorIndex;
 }
 
-/** Table of sorted spike units, with each unit's spike times and optional waveforms. */
-export class Units extends DynamicTable {
+/** Table of sorted spike units, with each unit's spike times and optional waveforms. (The fields of {@link Units}, whose class adds its rules.) */
+export class UnitsBase extends DynamicTable {
   static override readonly neurodata_type: string = "Units";
   static override readonly namespace: string = "core";
   /** Free-text summary of the table's contents. */

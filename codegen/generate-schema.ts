@@ -36,6 +36,12 @@ export const HAND_WRITTEN: Record<string, string> = {
   TimeIntervals: "containers/intervals.js",
   PlaneSegmentation: "containers/segmentation.js",
   Units: "containers/units.js",
+  AlignedDynamicTable: "containers/aligned-table.js",
+  IntracellularRecordingsTable: "containers/icephys.js",
+  SimultaneousRecordingsTable: "containers/icephys.js",
+  SequentialRecordingsTable: "containers/icephys.js",
+  RepetitionsTable: "containers/icephys.js",
+  ExperimentalConditionsTable: "containers/icephys.js",
 };
 
 /** The namespaces bundled with tsnwb, and the folder and namespace file each comes from. */

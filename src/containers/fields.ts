@@ -112,7 +112,7 @@ function expectedOf(f: AttributeField | DatasetField | ValueField): string {
   switch (valueShape(f)) {
     case "text": return isDateTimeDtype(f.spec.dtype) ? "a Date or an ISO 8601 date-time with a UTC offset" : "a string";
     case "texts": return "an array of strings";
-    case "number": return "a finite number";
+    case "number": return "a number";
     case "numbers": return "an array of numbers";
     case "bool": return "true or false";
     case "bools": return "an array of booleans";
@@ -140,7 +140,8 @@ export function fieldValue(obj: AbstractContainer, f: AttributeField | DatasetFi
   // A number is stored as the schema's dtype (float32 widened): one it cannot hold is refused, never changed.
   const stored = storedDType(f.spec.dtype, undefined);
   const number = (n: unknown): number => {
-    if (typeof n !== "bigint" && (typeof n !== "number" || Number.isNaN(n))) return bad();
+    // NaN is a float's value (pynwb's icephys tutorial gives resolution=np.nan); an integer field has none.
+    if (typeof n !== "bigint" && (typeof n !== "number" || (Number.isNaN(n) && !(stored === "float32" || stored === "float64")))) return bad();
     if (stored !== undefined && isNumericDType(stored) && !fitsDType(n, stored)) obj.fail(f.key, `${expectedOf(f)} that fits ${dtypeRange(stored)}`, String(n));
     if (typeof n === "bigint" && BigInt(Number(n)) !== n) obj.fail(f.key, `${expectedOf(f)} (a JS number holds integers up to 2^53 exactly)`, `${n}n`);
     return Number(n);

@@ -10,6 +10,10 @@ import { ElectrodeGroup } from "../generated/core/ElectrodeGroup.js";
 import type { Subject } from "../generated/core/Subject.js";
 import { TimeIntervals, type IntervalValues } from "./intervals.js";
 import { Units } from "./units.js";
+import {
+  ExperimentalConditionsTable, type IntracellularRecording, IntracellularRecordingsTable, RepetitionsTable, SequentialRecordingsTable,
+  SimultaneousRecordingsTable,
+} from "./icephys.js";
 import { DynamicTableRegion } from "../generated/hdmf-common/DynamicTableRegion.js";
 import { type ColumnOptions, DynamicTable } from "./table.js";
 import { NotFoundError, ValidationError } from "../errors.js";
@@ -181,6 +185,85 @@ export class NWBFile extends NWBFileBase {
     }
     units.addRow(row, id === undefined ? {} : { id });
     return this;
+  }
+
+  /** The intracellular recordings table, made on first use (pynwb's `get_intracellular_recordings`). */
+  getIntracellularRecordings(): IntracellularRecordingsTable {
+    return this.icephysTable("intracellular_recordings", () => new IntracellularRecordingsTable({}));
+  }
+
+  /**
+   * Adds an intracellular recording (pynwb's `add_intracellular_recording`): its stimulus, response and electrode
+   * are added to the file (stimulus, acquisition, icephys_electrodes) when it does not hold them yet. Returns the
+   * recording's row index.
+   */
+  addIntracellularRecording(recording: IntracellularRecording): number {
+    const { stimulus, response, electrode } = recording ?? {};
+    if (stimulus && !this.stimulus.has(stimulus.name) && !this.stimulus_template.has(stimulus.name)) this.addStimulus(stimulus);
+    if (response && !this.acquisition.has(response.name)) this.addAcquisition(response);
+    if (electrode && !this.icephys_electrodes.has(electrode.name)) this.addIcephysElectrodes(electrode);
+    return this.getIntracellularRecordings().addRecording(recording);
+  }
+
+  /** The simultaneous recordings table, made on first use over the intracellular recordings (pynwb's `get_icephys_simultaneous_recordings`). */
+  getIcephysSimultaneousRecordings(): SimultaneousRecordingsTable {
+    return this.icephysTable("icephys_simultaneous_recordings", () => new SimultaneousRecordingsTable({ intracellular_recordings_table: this.getIntracellularRecordings() }));
+  }
+
+  /** Groups recordings (their row indices) recorded at once; returns the new row's index (pynwb's `add_icephys_simultaneous_recording`). */
+  addIcephysSimultaneousRecording(values: Parameters<SimultaneousRecordingsTable["addSimultaneousRecording"]>[0]): number {
+    return this.getIcephysSimultaneousRecordings().addSimultaneousRecording(values);
+  }
+
+  /** The sequential recordings table, made on first use (pynwb's `get_icephys_sequential_recordings`). */
+  getIcephysSequentialRecordings(): SequentialRecordingsTable {
+    return this.icephysTable("icephys_sequential_recordings", () => new SequentialRecordingsTable({ simultaneous_recordings_table: this.getIcephysSimultaneousRecordings() }));
+  }
+
+  /** Groups simultaneous recordings into a sequence; returns the new row's index (pynwb's `add_icephys_sequential_recording`). */
+  addIcephysSequentialRecording(values: Parameters<SequentialRecordingsTable["addSequentialRecording"]>[0]): number {
+    return this.getIcephysSequentialRecordings().addSequentialRecording(values);
+  }
+
+  /** The repetitions table, made on first use (pynwb's `get_icephys_repetitions`). */
+  getIcephysRepetitions(): RepetitionsTable {
+    return this.icephysTable("icephys_repetitions", () => new RepetitionsTable({ sequential_recordings_table: this.getIcephysSequentialRecordings() }));
+  }
+
+  /** Groups sequential recordings into a repetition; returns the new row's index (pynwb's `add_icephys_repetition`). */
+  addIcephysRepetition(values: Parameters<RepetitionsTable["addRepetition"]>[0]): number {
+    return this.getIcephysRepetitions().addRepetition(values);
+  }
+
+  /** The experimental conditions table, made on first use (pynwb's `get_icephys_experimental_conditions`). */
+  getIcephysExperimentalConditions(): ExperimentalConditionsTable {
+    return this.icephysTable("icephys_experimental_conditions", () => new ExperimentalConditionsTable({ repetitions_table: this.getIcephysRepetitions() }));
+  }
+
+  /** Groups repetitions under one condition; returns the new row's index (pynwb's `add_icephys_experimental_condition`). */
+  addIcephysExperimentalCondition(values: Parameters<ExperimentalConditionsTable["addExperimentalCondition"]>[0]): number {
+    return this.getIcephysExperimentalConditions().addExperimentalCondition(values);
+  }
+
+  /**
+   * The top-most icephys table the file has: experimental conditions, else repetitions, sequential, simultaneous
+   * or intracellular recordings; undefined when it has none (pynwb's `get_icephys_meta_parent_table`).
+   */
+  getIcephysMetaParentTable(): DynamicTable | undefined {
+    return this.icephys_experimental_conditions ?? this.icephys_repetitions ?? this.icephys_sequential_recordings ??
+      this.icephys_simultaneous_recordings ?? this.intracellular_recordings;
+  }
+
+  /** The icephys table in field `key`, made by `make` and placed in the file when it has none yet. */
+  private icephysTable<K extends "intracellular_recordings" | "icephys_simultaneous_recordings" | "icephys_sequential_recordings" | "icephys_repetitions" | "icephys_experimental_conditions">(
+    key: K, make: () => NonNullable<NWBFile[K]>,
+  ): NonNullable<NWBFile[K]> {
+    const existing = this[key];
+    if (existing !== undefined) return existing as NonNullable<NWBFile[K]>;
+    const table = make();
+    adopt(this, key, table);
+    (this as Record<string, unknown>)[key] = table;
+    return table;
   }
 
   setSubject(subject: Subject): this {

@@ -204,6 +204,20 @@ export class DynamicTable extends DynamicTableBase {
     return this;
   }
 
+  /** The ids of the table's rows, those in memory (a table read from a file: ids read are not included). @internal */
+  takenIds(): number[] {
+    const stored = this.id?.data instanceof InMemoryArray ? Array.from(this.id.data.data as ArrayLike<number | bigint>, Number) : [];
+    return [...stored, ...(this.pending?.ids ?? [])];
+  }
+
+  /** Takes back the row `addRow` added last (an aligned table's row that a category refused). @internal */
+  dropLastAddedRow(): void {
+    const pending = this.pending;
+    if (!pending || pending.ids.length === 0) return;
+    pending.ids.pop();
+    for (const list of pending.values.values()) list.pop();
+  }
+
   /**
    * Refuses a cell that its column cannot hold: a ragged column's row that is not a list, a value of another kind
    * than the column's, an array of another shape, a region's row index outside its table. `siblings`: the other
@@ -445,7 +459,9 @@ export class DynamicTable extends DynamicTableBase {
     if (data.dtype === "compound") {
       const members = (data as { members?: CompoundMemberType[] }).members ?? [];
       const refs = members.filter((m) => m.dtype === "reference").map((m) => m.name);
-      return (values as CompoundRow[]).map((row) => ({ ...row, ...Object.fromEntries(refs.map((r) => [r, typeof row[r] === "string" ? this.objectAt(row[r] as string) : row[r]])) }));
+      // A TimeSeriesReference of idx_start -1 is pynwb's missing one (a recording without a stimulus): null.
+      const missing = column.isA("TimeSeriesReferenceVectorData") ? (row: CompoundRow) => Number(row.idx_start) < 0 : () => false;
+      return (values as CompoundRow[]).map((row) => (missing(row) ? null : { ...row, ...Object.fromEntries(refs.map((r) => [r, typeof row[r] === "string" ? this.objectAt(row[r] as string) : row[r]])) }));
     }
     const list = ArrayBuffer.isView(values) ? values : (values as unknown[]);
     // Booleans held in memory are bytes 0 and 1 (a file's come back as booleans already).

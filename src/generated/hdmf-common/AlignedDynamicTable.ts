@@ -9,8 +9,8 @@ export interface AlignedDynamicTableOptions extends DynamicTableOptions {
   dynamic_tables?: DynamicTable[] | Map<string, DynamicTable>;
 }
 
-/** Table that adds row-aligned sub-tables, each grouping extra columns into a category. */
-export class AlignedDynamicTable extends DynamicTable {
+/** Table that adds row-aligned sub-tables, each grouping extra columns into a category. (The fields of {@link AlignedDynamicTable}, whose class adds its rules.) */
+export class AlignedDynamicTableBase extends DynamicTable {
   static override readonly neurodata_type: string = "AlignedDynamicTable";
   static override readonly namespace: string = "hdmf-common";
   /** Ordered category names, each matching the name of a sub-table in this group. */

@@ -1,0 +1,167 @@
+/**
+ * The hand-written intracellular ephys tables, as pynwb's: a recording (electrode, stimulus, response) is a row of
+ * the IntracellularRecordingsTable and of its three category tables; simultaneous recordings group recordings,
+ * sequential recordings group those, repetitions and experimental conditions group those in turn. Each `add*`
+ * returns the row index it added, as pynwb's.
+ */
+import { IntracellularRecordingsTableBase, type IntracellularRecordingsTableOptions } from "../generated/core/IntracellularRecordingsTable.js";
+import { SimultaneousRecordingsTableBase, type SimultaneousRecordingsTableOptions } from "../generated/core/SimultaneousRecordingsTable.js";
+import { SequentialRecordingsTableBase, type SequentialRecordingsTableOptions } from "../generated/core/SequentialRecordingsTable.js";
+import { RepetitionsTableBase, type RepetitionsTableOptions } from "../generated/core/RepetitionsTable.js";
+import { ExperimentalConditionsTableBase, type ExperimentalConditionsTableOptions } from "../generated/core/ExperimentalConditionsTable.js";
+import type { IntracellularElectrode } from "../generated/core/IntracellularElectrode.js";
+import type { TimeSeries } from "./base.js";
+import type { DynamicTable } from "./table.js";
+import { ValidationError } from "../errors.js";
+
+export type {
+  IntracellularRecordingsTableOptions, SimultaneousRecordingsTableOptions, SequentialRecordingsTableOptions, RepetitionsTableOptions,
+  ExperimentalConditionsTableOptions,
+};
+
+/** One recording as `addRecording` takes it (pynwb's `add_recording` arguments); other keys fill the table's own columns. */
+export interface IntracellularRecording {
+  /** Default: the stimulus' (else the response's) electrode. */
+  electrode?: IntracellularElectrode;
+  stimulus?: TimeSeries | null;
+  /** Default 0. */
+  stimulus_start_index?: number;
+  /** Default: the stimulus' samples from its start index. */
+  stimulus_index_count?: number;
+  stimulus_template?: TimeSeries | null;
+  stimulus_template_start_index?: number;
+  stimulus_template_index_count?: number;
+  response?: TimeSeries | null;
+  response_start_index?: number;
+  response_index_count?: number;
+  /** Values of the electrodes category's other columns. */
+  electrode_metadata?: Record<string, unknown>;
+  stimulus_metadata?: Record<string, unknown>;
+  response_metadata?: Record<string, unknown>;
+  /** The row's id (unique in the table); default: the row's number. */
+  id?: number;
+  [column: string]: unknown;
+}
+
+/** A row of a TimeSeriesReferenceVectorData column. */
+interface SeriesRange {
+  idx_start: number;
+  count: number;
+  timeseries: TimeSeries;
+}
+
+export class IntracellularRecordingsTable extends IntracellularRecordingsTableBase {
+  /**
+   * Adds a recording (pynwb's `add_recording`) and returns its row index. A recording without a stimulus (or
+   * without a response) refers to the other series with start and count -1, as pynwb stores it; it reads as null.
+   */
+  addRecording(recording: IntracellularRecording): number {
+    const {
+      electrode: givenElectrode, stimulus, stimulus_start_index, stimulus_index_count, stimulus_template, stimulus_template_start_index,
+      stimulus_template_index_count, response, response_start_index, response_index_count, electrode_metadata, stimulus_metadata,
+      response_metadata, id, ...own
+    } = recording ?? ({} as IntracellularRecording);
+    if (!stimulus && !response) this.fail("stimulus", "a stimulus or a response (stimulus and response cannot both be missing)");
+    const electrode = givenElectrode ?? seriesElectrode(stimulus) ?? seriesElectrode(response);
+    if (electrode === undefined) this.fail("electrode", "an IntracellularElectrode (given, or the stimulus' or response's)");
+    const stimulusRange = this.range("stimulus", stimulus, stimulus_start_index, stimulus_index_count);
+    const responseRange = this.range("response", response, response_start_index, response_index_count);
+    let template = stimulus_template ?? undefined;
+    const templateRange = this.range("stimulus_template", template, stimulus_template_start_index, stimulus_template_index_count);
+    const stimuli = this.getCategory("stimuli");
+    // pynwb: once the stimuli have a template column, a recording without a template refers to its stimulus.
+    if (template === undefined && stimuli.colnames.includes("stimulus_template")) template = (stimulus ?? response)!;
+    const theResponse = (response ?? stimulus)!;
+    const theStimulus = (stimulus ?? response)!;
+    const kind = (s: TimeSeries) => s.neurodata_type;
+    if ((kind(theResponse).startsWith("CurrentClamp") && kind(theStimulus).startsWith("VoltageClamp")) ||
+      (kind(theResponse).startsWith("VoltageClamp") && kind(theStimulus).startsWith("CurrentClamp"))) {
+      this.fail("stimulus", `a stimulus of the response's kind (the stimulus is a ${kind(theStimulus)}, the response a ${kind(theResponse)})`);
+    }
+    if (kind(theResponse) === "IZeroClampSeries" && stimulus) this.fail("stimulus", "no stimulus for an IZeroClampSeries response");
+    if (theResponse.isA("PatchClampSeries") && theStimulus.isA("PatchClampSeries") && seriesElectrode(theResponse) !== seriesElectrode(theStimulus)) {
+      this.fail("electrode", "one electrode for a stimulus and its response (they are PatchClampSeries of different electrodes)");
+    }
+    const stimulusRow: Record<string, unknown> = { ...stimulus_metadata, stimulus: stimulusRange ?? missing(theStimulus) };
+    if (template !== undefined) stimulusRow.stimulus_template = templateRange ?? (template === stimulus_template ? missing(template) : stimulusRange ?? missing(template));
+    this.addUniqueRow({
+      ...own,
+      electrodes: { ...electrode_metadata, electrode },
+      stimuli: stimulusRow,
+      responses: { ...response_metadata, response: responseRange ?? missing(theResponse) },
+    }, id);
+    return this.length - 1;
+  }
+
+  /** pynwb's start and count of a series' samples: start 0 and the rest of the series by default, within it. */
+  private range(name: string, series: TimeSeries | null | undefined, start: number | undefined, count: number | undefined): SeriesRange | undefined {
+    if (!series) return undefined;
+    const from = start === undefined || start < 0 ? 0 : start;
+    const samples = series.numSamples;
+    const n = count === undefined || count < 0 ? (samples === undefined ? undefined : samples - from) : count;
+    if (n === undefined) this.fail(`${name}_index_count`, `a count (it cannot be taken from ${series.describe()}'s data)`);
+    if (!Number.isInteger(from)) this.fail(`${name}_start_index`, "an integer", start);
+    if (!Number.isInteger(n)) this.fail(`${name}_index_count`, "an integer", count);
+    if (samples !== undefined && from >= samples) this.fail(`${name}_start_index`, `a sample of ${series.describe()} (0 to ${samples - 1})`, from);
+    if (samples !== undefined && from + n > samples) this.fail(`${name}_index_count`, `at most the ${samples - from} samples of ${series.describe()} from ${from}`, n);
+    return { idx_start: from, count: n, timeseries: series };
+  }
+
+  /** hdmf's `add_row(enforce_unique_id=True)`. */
+  private addUniqueRow(values: Record<string, unknown>, id: number | undefined): void {
+    refuseTakenId(this, id);
+    this.addRow(values, id === undefined ? {} : { id });
+  }
+}
+
+/** pynwb's reference for a missing stimulus or response: start and count -1, to a series of the recording. */
+function missing(series: TimeSeries): SeriesRange {
+  return { idx_start: -1, count: -1, timeseries: series };
+}
+
+function seriesElectrode(series: TimeSeries | null | undefined): IntracellularElectrode | undefined {
+  return (series as unknown as { electrode?: IntracellularElectrode } | null | undefined)?.electrode;
+}
+
+/** An id already in the table is refused (hdmf's `enforce_unique_id`). */
+function refuseTakenId(table: DynamicTable, id: number | undefined): void {
+  if (id === undefined) return;
+  if (table.takenIds().includes(id)) throw new ValidationError(table.describe(), "id", "an id no row of the table has", String(id));
+}
+
+/** A table of groups of another table's rows (a ragged region column), as pynwb's add methods fill them. */
+function addGroupRow(table: DynamicTable, column: string, values: { id?: number } & Record<string, unknown>): number {
+  const { id, ...row } = values ?? {};
+  if (row[column] === undefined) table.fail(column, `the rows of the table '${column}' points into, as a list`);
+  refuseTakenId(table, id);
+  table.addRow(row, id === undefined ? {} : { id });
+  return table.length - 1;
+}
+
+export class SimultaneousRecordingsTable extends SimultaneousRecordingsTableBase {
+  /** Adds a row of `recordings` (rows of the IntracellularRecordingsTable) and returns its index (pynwb's `add_simultaneous_recording`). */
+  addSimultaneousRecording(values: { recordings: readonly number[]; id?: number } & Record<string, unknown>): number {
+    return addGroupRow(this, "recordings", values);
+  }
+}
+
+export class SequentialRecordingsTable extends SequentialRecordingsTableBase {
+  /** Adds a row of `simultaneous_recordings` and its `stimulus_type`; returns its index (pynwb's `add_sequential_recording`). */
+  addSequentialRecording(values: { simultaneous_recordings: readonly number[]; stimulus_type: string; id?: number } & Record<string, unknown>): number {
+    return addGroupRow(this, "simultaneous_recordings", values);
+  }
+}
+
+export class RepetitionsTable extends RepetitionsTableBase {
+  /** Adds a row of `sequential_recordings`; returns its index (pynwb's `add_repetition`). */
+  addRepetition(values: { sequential_recordings: readonly number[]; id?: number } & Record<string, unknown>): number {
+    return addGroupRow(this, "sequential_recordings", values);
+  }
+}
+
+export class ExperimentalConditionsTable extends ExperimentalConditionsTableBase {
+  /** Adds a row of `repetitions`; returns its index (pynwb's `add_experimental_condition`). */
+  addExperimentalCondition(values: { repetitions: readonly number[]; id?: number } & Record<string, unknown>): number {
+    return addGroupRow(this, "repetitions", values);
+  }
+}

@@ -167,6 +167,11 @@ class BuildState {
       case "child": {
         const child = v as AbstractContainer;
         if (child.name !== name) throw new ValidationError(c.describe(), f.key, `an object named '${name}'`, child.name);
+        // An object held by another (a region two series share) is written there, and linked from here, as pynwb does.
+        if (child.parent !== undefined && child.parent !== c) {
+          this.pending.push(() => groupAt(b, parentPath).add(new LinkBuilder(name, this.targetOf(c, f.key, child))));
+          break;
+        }
         const built = this.build(child);
         refineCompound(built, (f.spec as { dtype?: Dtype }).dtype);
         groupAt(b, parentPath).add(built);
@@ -412,6 +417,16 @@ class ConstructState {
           break;
         }
         case "child": {
+          const link = parent instanceof GroupBuilder ? parent.links.get(name) : undefined;
+          if (link !== undefined && link.external === undefined) {
+            // A soft link (pynwb's second series of a shared electrodes region): the very object at its target.
+            claimed.add(f.path.join("/"));
+            readIntoFields.members.add(link);
+            this.pending.push(() => {
+              o[f.key] = this.resolve(String(link.target), link.path);
+            });
+            break;
+          }
           const child = parent instanceof GroupBuilder ? parent.groups.get(name) ?? parent.datasets.get(name) : undefined;
           if (child === undefined || !isTyped(child)) break;
           claimed.add(f.path.join("/"));

@@ -9,7 +9,9 @@
 import { promises as fsp, existsSync, openSync, readSync, closeSync, statSync } from "node:fs";
 import * as nodePath from "node:path";
 import { FormatError, ModeError, NotFoundError } from "../errors.js";
-import { type H5File, type H5Module, hdf5Message } from "./hdf5/h5.js";
+import { type H5File, type H5Module, hdf5Message, markClosed } from "./hdf5/h5.js";
+import { HDF5Reader, type LinkedFileOpener } from "./hdf5/read.js";
+import type { LinkedTree } from "../mapping/builders.js";
 import type { FileBytes } from "./hdf5/bool-enum.js";
 import type { ChunkCompressor } from "./hdf5/chunk-sink.js";
 import { superblockEndOfFile } from "./hdf5/chunk-injection.js";
@@ -49,6 +51,13 @@ export interface IOOptions extends BaseIOOptions {
   live?: boolean;
   /** For a URL: how ranges are fetched (block size, cache bound, attempts, headers, whether a full download is allowed). */
   remote?: RangeReaderOptions;
+  /**
+   * Modes "w" and "a": objects and arrays read through HDF5 external links (a series' data, or a whole series, in
+   * another file, as pynwb's linking tutorial writes them) are written as external links to where they are, their
+   * file named relative to this file's folder (true, the default, as pynwb's `link_data=True`), or copied into
+   * this file (false, as pynwb's `link_data=False`). The linked files are only ever read.
+   */
+  linkData?: boolean;
 }
 
 /** Whether `path` names a file by URL (http or https). */
@@ -203,12 +212,58 @@ export class NWBHDF5IO extends NWBIOBase {
     return (nodePath.isAbsolute(p) ? nodePath.relative(folder, p) : p).split(nodePath.sep).join("/");
   }
 
+  /** Files external links name, opened read-only when a link is first followed, by absolute path; closed with this one. */
+  private readonly linkedFiles = new Map<string, { file: H5File; tree: LinkedTree }>();
+
+  /** External links are followed relative to the folder of the file that holds them (not the working directory). */
+  protected override linkedFileOpener(): LinkedFileOpener | undefined {
+    if (this.remote) return undefined;
+    return (file, link) => this.openLinked(this.path, file, link);
+  }
+
+  /** The tree of `file`, named by the external link `link` of `from`; opened read-only once. */
+  private openLinked(from: string, file: string, link: string): LinkedTree {
+    const resolved = nodePath.resolve(nodePath.dirname(from), file);
+    const open = this.linkedFiles.get(resolved);
+    if (open) return open.tree;
+    if (!existsSync(resolved)) {
+      throw new NotFoundError(resolved, `${from}: ${link} is an external link to ${file}, which is not there (${resolved}; an external link's file is found from the folder of the file that holds it)`);
+    }
+    checkHDF5(resolved, resolved);
+    const h5file = openH5(resolved, "r", resolved);
+    try {
+      if ((h5file as unknown as { mode: string }).mode === "r") registerDirectFile(h5file, nodeDirectFile(resolved));
+      const root = new HDF5Reader(this.m, h5file, resolved, (f, l) => this.openLinked(resolved, f, l)).readTree();
+      const tree = { name: resolved, root };
+      this.linkedFiles.set(resolved, { file: h5file, tree });
+      return tree;
+    } catch (e) {
+      closeDirectFile(h5file);
+      h5file.close();
+      if (e instanceof FormatError || e instanceof NotFoundError) throw e;
+      throw new FormatError(resolved, `cannot read the file ${link} of ${from} links to: ${hdf5Message(e)}`, { cause: e });
+    }
+  }
+
+  /** Links to the files objects read through external links are in, relative to this file's folder (unless copied). */
+  protected override externalLinkFile(): ((file: string) => string) | undefined {
+    if (this.options.linkData === false) return undefined;
+    const folder = nodePath.dirname(this.path);
+    return (file) => (nodePath.isAbsolute(file) ? nodePath.relative(folder, file) : file).split(nodePath.sep).join("/");
+  }
+
   /** Live files, after an appender's flush: a kill rolls back to here, not further. */
   protected override checkpoint(): void {
     if (this.options.live) this.journal?.checkpoint();
   }
 
   protected override closeFile(): void {
+    for (const [name, { file }] of this.linkedFiles) {
+      markClosed(file, name);
+      closeDirectFile(file);
+      file.close();
+    }
+    this.linkedFiles.clear();
     if (this.file) closeDirectFile(this.file);
     if (this.remote) this.remote.close();
     else {

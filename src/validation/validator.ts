@@ -9,7 +9,7 @@
  * images of its own container. Array data is read only where a rule needs it (indices, regions, references,
  * date-times), so a large movie file validates in the time its metadata takes to read.
  */
-import { type Builder, DatasetBuilder, GroupBuilder, LinkBuilder } from "../mapping/builders.js";
+import { type Builder, DatasetBuilder, GroupBuilder, LinkBuilder, linkedBuilder } from "../mapping/builders.js";
 import type { NamespaceCatalog, TypeDef } from "../schema/catalog.js";
 import type { AttributeSpec, DatasetSpec, Dtype, GroupSpec, LinkSpec, Quantity, Shape } from "../schema/language.js";
 import { isCompoundDtype, isRefDtype } from "../schema/language.js";
@@ -497,6 +497,14 @@ class TreeValidator {
   }
 
   private resolveLink(link: LinkBuilder): Builder | undefined {
+    if (link.external !== undefined) {
+      // Another file's object: the one a write links to, or the one read (its file opened; missing: not there).
+      try {
+        return linkedBuilder(link, this.root);
+      } catch {
+        return undefined;
+      }
+    }
     return typeof link.target === "string" ? this.resolvePath(link.target) : link.target;
   }
 

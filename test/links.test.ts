@@ -6,10 +6,12 @@
  * (test/py/compare_files.py); every file written is judged by pynwb (test/oracle/setup.ts).
  */
 import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  DynamicTableRegion, ElectricalSeries, ElectrodeGroup, NWBFile, NWBHDF5IO, TimeSeries,
+  DynamicTableRegion, ElectricalSeries, ElectrodeGroup, FormatError, NWBFile, NWBHDF5IO, NotFoundError, TimeSeries, externalLinkOf,
 } from "../src/index.js";
 import { ORACLE, ROOT, TSNWB, h5py, tempFolder } from "./helpers.js";
 
@@ -26,8 +28,19 @@ function cliExport(inputFile: string, output: string, ...flags: string[]): strin
 }
 
 /** What differs between two files as h5py sees them (outside /specifications): test/py/compare_files.py. */
-function differences(a: string, b: string): [string, unknown, unknown][] {
-  return JSON.parse(execFileSync("/usr/bin/python3", [path.join(ROOT, "test", "py", "compare_files.py"), a, b], { encoding: "utf8" })) as [string, unknown, unknown][];
+function differences(a: string, b: string, ...flags: string[]): [string, unknown, unknown][] {
+  return JSON.parse(execFileSync("/usr/bin/python3", [path.join(ROOT, "test", "py", "compare_files.py"), a, b, ...flags], { encoding: "utf8" })) as [string, unknown, unknown][];
+}
+
+/** A file's bytes and modification time, to show it was not changed. */
+function fingerprint(file: string): string {
+  return `${createHash("sha256").update(readFileSync(file)).digest("hex")} ${statSync(file).mtimeMs}`;
+}
+
+/** An external link as h5py sees it: "FILE PATH" as stored, or "none". */
+function h5Link(file: string, object: string): string {
+  const [parent, name] = [path.posix.dirname(object), path.posix.basename(object)];
+  return h5py(file, `l = f[${JSON.stringify(parent)}].get(${JSON.stringify(name)}, getlink=True)\nprint(f"{l.filename} {l.path}" if isinstance(l, h5py.ExternalLink) else "none")`);
 }
 
 beforeAll(() => {
@@ -105,5 +118,141 @@ describe("soft links to datasets and to regions", () => {
     await using io = await NWBHDF5IO.open(file, "r");
     const back = await io.read();
     expect(back.getAcquisition("second", ElectricalSeries).electrodes).toBe(back.getAcquisition("first", ElectricalSeries).electrodes);
+  });
+});
+
+describe("external links (pynwb's linking tutorial)", () => {
+  const ts1 = () => input("data/ts1.nwb");
+  const ts2 = () => input("data/ts2.nwb");
+  const dataLink = () => input("links/data_link.nwb");
+  const containerLink = () => input("links/container_link.nwb");
+  let before: string[];
+  beforeAll(() => {
+    before = [fingerprint(ts1()), fingerprint(ts2())];
+  });
+
+  it("reads a series whose data is in another file: the data read lazily from there, found from the linking file's folder", async () => {
+    // The link names ../data/ts1.nwb: from the working directory (the project's root) there is no such file.
+    expect(path.resolve("../data/ts1.nwb")).not.toBe(ts1());
+    await using io = await NWBHDF5IO.open(dataLink(), "r");
+    const nwbfile = await io.read();
+    const series = nwbfile.getAcquisition("test_timeseries4", TimeSeries);
+    expect([series.unit, series.conversion, series.data.shape, series.data.dtype]).toEqual(["SIunit", 1, [10], "float64"]);
+    expect(externalLinkOf(series.data)).toMatchObject({ file: ts1(), path: "/acquisition/test_timeseries1/data" });
+    expect(externalLinkOf(series)).toBeUndefined();
+    expect(Array.from(await series.data.read([[2, 5]]) as Float64Array)).toEqual(expected.data.slice(2, 5));
+    expect(Array.from(await series.data.read() as Float64Array)).toEqual(expected.data);
+    expect(Array.from(await series.timestamps!.read() as Float64Array)).toEqual(expected.timestamps);
+  });
+
+  it("reads a whole series in another file as a TimeSeries, with that file's values", async () => {
+    await using io = await NWBHDF5IO.open(containerLink(), "r");
+    const nwbfile = await io.read();
+    const series = nwbfile.getAcquisition("test_timeseries2", TimeSeries);
+    expect(series).toBeInstanceOf(TimeSeries);
+    expect(series.neurodata_type).toBe("TimeSeries");
+    expect(externalLinkOf(series)).toMatchObject({ file: ts2(), path: "/acquisition/test_timeseries2" });
+    expect(series.container_source).toEqual({ file: ts2(), path: "/acquisition/test_timeseries2" });
+    expect(Array.from(await series.data.read() as Float64Array)).toEqual(expected.data.map((x) => x * 2));
+    expect(Array.from(await series.timestamps!.read() as Float64Array)).toEqual(expected.timestamps.map((t) => t + 2));
+    expect(series.unit).toBe("SIunit");
+  });
+
+  it("tsnwb info shows where linked data and objects are (file and path)", () => {
+    const text = execFileSync(process.execPath, [TSNWB, "info", dataLink(), containerLink()], { encoding: "utf8" });
+    expect(text).toContain(`data float64[10] (external link to /acquisition/test_timeseries1/data in ${ts1()})`);
+    expect(text).toContain(`test_timeseries2 (TimeSeries) (external link to /acquisition/test_timeseries2 in ${ts2()})`);
+    const json = JSON.parse(execFileSync(process.execPath, [TSNWB, "info", "--json", containerLink()], { encoding: "utf8" })) as { objects: { path: string; external?: unknown }[] };
+    expect(json.objects.find((o) => o.path === "/acquisition/test_timeseries2")?.external).toEqual({ file: ts2(), path: "/acquisition/test_timeseries2" });
+  });
+
+  it("tsnwb export keeps the links, their files named from the export's folder", () => {
+    for (const source of [dataLink(), containerLink()]) {
+      const out = path.join(tmp.dir, "exports", "deeper", path.basename(source));
+      mkdirSync(path.dirname(out), { recursive: true });
+      cliExport(source, out);
+      // compare_files.py compares external links by the file they lead to (from each file's folder) and path.
+      expect(differences(source, out)).toEqual([]);
+    }
+    const out = (name: string) => path.join(tmp.dir, "exports", "deeper", name);
+    expect(h5Link(out("data_link.nwb"), "/acquisition/test_timeseries4/data")).toBe("../../pynwb/data/ts1.nwb /acquisition/test_timeseries1/data");
+    expect(h5Link(out("container_link.nwb"), "/acquisition/test_timeseries2")).toBe("../../pynwb/data/ts2.nwb /acquisition/test_timeseries2");
+    expect(h5py(out("data_link.nwb"), `print(list(f["acquisition/test_timeseries4/data"][2:4]))`)).toBe("[120.0, 130.0]");
+  });
+
+  it("tsnwb export --no-link-data copies what the links reach (pynwb's link_data=False)", async () => {
+    for (const source of [dataLink(), containerLink()]) {
+      const out = path.join(tmp.dir, "copies", path.basename(source));
+      mkdirSync(path.dirname(out), { recursive: true });
+      cliExport(source, out, "--no-link-data");
+      expect(differences(source, out, "--follow-external")).toEqual([]);
+    }
+    const copied = path.join(tmp.dir, "copies", "container_link.nwb");
+    expect(h5Link(copied, "/acquisition/test_timeseries2")).toBe("none");
+    expect(h5Link(path.join(tmp.dir, "copies", "data_link.nwb"), "/acquisition/test_timeseries4/data")).toBe("none");
+    await using io = await NWBHDF5IO.open(copied, "r");
+    const series = (await io.read()).getAcquisition("test_timeseries2", TimeSeries);
+    expect(externalLinkOf(series)).toBeUndefined();
+    expect(Array.from(await series.data.read() as Float64Array)).toEqual(expected.data.map((x) => x * 2));
+  });
+
+  it("the library's write takes linkData as the option", async () => {
+    const out = path.join(tmp.dir, "copies", "library-copy.nwb");
+    {
+      await using io = await NWBHDF5IO.open(dataLink(), "r");
+      const nwbfile = await io.read();
+      await using writer = await NWBHDF5IO.open(out, "w", { linkData: false });
+      await writer.write(nwbfile);
+    }
+    expect(h5Link(out, "/acquisition/test_timeseries4/data")).toBe("none");
+    expect(h5py(out, `print(list(f["acquisition/test_timeseries4/data"][:2]), f["acquisition/test_timeseries4/data"].attrs["unit"])`)).toBe("[100.0, 110.0] SIunit");
+  });
+
+  it("mode \"a\" keeps the links, added to where the file is or written anew", async () => {
+    const added = input("links/data_link_added.nwb");
+    const rewritten = input("links/container_link_rewritten.nwb");
+    copyFileSync(dataLink(), added);
+    copyFileSync(containerLink(), rewritten);
+    {
+      await using io = await NWBHDF5IO.open(added, "a");
+      const nwbfile = await io.read();
+      nwbfile.addAcquisition(new TimeSeries({ name: "extra", data: [1.5, 2.5, 3.5], unit: "m", rate: 1 }));
+      await io.write(nwbfile);
+    }
+    {
+      // A scalar dataset's new value: the file is written anew (tree-diff), its external link kept.
+      await using io = await NWBHDF5IO.open(rewritten, "a");
+      const nwbfile = await io.read();
+      nwbfile.session_description = "links, changed";
+      await io.write(nwbfile);
+    }
+    expect(h5Link(added, "/acquisition/test_timeseries4/data")).toBe("../data/ts1.nwb /acquisition/test_timeseries1/data");
+    expect(h5Link(rewritten, "/acquisition/test_timeseries2")).toBe("../data/ts2.nwb /acquisition/test_timeseries2");
+    expect(h5py(rewritten, `print(f["session_description"][()].decode())`)).toBe("links, changed");
+    await using io = await NWBHDF5IO.open(added, "r");
+    const nwbfile = await io.read();
+    expect(Array.from(await nwbfile.getAcquisition("test_timeseries4", TimeSeries).data.read() as Float64Array)).toEqual(expected.data);
+    expect(Array.from(await nwbfile.getAcquisition("extra", TimeSeries).data.read() as Float64Array)).toEqual([1.5, 2.5, 3.5]);
+  });
+
+  it("a missing linked file, or a file from bytes, is an error naming the link and the file", async () => {
+    const alone = path.join(tmp.dir, "alone", "data_link.nwb");
+    mkdirSync(path.dirname(alone), { recursive: true });
+    copyFileSync(dataLink(), alone);
+    {
+      await using io = await NWBHDF5IO.open(alone, "r"); // opening does not follow the link
+      const error = await io.read().then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(NotFoundError);
+      expect((error as Error).message).toContain("/acquisition/test_timeseries4/data is an external link to ../data/ts1.nwb");
+      expect((error as Error).message).toContain(path.join(tmp.dir, "data", "ts1.nwb"));
+    }
+    await using io = await NWBHDF5IO.open(readFileSync(containerLink()));
+    const error = await io.read().then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(FormatError);
+    expect((error as Error).message).toMatch(/\/acquisition\/test_timeseries2 is an external link to \/acquisition\/test_timeseries2 in \.\.\/data\/ts2\.nwb, which cannot be followed here: a file given as bytes or by URL/);
+  });
+
+  it("never changes the linked files (bytes and modification time)", () => {
+    expect([fingerprint(ts1()), fingerprint(ts2())]).toEqual(before);
   });
 });

@@ -9,7 +9,7 @@ import { FormatError, ModeError, SchemaError, TsnwbError, ValidationError } from
 import { AbstractContainer, describeValue } from "../containers/container.js";
 import { type H5File, type H5Module, hdf5Message, markClosed } from "./hdf5/h5.js";
 import { HDF5Reader, type LinkedFileOpener } from "./hdf5/read.js";
-import type { GroupBuilder } from "../mapping/builders.js";
+import { type GroupBuilder, externalLinkFiles } from "../mapping/builders.js";
 import { H5LazyDataset } from "./hdf5/lazy-dataset.js";
 import { HDF5Writer, type WriteProgress } from "./hdf5/write.js";
 import { type FileBytes, rewriteBoolDatatypes } from "./hdf5/bool-enum.js";
@@ -39,6 +39,8 @@ export abstract class NWBIOBase {
   /** Mode "a", when the file is written anew: the file read, whose datasets the new one copies, open until close. */
   private rewriteSource?: H5File;
   protected written = false;
+  /** @internal the files the external links written name, as stored (for the tests' oracle, which copies them too). */
+  _linkedFiles: string[] = [];
   protected closed = false;
   /** Datasets whose chunks tsnwb wrote itself, put in the file by close() (see `hdf5/chunk-injection.ts`). */
   private readonly injections: ChunkInjection[] = [];
@@ -144,6 +146,7 @@ export abstract class NWBIOBase {
       const externalLinkFile = this.externalLinkFile();
       const { root, builderOf, streams } = buildFile(nwbfile, { externalFilePath: (p) => this.storedFilePath(p), ...(externalLinkFile ? { externalLinkFile } : {}) });
       // No invalid file is ever produced: what is about to be written is checked first (no array data is read).
+      this._linkedFiles = externalLinkFiles(root);
       const issues = await validateTree(root, typeCatalog, { structuralOnly: true });
       if (issues.length > 0) throw new SchemaError(this.path, issues);
       if (this.mode === "w") this.file = this.createForWrite();

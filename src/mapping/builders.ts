@@ -137,6 +137,17 @@ function joinPath(parent: GroupBuilder | undefined, name: string): string {
   return base === "/" ? `/${name}` : `${base}/${name}`;
 }
 
+/** The files the external links of a tree name, as stored (relative to its file's folder, or absolute). */
+export function externalLinkFiles(root: GroupBuilder): string[] {
+  const out = new Set<string>();
+  const visit = (g: GroupBuilder): void => {
+    for (const link of g.links.values()) if (link.external !== undefined) out.add(link.external.file);
+    for (const sub of g.groups.values()) visit(sub);
+  };
+  visit(root);
+  return [...out];
+}
+
 /**
  * The builder at an absolute `path` of the tree under `root`, following the soft links on the way within that tree
  * and external links into the files they name; undefined when nothing is there.

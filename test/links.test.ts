@@ -121,6 +121,35 @@ describe("soft links to datasets and to regions", () => {
   });
 });
 
+describe("soft links written as pynwb writes them", () => {
+  it("the same objects made by tsnwb give pynwb's file: a shared region and shared timestamps as soft links where pynwb puts them", async () => {
+    const nwbfile = new NWBFile({ session_description: "links", identifier: "shared", session_start_time: "2024-05-06T07:08:09+00:00" });
+    const device = nwbfile.createDevice({ name: "array", description: "the best array", manufacturer: "Probe Company 9000" });
+    nwbfile.addElectrodeColumn({ name: "label", description: "label of electrode" });
+    for (const shank of [0, 1]) {
+      const group = nwbfile.createElectrodeGroup({ name: `shank${shank}`, description: `electrode group for shank ${shank}`, device, location: "brain area" });
+      for (const e of [0, 1, 2]) nwbfile.addElectrode({ group, label: `shank${shank}elec${e}`, location: "brain area" });
+    }
+    const region = nwbfile.createElectrodeTableRegion([1, 2, 4], "three electrodes");
+    const samples = (from: number) => ({ data: new Int16Array(30).map((_, i) => from + i), shape: [10, 3] });
+    nwbfile.addAcquisition(new ElectricalSeries({ name: "first", data: samples(0), electrodes: region, rate: 100 }));
+    nwbfile.addAcquisition(new ElectricalSeries({ name: "second", data: samples(30), electrodes: region, rate: 100 }));
+    const clock = new TimeSeries({ name: "clock", data: { data: new Float64Array([0, 1, 2, 3, 4]), shape: [5] }, unit: "s", timestamps: [0.5, 1.0, 1.5, 2.5, 3.0] });
+    nwbfile.addAcquisition(clock);
+    // pynwb's timestamps=clock: the same array.
+    nwbfile.addAcquisition(new TimeSeries({ name: "follower", data: { data: new Int32Array([5, 6, 7, 8, 9]), shape: [5] }, unit: "m", timestamps: clock.timestamps }));
+    const file = path.join(tmp.dir, "shared-tsnwb.nwb");
+    {
+      await using io = await NWBHDF5IO.open(file, "w");
+      await io.write(nwbfile);
+    }
+    // One difference, not of links: the region's indices are int32 (the schema's "int"), pynwb's int64 (numpy's).
+    const diff = differences(input("shared.nwb"), file);
+    expect(diff.map(([p]) => p)).toEqual(["/acquisition/first/electrodes"]);
+    expect([(diff[0]![1] as unknown[])[1], (diff[0]![2] as unknown[])[1]]).toEqual(["<i8", "<i4"]);
+  });
+});
+
 describe("external links (pynwb's linking tutorial)", () => {
   const ts1 = () => input("data/ts1.nwb");
   const ts2 = () => input("data/ts2.nwb");

@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  DynamicTableRegion, ElectricalSeries, ElectrodeGroup, FormatError, NWBFile, NWBHDF5IO, NotFoundError, TimeSeries, externalLinkOf,
+  DynamicTableRegion, ElectricalSeries, ElectrodeGroup, FormatError, NWBFile, NWBHDF5IO, NotFoundError, TimeSeries, externalLinkOf, validate,
 } from "../src/index.js";
 import { ORACLE, ROOT, TSNWB, h5py, tempFolder } from "./helpers.js";
 
@@ -275,6 +275,9 @@ describe("external links (pynwb's linking tutorial)", () => {
       expect((error as Error).message).toContain("/acquisition/test_timeseries4/data is an external link to ../data/ts1.nwb");
       expect((error as Error).message).toContain(path.join(tmp.dir, "data", "ts1.nwb"));
     }
+    const issues = await validate(alone);
+    expect(issues.map((i) => [i.path, i.rule])).toEqual([["/acquisition/test_timeseries4/data", "link_target"]]);
+    expect(issues[0]!.message).toContain("is an external link to ../data/ts1.nwb, which is not there");
     await using io = await NWBHDF5IO.open(readFileSync(containerLink()));
     const error = await io.read().then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(FormatError);

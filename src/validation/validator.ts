@@ -148,7 +148,8 @@ class TreeValidator {
       return;
     }
     if (found.link && found.builder === undefined) {
-      this.report(`${g.path}/${m.name}`, "link_target", `a soft link in the place of ${kind} '${m.name}' points at nothing in the file`);
+      const link = g.links.get(m.name)!;
+      this.report(`${g.path}/${m.name}`, "link_target", link.external === undefined ? `a soft link in the place of ${kind} '${m.name}' points at nothing in the file` : this.linkProblem(link));
       return;
     }
     if (found.link) {
@@ -494,6 +495,16 @@ class TreeValidator {
     if (!link) return undefined;
     const target = this.resolveLink(link);
     return { builder: target, link: true };
+  }
+
+  /** Why an external link leads nowhere: its file's error, or nothing at its path there. */
+  private linkProblem(link: LinkBuilder): string {
+    try {
+      linkedBuilder(link, this.root);
+      return `an external link to ${String(link.target)} in ${link.external!.file}: nothing is at that path there`;
+    } catch (e) {
+      return (e as Error).message;
+    }
   }
 
   private resolveLink(link: LinkBuilder): Builder | undefined {

@@ -5,7 +5,7 @@
  * is read with pynwb's values, exported (links kept, or data copied) and the export compared with its source by h5py
  * (test/py/compare_files.py); every file written is judged by pynwb (test/oracle/setup.ts).
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { createHash } from "node:crypto";
 import * as path from "node:path";
@@ -264,7 +264,7 @@ describe("external links (pynwb's linking tutorial)", () => {
     expect(Array.from(await nwbfile.getAcquisition("extra", TimeSeries).data.read() as Float64Array)).toEqual([1.5, 2.5, 3.5]);
   });
 
-  it("a missing linked file, or a file from bytes, is an error naming the link and the file", async () => {
+  it("a missing linked file, or a file from bytes or a URL, is an error naming the link and the file", async () => {
     const alone = path.join(tmp.dir, "alone", "data_link.nwb");
     mkdirSync(path.dirname(alone), { recursive: true });
     copyFileSync(dataLink(), alone);
@@ -278,10 +278,24 @@ describe("external links (pynwb's linking tutorial)", () => {
     const issues = await validate(alone);
     expect(issues.map((i) => [i.path, i.rule])).toEqual([["/acquisition/test_timeseries4/data", "link_target"]]);
     expect(issues[0]!.message).toContain("is an external link to ../data/ts1.nwb, which is not there");
-    await using io = await NWBHDF5IO.open(readFileSync(containerLink()));
-    const error = await io.read().then(() => undefined, (e: unknown) => e);
-    expect(error).toBeInstanceOf(FormatError);
-    expect((error as Error).message).toMatch(/\/acquisition\/test_timeseries2 is an external link to \/acquisition\/test_timeseries2 in \.\.\/data\/ts2\.nwb, which cannot be followed here: a file given as bytes or by URL/);
+    const unfollowable = /\/acquisition\/test_timeseries2 is an external link to \/acquisition\/test_timeseries2 in \.\.\/data\/ts2\.nwb, which cannot be followed here: a file given as bytes or by URL/;
+    {
+      await using io = await NWBHDF5IO.open(readFileSync(containerLink()));
+      const error = await io.read().then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(FormatError);
+      expect((error as Error).message).toMatch(unfollowable);
+    }
+    // By URL (test/servers/range-server.mjs serves the file).
+    const server = spawn(process.execPath, [path.join(ROOT, "test", "servers", "range-server.mjs"), containerLink(), "ranges"]);
+    try {
+      const port = await new Promise<string>((resolve) => server.stdout.once("data", (d: Buffer) => resolve(String(d).trim())));
+      await using io = await NWBHDF5IO.open(`http://127.0.0.1:${port}/file.nwb`, "r");
+      const error = await io.read().then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(FormatError);
+      expect((error as Error).message).toMatch(unfollowable);
+    } finally {
+      server.kill();
+    }
   });
 
   it("never changes the linked files (bytes and modification time)", () => {

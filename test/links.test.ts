@@ -237,6 +237,27 @@ describe("external links (pynwb's linking tutorial)", () => {
     expect(h5py(out, `print(list(f["acquisition/test_timeseries4/data"][:2]), f["acquisition/test_timeseries4/data"].attrs["unit"])`)).toBe("[100.0, 110.0] SIunit");
   });
 
+  it("a series read from another file and added to a new one is linked there, as pynwb's tutorial writes it", async () => {
+    const file = input("links/tsnwb_container_link.nwb");
+    {
+      await using source = await NWBHDF5IO.open(ts2(), "r");
+      const series = (await source.read()).getAcquisition("test_timeseries2", TimeSeries);
+      const nwbfile = new NWBFile({ session_description: "links", identifier: "container_link", session_start_time: "2024-05-06T07:08:09+00:00" });
+      nwbfile.addAcquisition(series);
+      expect(nwbfile.acquisition.get("test_timeseries2")).toBe(series);
+      await using io = await NWBHDF5IO.open(file, "w");
+      await io.write(nwbfile);
+    }
+    expect(h5Link(file, "/acquisition/test_timeseries2")).toBe("../data/ts2.nwb /acquisition/test_timeseries2");
+    expect(differences(containerLink(), file)).toEqual([]);
+    // An object of another file in memory (not read from one) is still refused.
+    const other = new NWBFile({ session_description: "other", identifier: "other", session_start_time: "2024-05-06T07:08:09+00:00" });
+    const loose = new TimeSeries({ name: "loose", data: [1.5], unit: "m", rate: 1 });
+    other.addAcquisition(loose);
+    const mine = new NWBFile({ session_description: "mine", identifier: "mine", session_start_time: "2024-05-06T07:08:09+00:00" });
+    expect(() => mine.addAcquisition(loose)).toThrow(/not yet in another container/);
+  });
+
   it("mode \"a\" keeps the links, added to where the file is or written anew", async () => {
     const added = input("links/data_link_added.nwb");
     const rewritten = input("links/container_link_rewritten.nwb");

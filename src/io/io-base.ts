@@ -78,7 +78,7 @@ export abstract class NWBIOBase {
    * How a file that objects read through external links are in (an absolute path) is named in a link written here;
    * undefined: such objects are copied into the file instead (bytes in memory have no folder to link from).
    */
-  protected externalLinkFile(): ((file: string) => string) | undefined {
+  protected externalLinkFile(): ((file: string) => string | undefined) | undefined {
     return undefined;
   }
   /** After the file is closed: put what was written in place (or drop an unwritten work file). */

@@ -246,10 +246,11 @@ export class NWBHDF5IO extends NWBIOBase {
   }
 
   /** Links to the files objects read through external links are in, relative to this file's folder (unless copied). */
-  protected override externalLinkFile(): ((file: string) => string) | undefined {
+  protected override externalLinkFile(): ((file: string) => string | undefined) | undefined {
     if (this.options.linkData === false) return undefined;
     const folder = nodePath.dirname(this.path);
-    return (file) => (nodePath.isAbsolute(file) ? nodePath.relative(folder, file) : file).split(nodePath.sep).join("/");
+    // Only files on disk can be linked to (not objects read by URL or from bytes: those are copied).
+    return (file) => (nodePath.isAbsolute(file) && existsSync(file) ? nodePath.relative(folder, file).split(nodePath.sep).join("/") : undefined);
   }
 
   /** Live files, after an appender's flush: a kill rolls back to here, not further. */

@@ -16,6 +16,18 @@ export interface ExternalLinkTarget {
 }
 
 const targets = new WeakMap<object, ExternalLinkTarget>();
+/** The builder each object read from a file was read from: what a link to it from another file is checked against. */
+const stored = new WeakMap<object, Builder>();
+
+/** @internal records the builder an object was read from. */
+export function markStored(obj: object, builder: Builder): void {
+  stored.set(obj, builder);
+}
+
+/** @internal the builder an object was read from, if it was read from a file. */
+export function storedBuilderOf(obj: object): Builder | undefined {
+  return stored.get(obj);
+}
 
 /** @internal records that `x` (a container or a lazy array) was read through an external link to `target`. */
 export function markExternal(x: object, target: ExternalLinkTarget): void {

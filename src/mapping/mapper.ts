@@ -5,7 +5,7 @@
  * classes, with links and references resolved to the very same instances, array data lazy.
  */
 import { type AttributeBuilder, type Builder, DatasetBuilder, GroupBuilder, LinkBuilder, type LinkedTree, type ReferenceValue, builderAtPath, readIntoFields } from "./builders.js";
-import { externalLinkOf, markExternal } from "./external-links.js";
+import { type ExternalLinkTarget, externalLinkOf, markExternal, markStored, storedBuilderOf } from "./external-links.js";
 import { AbstractContainer } from "../containers/container.js";
 import { GenericContainer } from "../containers/generic.js";
 import type { NWBFile } from "../containers/file.js";
@@ -29,10 +29,12 @@ export interface BuildOptions {
   /** Write `/specifications` (default true), as pynwb does. */
   cacheSpec?: boolean;
   /**
-   * How a file that objects and arrays read through external links are in (an absolute path) is named in a link from
-   * the file written (relative to its folder). Without it, they are copied into the file (pynwb's `link_data=False`).
+   * How a file that objects and arrays of other files are in (read through external links, or objects read from
+   * another file and added to this one; an absolute path) is named in a link from the file written (relative to
+   * its folder); undefined where it cannot be linked to. Without it, they are copied into the file (pynwb's
+   * `link_data=False`).
    */
-  externalLinkFile?: (file: string) => string;
+  externalLinkFile?: (file: string) => string | undefined;
 }
 
 /** A streamed field and the dataset it is written to: after the write the object's field becomes that dataset. */
@@ -44,7 +46,7 @@ export interface StreamedField {
 
 /** The builder tree of a whole file, and the builder of each object in it. */
 export function buildFile(nwbfile: NWBFile, options: BuildOptions = {}): { root: GroupBuilder; builderOf: Map<AbstractContainer, Builder>; streams: StreamedField[] } {
-  const state = new BuildState(options);
+  const state = new BuildState(options, nwbfile);
   const root = state.build(nwbfile) as GroupBuilder;
   for (const [path, c] of nwbfile.other) {
     const parts = path.split("/").filter((p) => p.length > 0);
@@ -74,7 +76,22 @@ class BuildState {
   readonly streams: StreamedField[] = [];
   /** The datasets made of each array value: one written by two fields (pynwb's shared `timestamps`) becomes a link. */
   private readonly arrayUses = new Map<object, DatasetBuilder[]>();
-  constructor(readonly options: BuildOptions) {}
+  constructor(readonly options: BuildOptions, private readonly nwbfile: NWBFile) {}
+
+  /**
+   * Where `x` is when it is of another file: read through an external link, or an object read from another NWB file
+   * and added to this one (pynwb's linking tutorial: `add_acquisition` of another file's series). Undefined for what
+   * belongs to the file written.
+   */
+  private otherFile(x: unknown): ExternalLinkTarget | undefined {
+    const marked = externalLinkOf(x);
+    if (marked !== undefined || !(x instanceof AbstractContainer) || x.container_source === undefined) return marked;
+    let root: AbstractContainer = x;
+    while (root.parent) root = root.parent;
+    if (root === (this.nwbfile as AbstractContainer)) return undefined;
+    const builder = storedBuilderOf(x);
+    return builder === undefined ? undefined : { file: x.container_source.file, path: x.container_source.path, builder };
+  }
 
   /**
    * An array held by several fields is written once, at the path it was read from if it is one of them (so an
@@ -189,7 +206,7 @@ class BuildState {
           break;
         }
         // An object held by another (a region two series share) is written there, and linked from here, as pynwb does.
-        if (child.parent !== undefined && child.parent !== c && externalLinkOf(child) === undefined) {
+        if (child.parent !== undefined && child.parent !== c && this.otherFile(child) === undefined) {
           this.pending.push(() => groupAt(b, parentPath).add(new LinkBuilder(name, this.targetOf(c, f.key, child))));
           break;
         }
@@ -212,7 +229,7 @@ class BuildState {
             group.add(external);
             continue;
           }
-          if (externalLinkOf(child) !== undefined) {
+          if (this.otherFile(child) !== undefined) {
             group.add(this.build(child));
             continue;
           }
@@ -230,10 +247,10 @@ class BuildState {
    * write keeps such links; else undefined (`x` is then written here).
    */
   private externalLink(name: string, x: unknown): LinkBuilder | undefined {
-    const target = externalLinkOf(x);
-    const file = this.options.externalLinkFile;
+    const target = this.otherFile(x);
+    const file = target === undefined ? undefined : this.options.externalLinkFile?.(target.file);
     if (target === undefined || file === undefined) return undefined;
-    return new LinkBuilder(name, target.path, { file: file(target.file), builder: target.builder });
+    return new LinkBuilder(name, target.path, { file, builder: target.builder });
   }
 
   /** References to `targets` (one object or a list), filled in once every object's builder is known. */
@@ -408,6 +425,7 @@ class ConstructState {
     if (typeof id === "string") obj.object_id = id;
     obj.parent = parent;
     obj.container_source = { file: this.fileName, path: b.path };
+    markStored(obj, b);
     this.byPath.set(b.path, obj);
     readIntoFields.members.add(b);
     if (cls !== undefined) await this.read(obj, b);

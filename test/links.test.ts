@@ -69,6 +69,12 @@ describe("object-reference columns, row by row", () => {
     const series = nwbfile.getAcquisition("ElectricalSeries", ElectricalSeries);
     expect(Array.from(await series.data.read([[3, 4]]) as Float64Array)).toEqual(expected.raw_row_3);
   });
+
+  it("exports pynwb's ecephys file equal to its source (tsnwb export)", () => {
+    const out = path.join(tmp.dir, "ecephys-export.nwb");
+    cliExport(input("ecephys.nwb"), out);
+    expect(differences(input("ecephys.nwb"), out)).toEqual([]);
+  });
 });
 
 describe("soft links to datasets and to regions", () => {

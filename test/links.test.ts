@@ -325,6 +325,23 @@ describe("external links (pynwb's linking tutorial)", () => {
     }
   });
 
+  it("links that lead back into a file being read are refused, not followed forever", async () => {
+    // Two copies of the tutorial's files, each given a link to the other's series (h5py).
+    const dir = path.join(tmp.dir, "cycle");
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(ts1(), path.join(dir, "a.nwb"));
+    copyFileSync(ts2(), path.join(dir, "b.nwb"));
+    execFileSync("/usr/bin/python3", ["-c", [
+      "import h5py, sys",
+      "with h5py.File(sys.argv[1] + '/a.nwb', 'a') as f: f['acquisition/other'] = h5py.ExternalLink('b.nwb', '/acquisition/test_timeseries2')",
+      "with h5py.File(sys.argv[1] + '/b.nwb', 'a') as f: f['acquisition/back'] = h5py.ExternalLink('a.nwb', '/acquisition/test_timeseries1')",
+    ].join("\n"), dir]);
+    await using io = await NWBHDF5IO.open(path.join(dir, "a.nwb"), "r");
+    const error = await io.read().then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(FormatError);
+    expect((error as Error).message).toContain(`/acquisition/back is an external link to /acquisition/test_timeseries1 in ${path.join(dir, "a.nwb")}, whose objects are being read through links that lead back to it`);
+  });
+
   it("never changes the linked files (bytes and modification time)", () => {
     expect([fingerprint(ts1()), fingerprint(ts2())]).toEqual(before);
   });

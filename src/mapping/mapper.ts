@@ -363,8 +363,8 @@ export async function constructFile(root: GroupBuilder, fileName: string): Promi
 }
 
 /** The objects of a file's tree (its root an NWBFile), and each by its path. */
-async function constructTree(root: GroupBuilder, fileName: string): Promise<{ nwbfile: NWBFile; byPath: Map<string, AbstractContainer> }> {
-  const state = new ConstructState(fileName, root);
+async function constructTree(root: GroupBuilder, fileName: string, chain: readonly string[] = []): Promise<{ nwbfile: NWBFile; byPath: Map<string, AbstractContainer> }> {
+  const state = new ConstructState(fileName, root, [...chain, fileName]);
   const nwbfile = (await state.construct(root, undefined)) as NWBFile;
   (nwbfile as unknown as Fields).other = new Map<string, AbstractContainer>();
   await state.constructUnplaced(root, nwbfile);
@@ -377,7 +377,12 @@ class ConstructState {
   readonly pending: (() => void)[] = [];
   /** The objects of the files external links lead to, by path, each file's constructed once (whole: its own links resolve). */
   private readonly linkedFiles = new Map<string, Promise<Map<string, AbstractContainer>>>();
-  constructor(readonly fileName: string, private readonly root: GroupBuilder) {}
+  constructor(
+    readonly fileName: string,
+    private readonly root: GroupBuilder,
+    /** The files whose objects are being read, this one last: a link back into one of them would never end. */
+    private readonly chain: readonly string[] = [fileName],
+  ) {}
 
   /** An external link's file (opened on first use, read-only; errors name the link and the file) and its target there. */
   private external(link: LinkBuilder): { tree: LinkedTree; builder: Builder } {
@@ -393,10 +398,13 @@ class ConstructState {
   private async externalObject(link: LinkBuilder): Promise<{ obj: AbstractContainer; builder: Builder }> {
     const { tree, builder } = this.external(link);
     let objects = this.linkedFiles.get(tree.name);
+    if (objects === undefined && this.chain.includes(tree.name)) {
+      throw new FormatError(this.fileName, `${link.path} is an external link to ${String(link.target)} in ${tree.name}, whose objects are being read through links that lead back to it (${this.chain.join(" -> ")}): tsnwb does not read such cycles`);
+    }
     if (objects === undefined) {
       objects = (async () => {
         await loadCachedSpecifications(typeCatalog, tree.root, tree.name);
-        return (await constructTree(tree.root, tree.name)).byPath;
+        return (await constructTree(tree.root, tree.name, this.chain)).byPath;
       })();
       this.linkedFiles.set(tree.name, objects);
     }

@@ -461,7 +461,10 @@ class ConstructState {
     return g;
   }
 
-  /** The member at `path` under `b`; a soft link to a dataset (pynwb's shared `timestamps`) reads its target. */
+  /**
+   * The member at `path` under `b`; a soft link to a dataset (pynwb's shared `timestamps`) reads its target, an external
+   * link its target in its file (opened now).
+   */
   private memberAt(b: Builder, path: string[]): Builder | undefined {
     let cur: Builder | undefined = b;
     for (const name of path) {

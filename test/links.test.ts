@@ -342,6 +342,13 @@ describe("external links (pynwb's linking tutorial)", () => {
     expect((error as Error).message).toContain(`/acquisition/back is an external link to /acquisition/test_timeseries1 in ${path.join(dir, "a.nwb")}, whose objects are being read through links that lead back to it`);
   });
 
+  it("refuses to write over a file it would link to", async () => {
+    await using io = await NWBHDF5IO.open(dataLink(), "r");
+    const nwbfile = await io.read();
+    await using writer = await NWBHDF5IO.open(ts1(), "w");
+    await expect(writer.write(nwbfile)).rejects.toThrow(`cannot write ${ts1()}: what it would link to is in that very file`);
+  });
+
   it("never changes the linked files (bytes and modification time)", () => {
     expect([fingerprint(ts1()), fingerprint(ts2())]).toEqual(before);
   });

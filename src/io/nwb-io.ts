@@ -250,7 +250,11 @@ export class NWBHDF5IO extends NWBIOBase {
     if (this.options.linkData === false) return undefined;
     const folder = nodePath.dirname(this.path);
     // Only files on disk can be linked to (not objects read by URL or from bytes: those are copied).
-    return (file) => (nodePath.isAbsolute(file) && existsSync(file) ? nodePath.relative(folder, file).split(nodePath.sep).join("/") : undefined);
+    return (file) => {
+      // The file written replaces the one the link would lead to: the link would lead nowhere, and that file is never to be changed.
+      if (file === this.path) throw new ModeError(`cannot write ${this.path}: what it would link to is in that very file (read through an external link); write elsewhere, or copy the data (linkData: false; tsnwb export --no-link-data)`);
+      return nodePath.isAbsolute(file) && existsSync(file) ? nodePath.relative(folder, file).split(nodePath.sep).join("/") : undefined;
+    };
   }
 
   /** Live files, after an appender's flush: a kill rolls back to here, not further. */

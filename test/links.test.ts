@@ -233,6 +233,7 @@ describe("external links (pynwb's linking tutorial)", () => {
 
   it("the library's write takes linkData as the option", async () => {
     const out = path.join(tmp.dir, "copies", "library-copy.nwb");
+    mkdirSync(path.dirname(out), { recursive: true });
     {
       await using io = await NWBHDF5IO.open(dataLink(), "r");
       const nwbfile = await io.read();
@@ -240,6 +241,7 @@ describe("external links (pynwb's linking tutorial)", () => {
       await writer.write(nwbfile);
     }
     expect(h5Link(out, "/acquisition/test_timeseries4/data")).toBe("none");
+    await expect(NWBHDF5IO.open(out, "w", { linkData: "no" as never })).rejects.toThrow(/'linkData': expected true or false, got "no"/);
     expect(h5py(out, `print(list(f["acquisition/test_timeseries4/data"][:2]), f["acquisition/test_timeseries4/data"].attrs["unit"])`)).toBe("[100.0, 110.0] SIunit");
   });
 

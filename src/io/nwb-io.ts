@@ -8,7 +8,7 @@
  */
 import { promises as fsp, existsSync, openSync, readSync, closeSync, statSync } from "node:fs";
 import * as nodePath from "node:path";
-import { FormatError, ModeError, NotFoundError } from "../errors.js";
+import { FormatError, ModeError, NotFoundError, ValidationError } from "../errors.js";
 import { type H5File, type H5Module, hdf5Message, markClosed } from "./hdf5/h5.js";
 import { HDF5Reader, type LinkedFileOpener } from "./hdf5/read.js";
 import type { LinkedTree } from "../mapping/builders.js";
@@ -108,6 +108,8 @@ export class NWBHDF5IO extends NWBIOBase {
   static async open(source: MemorySource, mode?: IOMode, options?: MemoryIOOptions): Promise<NWBMemoryIO>;
   static async open(path: string | URL | MemorySource, mode: IOMode = "r", options: IOOptions = {}): Promise<NWBHDF5IO | NWBMemoryIO> {
     checkMode(mode);
+    const linkData = (options as IOOptions).linkData;
+    if (linkData !== undefined && typeof linkData !== "boolean") throw new ValidationError("NWBHDF5IO.open", "linkData", "true or false", JSON.stringify(linkData));
     if (isMemorySource(path)) return NWBMemoryIO.open(path, mode, options);
     if (isURL(path)) {
       const url = String(path);

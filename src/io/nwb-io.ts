@@ -53,7 +53,8 @@ export interface IOOptions extends BaseIOOptions {
   remote?: RangeReaderOptions;
   /**
    * Modes "w" and "a": objects and arrays read through HDF5 external links (a series' data, or a whole series, in
-   * another file, as pynwb's linking tutorial writes them) are written as external links to where they are, their
+   * another file, as pynwb's linking tutorial writes them), and objects read from another file and added to this
+   * one, are written as external links to where they are, their
    * file named relative to this file's folder (true, the default, as pynwb's `link_data=True`), or copied into
    * this file (false, as pynwb's `link_data=False`). The linked files are only ever read.
    */

@@ -193,6 +193,11 @@ describe("external links (pynwb's linking tutorial)", () => {
     expect(series.unit).toBe("SIunit");
   });
 
+  it("tsnwb's validator follows the links: pynwb's linking files are valid", async () => {
+    expect(await validate(dataLink())).toEqual([]);
+    expect(await validate(containerLink())).toEqual([]);
+  });
+
   it("tsnwb info shows where linked data and objects are (file and path)", () => {
     const text = execFileSync(process.execPath, [TSNWB, "info", dataLink(), containerLink()], { encoding: "utf8" });
     expect(text).toContain(`data float64[10] (external link to /acquisition/test_timeseries1/data in ${ts1()})`);

@@ -452,6 +452,8 @@ class ConstructState {
       }
       for (const link of b.links.values()) {
         g.links.set(link.name, String(link.target));
+        // An external link's path is in another file: kept as the path (written back as the link it is).
+        if (link.external !== undefined) continue;
         this.pending.push(() => {
           const target = this.byPath.get(String(link.target));
           if (target) g.links.set(link.name, target);

@@ -14,6 +14,7 @@ import {
   DynamicTableRegion, ElectricalSeries, ElectrodeGroup, FormatError, NWBFile, NWBHDF5IO, NotFoundError, TimeSeries, externalLinkOf, validate,
 } from "../src/index.js";
 import { ORACLE, ROOT, TSNWB, h5py, tempFolder } from "./helpers.js";
+import { exemptFromOracle } from "./oracle/record.mjs";
 
 const tmp = tempFolder("tsnwb-links-");
 afterAll(() => tmp.cleanup());
@@ -218,6 +219,26 @@ describe("external links (pynwb's linking tutorial)", () => {
     expect(h5Link(out("data_link.nwb"), "/acquisition/test_timeseries4/data")).toBe("../../pynwb/data/ts1.nwb /acquisition/test_timeseries1/data");
     expect(h5Link(out("container_link.nwb"), "/acquisition/test_timeseries2")).toBe("../../pynwb/data/ts2.nwb /acquisition/test_timeseries2");
     expect(h5py(out("data_link.nwb"), `print(list(f["acquisition/test_timeseries4/data"][2:4]))`)).toBe("[120.0, 130.0]");
+  });
+
+  it("an external link in an object of a type tsnwb does not model is exported named from the export's folder", () => {
+    const source = input("links/generic_link.nwb");
+    copyFileSync(dataLink(), source);
+    execFileSync("/usr/bin/python3", ["-c", [
+      "import h5py, sys, uuid",
+      "with h5py.File(sys.argv[1], 'a') as f:",
+      "    g = f['acquisition'].create_group('custom')",
+      "    g.attrs.update(neurodata_type='MyType', namespace='ndx-test', object_id=str(uuid.uuid4()))",
+      "    g['source'] = h5py.ExternalLink('../data/ts1.nwb', '/acquisition/test_timeseries1')",
+    ].join("\n"), source]);
+    const out = path.join(tmp.dir, "exports", "deeper", "generic_link.nwb");
+    mkdirSync(path.dirname(out), { recursive: true });
+    // The source holds an object of a namespace it does not cache (ndx-test's MyType): pynwb cannot read it either,
+    // and the export keeps it as it is.
+    exemptFromOracle(out, { read: "'ndx-test' not a namespace", validate: "ndx-test|MyType|/acquisition/custom" });
+    cliExport(source, out);
+    expect(h5Link(out, "/acquisition/custom/source")).toBe("../../pynwb/data/ts1.nwb /acquisition/test_timeseries1");
+    expect(differences(source, out)).toEqual([]);
   });
 
   it("tsnwb export --no-link-data copies what the links reach (pynwb's link_data=False)", async () => {

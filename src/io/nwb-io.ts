@@ -221,7 +221,12 @@ export class NWBHDF5IO extends NWBIOBase {
   /** External links are followed relative to the folder of the file that holds them (not the working directory). */
   protected override linkedFileOpener(): LinkedFileOpener | undefined {
     if (this.remote) return undefined;
-    return (file, link) => this.openLinked(this.path, file, link);
+    return this.openerFrom(this.path);
+  }
+
+  /** Links of the file `from` are followed from its folder. */
+  private openerFrom(from: string): LinkedFileOpener {
+    return { resolve: (file) => nodePath.resolve(nodePath.dirname(from), file), open: (file, link) => this.openLinked(from, file, link) };
   }
 
   /** The tree of `file`, named by the external link `link` of `from`; opened read-only once. */
@@ -236,7 +241,7 @@ export class NWBHDF5IO extends NWBIOBase {
     const h5file = openH5(resolved, "r", resolved);
     try {
       if ((h5file as unknown as { mode: string }).mode === "r") registerDirectFile(h5file, nodeDirectFile(resolved));
-      const root = new HDF5Reader(this.m, h5file, resolved, (f, l) => this.openLinked(resolved, f, l)).readTree();
+      const root = new HDF5Reader(this.m, h5file, resolved, this.openerFrom(resolved)).readTree();
       const tree = { name: resolved, root };
       this.linkedFiles.set(resolved, { file: h5file, tree });
       return tree;

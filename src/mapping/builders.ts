@@ -69,6 +69,8 @@ export interface LinkedTree {
 export interface ExternalTarget {
   /** The file as the link stores it: relative to the linking file's folder (or absolute). */
   readonly file: string;
+  /** Read links: where that file is (an absolute path), when the linking file is on disk. */
+  readonly resolved?: string;
   /** Read links: opens that file (once per file, relative to the linking file's folder) and gives its tree; throws a clear error when it cannot. */
   readonly open?: () => LinkedTree;
   /** Links built to be written: what the target is (its type), for the checks before a write. */

@@ -54,6 +54,7 @@ export function buildFile(nwbfile: NWBFile, options: BuildOptions = {}): { root:
   }
   for (const resolve of state.pending) resolve();
   state.linkSharedArrays();
+  if (options.externalLinkFile) relinkExternal(root, options.externalLinkFile);
   if (options.cacheSpec !== false) {
     const used = new Set([...state.builderOf.keys()].map((c) => c.namespace).filter((ns) => typeCatalog.namespace(ns) !== undefined));
     const specs = cachedSpecification(typeCatalog, used);
@@ -61,6 +62,21 @@ export function buildFile(nwbfile: NWBFile, options: BuildOptions = {}): { root:
     root.attributes.set(".specloc", { value: { kind: "reference", targets: [specs] }, scalar: true });
   }
   return { root, builderOf: state.builderOf, streams: state.streams };
+}
+
+/**
+ * External links written as read (in objects tsnwb does not model: generic containers) name their file from the
+ * folder of the file they were read from: named again from the folder of the file written.
+ */
+function relinkExternal(g: GroupBuilder, externalLinkFile: (file: string) => string | undefined): void {
+  for (const link of [...g.links.values()]) {
+    const resolved = link.external?.resolved;
+    const file = resolved === undefined ? undefined : externalLinkFile(resolved);
+    if (file === undefined || file === link.external!.file) continue;
+    g.links.delete(link.name);
+    g.add(new LinkBuilder(link.name, link.target, { ...link.external!, file }));
+  }
+  for (const sub of g.groups.values()) relinkExternal(sub, externalLinkFile);
 }
 
 /** The group at `path` under `g`, created (with its parents) if missing. */

@@ -10,8 +10,13 @@ import { type H5File, type H5Module, objectAt } from "./h5.js";
 import { H5LazyDataset } from "./lazy-dataset.js";
 import { FormatError } from "../../errors.js";
 
-/** Opens the file an external link names (`file`, as stored; `link`, the link's path, for errors) and gives its tree. */
-export type LinkedFileOpener = (file: string, link: string) => LinkedTree;
+/** How the files external links name (`file`, as stored) are found and opened (`link`, the link's path, for errors). */
+export interface LinkedFileOpener {
+  /** Where `file` is: an absolute path. */
+  resolve(file: string): string;
+  /** Its tree (the file opened read-only on first use). */
+  open(file: string, link: string): LinkedTree;
+}
 
 export class HDF5Reader {
   constructor(
@@ -45,7 +50,8 @@ export class HDF5Reader {
       // directory rather than this file's folder.
       const external = this.m.get_external_link(this.file.file_id, child);
       if (typeof external?.filename === "string") {
-        g.add(new LinkBuilder(name, external.obj_path, { file: external.filename, open: () => this.linkedTree(external.filename, external.obj_path, child) }));
+        const file = external.filename;
+        g.add(new LinkBuilder(name, external.obj_path, { file, resolved: this.openLinked?.resolve(file), open: () => this.linkedTree(file, external.obj_path, child) }));
         continue;
       }
       const type = this.m.get_type(this.file.file_id, child);
@@ -65,7 +71,7 @@ export class HDF5Reader {
     if (this.openLinked === undefined) {
       throw new FormatError(this.fileName, `${link} is an external link to ${target} in ${file}, which cannot be followed here: a file given as bytes or by URL has no folder to open ${file} from`);
     }
-    return this.openLinked(file, link);
+    return this.openLinked.open(file, link);
   }
 
   private readDataset(name: string, path: string): DatasetBuilder {

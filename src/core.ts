@@ -17,6 +17,7 @@ export {
   AbstractContainer, H5DataIO, type DataInput, type ArrayData, type ContainerClass, type AbstractContainerOptions,
 } from "./containers/container.js";
 export { GenericContainer } from "./containers/generic.js";
+export { externalLinkOf, type ExternalLinkTarget } from "./mapping/external-links.js";
 export { getClass, registerClass, type DynamicClass } from "./containers/registry.js";
 
 // The schema: the specification language, the catalog of loaded namespaces, extensions.

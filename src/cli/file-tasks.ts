@@ -67,10 +67,13 @@ export const fileTasks = {
   /** Whether the file reads at all (before a command adds to it: `--into`); throws why not. */
   readable: ({ file }: { file: string }): Promise<void> => withFile(file, () => undefined),
 
-  /** `tsnwb export`: the file's contents written to `output`; gives its path. */
-  async export({ input, output }: { input: string; output: string }, progress: Progress): Promise<string> {
+  /**
+   * `tsnwb export`: the file's contents written to `output`, external links kept (relative to the output's folder)
+   * unless `linkData` is false (what they reach copied); gives its path.
+   */
+  async export({ input, output, linkData = true }: { input: string; output: string; linkData?: boolean }, progress: Progress): Promise<string> {
     await withFile(input, async (nwbfile) => {
-      const writer = await NWBHDF5IO.open(output, "w", { onProgress: (p) => progress({ kind: "rows", ...p }) });
+      const writer = await NWBHDF5IO.open(output, "w", { linkData, onProgress: (p) => progress({ kind: "rows", ...p }) });
       await writer.write(nwbfile);
       await writer.close();
     });

@@ -4,6 +4,18 @@
  */
 import type { AbstractContainer, NWBFile } from "../index.js";
 import { isLazyArray, type LazyArray } from "../data/lazy.js";
+import { externalLinkOf } from "../mapping/external-links.js";
+
+/** Where an object or array read through an external link is: its file (an absolute path) and its path there. */
+export interface ExternalInfo {
+  file: string;
+  path: string;
+}
+
+function externalInfo(x: unknown): { external?: ExternalInfo } {
+  const target = externalLinkOf(x);
+  return target === undefined ? {} : { external: { file: target.file, path: target.path } };
+}
 
 export interface ObjectInfo {
   path: string;
@@ -11,16 +23,18 @@ export interface ObjectInfo {
   namespace: string;
   /** Text, numbers and flags. */
   fields: Record<string, unknown>;
-  arrays: Record<string, { dtype: string; shape: number[]; chunks: number[] | null; compression: string | null }>;
+  arrays: Record<string, { dtype: string; shape: number[]; chunks: number[] | null; compression: string | null; external?: ExternalInfo }>;
   /** Linked and referenced objects, by path. */
   links: Record<string, string | string[]>;
+  /** Set when the object is in another file, reached through an external link. */
+  external?: ExternalInfo;
 }
 
 const isObject = (v: unknown): v is AbstractContainer => typeof v === "object" && v !== null && "object_id" in v;
 
 function objectInfo(c: AbstractContainer): ObjectInfo {
   const values = c as unknown as Record<string, unknown>;
-  const info: ObjectInfo = { path: c.container_source?.path ?? c.name, neurodata_type: c.neurodata_type, namespace: c.namespace, fields: {}, arrays: {}, links: {} };
+  const info: ObjectInfo = { path: c.container_source?.path ?? c.name, neurodata_type: c.neurodata_type, namespace: c.namespace, fields: {}, arrays: {}, links: {}, ...externalInfo(c) };
   for (const f of c.layout.fields) {
     const v = values[f.key];
     if (v === undefined || f.kind === "children" || f.kind === "child") continue;
@@ -28,7 +42,7 @@ function objectInfo(c: AbstractContainer): ObjectInfo {
     else if (Array.isArray(v) && v.length > 0 && v.every(isObject)) info.links[f.key] = v.map((o) => o.container_source?.path ?? o.name);
     else if (isLazyArray(v) || (typeof v === "object" && v !== null && "read" in v)) {
       const a = v as LazyArray;
-      info.arrays[f.key] = { dtype: a.dtype, shape: a.shape, chunks: a.chunks ?? null, compression: a.compression ?? null };
+      info.arrays[f.key] = { dtype: a.dtype, shape: a.shape, chunks: a.chunks ?? null, compression: a.compression ?? null, ...externalInfo(a) };
     } else info.fields[f.key] = v;
   }
   return info;

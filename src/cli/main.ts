@@ -49,13 +49,14 @@ program
   .description("write the contents of an NWB file to a new file (as pynwb's export), copying array data in slabs")
   .argument("<input>", "an NWB file")
   .argument("<output>", "the new file")
-  .action(async (input: string, output: string) => {
+  .option("--no-link-data", "copy what the input reaches through external links (other files' data and objects) into the new file, instead of linking to it (pynwb's link_data=False)")
+  .action(async (input: string, output: string, opts: { linkData: boolean }) => {
     const { io, stop } = progressBars();
     // A worker stopped mid-write (HDF5 looping on a damaged dataset) leaves its temporary file: removed here.
     const folder = nodePath.dirname(nodePath.resolve(output));
     const before = new Set(existsSync(folder) ? findLeftovers(folder, output).map((l) => l.path) : []);
     try {
-      console.log(`wrote ${await runOnce("export", { input, output }, (p) => p.kind === "rows" && io.onProgress?.(p))}`);
+      console.log(`wrote ${await runOnce("export", { input, output, linkData: opts.linkData }, (p) => p.kind === "rows" && io.onProgress?.(p))}`);
     } catch (e) {
       if (existsSync(folder)) for (const l of findLeftovers(folder, output)) if (!before.has(l.path)) rmSync(l.path, { force: true });
       throw e;

@@ -6,6 +6,13 @@ import { childrenOf } from "../containers/file.js";
 import { isLazyArray } from "../data/lazy.js";
 import { isNDArray } from "../data/ndarray.js";
 import type { LazyArray } from "../data/lazy.js";
+import { externalLinkOf } from "../mapping/external-links.js";
+
+/** ` (external link to PATH in FILE)` for what was read through an external link, else nothing. */
+function externalInfo(x: unknown): string {
+  const target = externalLinkOf(x);
+  return target === undefined ? "" : ` (external link to ${target.path} in ${target.file})`;
+}
 
 /** The session's metadata that `info` shows. */
 const SESSION_FIELDS = [
@@ -19,8 +26,8 @@ function arrayInfo(data: unknown): string {
   if (!(isLazyArray(data) || isNDArray(data))) return "stream";
   const base = `${data.dtype}[${data.shape.join(", ")}]`;
   const lazy = data as LazyArray;
-  if (!lazy.chunks) return base;
-  return `${base} chunks [${lazy.chunks.join(", ")}]${lazy.compression ? ` ${lazy.compression}` : ""}`;
+  if (!lazy.chunks) return `${base}${externalInfo(data)}`;
+  return `${base} chunks [${lazy.chunks.join(", ")}]${lazy.compression ? ` ${lazy.compression}` : ""}${externalInfo(data)}`;
 }
 
 /** Where a linked object is: its path in the file, or its name before it is written. */
@@ -29,7 +36,7 @@ function target(c: AbstractContainer | undefined): string {
 }
 
 function line(c: AbstractContainer): string {
-  const parts = [`${c.name} (${c.neurodata_type})`];
+  const parts = [`${c.name} (${c.neurodata_type})${externalInfo(c)}`];
   if (c instanceof TimeSeries) {
     parts.push(`data ${arrayInfo(c.data)}`);
     if (c.rate !== undefined) parts.push(`rate ${c.rate} Hz from ${c.starting_time} s`);

@@ -201,10 +201,13 @@ export function addChild<T extends AbstractContainer>(owner: AbstractContainer, 
   if (existing === child) return;
   if (existing !== undefined) owner.fail(field, `a unique name, but '${child.name}' is taken`);
   // hdmf's rule: an object already placed elsewhere in the same file (or added to an object not in a file yet) is
-  // linked from here, as a PlaneSegmentation's reference_images are; one of another file is refused.
+  // linked from here, as a PlaneSegmentation's reference_images are; so is one read from another file (an external
+  // link to it, as pynwb's linking tutorial makes); one of another file in memory is refused.
   if (child.parent !== undefined && child.parent !== owner) {
     const ownerRoot = rootOf(owner);
-    if (ownerRoot !== rootOf(child) && ownerRoot.neurodata_type === "NWBFile") adopt(owner, field, child);
+    const childRoot = rootOf(child);
+    const readFromFile = childRoot.neurodata_type === "NWBFile" && childRoot.container_source !== undefined;
+    if (ownerRoot !== childRoot && ownerRoot.neurodata_type === "NWBFile" && !readFromFile) adopt(owner, field, child);
   } else adopt(owner, field, child);
   map.set(child.name, child);
 }

@@ -79,7 +79,9 @@ export function initFields(obj: AbstractContainer, opts: Fields): void {
           }
           const fixed = f.path[f.path.length - 1]!;
           if (v.name !== fixed) obj.fail(f.key, `an object named '${fixed}'`, v.name);
-          adopt(obj, f.key, v);
+          // hdmf's rule: an object another one already holds (pynwb's two ElectricalSeries of one electrodes
+          // region) stays where it is, and is written here as a soft link to it.
+          if (v.parent === undefined) adopt(obj, f.key, v);
         }
         o[f.key] = v;
         break;

@@ -8,8 +8,8 @@ import type { NWBFile } from "../containers/file.js";
 import { FormatError, ModeError, SchemaError, TsnwbError, ValidationError } from "../errors.js";
 import { AbstractContainer, describeValue } from "../containers/container.js";
 import { type H5File, type H5Module, hdf5Message, markClosed } from "./hdf5/h5.js";
-import { HDF5Reader } from "./hdf5/read.js";
-import type { GroupBuilder } from "../mapping/builders.js";
+import { HDF5Reader, type LinkedFileOpener } from "./hdf5/read.js";
+import { type GroupBuilder, externalLinkFiles } from "../mapping/builders.js";
 import { H5LazyDataset } from "./hdf5/lazy-dataset.js";
 import { HDF5Writer, type WriteProgress } from "./hdf5/write.js";
 import { type FileBytes, rewriteBoolDatatypes } from "./hdf5/bool-enum.js";
@@ -39,6 +39,8 @@ export abstract class NWBIOBase {
   /** Mode "a", when the file is written anew: the file read, whose datasets the new one copies, open until close. */
   private rewriteSource?: H5File;
   protected written = false;
+  /** @internal the files the external links written name, as stored (for the tests' oracle, which copies them too). */
+  _linkedFiles: string[] = [];
   protected closed = false;
   /** Datasets whose chunks tsnwb wrote itself, put in the file by close() (see `hdf5/chunk-injection.ts`). */
   private readonly injections: ChunkInjection[] = [];
@@ -65,6 +67,20 @@ export abstract class NWBIOBase {
   protected abstract startRewrite(why: string[]): H5File;
   /** How a path of an external file is stored. */
   protected abstract storedFilePath(path: string): string;
+  /**
+   * How the files external links name are opened when followed (relative to this file's folder); undefined where a
+   * file has no folder (bytes, URLs): following one is then refused, naming the link and its file.
+   */
+  protected linkedFileOpener(): LinkedFileOpener | undefined {
+    return undefined;
+  }
+  /**
+   * How a file that objects read through external links are in (an absolute path) is named in a link written here;
+   * undefined: such objects are copied into the file instead (bytes in memory have no folder to link from).
+   */
+  protected externalLinkFile(): ((file: string) => string | undefined) | undefined {
+    return undefined;
+  }
   /** After the file is closed: put what was written in place (or drop an unwritten work file). */
   protected abstract finish(written: boolean): Promise<void>;
   /** After a failure: drop what was written since open, leaving the target as it was. */
@@ -101,7 +117,7 @@ export abstract class NWBIOBase {
   /** @internal the file's builder tree (attributes read, datasets lazy), for reading and for validation. */
   _readTree(): GroupBuilder {
     try {
-      return new HDF5Reader(this.m, this._h5.file, this.path).readTree();
+      return new HDF5Reader(this.m, this._h5.file, this.path, this.linkedFileOpener()).readTree();
     } catch (e) {
       if (e instanceof TsnwbError) throw e;
       throw new FormatError(this.path, `cannot read the file's layout: ${hdf5Message(e)}`, { cause: e });
@@ -127,8 +143,10 @@ export abstract class NWBIOBase {
     try {
       // Rows added to tables read from the file: the stored rows are read first, so the columns hold every row.
       for (const c of nwbfile.objects.values()) await (c as { loadStoredRows?: () => Promise<void> }).loadStoredRows?.();
-      const { root, builderOf, streams } = buildFile(nwbfile, { externalFilePath: (p) => this.storedFilePath(p) });
+      const externalLinkFile = this.externalLinkFile();
+      const { root, builderOf, streams } = buildFile(nwbfile, { externalFilePath: (p) => this.storedFilePath(p), ...(externalLinkFile ? { externalLinkFile } : {}) });
       // No invalid file is ever produced: what is about to be written is checked first (no array data is read).
+      this._linkedFiles = externalLinkFiles(root);
       const issues = await validateTree(root, typeCatalog, { structuralOnly: true });
       if (issues.length > 0) throw new SchemaError(this.path, issues);
       if (this.mode === "w") this.file = this.createForWrite();

@@ -8,8 +8,10 @@
  */
 import { promises as fsp, existsSync, openSync, readSync, closeSync, statSync } from "node:fs";
 import * as nodePath from "node:path";
-import { FormatError, ModeError, NotFoundError } from "../errors.js";
-import { type H5File, type H5Module, hdf5Message } from "./hdf5/h5.js";
+import { FormatError, ModeError, NotFoundError, ValidationError } from "../errors.js";
+import { type H5File, type H5Module, hdf5Message, markClosed } from "./hdf5/h5.js";
+import { HDF5Reader, type LinkedFileOpener } from "./hdf5/read.js";
+import type { LinkedTree } from "../mapping/builders.js";
 import type { FileBytes } from "./hdf5/bool-enum.js";
 import type { ChunkCompressor } from "./hdf5/chunk-sink.js";
 import { superblockEndOfFile } from "./hdf5/chunk-injection.js";
@@ -49,6 +51,14 @@ export interface IOOptions extends BaseIOOptions {
   live?: boolean;
   /** For a URL: how ranges are fetched (block size, cache bound, attempts, headers, whether a full download is allowed). */
   remote?: RangeReaderOptions;
+  /**
+   * Modes "w" and "a": objects and arrays read through HDF5 external links (a series' data, or a whole series, in
+   * another file, as pynwb's linking tutorial writes them), and objects read from another file and added to this
+   * one, are written as external links to where they are, their
+   * file named relative to this file's folder (true, the default, as pynwb's `link_data=True`), or copied into
+   * this file (false, as pynwb's `link_data=False`). The linked files are only ever read.
+   */
+  linkData?: boolean;
 }
 
 /** Whether `path` names a file by URL (http or https). */
@@ -99,6 +109,8 @@ export class NWBHDF5IO extends NWBIOBase {
   static async open(source: MemorySource, mode?: IOMode, options?: MemoryIOOptions): Promise<NWBMemoryIO>;
   static async open(path: string | URL | MemorySource, mode: IOMode = "r", options: IOOptions = {}): Promise<NWBHDF5IO | NWBMemoryIO> {
     checkMode(mode);
+    const linkData = (options as IOOptions).linkData;
+    if (linkData !== undefined && typeof linkData !== "boolean") throw new ValidationError("NWBHDF5IO.open", "linkData", "true or false", JSON.stringify(linkData));
     if (isMemorySource(path)) return NWBMemoryIO.open(path, mode, options);
     if (isURL(path)) {
       const url = String(path);
@@ -203,12 +215,68 @@ export class NWBHDF5IO extends NWBIOBase {
     return (nodePath.isAbsolute(p) ? nodePath.relative(folder, p) : p).split(nodePath.sep).join("/");
   }
 
+  /** Files external links name, opened read-only when a link is first followed, by absolute path; closed with this one. */
+  private readonly linkedFiles = new Map<string, { file: H5File; tree: LinkedTree }>();
+
+  /** External links are followed relative to the folder of the file that holds them (not the working directory). */
+  protected override linkedFileOpener(): LinkedFileOpener | undefined {
+    if (this.remote) return undefined;
+    return this.openerFrom(this.path);
+  }
+
+  /** Links of the file `from` are followed from its folder. */
+  private openerFrom(from: string): LinkedFileOpener {
+    return { resolve: (file) => nodePath.resolve(nodePath.dirname(from), file), open: (file, link) => this.openLinked(from, file, link) };
+  }
+
+  /** The tree of `file`, named by the external link `link` of `from`; opened read-only once. */
+  private openLinked(from: string, file: string, link: string): LinkedTree {
+    const resolved = nodePath.resolve(nodePath.dirname(from), file);
+    const open = this.linkedFiles.get(resolved);
+    if (open) return open.tree;
+    if (!existsSync(resolved)) {
+      throw new NotFoundError(resolved, `${from}: ${link} is an external link to ${file}, which is not there (${resolved}; an external link's file is found from the folder of the file that holds it)`);
+    }
+    checkHDF5(resolved, resolved);
+    const h5file = openH5(resolved, "r", resolved);
+    try {
+      if ((h5file as unknown as { mode: string }).mode === "r") registerDirectFile(h5file, nodeDirectFile(resolved));
+      const root = new HDF5Reader(this.m, h5file, resolved, this.openerFrom(resolved)).readTree();
+      const tree = { name: resolved, root };
+      this.linkedFiles.set(resolved, { file: h5file, tree });
+      return tree;
+    } catch (e) {
+      closeDirectFile(h5file);
+      h5file.close();
+      if (e instanceof FormatError || e instanceof NotFoundError) throw e;
+      throw new FormatError(resolved, `cannot read the file ${link} of ${from} links to: ${hdf5Message(e)}`, { cause: e });
+    }
+  }
+
+  /** Links to the files objects read through external links are in, relative to this file's folder (unless copied). */
+  protected override externalLinkFile(): ((file: string) => string | undefined) | undefined {
+    if (this.options.linkData === false) return undefined;
+    const folder = nodePath.dirname(this.path);
+    // Only files on disk can be linked to (not objects read by URL or from bytes: those are copied).
+    return (file) => {
+      // The file written replaces the one the link would lead to: the link would lead nowhere, and that file is never to be changed.
+      if (file === this.path) throw new ModeError(`cannot write ${this.path}: what it would link to is in that very file (read through an external link); write elsewhere, or copy the data (linkData: false; tsnwb export --no-link-data)`);
+      return nodePath.isAbsolute(file) && existsSync(file) ? nodePath.relative(folder, file).split(nodePath.sep).join("/") : undefined;
+    };
+  }
+
   /** Live files, after an appender's flush: a kill rolls back to here, not further. */
   protected override checkpoint(): void {
     if (this.options.live) this.journal?.checkpoint();
   }
 
   protected override closeFile(): void {
+    for (const [name, { file }] of this.linkedFiles) {
+      markClosed(file, name);
+      closeDirectFile(file);
+      file.close();
+    }
+    this.linkedFiles.clear();
     if (this.file) closeDirectFile(this.file);
     if (this.remote) this.remote.close();
     else {

@@ -56,13 +56,36 @@ export class DatasetBuilder {
   }
 }
 
+/** A file an external link names, opened (read-only) to follow it: its name (an absolute path) and its tree. */
+export interface LinkedTree {
+  readonly name: string;
+  readonly root: GroupBuilder;
+}
+
+/**
+ * Where an HDF5 external link points: another file (pynwb's linking tutorial: a series' data, or a whole series, in
+ * another file). The link's `target` is then the path in that file.
+ */
+export interface ExternalTarget {
+  /** The file as the link stores it: relative to the linking file's folder (or absolute). */
+  readonly file: string;
+  /** Read links: where that file is (an absolute path), when the linking file is on disk. */
+  readonly resolved?: string;
+  /** Read links: opens that file (once per file, relative to the linking file's folder) and gives its tree; throws a clear error when it cannot. */
+  readonly open?: () => LinkedTree;
+  /** Links built to be written: what the target is (its type), for the checks before a write. */
+  readonly builder?: Builder;
+}
+
 export class LinkBuilder {
   readonly kind = "link";
   parent?: GroupBuilder;
   constructor(
     readonly name: string,
-    /** The builder linked to, or its absolute path when read from a file. */
+    /** The builder linked to, or its absolute path when read from a file (for an external link: the path in its file). */
     readonly target: GroupBuilder | DatasetBuilder | string,
+    /** Set for an external link: the file the target is in. */
+    readonly external?: ExternalTarget,
   ) {}
   get path(): string {
     return joinPath(this.parent, this.name);
@@ -114,4 +137,41 @@ function joinPath(parent: GroupBuilder | undefined, name: string): string {
   if (parent === undefined) return name;
   const base = parent.path;
   return base === "/" ? `/${name}` : `${base}/${name}`;
+}
+
+/** The files the external links of a tree name, as stored (relative to its file's folder, or absolute). */
+export function externalLinkFiles(root: GroupBuilder): string[] {
+  const out = new Set<string>();
+  const visit = (g: GroupBuilder): void => {
+    for (const link of g.links.values()) if (link.external !== undefined) out.add(link.external.file);
+    for (const sub of g.groups.values()) visit(sub);
+  };
+  visit(root);
+  return [...out];
+}
+
+/**
+ * The builder at an absolute `path` of the tree under `root`, following the soft links on the way within that tree
+ * and external links into the files they name; undefined when nothing is there.
+ */
+export function builderAtPath(root: GroupBuilder, path: string): Builder | undefined {
+  let cur: Builder | undefined = root;
+  for (const part of path.split("/").filter((p) => p.length > 0)) {
+    if (!(cur instanceof GroupBuilder)) return undefined;
+    const link = cur.links.get(part);
+    cur = cur.groups.get(part) ?? cur.datasets.get(part) ?? (link ? linkedBuilder(link, root) : undefined);
+  }
+  return cur;
+}
+
+/**
+ * What a link points at: for a soft link, the builder at its path in the tree under `root`; for an external link,
+ * the builder in the file it names (opened on first use: an error there, such as a missing file, is thrown).
+ */
+export function linkedBuilder(link: LinkBuilder, root: GroupBuilder): Builder | undefined {
+  if (typeof link.target !== "string") return link.target;
+  if (link.external === undefined) return builderAtPath(root, link.target);
+  if (link.external.builder !== undefined) return link.external.builder;
+  const tree = link.external.open?.();
+  return tree === undefined ? undefined : builderAtPath(tree.root, link.target);
 }

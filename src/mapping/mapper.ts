@@ -4,7 +4,8 @@
  * of every namespace it uses); `constructFile` turns a builder tree read from a file back into objects of their
  * classes, with links and references resolved to the very same instances, array data lazy.
  */
-import { type AttributeBuilder, type Builder, DatasetBuilder, GroupBuilder, LinkBuilder, type ReferenceValue, readIntoFields } from "./builders.js";
+import { type AttributeBuilder, type Builder, DatasetBuilder, GroupBuilder, LinkBuilder, type LinkedTree, type ReferenceValue, builderAtPath, readIntoFields } from "./builders.js";
+import { type ExternalLinkTarget, externalLinkOf, markExternal, markStored, storedBuilderOf } from "./external-links.js";
 import { AbstractContainer } from "../containers/container.js";
 import { GenericContainer } from "../containers/generic.js";
 import type { NWBFile } from "../containers/file.js";
@@ -27,6 +28,13 @@ export interface BuildOptions {
   externalFilePath?: (path: string) => string;
   /** Write `/specifications` (default true), as pynwb does. */
   cacheSpec?: boolean;
+  /**
+   * How a file that objects and arrays of other files are in (read through external links, or objects read from
+   * another file and added to this one; an absolute path) is named in a link from the file written (relative to
+   * its folder); undefined where it cannot be linked to. Without it, they are copied into the file (pynwb's
+   * `link_data=False`).
+   */
+  externalLinkFile?: (file: string) => string | undefined;
 }
 
 /** A streamed field and the dataset it is written to: after the write the object's field becomes that dataset. */
@@ -38,7 +46,7 @@ export interface StreamedField {
 
 /** The builder tree of a whole file, and the builder of each object in it. */
 export function buildFile(nwbfile: NWBFile, options: BuildOptions = {}): { root: GroupBuilder; builderOf: Map<AbstractContainer, Builder>; streams: StreamedField[] } {
-  const state = new BuildState(options);
+  const state = new BuildState(options, nwbfile);
   const root = state.build(nwbfile) as GroupBuilder;
   for (const [path, c] of nwbfile.other) {
     const parts = path.split("/").filter((p) => p.length > 0);
@@ -46,6 +54,7 @@ export function buildFile(nwbfile: NWBFile, options: BuildOptions = {}): { root:
   }
   for (const resolve of state.pending) resolve();
   state.linkSharedArrays();
+  if (options.externalLinkFile) relinkExternal(root, options.externalLinkFile);
   if (options.cacheSpec !== false) {
     const used = new Set([...state.builderOf.keys()].map((c) => c.namespace).filter((ns) => typeCatalog.namespace(ns) !== undefined));
     const specs = cachedSpecification(typeCatalog, used);
@@ -53,6 +62,21 @@ export function buildFile(nwbfile: NWBFile, options: BuildOptions = {}): { root:
     root.attributes.set(".specloc", { value: { kind: "reference", targets: [specs] }, scalar: true });
   }
   return { root, builderOf: state.builderOf, streams: state.streams };
+}
+
+/**
+ * External links written as read (in objects tsnwb does not model: generic containers) name their file from the
+ * folder of the file they were read from: named again from the folder of the file written.
+ */
+function relinkExternal(g: GroupBuilder, externalLinkFile: (file: string) => string | undefined): void {
+  for (const link of [...g.links.values()]) {
+    const resolved = link.external?.resolved;
+    const file = resolved === undefined ? undefined : externalLinkFile(resolved);
+    if (file === undefined || file === link.external!.file) continue;
+    g.links.delete(link.name);
+    g.add(new LinkBuilder(link.name, link.target, { ...link.external!, file }));
+  }
+  for (const sub of g.groups.values()) relinkExternal(sub, externalLinkFile);
 }
 
 /** The group at `path` under `g`, created (with its parents) if missing. */
@@ -68,7 +92,22 @@ class BuildState {
   readonly streams: StreamedField[] = [];
   /** The datasets made of each array value: one written by two fields (pynwb's shared `timestamps`) becomes a link. */
   private readonly arrayUses = new Map<object, DatasetBuilder[]>();
-  constructor(readonly options: BuildOptions) {}
+  constructor(readonly options: BuildOptions, private readonly nwbfile: NWBFile) {}
+
+  /**
+   * Where `x` is when it is of another file: read through an external link, or an object read from another NWB file
+   * and added to this one (pynwb's linking tutorial: `add_acquisition` of another file's series). Undefined for what
+   * belongs to the file written.
+   */
+  private otherFile(x: unknown): ExternalLinkTarget | undefined {
+    const marked = externalLinkOf(x);
+    if (marked !== undefined || !(x instanceof AbstractContainer) || x.container_source === undefined) return marked;
+    let root: AbstractContainer = x;
+    while (root.parent) root = root.parent;
+    if (root === (this.nwbfile as AbstractContainer)) return undefined;
+    const builder = storedBuilderOf(x);
+    return builder === undefined ? undefined : { file: x.container_source.file, path: x.container_source.path, builder };
+  }
 
   /**
    * An array held by several fields is written once, at the path it was read from if it is one of them (so an
@@ -155,18 +194,38 @@ class BuildState {
       case "dataset": {
         let value = v;
         if (f.filePaths && this.options.externalFilePath) value = (v as string[]).map(this.options.externalFilePath);
+        const external = this.externalLink(name, value);
+        if (external) {
+          groupAt(b, parentPath).add(external);
+          break;
+        }
         const ds = this.dataset(c, f, value, name);
         if (ds) groupAt(b, parentPath).add(ds);
         break;
       }
       case "link": {
         const target = v as AbstractContainer;
+        const external = this.externalLink(name, target);
+        if (external) {
+          groupAt(b, parentPath).add(external);
+          break;
+        }
         this.pending.push(() => groupAt(b, parentPath).add(new LinkBuilder(name, this.targetOf(c, f.key, target))));
         break;
       }
       case "child": {
         const child = v as AbstractContainer;
         if (child.name !== name) throw new ValidationError(c.describe(), f.key, `an object named '${name}'`, child.name);
+        const external = this.externalLink(name, child);
+        if (external) {
+          groupAt(b, parentPath).add(external);
+          break;
+        }
+        // An object held by another (a region two series share) is written there, and linked from here, as pynwb does.
+        if (child.parent !== undefined && child.parent !== c && this.otherFile(child) === undefined) {
+          this.pending.push(() => groupAt(b, parentPath).add(new LinkBuilder(name, this.targetOf(c, f.key, child))));
+          break;
+        }
         const built = this.build(child);
         refineCompound(built, (f.spec as { dtype?: Dtype }).dtype);
         groupAt(b, parentPath).add(built);
@@ -180,6 +239,16 @@ class BuildState {
         const named = new Set(c.layout.fields.filter((n) => n.kind === "child").map((n) => (c as unknown as Fields)[n.key]));
         for (const child of map.values()) {
           if (named.has(child)) continue;
+          // An object of another file: linked there again, or (copying) written here.
+          const external = this.externalLink(child.name, child);
+          if (external) {
+            group.add(external);
+            continue;
+          }
+          if (this.otherFile(child) !== undefined) {
+            group.add(this.build(child));
+            continue;
+          }
           // An object whose place is elsewhere (a PlaneSegmentation's reference_images) is linked, as hdmf does.
           if (child.parent !== undefined && child.parent !== c) this.pending.push(() => group.add(new LinkBuilder(child.name, this.targetOf(c, f.key, child))));
           else group.add(this.build(child));
@@ -187,6 +256,17 @@ class BuildState {
         break;
       }
     }
+  }
+
+  /**
+   * An external link to where `x` is, when it was read through one (an object or array of another file) and the
+   * write keeps such links; else undefined (`x` is then written here).
+   */
+  private externalLink(name: string, x: unknown): LinkBuilder | undefined {
+    const target = this.otherFile(x);
+    const file = target === undefined ? undefined : this.options.externalLinkFile?.(target.file);
+    if (target === undefined || file === undefined) return undefined;
+    return new LinkBuilder(name, target.path, { file, builder: target.builder });
   }
 
   /** References to `targets` (one object or a list), filled in once every object's builder is known. */
@@ -295,18 +375,61 @@ export async function constructFile(root: GroupBuilder, fileName: string): Promi
   }
   // Namespaces the file caches and tsnwb does not have (extensions): their types become classes like any other.
   await loadCachedSpecifications(typeCatalog, root, fileName);
-  const state = new ConstructState(fileName, root);
+  return (await constructTree(root, fileName)).nwbfile;
+}
+
+/** The objects of a file's tree (its root an NWBFile), and each by its path. */
+async function constructTree(root: GroupBuilder, fileName: string, chain: readonly string[] = []): Promise<{ nwbfile: NWBFile; byPath: Map<string, AbstractContainer> }> {
+  const state = new ConstructState(fileName, root, [...chain, fileName]);
   const nwbfile = (await state.construct(root, undefined)) as NWBFile;
   (nwbfile as unknown as Fields).other = new Map<string, AbstractContainer>();
   await state.constructUnplaced(root, nwbfile);
   for (const resolve of state.pending) resolve();
-  return nwbfile;
+  return { nwbfile, byPath: state.byPath };
 }
 
 class ConstructState {
   readonly byPath = new Map<string, AbstractContainer>();
   readonly pending: (() => void)[] = [];
-  constructor(readonly fileName: string, private readonly root: GroupBuilder) {}
+  /** The objects of the files external links lead to, by path, each file's constructed once (whole: its own links resolve). */
+  private readonly linkedFiles = new Map<string, Promise<Map<string, AbstractContainer>>>();
+  constructor(
+    readonly fileName: string,
+    private readonly root: GroupBuilder,
+    /** The files whose objects are being read, this one last: a link back into one of them would never end. */
+    private readonly chain: readonly string[] = [fileName],
+  ) {}
+
+  /** An external link's file (opened on first use, read-only; errors name the link and the file) and its target there. */
+  private external(link: LinkBuilder): { tree: LinkedTree; builder: Builder } {
+    const shown = `${link.path} is an external link to ${String(link.target)} in ${link.external!.file}`;
+    if (link.external!.open === undefined) throw new FormatError(this.fileName, `${shown}, which cannot be followed`);
+    const tree = link.external!.open();
+    const builder = builderAtPath(tree.root, String(link.target));
+    if (builder === undefined) throw new FormatError(this.fileName, `${shown} (${tree.name}), where nothing is at that path`);
+    return { tree, builder };
+  }
+
+  /** The object an external link leads to, of its class, read from its own file (which it belongs to). */
+  private async externalObject(link: LinkBuilder): Promise<{ obj: AbstractContainer; builder: Builder }> {
+    const { tree, builder } = this.external(link);
+    let objects = this.linkedFiles.get(tree.name);
+    if (objects === undefined && this.chain.includes(tree.name)) {
+      throw new FormatError(this.fileName, `${link.path} is an external link to ${String(link.target)} in ${tree.name}, whose objects are being read through links that lead back to it (${this.chain.join(" -> ")}): tsnwb does not read such cycles`);
+    }
+    if (objects === undefined) {
+      objects = (async () => {
+        await loadCachedSpecifications(typeCatalog, tree.root, tree.name);
+        return (await constructTree(tree.root, tree.name, this.chain)).byPath;
+      })();
+      this.linkedFiles.set(tree.name, objects);
+    }
+    const obj = (await objects).get(String(link.target));
+    if (obj === undefined) throw new FormatError(this.fileName, `${link.path} is an external link to ${String(link.target)} in ${tree.name}, which is not a typed object there`);
+    markExternal(obj, { file: tree.name, path: String(link.target), builder });
+    readIntoFields.members.add(link);
+    return { obj, builder };
+  }
 
   async construct(b: Builder, parent: AbstractContainer | undefined): Promise<AbstractContainer> {
     const type = String(attributeValue(b.attributes.get("neurodata_type")));
@@ -326,6 +449,7 @@ class ConstructState {
     if (typeof id === "string") obj.object_id = id;
     obj.parent = parent;
     obj.container_source = { file: this.fileName, path: b.path };
+    markStored(obj, b);
     this.byPath.set(b.path, obj);
     readIntoFields.members.add(b);
     if (cls !== undefined) await this.read(obj, b);
@@ -344,6 +468,8 @@ class ConstructState {
       }
       for (const link of b.links.values()) {
         g.links.set(link.name, String(link.target));
+        // An external link's path is in another file: kept as the path (written back as the link it is).
+        if (link.external !== undefined) continue;
         this.pending.push(() => {
           const target = this.byPath.get(String(link.target));
           if (target) g.links.set(link.name, target);
@@ -353,13 +479,16 @@ class ConstructState {
     return g;
   }
 
-  /** The member at `path` under `b`; a soft link to a dataset (pynwb's shared `timestamps`) reads its target. */
+  /**
+   * The member at `path` under `b`; a soft link to a dataset (pynwb's shared `timestamps`) reads its target, an external
+   * link its target in its file (opened now).
+   */
   private memberAt(b: Builder, path: string[]): Builder | undefined {
     let cur: Builder | undefined = b;
     for (const name of path) {
       if (!(cur instanceof GroupBuilder)) return undefined;
       const link = cur.links.get(name);
-      cur = cur.groups.get(name) ?? cur.datasets.get(name) ?? (link ? this.datasetAt(String(link.target)) : undefined);
+      cur = cur.groups.get(name) ?? cur.datasets.get(name) ?? (link === undefined ? undefined : link.external ? this.external(link).builder : this.datasetAt(String(link.target)));
     }
     return cur;
   }
@@ -397,8 +526,13 @@ class ConstructState {
           if (!(ds instanceof DatasetBuilder)) break;
           claimed.add(f.path.join("/"));
           readIntoFields.members.add(ds);
-          if (parent instanceof GroupBuilder && parent.links.has(name)) readIntoFields.members.add(parent.links.get(name)!);
+          const link = parent instanceof GroupBuilder ? parent.links.get(name) : undefined;
+          if (link !== undefined) readIntoFields.members.add(link);
           o[f.key] = await this.valueOf(obj, f, ds.value as LazyArray, ds.path);
+          // Data in another file (pynwb's linking tutorial): read from there, lazily, and linked again by a write.
+          if (link?.external !== undefined && isLazyArray(o[f.key])) {
+            markExternal(o[f.key] as object, { file: this.external(link).tree.name, path: String(link.target), builder: ds });
+          }
           break;
         }
         case "link": {
@@ -406,12 +540,31 @@ class ConstructState {
           if (link === undefined) break;
           claimed.add(f.path.join("/"));
           readIntoFields.members.add(link);
+          if (link.external !== undefined) {
+            o[f.key] = (await this.externalObject(link)).obj;
+            break;
+          }
           this.pending.push(() => {
             o[f.key] = this.resolve(String(link.target), link.path);
           });
           break;
         }
         case "child": {
+          const link = parent instanceof GroupBuilder ? parent.links.get(name) : undefined;
+          if (link?.external !== undefined) {
+            claimed.add(f.path.join("/"));
+            o[f.key] = (await this.externalObject(link)).obj;
+            break;
+          }
+          if (link !== undefined) {
+            // A soft link (pynwb's second series of a shared electrodes region): the very object at its target.
+            claimed.add(f.path.join("/"));
+            readIntoFields.members.add(link);
+            this.pending.push(() => {
+              o[f.key] = this.resolve(String(link.target), link.path);
+            });
+            break;
+          }
           const child = parent instanceof GroupBuilder ? parent.groups.get(name) ?? parent.datasets.get(name) : undefined;
           if (child === undefined || !isTyped(child)) break;
           claimed.add(f.path.join("/"));
@@ -439,6 +592,13 @@ class ConstructState {
       // Links in a collection (a PlaneSegmentation's reference_images): the objects where they are.
       for (const link of g.links.values()) {
         if (claimed.has(k === "" ? link.name : `${k}/${link.name}`)) continue;
+        if (link.external !== undefined) {
+          // A whole object in another file (pynwb's linking tutorial): of its class, read from there.
+          const { obj: target, builder } = await this.externalObject(link);
+          const field = this.collectionFor(builder, fields);
+          if (field !== undefined) (o[field.key] as Map<string, AbstractContainer>).set(link.name, target);
+          continue;
+        }
         this.pending.push(() => {
           const target = this.byPath.get(String(link.target));
           if (target === undefined || !(target instanceof AbstractContainer)) return;

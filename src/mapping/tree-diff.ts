@@ -148,7 +148,8 @@ function targetPath(t: Builder | string): string {
 }
 
 function linkTarget(l: LinkBuilder): string {
-  return targetPath(l.target as Builder | string);
+  // An external link's file as stored (relative to the file's folder, both trees alike).
+  return `${l.external === undefined ? "" : `${l.external.file}:`}${targetPath(l.target as Builder | string)}`;
 }
 
 function describeKind(x: GroupBuilder | DatasetBuilder | LinkBuilder): string {

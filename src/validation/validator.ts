@@ -9,7 +9,7 @@
  * images of its own container. Array data is read only where a rule needs it (indices, regions, references,
  * date-times), so a large movie file validates in the time its metadata takes to read.
  */
-import { type Builder, DatasetBuilder, GroupBuilder, LinkBuilder } from "../mapping/builders.js";
+import { type Builder, DatasetBuilder, GroupBuilder, LinkBuilder, linkedBuilder } from "../mapping/builders.js";
 import type { NamespaceCatalog, TypeDef } from "../schema/catalog.js";
 import type { AttributeSpec, DatasetSpec, Dtype, GroupSpec, LinkSpec, Quantity, Shape } from "../schema/language.js";
 import { isCompoundDtype, isRefDtype } from "../schema/language.js";
@@ -148,7 +148,8 @@ class TreeValidator {
       return;
     }
     if (found.link && found.builder === undefined) {
-      this.report(`${g.path}/${m.name}`, "link_target", `a soft link in the place of ${kind} '${m.name}' points at nothing in the file`);
+      const link = g.links.get(m.name)!;
+      this.report(`${g.path}/${m.name}`, "link_target", link.external === undefined ? `a soft link in the place of ${kind} '${m.name}' points at nothing in the file` : this.linkProblem(link));
       return;
     }
     if (found.link) {
@@ -496,7 +497,25 @@ class TreeValidator {
     return { builder: target, link: true };
   }
 
+  /** Why an external link leads nowhere: its file's error, or nothing at its path there. */
+  private linkProblem(link: LinkBuilder): string {
+    try {
+      linkedBuilder(link, this.root);
+      return `an external link to ${String(link.target)} in ${link.external!.file}: nothing is at that path there`;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }
+
   private resolveLink(link: LinkBuilder): Builder | undefined {
+    if (link.external !== undefined) {
+      // Another file's object: the one a write links to, or the one read (its file opened; missing: not there).
+      try {
+        return linkedBuilder(link, this.root);
+      } catch {
+        return undefined;
+      }
+    }
     return typeof link.target === "string" ? this.resolvePath(link.target) : link.target;
   }
 

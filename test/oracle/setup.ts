@@ -26,20 +26,24 @@ beforeEach(() => {
 
 afterAll(async () => {
   try {
-    const files = readdirSync(dir).filter((f) => !f.endsWith(".json")).map((f) => path.join(dir, f));
+    // One note per file written (its copy, which may sit in a folder with the files its external links name).
+    const notes = new Map(readdirSync(dir).filter((f) => f.endsWith(".json") && !f.startsWith("exempt-")).map((f) => {
+      const note = JSON.parse(readFileSync(path.join(dir, f), "utf8")) as { file: string; copy: string; test: string };
+      return [note.copy, note] as const;
+    }));
+    const files = [...notes.keys()];
     if (files.length === 0) return;
     const exemptions = new Map<string, Exemption>();
     for (const f of readdirSync(dir).filter((n) => n.startsWith("exempt-"))) {
       const { file, expected } = JSON.parse(readFileSync(path.join(dir, f), "utf8")) as { file: string; expected: Exemption };
       exemptions.set(file, expected);
     }
-    const sourceOf = (copy: string) => (JSON.parse(readFileSync(`${copy}.json`, "utf8")) as { file: string }).file;
-    const verdicts = await judge(files.map((f) => ({ path: f, exempt: exemptions.get(sourceOf(f)) })));
+    const verdicts = await judge(files.map((f) => ({ path: f, exempt: exemptions.get(notes.get(f)!.file) })));
     expect(verdicts.map((v) => v.path).sort()).toEqual(files.sort());
     const problems = verdicts.flatMap((v) => {
       const found = findings(v);
       if (found.length === 0) return [];
-      const { file, test } = JSON.parse(readFileSync(`${v.path}.json`, "utf8")) as { file: string; test: string };
+      const { file, test } = notes.get(v.path)!;
       return [`${path.basename(file)} (written by "${test}"):\n    ${found.join("\n    ")}`];
     });
     expect(problems, `files this test file wrote that pynwb refuses (${problems.length} of ${files.length})`).toEqual([]);

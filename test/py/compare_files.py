@@ -1,14 +1,17 @@
 """Compare two NWB files as h5py sees them, outside /specifications: links (targets), datasets (dtype, shape,
 sha256 of the bytes, or values for text, references and compound rows), and attribute values (object_id aside; an integer
 attribute's width may differ: tsnwb writes the schema's, e.g. int32 starting_frame where pynwb wrote int64).
+External links are compared by the file they name (resolved from the linking file's folder) and path; with
+--follow-external, as what they lead to (a file whose linked data was copied equals its source then).
 Prints a JSON list of differences (empty when the files hold the same things)."""
-import hashlib, json, sys
+import hashlib, json, os, sys
 import h5py
 import numpy as np
 
 
-def describe(f):
+def describe(f, follow_external=False):
     out = {}
+    folder = os.path.dirname(os.path.abspath(f.filename))
 
     def value(v):
         if isinstance(v, h5py.Reference):
@@ -31,6 +34,9 @@ def describe(f):
             if isinstance(link, h5py.SoftLink):
                 out[p] = ["link", link.path]
                 continue
+            if isinstance(link, h5py.ExternalLink) and not follow_external:
+                out[p] = ["external", os.path.normpath(os.path.join(folder, link.filename)), link.path]
+                continue
             o = g[k]
             if isinstance(o, h5py.Group):
                 out[p] = ["group", attrs(o)]
@@ -51,7 +57,8 @@ def describe(f):
     return out
 
 
-a, b = (describe(h5py.File(p, "r")) for p in sys.argv[1:3])
+follow = "--follow-external" in sys.argv
+a, b = (describe(h5py.File(p, "r"), follow) for p in [x for x in sys.argv[1:] if not x.startswith("--")][:2])
 skip = {"/file_create_date"}
 diff = [[k, a.get(k), b.get(k)] for k in sorted(set(a) | set(b)) if k not in skip and a.get(k) != b.get(k)]
 print(json.dumps(diff))

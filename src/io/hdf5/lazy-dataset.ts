@@ -315,15 +315,37 @@ export class H5LazyDataset implements LazyArray {
     }
   }
 
-  /** Text and references: small metadata, read with h5wasm's own slice. */
+  /** Text and references: small metadata, read with h5wasm's own slice (references by their bytes, below). */
   private readOther(ranges: [number, number][]): string[] {
+    if (this.dtype === "reference") return this.readReferences(ranges);
     const ds = datasetAt(this.file, this.path);
     const value = ranges.length === 0 ? ds.value : ds.slice(ranges.map(([a, b]) => [a, b] as [number, number]));
     const items = Array.isArray(value) ? value : [value];
-    if (this.dtype === "reference") {
-      return items.map((r) => this.m.get_referenced_name(this.file.file_id, (r as { ref_data: Uint8Array }).ref_data, true));
-    }
     return items.map((v) => (v instanceof Uint8Array ? new TextDecoder().decode(v) : String(v)));
+  }
+
+  /**
+   * Object references as their targets' paths, from the bytes HDF5 gives for the selection. h5wasm's own slice
+   * makes as many references as the whole dataset holds, the ones past the selection from bytes it never read
+   * (HDF5 then refuses them: "invalid reference pointer"), so a table row's `group` could not be read.
+   */
+  private readReferences(ranges: [number, number][]): string[] {
+    const size = datasetAt(this.file, this.path).metadata.size;
+    const count = ranges.map(([a, b]) => b - a);
+    const total = product(count);
+    if (total === 0) return [];
+    const heap = new HeapBuffer(this.m);
+    try {
+      const ptr = heap.reserve(size * total);
+      this.m.get_dataset_data(
+        this.file.file_id, this.path,
+        count.length ? count.map(BigInt) : null, count.length ? ranges.map(([a]) => BigInt(a)) : null, count.length ? count.map(() => 1n) : null, BigInt(ptr),
+      );
+      const bytes = this.m.HEAPU8.slice(ptr, ptr + size * total);
+      return Array.from({ length: total }, (_, i) => this.m.get_referenced_name(this.file.file_id, bytes.subarray(i * size, (i + 1) * size), true));
+    } finally {
+      heap.free();
+    }
   }
 }
 

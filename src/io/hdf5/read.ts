@@ -1,15 +1,31 @@
 /**
  * Reads an open HDF5 file into a builder tree: groups, attributes (read, they are small), soft links (kept as
- * links, by target path) and datasets as lazy handles (nothing of their data is read here).
+ * links, by target path), external links (kept as links, by file and path; the file is opened only when the link
+ * is followed) and datasets as lazy handles (nothing of their data is read here).
  */
-import { type AttributeBuilder, DatasetBuilder, GroupBuilder, LinkBuilder } from "../../mapping/builders.js";
+import { type AttributeBuilder, DatasetBuilder, GroupBuilder, LinkBuilder, type LinkedTree } from "../../mapping/builders.js";
 import { type DType, dtypeFromH5wasm, dtypeOfTypedArray, isNumericDType, toTypedArray } from "../../data/dtype.js";
 import type { NDArray } from "../../data/ndarray.js";
 import { type H5File, type H5Module, objectAt } from "./h5.js";
 import { H5LazyDataset } from "./lazy-dataset.js";
+import { FormatError } from "../../errors.js";
+
+/** How the files external links name (`file`, as stored) are found and opened (`link`, the link's path, for errors). */
+export interface LinkedFileOpener {
+  /** Where `file` is: an absolute path. */
+  resolve(file: string): string;
+  /** Its tree (the file opened read-only on first use). */
+  open(file: string, link: string): LinkedTree;
+}
 
 export class HDF5Reader {
-  constructor(private readonly m: H5Module, private readonly file: H5File, private readonly fileName: string) {}
+  constructor(
+    private readonly m: H5Module,
+    private readonly file: H5File,
+    private readonly fileName: string,
+    /** How external links are followed; without it (files from bytes or URLs) following one is refused. */
+    private readonly openLinked?: LinkedFileOpener,
+  ) {}
 
   readTree(): GroupBuilder {
     const root = new GroupBuilder("root");
@@ -30,6 +46,14 @@ export class HDF5Reader {
         g.add(new LinkBuilder(name, link));
         continue;
       }
+      // Before anything that resolves the name: HDF5 would follow an external link itself, relative to the working
+      // directory rather than this file's folder.
+      const external = this.m.get_external_link(this.file.file_id, child);
+      if (typeof external?.filename === "string") {
+        const file = external.filename;
+        g.add(new LinkBuilder(name, external.obj_path, { file, resolved: this.openLinked?.resolve(file), open: () => this.linkedTree(file, external.obj_path, child) }));
+        continue;
+      }
       const type = this.m.get_type(this.file.file_id, child);
       if (type === this.m.H5G_GROUP) {
         const sub = new GroupBuilder(name);
@@ -39,8 +63,15 @@ export class HDF5Reader {
         const ds = this.readDataset(name, child);
         g.add(ds);
       }
-      // External links and named datatypes are not part of NWB's layout; they are left alone.
+      // Named datatypes are not part of NWB's layout; they are left alone.
     }
+  }
+
+  private linkedTree(file: string, target: string, link: string): LinkedTree {
+    if (this.openLinked === undefined) {
+      throw new FormatError(this.fileName, `${link} is an external link to ${target} in ${file}, which cannot be followed here: a file given as bytes or by URL has no folder to open ${file} from`);
+    }
+    return this.openLinked.open(file, link);
   }
 
   private readDataset(name: string, path: string): DatasetBuilder {

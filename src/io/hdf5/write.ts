@@ -153,7 +153,9 @@ export class HDF5Writer {
 
   private writeLink(link: LinkBuilder): void {
     const target = typeof link.target === "string" ? link.target : link.target.path;
-    this.m.create_soft_link(this.file.file_id, target, link.path);
+    // An external link names its file as given (relative to this file's folder); HDF5 does not open it here.
+    if (link.external !== undefined) this.m.create_external_link(this.file.file_id, link.external.file, target, link.path);
+    else this.m.create_soft_link(this.file.file_id, target, link.path);
   }
 
   private async writeDataset(ds: DatasetBuilder): Promise<void> {

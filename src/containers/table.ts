@@ -439,6 +439,20 @@ export class DynamicTable extends DynamicTableBase {
     const first = start === 0 ? 0 : Number((await this.cells(index, start - 1, start))[0]);
     const target = (index as unknown as { target: VectorData }).target;
     const last = ends[ends.length - 1] ?? first;
+    const data = target.data;
+    // Plain numbers (spike times): each row made from the typed array read, with no list of every value between.
+    if (!target.isA("VectorIndex") && data.shape.length <= 1 && isNumericDType(data.dtype) && !data.dtype.endsWith("int64") && first < last) {
+      const values = (await data.read([[first, last]])) as TypedArray as Float64Array;
+      const rows: Cell[] = [];
+      let from = first;
+      for (const end of ends) {
+        const row = new Array<number>(end - from);
+        for (let k = 0; k < row.length; k++) row[k] = values[from - first + k]!;
+        rows.push(row);
+        from = end;
+      }
+      return rows;
+    }
     const below = target.isA("VectorIndex") ? await this.grouped(target, first, last) : await this.cells(target, first, last);
     const out: Cell[] = [];
     let from = first;
@@ -465,8 +479,14 @@ export class DynamicTable extends DynamicTableBase {
     }
     const list = ArrayBuffer.isView(values) ? values : (values as unknown[]);
     // Booleans held in memory are bytes 0 and 1 (a file's come back as booleans already).
-    const plain = data.dtype === "bool" ? (v: unknown) => Boolean(v) : (v: unknown) => (typeof v === "bigint" ? Number(v) : v);
-    if (perRow === 1 && data.shape.length <= 1) return Array.from(list as ArrayLike<unknown>, plain);
+    const plain = data.dtype === "bool" ? (v: unknown) => Boolean(v) : (v: unknown) => (typeof v === "bigint" ? plainInteger(v) : v);
+    if (perRow === 1 && data.shape.length <= 1) {
+      // A loop, not Array.from: a million values convert in milliseconds rather than tens of them.
+      const out = new Array<unknown>(list.length);
+      if (list instanceof BigInt64Array || list instanceof BigUint64Array || data.dtype === "bool") for (let k = 0; k < out.length; k++) out[k] = plain(list[k]);
+      else for (let k = 0; k < out.length; k++) out[k] = list[k];
+      return out;
+    }
     // A multi-dimensional column: one sub-array (C order) per row.
     const out: Cell[] = [];
     for (let r = 0; r < stop - start; r++) {
@@ -596,6 +616,12 @@ function kindOf(v: unknown): CellKind | undefined {
 function valueDtype(column: VectorData): Dtype | undefined {
   const field = column.layout.fields.find((f) => f.kind === "value");
   return (field?.spec as { dtype?: Dtype } | undefined)?.dtype;
+}
+
+/** A 64-bit integer cell as a plain number where that is exact (ids, counts, indices); past 2^53 it stays a bigint. */
+function plainInteger(v: bigint): number | bigint {
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : v;
 }
 
 function isTypedArray(v: unknown): v is TypedArray {

@@ -3,6 +3,7 @@
  * read one unit's rows of a ragged column, not the column.
  */
 import { UnitsBase, type UnitsOptions } from "../generated/core/Units.js";
+import { StreamedArray } from "../data/arrays.js";
 
 export type { UnitsOptions };
 
@@ -34,16 +35,23 @@ export class Units extends UnitsBase {
     return Array.from({ length: flat.length / 2 }, (_, k) => [flat[2 * k]!, flat[2 * k + 1]!] as [number, number]);
   }
 
-  /** Row `index` of a ragged column of numbers, flat, as float64. */
+  /**
+   * Row `index` of a ragged column of numbers, flat, as float64: its two index ends and its span of the data, read
+   * directly (a unit among thousands in a fraction of a millisecond).
+   */
   private async unitRow(column: "spike_times" | "obs_intervals", index: number): Promise<Float64Array> {
     if (!Number.isInteger(index) || index < 0 || index >= this.length) this.fail("index", `a unit's row (0 to ${this.length - 1})`, index);
     if (!this.colnames.includes(column)) this.fail(column, `a '${column}' column in this table (it has: ${this.colnames.join(", ")})`);
-    const [row] = await this.readColumn(column, [index, index + 1]);
-    const values: number[] = [];
-    for (const cell of row as unknown[]) {
-      if (ArrayBuffer.isView(cell)) values.push(...Array.from(cell as unknown as ArrayLike<number | bigint>, Number));
-      else values.push(Number(cell));
-    }
-    return Float64Array.from(values);
+    await this.loadStoredRows();
+    this.flushRows();
+    const values = this.getColumn(column);
+    const ends = this.getColumn(`${column}_index`).data;
+    const data = values.data;
+    if (ends instanceof StreamedArray || data instanceof StreamedArray) this.fail(column, "values in memory or in a file, not a stream");
+    const bounds = Array.from((await ends.read([[Math.max(0, index - 1), index + 1]])) as ArrayLike<number | bigint>, Number);
+    const [from, to] = index === 0 ? [0, bounds[0]!] : [bounds[0]!, bounds[1]!];
+    if (from === to) return new Float64Array(0);
+    const cells = await data.read([[from, to]]);
+    return cells instanceof Float64Array ? cells : Float64Array.from(cells as ArrayLike<number | bigint>, Number);
   }
 }

@@ -47,6 +47,7 @@ export type { LazyArray, Selection, FrameSource } from "./data/lazy.js";
 export { InMemoryArray, StreamedArray } from "./data/arrays.js";
 export { type StorageOptions, autoChunks } from "./data/storage.js";
 export { toISODateTime } from "./data/datetime.js";
+export { toNumbers } from "./data/numbers.js";
 export { setWarningHandler, type NWBWarning } from "./warnings.js";
 export {
   TsnwbError, ValidationError, NotFoundError, FormatError, ModeError, StreamError, SchemaError, isTsnwbError, type TsnwbErrorTag, type TsnwbErrorByTag,

@@ -8,7 +8,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   BehavioralTimeSeries, Device, ElectricalSeries, Fluorescence, ImageSegmentation, LFP, NWBFile,
-  NWBHDF5IO, OpticalChannel, PlaneSegmentation, Position, RoiResponseSeries, SpatialSeries, TimeSeries, setWarningHandler,
+  NWBHDF5IO, OpticalChannel, PlaneSegmentation, Position, RoiResponseSeries, SpatialSeries, TimeSeries, setWarningHandler, toNumbers,
 } from "../src/index.js";
 import { PYNWB_COLLECTIONS } from "../src/schema/pynwb-names.js";
 import { classFor } from "../src/containers/registry.js";
@@ -241,5 +241,27 @@ describe("tables as pynwb's tutorials use them", () => {
     await io.close();
     const script = "import sys\nfrom pynwb import NWBHDF5IO\nwith NWBHDF5IO(sys.argv[1], 'r') as io:\n    print(list(io.read().trials['stim'][:]))\n";
     expect(execFileSync(ORACLE, ["python", "-c", script, file], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim()).toBe("['grating', 'blank']");
+  });
+});
+
+describe("64-bit integers as plain numbers", () => {
+  it("toNumbers converts int64/uint64 data read from a file in one call, and refuses a value past 2^53", async () => {
+    const nwbfile = newFile();
+    nwbfile.addAcquisition(
+      new TimeSeries({ name: "counts", data: new BigInt64Array([1n, -2n, 2n ** 53n - 1n]), unit: "n", rate: 1 }),
+      new TimeSeries({ name: "huge", data: new BigUint64Array([1n, 2n ** 60n]), unit: "n", rate: 1 }),
+    );
+    const file = path.join(tmp.dir, "int64.nwb");
+    const io = await NWBHDF5IO.open(file, "w");
+    await io.write(nwbfile);
+    await io.close();
+    const reader = await NWBHDF5IO.open(file, "r");
+    const read = await reader.read();
+    const counts = await read.getAcquisition("counts", TimeSeries).data.read();
+    expect(counts).toBeInstanceOf(BigInt64Array);
+    expect(Array.from(toNumbers(counts as BigInt64Array))).toEqual([1, -2, 2 ** 53 - 1]);
+    const huge = await read.getAcquisition("huge", TimeSeries).data.read();
+    expect(() => toNumbers(huge as BigUint64Array, "huge")).toThrow("huge: field '[1]': expected integers a JS number holds exactly (within ±2^53), got 1152921504606846976n");
+    await reader.close();
   });
 });

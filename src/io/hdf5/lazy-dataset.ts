@@ -10,7 +10,9 @@ import { describeArray } from "../../data/arrays.js";
 import { FormatError, TsnwbError, ValidationError } from "../../errors.js";
 import type { StorageOptions } from "../../data/storage.js";
 import { type H5File, type H5Module, HeapBuffer, datasetAt, hdf5Message, objectHeaderAddress, refuseClosed } from "./h5.js";
-import { DirectDataset, directFileOf } from "./direct-read.js";
+import { DirectDataset, directFileOf, storageMessages } from "./direct-read.js";
+import { writtenChunks } from "./chunk-listing.js";
+import { fillValueNumber, fillValueOf, isDefaultFill } from "./fill-value.js";
 import { refuseReadOfPendingChunks } from "./chunk-sink.js";
 
 /** Slabs of about this many bytes cross the WebAssembly heap per call. */
@@ -99,7 +101,37 @@ export class H5LazyDataset implements LazyArray {
       ...(filters.some((f) => f.id === 2) ? { shuffle: true } : {}),
       ...(filters.some((f) => f.id === 3) ? { fletcher32: true } : {}),
       ...(maxshape.some((m) => m === null) ? { maxshape } : {}),
+      ...(this.fillValue() !== undefined ? { fillvalue: this.fillValue()! } : {}),
     };
+  }
+
+  /**
+   * The dataset's fill value when it is not the default (0), read from its header by the direct reader; undefined
+   * for the default, and where the file's bytes are not at hand (then a copy reads unwritten chunks as values).
+   */
+  private fillValue(): number | bigint | undefined {
+    const file = directFileOf(this.file);
+    if (file === undefined || !isNumericDType(this.dtype)) return undefined;
+    try {
+      const fill = fillValueOf(storageMessages(file, objectHeaderAddress(this.file, this.path, this.m)).messages, bytesPerElement(this.dtype));
+      return fill === undefined || isDefaultFill(fill) ? undefined : fillValueNumber(fill, this.dtype);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** See {@link LazyArray.writtenChunks}: listed from the file's chunk index by the direct reader (`chunk-listing.ts`). */
+  writtenChunks(): { chunk: number[]; origins: number[][] } | undefined {
+    refuseClosed(this.file, this.path);
+    const file = directFileOf(this.file);
+    if (file === undefined || !this.chunks || !isNumericDType(this.dtype)) return undefined;
+    refuseReadOfPendingChunks(this.file, this.path);
+    try {
+      return writtenChunks(file, objectHeaderAddress(this.file, this.path, this.m), this.shape);
+    } catch {
+      // An index tsnwb cannot list: the copy reads the dataset whole, as HDF5 gives it.
+      return undefined;
+    }
   }
 
   /** Reads the dataset, or the hyperslab `selection`, as one C-order array. */

@@ -1,0 +1,175 @@
+/**
+ * Sparse chunked datasets ("Files in the wild"): pynwb's iterative write tutorial writes a large matrix of which only
+ * some chunks hold values (an AbstractDataChunkIterator of chunks at places; test/py/write_sparse.py), the rest never
+ * written, reading as the dataset's fill value. tsnwb reads them (its direct chunk reader, and h5wasm's HDF5 for
+ * files in memory) with the fill value the file stores, and its export copies the chunks the source holds only,
+ * keeping the chunk layout and the fill value: the export is about the size of its source, not of its shape. Every
+ * value is held to h5py's; each export is read by pynwb and passes its validator.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync, statSync } from "node:fs";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NWBHDF5IO, type LazyArray, type TypedArray, TimeSeries } from "../src/index.js";
+import { ORACLE, ROOT, TSNWB, h5py, sha256, tempFolder } from "./helpers.js";
+
+const tmp = tempFolder();
+afterAll(() => tmp.cleanup());
+
+const DATA = "acquisition/synthetic_timeseries/data";
+
+interface Case {
+  name: string;
+  /** write_sparse.py's arguments after the output path. */
+  args: string[];
+  dtype: string;
+  /** The fill value h5py gives, as text (NaN as "nan"). */
+  fill: string;
+  /** Export with the command line (else the library). */
+  cli?: boolean;
+}
+
+const CASES: Case[] = [
+  // HDF5 1.8's version 1 B-tree (pynwb's default), gzip, NaN where nothing was written.
+  { name: "btree-nan-gzip", args: ["1000", "1000", "6", "100", "100", "--fill", "nan", "--gzip"], dtype: "float64", fill: "nan", cli: true },
+  // The default fill value (0), edge chunks (the matrix is not a whole number of chunks).
+  { name: "btree-default", args: ["1050", "530", "5", "100", "100"], dtype: "float64", fill: "0.0" },
+  // HDF5 1.10's fixed array index (libver="latest"), integers with a negative fill value.
+  { name: "fixed-int16", args: ["1050", "530", "6", "100", "100", "--dtype", "int16", "--fill", "-7", "--libver", "latest"], dtype: "int16", fill: "-7", cli: true },
+  // HDF5 1.10's extensible array (a first axis without limit), float32, gzip.
+  { name: "earray-float32", args: ["1000", "500", "6", "100", "100", "--dtype", "float32", "--fill", "2.5", "--libver", "latest", "--unlimited", "--gzip"], dtype: "float32", fill: "2.5" },
+  // A uint64 fill value beyond 2^53 (exact only as a bigint).
+  { name: "btree-uint64", args: ["600", "300", "4", "50", "100", "--dtype", "uint64", "--fill", String(2n ** 60n + 1n)], dtype: "uint64", fill: String(2n ** 60n + 1n) },
+];
+
+interface Made {
+  source: string;
+  exported: string;
+  /** The first element of each chunk written, as the writer placed them. */
+  places: [number, number][];
+  shape: [number, number];
+  chunk: [number, number];
+}
+
+const made = new Map<string, Made>();
+
+/** What h5py sees of the dataset: its layout, fill value, chunks allocated, and the sha256 of its values. */
+function h5pyFacts(file: string): Record<string, unknown> {
+  return JSON.parse(h5py(file, `import hashlib
+d = f["${DATA}"]
+offsets = sorted(list(d.id.get_chunk_info(i).chunk_offset) for i in range(d.id.get_num_chunks()))
+print(json.dumps({"dtype": d.dtype.str, "shape": list(d.shape), "chunks": list(d.chunks), "maxshape": [m if m is not None else -1 for m in d.maxshape],
+  "compression": d.compression, "fill": str(d.fillvalue.item() if hasattr(d.fillvalue, "item") else d.fillvalue), "num_chunks": d.id.get_num_chunks(),
+  "offsets": offsets, "sha256": hashlib.sha256(np.ascontiguousarray(d[()]).tobytes()).hexdigest()}))`)) as Record<string, unknown>;
+}
+
+/** The sha256 of h5py's values of each selection (rows, columns as [start, stop)). */
+function h5pySlices(file: string, selections: [number, number][][]): string[] {
+  return JSON.parse(h5py(file, `import hashlib
+d = f["${DATA}"]
+print(json.dumps([hashlib.sha256(np.ascontiguousarray(d[a:b, c:e]).tobytes()).hexdigest() for (a, b), (c, e) in ${JSON.stringify(selections)}]))`)) as string[];
+}
+
+/**
+ * Selections that cross written and unwritten chunks: around each chunk written (30 elements beyond its edges),
+ * a chunk never written exactly, one written chunk exactly, and single elements in and out of chunks written.
+ */
+function selections(m: Made): [number, number][][] {
+  const [rows, cols] = m.shape;
+  const [cr, cc] = m.chunk;
+  const clip = (a: number, b: number, n: number): [number, number] => [Math.max(0, a), Math.min(n, b)];
+  const out: [number, number][][] = m.places.map(([r, c]) => [clip(r - 30, r + cr + 30, rows), clip(c - 30, c + cc + 30, cols)]);
+  const written = new Set(m.places.map(([r, c]) => `${r},${c}`));
+  let empty: [number, number] | undefined;
+  for (let r = 0; r + cr <= rows && !empty; r += cr) for (let c = 0; c + cc <= cols && !empty; c += cc) if (!written.has(`${r},${c}`)) empty = [r, c];
+  out.push([[empty![0], empty![0] + cr], [empty![1], empty![1] + cc]]);
+  const [r0, c0] = m.places[0]!;
+  out.push([[r0, r0 + cr], [c0, c0 + cc]], [[r0 + 1, r0 + 2], [c0 + 3, c0 + 4]], [[empty![0] + 5, empty![0] + 6], [empty![1] + 7, empty![1] + 8]]);
+  // The whole matrix, and rows across every chunk of a column of chunks.
+  out.push([[0, rows], [0, cols]], [[0, rows], [c0 + 10, c0 + 11]]);
+  return out;
+}
+
+async function tsnwbSlices(data: LazyArray, sels: [number, number][][]): Promise<string[]> {
+  const out: string[] = [];
+  for (const s of sels) out.push(sha256((await data.read(s)) as TypedArray));
+  return out;
+}
+
+beforeAll(async () => {
+  for (const c of CASES) {
+    const source = path.join(tmp.dir, `${c.name}.nwb`);
+    const printed = execFileSync(ORACLE, ["python", path.join(ROOT, "test", "py", "write_sparse.py"), source, ...c.args], { encoding: "utf8" });
+    const { places } = JSON.parse(printed.trim().split("\n").pop()!) as { places: [number, number][] };
+    const exported = path.join(tmp.dir, `${c.name}-export.nwb`);
+    if (c.cli) {
+      const r = spawnSync(process.execPath, [TSNWB, "export", source, exported], { encoding: "utf8" });
+      expect(r.status, r.stderr).toBe(0);
+    } else {
+      const src = await NWBHDF5IO.open(source, "r");
+      const out = await NWBHDF5IO.open(exported, "w");
+      await out.write(await src.read());
+      await out.close();
+      await src.close();
+    }
+    made.set(c.name, { source, exported, places, shape: [Number(c.args[0]), Number(c.args[1])], chunk: [Number(c.args[3]), Number(c.args[4])] });
+  }
+}, 240_000);
+
+describe.each(CASES)("a sparse dataset: $name", (c) => {
+  it("export never writes more than the source holds, and keeps the chunk layout, the fill value and the chunks unwritten", () => {
+    const m = made.get(c.name)!;
+    const before = statSync(m.source).size;
+    const after = statSync(m.exported).size;
+    // Before: every chunk of the shape was written (8 MB and more for a 1 MB source).
+    expect(after).toBeLessThanOrEqual(before + 64 * 1024);
+    const src = h5pyFacts(m.source);
+    const out = h5pyFacts(m.exported);
+    expect(src.num_chunks).toBe(m.places.length);
+    expect(src.fill).toBe(c.fill);
+    expect(out).toEqual(src);
+  });
+
+  it("reads the values h5py reads, the fill value where nothing was written (direct reader)", async () => {
+    const m = made.get(c.name)!;
+    const sels = selections(m);
+    const expected = h5pySlices(m.source, sels);
+    for (const file of [m.source, m.exported]) {
+      const io = await NWBHDF5IO.open(file, "r");
+      const series = (await io.read()).getAcquisition("synthetic_timeseries", TimeSeries);
+      const data = series.data as LazyArray;
+      expect(data.dtype).toBe(c.dtype);
+      // The chunks written, listed from the file's chunk index.
+      expect(data.writtenChunks?.()?.origins.map((o) => o.join(",")).sort()).toEqual(m.places.map((p) => p.join(",")).sort());
+      expect(data.storage?.fillvalue).toEqual(c.fill === "0.0" ? undefined : c.dtype === "uint64" ? BigInt(c.fill) : Number(c.fill));
+      expect(await tsnwbSlices(data, sels)).toEqual(expected);
+      // One element of a chunk never written, as a number: the fill value.
+      const [[r], [col]] = sels[m.places.length]!;
+      const one = (await data.read([[r!, r! + 1], [col!, col! + 1]])) as TypedArray;
+      expect(String(one[0])).toBe(c.fill === "nan" ? "NaN" : c.fill === "0.0" ? "0" : c.fill);
+      await io.close();
+    }
+  });
+
+  it("reads the same values through h5wasm's HDF5 (a file in memory)", async () => {
+    const m = made.get(c.name)!;
+    const sels = selections(m);
+    const io = await NWBHDF5IO.open(readFileSync(m.exported));
+    const data = (await io.read()).getAcquisition("synthetic_timeseries", TimeSeries).data as LazyArray;
+    // No file's bytes at hand: the direct reader is not used.
+    expect(data.writtenChunks?.()).toBeUndefined();
+    expect(await tsnwbSlices(data, sels)).toEqual(h5pySlices(m.source, sels));
+    await io.close();
+  });
+});
+
+describe("the exports, judged by pynwb", () => {
+  it("are read by `oracle read` and pass `oracle validate`", () => {
+    for (const m of made.values()) {
+      const read = spawnSync(ORACLE, ["read", m.exported], { encoding: "utf8" });
+      expect(read.status, read.stdout + read.stderr).toBe(0);
+      const valid = spawnSync(ORACLE, ["validate", m.exported], { encoding: "utf8" });
+      expect(valid.status, valid.stdout + valid.stderr).toBe(0);
+    }
+  }, 120_000);
+});

@@ -7,10 +7,10 @@
  * value is held to h5py's; each export is read by pynwb and passes its validator.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NWBHDF5IO, type LazyArray, type TypedArray, TimeSeries } from "../src/index.js";
+import { H5DataIO, NWBFile, NWBHDF5IO, NWBMemoryIO, type LazyArray, type TypedArray, TimeSeries } from "../src/index.js";
 import { ORACLE, ROOT, TSNWB, h5py, sha256, tempFolder } from "./helpers.js";
 
 const tmp = tempFolder();
@@ -160,6 +160,50 @@ describe.each(CASES)("a sparse dataset: $name", (c) => {
     expect(data.writtenChunks?.()).toBeUndefined();
     expect(await tsnwbSlices(data, sels)).toEqual(h5pySlices(m.source, sels));
     await io.close();
+  });
+});
+
+describe("an export written in memory (h5wasm writes the chunks, as in a browser)", () => {
+  it("writes only the chunks the source holds, with its fill value", async () => {
+    const m = made.get("fixed-int16")!;
+    const src = await NWBHDF5IO.open(m.source, "r");
+    const out = await NWBMemoryIO.open(undefined, "w");
+    await out.write(await src.read());
+    await out.close();
+    await src.close();
+    const file = path.join(tmp.dir, "fixed-int16-memory.nwb");
+    writeFileSync(file, out.bytes());
+    expect(statSync(file).size).toBeLessThanOrEqual(statSync(m.source).size + 64 * 1024);
+    const facts = h5pyFacts(file);
+    expect([facts.num_chunks, facts.fill, facts.offsets, facts.sha256]).toEqual([m.places.length, "-7", h5pyFacts(m.source).offsets, h5pyFacts(m.source).sha256]);
+  });
+});
+
+describe("a fill value set by the caller (H5DataIO's fillvalue)", () => {
+  it("is written in the dataset's header, read back, and refused when the dtype cannot hold it", async () => {
+    const nwbfile = new NWBFile({ session_description: "fill", identifier: "fill-value", session_start_time: "2024-05-06T07:08:09+02:00" });
+    const values = Float32Array.from({ length: 40 * 6 }, (_, i) => i / 2);
+    nwbfile.addAcquisition(new TimeSeries({ name: "nan", data: new H5DataIO({ data: { data: values, shape: [40, 6] }, chunks: [8, 6], fillvalue: NaN }), unit: "m", rate: 10 }));
+    nwbfile.addAcquisition(new TimeSeries({ name: "growing", data: H5DataIO.growable([], "int16", { fillvalue: -1 }), unit: "m", rate: 10 }));
+    const file = path.join(tmp.dir, "fill-values.nwb");
+    const io = await NWBHDF5IO.open(file, "w");
+    await io.write(nwbfile);
+    await io.close();
+    expect(JSON.parse(h5py(file, `a = f["acquisition/nan/data"]; b = f["acquisition/growing/data"]
+print(json.dumps([str(a.fillvalue), a.chunks, float(a[39, 5]), sorted(a.attrs), int(b.fillvalue), b.shape, sorted(b.attrs)]))`))).toEqual(
+      ["nan", [8, 6], 119.5, ["conversion", "offset", "resolution", "unit"], -1, [0], ["conversion", "offset", "resolution", "unit"]],
+    );
+    const back = await NWBHDF5IO.open(file, "r");
+    const read = await back.read();
+    expect(Number.isNaN((read.getAcquisition("nan", TimeSeries).data as LazyArray).storage?.fillvalue)).toBe(true);
+    expect((read.getAcquisition("growing", TimeSeries).data as LazyArray).storage?.fillvalue).toBe(-1);
+    await back.close();
+
+    const bad = new NWBFile({ session_description: "fill", identifier: "bad-fill", session_start_time: "2024-05-06T07:08:09+02:00" });
+    bad.addAcquisition(new TimeSeries({ name: "bad", data: new H5DataIO({ data: { data: new Uint8Array(4), shape: [4] }, fillvalue: 300 }), unit: "m", rate: 10 }));
+    const badIO = await NWBHDF5IO.open(path.join(tmp.dir, "bad-fill.nwb"), "w");
+    await expect(badIO.write(bad)).rejects.toThrow(/storage\.fillvalue.*uint8.*300/);
+    await badIO.close();
   });
 });
 

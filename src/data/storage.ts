@@ -96,8 +96,8 @@ export function checkStorageOptions(opts: StorageOptions, shape: readonly number
   }
 }
 
-/** True when the options need a chunked layout. */
+/** True when the options need a chunked layout (a fill value is for chunks never written, so it needs chunks too). */
 export function needsChunks(opts: StorageOptions): boolean {
   return opts.chunks === true || Array.isArray(opts.chunks) || opts.compression !== undefined || opts.shuffle === true || opts.fletcher32 === true ||
-    (opts.maxshape?.some((m) => m === null) ?? false);
+    (opts.maxshape?.some((m) => m === null) ?? false) || opts.fillvalue !== undefined;
 }

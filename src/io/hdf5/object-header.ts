@@ -210,8 +210,33 @@ function retype(header: ObjectHeader, m: HeaderMessage, type: number, flags: num
   m.flags = flags;
 }
 
-/** Makes a message a NIL (padding) message, its bytes kept and ignored, and writes its block back (sealed). */
+/**
+ * Makes a message a NIL (padding) message, its bytes kept and ignored, and writes its block back (sealed). A version
+ * 2 block that ends in a gap may hold no NIL message (HDF5 1.14 refuses it: "gap in chunk with no null messages"):
+ * there the message is taken out, the messages after it moved up (nothing points inside a block), and the bytes
+ * freed and the gap become one NIL message at the block's end.
+ */
 export function nilMessage(file: FileBytes, header: ObjectHeader, m: HeaderMessage): void {
+  if (header.version === 2 && endsInGap(header, m.block)) {
+    const bytes = m.block.bytes;
+    const headerBytes = header.withOrder ? 6 : 4;
+    let end = 0;
+    for (const x of header.messages) if (x.block === m.block) end = Math.max(end, x.body + x.size);
+    const removed = m.body + m.size - m.start;
+    bytes.copyWithin(m.start, m.body + m.size, end);
+    for (const x of header.messages) {
+      if (x.block !== m.block || x.start <= m.start) continue;
+      x.start -= removed;
+      x.body -= removed;
+    }
+    header.messages.splice(header.messages.indexOf(m), 1);
+    const nil = end - removed;
+    const blockEnd = bytes.length - 4;
+    bytes.fill(0, nil, blockEnd);
+    writeUint(bytes, nil + 1, 2, blockEnd - nil - headerBytes);
+    sealBlock(file, m.block);
+    return;
+  }
   retype(header, m, MESSAGE.nil, 0);
   sealBlock(file, m.block);
 }

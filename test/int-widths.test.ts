@@ -9,6 +9,8 @@ import { execFileSync, spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AbstractContainer, CurrentClampSeries, type LazyArray, NWBHDF5IO, VoltageClampSeries, VoltageClampStimulusSeries, validate } from "../src/index.js";
+import { HDF5Reader } from "../src/io/hdf5/read.js";
+import type { DatasetBuilder } from "../src/mapping/builders.js";
 import { ORACLE, ROOT, TSNWB, tempFolder } from "./helpers.js";
 
 const tmp = tempFolder();
@@ -105,5 +107,35 @@ describe("an extension's attributes and datasets of every integer width (pynwb w
     expect(await validate(exported)).toEqual([]);
     const pynwb = spawnSync(ORACLE, ["validate", exported], { encoding: "utf8" });
     expect(pynwb.status, pynwb.stdout + pynwb.stderr).toBe(0);
+  });
+});
+
+describe("64-bit integers in compound rows and plain HDF5 attributes (h5py wrote them)", () => {
+  it("reads them exactly, bigints beyond 2^53, and attributes with their width", async () => {
+    const file = path.join(tmp.dir, "compound.h5");
+    execFileSync("/usr/bin/python3", ["-c", `import h5py, numpy as np, sys
+f = h5py.File(sys.argv[1], "w")
+d = f.create_dataset("rows", data=np.array([(2**64 - 1, -2**63, 7), (5, 6, 2**32 - 1)], dtype=[("a", "<u8"), ("b", "<i8"), ("c", "<u4")]))
+for t in ["int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64"]:
+    d.attrs["s_" + t] = np.array(np.iinfo(t).max, dtype=t)
+    d.attrs["l_" + t] = np.array([np.iinfo(t).min, np.iinfo(t).max], dtype=t)
+f.close()`, file]);
+    const io = await NWBHDF5IO.open(file, "r");
+    try {
+      const rows = new HDF5Reader(io._h5.m, io._h5.file, file).readTree().datasets.get("rows") as DatasetBuilder;
+      expect(await (rows.value as LazyArray).read()).toEqual([{ a: 2n ** 64n - 1n, b: -(2n ** 63n), c: 7 }, { a: 5, b: 6, c: 2 ** 32 - 1 }]);
+      for (const t of INTEGERS) {
+        const scalar = rows.attributes.get(`s_${t}`)!.value as { dtype: string; data: ArrayLike<number | bigint> };
+        const list = rows.attributes.get(`l_${t}`)!.value as { dtype: string; data: ArrayLike<number | bigint> };
+        expect([scalar.dtype, list.dtype], t).toEqual([t, t]);
+        const bits = BigInt(t.replace(/\D/g, ""));
+        const max = t.startsWith("u") ? 2n ** bits - 1n : 2n ** (bits - 1n) - 1n;
+        const min = t.startsWith("u") ? 0n : -(2n ** (bits - 1n));
+        expect(Array.from(scalar.data, BigInt), t).toEqual([max]);
+        expect(Array.from(list.data, BigInt), t).toEqual([min, max]);
+      }
+    } finally {
+      await io.close();
+    }
   });
 });

@@ -329,7 +329,7 @@ export class H5LazyDataset implements LazyArray {
         const v = size === 1 ? (signed ? view.getInt8(at) : view.getUint8(at))
           : size === 2 ? (signed ? view.getInt16(at, true) : view.getUint16(at, true))
           : size === 4 ? (signed ? view.getInt32(at, true) : view.getUint32(at, true))
-          : Number(signed ? view.getBigInt64(at, true) : view.getBigUint64(at, true));
+          : exactNumber(signed ? view.getBigInt64(at, true) : view.getBigUint64(at, true));
         return member.type === T.H5T_ENUM.value && isBooleanEnum(member) ? v !== 0 : v;
       }
       case T.H5T_FLOAT.value:
@@ -357,6 +357,11 @@ export class H5LazyDataset implements LazyArray {
     }
     return items.map((v) => (v instanceof Uint8Array ? new TextDecoder().decode(v) : String(v)));
   }
+}
+
+/** A 64-bit integer as a number when a number holds it exactly, else as the bigint it is. */
+function exactNumber(v: bigint): number | bigint {
+  return Number.isSafeInteger(Number(v)) ? Number(v) : v;
 }
 
 /** The parts of h5wasm's type metadata tsnwb reads. */

@@ -1,7 +1,7 @@
 /**
  * Sparse chunked datasets ("Files in the wild"): pynwb's iterative write tutorial writes a large matrix of which only
  * some chunks hold values (an AbstractDataChunkIterator of chunks at places; test/py/write_sparse.py), the rest never
- * written, reading as the dataset's fill value. tsnwb reads them (its direct chunk reader, and h5wasm's HDF5 for
+ * written, reading as the dataset's fill value; h5py makes such datasets too, writing blocks across chunks. tsnwb reads them (its direct chunk reader, and h5wasm's HDF5 for
  * files in memory) with the fill value the file stores, and its export copies the chunks the source holds only,
  * keeping the chunk layout and the fill value: the export is about the size of its source, not of its shape. Every
  * value is held to h5py's; each export is read by pynwb and passes its validator.
@@ -38,6 +38,8 @@ const CASES: Case[] = [
   { name: "fixed-int16", args: ["1050", "530", "6", "100", "100", "--dtype", "int16", "--fill", "-7", "--libver", "latest"], dtype: "int16", fill: "-7", cli: true },
   // HDF5 1.10's extensible array (a first axis without limit), float32, gzip.
   { name: "earray-float32", args: ["1000", "500", "6", "100", "100", "--dtype", "float32", "--fill", "2.5", "--libver", "latest", "--unlimited", "--gzip"], dtype: "float32", fill: "2.5" },
+  // h5py's own sparse dataset: blocks written across chunks, none whole (the rest of each chunk is the fill value).
+  { name: "h5py-straddling", args: ["1000", "700", "5", "100", "100", "--fill", "3.5", "--gzip", "--h5py"], dtype: "float64", fill: "3.5", cli: true },
   // A uint64 fill value beyond 2^53 (exact only as a bigint).
   { name: "btree-uint64", args: ["600", "300", "4", "50", "100", "--dtype", "uint64", "--fill", String(2n ** 60n + 1n)], dtype: "uint64", fill: String(2n ** 60n + 1n) },
 ];

@@ -4,8 +4,10 @@ whose data is an AbstractDataChunkIterator of fully occupied chunks at random, n
 matrix (the last chunk, at its corner, among them), so that most chunks of the dataset are never written. Usage:
 
     write_sparse.py OUT.nwb ROWS COLS CHUNKS_WRITTEN CHUNK_ROWS CHUNK_COLS [--gzip] [--chunks R,C] [--fill nan|VALUE]
-        [--dtype float64|int16|...] [--seed N] [--libver latest] [--unlimited]
+        [--dtype float64|int16|...] [--seed N] [--libver latest] [--unlimited] [--h5py]
 
+--h5py then replaces the data with a dataset h5py makes, writing blocks that straddle chunks (no chunk whole); the places
+printed are then the chunks h5py allocated.
 --libver latest writes the file as h5py's libver="latest" does, so the dataset's chunks are indexed by HDF5 1.10's
 fixed array (or, with --unlimited, a first axis without limit, its extensible array) instead of a version 1 B-tree.
 
@@ -77,6 +79,7 @@ p.add_argument("--dtype", default="float64")
 p.add_argument("--seed", type=int, default=1)
 p.add_argument("--libver")
 p.add_argument("--unlimited", action="store_true")
+p.add_argument("--h5py", action="store_true")
 a = p.parse_args()
 
 matrix = SparseMatrixIterator((a.rows, a.cols), a.written, (a.chunk_rows, a.chunk_cols), a.dtype, np.random.default_rng(a.seed))
@@ -101,4 +104,24 @@ if a.libver:
 else:
     with NWBHDF5IO(a.out, "w") as io:
         io.write(nwbfile)
-print(json.dumps({"places": matrix.places}))
+places = matrix.places
+if a.h5py:
+    # h5py's own way: the data made anew as a large chunked dataset of which a few blocks are written, each across up
+    # to four chunks and filling none (the rest of each chunk allocated holds the fill value).
+    import h5py
+    with h5py.File(a.out, "r+") as f:
+        series = f["acquisition/synthetic_timeseries"]
+        attrs = dict(series["data"].attrs)
+        del series["data"]
+        d = series.create_dataset("data", shape=(a.rows, a.cols), dtype=a.dtype, chunks=(a.chunk_rows, a.chunk_cols),
+                                  fillvalue=options.get("fillvalue"), compression=options.get("compression"))
+        for k, v in attrs.items():
+            d.attrs[k] = v
+        rng = np.random.default_rng(a.seed + 1)
+        for x, y in matrix.places[:-1]:
+            x, y = x + a.chunk_rows // 2, y + a.chunk_cols // 3
+            part = (min(a.chunk_rows, a.rows - x), min(a.chunk_cols, a.cols - y))
+            if part[0] > 0 and part[1] > 0:
+                d[x:x + part[0], y:y + part[1]] = rng.integers(1, 1000, part).astype(a.dtype)
+        places = sorted(list(d.id.get_chunk_info(i).chunk_offset) for i in range(d.id.get_num_chunks()))
+print(json.dumps({"places": places}))

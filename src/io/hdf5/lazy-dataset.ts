@@ -101,7 +101,7 @@ export class H5LazyDataset implements LazyArray {
       ...(filters.some((f) => f.id === 2) ? { shuffle: true } : {}),
       ...(filters.some((f) => f.id === 3) ? { fletcher32: true } : {}),
       ...(maxshape.some((m) => m === null) ? { maxshape } : {}),
-      ...(this.fillValue() !== undefined ? { fillvalue: this.fillValue()! } : {}),
+      ...(this.fillValue !== undefined ? { fillvalue: this.fillValue } : {}),
     };
   }
 
@@ -109,16 +109,24 @@ export class H5LazyDataset implements LazyArray {
    * The dataset's fill value when it is not the default (0), read from its header by the direct reader; undefined
    * for the default, and where the file's bytes are not at hand (then a copy reads unwritten chunks as values).
    */
-  private fillValue(): number | bigint | undefined {
-    const file = directFileOf(this.file);
-    if (file === undefined || !isNumericDType(this.dtype)) return undefined;
-    try {
-      const fill = fillValueOf(storageMessages(file, objectHeaderAddress(this.file, this.path, this.m)).messages, bytesPerElement(this.dtype));
-      return fill === undefined || isDefaultFill(fill) ? undefined : fillValueNumber(fill, this.dtype);
-    } catch {
-      return undefined;
+  private get fillValue(): number | bigint | undefined {
+    if (this.fill === undefined) {
+      this.fill = "unknown";
+      const file = directFileOf(this.file);
+      if (file !== undefined && isNumericDType(this.dtype)) {
+        try {
+          const fill = fillValueOf(storageMessages(file, objectHeaderAddress(this.file, this.path, this.m)).messages, bytesPerElement(this.dtype));
+          if (fill !== undefined) this.fill = isDefaultFill(fill) ? "default" : fillValueNumber(fill, this.dtype);
+        } catch {
+          // A header tsnwb cannot read: unknown.
+        }
+      }
     }
+    return typeof this.fill === "string" ? undefined : this.fill;
   }
+
+  /** The fill value once read; "default" (0), or "unknown" where the file's bytes or its message are not read. */
+  private fill?: number | bigint | "default" | "unknown";
 
   /** See {@link LazyArray.writtenChunks}: listed from the file's chunk index by the direct reader (`chunk-listing.ts`). */
   writtenChunks(): { chunk: number[]; origins: number[][] } | undefined {
@@ -126,6 +134,8 @@ export class H5LazyDataset implements LazyArray {
     const file = directFileOf(this.file);
     if (file === undefined || !this.chunks || !isNumericDType(this.dtype)) return undefined;
     refuseReadOfPendingChunks(this.file, this.path);
+    // A copy that leaves chunks unwritten must give them its source's fill value: it must be known.
+    if (this.fillValue === undefined && this.fill === "unknown") return undefined;
     try {
       return writtenChunks(file, objectHeaderAddress(this.file, this.path, this.m), this.shape);
     } catch {

@@ -64,7 +64,9 @@ export function rewriteFillValues(file: FileBytes, targets: readonly FillValueTa
     const header = readObjectHeader(file, target.header);
     const own = header.messages.find((m) => m.type === MESSAGE.fillValue);
     const room = header.messages.find((m) => m.type === MESSAGE.attribute && attributeName(messageBody(m)) === FILL_VALUE_ROOM);
-    if (own === undefined || room === undefined) throw new Error(`${target.path}: no fill value message, or no room kept for the fill value`);
+    if (own === undefined) throw new Error(`${target.path}: no fill value message in the dataset's header`);
+    // HDF5 moves the attributes of an object out of its header (dense storage) past 8 of them, room included.
+    if (room === undefined) throw new Error(`${target.path}: no room kept for the fill value in the dataset's header (more than 8 attributes?)`);
     const body = withValue(messageBody(own), target.bytes);
     if (body === undefined) throw new Error(`${target.path}: a fill value message of version ${messageBody(own)[0]} (1 to 3 expected)`);
     if (!replaceMessage(file, header, room, body, { type: MESSAGE.fillValue, flags: own.flags })) throw new Error(`${target.path}: no room for the fill value message`);

@@ -275,6 +275,10 @@ export class HDF5Writer {
       throw new ValidationError(ds.path, "storage.fillvalue", `a value that fits ${dtypeRange(dtype)}`, String(value));
     }
     if (isDefaultFill(bytes)) return;
+    // HDF5 keeps 8 attributes in a header, then moves them all out of it (the room too).
+    if (ds.attributes.size > 7) {
+      throw new ValidationError(ds.path, "storage.fillvalue", "a dataset of at most 7 attributes (tsnwb keeps room for the fill value among them)", `${ds.attributes.size} attributes`);
+    }
     datasetAt(this.file, ds.path).create_attribute(FILL_VALUE_ROOM, new Uint8Array(FILL_VALUE_ROOM_BYTES) as never, [FILL_VALUE_ROOM_BYTES], "<B");
     this.fillValues.push({ header: objectHeaderAddress(this.file, ds.path), path: ds.path, bytes });
   }

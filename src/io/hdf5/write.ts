@@ -516,6 +516,8 @@ class DatasetBuilderView extends DatasetBuilder {
   constructor(base: DatasetBuilder, storage: StorageOptions, dtype: DType | undefined) {
     super(base.name, base.value, base.scalar, storage, dtype);
     this.parent = base.parent;
+    // The same attributes (written with the base builder), for what is decided by them (room for a fill value).
+    for (const [name, a] of base.attributes) this.attributes.set(name, a);
   }
 }
 

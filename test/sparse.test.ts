@@ -11,6 +11,9 @@ import { readFileSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { H5DataIO, NWBFile, NWBHDF5IO, NWBMemoryIO, type LazyArray, type TypedArray, TimeSeries } from "../src/index.js";
+import { h5, h5wasm } from "../src/io/hdf5/h5-node.js";
+import { HDF5Writer } from "../src/io/hdf5/write.js";
+import { DatasetBuilder, GroupBuilder } from "../src/mapping/builders.js";
 import { ORACLE, ROOT, TSNWB, h5py, sha256, tempFolder } from "./helpers.js";
 
 const tmp = tempFolder();
@@ -206,6 +209,22 @@ print(json.dumps([str(a.fillvalue), a.chunks, float(a[39, 5]), sorted(a.attrs), 
     const badIO = await NWBHDF5IO.open(path.join(tmp.dir, "bad-fill.nwb"), "w");
     await expect(badIO.write(bad)).rejects.toThrow(/storage\.fillvalue.*uint8.*300/);
     await badIO.close();
+  });
+});
+
+describe("a fill value on a dataset of many attributes", () => {
+  it("is refused when written, naming the dataset and the field (HDF5 would move the room for it out of the header)", async () => {
+    const m = await h5();
+    const file = new (h5wasm().File)(path.join(tmp.dir, "many-attributes.h5"), "w");
+    try {
+      const root = new GroupBuilder("root");
+      const ds = new DatasetBuilder("data", { data: new Float64Array(8), shape: [8], dtype: "float64" }, false, { chunks: [4], fillvalue: 1.5 });
+      for (let i = 0; i < 8; i++) ds.attributes.set(`a${i}`, { value: { data: Float64Array.of(i), shape: [], dtype: "float64" }, scalar: true });
+      root.add(ds);
+      await expect(new HDF5Writer(m, file as never).write(root)).rejects.toThrow("/data: field 'storage.fillvalue': expected a dataset of at most 7 attributes (tsnwb keeps room for the fill value among them), got 8 attributes");
+    } finally {
+      file.close();
+    }
   });
 });
 

@@ -101,6 +101,7 @@ describe("an extension's attributes and datasets of every integer width (pynwb w
   it("exports them at their widths, with their values, valid to tsnwb and pynwb", async () => {
     const exported = path.join(tmp.dir, "int-widths-export.nwb");
     await exportWithLibrary(WIDTHS, exported);
+    expect(await validate(WIDTHS)).toEqual([]);
     const before = numericFacts(WIDTHS);
     for (const t of INTEGERS) expect(before[`acquisition/widths@a_${t}`]![0].slice(1)).toBe(t.startsWith("u") ? `u${Number(t.slice(4)) / 8}` : `i${Number(t.slice(3)) / 8}`);
     expect(numericFacts(exported)).toEqual(before);

@@ -145,6 +145,8 @@ export function fieldValue(obj: AbstractContainer, f: AttributeField | DatasetFi
     // NaN is a float's value (pynwb's icephys tutorial gives resolution=np.nan); an integer field has none.
     if (typeof n !== "bigint" && (typeof n !== "number" || (Number.isNaN(n) && !(stored === "float32" || stored === "float64")))) return bad();
     if (stored !== undefined && isNumericDType(stored) && !fitsDType(n, stored)) obj.fail(f.key, `${expectedOf(f)} that fits ${dtypeRange(stored)}`, String(n));
+    // A 64-bit integer beyond 2^53 is kept as the bigint it is (as read from a file).
+    if (typeof n === "bigint" && (stored === "int64" || stored === "uint64") && !Number.isSafeInteger(Number(n))) return n as unknown as number;
     if (typeof n === "bigint" && BigInt(Number(n)) !== n) obj.fail(f.key, `${expectedOf(f)} (a JS number holds integers up to 2^53 exactly)`, `${n}n`);
     return Number(n);
   };

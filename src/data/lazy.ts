@@ -49,6 +49,12 @@ export interface LazyArray {
    * the allocation, and the memory the system must map, of a new array per frame. Backends that cannot leave it out.
    */
   readInto?(selection: Selection | undefined, out: TypedArray): Promise<void>;
+  /**
+   * Chunked data whose chunks the backend can list: the chunk shape and the first element of each chunk written, in
+   * C order of the chunk grid (elements of chunks never written read as the fill value). A copy of a sparse dataset
+   * copies those chunks only. Undefined when the backend does not know.
+   */
+  writtenChunks?(): { chunk: number[]; origins: number[][] } | undefined;
 }
 
 export function isLazyArray(x: unknown): x is LazyArray {

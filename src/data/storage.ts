@@ -27,6 +27,11 @@ export interface StorageOptions {
   fletcher32?: boolean;
   /** Maximum shape per axis; `null` is unlimited. Streams and appenders make the first axis unlimited. */
   maxshape?: (number | null)[];
+  /**
+   * What elements never written read as (HDF5's fill value; 0 by default), in the dataset's dtype: NaN for a float
+   * matrix of which only some chunks are written, as pynwb's iterative write tutorial makes. A copy keeps its source's.
+   */
+  fillvalue?: number | bigint;
 }
 
 /** Chunks are kept at or under this size: one frame read touches only its own chunks, and gzip stays fast. */
@@ -77,6 +82,7 @@ export function checkStorageOptions(opts: StorageOptions, shape: readonly number
   if (opts.compression_opts !== undefined && !(Number.isInteger(opts.compression_opts) && opts.compression_opts >= 0 && opts.compression_opts <= 9)) {
     fail("compression_opts (gzip level) an integer 0-9", String(opts.compression_opts));
   }
+  if (opts.fillvalue !== undefined && typeof opts.fillvalue !== "number" && typeof opts.fillvalue !== "bigint") fail("fillvalue: a number", String(opts.fillvalue));
   for (const flag of ["shuffle", "fletcher32"] as const) {
     if (opts[flag] !== undefined && typeof opts[flag] !== "boolean") fail(`${flag} true or false`, String(opts[flag]));
   }
@@ -90,8 +96,8 @@ export function checkStorageOptions(opts: StorageOptions, shape: readonly number
   }
 }
 
-/** True when the options need a chunked layout. */
+/** True when the options need a chunked layout (a fill value is for chunks never written, so it needs chunks too). */
 export function needsChunks(opts: StorageOptions): boolean {
   return opts.chunks === true || Array.isArray(opts.chunks) || opts.compression !== undefined || opts.shuffle === true || opts.fletcher32 === true ||
-    (opts.maxshape?.some((m) => m === null) ?? false);
+    (opts.maxshape?.some((m) => m === null) ?? false) || opts.fillvalue !== undefined;
 }

@@ -14,6 +14,7 @@ import { H5LazyDataset } from "./hdf5/lazy-dataset.js";
 import { HDF5Writer, type WriteProgress } from "./hdf5/write.js";
 import { type FileBytes, rewriteBoolDatatypes } from "./hdf5/bool-enum.js";
 import { injectChunks } from "./hdf5/chunk-injection.js";
+import { type FillValueTarget, rewriteFillValues } from "./hdf5/fill-value.js";
 import { type ChunkCompressor, type ChunkInjection, sinksOf } from "./hdf5/chunk-sink.js";
 import { validateTree } from "../validation/validator.js";
 import { type TreeDiff, carryOver, diffTrees } from "../mapping/tree-diff.js";
@@ -46,6 +47,8 @@ export abstract class NWBIOBase {
   private readonly injections: ChunkInjection[] = [];
   /** Boolean datasets written as stand-ins, made h5py's enum by close() (see `hdf5/bool-enum.ts`). */
   private readonly boolStandIns: number[] = [];
+  /** Datasets given a fill value, written in their headers by close() (see `hdf5/fill-value.ts`). */
+  private readonly fillValues: FillValueTarget[] = [];
   /** Appenders opened on this file: close() flushes what they still buffer. */
   private readonly appenders = new Set<{ close(): void }>();
 
@@ -167,6 +170,7 @@ export abstract class NWBIOBase {
       const writer = new HDF5Writer(this.m, this.file!, { append, changes, onProgress: this.baseOptions.onProgress, compressor: this.chunkCompressor() });
       await writer.write(root);
       this.boolStandIns.push(...writer.boolStandIns);
+      this.fillValues.push(...writer.fillValues);
       for (const [container, builder] of builderOf) container.container_source ??= { file: this.path, path: builder.path };
       // A stream is read once, as it is written: from now on the field is the dataset in the file.
       for (const { container, key, builder } of streams) {
@@ -203,11 +207,12 @@ export abstract class NWBIOBase {
       sinks.clear();
     }
     this.closeHDF5();
-    if (this.boolStandIns.length > 0 || this.injections.length > 0) {
+    if (this.boolStandIns.length > 0 || this.injections.length > 0 || this.fillValues.length > 0) {
       try {
         this.editClosedFile((file, eof, inPlace) => {
           if (this.injections.length > 0) injectChunks(file, eof, this.injections, this.chunkCompressor()!, inPlace);
           rewriteBoolDatatypes(file, this.boolStandIns);
+          rewriteFillValues(file, this.fillValues);
         });
       } catch (e) {
         await this.dropWork();

@@ -11,6 +11,7 @@ import { GenericContainer } from "../containers/generic.js";
 import type { NWBFile } from "../containers/file.js";
 import { classFor } from "../containers/registry.js";
 import { schemaNumericDType, storedDType } from "../containers/fields.js";
+import { recordStoredDType, storedDTypeOf } from "./stored-dtypes.js";
 import { typeCatalog } from "../schema/bundled.js";
 import { type DatasetField, type Field, type ValueField, valueShape } from "../schema/fields.js";
 import { type Dtype, isCompoundDtype } from "../schema/language.js";
@@ -186,7 +187,7 @@ class BuildState {
       const shape = valueShape(f);
       if (shape === "object" || shape === "objects") {
         owner.attributes.set(name, { value: this.referencesTo(c, f.key, v), scalar: shape === "object" });
-      } else owner.attributes.set(name, attribute(v, attributeDType(f.spec.dtype, shape), isList(shape)));
+      } else owner.attributes.set(name, attribute(v, numbersDType(c, f.key, v, shape) ?? attributeDType(f.spec.dtype, shape), isList(shape)));
       return;
     }
     if (!(b instanceof GroupBuilder)) throw new Error(`${c.describe()}: a dataset type cannot hold ${f.kind} fields`);
@@ -316,7 +317,7 @@ class BuildState {
         return ds;
       }
       default: {
-        const dtype = attributeDType(f.spec.dtype, shape);
+        const dtype = numbersDType(c, f.key, v, shape) ?? attributeDType(f.spec.dtype, shape);
         return new DatasetBuilder(name, valuesArray(isList(shape) ? v : [v], dtype), !isList(shape));
       }
     }
@@ -342,6 +343,11 @@ function refineCompound(built: Builder, refined: Dtype | undefined): void {
 /** Whether a field's value shape is a list of JS values (stored as a 1-D array) rather than one value. */
 function isList(shape: string): boolean {
   return shape === "texts" || shape === "numbers" || shape === "bools";
+}
+
+/** Numbers read from a file: the dtype they were stored as there, while they fit it (`stored-dtypes.ts`). */
+function numbersDType(c: AbstractContainer, key: string, v: unknown, shape: string): DType | undefined {
+  return shape === "number" || shape === "numbers" ? storedDTypeOf(c, key, v) : undefined;
 }
 
 /** The dtype a scalar or list of JS values is stored as: the schema's (float32 widened, as pynwb writes it). */
@@ -518,7 +524,10 @@ class ConstructState {
               const objs = targets.map((t) => this.resolve(t, `${b.path} attribute ${f.path.join("/")}`));
               o[f.key] = shape === "objects" ? objs : objs[0];
             });
-          } else o[f.key] = plainValue(attributeValue(a, true) as unknown[], shape);
+          } else {
+            o[f.key] = plainValue(attributeValue(a, true) as unknown[], shape);
+            recordStoredDType(obj, f.key, a.value.dtype);
+          }
           break;
         }
         case "dataset": {
@@ -646,7 +655,8 @@ class ConstructState {
       return undefined;
     }
     if (handle.dtype === "opaque") return handle;
-    const values = Array.from((await handle.read()) as ArrayLike<unknown>, plainNumber);
+    recordStoredDType(obj, f.key, handle.dtype);
+    const values = plainNumbers(Array.from((await handle.read()) as ArrayLike<unknown>));
     return plainValue(values, shape);
   }
 
@@ -693,7 +703,7 @@ function markAttributeRead(b: Builder, name: string): void {
 
 /** Values read as a list, shaped as the field holds them: a scalar field takes the first (pynwb may store a 1-element array). */
 function plainValue(values: unknown[], shape: string): unknown {
-  const list = values.map(plainNumber);
+  const list = plainNumbers(values);
   switch (shape) {
     case "text": case "number": return list[0];
     case "bool": return Boolean(list[0]);
@@ -706,14 +716,22 @@ function isTyped(b: Builder): boolean {
   return b.attributes.has("neurodata_type");
 }
 
-/** An attribute as a JS value: a string or number (bigints that fit become numbers), or an array of them. */
+/**
+ * An attribute as a JS value: a string or number, or an array of them; 64-bit integers are numbers when a number
+ * holds them exactly, else bigints (a uint64 beyond 2^53 is kept exactly).
+ */
 export function attributeValue(a: AttributeBuilder | undefined, vector = false): unknown {
   if (a === undefined) return undefined;
   if ("kind" in a.value) return vector ? a.value.targets : a.value.targets[0];
-  const list = Array.from(a.value.data as ArrayLike<unknown>, plainNumber);
+  const list = plainNumbers(Array.from(a.value.data as ArrayLike<unknown>));
   return vector || !a.scalar ? list : list[0];
 }
 
-function plainNumber(v: unknown): unknown {
-  return typeof v === "bigint" ? Number(v) : v;
+/**
+ * Values as JS values: 64-bit integers (bigints) as numbers when every one of them is a number exactly, else all
+ * as bigints (a list is of one kind).
+ */
+function plainNumbers(values: unknown[]): unknown[] {
+  const exact = values.every((v) => typeof v !== "bigint" || Number.isSafeInteger(Number(v)));
+  return exact ? values.map((v) => (typeof v === "bigint" ? Number(v) : v)) : values;
 }

@@ -65,6 +65,18 @@ export function mergeSpec<T extends Member>(base: T, own: T): T {
   return mergeMembers(base, own, true);
 }
 
+/**
+ * The type definitions of a schema file: those at its top, and those made inside another type's spec, at any depth
+ * (a `Potato` defined among `PotatoSack`'s groups, as pynwb's extension tutorial does; hdmf registers both).
+ */
+function* typeDefinitions(groups: readonly GroupSpec[], datasets: readonly DatasetSpec[]): Generator<{ kind: "group" | "dataset"; spec: GroupSpec | DatasetSpec }> {
+  for (const spec of groups) {
+    if (spec.neurodata_type_def !== undefined) yield { kind: "group", spec };
+    yield* typeDefinitions(spec.groups ?? [], spec.datasets ?? []);
+  }
+  for (const spec of datasets) if (spec.neurodata_type_def !== undefined) yield { kind: "dataset", spec };
+}
+
 export class NamespaceCatalog {
   private readonly documents = new Map<string, NamespaceDocument>();
   /** Type definitions as written, by `namespace:name`, before resolution. */
@@ -89,12 +101,8 @@ export class NamespaceCatalog {
       if (!("source" in entry)) continue;
       const source: SchemaSource | undefined = doc.sources[entry.source];
       if (!source) throw new NotFoundError(entry.source, `namespace '${ns.name}' lists the schema file '${entry.source}', which was not given`);
-      for (const [kind, specs] of [["group", source.groups ?? []], ["dataset", source.datasets ?? []]] as const) {
-        for (const spec of specs as (GroupSpec | DatasetSpec)[]) {
-          const name = spec.neurodata_type_def;
-          if (name === undefined) continue;
-          this.definitions.set(`${ns.name}:${name}`, { namespace: ns.name, source: entry.source, kind, spec });
-        }
+      for (const { kind, spec } of typeDefinitions(source.groups ?? [], source.datasets ?? [])) {
+        this.definitions.set(`${ns.name}:${spec.neurodata_type_def!}`, { namespace: ns.name, source: entry.source, kind, spec });
       }
     }
   }

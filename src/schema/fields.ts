@@ -10,7 +10,7 @@
  *   `pynwb-names.ts`.
  */
 import type { AttributeSpec, DatasetSpec, Dtype, GroupSpec, LinkSpec } from "./language.js";
-import { isRefDtype, quantityRange } from "./language.js";
+import { isRefDtype, memberType, quantityRange } from "./language.js";
 import type { NamespaceCatalog, TypeDef } from "./catalog.js";
 import { FILE_PATH_FIELDS, PYNWB_DEFAULTS, PYNWB_NAMES, PYNWB_REQUIRED, type PynwbDefault } from "./pynwb-names.js";
 
@@ -138,7 +138,7 @@ export function layoutOf(catalog: NamespaceCatalog, type: TypeDef): TypeLayout {
   const member = (m: DatasetSpec | GroupSpec, storage: "group" | "dataset", path: string[], required: boolean) => {
     const { min, max } = quantityRange(m.quantity);
     const req = required && min > 0;
-    const typeName = m.neurodata_type_inc ?? m.neurodata_type_def;
+    const typeName = memberType(m);
     if (m.name === undefined) {
       // Named by the user: a Map by name, in the group at `path`.
       const dotted = [...path, `<${typeName}>`].join(".");

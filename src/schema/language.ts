@@ -55,6 +55,14 @@ interface StorageSpec {
   linkable?: boolean;
 }
 
+/**
+ * The type a member of a group is: the type it defines, when it defines one inside its parent's spec (pynwb's
+ * extension tutorial defines `Potato` among `PotatoSack`'s groups), else the type it includes; as hdmf's `data_type`.
+ */
+export function memberType(m: { neurodata_type_def?: string; neurodata_type_inc?: string }): string | undefined {
+  return m.neurodata_type_def ?? m.neurodata_type_inc;
+}
+
 export interface DatasetSpec extends StorageSpec {
   dtype?: Dtype;
   dims?: string[] | string[][];

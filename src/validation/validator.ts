@@ -12,7 +12,7 @@
 import { type Builder, DatasetBuilder, GroupBuilder, LinkBuilder, linkedBuilder } from "../mapping/builders.js";
 import type { NamespaceCatalog, TypeDef } from "../schema/catalog.js";
 import type { AttributeSpec, DatasetSpec, Dtype, GroupSpec, LinkSpec, Quantity, Shape } from "../schema/language.js";
-import { isCompoundDtype, isRefDtype } from "../schema/language.js";
+import { isCompoundDtype, isRefDtype, memberType } from "../schema/language.js";
 import { isDateTimeDtype } from "../schema/fields.js";
 import { article } from "../containers/fields.js";
 import { attributeValue } from "../mapping/mapper.js";
@@ -154,14 +154,14 @@ class TreeValidator {
     }
     if (found.link) {
       // A soft link in a dataset's or group's place (pynwb's shared timestamps, reference images): its target is checked where it is.
-      if (m.neurodata_type_inc !== undefined) this.checkTargetType(`${g.path}/${m.name}`, found.builder, m.neurodata_type_inc, "link_target");
+      if (memberType(m) !== undefined) this.checkTargetType(`${g.path}/${m.name}`, found.builder, memberType(m)!, "link_target");
       return;
     }
     const b = found.builder!;
     if (kind === "dataset" && !(b instanceof DatasetBuilder)) return this.report(b.path, "missing", `'${m.name}' should be a dataset, found a group`);
     if (kind === "group" && !(b instanceof GroupBuilder)) return this.report(b.path, "missing", `'${m.name}' should be a group, found a dataset`);
-    if (m.neurodata_type_inc !== undefined) {
-      const type = this.expectTyped(b, m.neurodata_type_inc);
+    if (memberType(m) !== undefined) {
+      const type = this.expectTyped(b, memberType(m)!);
       if (type === undefined) return;
       if (!this.checked.has(b)) this.checkTyped(b, type);
       this.checkRefinement(b, m);
@@ -210,7 +210,7 @@ class TreeValidator {
       if (b === undefined) continue;
       if (textAttribute(b, "neurodata_type") === undefined) {
         // Where the spec names no member of this name, only typed members can stand: an untyped one lost its type.
-        const kinds = members.filter(({ kind }) => (b instanceof GroupBuilder) === (kind === "group")).map(({ m }) => m.neurodata_type_inc!);
+        const kinds = members.filter(({ kind }) => (b instanceof GroupBuilder) === (kind === "group")).map(({ m }) => memberType(m)!);
         if (!(child instanceof LinkBuilder) && kinds.length > 0) this.report(b.path, "neurodata_type", `has no neurodata_type attribute: here only typed objects stand (${kinds.map(article).join(", ")})`);
         continue;
       }
@@ -220,7 +220,7 @@ class TreeValidator {
       let best: { m: DatasetSpec | GroupSpec; depth: number } | undefined;
       for (const { m, kind } of members) {
         if ((b instanceof GroupBuilder) !== (kind === "group")) continue;
-        const depth = this.catalog.lineage(type).findIndex((t) => t.name === m.neurodata_type_inc);
+        const depth = this.catalog.lineage(type).findIndex((t) => t.name === memberType(m));
         if (depth >= 0 && (best === undefined || depth < best.depth)) best = { m, depth };
       }
       if (best) counts.set(best.m, (counts.get(best.m) ?? 0) + 1);
@@ -230,7 +230,7 @@ class TreeValidator {
     for (const { m } of members) {
       const n = counts.get(m) ?? 0;
       const problem = quantityProblem(m.quantity, n);
-      if (problem) this.report(g.path, "quantity", `${problem} ${m.neurodata_type_inc} (found ${n})`);
+      if (problem) this.report(g.path, "quantity", `${problem} ${memberType(m)} (found ${n})`);
     }
   }
 
@@ -295,7 +295,10 @@ class TreeValidator {
         continue;
       }
       const info: ArrayInfo = { dtype: a.value.dtype, shape: a.scalar ? [] : a.value.shape };
-      this.checkDtype(path, spec.dtype, info, undefined, a.value.data as ArrayLike<unknown>);
+      // An empty attribute has no dtype to judge, as hdmf's validator has it: pynwb writes an empty list as float64
+      // (an IntracellularRecordingsTable's colnames, its columns all in its category tables).
+      const empty = !a.scalar && (a.value.data as ArrayLike<unknown>).length === 0;
+      if (!empty) this.checkDtype(path, spec.dtype, info, undefined, a.value.data as ArrayLike<unknown>);
       this.checkShape(path, spec.shape, info.shape!, a.scalar);
       if (spec.value !== undefined) {
         const values = Array.from(a.value.data as ArrayLike<unknown>, (x) => (typeof x === "bigint" ? Number(x) : x));

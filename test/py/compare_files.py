@@ -1,6 +1,6 @@
 """Compare two NWB files as h5py sees them, outside /specifications: links (targets), datasets (dtype, shape,
-sha256 of the bytes, or values for text, references and compound rows), and attribute values (object_id aside; an integer
-attribute's width may differ: tsnwb writes the schema's, e.g. int32 starting_frame where pynwb wrote int64).
+sha256 of the bytes, or values for text, references and compound rows), and attribute values (object_id aside; an
+attribute's width is not compared here: test/py/numeric_facts.py compares the widths of every number).
 External links are compared by the file they name (resolved from the linking file's folder) and path; with
 --follow-external, as what they lead to (a file whose linked data was copied equals its source then).
 Prints a JSON list of differences (empty when the files hold the same things)."""

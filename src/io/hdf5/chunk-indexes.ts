@@ -37,8 +37,12 @@ export function parseChunkIndex(body: Uint8Array, at: number, filtered: boolean)
     if (filtered) return { kind: "single", filteredSize: readUint(body, at + 1, 8), mask: readUint(body, at + 9, 4), address: readUint(body, at + 13, 8) };
     return { kind: "single", address: readUint(body, at + 1, 8), mask: 0 };
   }
-  if (type === 3) return { kind: "fixed", header: readUint(body, at + 2, 8) };
-  if (type === 4) return { kind: "extensible", header: readUint(body, at + 6, 8) };
+  const header = type === 3 ? readUint(body, at + 2, 8) : type === 4 ? readUint(body, at + 6, 8) : undefined;
+  // An array index HDF5 has not made yet (it does with the first chunk written) holds no chunk: as a single chunk
+  // never written.
+  if (header === UNDEFINED) return { kind: "single", address: UNDEFINED, mask: 0 };
+  if (type === 3) return { kind: "fixed", header: header! };
+  if (type === 4) return { kind: "extensible", header: header! };
   return undefined;
 }
 
@@ -58,12 +62,55 @@ export class ChunkIndexReader {
       return { address: index.address, size: index.filteredSize ?? this.chunkBytes, mask: index.mask };
     }
     if (index.kind === "fixed") return this.findFixed(index.header, i);
-    this.extensible ??= new ExtensibleArray(this.file, index.header, this.blocks);
-    const at = this.extensible.elementAt(i);
-    return at === undefined ? undefined : this.entry(at.block, at.offset, this.extensible.elementBytes, this.extensible.filtered);
+    const at = this.extensibleArray(index.header).elementAt(i);
+    return "next" in at ? undefined : this.entry(at.block, at.offset, this.extensible!.elementBytes, this.extensible!.filtered);
   }
 
-  private findFixed(header: number, i: number): ChunkEntry | undefined {
+  private extensibleArray(header: number): ExtensibleArray {
+    this.extensible ??= new ExtensibleArray(this.file, header, this.blocks);
+    return this.extensible;
+  }
+
+  /**
+   * The linear indices below `total` of the chunks written, in order: a fixed array's pages never written are passed
+   * over whole (a sparse dataset's index is mostly such pages).
+   */
+  written(total: number): number[] {
+    const index = this.index;
+    const out: number[] = [];
+    if (index.kind === "fixed") {
+      const f = this.fixedArray(index.header);
+      const end = Math.min(total, f.count);
+      if (f.dataBlock === UNDEFINED) return out;
+      const block = keptBlock(this.file, this.blocks, f.dataBlock, f.paged ? f.prefix : f.prefix + f.count * f.elementBytes + 4, "FADB");
+      const pageElements = f.paged ? f.pageElements : f.count;
+      for (let page = 0; page * pageElements < end; page++) {
+        if (f.paged && !pageWritten(block, 14, page)) continue;
+        const first = page * pageElements;
+        const n = Math.min(pageElements, end - first);
+        const bytes = f.paged ? this.file.read(f.dataBlock + f.prefix + page * (f.pageElements * f.elementBytes + 4), n * f.elementBytes) : block;
+        const at = f.paged ? 0 : f.prefix;
+        for (let j = 0; j < n; j++) if (this.entry(bytes, at + j * f.elementBytes, f.elementBytes, f.filtered) !== undefined) out.push(first + j);
+      }
+      return out;
+    }
+    if (index.kind === "single") return total > 0 && index.address !== UNDEFINED ? [0] : out;
+    // An extensible array: blocks and pages never written are passed over whole.
+    const array = this.extensibleArray(index.header);
+    for (let i = 0; i < total; ) {
+      const at = array.elementAt(i);
+      if ("next" in at) {
+        i = at.next;
+        continue;
+      }
+      if (this.entry(at.block, at.offset, array.elementBytes, array.filtered) !== undefined) out.push(i);
+      i++;
+    }
+    return out;
+  }
+
+  /** A fixed array's header, read once. */
+  private fixedArray(header: number) {
     if (!this.fixed) {
       const h = this.file.read(header, 28);
       signature(h, "FAHD", header);
@@ -77,7 +124,11 @@ export class ChunkIndexReader {
       const prefix = 14 + (paged ? Math.ceil(Math.ceil(count / pageElements) / 8) + 4 : 0);
       this.fixed = { elementBytes, filtered: h[5] === 1, count, pageElements, dataBlock, prefix, paged };
     }
-    const f = this.fixed;
+    return this.fixed;
+  }
+
+  private findFixed(header: number, i: number): ChunkEntry | undefined {
+    const f = this.fixedArray(header);
     if (i >= f.count || f.dataBlock === UNDEFINED) return undefined;
     if (!f.paged) return this.entry(keptBlock(this.file, this.blocks, f.dataBlock, f.prefix + f.count * f.elementBytes + 4, "FADB"), f.prefix + i * f.elementBytes, f.elementBytes, f.filtered);
     // Pages follow the prefix, each of `pageElements` elements and a checksum (the last one possibly shorter); a page
@@ -153,13 +204,16 @@ class ExtensibleArray {
     signature(this.indexBlock, "EAIB", indexBlock);
   }
 
-  /** Where element `i` is: a block's bytes and the element's offset in them; undefined when never written. */
-  elementAt(i: number): { block: Uint8Array; offset: number } | undefined {
+  /**
+   * Where element `i` is: a block's bytes and the element's offset in them; when its block or page was never
+   * written, the first element after that block or page (`next`).
+   */
+  elementAt(i: number): { block: Uint8Array; offset: number } | { next: number } {
     if (i < this.indexElements) return { block: this.indexBlock, offset: 14 + i * this.elementBytes };
     const j = i - this.indexElements;
     const s = Math.floor(Math.log2(Math.floor(j / this.dataBlockMin) + 1));
     const info = this.superBlocks[s];
-    if (!info) return undefined;
+    if (!info) return { next: Infinity };
     const within = j - info.start;
     const u = Math.floor(within / info.elements);
     const element = within - u * info.elements;
@@ -174,15 +228,17 @@ class ExtensibleArray {
       dataBlock = readUint(this.indexBlock, this.dataBlockAddresses + (info.firstDataBlock + u) * 8, 8);
     } else {
       const superBlock = readUint(this.indexBlock, this.superBlockAddresses + (s - this.directSuperBlocks) * 8, 8);
-      if (superBlock === UNDEFINED) return undefined;
+      if (superBlock === UNDEFINED) return { next: this.indexElements + info.start + info.dataBlocks * info.elements };
       // Signature, version, class, the header's address, the block's offset; the bitmaps; data block addresses.
       const head = 14 + this.offsetBytes;
       const addresses = head + info.dataBlocks * pageBitmapBytes;
       const sb = keptBlock(this.file, this.blocks, superBlock, addresses + info.dataBlocks * 8 + 4, "EASB");
       dataBlock = readUint(sb, addresses + u * 8, 8);
-      if (dataBlock !== UNDEFINED && paged && !pageWritten(sb, head, u * pages + Math.floor(element / this.pageElements))) return undefined;
+      if (dataBlock !== UNDEFINED && paged && !pageWritten(sb, head, u * pages + Math.floor(element / this.pageElements))) {
+        return { next: i - (element % this.pageElements) + this.pageElements };
+      }
     }
-    if (dataBlock === UNDEFINED) return undefined;
+    if (dataBlock === UNDEFINED) return { next: i - element + info.elements };
     const prefix = 14 + this.offsetBytes;
     if (!paged) {
       const block = keptBlock(this.file, this.blocks, dataBlock, prefix + info.elements * this.elementBytes + 4, "EADB");

@@ -112,24 +112,42 @@ export class ChunkSink {
    * may still be in flight when it returns (a stream's next frame is made meanwhile): `drain` waits for them.
    */
   async add(bytes: Uint8Array, rows: number): Promise<void> {
-    for (const unit of this.cut(bytes, rows)) {
-      const level = this.target.level;
-      if (level === undefined) {
-        this.keep(unit.origin, this.encodeNow(unit.bytes));
-        continue;
-      }
-      const checksum = this.target.fletcher32;
-      // The thread reads the bytes while this one goes on: never the caller's memory, which may change (the shuffle
-      // of one-byte elements gives its input back).
-      const shuffled = this.target.shuffle ? shuffleChunk(unit.bytes, this.target.elementBytes) : unit.bytes;
-      const input = shuffled === unit.bytes && unit.borrowed ? unit.bytes.slice() : shuffled;
-      const deflated = this.compressor.deflate(input, level);
-      const bytes = checksum ? deflated.then(withChecksum) : deflated;
-      // Awaited later (in order): a failure then surfaces there, not as an unhandled rejection meanwhile.
-      bytes.catch(() => {});
-      this.inFlight.push({ origin: unit.origin, bytes });
-      if (this.inFlight.length >= this.compressor.concurrency) await this.storeOldest();
+    for (const unit of this.cut(bytes, rows)) await this.put(unit);
+  }
+
+  /**
+   * Adds one whole chunk whose first element is `origin` (its bytes in C order, padded to the chunk shape past the
+   * dataset's edges): a copy of a sparse dataset gives only the chunks its source holds, in C order of the chunk
+   * grid, and no rows. The chunks never given stay unwritten (they read as the fill value).
+   */
+  async addChunk(origin: number[], bytes: Uint8Array): Promise<void> {
+    const expected = product(this.target.chunk) * this.target.elementBytes;
+    if (bytes.length !== expected) throw new Error(`${this.target.path}: a chunk of ${bytes.length} bytes (${expected} expected)`);
+    const last = this.stored[this.stored.length - 1]?.origin ?? this.inFlight[this.inFlight.length - 1]?.origin;
+    if (this.rows > 0 || (last !== undefined && compareOrigins(last, origin) >= 0)) {
+      throw new Error(`${this.target.path}: chunks given out of order (${origin.join(",")}), or after rows`);
     }
+    await this.put({ origin, bytes, borrowed: true });
+  }
+
+  /** Stores a chunk: encoded on this thread when stored as it is, else deflated on another (in flight). */
+  private async put(unit: Unit): Promise<void> {
+    const level = this.target.level;
+    if (level === undefined) {
+      this.keep(unit.origin, this.encodeNow(unit.bytes));
+      return;
+    }
+    const checksum = this.target.fletcher32;
+    // The thread reads the bytes while this one goes on: never the caller's memory, which may change (the shuffle
+    // of one-byte elements gives its input back).
+    const shuffled = this.target.shuffle ? shuffleChunk(unit.bytes, this.target.elementBytes) : unit.bytes;
+    const input = shuffled === unit.bytes && unit.borrowed ? unit.bytes.slice() : shuffled;
+    const deflated = this.compressor.deflate(input, level);
+    const bytes = checksum ? deflated.then(withChecksum) : deflated;
+    // Awaited later (in order): a failure then surfaces there, not as an unhandled rejection meanwhile.
+    bytes.catch(() => {});
+    this.inFlight.push({ origin: unit.origin, bytes });
+    if (this.inFlight.length >= this.compressor.concurrency) await this.storeOldest();
   }
 
   /** Adds whole rows (C order), deflating on this thread: for callers that cannot wait (after `drain`). */
@@ -216,6 +234,12 @@ export class ChunkSink {
       yield { origin: [first, ...within.slice(1)], bytes, borrowed: borrowed && bytes.buffer === block.buffer };
     }
   }
+}
+
+/** The C order of two chunk origins: negative when `a` comes first. */
+function compareOrigins(a: number[], b: number[]): number {
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return a[k]! - b[k]!;
+  return 0;
 }
 
 /** The bytes of the chunk at `origin` of a C-order array: whole, zero-padded past the array's edges. */

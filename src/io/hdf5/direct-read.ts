@@ -4,17 +4,19 @@
  * the WebAssembly heap. Contiguous data, and chunked data indexed by a version 1 B-tree (what HDF5 1.8's format and
  * pynwb's and tsnwb's files use) or by HDF5 1.10's single chunk, fixed array and extensible array (live files,
  * h5py's `libver="latest"`: `chunk-indexes.ts`), through the deflate and shuffle filters, little-endian numbers.
- * Anything else (a compact layout, HDF5 1.10's other indexes, other filters, chunks never written, which read as the
- * fill value) is left to h5wasm: `plan` gives undefined, or `readInto` false, and the caller reads through h5wasm.
+ * Chunks never written (a sparse dataset) read as the dataset's fill value (`fill-value.ts`), without reading
+ * anything. Anything else (a compact layout, HDF5 1.10's other indexes, other filters) is left to h5wasm: `plan`
+ * gives undefined, or `readInto` false, and the caller reads through h5wasm.
  *
  * What a file's bytes are read through (`DirectFile`) is given by the environment: Node's (`native-node.ts`)
  * reads with `fs` and inflates with `zlib`; this module touches no Node module.
  */
-import { MESSAGE, messageBody, readObjectHeader, readUint } from "./object-header.js";
+import { type HeaderMessage, MESSAGE, messageBody, readObjectHeader, readUint } from "./object-header.js";
 import { product, stridesOf } from "../../data/ndarray.js";
 import { unshuffle } from "./byte-shuffle.js";
 import { type ChunkEntry, type ChunkIndex, ChunkIndexReader, parseChunkIndex } from "./chunk-indexes.js";
 import { chunkNodeBytes } from "./chunk-injection.js";
+import { fillValueOf, isDefaultFill } from "./fill-value.js";
 
 /** A file tsnwb may read itself: its bytes, and a native inflate for gzip chunks. */
 export interface DirectFile {
@@ -49,9 +51,15 @@ const SHUFFLE = 2;
 /** Compressed chunks up to this size are read into one buffer kept for the next (fresh memory is slow to touch). */
 const SCRATCH_LIMIT = 4 << 20;
 
-type Layout =
+export type Layout =
   | { kind: "contiguous"; address: number; size: number }
-  | { kind: "chunked"; chunk: number[]; index: { kind: "btree"; address: number } | ChunkIndex };
+  | { kind: "chunked"; chunk: number[]; index: BTreeIndex | ChunkIndex };
+
+/** A version 1 B-tree of chunk keys at `address`; null when no chunk was ever written (HDF5 makes it with the first). */
+export interface BTreeIndex {
+  kind: "btree";
+  address: number | null;
+}
 
 /** A decoded chunk kept for the next read (a frame of a chunk of several frames). */
 interface DecodedChunk {
@@ -82,6 +90,8 @@ export class DirectDataset {
     private readonly filters: number[],
     private readonly shape: number[],
     private readonly elementBytes: number,
+    /** What chunks never written read as: one element's bytes, or undefined for zeros (the default). */
+    private readonly fill: Uint8Array | undefined,
   ) {
     this.keyBytes = 8 + 8 * (shape.length + 1);
     this.strides = stridesOf(layout.kind === "chunked" ? layout.chunk : shape);
@@ -102,7 +112,9 @@ export class DirectDataset {
     const filters = m.filters === undefined ? [] : parseFilters(m.filters);
     if (layout === undefined || filters === undefined) return undefined;
     if (layout.kind === "contiguous" && filters.length > 0) return undefined;
-    return new DirectDataset(file, layout, filters, shape, elementBytes);
+    const fill = fillValueOf(m.messages, elementBytes);
+    if (fill === undefined) return undefined;
+    return new DirectDataset(file, layout, filters, shape, elementBytes, isDefaultFill(fill) ? undefined : fill);
   }
 
   /**
@@ -121,8 +133,9 @@ export class DirectDataset {
   }
 
   /**
-   * Reads the hyperslab `ranges` (one [start, stop) per axis) into `out`, C order. False when it cannot (a chunk
-   * that was never written), in which case `out` is to be filled another way.
+   * Reads the hyperslab `ranges` (one [start, stop) per axis) into `out`, C order, chunks never written as the fill
+   * value. False when it cannot (thousands of tiny runs of contiguous data), in which case `out` is to be filled
+   * another way.
    */
   readInto(ranges: [number, number][], out: Uint8Array): boolean {
     for (let k = 0; k < ranges.length; k++) if (ranges[k]![1] <= ranges[k]![0]) return true;
@@ -132,8 +145,8 @@ export class DirectDataset {
     if (origin === undefined) return this.readChunked(layout, ranges, out);
     // One whole unfiltered chunk (a frame of a movie written a frame per chunk): one read, straight into place.
     const found = this.findChunk(origin);
-    if (found === undefined) return false;
-    this.file.read(found.address, this.chunkBytes, out, 0);
+    if (found === undefined) this.fillRun(out, 0, this.chunkBytes);
+    else this.file.read(found.address, this.chunkBytes, out, 0);
     return true;
   }
 
@@ -220,7 +233,6 @@ export class DirectDataset {
       const wholeChunk = runBytes === this.chunkBytes;
       const found = wholeChunk && this.filters.length === 0 ? this.findChunk(origin) : undefined;
       const bytes = found ? undefined : this.chunkAt(origin);
-      if (!found && bytes === undefined) return false;
       const pos = lo.slice();
       do {
         let src = 0;
@@ -229,12 +241,26 @@ export class DirectDataset {
           src += (pos[k]! - origin[k]!) * chunkStrides[k]!;
           dst += (pos[k]! - ranges[k]![0]) * outStrides[k]!;
         }
-        // An unfiltered chunk that is one run is read from the file straight into place.
+        // An unfiltered chunk that is one run is read from the file straight into place; one never written is the
+        // fill value.
         if (found) this.file.read(found.address, runBytes, out, dst * e);
-        else out.set(bytes!.subarray(src * e, src * e + runBytes), dst * e);
+        else if (bytes) out.set(bytes.subarray(src * e, src * e + runBytes), dst * e);
+        else this.fillRun(out, dst * e, runBytes);
       } while (step(pos, lo, hi, axis));
     } while (step(index, first, end, rank));
     return true;
+  }
+
+  /** Sets `length` bytes of `out` from `at` to the fill value (whole elements). */
+  private fillRun(out: Uint8Array, at: number, length: number): void {
+    const fill = this.fill;
+    if (fill === undefined) {
+      out.fill(0, at, at + length);
+      return;
+    }
+    // One element, then the filled part doubled until the run is full.
+    out.set(fill, at);
+    for (let done = fill.length; done < length; done *= 2) out.copyWithin(at + done, at, at + Math.min(done, length - done));
   }
 
   /** The decoded bytes of the chunk whose first element is at `origin`; undefined when it was never written. */
@@ -267,8 +293,9 @@ export class DirectDataset {
 
   /** The chunk whose first element is at `origin`, as the dataset's chunk index gives it; undefined if never written. */
   private findChunk(origin: number[]): ChunkEntry | undefined {
-    const index = (this.layout as { index: { kind: "btree"; address: number } | ChunkIndex }).index;
-    return index.kind === "btree" ? this.findInBTree(index.address, origin) : this.findIndexed(index, origin);
+    const index = (this.layout as { index: BTreeIndex | ChunkIndex }).index;
+    if (index.kind !== "btree") return this.findIndexed(index, origin);
+    return index.address === null ? undefined : this.findInBTree(index.address, origin);
   }
 
   /** Descends the version 1 B-tree of chunk keys to the chunk at `origin`. */
@@ -304,39 +331,51 @@ export class DirectDataset {
 
   private indexReader?: ChunkIndexReader;
 
-  /** The B-tree node at `address`, kept as read: one read when it is as HDF5 writes it (of HDF5's default size). */
+  /** The B-tree node at `address`, kept as read. */
   private readNode(address: number): Uint8Array {
-    const stride = this.keyBytes + 8;
-    let bytes: Uint8Array;
-    try {
-      bytes = this.file.read(address, chunkNodeBytes(this.shape.length));
-    } catch {
-      // That would pass the file's end: the head alone says how much there is.
-      bytes = this.file.read(address, 24);
-    }
-    if (bytes[0] !== 0x54 || bytes[1] !== 0x52 || bytes[2] !== 0x45 || bytes[3] !== 0x45 || bytes[4] !== 1) throw new Error(`no chunk B-tree node at ${address}`);
-    const length = 24 + readUint(bytes, 6, 2) * stride + this.keyBytes;
-    if (bytes.length < length) bytes = this.file.read(address, length);
+    const bytes = readChunkNode(this.file, address, this.shape.length);
     this.nodes.set(address, bytes);
     return bytes;
   }
 }
 
-/** The bodies of the messages that say how a dataset is stored. */
-interface StorageMessages {
+/**
+ * The version 1 B-tree node of chunk keys at `address`, of a dataset of `rank` axes: one read when it is as HDF5
+ * writes it (of HDF5's default size). Entry j (key, then child address) starts at 24 + j * (keyBytes + 8), where a
+ * key is 8 + 8 * (rank + 1) bytes; byte 5 is the node's level (0: a leaf, whose children are chunks).
+ */
+export function readChunkNode(file: Pick<DirectFile, "read">, address: number, rank: number): Uint8Array {
+  const keyBytes = 8 + 8 * (rank + 1);
+  let bytes: Uint8Array;
+  try {
+    bytes = file.read(address, chunkNodeBytes(rank));
+  } catch {
+    // That would pass the file's end: the head alone says how much there is.
+    bytes = file.read(address, 24);
+  }
+  if (bytes[0] !== 0x54 || bytes[1] !== 0x52 || bytes[2] !== 0x45 || bytes[3] !== 0x45 || bytes[4] !== 1) throw new Error(`no chunk B-tree node at ${address}`);
+  const length = 24 + readUint(bytes, 6, 2) * (keyBytes + 8) + keyBytes;
+  if (bytes.length < length) bytes = file.read(address, length);
+  return bytes;
+}
+
+/** The bodies of the messages that say how a dataset is stored, and every message (for its fill value). */
+export interface StorageMessages {
   dataspace?: Uint8Array;
   datatype?: Uint8Array;
   layout?: Uint8Array;
   filters?: Uint8Array;
+  messages: HeaderMessage[];
 }
 
 /**
  * The dataspace, datatype, layout and filter pipeline messages of the object header at `address`. A datatype shared
  * with other objects (its message a reference to it) is not given: it is left to h5wasm.
  */
-function storageMessages(file: DirectFile, address: number): StorageMessages {
-  const found: StorageMessages = {};
-  for (const m of readObjectHeader(file, address).messages) {
+export function storageMessages(file: Pick<DirectFile, "read">, address: number): StorageMessages {
+  const messages = readObjectHeader(file, address).messages;
+  const found: StorageMessages = { messages };
+  for (const m of messages) {
     if (m.type === MESSAGE.datatype && (m.flags & 0x02) === 0) found.datatype = messageBody(m);
     else if (m.type === MESSAGE.layout) found.layout = messageBody(m);
     else if (m.type === MESSAGE.dataspace) found.dataspace = messageBody(m);
@@ -367,7 +406,7 @@ function compareKey(node: Uint8Array, at: number, origin: number[]): number {
 }
 
 /** Whether a dataspace's axes after the first have maximum sizes equal to their sizes (`shape`). */
-function laterAxesFixed(body: Uint8Array, shape: number[]): boolean {
+export function laterAxesFixed(body: Uint8Array, shape: number[]): boolean {
   const rank = body[1]!;
   if (rank !== shape.length || (body[2]! & 0x01) === 0) return rank === shape.length;
   // Version 1 has five reserved bytes after the flags, version 2 one byte of dataspace type.
@@ -389,7 +428,7 @@ function isLittleEndianNumber(body: Uint8Array, size: number): boolean {
  * Contiguous layouts with their data written, chunked ones indexed by a version 1 B-tree (layout version 3) or by
  * an HDF5 1.10 index `chunk-indexes.ts` reads (layout version 4).
  */
-function parseLayout(body: Uint8Array, rank: number): Layout | undefined {
+export function parseLayout(body: Uint8Array, rank: number): Layout | undefined {
   const version = body[0]!;
   if (version !== 3 && version !== 4) return undefined;
   const cls = body[1]!;
@@ -411,10 +450,9 @@ function parseLayout(body: Uint8Array, rank: number): Layout | undefined {
     const dims = body[2]!;
     if (dims !== rank + 1) return undefined;
     const btree = readUint(body, 3, 8);
-    if (btree >= Number.MAX_SAFE_INTEGER) return undefined;
     const chunk: number[] = [];
     for (let k = 0; k < rank; k++) chunk.push(readUint(body, 11 + 4 * k, 4));
-    return { kind: "chunked", chunk, index: { kind: "btree", address: btree } };
+    return { kind: "chunked", chunk, index: { kind: "btree", address: btree >= Number.MAX_SAFE_INTEGER ? null : btree } };
   }
   return undefined;
 }

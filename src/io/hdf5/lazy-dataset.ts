@@ -10,7 +10,9 @@ import { describeArray } from "../../data/arrays.js";
 import { FormatError, TsnwbError, ValidationError } from "../../errors.js";
 import type { StorageOptions } from "../../data/storage.js";
 import { type H5File, type H5Module, HeapBuffer, datasetAt, hdf5Message, objectHeaderAddress, refuseClosed } from "./h5.js";
-import { DirectDataset, directFileOf } from "./direct-read.js";
+import { DirectDataset, directFileOf, storageMessages } from "./direct-read.js";
+import { writtenChunks } from "./chunk-listing.js";
+import { fillValueNumber, fillValueOf, isDefaultFill } from "./fill-value.js";
 import { refuseReadOfPendingChunks } from "./chunk-sink.js";
 
 /** Slabs of about this many bytes cross the WebAssembly heap per call. */
@@ -99,7 +101,47 @@ export class H5LazyDataset implements LazyArray {
       ...(filters.some((f) => f.id === 2) ? { shuffle: true } : {}),
       ...(filters.some((f) => f.id === 3) ? { fletcher32: true } : {}),
       ...(maxshape.some((m) => m === null) ? { maxshape } : {}),
+      ...(this.fillValue !== undefined ? { fillvalue: this.fillValue } : {}),
     };
+  }
+
+  /**
+   * The dataset's fill value when it is not the default (0), read from its header by the direct reader; undefined
+   * for the default, and where the file's bytes are not at hand (then a copy reads unwritten chunks as values).
+   */
+  private get fillValue(): number | bigint | undefined {
+    if (this.fill === undefined) {
+      this.fill = "unknown";
+      const file = directFileOf(this.file);
+      if (file !== undefined && isNumericDType(this.dtype)) {
+        try {
+          const fill = fillValueOf(storageMessages(file, objectHeaderAddress(this.file, this.path, this.m)).messages, bytesPerElement(this.dtype));
+          if (fill !== undefined) this.fill = isDefaultFill(fill) ? "default" : fillValueNumber(fill, this.dtype);
+        } catch {
+          // A header tsnwb cannot read: unknown.
+        }
+      }
+    }
+    return typeof this.fill === "string" ? undefined : this.fill;
+  }
+
+  /** The fill value once read; "default" (0), or "unknown" where the file's bytes or its message are not read. */
+  private fill?: number | bigint | "default" | "unknown";
+
+  /** See {@link LazyArray.writtenChunks}: listed from the file's chunk index by the direct reader (`chunk-listing.ts`). */
+  writtenChunks(): { chunk: number[]; origins: number[][] } | undefined {
+    refuseClosed(this.file, this.path);
+    const file = directFileOf(this.file);
+    if (file === undefined || !this.chunks || !isNumericDType(this.dtype)) return undefined;
+    refuseReadOfPendingChunks(this.file, this.path);
+    // A copy that leaves chunks unwritten must give them its source's fill value: it must be known.
+    if (this.fillValue === undefined && this.fill === "unknown") return undefined;
+    try {
+      return writtenChunks(file, objectHeaderAddress(this.file, this.path, this.m), this.shape);
+    } catch {
+      // An index tsnwb cannot list: the copy reads the dataset whole, as HDF5 gives it.
+      return undefined;
+    }
   }
 
   /** Reads the dataset, or the hyperslab `selection`, as one C-order array. */
@@ -297,7 +339,7 @@ export class H5LazyDataset implements LazyArray {
         const v = size === 1 ? (signed ? view.getInt8(at) : view.getUint8(at))
           : size === 2 ? (signed ? view.getInt16(at, true) : view.getUint16(at, true))
           : size === 4 ? (signed ? view.getInt32(at, true) : view.getUint32(at, true))
-          : Number(signed ? view.getBigInt64(at, true) : view.getBigUint64(at, true));
+          : exactNumber(signed ? view.getBigInt64(at, true) : view.getBigUint64(at, true));
         return member.type === T.H5T_ENUM.value && isBooleanEnum(member) ? v !== 0 : v;
       }
       case T.H5T_FLOAT.value:
@@ -347,6 +389,11 @@ export class H5LazyDataset implements LazyArray {
       heap.free();
     }
   }
+}
+
+/** A 64-bit integer as a number when a number holds it exactly, else as the bigint it is. */
+function exactNumber(v: bigint): number | bigint {
+  return Number.isSafeInteger(Number(v)) ? Number(v) : v;
 }
 
 /** The parts of h5wasm's type metadata tsnwb reads. */

@@ -12,7 +12,9 @@ export interface FileBytes {
   write(position: number, bytes: Uint8Array): void;
 }
 
-export const MESSAGE = { nil: 0x0000, dataspace: 0x0001, datatype: 0x0003, fillValue: 0x0005, layout: 0x0008, filters: 0x000b, continuation: 0x0010 } as const;
+export const MESSAGE = {
+  nil: 0x0000, dataspace: 0x0001, datatype: 0x0003, oldFillValue: 0x0004, fillValue: 0x0005, layout: 0x0008, filters: 0x000b, attribute: 0x000c, continuation: 0x0010,
+} as const;
 
 /** A block of an object header (the first, or a continuation) as read. */
 export interface HeaderBlock {
@@ -159,11 +161,13 @@ export function messageBody(m: HeaderMessage): Uint8Array {
  * their message headers are 8 bytes, and the header's prefix counts the one more message; version 2 message headers
  * are 4 bytes (6 with creation order). A version 2 block that ends in a gap (bytes too few for a message, which
  * HDF5 leaves) may hold no NIL message (HDF5 1.14 refuses the block): there the body keeps the place's size, its
- * last bytes zeros, which the message's decoder does not read.
+ * last bytes zeros, which the message's decoder does not read. With `as`, the place becomes a message of another type
+ * and flags (an attribute kept as room for a fill value, `fill-value.ts`).
  */
-export function replaceMessage(file: FileBytes, header: ObjectHeader, m: HeaderMessage, body: Uint8Array): boolean {
+export function replaceMessage(file: FileBytes, header: ObjectHeader, m: HeaderMessage, body: Uint8Array, as?: { type: number; flags: number }): boolean {
   if (header.version === 2 && endsInGap(header, m.block)) {
     if (body.length > m.size) return false;
+    if (as) retype(header, m, as.type, as.flags);
     m.block.bytes.fill(0, m.body, m.body + m.size);
     m.block.bytes.set(body, m.body);
     sealBlock(file, m.block);
@@ -173,6 +177,7 @@ export function replaceMessage(file: FileBytes, header: ObjectHeader, m: HeaderM
   const nilHeader = header.version === 1 ? 8 : header.withOrder ? 6 : 4;
   const spare = m.size - size - nilHeader;
   if (spare < 0) return false;
+  if (as) retype(header, m, as.type, as.flags);
   const bytes = m.block.bytes;
   bytes.fill(0, m.body, m.body + m.size);
   bytes.set(body, m.body);
@@ -190,6 +195,50 @@ export function replaceMessage(file: FileBytes, header: ObjectHeader, m: HeaderM
   }
   sealBlock(file, m.block);
   return true;
+}
+
+/** Sets a message's type and flags in its block (written back by the caller). */
+function retype(header: ObjectHeader, m: HeaderMessage, type: number, flags: number): void {
+  if (header.version === 1) {
+    writeUint(m.block.bytes, m.start, 2, type);
+    m.block.bytes[m.start + 4] = flags;
+  } else {
+    m.block.bytes[m.start] = type;
+    m.block.bytes[m.start + 3] = flags;
+  }
+  m.type = type;
+  m.flags = flags;
+}
+
+/**
+ * Makes a message a NIL (padding) message, its bytes kept and ignored, and writes its block back (sealed). A version
+ * 2 block that ends in a gap may hold no NIL message (HDF5 1.14 refuses it: "gap in chunk with no null messages"):
+ * there the message is taken out, the messages after it moved up (nothing points inside a block), and the bytes
+ * freed and the gap become one NIL message at the block's end.
+ */
+export function nilMessage(file: FileBytes, header: ObjectHeader, m: HeaderMessage): void {
+  if (header.version === 2 && endsInGap(header, m.block)) {
+    const bytes = m.block.bytes;
+    const headerBytes = header.withOrder ? 6 : 4;
+    let end = 0;
+    for (const x of header.messages) if (x.block === m.block) end = Math.max(end, x.body + x.size);
+    const removed = m.body + m.size - m.start;
+    bytes.copyWithin(m.start, m.body + m.size, end);
+    for (const x of header.messages) {
+      if (x.block !== m.block || x.start <= m.start) continue;
+      x.start -= removed;
+      x.body -= removed;
+    }
+    header.messages.splice(header.messages.indexOf(m), 1);
+    const nil = end - removed;
+    const blockEnd = bytes.length - 4;
+    bytes.fill(0, nil, blockEnd);
+    writeUint(bytes, nil + 1, 2, blockEnd - nil - headerBytes);
+    sealBlock(file, m.block);
+    return;
+  }
+  retype(header, m, MESSAGE.nil, 0);
+  sealBlock(file, m.block);
 }
 
 /** Whether a version 2 block has bytes after its last message (before its checksum): a gap. */

@@ -105,11 +105,11 @@ function toNDArray(value: unknown, dtype: DType | undefined, shape: number[]): N
   }
   const list = Array.isArray(value) ? value : [value];
   if (list.every((v) => typeof v === "string")) return { data: list as string[], shape, dtype: "text" };
-  if (list.every((v) => typeof v === "bigint")) return { data: BigInt64Array.from(list as bigint[]), shape, dtype: "int64" };
-  if (list.every((v) => typeof v === "number")) {
-    // h5wasm gives scalars as JS numbers: the stored dtype (an int32 `interval`, a float32 `conversion`) is kept.
-    const d = dtype !== undefined && isNumericDType(dtype) ? dtype : "float64";
-    return { data: toTypedArray(list as number[], d), shape, dtype: d };
+  if (list.every((v) => typeof v === "number" || typeof v === "bigint")) {
+    // h5wasm gives scalars as JS numbers, or bigints for 64-bit integers: the stored dtype (an int32 `interval`, a
+    // float32 `conversion`, a uint64 `sweep_number`) is kept, and so are values beyond 2^53.
+    const d = dtype !== undefined && isNumericDType(dtype) ? dtype : list.some((v) => typeof v === "bigint") ? "int64" : "float64";
+    return { data: toTypedArray(list as (number | bigint)[], d), shape, dtype: d };
   }
   return { data: list.map(String), shape, dtype: "text" };
 }

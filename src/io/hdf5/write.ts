@@ -3,7 +3,7 @@
  * handle, or streamed), soft links and object references. In append mode, whatever already exists is kept.
  */
 import { type AttributeBuilder, type CompoundValue, DatasetBuilder, GroupBuilder, LinkBuilder, type ReferenceValue } from "../../mapping/builders.js";
-import { type DType, DTypeRangeError, type NumericDType, type TypedArray, allocate, bytesPerElement, dtypeRange, h5wasmCode, isNumericDType, toTypedArray } from "../../data/dtype.js";
+import { type DType, DTypeRangeError, type NumericDType, type TypedArray, allocate, bytesPerElement, dtypeRange, fitsDType, h5wasmCode, isNumericDType, toTypedArray } from "../../data/dtype.js";
 import { type CompoundRow, type FrameSource, type LazyArray, isFrameSource, isLazyArray } from "../../data/lazy.js";
 import { type NDArray, ArrayShapeError, ArrayValueError, isNDArray, product, toNDArray } from "../../data/ndarray.js";
 import { type StorageOptions, autoChunks, needsChunks } from "../../data/storage.js";
@@ -13,7 +13,8 @@ import { type H5File, type H5Group, type H5Module, createDatasetWithoutValues, d
 import type { TreeDiff } from "../../mapping/tree-diff.js";
 import { SLAB_BYTES } from "./lazy-dataset.js";
 import { BOOL_STAND_IN_MEMBER } from "./bool-enum.js";
-import { type ChunkCompressor, ChunkSink, paddedDeflateParameters, sinksOf } from "./chunk-sink.js";
+import { type ChunkCompressor, ChunkSink, chunkBytes, paddedDeflateParameters, sinksOf } from "./chunk-sink.js";
+import { FILL_VALUE_ROOM, FILL_VALUE_ROOM_BYTES, type FillValueTarget, fillValueBytes, isDefaultFill } from "./fill-value.js";
 
 export interface WriteProgress {
   /** Called after each block of a streamed or copied dataset with the rows written so far. */
@@ -33,6 +34,8 @@ export class HDF5Writer {
    * file is closed (see `bool-enum.ts`).
    */
   readonly boolStandIns: number[] = [];
+  /** Datasets given a fill value (not the default), which close() writes in their headers (see `fill-value.ts`). */
+  readonly fillValues: FillValueTarget[] = [];
 
   /** Append mode: the attributes of objects in the file to write again (changed), as `path\0name`. */
   private readonly replaced: Set<string>;
@@ -253,9 +256,33 @@ export class HDF5Writer {
     const filters = compressor && (level !== undefined || fletcher32) ? { compression: 1, compression_opts: paddedDeflateParameters(level ?? 0) } : {};
     parent.create_dataset({ name: ds.name, data: toTypedArray([], dtype) as never, shape: [0, ...shape.slice(1)], dtype: h5wasmCode(dtype), ...layout, ...filters } as never);
     if (rows > 0) this.resize(ds.path, [rows, ...shape.slice(1)]);
+    this.keepRoomForFillValue(ds, dtype);
     if (!compressor) return;
     const target = { header: objectHeaderAddress(this.file, ds.path), path: ds.path, frameShape: shape.slice(1), chunk: layout.chunks, elementBytes: e, shuffle: ds.storage.shuffle === true, level, fletcher32 };
     sinksOf(this.file).set(ds.path, new ChunkSink(target, compressor));
+  }
+
+  /**
+   * A fill value other than the default: h5wasm cannot set one, so the dataset gets an attribute as room for it,
+   * first of its attributes (in its header), which close() turns into its fill value message.
+   */
+  private keepRoomForFillValue(ds: DatasetBuilder, dtype: NumericDType): void {
+    const value = ds.storage.fillvalue;
+    if (value === undefined) return;
+    let bytes: Uint8Array;
+    try {
+      bytes = fillValueBytes(value, dtype);
+      if (!fitsDType(value, dtype)) throw new Error();
+    } catch {
+      throw new ValidationError(ds.path, "storage.fillvalue", `a value that fits ${dtypeRange(dtype)}`, String(value));
+    }
+    if (isDefaultFill(bytes)) return;
+    // HDF5 keeps 8 attributes in a header, then moves them all out of it (the room too).
+    if (ds.attributes.size > 7) {
+      throw new ValidationError(ds.path, "storage.fillvalue", "a dataset of at most 7 attributes (tsnwb keeps room for the fill value among them)", `${ds.attributes.size} attributes`);
+    }
+    datasetAt(this.file, ds.path).create_attribute(FILL_VALUE_ROOM, new Uint8Array(FILL_VALUE_ROOM_BYTES) as never, [FILL_VALUE_ROOM_BYTES], "<B");
+    this.fillValues.push({ header: objectHeaderAddress(this.file, ds.path), path: ds.path, bytes });
   }
 
   /** The sink of a dataset whose chunks tsnwb writes itself, if it is one. */
@@ -334,6 +361,11 @@ export class HDF5Writer {
     const dtype = src.dtype;
     const target = new DatasetBuilderView(ds, storage, dtype);
     const shape = ds.scalar ? [] : src.shape;
+    const written = sparseChunks(src, storage, shape);
+    if (written) {
+      await this.copyChunks(target, src, dtype, shape, written);
+      return true;
+    }
     const rowBytes = product(shape.slice(1)) * bytesPerElement(dtype);
     if (shape.length === 0 || shape[0]! * rowBytes <= SLAB_BYTES) {
       await this.writeArray(target, { data: (await src.read()) as TypedArray, shape: src.shape, dtype: src.dtype });
@@ -348,6 +380,26 @@ export class HDF5Writer {
       this.options.onProgress?.({ path: ds.path, rows: stop, totalRows: shape[0] });
     }
     return true;
+  }
+
+  /**
+   * Copies the chunks a sparse dataset holds, one by one, to the same places (chunks it does not hold stay
+   * unwritten, and read as the fill value the copy keeps): the copy is about the size of its source, not of its
+   * shape.
+   */
+  private async copyChunks(ds: DatasetBuilder, src: LazyArray, dtype: NumericDType, shape: number[], written: { chunk: number[]; origins: number[][] }): Promise<void> {
+    this.createChunked(ds, dtype, shape, shape[0]!);
+    const sink = this.sinkOf(ds.path);
+    const { chunk, origins } = written;
+    const e = bytesPerElement(dtype);
+    for (const origin of origins) {
+      const ranges = origin.map((o, k): [number, number] => [o, Math.min(o + chunk[k]!, shape[k]!)]);
+      const values = (await src.read(ranges)) as TypedArray;
+      // Edge chunks are padded to the chunk shape, as HDF5 stores them; without a sink, h5wasm writes the part.
+      if (sink) await sink.addChunk(origin, chunkBytes(bytesOf(values), ranges.map(([a, b]) => b - a), chunk, origin.map(() => 0), e));
+      else datasetAt(this.file, ds.path).write_slice(ranges, values);
+      this.options.onProgress?.({ path: ds.path, rows: ranges[0]![1], totalRows: shape[0] });
+    }
   }
 
   /**
@@ -384,6 +436,18 @@ export class HDF5Writer {
   _setRows(path: string, rows: number, frameShape: number[]): void {
     this.resize(path, [rows, ...frameShape]);
   }
+}
+
+/**
+ * The chunks a copy of `src` writes when `src` is sparse (chunks of it were never written) and the copy keeps its
+ * chunk shape; undefined for a dense source, whose copy goes by slabs.
+ */
+function sparseChunks(src: LazyArray, storage: StorageOptions, shape: number[]): { chunk: number[]; origins: number[][] } | undefined {
+  if (shape.length === 0 || !Array.isArray(storage.chunks) || src.writtenChunks === undefined) return undefined;
+  const written = src.writtenChunks();
+  if (written === undefined || written.chunk.length !== shape.length || written.chunk.some((c, k) => c !== (storage.chunks as number[])[k])) return undefined;
+  const total = product(shape.map((n, k) => Math.ceil(n / written.chunk[k]!)));
+  return written.origins.length < total ? written : undefined;
 }
 
 /** Numbers in the dtype they are stored as: the one the schema fixes for the dataset, else their own. */
@@ -454,6 +518,8 @@ class DatasetBuilderView extends DatasetBuilder {
   constructor(base: DatasetBuilder, storage: StorageOptions, dtype: DType | undefined) {
     super(base.name, base.value, base.scalar, storage, dtype);
     this.parent = base.parent;
+    // The same attributes (written with the base builder), for what is decided by them (room for a fill value).
+    for (const [name, a] of base.attributes) this.attributes.set(name, a);
   }
 }
 

@@ -1,12 +1,14 @@
 /**
  * `validate` where files are opened (any environment): an open file handle's tree, or an NWBFile in memory, checked
- * against the schema (see `validator.ts`). The file's cached namespaces are loaded first, so an extension's types
- * are checked by the extension's own schema; `core: true` checks against tsnwb's bundled namespaces only.
+ * against the schema (see `validator.ts`). A file is checked against the namespaces it caches, in the versions it
+ * caches (`mapping/file-schema.ts`), so an extension's types are checked by the extension's own schema and an older
+ * file by its version's; one that caches none against tsnwb's bundled namespaces, as pynwb's validator falls back
+ * to its own; `core: true` checks against tsnwb's bundled namespaces only.
  */
 import type { NWBIOBase } from "../io/io-base.js";
 import type { NWBFile } from "../containers/file.js";
 import { buildFile } from "../mapping/mapper.js";
-import { loadCachedSpecifications } from "../mapping/specifications.js";
+import { fileSchema } from "../mapping/file-schema.js";
 import { typeCatalog } from "../schema/bundled.js";
 import { type ValidationIssue, validateTree } from "./validator.js";
 
@@ -18,8 +20,10 @@ export interface ValidateOptions {
 /** The issues of a file open for reading (`NWBHDF5IO` or `NWBMemoryIO`); an empty list when it is valid. */
 export async function validateIO(io: NWBIOBase, options: ValidateOptions = {}): Promise<ValidationIssue[]> {
   const root = io._readTree();
-  if (!options.core) await loadCachedSpecifications(typeCatalog, root, io.path);
-  return validateTree(root, typeCatalog);
+  if (options.core) return validateTree(root, typeCatalog);
+  // The versions the file caches judge it (an NWB 2.3 file by NWB 2.3's rules); one that caches none, the bundled ones.
+  const schema = await fileSchema(root, io.path, typeCatalog);
+  return validateTree(root, schema.catalog, { versionNamedByFile: schema.origin === "bundled" });
 }
 
 /** The issues of an NWBFile in memory, as it would be written. */

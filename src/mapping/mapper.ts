@@ -14,6 +14,9 @@ import { typeCatalog } from "../schema/bundled.js";
 import { type DatasetField, type Field, type ValueField, valueShape } from "../schema/fields.js";
 import { type Dtype, isCompoundDtype } from "../schema/language.js";
 import { cachedSpecification, loadCachedSpecifications } from "./specifications.js";
+import { fileSchema } from "./file-schema.js";
+import { applyReadDefaults } from "./read-defaults.js";
+import { recordBuilder, recordDefaults, recordSource } from "./read-source.js";
 import { type DType, isNumericDType, toTypedArray } from "../data/dtype.js";
 import { type NDArray } from "../data/ndarray.js";
 import { CompoundArray, ReferenceArray, StreamedArray } from "../data/arrays.js";
@@ -293,20 +296,23 @@ export async function constructFile(root: GroupBuilder, fileName: string): Promi
   if (type !== "NWBFile") {
     throw new FormatError(fileName, `not an NWB file: the root's neurodata_type is ${type === undefined ? "missing" : JSON.stringify(type)}, expected "NWBFile"`);
   }
-  // Namespaces the file caches and tsnwb does not have (extensions): their types become classes like any other.
+  // Namespaces the file caches and tsnwb does not have (extensions): their types become classes like any other,
+  // an older file's included (its types read by tsnwb's classes, which hold every version's fields).
   await loadCachedSpecifications(typeCatalog, root, fileName);
-  const state = new ConstructState(fileName, root);
+  const schema = await fileSchema(root, fileName, typeCatalog);
+  const state = new ConstructState(fileName, root, schema.nwbVersion);
   const nwbfile = (await state.construct(root, undefined)) as NWBFile;
   (nwbfile as unknown as Fields).other = new Map<string, AbstractContainer>();
   await state.constructUnplaced(root, nwbfile);
   for (const resolve of state.pending) resolve();
+  recordSource(nwbfile, { fileName, root, schema });
   return nwbfile;
 }
 
 class ConstructState {
   readonly byPath = new Map<string, AbstractContainer>();
   readonly pending: (() => void)[] = [];
-  constructor(readonly fileName: string, private readonly root: GroupBuilder) {}
+  constructor(readonly fileName: string, private readonly root: GroupBuilder, private readonly nwbVersion: string | undefined) {}
 
   async construct(b: Builder, parent: AbstractContainer | undefined): Promise<AbstractContainer> {
     const type = String(attributeValue(b.attributes.get("neurodata_type")));
@@ -328,7 +334,11 @@ class ConstructState {
     obj.container_source = { file: this.fileName, path: b.path };
     this.byPath.set(b.path, obj);
     readIntoFields.members.add(b);
-    if (cls !== undefined) await this.read(obj, b);
+    recordBuilder(obj, b);
+    if (cls !== undefined) {
+      await this.read(obj, b);
+      recordDefaults(obj, applyReadDefaults(obj, b, this.nwbVersion));
+    }
     (obj as { collectColumns?: () => void }).collectColumns?.();
     return obj;
   }

@@ -1,10 +1,17 @@
 """Compare two NWB files as h5py sees them, outside /specifications: links (targets), datasets (dtype, shape,
 sha256 of the bytes, or values for text, references and compound rows), and attribute values (object_id aside; an integer
 attribute's width may differ: tsnwb writes the schema's, e.g. int32 starting_frame where pynwb wrote int64).
-Prints a JSON list of differences (empty when the files hold the same things)."""
+Prints a JSON list of differences (empty when the files hold the same things).
+
+With --strict (an export against its source): the root's attributes too, every object_id as it is, text datasets'
+shapes (a scalar is not a one-element array), and /file_create_date; /specifications and .specloc still aside."""
 import hashlib, json, sys
 import h5py
 import numpy as np
+
+
+strict = "--strict" in sys.argv
+paths = [a for a in sys.argv[1:] if a != "--strict"]
 
 
 def describe(f):
@@ -20,7 +27,8 @@ def describe(f):
         return v
 
     def attrs(obj):
-        return {k: value(v) for k, v in obj.attrs.items() if k not in ("object_id", ".specloc")}
+        skipped = (".specloc",) if strict else ("object_id", ".specloc")
+        return {k: value(v) for k, v in obj.attrs.items() if k not in skipped}
 
     def visit(g, prefix):
         for k in g:
@@ -44,14 +52,18 @@ def describe(f):
             elif o.dtype.kind in "OSU":
                 v = o[()]
                 out[p] = ["text", [x.decode() if isinstance(x, bytes) else x for x in np.atleast_1d(v).tolist()], attrs(o)]
+                if strict:
+                    out[p].append(list(o.shape))
             else:
                 out[p] = ["data", o.dtype.str, list(o.shape), hashlib.sha256(np.ascontiguousarray(o[()]).tobytes()).hexdigest(), attrs(o)]
 
+    if strict:
+        out["/"] = ["group", attrs(f)]
     visit(f, "")
     return out
 
 
-a, b = (describe(h5py.File(p, "r")) for p in sys.argv[1:3])
-skip = {"/file_create_date"}
+a, b = (describe(h5py.File(p, "r")) for p in paths[0:2])
+skip = set() if strict else {"/file_create_date"}
 diff = [[k, a.get(k), b.get(k)] for k in sorted(set(a) | set(b)) if k not in skip and a.get(k) != b.get(k)]
 print(json.dumps(diff))

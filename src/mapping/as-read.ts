@@ -1,0 +1,79 @@
+/**
+ * A file's objects written again as they were read (pynwb's export keeps a file's own form): the builder tree made
+ * from them is brought back to what the file held where tsnwb's reading added to it or changed its form.
+ * - Defaults taken on read (a series' `unit` "unknown", `offset` 0.0, empty `data`: `read-defaults.ts`) are left
+ *   out again while the object still holds them.
+ * - Objects read without an `object_id` (NWB 2.0 files) are written without one.
+ * - A list field read from a scalar dataset (NWB 2.0's one-string `experimenter`) is written as a scalar again.
+ * - A file of another NWB version than tsnwb's keeps its `nwb_version`, its cached specification (none if it had
+ *   none), and what tsnwb does not model of it (the root's `help`, attributes and untyped members the schema of
+ *   today left out), as pynwb's export does: its objects are those of its version, judged by its version's schema.
+ */
+import type { AbstractContainer } from "../containers/container.js";
+import { type Builder, DatasetBuilder, GroupBuilder } from "./builders.js";
+import { isNDArray, product } from "../data/ndarray.js";
+import { carryOver } from "./tree-diff.js";
+import { type ReadSource, readBuilderOf, untouchedDefaults } from "./read-source.js";
+
+/** Whether `source` is a file of another NWB version than `bundledVersion`, to be written again in its own. */
+export function inOwnVersion(source: ReadSource, bundledVersion: string): boolean {
+  return source.schema.nwbVersion !== undefined && source.schema.nwbVersion !== bundledVersion;
+}
+
+/** Brings the builders of objects read from a file (`builderOf`: each object's) back to the form they were read in. */
+export function keepReadForm(builderOf: Map<AbstractContainer, Builder>): void {
+  for (const [obj, built] of builderOf) {
+    leaveOutDefaults(obj, built);
+    const stored = readBuilderOf(obj);
+    if (stored === undefined) continue;
+    if (!stored.attributes.has("object_id")) built.attributes.delete("object_id");
+    if (built instanceof GroupBuilder && stored instanceof GroupBuilder) keepScalars(built, stored);
+  }
+}
+
+/**
+ * For a file kept in its own version (`inOwnVersion`): its `nwb_version`, its cached specification as stored (or
+ * none), and what it holds that tsnwb did not read into fields. Moves builders of the source tree into `root`.
+ */
+export function keepOwnVersion(root: GroupBuilder, source: ReadSource): void {
+  root.groups.delete("specifications");
+  root.attributes.delete(".specloc");
+  const version = source.root.attributes.get("nwb_version");
+  if (version !== undefined) root.attributes.set("nwb_version", version);
+  carryOver(root, source.root);
+}
+
+/** Removes from `built` the members and attributes of the defaults `obj` took on read and still holds. */
+function leaveOutDefaults(obj: AbstractContainer, built: Builder): void {
+  for (const key of untouchedDefaults(obj)) {
+    const field = obj.layout.fields.find((f) => f.key === key);
+    if (field === undefined || (field.kind !== "attribute" && field.kind !== "dataset")) continue;
+    const owner = memberAt(built, field.path.slice(0, -1));
+    const name = field.path[field.path.length - 1]!;
+    if (field.kind === "attribute") owner?.attributes.delete(name);
+    else if (owner instanceof GroupBuilder) owner.datasets.delete(name);
+  }
+}
+
+/** Untyped datasets the file stored as scalars, built as one-element arrays from a list field: scalars again. */
+function keepScalars(built: GroupBuilder, stored: GroupBuilder): void {
+  for (const [name, ds] of built.datasets) {
+    const old = stored.datasets.get(name);
+    if (old === undefined || !old.scalar || ds.scalar || ds.attributes.has("neurodata_type")) continue;
+    if (!isNDArray(ds.value) || product(ds.value.shape) !== 1 || ds.value.shape.length !== 1) continue;
+    const scalar = new DatasetBuilder(name, { ...ds.value, shape: [1] }, true, ds.storage, ds.dtype);
+    for (const [k, a] of ds.attributes) scalar.attributes.set(k, a);
+    built.datasets.delete(name);
+    built.add(scalar);
+  }
+  for (const [name, g] of built.groups) {
+    const old = stored.groups.get(name);
+    if (old !== undefined && !g.attributes.has("neurodata_type")) keepScalars(g, old);
+  }
+}
+
+function memberAt(b: Builder, path: string[]): Builder | undefined {
+  let cur: Builder | undefined = b;
+  for (const name of path) cur = cur instanceof GroupBuilder ? cur.groups.get(name) ?? cur.datasets.get(name) : undefined;
+  return cur;
+}

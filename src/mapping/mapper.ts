@@ -430,6 +430,15 @@ class ConstructState {
         }
       }
     }
+    // A value the schema fixes reads as the file stores it (an older file's `nwb_version` is its own), and not at
+    // all with the member it belongs to absent (no `starting_time__unit` without a starting_time), as pynwb reads it.
+    for (const f of layout.fixed) {
+      if (f.kind !== "attribute") continue;
+      const owner = this.memberAt(b, f.path.slice(0, -1));
+      const a = owner?.attributes.get(f.path[f.path.length - 1]!);
+      if (a !== undefined && !("kind" in a.value)) o[f.key] = plainValue(attributeValue(a, true) as unknown[], a.scalar ? "text" : "texts");
+      else if (owner === undefined && f.within !== undefined) o[f.key] = undefined;
+    }
     // Members named by the user, into the collection whose type they are (the most specific one).
     const collections = layout.fields.filter((f): f is Extract<Field, { kind: "children" }> => f.kind === "children");
     const groups = new Map<string, typeof collections>();

@@ -9,13 +9,14 @@
  *   tsnwb gives its own verdict;
  * - exports (`tsnwb export`) to a file holding every group, dataset and attribute the source holds
  *   (test/py/compare_files.py --strict; the cached specification aside), which pynwb reads and judges exactly as it
- *   judges the source.
+ *   judges the source;
+ * - takes an append (a series added in mode "a") that changes nothing else: its version and cache stay its own.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { copyFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AbstractContainer, GenericContainer, NWBFile, NWBHDF5IO, validate } from "../src/index.js";
+import { type AbstractContainer, DynamicTable, GenericContainer, NWBFile, NWBHDF5IO, TimeSeries, validate } from "../src/index.js";
 import { type LazyArray, isLazyArray } from "../src/data/lazy.js";
 import { ORACLE, ROOT, SHARED, TSNWB, byPath, pynwbCheck, tempFolder } from "./helpers.js";
 import type { Verdict } from "./oracle/judge.js";
@@ -160,7 +161,6 @@ with h5py.File(sys.argv[2], "a") as f:
   it("accepts an empty colnames stored as an empty float array (as older pynwb wrote it), as pynwb does", async () => {
     const made = path.join(tmp.dir, "empty-table.nwb");
     const nwbfile = new NWBFile({ session_description: "empty table", identifier: "empty-colnames", session_start_time: "2024-01-02T03:04:05+01:00" });
-    const { DynamicTable } = await import("../src/index.js");
     nwbfile.addAcquisition(new DynamicTable({ name: "empty", description: "no columns yet" }));
     const io = await NWBHDF5IO.open(made, "w");
     await io.write(nwbfile);
@@ -235,6 +235,36 @@ print(f.attrs["help"], f.attrs["nwb_version"], f["general/experimenter"].shape, 
       }
     }
   });
+});
+
+describe("append (mode \"a\"): a series added to each file, which keeps its version, its cache and all it had", () => {
+  const appended = (name: string) => path.join(tmp.dir, `append-${name}.nwb`);
+
+  it("only the new series is new, the file's nwb_version and cached namespaces are its own, and pynwb judges it as the source", async () => {
+    for (const name of names) {
+      copyFileSync(source(name), appended(name));
+      const v = verdicts.get(name)!;
+      if (v.validate.length > 0) exemptFromOracle(appended(name), { validate: `^(${v.validate.map(escapeRegExp).join("|")})$` });
+      const io = await NWBHDF5IO.open(appended(name), "a");
+      const nwbfile = await io.read();
+      nwbfile.addAcquisition(new TimeSeries({ name: "added", data: [1, 2, 3], unit: "m", rate: 2 }));
+      await io.write(nwbfile);
+      await io.close();
+      const diff = JSON.parse(execFileSync("/usr/bin/python3", [path.join(ROOT, "test", "py", "compare_files.py"), "--strict", source(name), appended(name)], { encoding: "utf8" })) as [string][];
+      expect(diff.map(([p]) => p).filter((p) => !p.startsWith("/acquisition/added")), name).toEqual([]);
+      expect(diff.length, name).toBeGreaterThan(0);
+      const caches = execFileSync("/usr/bin/python3", ["-c", `import sys, h5py
+for p in sys.argv[1:]:
+    f = h5py.File(p, "r"); s = f.get("specifications")
+    print(f.attrs["nwb_version"], sorted((k, sorted(s[k])) for k in s) if s is not None else None)`, source(name), appended(name)], { encoding: "utf8" }).trim().split("\n");
+      expect(caches[1], name).toBe(caches[0]);
+    }
+    const checked = await pynwbCheck(names.map(appended));
+    for (const name of names) {
+      const mine = checked.get(appended(name))!;
+      expect([mine.read, mine.validate, mine.inspect], name).toEqual([null, verdicts.get(name)!.validate, []]);
+    }
+  }, 300_000);
 });
 
 function escapeRegExp(s: string): string {

@@ -19,7 +19,7 @@ import { type ValidationIssue, validateTree } from "../validation/validator.js";
 import { type TreeDiff, carryOver, diffTrees } from "../mapping/tree-diff.js";
 import { NWB_VERSION, typeCatalog } from "../schema/bundled.js";
 import { readSourceOf } from "../mapping/read-source.js";
-import { inOwnVersion, keepOwnVersion, keepReadForm } from "../mapping/as-read.js";
+import { inOwnVersion, keepOwnCache, keepOwnVersion, keepReadForm } from "../mapping/as-read.js";
 
 export type IOMode = "r" | "w" | "a";
 
@@ -130,11 +130,13 @@ export abstract class NWBIOBase {
       // Rows added to tables read from the file: the stored rows are read first, so the columns hold every row.
       for (const c of nwbfile.objects.values()) await (c as { loadStoredRows?: () => Promise<void> }).loadStoredRows?.();
       const { root, builderOf, streams } = buildFile(nwbfile, { externalFilePath: (p) => this.storedFilePath(p) });
-      // A file's objects written anew (an export) keep the form they were read in, an older file its version.
-      const source = this.mode === "w" ? readSourceOf(nwbfile) : undefined;
+      // A file's objects written again (an export, an append) keep the form they were read in, an older file its
+      // version: an export its whole cache, an append the namespaces the file caches (the diff keeps them).
+      const source = readSourceOf(nwbfile);
       if (source) keepReadForm(builderOf);
       const ownVersion = source !== undefined && inOwnVersion(source, NWB_VERSION);
-      if (ownVersion) keepOwnVersion(root, source);
+      if (ownVersion && this.mode === "w") keepOwnVersion(root, source);
+      else if (ownVersion) keepOwnCache(root, source);
       // No invalid file is ever produced: what is about to be written is checked first (no array data is read),
       // against the schema of the version it is written in.
       const check = { structuralOnly: true, versionNamedByFile: ownVersion && source.schema.origin === "bundled" };

@@ -6,7 +6,7 @@
  * - Objects read without an `object_id` (NWB 2.0 files) are written without one.
  * - A list field read from a scalar dataset (NWB 2.0's one-string `experimenter`) is written as a scalar again.
  * - A file of another NWB version than tsnwb's keeps its `nwb_version`, its cached specification (none if it had
- *   none), and what tsnwb does not model of it (the root's `help`, attributes and untyped members the schema of
+ *   none; an append adds only namespaces it lacks), and, written anew, what tsnwb does not model of it (the root's `help`, attributes and untyped members the schema of
  *   today left out), as pynwb's export does: its objects are those of its version, judged by its version's schema.
  */
 import type { AbstractContainer } from "../containers/container.js";
@@ -38,9 +38,35 @@ export function keepReadForm(builderOf: Map<AbstractContainer, Builder>): void {
 export function keepOwnVersion(root: GroupBuilder, source: ReadSource): void {
   root.groups.delete("specifications");
   root.attributes.delete(".specloc");
+  keepVersion(root, source);
+  carryOver(root, source.root);
+}
+
+/** The root's `nwb_version` as the file names it. */
+function keepVersion(root: GroupBuilder, source: ReadSource): void {
   const version = source.root.attributes.get("nwb_version");
   if (version !== undefined) root.attributes.set("nwb_version", version);
-  carryOver(root, source.root);
+}
+
+/** The namespaces a reader supplies for a file that caches none: NWB's own. */
+const UNCACHED_DEFAULTS = new Set(["core", "hdmf-common", "hdmf-experimental"]);
+
+/**
+ * For an append to a file kept in its own version: its `nwb_version`, and the namespaces it caches stay as cached (in their versions), so
+ * the built tree offers only those it lacks (an extension added); with none, no cache at all.
+ */
+export function keepOwnCache(root: GroupBuilder, source: ReadSource): void {
+  keepVersion(root, source);
+  const built = root.groups.get("specifications");
+  const stored = source.root.groups.get("specifications");
+  if (built === undefined) return;
+  // A file that caches nothing stays so (pynwb judges it by its own core), but for an extension now in it.
+  const kept = (name: string) => (stored !== undefined ? stored.groups.has(name) : UNCACHED_DEFAULTS.has(name));
+  for (const name of [...built.groups.keys()]) if (kept(name)) built.groups.delete(name);
+  if (built.groups.size === 0) {
+    root.groups.delete("specifications");
+    root.attributes.delete(".specloc");
+  }
 }
 
 /** Removes from `built` the members and attributes of the defaults `obj` took on read and still holds. */

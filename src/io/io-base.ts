@@ -19,7 +19,7 @@ import { type ValidationIssue, validateTree } from "../validation/validator.js";
 import { type TreeDiff, carryOver, diffTrees } from "../mapping/tree-diff.js";
 import { NWB_VERSION, typeCatalog } from "../schema/bundled.js";
 import { readSourceOf } from "../mapping/read-source.js";
-import { inOwnVersion, keepOwnCache, keepOwnVersion, keepReadForm } from "../mapping/as-read.js";
+import { inOwnVersion, keepOwnCache, keepOwnVersion, keepReadForm, ownFixedValues } from "../mapping/as-read.js";
 
 export type IOMode = "r" | "w" | "a";
 
@@ -137,13 +137,14 @@ export abstract class NWBIOBase {
       const ownVersion = source !== undefined && inOwnVersion(source, NWB_VERSION);
       if (ownVersion && this.mode === "w") keepOwnVersion(root, source);
       else if (ownVersion) keepOwnCache(root, source);
+      if (ownVersion) ownFixedValues(builderOf, source);
       // No invalid file is ever produced: what is about to be written is checked first (no array data is read),
       // against the schema of the version it is written in.
       const check = { structuralOnly: true, versionNamedByFile: ownVersion && source.schema.origin === "bundled" };
       const catalog = ownVersion ? source.schema.catalog : typeCatalog;
       let issues = await validateTree(root, catalog, check);
       if (issues.length > 0 && source) {
-        // What the file read already had is not the export's doing: pynwb's export keeps it too.
+        // What the file read already had is not this write's doing (pynwb's export keeps it too): anything new is.
         const had = new Set((await validateTree(source.root, catalog, check)).map(issueKey));
         issues = issues.filter((i) => !had.has(issueKey(i)));
       }

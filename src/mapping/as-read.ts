@@ -6,13 +6,15 @@
  * - Objects read without an `object_id` (NWB 2.0 files) are written without one.
  * - A list field read from a scalar dataset (NWB 2.0's one-string `experimenter`) is written as a scalar again.
  * - A file of another NWB version than tsnwb's keeps its `nwb_version`, its cached specification (none if it had
- *   none; an append adds only namespaces it lacks), and, written anew, what tsnwb does not model of it (the root's `help`, attributes and untyped members the schema of
+ *   none; an append adds only namespaces it lacks), the values its version fixes on objects new to it, and,
+ *   written anew, what tsnwb does not model of it (the root's `help`, attributes and untyped members the schema of
  *   today left out), as pynwb's export does: its objects are those of its version, judged by its version's schema.
  */
 import type { AbstractContainer } from "../containers/container.js";
 import { type Builder, DatasetBuilder, GroupBuilder } from "./builders.js";
 import { isNDArray, product } from "../data/ndarray.js";
 import { carryOver } from "./tree-diff.js";
+import { layoutOf } from "../schema/fields.js";
 import { type ReadSource, readBuilderOf, untouchedDefaults } from "./read-source.js";
 
 /** Whether `source` is a file of another NWB version than `bundledVersion`, to be written again in its own. */
@@ -48,20 +50,43 @@ function keepVersion(root: GroupBuilder, source: ReadSource): void {
   if (version !== undefined) root.attributes.set("nwb_version", version);
 }
 
-/** The namespaces a reader supplies for a file that caches none: NWB's own. */
-const UNCACHED_DEFAULTS = new Set(["core", "hdmf-common", "hdmf-experimental"]);
+/**
+ * Objects new to a file kept in its own version take the values its version fixes (NWB 2.0's `starting_time`
+ * unit "Seconds", where 2.7 fixes "seconds"): they are written as that version says, as the rest of the file is.
+ */
+export function ownFixedValues(builderOf: Map<AbstractContainer, Builder>, source: ReadSource): void {
+  const catalog = source.schema.catalog;
+  for (const [obj, built] of builderOf) {
+    if (readBuilderOf(obj) !== undefined || !catalog.has(obj.neurodata_type, catalog.namespace(obj.namespace) ? obj.namespace : undefined)) continue;
+    const type = catalog.get(obj.neurodata_type, catalog.namespace(obj.namespace) ? obj.namespace : undefined);
+    for (const f of layoutOf(catalog, type).fixed) {
+      if (f.kind !== "attribute") continue;
+      const owner = memberAt(built, f.path.slice(0, -1));
+      const name = f.path[f.path.length - 1]!;
+      const mine = owner?.attributes.get(name);
+      if (owner === undefined || mine === undefined || "kind" in mine.value) continue;
+      const values = Array.isArray(f.value) ? f.value : [f.value];
+      if (mine.value.dtype !== "text" || !values.every((v) => typeof v === "string")) continue;
+      owner.attributes.set(name, { ...mine, value: { data: values.map(String), shape: [values.length], dtype: "text" } });
+    }
+  }
+}
+
+/** NWB's own namespaces (what a reader supplies for a file that caches none). */
+const NWB_NAMESPACES = new Set(["core", "hdmf-common", "hdmf-experimental"]);
 
 /**
- * For an append to a file kept in its own version: its `nwb_version`, and the namespaces it caches stay as cached (in their versions), so
- * the built tree offers only those it lacks (an extension added); with none, no cache at all.
+ * For an append to a file kept in its own version: its `nwb_version`, and the namespaces it caches stay as cached
+ * (in their versions), so the built tree offers only an extension it lacks; with none, no cache is added.
  */
 export function keepOwnCache(root: GroupBuilder, source: ReadSource): void {
   keepVersion(root, source);
   const built = root.groups.get("specifications");
   const stored = source.root.groups.get("specifications");
   if (built === undefined) return;
-  // A file that caches nothing stays so (pynwb judges it by its own core), but for an extension now in it.
-  const kept = (name: string) => (stored !== undefined ? stored.groups.has(name) : UNCACHED_DEFAULTS.has(name));
+  // NWB's own namespaces are the file's, in its versions (its older core may define hdmf-common's types itself,
+  // or it caches nothing at all); only an extension now in it is added.
+  const kept = (name: string) => stored?.groups.has(name) === true || NWB_NAMESPACES.has(name);
   for (const name of [...built.groups.keys()]) if (kept(name)) built.groups.delete(name);
   if (built.groups.size === 0) {
     root.groups.delete("specifications");

@@ -120,6 +120,29 @@ describe("read: every object as pynwb reads it, with pynwb's values and defaults
   }
 });
 
+describe("read: pynwb's defaults beyond the 21 files", () => {
+  it("a Units' waveform_mean stored without its unit reads 'volts', as pynwb's waveform_unit does", async () => {
+    const file = path.join(tmp.dir, "waveform-no-unit.nwb");
+    execFileSync("/usr/bin/python3", ["-c", `import shutil, sys, uuid, h5py, numpy as np
+shutil.copy(sys.argv[1], sys.argv[2])
+with h5py.File(sys.argv[2], "a") as f:
+    u = f["units"]
+    d = u.create_dataset("waveform_mean", data=np.zeros((len(u["id"]), 3)))
+    d.attrs.update({"namespace": "hdmf-common", "neurodata_type": "VectorData", "object_id": str(uuid.uuid4()), "description": "mean waveforms"})
+    u.attrs["colnames"] = np.array(list(u.attrs["colnames"]) + ["waveform_mean"], dtype=object)`, path.join(SHARED, "fixtures", "domains", "ecephys.nwb"), file]);
+    const pynwb = execFileSync(ORACLE, ["python", "-c", `import sys, warnings
+warnings.simplefilter("ignore")
+from pynwb import NWBHDF5IO
+with NWBHDF5IO(sys.argv[1], "r") as io:
+    print(io.read().units.waveform_unit)`, file], { encoding: "utf8" }).trim();
+    expect(pynwb).toBe("volts");
+    const io = await NWBHDF5IO.open(file, "r");
+    const units = (await io.read()).units as unknown as { waveform_mean__unit?: string; waveform_sd__unit?: string };
+    expect([units.waveform_mean__unit, units.waveform_sd__unit]).toEqual(["volts", undefined]);
+    await io.close();
+  });
+});
+
 describe("validate: pynwb's verdict, against the versions each file caches", () => {
   it("the library agrees with pynwb's validator on every file it gives a verdict on (the same paths), and judges the others itself", async () => {
     for (const name of names) {

@@ -14,14 +14,14 @@ import { typeCatalog } from "../schema/bundled.js";
 import { type DatasetField, type Field, type ValueField, valueShape } from "../schema/fields.js";
 import { type Dtype, isCompoundDtype } from "../schema/language.js";
 import { cachedSpecification, loadCachedSpecifications } from "./specifications.js";
-import { fileSchema } from "./file-schema.js";
+import { type FileSchema, fileSchema } from "./file-schema.js";
 import { applyReadDefaults } from "./read-defaults.js";
 import { recordBuilder, recordDefaults, recordSource } from "./read-source.js";
 import { type DType, isNumericDType, toTypedArray } from "../data/dtype.js";
 import { type NDArray } from "../data/ndarray.js";
 import { CompoundArray, ReferenceArray, StreamedArray } from "../data/arrays.js";
 import { type LazyArray, isLazyArray } from "../data/lazy.js";
-import { FormatError, ValidationError } from "../errors.js";
+import { FormatError, TsnwbError, ValidationError } from "../errors.js";
 
 type Fields = Record<string, unknown>;
 
@@ -299,7 +299,7 @@ export async function constructFile(root: GroupBuilder, fileName: string): Promi
   // Namespaces the file caches and tsnwb does not have (extensions): their types become classes like any other,
   // an older file's included (its types read by tsnwb's classes, which hold every version's fields).
   await loadCachedSpecifications(typeCatalog, root, fileName);
-  const schema = await fileSchema(root, fileName, typeCatalog);
+  const schema = await readableSchema(root, fileName);
   const state = new ConstructState(fileName, root, schema.nwbVersion);
   const nwbfile = (await state.construct(root, undefined)) as NWBFile;
   (nwbfile as unknown as Fields).other = new Map<string, AbstractContainer>();
@@ -307,6 +307,21 @@ export async function constructFile(root: GroupBuilder, fileName: string): Promi
   for (const resolve of state.pending) resolve();
   recordSource(nwbfile, { fileName, root, schema });
   return nwbfile;
+}
+
+/**
+ * The schema a file being read is in. A cache of an older version tsnwb cannot take in (damaged, or of a form it
+ * does not know) does not stop the read, whose classes are tsnwb's own: the file is then taken as caching none.
+ */
+async function readableSchema(root: GroupBuilder, fileName: string): Promise<FileSchema> {
+  try {
+    return await fileSchema(root, fileName, typeCatalog);
+  } catch (e) {
+    if (!(e instanceof TsnwbError)) throw e;
+    const none = await fileSchema(new GroupBuilder("/"), fileName, typeCatalog);
+    const version = attributeValue(root.attributes.get("nwb_version"));
+    return { ...none, nwbVersion: typeof version === "string" ? version : undefined };
+  }
 }
 
 class ConstructState {

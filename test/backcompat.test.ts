@@ -143,6 +143,17 @@ with NWBHDF5IO(sys.argv[1], "r") as io:
   });
 });
 
+it("`tsnwb info` lists each file (one run), naming its NWB version", () => {
+  const r = spawnSync(process.execPath, [TSNWB, "info", ...names.map(source)], { encoding: "utf8", timeout: 120_000 });
+  expect(r.status, r.stderr).toBe(0);
+  for (const name of names) {
+    const block = r.stdout.split(`${source(name)}:\n`)[1]!.split(/\n(?=\S)/)[0]!;
+    expect(block, name).toContain(`\n  nwb_version: ${pynwbRead[source(name)]!.nwb_version}\n`);
+  }
+  expect(r.stdout).toContain("test_ts (TimeSeriesWithID)  data float64[3]");
+  expect(r.stdout).toContain("test_timeseries (TimeSeries)  data uint8[0]");
+});
+
 describe("validate: pynwb's verdict, against the versions each file caches", () => {
   it("the library agrees with pynwb's validator on every file it gives a verdict on (the same paths), and judges the others itself", async () => {
     for (const name of names) {

@@ -158,6 +158,10 @@ describe("validate: pynwb's verdict, against the versions each file caches", () 
   it("the library agrees with pynwb's validator on every file it gives a verdict on (the same paths), and judges the others itself", async () => {
     for (const name of names) {
       const issues = await validate(source(name));
+      // The objects read, validated in memory as they would be written, are judged the same: in their version.
+      const io = await NWBHDF5IO.open(source(name), "r");
+      expect(await validate(await io.read()), name).toEqual(issues);
+      await io.close();
       const pynwb = verdicts.get(name)!.validate;
       if (crashes(name)) {
         // pynwb cannot say; tsnwb judges them by their cached NWB 2.0.2 / 2.1.0 core: valid.

@@ -45,7 +45,7 @@ export function keepOwnVersion(root: GroupBuilder, source: ReadSource): void {
 }
 
 /** The root's `nwb_version` as the file names it. */
-function keepVersion(root: GroupBuilder, source: ReadSource): void {
+export function keepVersion(root: GroupBuilder, source: ReadSource): void {
   const version = source.root.attributes.get("nwb_version");
   if (version !== undefined) root.attributes.set("nwb_version", version);
 }

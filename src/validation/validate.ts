@@ -9,7 +9,9 @@ import type { NWBIOBase } from "../io/io-base.js";
 import type { NWBFile } from "../containers/file.js";
 import { buildFile } from "../mapping/mapper.js";
 import { fileSchema } from "../mapping/file-schema.js";
-import { typeCatalog } from "../schema/bundled.js";
+import { NWB_VERSION, typeCatalog } from "../schema/bundled.js";
+import { readSourceOf } from "../mapping/read-source.js";
+import { inOwnVersion, keepReadForm, keepVersion, ownFixedValues } from "../mapping/as-read.js";
 import { type ValidationIssue, validateTree } from "./validator.js";
 
 export interface ValidateOptions {
@@ -26,8 +28,16 @@ export async function validateIO(io: NWBIOBase, options: ValidateOptions = {}): 
   return validateTree(root, schema.catalog, { versionNamedByFile: schema.origin === "bundled" });
 }
 
-/** The issues of an NWBFile in memory, as it would be written. */
+/**
+ * The issues of an NWBFile in memory, as it would be written: one read from a file of an older version is judged
+ * in that version, as a write keeps it (`mapping/as-read.ts`).
+ */
 export async function validateNWBFile(nwbfile: NWBFile): Promise<ValidationIssue[]> {
-  const { root } = buildFile(nwbfile, { cacheSpec: false });
-  return validateTree(root, typeCatalog);
+  const { root, builderOf } = buildFile(nwbfile, { cacheSpec: false });
+  const source = readSourceOf(nwbfile);
+  if (source) keepReadForm(builderOf);
+  if (source === undefined || !inOwnVersion(source, NWB_VERSION)) return validateTree(root, typeCatalog);
+  keepVersion(root, source);
+  ownFixedValues(builderOf, source);
+  return validateTree(root, source.schema.catalog, { versionNamedByFile: source.schema.origin === "bundled" });
 }

@@ -3,7 +3,7 @@
  * NWB 2.0b to 2.5.0). Each one
  * - reads as pynwb 2.8.2 reads it (test/py/backcompat_read.py, run by the oracle): every object of pynwb's class
  *   (an extension's type as its class, never a generic container), at the same path, with the same values and
- *   the same defaults for what the file lacks, and no field pynwb does not give;
+ *   the same defaults for what the file lacks, no field pynwb does not give, and pynwb's warnings;
  * - validates as pynwb validates it (against the versions it caches, or the bundled schema when it caches none),
  *   and where pynwb's validator crashes (RecursionError on the NWB 2.0.2 and 2.1.0 caches without hdmf-common)
  *   tsnwb gives its own verdict;
@@ -16,7 +16,9 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AbstractContainer, DynamicTable, GenericContainer, NWBFile, NWBHDF5IO, TimeSeries, validate } from "../src/index.js";
+import {
+  type AbstractContainer, DynamicTable, GenericContainer, NWBFile, NWBHDF5IO, type NWBWarning, TimeSeries, setWarningHandler, validate,
+} from "../src/index.js";
 import { type LazyArray, isLazyArray } from "../src/data/lazy.js";
 import { ORACLE, ROOT, SHARED, TSNWB, byPath, pynwbCheck, tempFolder } from "./helpers.js";
 import type { Verdict } from "./oracle/judge.js";
@@ -45,7 +47,15 @@ const verdicts = new Map<string, Verdict>();
 
 /** An object as pynwb reads it (test/py/backcompat_read.py). */
 interface PynwbObject { type: string; neurodata_type: string; name: string; fields: Record<string, unknown> }
-let pynwbRead: Record<string, { nwb_version: string; objects: Record<string, PynwbObject> }> = {};
+let pynwbRead: Record<string, { nwb_version: string; objects: Record<string, PynwbObject>; warnings: string[] }> = {};
+
+/** The field a warning pynwb gives on read is about. */
+function warnedField(message: string): string {
+  if (/Format must be 'external'/.test(message)) return "format";
+  if (/'starting_frame'/.test(message)) return "starting_frame";
+  if (/Either external_file or data/.test(message)) return "data";
+  return message;
+}
 
 beforeAll(async () => {
   const script = path.join(ROOT, "test", "py", "backcompat_read.py");
@@ -93,8 +103,12 @@ describe("read: every object as pynwb reads it, with pynwb's values and defaults
     it(name, async () => {
       const expected = pynwbRead[source(name)]!;
       const io = await NWBHDF5IO.open(source(name), "r");
+      const warned: NWBWarning[] = [];
+      const previous = setWarningHandler((w) => warned.push(w));
       try {
         const nwbfile = await io.read();
+        // pynwb's warnings on read (a format not "external", starting frames not one per file): tsnwb's too.
+        expect(warned.map((w) => `${w.object}: ${w.field}`), name).toEqual(expected.warnings.map((m) => `ImageSeries 'test_imageseries': ${warnedField(m)}`));
         expect(nwbfile).toBeInstanceOf(NWBFile);
         expect(nwbfile.nwb_version).toBe(expected.nwb_version);
         const objects = byPath(nwbfile);
@@ -114,6 +128,7 @@ describe("read: every object as pynwb reads it, with pynwb's values and defaults
           expect(mine, `${name} ${where}`).toEqual(theirs);
         }
       } finally {
+        setWarningHandler(previous);
         await io.close();
       }
     });

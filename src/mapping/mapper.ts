@@ -16,6 +16,7 @@ import { type Dtype, isCompoundDtype } from "../schema/language.js";
 import { cachedSpecification, loadCachedSpecifications } from "./specifications.js";
 import { type FileSchema, fileSchema } from "./file-schema.js";
 import { applyReadDefaults } from "./read-defaults.js";
+import { warnAsPynwbOnRead } from "./read-warnings.js";
 import { recordBuilder, recordDefaults, recordSource } from "./read-source.js";
 import { type DType, isNumericDType, toTypedArray } from "../data/dtype.js";
 import { type NDArray } from "../data/ndarray.js";
@@ -353,6 +354,7 @@ class ConstructState {
     if (cls !== undefined) {
       await this.read(obj, b);
       recordDefaults(obj, applyReadDefaults(obj, b, this.nwbVersion));
+      warnAsPynwbOnRead(obj);
     }
     (obj as { collectColumns?: () => void }).collectColumns?.();
     return obj;

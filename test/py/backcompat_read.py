@@ -1,6 +1,6 @@
 """What pynwb reads from each file given (../shared/fixtures/backcompat): per object, its type, name, path and
 fields as plain JSON (text and numbers as they are, arrays as {shape, dtype, values}, objects as their paths,
-date-times as ISO strings), and the file's nwb_version as pynwb reads it. Prints one JSON object by file path."""
+date-times as ISO strings), the file's nwb_version as pynwb reads it, and the warnings pynwb gives as it reads. Prints one JSON object by file path."""
 import datetime
 import json
 import sys
@@ -40,8 +40,11 @@ def path_of(io, o):
 
 out = {}
 for file in sys.argv[1:]:
-    with NWBHDF5IO(file, "r") as io:
+    with NWBHDF5IO(file, "r") as io, warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
         nwbfile = io.read()
+        # What pynwb says of the objects it reads (not of the file's cached namespaces).
+        said = [str(w.message) for w in said if "cached namespace" not in str(w.message)]
         objects = list(nwbfile.objects.values())
         paths = {o.object_id: path_of(io, o) for o in objects}
         entry = {}
@@ -52,5 +55,5 @@ for file in sys.argv[1:]:
                 if isinstance(v, dict) and v:
                     fields[k] = sorted(paths.get(c.object_id, c.name) for c in v.values())
             entry[paths[o.object_id]] = {"type": type(o).__name__, "neurodata_type": o.neurodata_type, "name": o.name, "fields": fields}
-        out[file] = {"nwb_version": io.nwb_version[0], "objects": entry}
+        out[file] = {"nwb_version": io.nwb_version[0], "objects": entry, "warnings": said}
 print(json.dumps(out, default=str))

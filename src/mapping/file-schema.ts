@@ -18,12 +18,8 @@ export interface FileSchema {
    * its `nwb_version` is its own claim: tsnwb has no schema of that version to hold it to).
    */
   readonly origin: "cached" | "bundled";
-  /** Whether the catalog is one of the file's own, other than tsnwb's bundled one: the file is of another version. */
-  readonly ownCatalog: boolean;
   /** The version the root's `nwb_version` attribute names, if it names one. */
   readonly nwbVersion: string | undefined;
-  /** The version of each namespace of the catalog, by name. */
-  readonly versions: Readonly<Record<string, string>>;
 }
 
 /**
@@ -40,18 +36,14 @@ export async function fileSchema(root: GroupBuilder, fileName: string, bundled: 
     const latest = latestCachedVersion(byVersion);
     if (latest !== undefined) cached.set(name, latest);
   }
-  if (cached.size === 0) return { catalog: bundled, origin: "bundled", ownCatalog: false, nwbVersion, versions: versionsOf(bundled) };
+  if (cached.size === 0) return { catalog: bundled, origin: "bundled", nwbVersion };
   // Cached namespaces tsnwb bundles, each in the version tsnwb has: the bundled catalog serves (extensions added).
   const sameAsBundled = [...cached].every(([name, v]) => bundled.namespace(name) === undefined || bundled.namespace(name)!.namespace.version === v);
   if (sameAsBundled) {
     await loadCachedSpecifications(bundled, root, fileName);
-    return { catalog: bundled, origin: "cached", ownCatalog: false, nwbVersion, versions: versionsOf(bundled) };
+    return { catalog: bundled, origin: "cached", nwbVersion };
   }
   const own = new NamespaceCatalog();
   await loadCachedSpecifications(own, root, fileName);
-  return { catalog: own, origin: "cached", ownCatalog: true, nwbVersion, versions: versionsOf(own) };
-}
-
-function versionsOf(catalog: NamespaceCatalog): Record<string, string> {
-  return Object.fromEntries(catalog.namespaces.map((d) => [d.namespace.name, d.namespace.version]));
+  return { catalog: own, origin: "cached", nwbVersion };
 }

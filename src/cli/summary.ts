@@ -1,7 +1,7 @@
 /**
  * A readable listing of what an NWB file holds, for `tsnwb demo` and `tsnwb info`.
  */
-import { type AbstractContainer, DynamicTable, NWBFile, TimeSeries, ImageSeries, OpticalSeries, IndexSeries, ImageMaskSeries, Images, Image, GenericContainer } from "../index.js";
+import { type AbstractContainer, DynamicTable, NWBFile, NWB_VERSION, TimeSeries, ImageSeries, OpticalSeries, IndexSeries, ImageMaskSeries, Images, Image, GenericContainer } from "../index.js";
 import { childrenOf } from "../containers/file.js";
 import { isLazyArray } from "../data/lazy.js";
 import { isNDArray } from "../data/ndarray.js";
@@ -90,6 +90,8 @@ export function summarize(nwbfile: NWBFile): string[] {
     `  session_description: ${nwbfile.session_description}`,
     `  session_start_time: ${nwbfile.session_start_time}`,
   ];
+  // A file of another NWB version says so: it is validated and exported in its own version.
+  if (nwbfile.nwb_version !== NWB_VERSION) out.push(`  nwb_version: ${nwbfile.nwb_version}`);
   for (const key of SESSION_FIELDS) {
     const v = nwbfile[key];
     if (v !== undefined) out.push(`  ${key}: ${Array.isArray(v) ? v.join("; ") : v}`);

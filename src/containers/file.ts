@@ -40,6 +40,11 @@ export class NWBFile extends NWBFileBase {
    * read from files, and written back at the same paths.
    */
   declare readonly other: Map<string, AbstractContainer>;
+  /**
+   * The NWB version the file is in (its `nwb_version`): tsnwb's own for a new file; as the file names it for one
+   * read (an older file's is kept when it is written again: see the README's "Older NWB versions").
+   */
+  declare readonly nwb_version: string;
 
   constructor(opts: NWBFileOptions) {
     if (typeof opts !== "object" || opts === null) throw new ValidationError("NWBFile", "session_description", "an options object");

@@ -16,9 +16,11 @@ import { type FileBytes, rewriteBoolDatatypes } from "./hdf5/bool-enum.js";
 import { injectChunks } from "./hdf5/chunk-injection.js";
 import { type FillValueTarget, rewriteFillValues } from "./hdf5/fill-value.js";
 import { type ChunkCompressor, type ChunkInjection, sinksOf } from "./hdf5/chunk-sink.js";
-import { validateTree } from "../validation/validator.js";
+import { type ValidationIssue, validateTree } from "../validation/validator.js";
 import { type TreeDiff, carryOver, diffTrees } from "../mapping/tree-diff.js";
-import { typeCatalog } from "../schema/bundled.js";
+import { NWB_VERSION, typeCatalog } from "../schema/bundled.js";
+import { readSourceOf } from "../mapping/read-source.js";
+import { inOwnVersion, keepOwnCache, keepOwnVersion, keepReadForm, ownFixedValues } from "../mapping/as-read.js";
 
 export type IOMode = "r" | "w" | "a";
 
@@ -148,9 +150,25 @@ export abstract class NWBIOBase {
       for (const c of nwbfile.objects.values()) await (c as { loadStoredRows?: () => Promise<void> }).loadStoredRows?.();
       const externalLinkFile = this.externalLinkFile();
       const { root, builderOf, streams } = buildFile(nwbfile, { externalFilePath: (p) => this.storedFilePath(p), ...(externalLinkFile ? { externalLinkFile } : {}) });
-      // No invalid file is ever produced: what is about to be written is checked first (no array data is read).
       this._linkedFiles = externalLinkFiles(root);
-      const issues = await validateTree(root, typeCatalog, { structuralOnly: true });
+      // A file's objects written again (an export, an append) keep the form they were read in, an older file its
+      // version: an export its whole cache, an append the namespaces the file caches (the diff keeps them).
+      const source = readSourceOf(nwbfile);
+      if (source) keepReadForm(builderOf);
+      const ownVersion = source !== undefined && inOwnVersion(source, NWB_VERSION);
+      if (ownVersion && this.mode === "w") keepOwnVersion(root, source);
+      else if (ownVersion) keepOwnCache(root, source);
+      if (ownVersion) ownFixedValues(builderOf, source);
+      // No invalid file is ever produced: what is about to be written is checked first (no array data is read),
+      // against the schema of the version it is written in.
+      const check = { structuralOnly: true, versionNamedByFile: ownVersion && source.schema.origin === "bundled" };
+      const catalog = ownVersion ? source.schema.catalog : typeCatalog;
+      let issues = await validateTree(root, catalog, check);
+      if (issues.length > 0 && source) {
+        // What the file read already had is not this write's doing (pynwb's export keeps it too): anything new is.
+        const had = new Set((await validateTree(source.root, catalog, check)).map(issueKey));
+        issues = issues.filter((i) => !had.has(issueKey(i)));
+      }
       if (issues.length > 0) throw new SchemaError(this.path, issues);
       if (this.mode === "w") this.file = this.createForWrite();
       let append = this.mode === "a";
@@ -281,6 +299,11 @@ export abstract class NWBIOBase {
     this.closed = true;
     await this.dropWork();
   }
+}
+
+/** An issue as one string: the same issue in two trees of the same paths gives the same key. */
+function issueKey(i: ValidationIssue): string {
+  return `${i.path}\0${i.rule}\0${i.message}`;
 }
 
 export function asTsnwbError(e: unknown, path: string): unknown {

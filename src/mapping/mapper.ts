@@ -16,11 +16,15 @@ import { typeCatalog } from "../schema/bundled.js";
 import { type DatasetField, type Field, type ValueField, valueShape } from "../schema/fields.js";
 import { type Dtype, isCompoundDtype } from "../schema/language.js";
 import { cachedSpecification, loadCachedSpecifications } from "./specifications.js";
+import { type FileSchema, fileSchema } from "./file-schema.js";
+import { applyReadDefaults } from "./read-defaults.js";
+import { warnAsPynwbOnRead } from "./read-warnings.js";
+import { recordBuilder, recordDefaults, recordSource } from "./read-source.js";
 import { type DType, isNumericDType, toTypedArray } from "../data/dtype.js";
 import { type NDArray } from "../data/ndarray.js";
 import { CompoundArray, ReferenceArray, StreamedArray } from "../data/arrays.js";
 import { type LazyArray, isLazyArray } from "../data/lazy.js";
-import { FormatError, ValidationError } from "../errors.js";
+import { FormatError, TsnwbError, ValidationError } from "../errors.js";
 
 type Fields = Record<string, unknown>;
 
@@ -379,19 +383,38 @@ export async function constructFile(root: GroupBuilder, fileName: string): Promi
   if (type !== "NWBFile") {
     throw new FormatError(fileName, `not an NWB file: the root's neurodata_type is ${type === undefined ? "missing" : JSON.stringify(type)}, expected "NWBFile"`);
   }
-  // Namespaces the file caches and tsnwb does not have (extensions): their types become classes like any other.
+  // Namespaces the file caches and tsnwb does not have (extensions): their types become classes like any other,
+  // an older file's included (its types read by tsnwb's classes, which hold every version's fields).
   await loadCachedSpecifications(typeCatalog, root, fileName);
-  return (await constructTree(root, fileName)).nwbfile;
+  const schema = await readableSchema(root, fileName);
+  const { nwbfile } = await constructTree(root, fileName, schema.nwbVersion);
+  recordSource(nwbfile, { fileName, root, schema });
+  return nwbfile;
 }
 
 /** The objects of a file's tree (its root an NWBFile), and each by its path. */
-async function constructTree(root: GroupBuilder, fileName: string, chain: readonly string[] = []): Promise<{ nwbfile: NWBFile; byPath: Map<string, AbstractContainer> }> {
-  const state = new ConstructState(fileName, root, [...chain, fileName]);
+async function constructTree(root: GroupBuilder, fileName: string, nwbVersion: string | undefined, chain: readonly string[] = []): Promise<{ nwbfile: NWBFile; byPath: Map<string, AbstractContainer> }> {
+  const state = new ConstructState(fileName, root, nwbVersion, [...chain, fileName]);
   const nwbfile = (await state.construct(root, undefined)) as NWBFile;
   (nwbfile as unknown as Fields).other = new Map<string, AbstractContainer>();
   await state.constructUnplaced(root, nwbfile);
   for (const resolve of state.pending) resolve();
   return { nwbfile, byPath: state.byPath };
+}
+
+/**
+ * The schema a file being read is in. A cache of an older version tsnwb cannot take in (damaged, or of a form it
+ * does not know) does not stop the read, whose classes are tsnwb's own: the file is then taken as caching none.
+ */
+async function readableSchema(root: GroupBuilder, fileName: string): Promise<FileSchema> {
+  try {
+    return await fileSchema(root, fileName, typeCatalog);
+  } catch (e) {
+    if (!(e instanceof TsnwbError)) throw e;
+    const none = await fileSchema(new GroupBuilder("/"), fileName, typeCatalog);
+    const version = attributeValue(root.attributes.get("nwb_version"));
+    return { ...none, nwbVersion: typeof version === "string" ? version : undefined };
+  }
 }
 
 class ConstructState {
@@ -402,6 +425,8 @@ class ConstructState {
   constructor(
     readonly fileName: string,
     private readonly root: GroupBuilder,
+    /** The NWB version the file is in (its defaults on read are that version's). */
+    private readonly nwbVersion: string | undefined,
     /** The files whose objects are being read, this one last: a link back into one of them would never end. */
     private readonly chain: readonly string[] = [fileName],
   ) {}
@@ -426,7 +451,7 @@ class ConstructState {
     if (objects === undefined) {
       objects = (async () => {
         await loadCachedSpecifications(typeCatalog, tree.root, tree.name);
-        return (await constructTree(tree.root, tree.name, this.chain)).byPath;
+        return (await constructTree(tree.root, tree.name, (await readableSchema(tree.root, tree.name)).nwbVersion, this.chain)).byPath;
       })();
       this.linkedFiles.set(tree.name, objects);
     }
@@ -458,7 +483,12 @@ class ConstructState {
     markStored(obj, b);
     this.byPath.set(b.path, obj);
     readIntoFields.members.add(b);
-    if (cls !== undefined) await this.read(obj, b);
+    recordBuilder(obj, b);
+    if (cls !== undefined) {
+      await this.read(obj, b);
+      recordDefaults(obj, applyReadDefaults(obj, b, this.nwbVersion));
+      warnAsPynwbOnRead(obj);
+    }
     (obj as { collectColumns?: () => void }).collectColumns?.();
     return obj;
   }
@@ -581,6 +611,15 @@ class ConstructState {
           break;
         }
       }
+    }
+    // A value the schema fixes reads as the file stores it (an older file's `nwb_version` is its own), and not at
+    // all with the member it belongs to absent (no `starting_time__unit` without a starting_time), as pynwb reads it.
+    for (const f of layout.fixed) {
+      if (f.kind !== "attribute") continue;
+      const owner = this.memberAt(b, f.path.slice(0, -1));
+      const a = owner?.attributes.get(f.path[f.path.length - 1]!);
+      if (a !== undefined && !("kind" in a.value)) o[f.key] = plainValue(attributeValue(a, true) as unknown[], a.scalar ? "text" : "texts");
+      else if (owner === undefined && f.within !== undefined) o[f.key] = undefined;
     }
     // Members named by the user, into the collection whose type they are (the most specific one).
     const collections = layout.fields.filter((f): f is Extract<Field, { kind: "children" }> => f.kind === "children");

@@ -54,8 +54,7 @@ async function loadCached(catalog: NamespaceCatalog, root: GroupBuilder, fileNam
   const waiting: NamespaceDocument[] = [];
   for (const [name, byVersion] of specs.groups) {
     if (catalog.namespace(name) !== undefined) continue;
-    const versions = [...byVersion.groups.keys()].sort(compareVersions);
-    const latest = byVersion.groups.get(versions[versions.length - 1]!)!;
+    const latest = byVersion.groups.get(latestCachedVersion(byVersion)!)!;
     const nsDataset = latest.datasets.get("namespace");
     if (!nsDataset) throw new FormatError(fileName, `${latest.path} has no namespace document`);
     const nsDoc = await parseJson(nsDataset, fileName, "a JSON namespace document") as { namespaces?: NamespaceSpec[] };
@@ -84,6 +83,12 @@ async function loadCached(catalog: NamespaceCatalog, root: GroupBuilder, fileNam
   return loaded;
 }
 
+/** The newest version of a namespace the file caches (`/specifications/<namespace>/<version>`): the one read. */
+export function latestCachedVersion(byVersion: GroupBuilder): string | undefined {
+  const versions = [...byVersion.groups.keys()].sort(compareVersions);
+  return versions[versions.length - 1];
+}
+
 /**
  * A cached document's JSON: an object, or a FormatError naming the file and the dataset (a damaged cache is the
  * file's fault, not a SyntaxError of tsnwb's).
@@ -100,7 +105,8 @@ async function parseJson(ds: DatasetBuilder, fileName: string, what: string): Pr
   return value as Record<string, unknown>;
 }
 
-function compareVersions(a: string, b: string): number {
+/** Orders version strings ("2.3.0" before "2.10.0"), numerically part by part. */
+export function compareVersions(a: string, b: string): number {
   const pa = a.split(/[.-]/).map(Number);
   const pb = b.split(/[.-]/).map(Number);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {

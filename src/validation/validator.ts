@@ -39,6 +39,12 @@ export interface TreeValidationOptions {
    * write. Default false: every check.
    */
   structuralOnly?: boolean;
+  /**
+   * The root's `nwb_version` is the file's own claim, not held to the version the schema fixes: the file caches no
+   * schema and is judged by tsnwb's bundled one, as pynwb judges it by its own (pynwb's validator never compares
+   * fixed values). Default false.
+   */
+  versionNamedByFile?: boolean;
 }
 
 /** Validates the builder tree of a whole file against `catalog`. */
@@ -295,11 +301,11 @@ class TreeValidator {
         continue;
       }
       const info: ArrayInfo = { dtype: a.value.dtype, shape: a.scalar ? [] : a.value.shape };
-      // An empty attribute has no dtype to judge, as hdmf's validator has it: pynwb writes an empty list as float64
-      // (an IntracellularRecordingsTable's colnames, its columns all in its category tables).
-      const empty = !a.scalar && (a.value.data as ArrayLike<unknown>).length === 0;
-      if (!empty) this.checkDtype(path, spec.dtype, info, undefined, a.value.data as ArrayLike<unknown>);
-      this.checkShape(path, spec.shape, info.shape!, a.scalar);
+      // An empty array's dtype says nothing of values it does not have, as hdmf's validator has it: pynwb writes an
+      // empty list as float64 (an IntracellularRecordingsTable's colnames, older pynwb's empty colnames).
+      if (a.scalar || a.value.shape.every((n) => n > 0)) this.checkDtype(path, spec.dtype, info, undefined, a.value.data as ArrayLike<unknown>);
+      this.checkShape(path, spec.shape, info.shape!, a.scalar, true);
+      if (spec.name === "nwb_version" && b === this.root && this.options.versionNamedByFile) continue;
       if (spec.value !== undefined) {
         const values = Array.from(a.value.data as ArrayLike<unknown>, (x) => (typeof x === "bigint" ? Number(x) : x));
         const expected = Array.isArray(spec.value) ? spec.value : [spec.value];
@@ -348,12 +354,14 @@ class TreeValidator {
   }
 
   /** Every allowed shape is tried; a dataset fits when one of them fits. */
-  private checkShape(path: string, spec: Shape | Shape[] | undefined, found: number[], scalar: boolean): void {
+  private checkShape(path: string, spec: Shape | Shape[] | undefined, found: number[], scalar: boolean, attribute = false): void {
     if (spec === undefined || spec === null) return;
     const options = (Array.isArray(spec[0]) || spec.length === 0 ? spec : [spec]) as Shape[];
     const fits = options.some((s) => s.length === found.length && s.every((n, i) => n === null || n === found[i]));
-    // A scalar stands for a 1-element array of one axis, as hdmf reads it.
-    const scalarFits = scalar && options.some((s) => s.length === 1 && (s[0] === null || s[0] === 1));
+    // A scalar attribute stands for a 1-element array of one axis. A scalar dataset does not: hdmf's validator
+    // takes a dataset's shape from its dataspace (a scalar is `()`), and so finds an NWB 2.0 file's scalar
+    // `experimenter` wrong where the schema asks for an array.
+    const scalarFits = scalar && attribute && options.some((s) => s.length === 1 && (s[0] === null || s[0] === 1));
     if (!fits && !scalarFits) {
       const shown = options.map((s) => `[${s.map((n) => (n === null ? "any" : n)).join(", ")}]`).join(" or ");
       this.report(path, "shape", `has shape ${scalar ? "scalar" : `[${found.join(", ")}]`}, expected ${shown}`);

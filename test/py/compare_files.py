@@ -3,10 +3,18 @@ sha256 of the bytes, or values for text, references and compound rows), and attr
 attribute's width is not compared here: test/py/numeric_facts.py compares the widths of every number).
 External links are compared by the file they name (resolved from the linking file's folder) and path; with
 --follow-external, as what they lead to (a file whose linked data was copied equals its source then).
-Prints a JSON list of differences (empty when the files hold the same things)."""
+Prints a JSON list of differences (empty when the files hold the same things).
+
+With --strict (an export against its source): the root's attributes too, every object_id as it is, text datasets'
+shapes (a scalar is not a one-element array), and /file_create_date; /specifications and .specloc still aside."""
 import hashlib, json, os, sys
 import h5py
 import numpy as np
+
+
+strict = "--strict" in sys.argv
+follow = "--follow-external" in sys.argv
+paths = [a for a in sys.argv[1:] if not a.startswith("--")]
 
 
 def describe(f, follow_external=False):
@@ -23,7 +31,8 @@ def describe(f, follow_external=False):
         return v
 
     def attrs(obj):
-        return {k: value(v) for k, v in obj.attrs.items() if k not in ("object_id", ".specloc")}
+        skipped = (".specloc",) if strict else ("object_id", ".specloc")
+        return {k: value(v) for k, v in obj.attrs.items() if k not in skipped}
 
     def visit(g, prefix):
         for k in g:
@@ -50,15 +59,18 @@ def describe(f, follow_external=False):
             elif o.dtype.kind in "OSU":
                 v = o[()]
                 out[p] = ["text", [x.decode() if isinstance(x, bytes) else x for x in np.atleast_1d(v).tolist()], attrs(o)]
+                if strict:
+                    out[p].append(list(o.shape))
             else:
                 out[p] = ["data", o.dtype.str, list(o.shape), hashlib.sha256(np.ascontiguousarray(o[()]).tobytes()).hexdigest(), attrs(o)]
 
+    if strict:
+        out["/"] = ["group", attrs(f)]
     visit(f, "")
     return out
 
 
-follow = "--follow-external" in sys.argv
-a, b = (describe(h5py.File(p, "r"), follow) for p in [x for x in sys.argv[1:] if not x.startswith("--")][:2])
-skip = {"/file_create_date"}
+a, b = (describe(h5py.File(p, "r"), follow) for p in paths[0:2])
+skip = set() if strict else {"/file_create_date"}
 diff = [[k, a.get(k), b.get(k)] for k in sorted(set(a) | set(b)) if k not in skip and a.get(k) != b.get(k)]
 print(json.dumps(diff))

@@ -60,10 +60,13 @@ export class AlignedDynamicTable extends AlignedDynamicTableBase {
     const categories = this.categoryTables;
     const own: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(values)) if (!categories.some((t) => t.name === key)) own[key] = v;
+    // A category not given may have had its row added on its own already (one row ahead of this table).
+    const filled = (table: DynamicTable) => values[table.name] === undefined && table.length === this.length + 1;
     for (const table of categories) {
       const given = values[table.name];
+      if (filled(table)) continue;
       if (given === undefined || given === null || typeof given !== "object" || Array.isArray(given)) {
-        this.fail(table.name, `the values of category '${table.name}' as a record (its columns: ${table.colnames.join(", ")})`, given);
+        this.fail(table.name, `the values of category '${table.name}' as a record (its columns: ${table.colnames.join(", ")}), or its row added to it first`, given);
       }
     }
     // Own columns first (checked whole by DynamicTable), then the categories; a category that refuses its values
@@ -73,6 +76,7 @@ export class AlignedDynamicTable extends AlignedDynamicTableBase {
       super.addRow(own, opts);
       undo.push(this);
       for (const table of categories) {
+        if (values[table.name] === undefined) continue;
         table.addRow(values[table.name] as Record<string, unknown>, opts.id === undefined ? {} : { id: opts.id });
         undo.push(table);
       }

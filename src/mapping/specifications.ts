@@ -8,6 +8,10 @@ import type { NamespaceCatalog } from "../schema/catalog.js";
 import { type NamespaceDocument, type NamespaceSpec, type SchemaSource, denormaliseKeys, normaliseKeys } from "../schema/language.js";
 import type { LazyArray } from "../data/lazy.js";
 import { FormatError, TsnwbError } from "../errors.js";
+import { BUNDLED_NAMESPACES } from "../generated/schema/index.js";
+
+/** The namespaces tsnwb bundles: a file's cache of them is not read into the bundled catalog (tsnwb's own serve). */
+const BUNDLED = new Set(BUNDLED_NAMESPACES.map((d) => d.namespace.name));
 
 function stripYaml(source: string): string {
   return source.replace(/\.ya?ml$/, "");
@@ -53,7 +57,10 @@ async function loadCached(catalog: NamespaceCatalog, root: GroupBuilder, fileNam
   if (!specs) return [];
   const waiting: NamespaceDocument[] = [];
   for (const [name, byVersion] of specs.groups) {
-    if (catalog.namespace(name) !== undefined) continue;
+    const loaded = catalog.namespace(name) !== undefined;
+    // An extension's cache is read even when it is loaded already (from another file): a damaged cache is this
+    // file's error whatever was read before it.
+    if (loaded && BUNDLED.has(name)) continue;
     const latest = byVersion.groups.get(latestCachedVersion(byVersion)!)!;
     const nsDataset = latest.datasets.get("namespace");
     if (!nsDataset) throw new FormatError(fileName, `${latest.path} has no namespace document`);
@@ -70,7 +77,7 @@ async function loadCached(catalog: NamespaceCatalog, root: GroupBuilder, fileNam
       if (parsed.typeKeys === "data_type") typeKeys = "data_type";
       sources[entry.source] = parsed.value;
     }
-    waiting.push({ namespace: normaliseKeys(namespace).value, sources, typeKeys });
+    if (!loaded) waiting.push({ namespace: normaliseKeys(namespace).value, sources, typeKeys });
   }
   const loaded: string[] = [];
   while (waiting.length > 0) {

@@ -48,6 +48,7 @@ export { InMemoryArray, StreamedArray } from "./data/arrays.js";
 export { type StorageOptions, autoChunks } from "./data/storage.js";
 export { toISODateTime } from "./data/datetime.js";
 export { toNumbers } from "./data/numbers.js";
+export { readArray, type ArrayRead, type AxisSelection } from "./data/read-array.js";
 export { setWarningHandler, type NWBWarning } from "./warnings.js";
 export {
   TsnwbError, ValidationError, NotFoundError, FormatError, ModeError, StreamError, SchemaError, isTsnwbError, type TsnwbErrorTag, type TsnwbErrorByTag,

@@ -8,7 +8,8 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   BehavioralTimeSeries, Device, ElectricalSeries, Fluorescence, ImageSegmentation, LFP, NWBFile,
-  NWBHDF5IO, OpticalChannel, PlaneSegmentation, Position, RoiResponseSeries, SpatialSeries, TimeSeries, setWarningHandler, toNumbers,
+  ImageSeries, InMemoryArray, NWBHDF5IO, OpticalChannel, PlaneSegmentation, Position, RoiResponseSeries, SpatialSeries, TimeSeries, readArray,
+  setWarningHandler, toNumbers, type AxisSelection,
 } from "../src/index.js";
 import { PYNWB_COLLECTIONS } from "../src/schema/pynwb-names.js";
 import { classFor } from "../src/containers/registry.js";
@@ -262,6 +263,43 @@ describe("64-bit integers as plain numbers", () => {
     expect(Array.from(toNumbers(counts as BigInt64Array))).toEqual([1, -2, 2 ** 53 - 1]);
     const huge = await read.getAcquisition("huge", TimeSeries).data.read();
     expect(() => toNumbers(huge as BigUint64Array, "huge")).toThrow("huge: field '[1]': expected integers a JS number holds exactly (within ±2^53), got 1152921504606846976n");
+    await reader.close();
+  });
+});
+
+describe("reads with their shape (readArray), as numpy indexing gives them", () => {
+  it("indices, ranges, steps and points on a file's dataset and in memory equal numpy's on the same data", async () => {
+    const values = Uint16Array.from({ length: 20 * 4 * 5 }, (_, i) => i);
+    const nwbfile = newFile();
+    nwbfile.addAcquisition(new ImageSeries({ name: "movie", data: { data: values, shape: [20, 4, 5] }, unit: "n.a.", rate: 30 }));
+    const file = path.join(tmp.dir, "read-array.nwb");
+    const io = await NWBHDF5IO.open(file, "w");
+    await io.write(nwbfile);
+    await io.close();
+    const cases: [AxisSelection[], string][] = [
+      [[5], "[5]"],
+      [[-1], "[-1]"],
+      [[[0, 20, 5]], "[0:20:5]"],
+      [[[2, 6]], "[2:6]"],
+      [[{ points: [3, 1, 7] }, 2], "[[3, 1, 7], 2]"],
+      [[null, [1, 3], { points: [4, 0] }], "[:, 1:3, [4, 0]]"],
+      [[[1, 19, 6], 3, [0, 5, 2]], "[1:19:6, 3, 0:5:2]"],
+    ];
+    const script = `import sys, json, h5py, numpy as np\nd = np.asarray(h5py.File(sys.argv[1], "r")["acquisition/movie/data"])\n` +
+      `print(json.dumps([[list(x.shape), x.ravel().tolist()] for x in [${cases.map(([, py]) => `np.asarray(d${py})`).join(", ")}]]))`;
+    const numpy = JSON.parse(execFileSync(ORACLE, ["python", "-c", script, file], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })) as [number[], number[]][];
+    const reader = await NWBHDF5IO.open(file, "r");
+    const stored = (await reader.read()).getAcquisition("movie", ImageSeries).data;
+    for (const [i, [selection]] of cases.entries()) {
+      for (const array of [stored, new InMemoryArray(values, [20, 4, 5], "uint16")]) {
+        const read = await readArray(array, selection);
+        expect([read.shape, Array.from(read.data as Uint16Array)], JSON.stringify(selection)).toEqual(numpy[i]);
+        expect(read.dtype).toBe("uint16");
+      }
+    }
+    await expect(readArray(stored, [[0, 10, 0]])).rejects.toThrow("selection[0]': expected [start, stop] or [start, stop, step] within 0 to 20, step above 0");
+    await expect(readArray(stored, [20])).rejects.toThrow("expected an index within -20 to 19");
+    await expect(readArray(stored, [{ points: [1, 30] }])).rejects.toThrow("expected points within 0 to 19");
     await reader.close();
   });
 });

@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
-  BehavioralTimeSeries, Device, ElectricalSeries, Fluorescence, ImageSegmentation, LFP, NWBFile,
+  BehavioralTimeSeries, DecompositionSeries, Device, DynamicTable, ElectricalSeries, GrayscaleImage, Images, IndexSeries, VectorData, Fluorescence, ImageSegmentation, LFP, NWBFile,
   ImageSeries, InMemoryArray, NWBHDF5IO, OpticalChannel, PlaneSegmentation, Position, RoiResponseSeries, SpatialSeries, TimeSeries, readArray,
   setWarningHandler, toNumbers, type AxisSelection,
 } from "../src/index.js";
@@ -264,6 +264,35 @@ describe("64-bit integers as plain numbers", () => {
     const huge = await read.getAcquisition("huge", TimeSeries).data.read();
     expect(() => toNumbers(huge as BigUint64Array, "huge")).toThrow("huge: field '[1]': expected integers a JS number holds exactly (within ±2^53), got 1152921504606846976n");
     await reader.close();
+  });
+});
+
+describe("pynwb's other construction warnings", () => {
+  it("rate 0 (allowed, warned past one sample), IndexSeries' unused attributes and indexed_timeseries, DecompositionSeries without a source", () => {
+    const warnings: string[] = [];
+    const previous = setWarningHandler((w) => warnings.push(`${w.object} ${w.field}: ${w.message}`));
+    try {
+      expect(new TimeSeries({ name: "one", data: [1], unit: "V", rate: 0 }).rate).toBe(0);
+      expect(warnings).toEqual([]);
+      new TimeSeries({ name: "two", data: [1, 2], unit: "V", rate: 0 });
+      expect(() => new TimeSeries({ name: "neg", data: [1, 2], unit: "V", rate: -1 })).toThrow("field 'rate': expected a number of samples per second, 0 or more, got -1");
+      const images = new Images({ name: "images", images: [new GrayscaleImage({ name: "a", data: [[0, 1], [2, 3]] })] });
+      new IndexSeries({ name: "plain", data: [0, 0], indexed_images: images, rate: 1 });
+      new IndexSeries({ name: "scaled", data: [0, 0], indexed_images: images, rate: 1, conversion: 2, offset: 1 });
+      const movie = new ImageSeries({ name: "movie", data: { data: new Uint8Array(8), shape: [2, 2, 2] }, unit: "n.a.", rate: 1 });
+      new IndexSeries({ name: "legacy", data: [0, 1], indexed_timeseries: movie, rate: 1 });
+      new DecompositionSeries({ name: "spectrum", data: { data: new Float64Array(4), shape: [2, 1, 2] }, metric: "power", rate: 1,
+        bands: new DynamicTable({ name: "bands", description: "frequency bands", columns: [new VectorData({ name: "band_name", description: "names", data: ["a", "b"] })] }) });
+      expect(warnings).toEqual([
+        "TimeSeries 'two' rate: a rate of 0.0 Hz, but the length of the data is greater than 1",
+        "IndexSeries 'scaled' conversion: the conversion attribute is not used by IndexSeries",
+        "IndexSeries 'scaled' offset: the offset attribute is not used by IndexSeries",
+        "IndexSeries 'legacy' indexed_timeseries: discouraged and to be deprecated in a future version of NWB: use indexed_images instead",
+        "DecompositionSeries 'spectrum' source_timeseries: neither source_timeseries nor source_channels is present: it is recommended to indicate the source timeseries if it is present, or else to link to the corresponding source_channels (optional)",
+      ]);
+    } finally {
+      setWarningHandler(previous);
+    }
   });
 });
 

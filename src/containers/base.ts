@@ -30,6 +30,9 @@ export class TimeSeries extends TimeSeriesBase {
     }
     this.checkTiming(opts);
     this.checkRegionWidth();
+    if (this.isA("DecompositionSeries") && (this as Record<string, unknown>).source_timeseries === undefined && (this as Record<string, unknown>).source_channels === undefined) {
+      warn(this.describe(), "source_timeseries", "neither source_timeseries nor source_channels is present: it is recommended to indicate the source timeseries if it is present, or else to link to the corresponding source_channels (optional)");
+    }
   }
 
   /**
@@ -101,9 +104,11 @@ export class TimeSeries extends TimeSeriesBase {
         warn(this.describe(), "timestamps", `${ts.shape[0]} timestamps for ${n} samples of data: the lengths differ (is the data transposed?)`);
       }
     } else if (opts.rate !== undefined) {
-      if (typeof opts.rate !== "number" || !Number.isFinite(opts.rate) || opts.rate <= 0) {
-        this.fail("rate", "a positive number of samples per second", opts.rate);
+      if (typeof opts.rate !== "number" || !Number.isFinite(opts.rate) || opts.rate < 0) {
+        this.fail("rate", "a number of samples per second, 0 or more", opts.rate);
       }
+      // pynwb allows 0 (a single sample), and warns when there are more.
+      if (opts.rate === 0 && (this.numSamples ?? 0) > 1) warn(this.describe(), "rate", "a rate of 0.0 Hz, but the length of the data is greater than 1");
       this.starting_time ??= 0.0;
     } else {
       this.fail("timestamps", "either 'timestamps' or 'rate'");

@@ -115,6 +115,15 @@ export class IndexSeries extends IndexSeriesBase {
     if ((this.indexed_images === undefined) === (this.indexed_timeseries === undefined)) {
       this.fail("indexed_images", "either 'indexed_images' (an Images) or, legacy, 'indexed_timeseries' (an ImageSeries)");
     }
+    // pynwb's warnings: an index has no conversion, resolution or offset; indexed_timeseries is on its way out.
+    const unused: [keyof IndexSeriesOptions, number][] = [["conversion", 1.0], ["resolution", -1.0], ["offset", 0.0]];
+    for (const [key, fallback] of unused) {
+      const given = (opts as unknown as Record<string, unknown>)[key];
+      if (given !== undefined && given !== fallback) warn(this.describe(), key, `the ${key} attribute is not used by IndexSeries`);
+    }
+    if (this.indexed_timeseries !== undefined) {
+      warn(this.describe(), "indexed_timeseries", "discouraged and to be deprecated in a future version of NWB: use indexed_images instead");
+    }
     // An index names one of the images (in order_of_images order, when given): past them it names nothing.
     const images = this.indexed_images;
     const count = images ? (images.order_of_images?.data.length ?? images.images.size) : undefined;

@@ -32,7 +32,7 @@ describe("TimeSeries timing", () => {
     expectRule(() => new TimeSeries({ name: "t", data: [1, 2], unit: "V" }), "TimeSeries 't'", "timestamps", /either 'timestamps' or 'rate'/);
     expectRule(() => new TimeSeries({ name: "t", data: [1, 2], unit: "V", rate: 1, timestamps: [0, 1] }), "TimeSeries 't'", "rate", /not both/);
     expectRule(() => new TimeSeries({ name: "t", data: [1], unit: "V", timestamps: [0], starting_time: 2 }), "TimeSeries 't'", "starting_time", /no 'starting_time'/);
-    expectRule(() => new TimeSeries({ name: "t", data: [1], unit: "V", rate: -3 }), "TimeSeries 't'", "rate", /positive/);
+    expectRule(() => new TimeSeries({ name: "t", data: [1], unit: "V", rate: -3 }), "TimeSeries 't'", "rate", /0 or more/);
     expectRule(() => new TimeSeries({ name: "t", data: [1], rate: 1 } as never), "TimeSeries 't'", "unit", /a string/);
     expectRule(() => new TimeSeries({ name: "t", data: [1], unit: "V", timestamps: [[0]] }), "TimeSeries 't'", "timestamps", /shape \(num_times\)/);
   });

@@ -268,13 +268,13 @@ describe("64-bit integers as plain numbers", () => {
 });
 
 describe("pynwb's other construction warnings", () => {
-  it("rate 0 (allowed, warned past one sample), IndexSeries' unused attributes and indexed_timeseries, DecompositionSeries without a source", () => {
+  it("rate 0 (allowed for one sample, refused past it where pynwb warns), IndexSeries' unused attributes and indexed_timeseries, DecompositionSeries without a source", () => {
     const warnings: string[] = [];
     const previous = setWarningHandler((w) => warnings.push(`${w.object} ${w.field}: ${w.message}`));
     try {
       expect(new TimeSeries({ name: "one", data: [1], unit: "V", rate: 0 }).rate).toBe(0);
       expect(warnings).toEqual([]);
-      new TimeSeries({ name: "two", data: [1, 2], unit: "V", rate: 0 });
+      expect(() => new TimeSeries({ name: "two", data: [1, 2], unit: "V", rate: 0 })).toThrow("field 'rate': expected a rate above 0 Hz for more than one sample");
       expect(() => new TimeSeries({ name: "neg", data: [1, 2], unit: "V", rate: -1 })).toThrow("field 'rate': expected a number of samples per second, 0 or more, got -1");
       const images = new Images({ name: "images", images: [new GrayscaleImage({ name: "a", data: [[0, 1], [2, 3]] })] });
       new IndexSeries({ name: "plain", data: [0, 0], indexed_images: images, rate: 1 });
@@ -284,7 +284,6 @@ describe("pynwb's other construction warnings", () => {
       new DecompositionSeries({ name: "spectrum", data: { data: new Float64Array(4), shape: [2, 1, 2] }, metric: "power", rate: 1,
         bands: new DynamicTable({ name: "bands", description: "frequency bands", columns: [new VectorData({ name: "band_name", description: "names", data: ["a", "b"] })] }) });
       expect(warnings).toEqual([
-        "TimeSeries 'two' rate: a rate of 0.0 Hz, but the length of the data is greater than 1",
         "IndexSeries 'scaled' conversion: the conversion attribute is not used by IndexSeries",
         "IndexSeries 'scaled' offset: the offset attribute is not used by IndexSeries",
         "IndexSeries 'legacy' indexed_timeseries: discouraged and to be deprecated in a future version of NWB: use indexed_images instead",

@@ -107,8 +107,8 @@ export class TimeSeries extends TimeSeriesBase {
       if (typeof opts.rate !== "number" || !Number.isFinite(opts.rate) || opts.rate < 0) {
         this.fail("rate", "a number of samples per second, 0 or more", opts.rate);
       }
-      // pynwb allows 0 (a single sample), and warns when there are more.
-      if (opts.rate === 0 && (this.numSamples ?? 0) > 1) warn(this.describe(), "rate", "a rate of 0.0 Hz, but the length of the data is greater than 1");
+      // pynwb allows 0 for a single sample; for more it only warns, where the NWB Inspector calls the file critical.
+      if (opts.rate === 0 && (this.numSamples ?? 0) > 1) this.fail("rate", "a rate above 0 Hz for more than one sample (pynwb warns of it, the NWB Inspector calls it critical)", 0);
       this.starting_time ??= 0.0;
     } else {
       this.fail("timestamps", "either 'timestamps' or 'rate'");

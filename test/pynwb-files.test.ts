@@ -193,7 +193,15 @@ print(json.dumps({
     const read = await NWBHDF5IO.open(file, "r");
     const units2 = (await read.read()).units as Units;
     expect([units2.waveform_mean__sampling_rate, (units2 as unknown as Record<string, unknown>).waveform_mean__unit]).toEqual([30000, "volts"]);
-    expect(await units2.readColumn("obs_intervals")).toEqual([[[0, 10]], [[0, 5], [6, 10]]].map((rows) => rows.map((r) => Float64Array.from(r))));
+    // Each unit's intervals with their shape, as pynwb's [k, 2] arrays; given back to addUnit as they are read.
+    const intervals = await units2.readColumn("obs_intervals");
+    expect(intervals).toEqual([
+      { data: Float64Array.from([0, 10]), shape: [1, 2], dtype: "float64" },
+      { data: Float64Array.from([0, 5, 6, 10]), shape: [2, 2], dtype: "float64" },
+    ]);
+    const again = newFile("units-again");
+    again.addUnit({ spike_times: [0.1], obs_intervals: intervals[1] });
+    expect(await again.units!.readColumn("obs_intervals")).toEqual([{ data: Float64Array.from([0, 5, 6, 10]), shape: [2, 2], dtype: "float64" }]);
     await read.close();
   });
 });

@@ -13,6 +13,7 @@ import {
   RoiResponseSeries, TimeIntervals, TimeSeries, TwoPhotonSeries, type TypedArray, Units,
 } from "../src/index.js";
 import { ROOT, SHARED, h5py, readForTests, sha256, tempFolder, validate } from "./helpers.js";
+import type { NDArray } from "../src/index.js";
 
 const DOMAINS = path.join(SHARED, "fixtures", "domains");
 interface TableEntry { neurodata_type: string; colnames: string[]; length: number; id: number[]; columns: Record<string, unknown> }
@@ -324,7 +325,8 @@ describe("epochs, ROIs and units' electrodes, written as pynwb writes them", () 
       const cells = (read.getProcessingModule("ophys").get("ImageSegmentation") as ImageSegmentation).plane_segmentations.get("cells")!;
       expect(cells).toBeInstanceOf(PlaneSegmentation);
       const masks = await cells.readColumn("image_mask");
-      expect(masks.map((m) => Array.from(m as ArrayLike<number>).indexOf(1))).toEqual([0, 6, -1]);
+      expect(masks.map((m) => (m as NDArray).shape)).toEqual([[4, 5], [4, 5], [4, 5]]);
+      expect(masks.map((m) => Array.from((m as NDArray).data as ArrayLike<number>).indexOf(1))).toEqual([0, 6, -1]);
       expect(await cells.readColumn("pixel_mask")).toEqual([[{ x: 0, y: 0, weight: 1 }], [{ x: 1, y: 1, weight: 0.5 }, { x: 2, y: 1, weight: 0.5 }], []]);
       expect(h5py(file, `print(f["processing/ophys/ImageSegmentation/cells/reference_images"].get("movie", getlink=True).path)`)).toBe("/acquisition/movie");
       expect(cells.reference_images.get("movie")).toBe(read.getAcquisition("movie"));
@@ -344,9 +346,9 @@ describe("epochs, ROIs and units' electrodes, written as pynwb writes them", () 
     });
     const cells = new PlaneSegmentation({ name: "cells", description: "c", imaging_plane: plane });
     cells.addRoi({ image_mask: [[1, 0], [0, 1]] });
-    expect((await cells.readColumn("image_mask")).map((m) => Array.from(m as ArrayLike<number | bigint>, Number))).toEqual([[1, 0, 0, 1]]);
+    expect((await cells.readColumn("image_mask")).map((m) => Array.from((m as NDArray).data as ArrayLike<number | bigint>, Number))).toEqual([[1, 0, 0, 1]]);
     cells.addRoi({ image_mask: [[0, 1], [1, 0]] });
-    expect((await cells.readColumn("image_mask")).map((m) => Array.from(m as ArrayLike<number | bigint>, Number))).toEqual([[1, 0, 0, 1], [0, 1, 1, 0]]);
+    expect((await cells.readColumn("image_mask")).map((m) => Array.from((m as NDArray).data as ArrayLike<number | bigint>, Number))).toEqual([[1, 0, 0, 1], [0, 1, 1, 0]]);
     expect(cells.getColumn("image_mask").data.shape).toEqual([2, 2, 2]);
   });
 

@@ -2,7 +2,7 @@
  * The hand-written DynamicTable (and so every table type: TimeIntervals, Units, PlaneSegmentation, the electrodes
  * table, extension tables): reading a table as pynwb users do, column by column or row by row. A column's values
  * come back as the rows hold them: numbers, strings, booleans, one array per row for ragged columns (through their
- * `_index` columns, at any depth) and multi-dimensional ones, the referenced objects themselves for reference
+ * `_index` columns, at any depth), `{ data, shape, dtype }` per row for multi-dimensional ones, the referenced objects themselves for reference
  * columns, row indices for region columns, and compound rows with their references resolved.
  */
 import { AbstractContainer, type ContainerClass, adopt, describeValue } from "./container.js";
@@ -18,7 +18,7 @@ import { CompoundArray, InMemoryArray, ReferenceArray, StreamedArray } from "../
 import { ModeError, ValidationError } from "../errors.js";
 import { arrayValue, article, schemaNumericDType } from "./fields.js";
 import { classFor } from "./registry.js";
-import { type DType, DTypeRangeError, type TypedArray, allocate, isNumericDType, toTypedArray } from "../data/dtype.js";
+import { type DType, DTypeRangeError, type NumericDType, type TypedArray, allocate, isNumericDType, toTypedArray } from "../data/dtype.js";
 import { type Dtype, isRefDtype } from "../schema/language.js";
 import { type NDArray, isNDArray, product, toNDArray } from "../data/ndarray.js";
 import type { ArrayValues, CompoundMemberType, CompoundRow } from "../data/lazy.js";
@@ -187,8 +187,8 @@ export class DynamicTable extends DynamicTableBase {
     for (const name of this.colnames) {
       const column = this.getColumn(name);
       const ragged = this.indexOf(column) !== undefined;
-      // Typed arrays are lists too (a unit's spike times as a Float64Array).
-      const v = ragged && isTypedArray(values[name]) ? asList(values[name]) : values[name];
+      // Typed arrays are lists too (a unit's spike times as a Float64Array), an array with a shape a list of its rows.
+      const v = ragged ? asList(values[name]) : values[name];
       if (v === undefined) throw new ValidationError(this.describe(), name, "a value in every column", `${where(name)}: none`);
       this.checkCell(name, column, v, row, ragged);
       cells[name] = v;
@@ -440,6 +440,18 @@ export class DynamicTable extends DynamicTableBase {
     const target = (index as unknown as { target: VectorData }).target;
     const last = ends[ends.length - 1] ?? first;
     const data = target.data;
+    // Rows of a multi-dimensional column (a unit's obs_intervals, [k, 2]): one array per row with its shape, as numpy's.
+    if (!target.isA("VectorIndex") && data.shape.length > 1 && isNumericDType(data.dtype)) {
+      const inner = data.shape.slice(1);
+      const per = product(inner);
+      const values = first < last ? ((await data.read([[first, last]])) as TypedArray) : allocate(data.dtype as NumericDType, 0);
+      let from = first;
+      return ends.map((end) => {
+        const row = { data: values.subarray((from - first) * per, (end - first) * per), shape: [end - from, ...inner], dtype: data.dtype };
+        from = end;
+        return row;
+      });
+    }
     // Plain numbers (spike times): each row made from the typed array read, with no list of every value between.
     if (!target.isA("VectorIndex") && data.shape.length <= 1 && isNumericDType(data.dtype) && !data.dtype.endsWith("int64") && first < last) {
       const values = (await data.read([[first, last]])) as TypedArray as Float64Array;
@@ -487,10 +499,13 @@ export class DynamicTable extends DynamicTableBase {
       else for (let k = 0; k < out.length; k++) out[k] = list[k];
       return out;
     }
-    // A multi-dimensional column: one sub-array (C order) per row.
+    // A multi-dimensional column: one array per row with its shape (an image mask [height, width]), as numpy gives
+    // it and as addRow takes it back.
+    const rowShape = data.shape.slice(1);
     const out: Cell[] = [];
     for (let r = 0; r < stop - start; r++) {
-      out.push(ArrayBuffer.isView(list) ? (list as Uint8Array).subarray(r * perRow, (r + 1) * perRow) : (list as unknown[]).slice(r * perRow, (r + 1) * perRow));
+      const row = ArrayBuffer.isView(list) ? (list as Uint8Array).subarray(r * perRow, (r + 1) * perRow) : (list as unknown[]).slice(r * perRow, (r + 1) * perRow);
+      out.push({ data: row, shape: [...rowShape], dtype: data.dtype });
     }
     return out;
   }
@@ -628,9 +643,18 @@ function isTypedArray(v: unknown): v is TypedArray {
   return ArrayBuffer.isView(v) && !(v instanceof DataView);
 }
 
-/** A row of a ragged column as a list (typed arrays given for it as plain lists of their values). */
+/**
+ * A row of a ragged column as a list: typed arrays as plain lists of their values, an array with a shape (as a read
+ * gives a row of obs_intervals, [k, 2]) as the list of its k rows.
+ */
 function asList(v: unknown): unknown {
-  return isTypedArray(v) ? Array.from(v as ArrayLike<unknown>) : v;
+  if (isTypedArray(v)) return Array.from(v as ArrayLike<unknown>);
+  if (isNDArray(v) && v.shape.length > 1 && isTypedArray(v.data)) {
+    const inner = v.shape.slice(1);
+    const per = product(inner);
+    return Array.from({ length: v.shape[0]! }, (_, r) => ({ data: (v.data as TypedArray).subarray(r * per, (r + 1) * per), shape: inner, dtype: v.dtype }));
+  }
+  return v;
 }
 
 /** An index's ends in the smallest unsigned dtype that holds them, as pynwb picks it. */

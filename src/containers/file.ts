@@ -16,7 +16,7 @@ import {
 } from "./icephys.js";
 import { DynamicTableRegion } from "../generated/hdmf-common/DynamicTableRegion.js";
 import { type ColumnOptions, DynamicTable } from "./table.js";
-import { NotFoundError, ValidationError } from "../errors.js";
+import { ValidationError } from "../errors.js";
 import { NWB_VERSION } from "../schema/bundled.js";
 
 export { NWB_VERSION };
@@ -283,29 +283,26 @@ export class NWBFile extends NWBFileBase {
    * knows it: `nwbfile.getAcquisition("movie", ImageSeries).data`.
    */
   getAcquisition<T extends AbstractContainer = AbstractContainer>(name: string, type?: Class<T>): T {
-    return this.getFrom(this.acquisition, "acquisition", name, type);
+    return this.getFrom("acquisition", name, type);
   }
 
   /** The presented stimulus `name` (pynwb's `get_stimulus`), type-checked when a class is given. */
   getStimulus<T extends AbstractContainer = AbstractContainer>(name: string, type?: Class<T>): T {
-    return this.getFrom(this.stimulus, "stimulus", name, type);
+    return this.getFrom("stimulus", name, type);
   }
 
   /** The stimulus template `name` (pynwb's `get_stimulus_template`), type-checked when a class is given. */
   getStimulusTemplate<T extends AbstractContainer = AbstractContainer>(name: string, type?: Class<T>): T {
-    return this.getFrom(this.stimulus_template, "stimulus_template", name, type);
+    return this.getFrom("stimulus_template", name, type);
   }
 
   /** The analysis object `name`, type-checked when a class is given. */
   getAnalysis<T extends AbstractContainer = AbstractContainer>(name: string, type?: Class<T>): T {
-    return this.getFrom(this.analysis, "analysis", name, type);
+    return this.getFrom("analysis", name, type);
   }
 
-  private getFrom<T extends AbstractContainer>(map: Map<string, AbstractContainer>, field: string, name: string, type?: Class<T>): T {
-    const found = map.get(name);
-    if (found === undefined) {
-      throw new NotFoundError(name, `${this.describe()}: no '${name}' in ${field} (it holds: ${[...map.keys()].join(", ") || "nothing"})`);
-    }
+  private getFrom<T extends AbstractContainer>(field: "acquisition" | "stimulus" | "stimulus_template" | "analysis", name: string, type?: Class<T>): T {
+    const found = this.getIn(field, name);
     // By the schema's inheritance, so that an ElectricalSeries is a TimeSeries even when read as its own class.
     if (type && !(found instanceof type) && !found.isA(neurodataTypeOf(type) ?? "")) this.fail(field, `'${name}' to be a ${type.name}`, found);
     return found as T;

@@ -45,12 +45,12 @@ export async function readArray(array: Pick<LazyArray, "shape" | "dtype" | "read
   const innerStrides = stridesOf(innerShape);
   const perOut = product(axes.slice(1).map((a) => a.length));
   const first = axes[0] ?? [0];
+  const perBlockRow = product(innerShape);
   let k = 0;
   while (k < first.length) {
     let end = k + 1;
     while (end < first.length && first[end] === first[end - 1]! + 1) end++;
     const block = await array.read(shape.length === 0 ? undefined : [[first[k]!, first[end - 1]! + 1], ...inner]);
-    const perBlockRow = product(innerShape);
     for (let r = k; r < end; r++) gather(block, (r - k) * perBlockRow, axes.slice(1), inner, innerStrides, out, r * perOut);
     k = end;
   }

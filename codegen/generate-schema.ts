@@ -262,7 +262,9 @@ function classFile(catalog: NamespaceCatalog, t: TypeDef): string {
   lines.push(`export interface ${t.name}Options extends ${base} {\n${opt.join("")}}\n`);
   lines.push(`\n/** ${typeDoc}${handWritten ? ` (The fields of {@link ${t.name}}, whose class adds its rules.)` : ""} */\n`);
   lines.push(`export class ${className} extends ${parentClass} {\n`);
+  lines.push(`  /** The type's name in the schema, as files store it (attribute \`neurodata_type\`). */\n`);
   lines.push(`  static override readonly neurodata_type: string = ${JSON.stringify(t.name)};\n`);
+  lines.push(`  /** The namespace that defines the type, as files store it (attribute \`namespace\`). */\n`);
   lines.push(`  static override readonly namespace: string = ${JSON.stringify(t.namespace)};\n`);
   lines.push(prop.join(""));
   lines.push(`\n  constructor(opts: ${t.name}Options) {\n    // The root sets every field of the most derived type from its layout; each class adds only its rules.\n    super(opts as never);\n  }\n`);

@@ -7,7 +7,9 @@
 export interface NWBWarning {
   /** The object's description, e.g. `ImageSeries 'movie'`. */
   object: string;
+  /** The field it is about. */
   field: string;
+  /** What pynwb would warn. */
   message: string;
 }
 

@@ -13,6 +13,7 @@ export type { AlignedDynamicTableOptions };
 /** A row of an aligned table: its own columns' values, and per category (by name) that category's values. */
 export type AlignedRow = Record<string, unknown>;
 
+/** A table whose rows are aligned with those of category tables (hdmf's AlignedDynamicTable): `addRow` fills all. */
 export class AlignedDynamicTable extends AlignedDynamicTableBase {
   /** The category tables, in `categories` order: those the type names (electrodes, stimuli...) and those added. */
   get categoryTables(): DynamicTable[] {

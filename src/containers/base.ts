@@ -18,10 +18,10 @@ import { warn } from "../warnings.js";
 
 export type { TimeSeriesOptions, ProcessingModuleOptions, ImageOptions, ImagesOptions };
 
-/** A series of samples over time; timed by `timestamps`, or by `rate` (and `starting_time`). */
 /** The types whose data's second axis runs over the rows of a region, and that region's field (pynwb's checks). */
 const REGION_AXIS_FIELDS: Record<string, string> = { ElectricalSeries: "electrodes", RoiResponseSeries: "rois" };
 
+/** A series of samples over time; timed by `timestamps`, or by `rate` (and `starting_time`). */
 export class TimeSeries extends TimeSeriesBase {
   constructor(opts: TimeSeriesOptions) {
     super(opts);
@@ -68,7 +68,12 @@ export class TimeSeries extends TimeSeriesBase {
    * also scaled by `channel_conversion` where the series has one, as float64 with its shape. Reads the whole of
    * `data`.
    */
-  async getDataInUnits(): Promise<{ data: Float64Array; shape: number[] }> {
+  async getDataInUnits(): Promise<{
+    /** The values in `unit`, C order. */
+    data: Float64Array;
+    /** The data's shape. */
+    shape: number[];
+  }> {
     const values = await this.readNumbers("data");
     const shape = [...(this.data as { shape: number[] }).shape];
     const perChannel = (this as unknown as Record<string, unknown>).channel_conversion === undefined ? undefined : await this.readNumbers("channel_conversion");
@@ -214,6 +219,7 @@ export class Images extends ImagesBase {
     return this;
   }
 
+  /** The image of that name, if it holds one. */
   get(name: string): Image | undefined {
     return this.images.get(name);
   }

@@ -18,8 +18,11 @@ import { initFields, summary } from "./fields.js";
 
 /** Array data wrapped with storage options: pynwb's `H5DataIO`. */
 export class H5DataIO {
+  /** The array data to store. */
   readonly data: ArrayInput | LazyArray | FrameSource;
+  /** How to store it: chunks, compression, maximum shape... */
   readonly options: StorageOptions;
+  /** `data` and its storage options, in one object as pynwb's `H5DataIO(data=..., compression=...)`. */
   constructor(args: { data: ArrayInput | LazyArray | FrameSource } & StorageOptions) {
     const { data, ...options } = args;
     this.data = data;
@@ -61,17 +64,26 @@ export interface AbstractContainerOptions {
 
 /** A class of a neurodata type: its name and namespace are static. */
 export interface ContainerClass {
+  /** The neurodata type the class models. */
   readonly neurodata_type: string;
+  /** The namespace that defines the type. */
   readonly namespace: string;
+  /** What its objects are: containers. */
   readonly prototype: AbstractContainer;
+  /** Makes an object of the type from its options. */
   new (opts: never): AbstractContainer;
 }
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
+/**
+ * The root of every NWB object (pynwb's `AbstractContainer`): a name, an object id, the fields of its type (set
+ * from its layout by the constructor), a parent once added, and where it is stored once written or read.
+ */
 export abstract class AbstractContainer {
   /** The neurodata type the class models; every class sets its own. */
   static readonly neurodata_type: string = "";
+  /** The namespace that defines the type; every class sets its own. */
   static readonly namespace: string = "";
 
   /** Its own name, unique among its siblings. */
@@ -83,7 +95,12 @@ export abstract class AbstractContainer {
   /** Storage options per array field, from {@link H5DataIO}. */
   declare readonly storage: Record<string, StorageOptions>;
   /** The file and path where this object is stored, once read from or written to a file. */
-  declare container_source?: { file: string; path: string };
+  declare container_source?: {
+    /** The file's path (or URL, or name for bytes). */
+    file: string;
+    /** The object's path in the file. */
+    path: string;
+  };
 
   constructor(opts: AbstractContainerOptions) {
     const cls = new.target as unknown as ContainerClass;
@@ -103,10 +120,12 @@ export abstract class AbstractContainer {
     for (const f of obj.layout.fields) if (f.kind === "children") o[f.key] = new Map();
   }
 
+  /** The neurodata type of the object's class. */
   get neurodata_type(): string {
     return (this.constructor as unknown as ContainerClass).neurodata_type;
   }
 
+  /** The namespace of the object's type. */
   get namespace(): string {
     return (this.constructor as unknown as ContainerClass).namespace;
   }
@@ -172,6 +191,7 @@ export abstract class AbstractContainer {
     return summary(this, 2);
   }
 
+  /** How Node's `console.log` and `util.inspect` print it: type, name and fields. */
   [INSPECT](depth: number, options: object, inspect: (v: unknown, o: object) => string): string {
     const { neurodata_type, name, ...fields } = summary(this, Math.max(1, Math.min(depth, 2)));
     return `${String(neurodata_type)} '${String(name)}' ${inspect(fields, { ...options, depth: 3 })}`;

@@ -21,12 +21,15 @@ import { NWB_VERSION } from "../schema/bundled.js";
 
 export { NWB_VERSION };
 
+/** What `new NWBFile` takes: the schema's fields, with pynwb's defaults and conveniences. */
 export interface NWBFileOptions extends Omit<GeneratedNWBFileOptions, "name" | "file_create_date" | "timestamps_reference_time" | "experimenter" | "related_publications"> {
   /** Default: `session_start_time`. */
   timestamps_reference_time?: Date | string;
   /** Default: now. */
   file_create_date?: Date | string | (Date | string)[];
+  /** Who did the experiment: one name or several (stored as a list). */
   experimenter?: string | string[];
+  /** Publications about the data (DOI, URL...): one or several (stored as a list). */
   related_publications?: string | string[];
 }
 
@@ -271,6 +274,7 @@ export class NWBFile extends NWBFileBase {
     return table;
   }
 
+  /** Sets `subject` (pynwb's `subject=` argument or property); a second subject is refused. */
   setSubject(subject: Subject): this {
     if (!(subject instanceof AbstractContainer) || !subject.isA("Subject")) this.fail("subject", "a Subject", subject);
     adopt(this, "subject", subject);

@@ -16,6 +16,7 @@ export class GenericContainer extends AbstractContainer {
 
   /** The type named in the file. */
   readonly type_name: string;
+  /** The namespace named in the file. */
   readonly type_namespace: string;
   /** Attributes, as stored (text as strings, numbers as numbers or arrays). */
   readonly attributes = new Map<string, unknown>();

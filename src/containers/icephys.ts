@@ -50,6 +50,7 @@ interface SeriesRange {
   timeseries: TimeSeries;
 }
 
+/** The intracellular recordings: a stimulus and a response per row, with their electrode (pynwb's `add_intracellular_recording`). */
 export class IntracellularRecordingsTable extends IntracellularRecordingsTableBase {
   /**
    * Adds a recording (pynwb's `add_recording`) and returns its row index. A recording without a stimulus (or
@@ -138,6 +139,7 @@ function addGroupRow(table: DynamicTable, column: string, values: { id?: number 
   return table.length - 1;
 }
 
+/** Groups of intracellular recordings made at the same time. */
 export class SimultaneousRecordingsTable extends SimultaneousRecordingsTableBase {
   /** Adds a row of `recordings` (rows of the IntracellularRecordingsTable) and returns its index (pynwb's `add_simultaneous_recording`). */
   addSimultaneousRecording(values: { recordings: readonly number[]; id?: number } & Record<string, unknown>): number {
@@ -145,6 +147,7 @@ export class SimultaneousRecordingsTable extends SimultaneousRecordingsTableBase
   }
 }
 
+/** Groups of simultaneous recordings made one after another, of one stimulus type. */
 export class SequentialRecordingsTable extends SequentialRecordingsTableBase {
   /** Adds a row of `simultaneous_recordings` and its `stimulus_type`; returns its index (pynwb's `add_sequential_recording`). */
   addSequentialRecording(values: { simultaneous_recordings: readonly number[]; stimulus_type: string; id?: number } & Record<string, unknown>): number {
@@ -152,6 +155,7 @@ export class SequentialRecordingsTable extends SequentialRecordingsTableBase {
   }
 }
 
+/** Groups of sequential recordings repeated together. */
 export class RepetitionsTable extends RepetitionsTableBase {
   /** Adds a row of `sequential_recordings`; returns its index (pynwb's `add_repetition`). */
   addRepetition(values: { sequential_recordings: readonly number[]; id?: number } & Record<string, unknown>): number {
@@ -159,6 +163,7 @@ export class RepetitionsTable extends RepetitionsTableBase {
   }
 }
 
+/** Groups of repetitions made under one experimental condition. */
 export class ExperimentalConditionsTable extends ExperimentalConditionsTableBase {
   /** Adds a row of `repetitions`; returns its index (pynwb's `add_experimental_condition`). */
   addExperimentalCondition(values: { repetitions: readonly number[]; id?: number } & Record<string, unknown>): number {

@@ -13,6 +13,7 @@ import { warn } from "../warnings.js";
 import type { SeriesFromFilesOptions, SeriesFromVideosOptions } from "../media/from-files.js";
 import { fileSupport } from "./file-support.js";
 
+/** What `new ImageSeries` takes: the schema's fields, with `data` optional for external files. */
 export interface ImageSeriesOptions extends Omit<GeneratedImageSeriesOptions, "data" | "unit"> {
   /** The frames, (frame, x, y) or (frame, x, y, z); or, instead, `external_file`. */
   data?: DataInput;
@@ -95,6 +96,7 @@ export class ImageSeries extends ImageSeriesBase {
   }
 }
 
+/** What `new IndexSeries` takes: the schema's fields, with its fixed unit optional. */
 export interface IndexSeriesOptions extends Omit<GeneratedIndexSeriesOptions, "unit"> {
   /** Always "N/A" (an index has no unit); anything else is refused. */
   unit?: string;

@@ -13,19 +13,25 @@ export type { TimeIntervalsOptions };
 
 /** A row of a TimeSeriesReferenceVectorData: `count` samples of `timeseries` from `idx_start`. */
 export interface TimeSeriesReference {
+  /** The first sample of the range. */
   idx_start: number;
+  /** How many samples. */
   count: number;
+  /** The series. */
   timeseries: TimeSeries;
 }
 
 /** An interval as `addInterval` takes it; other keys fill the columns the table has. */
 export interface IntervalValues {
+  /** Where the interval starts, in seconds from the session's reference time. */
   start_time: number;
+  /** Where it stops. */
   stop_time: number;
   /** A list, or one comma-separated string (pynwb splits it). */
   tags?: string | string[];
   /** The series the interval covers: their sample ranges within it are computed as pynwb does them. */
   timeseries?: TimeSeries | (TimeSeries | TimeSeriesReference)[];
+  /** The row's id (unique in the table); default: the row's number. */
   id?: number;
   [column: string]: unknown;
 }

@@ -5,6 +5,7 @@
 import { AbstractFeatureSeriesBase, type AbstractFeatureSeriesOptions as GeneratedOptions } from "../generated/core/AbstractFeatureSeries.js";
 import { StreamedArray } from "../data/arrays.js";
 
+/** What `new AbstractFeatureSeries` takes: the schema's fields, with pynwb's default unit. */
 export interface AbstractFeatureSeriesOptions extends Omit<GeneratedOptions, "unit"> {
   /** Default "see 'feature_units'", as pynwb. */
   unit?: string;

@@ -7,22 +7,42 @@ import { DynamicTableRegion } from "../generated/hdmf-common/DynamicTableRegion.
 import type { ArrayInput } from "../data/ndarray.js";
 import { ValidationError } from "../errors.js";
 
+/** What `new PlaneSegmentation` takes: the schema's fields, its name defaulting as pynwb's. */
 export interface PlaneSegmentationOptions extends Omit<GeneratedOptions, "name"> {
   /** Default: the imaging plane's name, as pynwb names it. */
   name?: string;
 }
 
 /** A pixel of a pixel mask: `[x, y, weight]` or `{ x, y, weight }`. */
-export type PixelMaskEntry = [number, number, number] | { x: number; y: number; weight: number };
+export type PixelMaskEntry = [number, number, number] | {
+  /** The pixel's column. */
+  x: number;
+  /** The pixel's row. */
+  y: number;
+  /** Its weight in the ROI. */
+  weight: number;
+};
 /** A voxel of a voxel mask: `[x, y, z, weight]` or `{ x, y, z, weight }`. */
-export type VoxelMaskEntry = [number, number, number, number] | { x: number; y: number; z: number; weight: number };
+export type VoxelMaskEntry = [number, number, number, number] | {
+  /** The voxel's column. */
+  x: number;
+  /** The voxel's row. */
+  y: number;
+  /** The voxel's plane. */
+  z: number;
+  /** Its weight in the ROI. */
+  weight: number;
+};
 
 /** An ROI as `addRoi` takes it: at least one mask; other keys fill the columns the table has. */
 export interface RoiValues {
   /** A weight per pixel of the imaging plane, (x, y) or (x, y, z): nested arrays or `{ data, shape }`. */
   image_mask?: ArrayInput;
+  /** The ROI's pixels, each with a weight. */
   pixel_mask?: PixelMaskEntry[];
+  /** The ROI's voxels, each with a weight. */
   voxel_mask?: VoxelMaskEntry[];
+  /** The row's id (unique in the table); default: the row's number. */
   id?: number;
   [column: string]: unknown;
 }

@@ -25,11 +25,18 @@ import type { ArrayValues, CompoundMemberType, CompoundRow } from "../data/lazy.
 import { FormatError, NotFoundError } from "../errors.js";
 
 /** A table's options: as the schema's, with `colnames` and `id` made from the columns when not given, as hdmf makes them. */
-export type DynamicTableOptions = Omit<GeneratedOptions, "colnames" | "id"> & { colnames?: string[]; id?: ElementIdentifiers };
+export type DynamicTableOptions = Omit<GeneratedOptions, "colnames" | "id"> & {
+  /** The columns' names, in order; default: the columns given. */
+  colnames?: string[];
+  /** The rows' ids; default: 0, 1, 2... */
+  id?: ElementIdentifiers;
+};
 
 /** How `addColumn` makes a column. */
 export interface ColumnOptions {
+  /** The column's name, new in the table. */
   name: string;
+  /** What the column holds. */
   description: string;
   /**
    * Ragged: each row holds a list (an `_index` column is made). With `data`, as pynwb: `true` when `data` holds a
@@ -48,6 +55,7 @@ export interface ColumnOptions {
 /** A cell's value: a number, a string, a boolean, an object, a compound row, or an array of them (ragged rows). */
 export type Cell = unknown;
 
+/** A table of columns (hdmf's DynamicTable): `addColumn`, `addRow`, reads by row, column or as records. */
 export class DynamicTable extends DynamicTableBase {
   /** Rows added with `addRow`, not yet made into the columns' data (done before a write or a read). */
   private pending?: { ids: number[]; values: Map<string, unknown[]> };

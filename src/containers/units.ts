@@ -7,6 +7,7 @@ import { StreamedArray } from "../data/arrays.js";
 
 export type { UnitsOptions };
 
+/** Sorted units (pynwb's Units): spike times per unit, ragged, with their waveforms and electrodes. */
 export class Units extends UnitsBase {
   /**
    * The spike times of unit `index` (its row), or of each of a list of units (pynwb's `get_unit_spike_times`);

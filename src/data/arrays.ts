@@ -18,17 +18,26 @@ export function describeArray(a: { dtype: DType; shape: readonly number[] }): st
 /** Values in memory, C order. */
 export class InMemoryArray implements NDArray, LazyArray {
   readonly chunks = null;
-  constructor(readonly data: TypedArray | string[], readonly shape: number[], readonly dtype: DType) {}
+  constructor(
+    /** The values, C order. */
+    readonly data: TypedArray | string[],
+    /** The length of each axis. */
+    readonly shape: number[],
+    /** The element type. */
+    readonly dtype: DType,
+  ) {}
 
   /** The whole array or a hyperslab, as a new C-order array. */
   async read(selection?: Selection): Promise<ArrayValues> {
     return sliceArray(this, normaliseSelection(this.shape, selection));
   }
 
+  /** Its dtype and shape, `uint8[200, 50]`, not its values. */
   toJSON(): string {
     return describeArray(this);
   }
 
+  /** How Node prints it: as {@link InMemoryArray.toJSON}. */
   [INSPECT](): string {
     return describeArray(this);
   }
@@ -40,17 +49,26 @@ export class InMemoryArray implements NDArray, LazyArray {
  */
 export class StreamedArray implements LazyArray {
   readonly chunks = null;
+  /** `[]`: unknown until written. */
   readonly shape: number[] = [];
-  constructor(readonly source: FrameSource, /** The dtype the schema fixes, or "opaque": unknown until the first frame. */ readonly dtype: DType = "opaque") {}
+  constructor(
+    /** Where the frames come from. */
+    readonly source: FrameSource,
+    /** The dtype the schema fixes, or "opaque": unknown until the first frame. */
+    readonly dtype: DType = "opaque",
+  ) {}
 
+  /** Refused: a stream is read once, as it is written; read the field of the written file. */
   async read(): Promise<ArrayValues> {
     throw new ValidationError("a stream", "data", "data written to a file before it is read (a stream is read once, as it is written)");
   }
 
+  /** `stream (not written yet)`. */
   toJSON(): string {
     return "stream (not written yet)";
   }
 
+  /** How Node prints it: as {@link StreamedArray.toJSON}. */
   [INSPECT](): string {
     return this.toJSON();
   }

@@ -13,6 +13,7 @@ export type NumericDType =
  */
 export type DType = NumericDType | "text" | "reference" | "compound" | "bool" | "opaque";
 
+/** The typed arrays numeric data is held in, one per numeric dtype (and `Uint8ClampedArray`, read as uint8). */
 export type TypedArray =
   | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array
   | BigInt64Array | BigUint64Array | Float32Array | Float64Array;

@@ -30,7 +30,9 @@ export type Selection = ReadonlyArray<readonly [start: number, stop: number]>;
  * into one C-order array. A remote backend implements the same interface.
  */
 export interface LazyArray {
+  /** The length of each axis. */
   readonly shape: number[];
+  /** The element type. */
   readonly dtype: DType;
   /** The chunk shape in storage, or null for contiguous data. */
   readonly chunks: number[] | null;
@@ -41,7 +43,13 @@ export interface LazyArray {
   /** For compound data: its members. */
   readonly members?: CompoundMemberType[];
   /** Where the data is stored (the open file and the dataset's path), when it is in a file. */
-  readonly storedAt?: { readonly file: object; readonly path: string };
+  readonly storedAt?: {
+    /** The open file. */
+    readonly file: object;
+    /** The dataset's path in it. */
+    readonly path: string;
+  };
+  /** The whole array, or the hyperslab `selection` (a `[start, stop]` per axis, missing axes whole), C order. */
   read(selection?: Selection): Promise<ArrayValues>;
   /**
    * Numbers only: reads the selection into `out` (a typed array of the dataset's dtype, exactly the selection's
@@ -54,7 +62,12 @@ export interface LazyArray {
    * C order of the chunk grid (elements of chunks never written read as the fill value). A copy of a sparse dataset
    * copies those chunks only. Undefined when the backend does not know.
    */
-  writtenChunks?(): { chunk: number[]; origins: number[][] } | undefined;
+  writtenChunks?(): {
+    /** The chunk shape. */
+    chunk: number[];
+    /** The first element of each chunk written. */
+    origins: number[][];
+  } | undefined;
 }
 
 export function isLazyArray(x: unknown): x is LazyArray {

@@ -6,15 +6,28 @@ import { type DType, DTypeRangeError, type NumericDType, type TypedArray, dtypeO
 
 /** A C-order n-dimensional array in memory. Text arrays hold strings. */
 export interface NDArray {
+  /** The values, C order. */
   readonly data: TypedArray | string[];
+  /** The length of each axis. */
   readonly shape: number[];
+  /** The element type. */
   readonly dtype: DType;
 }
 
 /** What callers may pass as array data: a typed array with its shape, or (for small data) nested JS arrays. */
 export type ArrayInput =
-  | { data: TypedArray; shape: number[] }
-  | { data: string[] | number[]; shape?: number[] }
+  | {
+    /** The values, C order. */
+    data: TypedArray;
+    /** The length of each axis. */
+    shape: number[];
+  }
+  | {
+    /** The values, C order. */
+    data: string[] | number[];
+    /** The length of each axis (default: one axis, the values' count). */
+    shape?: number[];
+  }
   | NestedArray
   | TypedArray;
 

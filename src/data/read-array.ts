@@ -10,12 +10,18 @@ import type { ArrayValues, LazyArray } from "./lazy.js";
 import { product, stridesOf } from "./ndarray.js";
 
 /** One axis of a selection: an index, `[start, stop]`, `[start, stop, step]`, `{ points }`, or null (the whole axis). */
-export type AxisSelection = number | readonly [start: number, stop: number] | readonly [start: number, stop: number, step: number] | { readonly points: readonly number[] } | null;
+export type AxisSelection = number | readonly [start: number, stop: number] | readonly [start: number, stop: number, step: number] | {
+  /** The indices to take, in any order, repeats allowed. */
+  readonly points: readonly number[];
+} | null;
 
 /** Values read, with the shape the selection gives them (an index drops its axis) and their dtype. */
 export interface ArrayRead {
+  /** The values read, C order. */
   readonly data: ArrayValues;
+  /** The shape they make. */
   readonly shape: number[];
+  /** Their element type. */
   readonly dtype: DType;
 }
 

@@ -3,6 +3,7 @@
  */
 import { ValidationError } from "../errors.js";
 
+/** How a dataset is stored: chunks, compression, filters, maximum shape (pynwb's `H5DataIO` arguments). */
 export interface StorageOptions {
   /**
    * Chunk shape; `true` picks one automatically ({@link autoChunks}); `false` or absent stores contiguous data,

@@ -27,6 +27,7 @@ import type { NWBIOBase } from "./io-base.js";
 /** h5py reports an unlimited axis as 2^64 - 1; h5wasm's metadata gives it as a (rounded) number. */
 const UNLIMITED = 2 ** 63;
 
+/** Appends frames and timestamps to a series of an open file (its data and timestamps growable): `SeriesAppender.open(io, series)`. */
 export class SeriesAppender {
   private readonly data: StreamAppender;
   private readonly timestamps?: StreamAppender;

@@ -22,6 +22,7 @@ import { NWB_VERSION, typeCatalog } from "../schema/bundled.js";
 import { readSourceOf } from "../mapping/read-source.js";
 import { inOwnVersion, keepOwnCache, keepOwnVersion, keepReadForm, ownFixedValues } from "../mapping/as-read.js";
 
+/** How a file is opened: `"r"` to read, `"w"` to write anew, `"a"` to read and change (as pynwb's modes). */
 export type IOMode = "r" | "w" | "a";
 
 /** Options every handle takes. */
@@ -34,16 +35,21 @@ export function checkMode(mode: unknown): asserts mode is IOMode {
   if (mode !== "r" && mode !== "w" && mode !== "a") throw new ModeError(`mode must be "r", "w" or "a", got ${JSON.stringify(mode)}`);
 }
 
+/** What every file handle does (`NWBHDF5IO` in Node and in browsers): read, write, append, close. */
 export abstract class NWBIOBase {
+  /** The open HDF5 file, once opened. */
   protected file?: H5File;
+  /** The NWB file read or written through this handle. */
   protected nwbfile?: NWBFile;
   /** Mode "a": the file's tree as read, against which a write finds what changed (`mapping/tree-diff.ts`). */
   private storedTree?: GroupBuilder;
   /** Mode "a", when the file is written anew: the file read, whose datasets the new one copies, open until close. */
   private rewriteSource?: H5File;
+  /** Whether `write` ran (close then puts the file in place). */
   protected written = false;
   /** @internal the files the external links written name, as stored (for the tests' oracle, which copies them too). */
   _linkedFiles: string[] = [];
+  /** Whether `close` ran: every later call is refused. */
   protected closed = false;
   /** Datasets whose chunks tsnwb wrote itself, put in the file by close() (see `hdf5/chunk-injection.ts`). */
   private readonly injections: ChunkInjection[] = [];
@@ -55,10 +61,13 @@ export abstract class NWBIOBase {
   private readonly appenders = new Set<{ close(): void }>();
 
   protected constructor(
+    /** The HDF5 library (h5wasm's module) the file is opened with. */
     protected readonly m: H5Module,
     /** The NWB file's path (or URL, or name in memory). */
     readonly path: string,
+    /** The mode the file was opened in. */
     readonly mode: IOMode,
+    /** The options given to `open`. */
     protected readonly baseOptions: BaseIOOptions,
   ) {}
 
@@ -267,6 +276,7 @@ export abstract class NWBIOBase {
     this.written = true;
   }
 
+  /** Refuses a call on a closed handle. */
   protected checkOpen(): void {
     if (this.closed) throw new ModeError(`${this.path} is closed`);
   }

@@ -14,11 +14,17 @@ import { recoverJournal } from "./journal.js";
  * its size and last change. `restored`: set by {@link cleanLeftovers} for a journal the file was restored from.
  */
 export interface Leftover {
+  /** The leftover file's own path. */
   path: string;
+  /** The NWB file it was written for. */
   target: string;
+  /** A temporary file a write did not put in place, or the undo journal of an in-place write. */
   kind: "temporary" | "journal";
+  /** Its size in bytes. */
   bytes: number;
+  /** When it was last changed. */
   modified: Date;
+  /** A journal replayed by `cleanLeftovers`: the target is back as it was before the crashed write. */
   restored?: boolean;
 }
 

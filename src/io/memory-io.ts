@@ -17,6 +17,7 @@ import { XHRTransport } from "./remote/xhr-transport.js";
 /** Bytes an NWB file is read from. */
 export type MemorySource = Uint8Array | ArrayBuffer | Blob;
 
+/** What `NWBMemoryIO.open` takes (in browsers, `NWBHDF5IO.open`). */
 export interface MemoryIOOptions extends BaseIOOptions {
   /** The file's name, in errors and `container_source` (default: the File's name, or "memory.nwb"). */
   name?: string;
@@ -29,6 +30,7 @@ export function isMemorySource(x: unknown): x is MemorySource {
   return x instanceof Uint8Array || x instanceof ArrayBuffer || (typeof Blob !== "undefined" && x instanceof Blob);
 }
 
+/** An NWB file as bytes in memory: read a `File`, `Blob` or buffer; write anew and take `blob()` (the browser's `NWBHDF5IO`). */
 export class NWBMemoryIO extends NWBIOBase {
   private output?: Uint8Array;
 

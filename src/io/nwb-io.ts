@@ -28,6 +28,7 @@ import { type MemoryIOOptions, type MemorySource, NWBMemoryIO, isMemorySource } 
 
 export type { IOMode };
 
+/** What `NWBHDF5IO.open` takes besides the path and mode. */
 export interface IOOptions extends BaseIOOptions {
   /**
    * Mode "a" only: change the file where it is instead of a copy. For appending to a movie of many GB, where a
@@ -74,6 +75,7 @@ const ADOPT_CHUNK_BYTES = 16 << 20;
 
 const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
 
+/** An NWB file on disk, by URL, or as bytes (pynwb's `NWBHDF5IO`): `open`, `read`, `write`, `close`. */
 export class NWBHDF5IO extends NWBIOBase {
   /** The remote file behind a URL opened for reading. */
   private remote?: RemoteFile;

@@ -17,7 +17,9 @@ import { videoInfo } from "./video-files.js";
 
 /** What an image takes besides its pixels. */
 export interface ImageFileOptions {
+  /** The image's name. */
   name: string;
+  /** What it shows. */
   description?: string;
   /** Pixels per centimetre. */
   resolution?: number;

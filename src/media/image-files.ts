@@ -22,8 +22,11 @@ export interface DecodedImage {
 
 /** What an image file holds, from its header alone. */
 export interface ImageFileInfo {
+  /** The file's path. */
   file: string;
+  /** Pixels per row. */
   width: number;
+  /** Rows. */
   height: number;
   /** Channels as decoded: 1 (grey), 3 (RGB) or 4 (RGBA; grey+alpha is expanded to RGBA). */
   channels: 1 | 3 | 4;

@@ -11,7 +11,9 @@ import { FormatError, NotFoundError } from "../errors.js";
 /** Containers read here. */
 export const VIDEO_EXTENSIONS = [".mp4", ".m4v", ".mov"];
 
+/** What `videoInfo` tells of a video file. */
 export interface VideoInfo {
+  /** The file's path. */
   file: string;
   /** Frames in the video track. */
   frames: number;
@@ -21,8 +23,11 @@ export interface VideoInfo {
   timestamps: number[];
   /** Seconds from the first frame's start to the last frame's end. */
   duration: number;
+  /** Pixels per row. */
   width: number;
+  /** Rows. */
   height: number;
+  /** The video track's codec, as the container names it (`avc1`...). */
   codec: string;
 }
 

@@ -6,6 +6,7 @@
 import { BUNDLED_NAMESPACES } from "../generated/schema/index.js";
 import { NamespaceCatalog } from "./catalog.js";
 
+/** Every loaded namespace and its types: the bundled ones, and extensions as they are loaded. */
 export const typeCatalog = new NamespaceCatalog();
 for (const doc of BUNDLED_NAMESPACES) typeCatalog.add(doc);
 

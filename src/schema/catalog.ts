@@ -12,10 +12,13 @@ import { NotFoundError, ValidationError } from "../errors.js";
 
 /** A type as the catalog knows it. */
 export interface TypeDef {
+  /** The type's name. */
   readonly name: string;
+  /** The namespace that defines it. */
   readonly namespace: string;
   /** The schema file (`source`) that defines it. */
   readonly source: string;
+  /** Whether it is stored as a group or a dataset. */
   readonly kind: "group" | "dataset";
   /** The definition as written. */
   readonly spec: GroupSpec | DatasetSpec;
@@ -77,6 +80,7 @@ function* typeDefinitions(groups: readonly GroupSpec[], datasets: readonly Datas
   for (const spec of datasets) if (spec.neurodata_type_def !== undefined) yield { kind: "dataset", spec };
 }
 
+/** Namespaces and their types, with inheritance resolved (pynwb's type map): `get(type, namespace)` gives a type. */
 export class NamespaceCatalog {
   private readonly documents = new Map<string, NamespaceDocument>();
   /** Type definitions as written, by `namespace:name`, before resolution. */
@@ -112,6 +116,7 @@ export class NamespaceCatalog {
     return [...this.documents.values()];
   }
 
+  /** The namespace of that name, if loaded. */
   namespace(name: string): NamespaceDocument | undefined {
     return this.documents.get(name);
   }

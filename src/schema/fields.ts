@@ -49,6 +49,7 @@ export interface ChildrenField extends FieldCommon { kind: "children"; types: st
 /** The value of a dataset type itself (its `data`). */
 export interface ValueField extends FieldCommon { kind: "value"; spec: DatasetSpec }
 
+/** A field of a type's layout: one property of its objects, and where in the file it is stored. */
 export type Field = AttributeField | DatasetField | LinkField | ChildField | ChildrenField | ValueField;
 
 /** An attribute or dataset whose value the schema fixes: written always, never set. */
@@ -65,11 +66,19 @@ export interface FixedValue {
 
 /** Everything the mapper needs about a type's layout. */
 export interface TypeLayout {
+  /** The type laid out. */
   type: TypeDef;
+  /** Its fields: each property of its objects. */
   fields: Field[];
+  /** What the schema fixes: written always, never set. */
   fixed: FixedValue[];
   /** Untyped groups, by path, and whether they must exist. */
-  groups: { path: string[]; required: boolean }[];
+  groups: {
+    /** The group's path under the object. */
+    path: string[];
+    /** Whether it must exist. */
+    required: boolean;
+  }[];
 }
 
 /** `SpatialSeries` -> `spatial_series`; plural when there may be many, as hdmf's ObjectMapper names members. */

@@ -7,14 +7,19 @@
 
 /** A member of a compound dtype. */
 export interface CompoundMember {
+  /** The member's name (a column of the compound). */
   name: string;
+  /** What it holds. */
   doc: string;
+  /** Its dtype. */
   dtype: Dtype;
 }
 
 /** An object (or region) reference to objects of `target_type`. */
 export interface RefDtype {
+  /** The type of the objects referred to. */
   target_type: string;
+  /** A reference to a whole object, or to a region of a dataset. */
   reftype: "object" | "region";
 }
 
@@ -27,29 +32,41 @@ export type Shape = (number | null)[];
 /** How many of a member may appear: a count, or `?`, `*`, `+`, or `zero_or_one`, `zero_or_many`, `one_or_many`. */
 export type Quantity = number | "?" | "*" | "+" | "zero_or_one" | "zero_or_many" | "one_or_many";
 
+/** An attribute of a group or dataset. */
 export interface AttributeSpec {
+  /** The attribute's name. */
   name: string;
+  /** What it holds. */
   doc: string;
+  /** Its dtype. */
   dtype: Dtype;
+  /** The names of its axes (one list per allowed shape). */
   dims?: string[] | string[][];
+  /** Its allowed shape, or shapes; absent for a scalar. */
   shape?: Shape | Shape[];
   /** Attributes are required unless this is false. */
   required?: boolean;
   /** A fixed value: always this, not settable. */
   value?: unknown;
+  /** The value when none is given. */
   default_value?: unknown;
 }
 
+/** What group and dataset specifications share. */
 interface StorageSpec {
   /** A fixed name; absent for members named by the user (then they are typed, by `neurodata_type_inc`). */
   name?: string;
+  /** The name when the user gives none. */
   default_name?: string;
+  /** What it holds. */
   doc: string;
   /** Defines a new type of this name. */
   neurodata_type_def?: string;
   /** Is (or extends) this type. */
   neurodata_type_inc?: string;
+  /** How many may appear (default: exactly one). */
   quantity?: Quantity;
+  /** Its attributes. */
   attributes?: AttributeSpec[];
   /** Ignored by NWB; kept so that cached specifications round-trip. */
   linkable?: boolean;
@@ -63,30 +80,47 @@ export function memberType(m: { neurodata_type_def?: string; neurodata_type_inc?
   return m.neurodata_type_def ?? m.neurodata_type_inc;
 }
 
+/** A dataset: a type, or a member of a group. */
 export interface DatasetSpec extends StorageSpec {
+  /** Its dtype. */
   dtype?: Dtype;
+  /** The names of its axes (one list per allowed shape). */
   dims?: string[] | string[][];
+  /** Its allowed shape, or shapes; absent for a scalar. */
   shape?: Shape | Shape[];
+  /** A fixed value: always this, not settable. */
   value?: unknown;
+  /** The value when none is given. */
   default_value?: unknown;
 }
 
+/** A group: a type, or a member of a group. */
 export interface GroupSpec extends StorageSpec {
+  /** The groups it holds. */
   groups?: GroupSpec[];
+  /** The datasets it holds. */
   datasets?: DatasetSpec[];
+  /** The links it holds. */
   links?: LinkSpec[];
 }
 
+/** A link from a group to an object stored elsewhere. */
 export interface LinkSpec {
+  /** A fixed name; absent for links named by the user. */
   name?: string;
+  /** What it links to, and why. */
   doc: string;
+  /** The type of the object linked to. */
   target_type: string;
+  /** How many may appear (default: exactly one). */
   quantity?: Quantity;
 }
 
 /** One schema file: its type definitions. */
 export interface SchemaSource {
+  /** The group types it defines. */
   groups?: GroupSpec[];
+  /** The dataset types it defines. */
   datasets?: DatasetSpec[];
 }
 
@@ -95,19 +129,29 @@ export type NamespaceEntry =
   | { namespace: string; neurodata_types?: string[] }
   | { source: string; title?: string; doc?: string; neurodata_types?: string[] };
 
+/** A namespace as its YAML declares it: a name, a version, and what it takes its types from. */
 export interface NamespaceSpec {
+  /** Its name (`core`, `ndx-...`). */
   name: string;
+  /** Its version. */
   version: string;
+  /** What it is for. */
   doc: string;
+  /** Its long name. */
   full_name?: string;
+  /** Its authors. */
   author?: string | string[];
+  /** How to reach them. */
   contact?: string | string[];
+  /** What it takes its types from, in order. */
   schema: NamespaceEntry[];
 }
 
 /** A namespace with the content of its own schema files, keyed by the `source` names of `schema`. */
 export interface NamespaceDocument {
+  /** The namespace's declaration. */
   namespace: NamespaceSpec;
+  /** The content of each of its own schema files. */
   sources: Record<string, SchemaSource>;
   /** Which spelling of the type keys the namespace was written with (hdmf-common uses `data_type_*`). */
   typeKeys?: "neurodata_type" | "data_type";

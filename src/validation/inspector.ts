@@ -31,6 +31,7 @@ export const IMPORTANCES: readonly Importance[] = ["critical", "violation", "sug
 
 /** One finding. */
 export interface InspectionMessage {
+  /** How much it matters. */
   importance: Importance;
   /** The check's stable snake_case id (the NWB Inspector's name where it has one), e.g. `check_timestamps_ascending`. */
   check: string;
@@ -40,6 +41,7 @@ export interface InspectionMessage {
   message: string;
 }
 
+/** What `inspect` and `inspectFile` take. */
 export interface InspectOptions {
   /** Report only messages of this importance or a higher one; default "suggestion" (all). */
   level?: Importance;
@@ -86,6 +88,7 @@ interface InspectionContext {
 export interface CheckInfo {
   /** Stable snake_case id, the NWB Inspector's where it has the same check. */
   id: string;
+  /** How much its findings matter. */
   importance: Importance;
   /** The neurodata type it applies to (and every type that extends it); "any" for every typed object. */
   appliesTo: string;

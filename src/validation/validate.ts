@@ -14,6 +14,7 @@ import { readSourceOf } from "../mapping/read-source.js";
 import { inOwnVersion, keepReadForm, keepVersion, ownFixedValues } from "../mapping/as-read.js";
 import { type ValidationIssue, validateTree } from "./validator.js";
 
+/** What `validate` takes. */
 export interface ValidateOptions {
   /** Check against tsnwb's bundled namespaces (core, hdmf-common, hdmf-experimental) only, not the file's cache. */
   core?: boolean;

@@ -27,11 +27,15 @@ export type ValidationRule =
 
 /** One problem found: where (the object's path), which rule, and what was found. */
 export interface ValidationIssue {
+  /** Where in the file. */
   path: string;
+  /** The rule broken. */
   rule: ValidationRule;
+  /** What is wrong. */
   message: string;
 }
 
+/** What validating a tree of builders takes. */
 export interface TreeValidationOptions {
   /**
    * Only the checks that need no array data from files (presence, quantities, dtypes, shapes, types, link targets;
@@ -561,6 +565,7 @@ const WIDER: Record<string, string[]> = {
   text: ["text"], bool: ["bool"],
 };
 
+/** Whether data of dtype `found` may be stored where the schema says `spec`: that type or a wider one of its kind, as hdmf's validator. */
 export function dtypeAllowed(spec: Dtype, found: DType): boolean {
   if (typeof spec !== "string") return true;
   if (spec === "numeric") return /^(u?int|float)\d+$/.test(found);

@@ -16,7 +16,9 @@ export interface AbstractFeatureSeriesOptions extends Omit<TimeSeriesOptions, "d
 
 /** Time series of derived feature values, e.g. stimulus parameters, held until the next update. (The fields of {@link AbstractFeatureSeries}, whose class adds its rules.) */
 export class AbstractFeatureSeriesBase extends TimeSeries {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "AbstractFeatureSeries";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Feature values per time point, with one column per feature. */
   declare data: ArrayData;

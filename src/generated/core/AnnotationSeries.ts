@@ -12,7 +12,9 @@ export interface AnnotationSeriesOptions extends Omit<TimeSeriesOptions, "data" 
 
 /** Time-stamped text notes recorded during an experiment. */
 export class AnnotationSeries extends TimeSeries {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "AnnotationSeries";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Text of each note, one per timestamp. */
   declare data: ArrayData;

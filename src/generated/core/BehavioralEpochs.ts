@@ -12,7 +12,9 @@ export interface BehavioralEpochsOptions extends Omit<NWBDataInterfaceOptions, "
 
 /** Container of IntervalSeries that mark periods of behavior. */
 export class BehavioralEpochs extends NWBDataInterface {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "BehavioralEpochs";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** IntervalSeries holding the start and end times of behavioral periods. */
   declare readonly interval_series: Map<string, IntervalSeries>;

@@ -12,7 +12,9 @@ export interface BehavioralEventsOptions extends Omit<NWBDataInterfaceOptions, "
 
 /** Container of TimeSeries that record irregular behavioral events. */
 export class BehavioralEvents extends NWBDataInterface {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "BehavioralEvents";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** TimeSeries with the recorded behavioral events. */
   declare readonly time_series: Map<string, TimeSeries>;

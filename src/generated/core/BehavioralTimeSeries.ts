@@ -12,7 +12,9 @@ export interface BehavioralTimeSeriesOptions extends Omit<NWBDataInterfaceOption
 
 /** Container of TimeSeries that hold continuously sampled behavioral signals. */
 export class BehavioralTimeSeries extends NWBDataInterface {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "BehavioralTimeSeries";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** TimeSeries with a continuously sampled behavioral signal. */
   declare readonly time_series: Map<string, TimeSeries>;

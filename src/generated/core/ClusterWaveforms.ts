@@ -19,7 +19,9 @@ export interface ClusterWaveformsOptions extends Omit<NWBDataInterfaceOptions, "
 
 /** Deprecated: average spike shape of each cluster along with its standard deviation. */
 export class ClusterWaveforms extends NWBDataInterface {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "ClusterWaveforms";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Filter applied to the signal before the waveforms were averaged. */
   declare waveform_filtering: string;

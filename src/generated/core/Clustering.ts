@@ -18,7 +18,9 @@ export interface ClusteringOptions extends Omit<NWBDataInterfaceOptions, "name">
 
 /** Deprecated: assignment of spike events to clusters, from automatic tools or manual sorting. */
 export class Clustering extends NWBDataInterface {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "Clustering";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Notes on the clusters or the clustering process, e.g. which cluster holds noise. */
   declare description: string;

@@ -12,7 +12,9 @@ export interface CompassDirectionOptions extends Omit<NWBDataInterfaceOptions, "
 
 /** Container of SpatialSeries giving a heading angle, in radians or degrees. */
 export class CompassDirection extends NWBDataInterface {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "CompassDirection";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** SpatialSeries with a heading angle over time. */
   declare readonly spatial_series: Map<string, SpatialSeries>;

@@ -17,7 +17,9 @@ export interface CorrectedImageStackOptions extends Omit<NWBDataInterfaceOptions
 
 /** An image stack after motion correction, along with the per-frame shifts applied. */
 export class CorrectedImageStack extends NWBDataInterface {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "CorrectedImageStack";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Frames after being shifted into the shared coordinate frame. */
   declare corrected: ImageSeries;

@@ -13,7 +13,9 @@ export interface CurrentClampSeriesOptions extends Omit<PatchClampSeriesOptions,
 
 /** Membrane voltage recorded in current-clamp mode; injected current is stored elsewhere. */
 export class CurrentClampSeries extends PatchClampSeries {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "CurrentClampSeries";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Holding (bias) current applied, in amperes. */
   declare bias_current?: number;

@@ -7,7 +7,9 @@ export interface CurrentClampStimulusSeriesOptions extends Omit<PatchClampSeries
 
 /** Current injected into the cell during a current-clamp recording. */
 export class CurrentClampStimulusSeries extends PatchClampSeries {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "CurrentClampStimulusSeries";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
 
   constructor(opts: CurrentClampStimulusSeriesOptions) {

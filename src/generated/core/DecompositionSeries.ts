@@ -19,7 +19,9 @@ export interface DecompositionSeriesOptions extends Omit<TimeSeriesOptions, "uni
 
 /** Frequency-band decomposition of a signal, such as an LFP spectral analysis. */
 export class DecompositionSeries extends TimeSeries {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "DecompositionSeries";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Unit the values are in after multiplying by conversion. */
   declare unit: string;

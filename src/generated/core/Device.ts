@@ -11,7 +11,9 @@ export interface DeviceOptions extends NWBContainerOptions {
 
 /** Hardware used to acquire data, such as an amplifier, probe, or microscope. */
 export class Device extends NWBContainer {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "Device";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Free-text details about the hardware, e.g. model and firmware or software versions. */
   declare description?: string;

@@ -12,7 +12,9 @@ export interface DfOverFOptions extends Omit<NWBDataInterfaceOptions, "name"> {
 
 /** Holds relative fluorescence change (dF/F) traces of ROIs, named consistently with the segmentation. */
 export class DfOverF extends NWBDataInterface {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "DfOverF";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** One or more ROI series holding dF/F traces. */
   declare readonly roi_response_series: Map<string, RoiResponseSeries>;

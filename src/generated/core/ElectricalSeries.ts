@@ -15,7 +15,9 @@ export interface ElectricalSeriesOptions extends Omit<TimeSeriesOptions, "unit">
 
 /** Extracellular voltage recording over time, with time on the first axis and channels on the second. */
 export class ElectricalSeries extends TimeSeries {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "ElectricalSeries";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Free-text summary of the filter applied to every channel, e.g. its type, order and cutoff. */
   declare filtering?: string;

@@ -17,7 +17,9 @@ export interface ElectrodeGroupOptions extends NWBContainerOptions {
 
 /** Set of electrodes that belong together physically, such as one shank of a probe. */
 export class ElectrodeGroup extends NWBContainer {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "ElectrodeGroup";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Free-text notes about this electrode group. */
   declare description: string;

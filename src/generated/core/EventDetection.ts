@@ -19,7 +19,9 @@ export interface EventDetectionOptions extends Omit<NWBDataInterfaceOptions, "na
 
 /** Spike events found by scanning one or more voltage traces. */
 export class EventDetection extends NWBDataInterface {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "EventDetection";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** How events were found, such as the threshold rule used and its parameter values. */
   declare detection_method: string;

@@ -12,7 +12,9 @@ export interface EventWaveformOptions extends Omit<NWBDataInterfaceOptions, "nam
 
 /** Holds spike snippets, either cut from raw traces afterwards or saved by hardware while recording. */
 export class EventWaveform extends NWBDataInterface {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "EventWaveform";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** One or more series of detected spike snippets. */
   declare readonly spike_event_series: Map<string, SpikeEventSeries>;

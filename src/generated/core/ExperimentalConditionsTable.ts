@@ -20,7 +20,9 @@ export interface ExperimentalConditionsTableOptions extends Omit<DynamicTableOpt
 
 /** Table grouping repetitions that share the same experimental condition. (The fields of {@link ExperimentalConditionsTable}, whose class adds its rules.) */
 export class ExperimentalConditionsTableBase extends DynamicTable {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "ExperimentalConditionsTable";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Free-text summary of the table's contents. */
   declare description: string;

@@ -12,7 +12,9 @@ export interface EyeTrackingOptions extends Omit<NWBDataInterfaceOptions, "name"
 
 /** Container of eye-tracking series that measure where the gaze points. */
 export class EyeTracking extends NWBDataInterface {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "EyeTracking";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** SpatialSeries with gaze direction measured over time. */
   declare readonly spatial_series: Map<string, SpatialSeries>;

@@ -19,7 +19,9 @@ export interface FeatureExtractionOptions extends Omit<NWBDataInterfaceOptions, 
 
 /** Per-event features, such as principal components, computed from spike snippets or other signals. */
 export class FeatureExtraction extends NWBDataInterface {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "FeatureExtraction";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Name of each extracted feature, one entry per feature (for example PC1). */
   declare description: string[];

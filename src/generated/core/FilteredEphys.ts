@@ -12,7 +12,9 @@ export interface FilteredEphysOptions extends Omit<NWBDataInterfaceOptions, "nam
 
 /** Holds band-filtered extracellular signals, such as theta or gamma, one series per channel set. */
 export class FilteredEphys extends NWBDataInterface {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "FilteredEphys";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** One or more series of band-filtered extracellular voltage. */
   declare readonly electrical_series: Map<string, ElectricalSeries>;

@@ -12,7 +12,9 @@ export interface FluorescenceOptions extends Omit<NWBDataInterfaceOptions, "name
 
 /** Holds fluorescence traces of ROIs, named consistently with the segmentation. */
 export class Fluorescence extends NWBDataInterface {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "Fluorescence";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** One or more ROI series holding fluorescence traces. */
   declare readonly roi_response_series: Map<string, RoiResponseSeries>;

@@ -10,7 +10,9 @@ export interface GrayscaleImageOptions extends Omit<ImageOptions, "data"> {
 
 /** Single-channel (intensity only) image. */
 export class GrayscaleImage extends Image {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "GrayscaleImage";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Single-channel (intensity only) image. */
   declare data: ArrayData;

@@ -7,7 +7,9 @@ export interface IZeroClampSeriesOptions extends Omit<CurrentClampSeriesOptions,
 
 /** Voltage recorded with the amplifier in I=0 mode, so no current or stimulus is applied. */
 export class IZeroClampSeries extends CurrentClampSeries {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "IZeroClampSeries";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
 
   constructor(opts: IZeroClampSeriesOptions) {

@@ -14,7 +14,9 @@ export interface ImageOptions extends Omit<NWBDataOptions, "data"> {
 
 /** Abstract type for a single picture, stored as 2-D or as 2-D with 3 or 4 color channels. (The fields of {@link Image}, whose class adds its rules.) */
 export class ImageBase extends NWBData {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "Image";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Spatial resolution of the picture in pixels per centimeter. */
   declare resolution?: number;

@@ -9,7 +9,9 @@ export interface ImageMaskSeriesOptions extends ImageSeriesOptions {
 
 /** Time-varying RGBA alpha masks overlaid on a displayed visual stimulus. */
 export class ImageMaskSeries extends ImageSeries {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "ImageMaskSeries";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Link to the ImageSeries that the masks are applied to. */
   declare masked_imageseries: ImageSeries;

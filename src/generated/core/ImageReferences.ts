@@ -12,7 +12,9 @@ export interface ImageReferencesOptions extends Omit<NWBDataOptions, "data" | "n
 
 /** Dataset whose entries point, in a set order, at Image objects. */
 export class ImageReferences extends NWBData {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "ImageReferences";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Dataset whose entries point, in a set order, at Image objects. */
   declare data: Image[];

@@ -12,7 +12,9 @@ export interface ImageSegmentationOptions extends Omit<NWBDataInterfaceOptions, 
 
 /** Holds ROI segmentations, with a separate plane segmentation for each imaging plane. */
 export class ImageSegmentation extends NWBDataInterface {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "ImageSegmentation";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** ROI segmentation result for one imaging plane. */
   declare readonly plane_segmentations: Map<string, PlaneSegmentation>;

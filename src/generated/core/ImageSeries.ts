@@ -19,7 +19,9 @@ export interface ImageSeriesOptions extends TimeSeriesOptions {
 
 /** Series of image frames over time, stored in the file or in external image files. (The fields of {@link ImageSeries}, whose class adds its rules.) */
 export class ImageSeriesBase extends TimeSeries {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "ImageSeries";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Pixel count along each spatial axis (x, y, and optionally z). */
   declare dimension?: ArrayData;

@@ -17,7 +17,9 @@ export interface ImagesOptions extends Omit<NWBDataInterfaceOptions, "name"> {
 
 /** Set of images, optionally with an explicit ordering so they can be referenced by index. (The fields of {@link Images}, whose class adds its rules.) */
 export class ImagesBase extends NWBDataInterface {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "Images";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Free-text summary of this set of images. */
   declare description: string;

@@ -40,7 +40,9 @@ export interface ImagingPlaneOptions extends NWBContainerOptions {
 
 /** A plane imaged by a microscope, along with its acquisition settings and location. */
 export class ImagingPlane extends NWBContainer {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "ImagingPlane";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Free-text notes about this imaging plane. */
   declare description?: string;

@@ -72,7 +72,9 @@ export interface ImagingRetinotopyOptions extends Omit<NWBDataInterfaceOptions, 
 
 /** Deprecated: Fourier phase and power maps from widefield or intrinsic-signal retinotopic mapping. */
 export class ImagingRetinotopy extends NWBDataInterface {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "ImagingRetinotopy";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Map of response phase for stimulation along the first axis. */
   declare axis_1_phase_map: ArrayData;

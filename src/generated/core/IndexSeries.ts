@@ -12,7 +12,9 @@ export interface IndexSeriesOptions extends Omit<TimeSeriesOptions, "unit"> {
 
 /** Series of frame indices saying which stored image was shown at each time. (The fields of {@link IndexSeries}, whose class adds its rules.) */
 export class IndexSeriesBase extends TimeSeries {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "IndexSeries";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Deprecated link to an ImageSeries whose frames are indexed; prefer indexed_images. */
   declare indexed_timeseries?: ImageSeries;

@@ -12,7 +12,9 @@ export interface IntervalSeriesOptions extends Omit<TimeSeriesOptions, "data" | 
 
 /** Time series marking when intervals open and close, using signed integer codes. */
 export class IntervalSeries extends TimeSeries {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "IntervalSeries";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Code per timestamp: positive when an interval opens, negative when it closes. */
   declare data: ArrayData;

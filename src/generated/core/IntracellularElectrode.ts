@@ -26,7 +26,9 @@ export interface IntracellularElectrodeOptions extends NWBContainerOptions {
 
 /** Metadata about an electrode used for intracellular recording. */
 export class IntracellularElectrode extends NWBContainer {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "IntracellularElectrode";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Identifier of the recorded cell, unique within the file. */
   declare cell_id?: string;

@@ -12,7 +12,9 @@ export interface IntracellularElectrodesTableOptions extends Omit<DynamicTableOp
 
 /** Sub-table with the electrode used by each intracellular recording. */
 export class IntracellularElectrodesTable extends DynamicTable {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "IntracellularElectrodesTable";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Column referencing the IntracellularElectrode of each recording. */
   declare electrode: VectorData;

@@ -18,7 +18,9 @@ export interface IntracellularRecordingsTableOptions extends Omit<AlignedDynamic
 
 /** Table pairing, per row, one electrode's stimulus and/or response from one recording. (The fields of {@link IntracellularRecordingsTable}, whose class adds its rules.) */
 export class IntracellularRecordingsTableBase extends AlignedDynamicTable {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "IntracellularRecordingsTable";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Sub-table with the electrode of each recording. */
   declare electrodes: IntracellularElectrodesTable;

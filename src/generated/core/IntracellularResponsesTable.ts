@@ -12,7 +12,9 @@ export interface IntracellularResponsesTableOptions extends Omit<DynamicTableOpt
 
 /** Sub-table with the response measured in each intracellular recording. */
 export class IntracellularResponsesTable extends DynamicTable {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "IntracellularResponsesTable";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Column referencing the response that was measured in each recording. */
   declare response: TimeSeriesReferenceVectorData;

@@ -14,7 +14,9 @@ export interface IntracellularStimuliTableOptions extends Omit<DynamicTableOptio
 
 /** Sub-table with the stimulus of each intracellular recording. */
 export class IntracellularStimuliTable extends DynamicTable {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "IntracellularStimuliTable";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Column referencing the stimulus that was delivered in each recording. */
   declare stimulus: TimeSeriesReferenceVectorData;

@@ -12,7 +12,9 @@ export interface LFPOptions extends Omit<NWBDataInterfaceOptions, "name"> {
 
 /** Holds local field potential signals; each series' electrode region tells which channels they use. */
 export class LFP extends NWBDataInterface {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "LFP";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** One or more series of local field potential voltage. */
   declare readonly electrical_series: Map<string, ElectricalSeries>;

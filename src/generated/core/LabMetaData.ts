@@ -7,7 +7,9 @@ export interface LabMetaDataOptions extends NWBContainerOptions {
 
 /** Base type for lab-defined metadata, meant to be extended. */
 export class LabMetaData extends NWBContainer {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "LabMetaData";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
 
   constructor(opts: LabMetaDataOptions) {

@@ -12,7 +12,9 @@ export interface MotionCorrectionOptions extends Omit<NWBDataInterfaceOptions, "
 
 /** Holds image stacks whose frames were registered to a shared 2-D frame to undo motion and drift. */
 export class MotionCorrection extends NWBDataInterface {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "MotionCorrection";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Motion-corrected version of one image stack. */
   declare readonly corrected_image_stacks: Map<string, CorrectedImageStack>;

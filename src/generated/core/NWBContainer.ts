@@ -7,7 +7,9 @@ export interface NWBContainerOptions extends ContainerOptions {
 
 /** Abstract root type for every group that holds data or metadata. */
 export class NWBContainer extends Container {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "NWBContainer";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
 
   constructor(opts: NWBContainerOptions) {

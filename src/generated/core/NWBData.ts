@@ -10,7 +10,9 @@ export interface NWBDataOptions extends Omit<DataOptions, "data"> {
 
 /** Abstract root type for every dataset. */
 export class NWBData extends Data {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "NWBData";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Abstract root type for every dataset. */
   declare data: ArrayData | AbstractContainer[];

@@ -7,7 +7,9 @@ export interface NWBDataInterfaceOptions extends NWBContainerOptions {
 
 /** Abstract container type for groups that hold measured or derived data, not metadata. */
 export class NWBDataInterface extends NWBContainer {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "NWBDataInterface";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
 
   constructor(opts: NWBDataInterfaceOptions) {

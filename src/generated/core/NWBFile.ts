@@ -120,7 +120,9 @@ export interface NWBFileOptions extends Omit<NWBContainerOptions, "name"> {
 
 /** Root of an NWB file, holding the data and metadata of one experimental session. (The fields of {@link NWBFile}, whose class adds its rules.) */
 export class NWBFileBase extends NWBContainer {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "NWBFile";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** ISO 8601 timestamps marking file creation and each subsequent edit. */
   declare file_create_date: string[];

@@ -22,7 +22,9 @@ export interface OnePhotonSeriesOptions extends ImageSeriesOptions {
 
 /** Image frames acquired over time with a one-photon microscope. */
 export class OnePhotonSeries extends ImageSeries {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "OnePhotonSeries";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Gain setting of the photomultiplier tube. */
   declare pmt_gain?: number;

@@ -11,7 +11,9 @@ export interface OpticalChannelOptions extends NWBContainerOptions {
 
 /** A light channel, defined by its emission wavelength, recorded from one imaging plane. */
 export class OpticalChannel extends NWBContainer {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "OpticalChannel";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Free-text notes about this channel. */
   declare description: string;

@@ -14,7 +14,9 @@ export interface OpticalSeriesOptions extends ImageSeriesOptions {
 
 /** Image series shown as a stimulus or recorded, plus viewing geometry like the visual extent. */
 export class OpticalSeries extends ImageSeries {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "OpticalSeries";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** How far the camera or display is from the target or eye. */
   declare distance?: number;

@@ -10,7 +10,9 @@ export interface OptogeneticSeriesOptions extends Omit<TimeSeriesOptions, "unit"
 
 /** Time series of light stimulation delivered for optogenetic control. */
 export class OptogeneticSeries extends TimeSeries {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "OptogeneticSeries";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Link to the OptogeneticStimulusSite where the light was delivered. */
   declare site: OptogeneticStimulusSite;

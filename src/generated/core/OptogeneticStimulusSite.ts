@@ -16,7 +16,9 @@ export interface OptogeneticStimulusSiteOptions extends NWBContainerOptions {
 
 /** Place in the tissue where optogenetic light stimulation is delivered. */
 export class OptogeneticStimulusSite extends NWBContainer {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "OptogeneticStimulusSite";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Free-text notes about this stimulation site. */
   declare description: string;

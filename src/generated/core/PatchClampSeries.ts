@@ -16,7 +16,9 @@ export interface PatchClampSeriesOptions extends TimeSeriesOptions {
 
 /** Abstract base for patch-clamp series, whether stimulus or response, current or voltage. */
 export class PatchClampSeries extends TimeSeries {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "PatchClampSeries";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Name of the protocol or stimulus used for this series. */
   declare stimulus_description: string;

@@ -25,7 +25,9 @@ export interface PlaneSegmentationOptions extends DynamicTableOptions {
 
 /** Table of ROIs segmented from a single imaging plane, together with their masks. (The fields of {@link PlaneSegmentation}, whose class adds its rules.) */
 export class PlaneSegmentationBase extends DynamicTable {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "PlaneSegmentation";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Full-frame mask per ROI matching the plane's (or volume's) shape; non-zero entries mark the ROI. */
   declare image_mask?: VectorData;

@@ -12,7 +12,9 @@ export interface PositionOptions extends Omit<NWBDataInterfaceOptions, "name"> {
 
 /** Container of SpatialSeries giving location along one, two or three axes. */
 export class Position extends NWBDataInterface {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "Position";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** SpatialSeries with location coordinates over time. */
   declare readonly spatial_series: Map<string, SpatialSeries>;

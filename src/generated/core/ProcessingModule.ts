@@ -13,7 +13,9 @@ export interface ProcessingModuleOptions extends NWBContainerOptions {
 
 /** Named group bundling the outputs of one processing stage. (The fields of {@link ProcessingModule}, whose class adds its rules.) */
 export class ProcessingModuleBase extends NWBContainer {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "ProcessingModule";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Free-text summary of what this module's processed data represents. */
   declare description: string;

@@ -12,7 +12,9 @@ export interface PupilTrackingOptions extends Omit<NWBDataInterfaceOptions, "nam
 
 /** Container of eye-tracking series that measure pupil size. */
 export class PupilTracking extends NWBDataInterface {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "PupilTracking";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** TimeSeries with pupil size measured over time. */
   declare readonly time_series: Map<string, TimeSeries>;

@@ -10,7 +10,9 @@ export interface RGBAImageOptions extends Omit<ImageOptions, "data"> {
 
 /** Four-channel color image with an alpha (transparency) channel. */
 export class RGBAImage extends Image {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "RGBAImage";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Four-channel color image with an alpha (transparency) channel. */
   declare data: ArrayData;

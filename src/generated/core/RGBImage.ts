@@ -10,7 +10,9 @@ export interface RGBImageOptions extends Omit<ImageOptions, "data"> {
 
 /** Three-channel red, green and blue color image. */
 export class RGBImage extends Image {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "RGBImage";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Three-channel red, green and blue color image. */
   declare data: ArrayData;

@@ -20,7 +20,9 @@ export interface RepetitionsTableOptions extends Omit<DynamicTableOptions, "desc
 
 /** Table grouping sequential recordings into repeated runs of a stimulus set. (The fields of {@link RepetitionsTable}, whose class adds its rules.) */
 export class RepetitionsTableBase extends DynamicTable {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "RepetitionsTable";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Free-text summary of the table's contents. */
   declare description: string;

@@ -10,7 +10,9 @@ export interface RoiResponseSeriesOptions extends TimeSeriesOptions {
 
 /** Signals extracted from regions of interest over time, with time first and ROIs second. */
 export class RoiResponseSeries extends TimeSeries {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "RoiResponseSeries";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Table region selecting the ROI rows whose signals this series holds. */
   declare rois: DynamicTableRegion;

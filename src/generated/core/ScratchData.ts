@@ -12,7 +12,9 @@ export interface ScratchDataOptions extends Omit<NWBDataOptions, "data"> {
 
 /** Ad hoc dataset stored in the scratch area. */
 export class ScratchData extends NWBData {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "ScratchData";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** User remarks about the stored dataset. */
   declare notes: string;

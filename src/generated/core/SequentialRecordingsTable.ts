@@ -23,7 +23,9 @@ export interface SequentialRecordingsTableOptions extends Omit<DynamicTableOptio
 
 /** Table grouping simultaneous recordings run in sequence, often one stimulus type varied. (The fields of {@link SequentialRecordingsTable}, whose class adds its rules.) */
 export class SequentialRecordingsTableBase extends DynamicTable {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "SequentialRecordingsTable";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Free-text summary of the table's contents. */
   declare description: string;

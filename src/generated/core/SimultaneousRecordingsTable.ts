@@ -20,7 +20,9 @@ export interface SimultaneousRecordingsTableOptions extends Omit<DynamicTableOpt
 
 /** Table grouping intracellular recordings made at the same time on different electrodes. (The fields of {@link SimultaneousRecordingsTable}, whose class adds its rules.) */
 export class SimultaneousRecordingsTableBase extends DynamicTable {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "SimultaneousRecordingsTable";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Free-text summary of the table's contents. */
   declare description: string;

@@ -11,7 +11,9 @@ export interface SpatialSeriesOptions extends Omit<TimeSeriesOptions, "unit"> {
 
 /** Time series of positions or directions, measured against a stated reference frame. */
 export class SpatialSeries extends TimeSeries {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "SpatialSeries";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Unit after scaling by conversion and adding offset; 'meters' unless set. */
   declare unit: string;

@@ -10,7 +10,9 @@ export interface SpikeEventSeriesOptions extends Omit<ElectricalSeriesOptions, "
 
 /** Equal-length voltage snippets cut around detected spikes, all spanning the same channels. */
 export class SpikeEventSeries extends ElectricalSeries {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "SpikeEventSeries";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Mandatory time of each snippet, in seconds on the session's reference clock. */
   declare timestamps: ArrayData;

@@ -29,7 +29,9 @@ export interface SubjectOptions extends Omit<NWBContainerOptions, "name"> {
 
 /** Details of the animal or human participant that was recorded. */
 export class Subject extends NWBContainer {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "Subject";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Age of the subject, given as an alternative to date_of_birth. */
   declare age?: string;

@@ -19,7 +19,9 @@ export interface SweepTableOptions extends Omit<DynamicTableOptions, "descriptio
 
 /** Deprecated table grouping PatchClampSeries by sweep; superseded by the recordings tables. */
 export class SweepTable extends DynamicTable {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "SweepTable";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Free-text summary of the table's contents. */
   declare description: string;

@@ -24,7 +24,9 @@ export interface TimeIntervalsOptions extends Omit<DynamicTableOptions, "descrip
 
 /** Table of time spans, each row with start and stop times plus optional tags and series. (The fields of {@link TimeIntervals}, whose class adds its rules.) */
 export class TimeIntervalsBase extends DynamicTable {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "TimeIntervals";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Free-text summary of the table's contents. */
   declare description: string;

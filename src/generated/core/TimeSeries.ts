@@ -34,7 +34,9 @@ export interface TimeSeriesOptions extends NWBDataInterfaceOptions {
 
 /** Generic type for values sampled over time, the parent of most series types. (The fields of {@link TimeSeries}, whose class adds its rules.) */
 export class TimeSeriesBase extends NWBDataInterface {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "TimeSeries";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Free-text summary of what this series contains. */
   declare description: string;

@@ -14,7 +14,9 @@ export interface TimeSeriesReferenceVectorDataOptions extends Omit<VectorDataOpt
 
 /** Table column whose cells each select a sample range (start, count) of a TimeSeries. */
 export class TimeSeriesReferenceVectorData extends VectorData {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "TimeSeriesReferenceVectorData";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Free-text summary of what this column holds. */
   declare description: string;

@@ -17,7 +17,9 @@ export interface TwoPhotonSeriesOptions extends ImageSeriesOptions {
 
 /** Image frames acquired over time with a two-photon microscope. */
 export class TwoPhotonSeries extends ImageSeries {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "TwoPhotonSeries";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Gain setting of the photomultiplier tube. */
   declare pmt_gain?: number;

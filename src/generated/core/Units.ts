@@ -46,7 +46,9 @@ export interface UnitsOptions extends Omit<DynamicTableOptions, "description" | 
 
 /** Table of sorted spike units, with each unit's spike times and optional waveforms. (The fields of {@link Units}, whose class adds its rules.) */
 export class UnitsBase extends DynamicTable {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "Units";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Free-text summary of the table's contents. */
   declare description: string;

@@ -21,7 +21,9 @@ export interface VoltageClampSeriesOptions extends Omit<PatchClampSeriesOptions,
 
 /** Membrane current recorded in voltage-clamp mode; command voltage is stored elsewhere. */
 export class VoltageClampSeries extends PatchClampSeries {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "VoltageClampSeries";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
   /** Fast capacitance compensation setting, in farads. */
   declare capacitance_fast?: number;

@@ -7,7 +7,9 @@ export interface VoltageClampStimulusSeriesOptions extends Omit<PatchClampSeries
 
 /** Command voltage applied to the cell during a voltage-clamp recording. */
 export class VoltageClampStimulusSeries extends PatchClampSeries {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "VoltageClampStimulusSeries";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "core";
 
   constructor(opts: VoltageClampStimulusSeriesOptions) {

@@ -11,7 +11,9 @@ export interface AlignedDynamicTableOptions extends DynamicTableOptions {
 
 /** Table that adds row-aligned sub-tables, each grouping extra columns into a category. (The fields of {@link AlignedDynamicTable}, whose class adds its rules.) */
 export class AlignedDynamicTableBase extends DynamicTable {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "AlignedDynamicTable";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "hdmf-common";
   /** Ordered category names, each matching the name of a sub-table in this group. */
   declare categories: string[];

@@ -18,7 +18,9 @@ export interface CSRMatrixOptions extends Omit<ContainerOptions, "name"> {
 
 /** Sparse matrix in compressed sparse row form, built from data, indices and indptr arrays. */
 export class CSRMatrix extends Container {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "CSRMatrix";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "hdmf-common";
   /** Matrix dimensions as a row count and a column count. */
   declare shape: number[];

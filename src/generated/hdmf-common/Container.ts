@@ -7,7 +7,9 @@ export interface ContainerOptions extends AbstractContainerOptions {
 
 /** Abstract base type for groups that hold data and metadata. */
 export class Container extends AbstractContainer {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "Container";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "hdmf-common";
 
   constructor(opts: ContainerOptions) {

@@ -9,7 +9,9 @@ export interface DataOptions extends AbstractContainerOptions {
 
 /** Abstract base type for datasets. */
 export class Data extends AbstractContainer {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "Data";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "hdmf-common";
   /** Abstract base type for datasets. */
   declare data: ArrayData | AbstractContainer[];

@@ -17,7 +17,9 @@ export interface DynamicTableOptions extends ContainerOptions {
 
 /** Column-oriented table whose columns are datasets sharing the same number of rows. (The fields of {@link DynamicTable}, whose class adds its rules.) */
 export class DynamicTableBase extends Container {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "DynamicTable";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "hdmf-common";
   /** Column names, listed in their intended order. */
   declare colnames: string[];

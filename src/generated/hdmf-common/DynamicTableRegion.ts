@@ -13,7 +13,9 @@ export interface DynamicTableRegionOptions extends Omit<VectorDataOptions, "data
 
 /** Column of zero-based row indices pointing into another DynamicTable. */
 export class DynamicTableRegion extends VectorData {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "DynamicTableRegion";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "hdmf-common";
   /** Reference to the table whose rows are being indexed. */
   declare table: DynamicTable;

@@ -12,7 +12,9 @@ export interface ElementIdentifiersOptions extends Omit<DataOptions, "data" | "n
 
 /** List of unique IDs, such as the row IDs of a table. */
 export class ElementIdentifiers extends Data {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "ElementIdentifiers";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "hdmf-common";
   /** List of unique IDs, such as the row IDs of a table. */
   declare data: ArrayData;

@@ -10,7 +10,9 @@ export interface SimpleMultiContainerOptions extends ContainerOptions {
 
 /** Generic group that bundles several containers and datasets together. */
 export class SimpleMultiContainer extends Container {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "SimpleMultiContainer";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "hdmf-common";
   /** Datasets stored in this group. */
   declare readonly containers: Map<string, Data | Container>;

@@ -12,7 +12,9 @@ export interface VectorDataOptions extends Omit<DataOptions, "data"> {
 
 /** A table column; combined with a VectorIndex it can hold variable-length cells. */
 export class VectorData extends Data {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "VectorData";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "hdmf-common";
   /** Free-text summary of what this column holds. */
   declare description: string;

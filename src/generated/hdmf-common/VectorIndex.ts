@@ -14,7 +14,9 @@ export interface VectorIndexOptions extends Omit<VectorDataOptions, "description
 
 /** End offsets that split a VectorData into one variable-length cell per table row. */
 export class VectorIndex extends VectorData {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "VectorIndex";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "hdmf-common";
   /** Free-text summary of what this column holds. */
   declare description: string;

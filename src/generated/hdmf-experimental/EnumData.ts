@@ -12,7 +12,9 @@ export interface EnumDataOptions extends Omit<VectorDataOptions, "data"> {
 
 /** Column of integer codes, each selecting one value from a referenced list of allowed elements. */
 export class EnumData extends VectorData {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "EnumData";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "hdmf-experimental";
   /** Reference to the column holding the allowed values that the codes index into. */
   declare elements: VectorData;

@@ -22,7 +22,9 @@ export interface HERDOptions extends Omit<ContainerOptions, "name"> {
 
 /** Set of six linked tables recording references from data objects to external resources. */
 export class HERD extends Container {
+  /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "HERD";
+  /** The namespace that defines the type, as files store it (attribute `namespace`). */
   static override readonly namespace: string = "hdmf-experimental";
   /** Table of user-facing terms that point to external resources. */
   declare keys: Data;

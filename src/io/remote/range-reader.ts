@@ -7,6 +7,7 @@
  */
 import { FormatError, NotFoundError } from "../../errors.js";
 
+/** How a file is read by URL: HTTP range requests of cached blocks. */
 export interface RangeReaderOptions {
   /** Bytes per cached block (default 64 KiB): the smallest unit fetched. */
   blockBytes?: number;

@@ -16,6 +16,7 @@ import { addImagesCommand, addVideoCommand } from "./images.js";
 import { addFramesCommand } from "./frames.js";
 import { addValidateCommand } from "./validate-command.js";
 import { addInspectCommand } from "./inspect-command.js";
+import { addCodegenCommand } from "./codegen-command.js";
 import { FileWorker, reportFailure, runOnce } from "./file-worker.js";
 import { progressBars } from "./progress.js";
 
@@ -151,6 +152,7 @@ addVideoCommand(program);
 addFramesCommand(program);
 addValidateCommand(program);
 addInspectCommand(program);
+addCodegenCommand(program);
 
 async function printFile(path: string): Promise<void> {
   const [{ NWBHDF5IO }, { summarize }] = await Promise.all([import("../index.js"), import("./summary.js")]);

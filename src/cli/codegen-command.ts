@@ -1,0 +1,28 @@
+/**
+ * `tsnwb codegen NAMESPACE.yaml --out FILE.ts [--import-from tsnwb]`: an extension's TypeScript module, with a
+ * typed class per type (MatNWB's `generateExtension`); see `schema/extension-source.ts`.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import * as nodePath from "node:path";
+import type { Command } from "commander";
+import { loadNamespaces } from "../io/namespaces.js";
+import { typeCatalog } from "../schema/bundled.js";
+import { extensionSource } from "../schema/extension-source.js";
+
+/** Adds the `codegen` command to the CLI. */
+export function addCodegenCommand(program: Command): void {
+  program
+    .command("codegen")
+    .description("write a TypeScript module of an extension's classes (typed options and fields, as tsnwb's own), which loads the extension when imported")
+    .argument("<namespace>", "the extension's namespace YAML (its schema files beside it)")
+    .requiredOption("--out <file>", "the TypeScript file to write")
+    .option("--import-from <module>", "how the module imports tsnwb", "tsnwb")
+    .action(async (namespaceFile: string, opts: { out: string; importFrom: string }) => {
+      const namespaces = await loadNamespaces(namespaceFile);
+      const source = extensionSource(typeCatalog, namespaces, opts.importFrom, nodePath.basename(namespaceFile));
+      mkdirSync(nodePath.dirname(nodePath.resolve(opts.out)), { recursive: true });
+      writeFileSync(opts.out, source);
+      const types = namespaces.flatMap((ns) => typeCatalog.typeNames(ns));
+      console.log(`wrote ${opts.out}: ${types.length} classes (${types.join(", ")}) of ${namespaces.join(", ")}`);
+    });
+}

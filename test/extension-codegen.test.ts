@@ -142,6 +142,51 @@ with NWBHDF5IO("codegen.nwb", "r", load_namespaces=True) as io:
     ]);
   });
 
+  it("makes one module of an extension and one that includes it, in which a subtype extends the other's class", () => {
+    const dir = path.join(tmp.dir, "nested");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, "ndx-test-nested.namespace.yaml"), `namespaces:
+- name: ndx-test-nested
+  version: 0.1.0
+  doc: A widget series with a filter, on ndx-test-widget.
+  author: [tsnwb tests]
+  contact: [tests@example.org]
+  schema:
+  - namespace: core
+  - namespace: ndx-test-widget
+  - source: ndx-test-nested.extensions.yaml
+`);
+    writeFileSync(path.join(dir, "ndx-test-nested.extensions.yaml"), `groups:
+- neurodata_type_def: FilteredWidgetSeries
+  neurodata_type_inc: WidgetSeries
+  doc: Widget samples after a filter.
+  attributes:
+  - name: cutoff
+    dtype: float64
+    doc: The filter's cutoff frequency, in hertz.
+`);
+    const out = path.join(project, "nested", "ndx-nested.ts");
+    const alone = spawnSync(process.execPath, [TSNWB, "codegen", path.join(dir, "ndx-test-nested.namespace.yaml"), "--out", out], { encoding: "utf8" });
+    expect(alone.status).toBe(1);
+    expect(alone.stderr).toContain("namespace 'ndx-test-nested' includes namespace 'ndx-test-widget', which is not loaded");
+    const both = spawnSync(process.execPath, [TSNWB, "codegen", path.join(ROOT, "test", "data", "ndx-test-widget.namespace.yaml"), path.join(dir, "ndx-test-nested.namespace.yaml"), "--out", out], { encoding: "utf8" });
+    expect(both.stderr).toBe("");
+    expect(both.stdout).toContain("3 classes (WidgetDevice, WidgetSeries, FilteredWidgetSeries) of ndx-test-widget, ndx-test-nested");
+    writeFileSync(path.join(project, "nested", "main.ts"), `import { FilteredWidgetSeries, WidgetDevice, WidgetSeries } from "./ndx-nested.js";
+const widget = new WidgetDevice({ name: "w1", serial: "SN-1" });
+const filtered = new FilteredWidgetSeries({ name: "f", data: [[1, 2]], unit: "V", rate: 10, gain: 2.5, channel_names: ["l", "r"], widget, cutoff: 300 });
+const asSeries: WidgetSeries = filtered;
+const cutoff: number = filtered.cutoff;
+console.log(asSeries.gain, cutoff, filtered.widget.serial, filtered.neurodata_type);
+`);
+    writeFileSync(path.join(project, "nested", "tsconfig.json"), JSON.stringify({ extends: "../tsconfig.json", compilerOptions: { outDir: "out", rootDir: "." }, include: ["*.ts"] }));
+    const tsc = spawnSync(path.join(ROOT, "node_modules", ".bin", "tsc"), ["-p", path.join(project, "nested")], { encoding: "utf8" });
+    expect(tsc.stdout + tsc.stderr).toBe("");
+    const run = spawnSync(process.execPath, [path.join(project, "nested", "out", "main.js")], { encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toBe("2.5 300 SN-1 FilteredWidgetSeries\n");
+  });
+
   it("names what is missing: a namespace file that is not there, a type of no loaded namespace", () => {
     const missing = path.join(tmp.dir, "ndx-missing.namespace.yaml");
     const run = spawnSync(process.execPath, [TSNWB, "codegen", missing, "--out", path.join(tmp.dir, "never.ts")], { encoding: "utf8" });

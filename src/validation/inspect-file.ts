@@ -16,7 +16,7 @@ export function inspect(nwbfile: NWBFile, options: InspectOptions = {}): Promise
 export async function inspectFile(path: string, options: InspectOptions = {}): Promise<InspectionMessage[]> {
   const io = await NWBHDF5IO.open(path, "r");
   try {
-    return await inspect(await io.read(), options);
+    return (await inspect(await io.read(), options)).map((m) => ({ ...m, file_path: path }));
   } finally {
     await io.close();
   }

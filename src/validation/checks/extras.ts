@@ -1,0 +1,96 @@
+/**
+ * tsnwb's own checks, which the NWB Inspector does not make: a negative rate, external files against
+ * starting_frame, one-frame ImageSeries, order_of_images against the images, a time without a UTC offset, an
+ * identifier other files may share. Listed by {@link TSNWB_EXTRA_CHECKS}.
+ */
+import type { AbstractContainer } from "../../containers/container.js";
+import type { TimeSeries } from "../../containers/base.js";
+import type { ImageSeries } from "../../containers/image.js";
+import type { NWBFile } from "../../containers/file.js";
+import { type Check, field, readable, when } from "./support.js";
+import { dateTimeText } from "./nwbfile-metadata.js";
+
+/** An ISO 8601 date-time ends with its UTC offset ("Z", "+01:00", "-0700"); without one the instant is unknown. */
+const UTC_OFFSET = /(Z|[+-]\d{2}(:?\d{2})?)$/;
+
+/**
+ * An identifier shorter than this, made of digits only, or one of these words (case, spaces and punctuation aside)
+ * is unlikely to be unique across files: NWB asks for a globally unique one (a UUID is best).
+ */
+const MIN_IDENTIFIER_LENGTH = 8;
+const COMMON_IDENTIFIERS = new Set([
+  "id", "identifier", "test", "testing", "example", "exampleid", "session", "sessionid", "nwb", "nwbfile", "file", "data",
+  "default", "none", "null", "unknown", "placeholder", "untitled", "tmp", "temp",
+]);
+
+const count = (n: number, singular: string, plural = `${singular}s`): string => `${n} ${n === 1 ? singular : plural}`;
+
+export const EXTRA_CHECKS: readonly Check[] = [
+  {
+    id: "check_rate_is_positive", importance: "CRITICAL", appliesTo: "TimeSeries", extra: true,
+    what: "the sampling rate is not negative",
+    run: (obj) => {
+      const { rate } = obj as TimeSeries;
+      return when(rate !== undefined && rate < 0, () => `rate is negative (${rate} Hz)`);
+    },
+  },
+  {
+    id: "check_image_series_starting_frame_per_external_file", importance: "CRITICAL", appliesTo: "ImageSeries", extra: true,
+    what: "starting_frame has one entry per external file, in non-decreasing order",
+    run: (obj) => {
+      const { external_file: files, starting_frame: starting } = obj as ImageSeries;
+      if (!files) return [];
+      if ((starting?.length ?? 0) !== files.length) return [`starting_frame has ${count(starting?.length ?? 0, "entry", "entries")} for ${count(files.length, "external file")}`];
+      const back = starting!.findIndex((s, i) => i > 0 && s < starting![i - 1]!);
+      return when(back > 0, () => `starting_frame goes back at entry ${back} (${starting![back - 1]} then ${starting![back]}): each file's frames follow the previous file's`);
+    },
+  },
+  {
+    id: "check_image_series_too_few_frames", importance: "BEST_PRACTICE_SUGGESTION", appliesTo: "ImageSeries", extra: true,
+    what: "an ImageSeries stored in the file has at least 2 frames (one image is an Image, in an Images)",
+    run: (obj) => {
+      const { external_file: files, data } = obj as ImageSeries;
+      if (files !== undefined || !readable(data)) return [];
+      const frames = data.shape[0] ?? 0;
+      return when(frames < 2, () => `an ImageSeries of ${count(frames, "frame")}: store a single image as an Image (in an Images) instead`);
+    },
+  },
+  {
+    id: "check_order_of_images_covers_images", importance: "BEST_PRACTICE_VIOLATION", appliesTo: "Images", extra: true,
+    what: "order_of_images points at images of its own Images, and at every one of them",
+    run: async (obj, context) => {
+      const order = field<{ data: unknown }>(obj, "order_of_images");
+      const images = field<Map<string, AbstractContainer>>(obj, "images") ?? new Map<string, AbstractContainer>();
+      if (!order || !readable(order.data)) return [];
+      // References read from a file are the targets' paths; built in memory, the objects.
+      const targets = Array.from((await order.data.read()) as ArrayLike<unknown>).map((t) => (typeof t === "string" ? t : context.pathOf(t as AbstractContainer)));
+      const own = new Map([...images.values()].map((image) => [context.pathOf(image), image.name]));
+      const foreign = targets.filter((t) => !own.has(t));
+      const missing = [...own].filter(([p]) => !targets.includes(p)).map(([, name]) => name);
+      return [
+        ...foreign.map((t) => `order_of_images points at ${t}, which is not one of this Images' images`),
+        ...when(missing.length > 0, () => `order_of_images leaves out ${missing.map((n) => `'${n}'`).join(", ")}: it should order every image`),
+      ];
+    },
+  },
+  {
+    // pynwb adds a zone to every time it writes; other writers may not.
+    id: "check_session_start_time_time_zone", importance: "BEST_PRACTICE_VIOLATION", appliesTo: "NWBFile", extra: true,
+    what: "session_start_time has a UTC offset (a time without one is no instant)",
+    run: (obj) => {
+      const start = dateTimeText((obj as NWBFile).session_start_time);
+      return when(/T\d/.test(start) && !UTC_OFFSET.test(start), () => `session_start_time ${start} has no UTC offset (e.g. +01:00 or Z): its instant is unknown`);
+    },
+  },
+  {
+    id: "check_identifier_looks_unique", importance: "BEST_PRACTICE_SUGGESTION", appliesTo: "NWBFile", extra: true,
+    what: `identifier is not short (under ${MIN_IDENTIFIER_LENGTH} characters), digits only or a common word, which other files may use too`,
+    run: (obj) => {
+      const identifier = (obj as NWBFile).identifier;
+      const why = COMMON_IDENTIFIERS.has(identifier.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "")) ? "is a common word"
+        : /^\d+$/.test(identifier) ? "is only a number"
+          : identifier.length < MIN_IDENTIFIER_LENGTH ? `is shorter than ${MIN_IDENTIFIER_LENGTH} characters` : undefined;
+      return when(why !== undefined, () => `identifier "${identifier}" ${why}: it should be unique across all NWB files (a UUID is)`);
+    },
+  },
+];

@@ -159,8 +159,9 @@ export const DOMAIN_CHECKS: readonly Check[] = [
   {
     id: "check_order_of_images_unique", importance: "BEST_PRACTICE_VIOLATION", appliesTo: "Images",
     what: "order_of_images names each image once",
-    run: async (obj) => {
-      const order = await orderOfImages(obj);
+    run: async (obj, context) => {
+      // References read from a file are the targets' paths; built in memory, the objects.
+      const order = (await orderOfImages(obj))?.map((t) => (typeof t === "string" ? t : typeof t === "object" && t !== null && "layout" in t ? context.pathOf(t as AbstractContainer) : JSON.stringify(t)));
       return when(order !== undefined && new Set(order).size !== order.length, () => "order_of_images should have unique values.");
     },
   },
@@ -243,8 +244,9 @@ export const DOMAIN_CHECKS: readonly Check[] = [
 ];
 
 /** The values of an Images' order_of_images (references, as paths or objects), or undefined when it has none. */
-async function orderOfImages(obj: AbstractContainer): Promise<unknown[] | undefined> {
+export async function orderOfImages(obj: AbstractContainer): Promise<unknown[] | undefined> {
   const order = field<{ data: unknown }>(obj, "order_of_images");
+  if (order && Array.isArray(order.data)) return order.data as unknown[];
   if (!order || !readable(order.data)) return undefined;
   return Array.from((await order.data.read()) as ArrayLike<unknown>);
 }

@@ -8,6 +8,7 @@ import type { TimeSeries } from "../../containers/base.js";
 import type { ImageSeries } from "../../containers/image.js";
 import type { NWBFile } from "../../containers/file.js";
 import { type Check, field, readable, when } from "./support.js";
+import { orderOfImages } from "./domains.js";
 import { dateTimeText } from "./nwbfile-metadata.js";
 
 /** An ISO 8601 date-time ends with its UTC offset ("Z", "+01:00", "-0700"); without one the instant is unknown. */
@@ -59,11 +60,11 @@ export const EXTRA_CHECKS: readonly Check[] = [
     id: "check_order_of_images_covers_images", importance: "BEST_PRACTICE_VIOLATION", appliesTo: "Images", extra: true,
     what: "order_of_images points at images of its own Images, and at every one of them",
     run: async (obj, context) => {
-      const order = field<{ data: unknown }>(obj, "order_of_images");
+      const order = await orderOfImages(obj);
       const images = field<Map<string, AbstractContainer>>(obj, "images") ?? new Map<string, AbstractContainer>();
-      if (!order || !readable(order.data)) return [];
-      // References read from a file are the targets' paths; built in memory, the objects.
-      const targets = Array.from((await order.data.read()) as ArrayLike<unknown>).map((t) => (typeof t === "string" ? t : context.pathOf(t as AbstractContainer)));
+      if (!order) return [];
+      // References are the target objects (or, as some readers give them, their paths).
+      const targets = order.map((t) => (typeof t === "string" ? t : context.pathOf(t as AbstractContainer)));
       const own = new Map([...images.values()].map((image) => [context.pathOf(image), image.name]));
       const foreign = targets.filter((t) => !own.has(t));
       const missing = [...own].filter(([p]) => !targets.includes(p)).map(([, name]) => name);

@@ -135,7 +135,7 @@ describe("inspect", () => {
       expect(c.what.length).toBeGreaterThan(0);
     }
     expect(TSNWB_EXTRA_CHECKS).toEqual([
-      "check_rate_is_positive", "check_image_series_starting_frame_per_external_file", "check_image_series_too_few_frames",
+      "check_rate_is_positive", "check_image_series_starting_frame_per_external_file", "check_image_series_external_file_frames", "check_image_series_too_few_frames",
       "check_order_of_images_covers_images", "check_session_start_time_time_zone", "check_identifier_looks_unique",
     ]);
   });
@@ -324,6 +324,28 @@ describe("ImageSeries, Images and IndexSeries", () => {
       "starting_frame goes back at entry 1 (3 then 0): each file's frames follow the previous file's",
     ]);
     expect(await foundInFile(base, "check_image_series_starting_frame_per_external_file")).toEqual([]);
+  });
+
+  it("check_image_series_external_file_frames (tsnwb's): each external file holds the frames starting_frame gives it (critical)", async () => {
+    const folder = path.join(tmp.dir, "frames-count");
+    mkdirSync(folder);
+    const { default: sharp } = await import("sharp");
+    await sharp(new Uint8Array(8 * 18), { raw: { width: 8, height: 18, channels: 1, pageHeight: 6 } }).tiff().toFile(path.join(folder, "stack.tiff")); // 3 pages
+    execFileSync("ffmpeg", ["-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=64x48:rate=25", "-frames:v", "30", "-pix_fmt", "yuv420p", path.join(folder, "clip.mp4")]);
+    const nwbfile = goodFile();
+    const external = (name: string, starting_frame: number[], timing: { rate: number } | { timestamps: number[] }) =>
+      new ImageSeries({ name, description: "camera", external_file: ["stack.tiff", "clip.mp4"], starting_frame, ...timing });
+    nwbfile.addAcquisition(external("right", [0, 3], { rate: 25 }));
+    nwbfile.addAcquisition(external("short", [0, 2], { rate: 25 }));
+    nwbfile.addAcquisition(external("timed", [0, 3], { timestamps: Array.from({ length: 20 }, (_, i) => i / 25) }));
+    const file = await write(nwbfile, path.join(folder, "external.nwb"));
+    expect((await foundInFile(file, "check_image_series_external_file_frames")).map((m) => [m.importance, m.path, m.message])).toEqual([
+      ["CRITICAL", "/acquisition/short", "external file 'stack.tiff' holds 3 frames, but starting_frame gives it 2 frames (0 to 2)"],
+      ["CRITICAL", "/acquisition/timed", "the external files hold 33 frames, but there are 20 timestamps"],
+    ]);
+    // Without a file system (a browser), or for files it cannot read, nothing is said.
+    expect(await foundInFile(file, "check_image_series_external_file_frames", { frameCount: async () => undefined })).toEqual([]);
+    expect(await foundInFile(base, "check_image_series_external_file_frames")).toEqual([]); // empty stand-in files
   });
 
   it("check_image_series_too_few_frames (tsnwb's): one frame is an Image, not a series (suggestion)", async () => {

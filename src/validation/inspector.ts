@@ -89,6 +89,12 @@ export interface InspectOptions {
    * check is skipped.
    */
   fileExists?: (path: string) => boolean | Promise<boolean>;
+  /**
+   * How many frames an external file holds (given its path as for `fileExists`), or undefined when unknown, for
+   * `check_image_series_external_file_frames`. Node's `inspect` and `inspectFile` read videos' and images' headers;
+   * without it (a browser) the check is skipped.
+   */
+  frameCount?: (path: string) => Promise<number | undefined>;
 }
 
 /** Every check, the NWB Inspector's first (in its modules' order), then tsnwb's. */
@@ -203,6 +209,7 @@ function contextFor(nwbfile: NWBFile, objects: AbstractContainer[], options: Ins
     now: options.now ?? new Date(),
     nwbFolder: onDisk ? folderOf(file) : undefined,
     fileExists: onDisk ? options.fileExists : undefined,
+    frameCount: onDisk ? options.frameCount : undefined,
     objects,
     pathOf,
     timestampsOf: (series: TimeSeries) => {

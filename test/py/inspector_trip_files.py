@@ -124,3 +124,43 @@ mod.add(seg)
 rois = ps.create_roi_table_region(region=[0, 1], description="rois")
 mod.add(RoiResponseSeries(name="rrs", data=np.zeros((2, 10)), rois=rois, unit="n/a", rate=1.0, description="a series"))
 write(f, "domains.nwb")
+
+# A future session, a subject without species, a region out of range (edited with h5py: pynwb refuses to build it),
+# a region into another table, ROIs of a plain table, masks of another shape than the reference frames,
+# order_of_images shorter than the images, an uncompressed dataset above 50 MB.
+import h5py
+from hdmf.common import DynamicTableRegion
+from pynwb.ophys import ImageSegmentation
+
+f = base(session_start_time=datetime(2100, 1, 1, tzinfo=timezone.utc))
+f.subject = Subject(subject_id="mouse-1", age="P90D", sex="F", description="a mouse")
+dev = f.create_device(name="probe", description="a probe")
+group = f.create_electrode_group(name="shank", description="a shank", location="CA1", device=dev)
+for i in range(3):
+    f.add_electrode(group=group, location="CA1")
+f.add_acquisition(ElectricalSeries(name="out_of_range", data=np.zeros((10, 3)), electrodes=f.create_electrode_table_region(region=[0, 1, 2], description="all"), rate=1.0, description="a series"))
+other = DynamicTable(name="channels", description="a table")
+other.add_column(name="label", description="a column")
+for i in range(3):
+    other.add_row(label=str(i))
+f.add_acquisition(other)
+f.add_acquisition(ElectricalSeries(name="elsewhere", data=np.zeros((10, 3)), electrodes=DynamicTableRegion(name="electrodes", data=[0, 1, 2], description="channels", table=other), rate=1.0, description="a series"))
+dev2 = f.create_device(name="scope", description="a microscope")
+oc = OpticalChannel(name="chan", description="a channel", emission_lambda=520.0)
+plane = f.create_imaging_plane(name="plane", optical_channel=oc, description="a plane", device=dev2, excitation_lambda=920.0, indicator="GCaMP", location="V1", imaging_rate=30.0)
+ref = ImageSeries(name="mean", data=np.zeros((1, 5, 5), dtype=np.uint8), unit="n/a", rate=1.0, description="a reference frame")
+f.add_acquisition(ref)
+seg = ImageSegmentation(name="seg")
+ps = seg.create_plane_segmentation(name="ps", description="rois", imaging_plane=plane, reference_images=ref)
+ps.add_roi(image_mask=np.ones((4, 4)))
+ps.add_roi(image_mask=np.ones((4, 4)))
+mod = f.create_processing_module(name="ophys", description="ophys")
+mod.add(seg)
+mod.add(RoiResponseSeries(name="plain_rois", data=np.zeros((10, 3)), rois=DynamicTableRegion(name="rois", data=[0, 1, 2], description="channels", table=other), unit="n/a", rate=1.0, description="a series"))
+a = GrayscaleImage(name="a", data=np.zeros((4, 4), dtype=np.uint8), description="an image")
+b = GrayscaleImage(name="b", data=np.zeros((4, 4), dtype=np.uint8), description="an image")
+f.add_acquisition(Images(name="short_order", images=[a, b], description="images", order_of_images=ImageReferences(name="order_of_images", data=[a])))
+f.add_acquisition(TimeSeries(name="big", data=np.zeros(6_500_000), unit="V", rate=1000.0, description="a long series"))
+write(f, "more.nwb")
+with h5py.File(os.path.join(out, "more.nwb"), "r+") as h5:
+    h5["/acquisition/out_of_range/electrodes"][:] = [0, 1, 5]

@@ -24,6 +24,9 @@ const COMMON_IDENTIFIERS = new Set([
   "default", "none", "null", "unknown", "placeholder", "untitled", "tmp", "temp",
 ]);
 
+/** Absolute as POSIX or Windows takes it. */
+const isAbsolute = (path: string): boolean => path.startsWith("/") || path.startsWith("\\") || /^[A-Za-z]:[\\/]/.test(path);
+
 const count = (n: number, singular: string, plural = `${singular}s`): string => `${n} ${n === 1 ? singular : plural}`;
 
 export const EXTRA_CHECKS: readonly Check[] = [
@@ -44,6 +47,31 @@ export const EXTRA_CHECKS: readonly Check[] = [
       if ((starting?.length ?? 0) !== files.length) return [`starting_frame has ${count(starting?.length ?? 0, "entry", "entries")} for ${count(files.length, "external file")}`];
       const back = starting!.findIndex((s, i) => i > 0 && s < starting![i - 1]!);
       return when(back > 0, () => `starting_frame goes back at entry ${back} (${starting![back - 1]} then ${starting![back]}): each file's frames follow the previous file's`);
+    },
+  },
+  {
+    id: "check_image_series_external_file_frames", importance: "CRITICAL", appliesTo: "ImageSeries", extra: true,
+    what: "each external file holds as many frames as starting_frame gives it, and timestamps count every frame (reads the files' headers)",
+    run: async (obj, context) => {
+      const { external_file: files, starting_frame: starting } = obj as ImageSeries;
+      const { nwbFolder, frameCount } = context;
+      if (!files || !starting || starting.length !== files.length || nwbFolder === undefined || !frameCount) return [];
+      const counts: (number | undefined)[] = [];
+      for (const file of files) counts.push(await frameCount(isAbsolute(file) ? file : `${nwbFolder}/${file}`));
+      const findings: string[] = [];
+      for (let i = 0; i + 1 < files.length; i++) {
+        const given = starting[i + 1]! - starting[i]!;
+        if (counts[i] !== undefined && counts[i] !== given) {
+          findings.push(`external file '${files[i]}' holds ${count(counts[i]!, "frame")}, but starting_frame gives it ${count(given, "frame")} (${starting[i]} to ${starting[i + 1]})`);
+        }
+      }
+      const last = counts[counts.length - 1];
+      const timestamps = (obj as ImageSeries).timestamps;
+      if (last !== undefined && counts.every((c) => c !== undefined) && readable(timestamps)) {
+        const total = starting[starting.length - 1]! + last;
+        if (timestamps.shape[0] !== total) findings.push(`the external files hold ${count(total, "frame")}, but there are ${count(timestamps.shape[0]!, "timestamp")}`);
+      }
+      return findings;
     },
   },
   {

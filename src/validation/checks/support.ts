@@ -22,6 +22,11 @@ export interface InspectionContext {
   readonly nwbFolder: string | undefined;
   /** The existence check of external files, when there is one. */
   readonly fileExists: ((path: string) => boolean | Promise<boolean>) | undefined;
+  /**
+   * How many frames an external file holds (a video's frames, a TIFF's pages, 1 for another image), undefined when
+   * unknown (no file system, or a file that cannot be read as one).
+   */
+  readonly frameCount: ((path: string) => Promise<number | undefined>) | undefined;
   /** Every object of the file (for checks that look for who points at an object). */
   readonly objects: readonly AbstractContainer[];
   /** The object's path in the file. */

@@ -402,6 +402,20 @@ describe("storage", () => {
     ]);
     expect(await found(nwbfile, "check_large_dataset_compression")).toEqual([]);
   });
+
+  it("check_large_dataset_compression (violation) and check_image_series_data_size (violation): uncompressed datasets over 20 GB", async () => {
+    const huge = (compression: string | null) => ({
+      shape: [100_000, 512, 512], dtype: "uint8" as const, chunks: compression ? [1, 512, 512] : null, compression,
+      read: () => Promise.reject(new Error("these checks must not read data")),
+    });
+    const nwbfile = goodFile();
+    nwbfile.addAcquisition(new ImageSeries({ name: "movie", description: "a long movie", data: huge(null), rate: 30 }));
+    nwbfile.addAcquisition(new ImageSeries({ name: "packed", description: "a long movie, compressed", data: huge("gzip"), rate: 30 }));
+    expect((await inspect(nwbfile)).map((m) => [m.importance, m.severity, m.check_function_name, m.path])).toEqual([
+      ["BEST_PRACTICE_VIOLATION", "HIGH", "check_large_dataset_compression", "/acquisition/movie"],
+      ["BEST_PRACTICE_VIOLATION", "LOW", "check_image_series_data_size", "/acquisition/movie"],
+    ]);
+  });
 });
 
 describe("descriptions", () => {

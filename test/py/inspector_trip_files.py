@@ -127,13 +127,14 @@ write(f, "domains.nwb")
 
 # A future session, a subject without species, a region out of range (edited with h5py: pynwb refuses to build it),
 # a region into another table, ROIs of a plain table, masks of another shape than the reference frames,
-# order_of_images shorter than the images, an uncompressed dataset above 50 MB.
+# order_of_images shorter than the images, an uncompressed dataset above 50 MB, an age that is no duration, a name
+# with a backslash.
 import h5py
 from hdmf.common import DynamicTableRegion
 from pynwb.ophys import ImageSegmentation
 
 f = base(session_start_time=datetime(2100, 1, 1, tzinfo=timezone.utc))
-f.subject = Subject(subject_id="mouse-1", age="P90D", sex="F", description="a mouse")
+f.subject = Subject(subject_id="mouse-1", age="90 days", sex="F", description="a mouse")
 dev = f.create_device(name="probe", description="a probe")
 group = f.create_electrode_group(name="shank", description="a shank", location="CA1", device=dev)
 for i in range(3):
@@ -160,6 +161,7 @@ mod.add(RoiResponseSeries(name="plain_rois", data=np.zeros((10, 3)), rois=Dynami
 a = GrayscaleImage(name="a", data=np.zeros((4, 4), dtype=np.uint8), description="an image")
 b = GrayscaleImage(name="b", data=np.zeros((4, 4), dtype=np.uint8), description="an image")
 f.add_acquisition(Images(name="short_order", images=[a, b], description="images", order_of_images=ImageReferences(name="order_of_images", data=[a])))
+f.add_acquisition(TimeSeries(name="back\\slash", data=np.arange(3.0), unit="V", rate=1.0, description="a series"))
 f.add_acquisition(TimeSeries(name="big", data=np.zeros(6_500_000), unit="V", rate=1000.0, description="a long series"))
 write(f, "more.nwb")
 with h5py.File(os.path.join(out, "more.nwb"), "r+") as h5:

@@ -64,6 +64,11 @@ describe("inspect at parity with the NWB Inspector", () => {
 
   it("reports the same set on files made to trip its checks", async () => {
     for (const file of tripFiles) expect(await compare(file, expected[file]!), file).toEqual({ missing: [], extra: [] });
+    // tsnwb's own region check reads every row (the NWB Inspector's, the first 200, and it lets an index equal to the length pass).
+    const more = tripFiles.find((f) => f.endsWith("more.nwb"))!;
+    expect((await inspectFile(more, { select: ["check_dynamic_table_region_in_table"] })).map((m) => [m.importance, m.path, m.message])).toEqual([
+      ["CRITICAL", "/acquisition/out_of_range/electrodes", "element 2 of electrodes is row 5 of electrodes, which has 3 rows"],
+    ]);
     // The trip files trip every check but the two of datasets over 20 GB (test/inspector.test.ts tests those in memory).
     const tripped = new Set(tripFiles.flatMap((f) => expected[f]!.map((m) => m.check)));
     expect(INSPECTOR_CHECKS.filter((c) => !c.extra && !tripped.has(c.id)).map((c) => c.id)).toEqual(["check_large_dataset_compression", "check_image_series_data_size"]);

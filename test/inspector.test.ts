@@ -136,7 +136,8 @@ describe("inspect", () => {
     }
     expect(TSNWB_EXTRA_CHECKS).toEqual([
       "check_rate_is_positive", "check_image_series_starting_frame_per_external_file", "check_image_series_external_file_frames", "check_image_series_too_few_frames",
-      "check_order_of_images_covers_images", "check_session_start_time_time_zone", "check_identifier_looks_unique",
+      "check_order_of_images_covers_images", "check_table_columns_match_ids", "check_table_index_valid", "check_dynamic_table_region_in_table",
+      "check_session_start_time_time_zone", "check_identifier_looks_unique",
     ]);
   });
 
@@ -558,6 +559,28 @@ describe("tables", () => {
     early.addTrial({ start_time: -1, stop_time: 3 });
     early.addTrial({ start_time: 0, stop_time: 3 });
     expect((await inspect(early)).map((m) => m.check_function_name)).toEqual(["check_table_time_columns_are_not_negative"]);
+  });
+});
+
+describe("tables (tsnwb's checks, as its validator's)", () => {
+  it("check_table_columns_match_ids, check_table_index_valid, check_dynamic_table_region_in_table (critical); reading takes such files", async () => {
+    const nwbfile = goodFile();
+    nwbfile.addTrial({ start_time: 0, stop_time: 1 });
+    nwbfile.addTrial({ start_time: 1, stop_time: 2 });
+    nwbfile.addUnit({ spike_times: [0.1, 0.2] });
+    nwbfile.addUnit({ spike_times: [0.5] });
+    const source = await write(nwbfile, path.join(tmp.dir, "tables-source.nwb"));
+    const checks = ["check_table_columns_match_ids", "check_table_index_valid", "check_dynamic_table_region_in_table"];
+    const messages = async (file: string) => (await inspectFile(file, { select: checks })).map((m) => [m.importance, m.check_function_name, m.path, m.message]);
+    expect(await messages(source)).toEqual([]);
+    const file = broken(source, "tables-broken.nwb", [
+      { op: "dataset", path: "/intervals/trials/stop_time", value: [1.0, 2.0, 3.0] },
+      { op: "dataset", path: "/units/spike_times_index", value: [2, 1], dtype: "int64" },
+    ]);
+    expect(await messages(file)).toEqual([
+      ["CRITICAL", "check_table_columns_match_ids", "/intervals/trials", "column 'stop_time' has 3 rows, the table has 2 ids"],
+      ["CRITICAL", "check_table_index_valid", "/units/spike_times_index", "spike_times_index decreases at row 1 (1 after 2): an index must not decrease"],
+    ]);
   });
 });
 

@@ -1,13 +1,16 @@
 /**
  * tsnwb's own checks, which the NWB Inspector does not make: a negative rate, external files against
  * starting_frame, one-frame ImageSeries, order_of_images against the images, a time without a UTC offset, an
- * identifier other files may share. Listed by {@link TSNWB_EXTRA_CHECKS}.
+ * identifier other files may share; and the table rules tsnwb's validator makes (columns as long as the ids, indices
+ * that never decrease and stay within their column, regions within their table, all rows read), which the NWB
+ * Inspector checks only in part. Listed by {@link TSNWB_EXTRA_CHECKS}.
  */
 import type { AbstractContainer } from "../../containers/container.js";
 import type { TimeSeries } from "../../containers/base.js";
 import type { ImageSeries } from "../../containers/image.js";
 import type { NWBFile } from "../../containers/file.js";
-import { type Check, field, readable, when } from "./support.js";
+import type { DynamicTable } from "../../containers/table.js";
+import { type Check, field, numbers, readable, when } from "./support.js";
 import { orderOfImages } from "./domains.js";
 import { dateTimeText } from "./nwbfile-metadata.js";
 
@@ -100,6 +103,66 @@ export const EXTRA_CHECKS: readonly Check[] = [
         ...foreign.map((t) => `order_of_images points at ${t}, which is not one of this Images' images`),
         ...when(missing.length > 0, () => `order_of_images leaves out ${missing.map((n) => `'${n}'`).join(", ")}: it should order every image`),
       ];
+    },
+  },
+  {
+    id: "check_table_columns_match_ids", importance: "CRITICAL", appliesTo: "DynamicTable", extra: true,
+    what: "each column named in colnames exists and has as many rows (through its index) as the table has ids",
+    run: (obj) => {
+      const table = obj as DynamicTable;
+      if (field(table, "id") === undefined) return [];
+      table.flushRows();
+      const rows = table.length;
+      const columns = table.allColumns;
+      // The column an index points at -> the index: a column's rows are those of its outermost index.
+      const indexOf = new Map<AbstractContainer, AbstractContainer>();
+      for (const c of columns.values()) {
+        const target = field<AbstractContainer>(c, "target");
+        if (c.isA("VectorIndex") && target) indexOf.set(target, c);
+      }
+      const findings: string[] = [];
+      for (const name of table.colnames) {
+        let top: AbstractContainer | undefined = columns.get(name);
+        if (!top) {
+          findings.push(`colnames lists '${name}', which is not a column of the table`);
+          continue;
+        }
+        for (let up = indexOf.get(top); up && up !== top; up = indexOf.get(top)) top = up;
+        const data = field(top, "data");
+        const length = readable(data) ? data.shape[0] : undefined;
+        if (length !== undefined && length !== rows) findings.push(`column '${top.name}' has ${count(length, "row")}, the table has ${count(rows, "id")}`);
+      }
+      return findings;
+    },
+  },
+  {
+    id: "check_table_index_valid", importance: "CRITICAL", appliesTo: "VectorIndex", extra: true,
+    what: "a ragged column's index never decreases and ends within the column it indexes (reads the index)",
+    run: async (obj) => {
+      const data = field(obj, "data");
+      const target = field<AbstractContainer>(obj, "target");
+      const targetData = target ? field(target, "data") : undefined;
+      if (!readable(data) || !readable(targetData)) return [];
+      const ends = numbers(Array.from((await data.read()) as ArrayLike<unknown>));
+      const back = ends.findIndex((e, i) => e < (i === 0 ? 0 : ends[i - 1]!));
+      if (back >= 0) return [`${obj.name} decreases at row ${back} (${ends[back]} after ${back === 0 ? 0 : ends[back - 1]}): an index must not decrease`];
+      const last = ends[ends.length - 1] ?? 0;
+      const length = targetData.shape[0] ?? 0;
+      return when(last > length, () => `${obj.name} ends at ${last}, past the ${count(length, "element")} of ${target!.name}`);
+    },
+  },
+  {
+    id: "check_dynamic_table_region_in_table", importance: "CRITICAL", appliesTo: "DynamicTableRegion", extra: true,
+    what: "every row a region points at (all of them, not the first 200) is a row of its table",
+    run: async (obj) => {
+      const data = field(obj, "data");
+      const table = field<DynamicTable>(obj, "table");
+      if (!readable(data) || !table || field(table, "id") === undefined) return [];
+      table.flushRows();
+      const rows = table.length;
+      const indices = numbers(Array.from((await data.read()) as ArrayLike<unknown>));
+      const bad = indices.findIndex((i) => !Number.isInteger(i) || i < 0 || i >= rows);
+      return when(bad >= 0, () => `element ${bad} of ${obj.name} is row ${indices[bad]} of ${table.name}, which has ${count(rows, "row")}`);
     },
   },
   {

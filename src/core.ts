@@ -38,7 +38,8 @@ export type {
 // Validation against the schema: of an open file, or of an NWBFile in memory (`validate` in Node also takes a path).
 export { validateIO, validateNWBFile, type ValidateOptions } from "./validation/validate.js";
 export {
-  inspect, INSPECTOR_CHECKS, IMPORTANCES, DEFAULT_LARGE_DATASET_BYTES, type Importance, type InspectionMessage, type InspectOptions, type CheckInfo,
+  inspect, locationOf, INSPECTOR_CHECKS, TSNWB_EXTRA_CHECKS, IMPORTANCES, DANDI_CONFIG, INSPECTOR_CONFIGS, type Importance, type Severity, type InspectionMessage,
+  type InspectOptions, type InspectorConfig, type CheckInfo,
 } from "./validation/inspector.js";
 export { validateTree, dtypeAllowed, type ValidationIssue, type ValidationRule, type TreeValidationOptions } from "./validation/validator.js";
 

@@ -1,23 +1,24 @@
 /**
- * The best-practice inspector (src/validation/inspector.ts) and `tsnwb inspect`: each check on an object or file that
- * trips it and on one that does not. What tsnwb refuses to build (a negative rate, NaN timestamps, a time without
+ * The best-practice inspector (src/validation/inspector.ts, checks in src/validation/checks/) and `tsnwb inspect`:
+ * checks on objects or files that trip them and on ones that do not, configurations, skip/select/threshold, the
+ * command. (test/inspector-parity.test.ts compares every check with the NWB Inspector itself.) What tsnwb refuses to build (a negative rate, NaN timestamps, a time without
  * a UTC offset...) is made with h5py from a file tsnwb wrote (test/py/inspector_cases.py); reading takes such files
  * as stored, which these tests assert too. Every shared fixture gives no critical message but the missing
  * external files of pynwb's tutorial.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
-  DynamicTable, H5DataIO, ImageSeries, Images, IndexSeries, GrayscaleImage, NWBFile, NWBHDF5IO, type NWBWarning, Subject, TimeSeries,
+  DynamicTable, ImageReferences, ImageSeries, Images, IndexSeries, GrayscaleImage, NWBFile, NWBHDF5IO, type NWBWarning, Subject, TimeSeries,
   ValidationError, setWarningHandler,
 } from "../src/index.js";
-import { type InspectionMessage, type InspectOptions, INSPECTOR_CHECKS } from "../src/validation/inspector.js";
+import { type InspectionMessage, type InspectOptions, INSPECTOR_CHECKS, TSNWB_EXTRA_CHECKS } from "../src/validation/inspector.js";
 import { inspect, inspectFile } from "../src/validation/inspect-file.js";
 import { addInspectCommand } from "../src/cli/inspect-command.js";
-import { FIXTURES, ROOT, SHARED, tempFolder } from "./helpers.js";
+import { FIXTURES, ROOT, tempFolder } from "./helpers.js";
 import { exemptFromOracle } from "./oracle/record.mjs";
 
 const PYTHON = "/usr/bin/python3";
@@ -41,6 +42,9 @@ function goodFile(opts: Partial<ConstructorParameters<typeof NWBFile>[0]> = {}, 
     identifier: globalThis.crypto.randomUUID(),
     session_start_time: "2021-03-04T10:00:00+01:00",
     experimenter: ["Lovelace, Ada"],
+    experiment_description: "voltage recordings to inspect",
+    institution: "Analytical Engines Institute",
+    keywords: ["inspection"],
     ...opts,
   });
   if (subject !== null) {
@@ -54,13 +58,17 @@ function series(name: string, data: number[], timing: { rate: number } | { times
   return new TimeSeries({ name, data, unit: "V", description: "voltage of the probe", ...timing, ...extra });
 }
 
-/** The messages of one check. */
-async function found(nwbfile: NWBFile, check: string, options: InspectOptions = {}): Promise<InspectionMessage[]> {
-  return (await inspect(nwbfile, options)).filter((m) => m.check === check);
+/** A message in brief: importance, check, path, message. */
+interface Brief { importance: string; check: string; path: string; message: string }
+const brief = (m: InspectionMessage): Brief => ({ importance: m.importance, check: m.check_function_name, path: m.path, message: m.message });
+
+/** The messages of one check, in brief. */
+async function found(nwbfile: NWBFile, check: string, options: InspectOptions = {}): Promise<Brief[]> {
+  return (await inspect(nwbfile, options)).filter((m) => m.check_function_name === check).map(brief);
 }
 
-async function foundInFile(file: string, check: string, options: InspectOptions = {}): Promise<InspectionMessage[]> {
-  return (await inspectFile(file, options)).filter((m) => m.check === check);
+async function foundInFile(file: string, check: string, options: InspectOptions = {}): Promise<Brief[]> {
+  return (await inspectFile(file, options)).filter((m) => m.check_function_name === check).map(brief);
 }
 
 async function write(nwbfile: NWBFile, file: string): Promise<string> {
@@ -118,37 +126,81 @@ describe("inspect", () => {
     expect(await reading(base, (nwbfile) => inspect(nwbfile))).toEqual([]);
   });
 
-  it("lists every check once, with an importance and what it checks", () => {
+  it("lists every check once, with an importance and what it checks; tsnwb's own are marked extra", () => {
     const ids = INSPECTOR_CHECKS.map((c) => c.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const c of INSPECTOR_CHECKS) {
       expect(c.id).toMatch(/^check_[a-z0-9_]+$/);
-      expect(["critical", "violation", "suggestion"]).toContain(c.importance);
+      expect(["CRITICAL", "BEST_PRACTICE_VIOLATION", "BEST_PRACTICE_SUGGESTION"]).toContain(c.importance);
       expect(c.what.length).toBeGreaterThan(0);
     }
+    expect(TSNWB_EXTRA_CHECKS).toEqual([
+      "check_rate_is_positive", "check_image_series_starting_frame_per_external_file", "check_image_series_external_file_frames", "check_image_series_too_few_frames",
+      "check_order_of_images_covers_images", "check_table_columns_match_ids", "check_table_index_valid", "check_dynamic_table_region_in_table",
+      "check_session_start_time_time_zone", "check_identifier_looks_unique",
+    ]);
   });
 
-  it("reports most important first; `level` keeps that importance and higher ones", async () => {
-    const nwbfile = goodFile({ identifier: "test" }, null); // a suggestion and a violation
+  it("gives the NWB Inspector's fields: importance, severity, check_function_name, object_type, object_name, location; and the path", async () => {
+    const nwbfile = goodFile({}, null);
+    nwbfile.addAcquisition(series("backwards", [1, 2, 3, 4], { timestamps: [0, 2, 1, 3] }));
+    expect((await inspect(nwbfile)).find((m) => m.check_function_name === "check_timestamps_ascending")).toEqual({
+      message: "backwards timestamps are not ascending.", importance: "BEST_PRACTICE_VIOLATION", severity: "LOW", check_function_name: "check_timestamps_ascending",
+      object_type: "TimeSeries", object_name: "backwards", location: "/acquisition/backwards", path: "/acquisition/backwards",
+    });
+  });
+
+  it("reports most important first; `threshold` keeps that importance and higher ones", async () => {
+    const nwbfile = goodFile({ identifier: "test" }, null); // two suggestions
     nwbfile.addAcquisition(series("backwards", [1, 2, 3], { timestamps: [0, 2, 1, 3] })); // critical and violation
     const all = await inspect(nwbfile);
-    expect(all.map((m) => m.importance)).toEqual(["critical", "violation", "violation", "suggestion"]);
-    expect((await inspect(nwbfile, { level: "violation" })).map((m) => m.check)).toEqual(["check_timestamps_match_first_dimension", "check_subject_exists", "check_timestamps_ascending"]);
-    expect((await inspect(nwbfile, { level: "critical" })).map((m) => m.check)).toEqual(["check_timestamps_match_first_dimension"]);
-    await expect(inspect(nwbfile, { level: "bad" as "critical" })).rejects.toThrow(/field .level.: expected one of critical, violation, suggestion/);
+    expect(all.map((m) => [m.importance, m.check_function_name])).toEqual([
+      ["CRITICAL", "check_timestamps_match_first_dimension"], ["BEST_PRACTICE_VIOLATION", "check_timestamps_ascending"],
+      ["BEST_PRACTICE_SUGGESTION", "check_identifier_looks_unique"], ["BEST_PRACTICE_SUGGESTION", "check_subject_exists"],
+    ]);
+    expect((await inspect(nwbfile, { threshold: "BEST_PRACTICE_VIOLATION" })).map((m) => m.check_function_name)).toEqual(["check_timestamps_match_first_dimension", "check_timestamps_ascending"]);
+    expect((await inspect(nwbfile, { threshold: "CRITICAL" })).map((m) => m.check_function_name)).toEqual(["check_timestamps_match_first_dimension"]);
+    await expect(inspect(nwbfile, { threshold: "bad" as "CRITICAL" })).rejects.toThrow(/field 'threshold': expected one of CRITICAL, BEST_PRACTICE_VIOLATION, BEST_PRACTICE_SUGGESTION/);
   });
 
-  it("names objects built in memory by where they will be in the file", async () => {
+  it("skip and select choose checks by name (not both); unknown names are refused", async () => {
+    const nwbfile = goodFile({ identifier: "test" }, null);
+    const names = async (options: InspectOptions) => (await inspect(nwbfile, options)).map((m) => m.check_function_name);
+    expect(await names({})).toEqual(["check_identifier_looks_unique", "check_subject_exists"]);
+    expect(await names({ skip: ["check_subject_exists"] })).toEqual(["check_identifier_looks_unique"]);
+    expect(await names({ select: ["check_subject_exists"] })).toEqual(["check_subject_exists"]);
+    await expect(inspect(nwbfile, { skip: ["check_nothing"] })).rejects.toThrow(/field 'skip': expected names of checks \(INSPECTOR_CHECKS\), got check_nothing/);
+    await expect(inspect(nwbfile, { skip: [], select: [] })).rejects.toThrow(/either 'skip' or 'select'/);
+  });
+
+  it("config: the dandi configuration makes the subject checks critical and data orientation a violation; a configuration may skip", async () => {
+    const nwbfile = goodFile({}, { sex: undefined });
+    nwbfile.addAcquisition(series("wide", [], { rate: 1 }, { data: { data: new Float64Array(20), shape: [2, 10] } }));
+    const pairs = async (options: InspectOptions) => (await inspect(nwbfile, options)).map((m) => [m.importance, m.check_function_name]);
+    expect(await pairs({})).toEqual([["CRITICAL", "check_data_orientation"], ["BEST_PRACTICE_SUGGESTION", "check_subject_sex"]]);
+    expect(await pairs({ config: "dandi" })).toEqual([["CRITICAL", "check_subject_sex"], ["BEST_PRACTICE_VIOLATION", "check_data_orientation"]]);
+    expect(await pairs({ config: { SKIP: ["check_data_orientation"] } })).toEqual([["BEST_PRACTICE_SUGGESTION", "check_subject_sex"]]);
+    await expect(inspect(nwbfile, { config: "nih" })).rejects.toThrow(/field 'config': expected the name of a known configuration \(dandi\)/);
+    // An in vitro file (subject_id "protein...") skips the subject checks a configuration makes critical, as the NWB Inspector.
+    const protein = goodFile({}, { subject_id: "protein-1", sex: undefined });
+    expect((await inspect(protein, { config: "dandi" })).map((m) => m.check_function_name)).toEqual([]);
+    expect((await inspect(protein)).map((m) => m.check_function_name)).toEqual(["check_subject_sex"]);
+  });
+
+  it("names objects built in memory by where they will be in the file; locations as the NWB Inspector's", async () => {
     const nwbfile = goodFile({}, { species: undefined });
     nwbfile.createDevice({ name: "probe" });
     const module = nwbfile.createProcessingModule({ name: "behavior", description: "processed behavior" });
     module.add(series("speed", [1, 2], { rate: 1 }, { description: "" }));
-    const paths = (await inspect(nwbfile)).map((m) => [m.check, m.path]);
-    expect(paths).toEqual(expect.arrayContaining([
-      ["check_description_missing", "/general/devices/probe"],
-      ["check_subject_species_exists", "/general/subject"],
-      ["check_description_missing", "/processing/behavior/speed"],
+    const rows = (await inspect(nwbfile)).map((m) => [m.check_function_name, m.path, m.location]);
+    expect(rows).toEqual(expect.arrayContaining([
+      ["check_description", "/general/devices/probe", "/general/devices/probe"],
+      ["check_subject_species_exists", "/general/subject", "/general/subject"],
+      ["check_description", "/processing/behavior/speed", "/processing/behavior/speed"],
     ]));
+    // A table has no dataset of its own (its columns are typed): the NWB Inspector gives it no location.
+    nwbfile.createTimeIntervals("empty_intervals", "intervals never filled");
+    expect((await inspect(nwbfile)).find((m) => m.check_function_name === "check_empty_table")).toMatchObject({ path: "/intervals/empty_intervals", location: null });
   });
 });
 
@@ -159,7 +211,7 @@ describe("TimeSeries timing", () => {
     nwbfile.addAcquisition(series("same", [1, 2, 3], { timestamps: [0, 1, 2.5] }));
     expect(warnings.some((w) => w.object === "TimeSeries 'short'")).toBe(true); // tsnwb only warns when building it
     expect(await found(nwbfile, "check_timestamps_match_first_dimension")).toEqual([
-      { importance: "critical", check: "check_timestamps_match_first_dimension", path: "/acquisition/short", message: "4 timestamps for 3 samples (data's first axis)" },
+      { importance: "CRITICAL", check: "check_timestamps_match_first_dimension", path: "/acquisition/short", message: "The length of the first dimension of data (3) does not match the length of timestamps (4)." },
     ]);
     // External files leave data empty (0 frames): not a mismatch.
     expect(await foundInFile(base, "check_timestamps_match_first_dimension")).toEqual([]);
@@ -170,7 +222,7 @@ describe("TimeSeries timing", () => {
     nwbfile.addAcquisition(series("backwards", [1, 2, 3, 4], { timestamps: [0, 2, 1, 3] }));
     nwbfile.addAcquisition(series("repeated", [1, 2, 3, 4], { timestamps: [0, 1, 1, 2] }));
     expect(await found(nwbfile, "check_timestamps_ascending")).toEqual([
-      { importance: "violation", check: "check_timestamps_ascending", path: "/acquisition/backwards", message: "timestamps are not ascending: timestamps[2] = 1 comes after timestamps[1] = 2" },
+      { importance: "BEST_PRACTICE_VIOLATION", check: "check_timestamps_ascending", path: "/acquisition/backwards", message: "backwards timestamps are not ascending." },
     ]);
   });
 
@@ -180,21 +232,26 @@ describe("TimeSeries timing", () => {
     const read = await reading(file, async (f) => Array.from((await f.getAcquisition("timed", TimeSeries).timestamps!.read()) as Float64Array));
     expect(read).toEqual([0, Number.NaN, 0.2, 0.3]);
     expect(await foundInFile(file, "check_timestamps_without_nans")).toEqual([
-      { importance: "violation", check: "check_timestamps_without_nans", path: "/acquisition/timed", message: "1 of 4 timestamps are NaN (the first at index 1)" },
+      { importance: "BEST_PRACTICE_VIOLATION", check: "check_timestamps_without_nans", path: "/acquisition/timed", message: "timed timestamps contain NaN values." },
     ]);
-    // The pairs around a NaN are not "out of order".
+    // NaNs are left out of the order.
     expect(await foundInFile(file, "check_timestamps_ascending")).toEqual([]);
     expect(await foundInFile(base, "check_timestamps_without_nans")).toEqual([]);
   });
 
-  it("check_regular_timestamps: evenly spaced timestamps (3 or more) could be a rate (suggestion)", async () => {
+  it("check_regular_timestamps: evenly spaced timestamps (3 or more) could be a rate (violation)", async () => {
     const nwbfile = goodFile();
     nwbfile.addAcquisition(series("even", [1, 2, 3, 4], { timestamps: [0.5, 0.6, 0.7, 0.8] }));
     nwbfile.addAcquisition(series("uneven", [1, 2, 3, 4], { timestamps: [0, 0.1, 0.25, 0.3] }));
     nwbfile.addAcquisition(series("two", [1, 2], { timestamps: [0, 1] }));
-    expect(await found(nwbfile, "check_regular_timestamps")).toEqual([
-      { importance: "suggestion", check: "check_regular_timestamps", path: "/acquisition/even", message: "the 4 timestamps are evenly spaced (0.1 s apart): starting_time=0.5 and rate=10 would say the same" },
-    ]);
+    expect((await found(nwbfile, "check_regular_timestamps")).map((m) => [m.importance, m.path])).toEqual([["BEST_PRACTICE_VIOLATION", "/acquisition/even"]]);
+  });
+
+  it("check_timestamp_of_the_first_sample_is_not_negative (suggestion)", async () => {
+    const nwbfile = goodFile();
+    nwbfile.addAcquisition(series("early", [1, 2], { timestamps: [-1, 0] }));
+    nwbfile.addAcquisition(series("rated_early", [1, 2], { rate: 1 }, { starting_time: -0.5 }));
+    expect((await found(nwbfile, "check_timestamp_of_the_first_sample_is_not_negative")).map((m) => m.path)).toEqual(["/acquisition/early", "/acquisition/rated_early"]);
   });
 });
 
@@ -205,10 +262,10 @@ describe("TimeSeries rate", () => {
     expect(await reading(file, (f) => f.getAcquisition("rated", TimeSeries).rate)).toBe(-10);
   });
 
-  it("check_rate_is_not_zero: a rate of 0 for more than one sample (critical, as the NWB Inspector)", async () => {
+  it("check_rate_is_not_zero: a rate of 0 for more than one sample (critical)", async () => {
     const zero = broken(base, "zero-rate.nwb", [{ op: "attr", path: "/acquisition/rated/starting_time", name: "rate", value: 0 }]);
     expect(await foundInFile(zero, "check_rate_is_not_zero")).toEqual([
-      { importance: "critical", check: "check_rate_is_not_zero", path: "/acquisition/rated", message: "rate is 0 Hz for 4 samples" },
+      { importance: "CRITICAL", check: "check_rate_is_not_zero", path: "/acquisition/rated", message: "rated has a sampling rate value of 0.0Hz but the series has more than one frame." },
     ]);
     expect(await foundInFile(zero, "check_rate_is_positive")).toEqual([]);
     expect(await foundInFile(base, "check_rate_is_not_zero")).toEqual([]);
@@ -217,16 +274,16 @@ describe("TimeSeries rate", () => {
     expect(await foundInFile(single, "check_rate_is_not_zero")).toEqual([]);
   });
 
-  it("check_rate_is_positive: a negative rate (critical)", async () => {
+  it("check_rate_is_positive (tsnwb's): a negative rate (critical)", async () => {
     const file = negativeRateFile();
     expect(await foundInFile(file, "check_rate_is_positive")).toEqual([
-      { importance: "critical", check: "check_rate_is_positive", path: "/acquisition/rated", message: "rate is negative (-10 Hz)" },
+      { importance: "CRITICAL", check: "check_rate_is_positive", path: "/acquisition/rated", message: "rate is negative (-10 Hz)" },
     ]);
     expect(await foundInFile(base, "check_rate_is_positive")).toEqual([]);
   });
 });
 
-describe("ImageSeries and IndexSeries", () => {
+describe("ImageSeries, Images and IndexSeries", () => {
   it("check_image_series_external_file_valid: relative external files exist beside the NWB file (critical)", async () => {
     const elsewhere = path.join(tmp.dir, "elsewhere");
     mkdirSync(elsewhere);
@@ -235,7 +292,7 @@ describe("ImageSeries and IndexSeries", () => {
     mkdirSync(path.join(elsewhere, "frames"));
     writeFileSync(path.join(elsewhere, "frames", "a.tiff"), "");
     expect(await foundInFile(moved, "check_image_series_external_file_valid")).toEqual([
-      { importance: "critical", check: "check_image_series_external_file_valid", path: "/acquisition/movie_files", message: `external file 'frames/b.tiff' does not exist (looked in ${elsewhere})` },
+      { importance: "CRITICAL", check: "check_image_series_external_file_valid", path: "/acquisition/movie_files", message: "The external file 'frames/b.tiff' does not exist. Please confirm the relative location to the NWBFile." },
     ]);
     expect(await foundInFile(base, "check_image_series_external_file_valid")).toEqual([]);
     // The existence check can be given (a browser has no file system: there it is skipped unless given).
@@ -247,58 +304,85 @@ describe("ImageSeries and IndexSeries", () => {
   it("check_image_series_external_file_relative: no absolute paths (violation); tsnwb writes them relative", async () => {
     const nwbfile = goodFile();
     nwbfile.addAcquisition(new ImageSeries({ name: "absolute", description: "camera", external_file: ["/data/a.tiff", "C:\\data\\b.tiff", "c.tiff"], starting_frame: [0, 1, 2], rate: 1 }));
-    expect(await found(nwbfile, "check_image_series_external_file_relative")).toEqual([
-      { importance: "violation", check: "check_image_series_external_file_relative", path: "/acquisition/absolute", message: "external file '/data/a.tiff' is an absolute path; make it relative to the NWB file's folder" },
-      { importance: "violation", check: "check_image_series_external_file_relative", path: "/acquisition/absolute", message: "external file 'C:\\data\\b.tiff' is an absolute path; make it relative to the NWB file's folder" },
+    expect((await found(nwbfile, "check_image_series_external_file_relative")).map((m) => [m.importance, m.path, m.message])).toEqual([
+      ["BEST_PRACTICE_VIOLATION", "/acquisition/absolute", "The external file '/data/a.tiff' is not a relative path. Please adjust the absolute path to be relative to the location of the NWBFile."],
+      ["BEST_PRACTICE_VIOLATION", "/acquisition/absolute", "The external file 'C:\\data\\b.tiff' is not a relative path. Please adjust the absolute path to be relative to the location of the NWBFile."],
     ]);
     // Not written yet, the file has no folder: existence is not checked.
     expect(await found(nwbfile, "check_image_series_external_file_valid")).toEqual([]);
-    const file = broken(base, "absolute.nwb", [{ op: "dataset", path: "/acquisition/movie_files/external_file", value: [path.join(tmp.dir, "frames", "a.tiff"), "frames/b.tiff"] }]);
-    expect((await foundInFile(file, "check_image_series_external_file_relative")).map((m) => m.message)).toEqual([
-      `external file '${path.join(tmp.dir, "frames", "a.tiff")}' is an absolute path; make it relative to the NWB file's folder`,
-    ]);
     expect(await foundInFile(base, "check_image_series_external_file_relative")).toEqual([]);
   });
 
-  it("check_image_series_starting_frame_per_external_file: one starting frame per file (critical); tsnwb refuses fewer, reading takes them", async () => {
+  it("check_image_series_starting_frame_per_external_file (tsnwb's): one starting frame per file (critical); tsnwb refuses fewer, reading takes them", async () => {
     expect(() => new ImageSeries({ name: "x", external_file: ["a.tiff", "b.tiff"], starting_frame: [0], rate: 1 })).toThrow(/starting_frame/);
     const file = broken(base, "starting-frame.nwb", [{ op: "attr", path: "/acquisition/movie_files/external_file", name: "starting_frame", value: [0], dtype: "int32" }]);
     expect(await reading(file, (f) => f.getAcquisition("movie_files", ImageSeries).starting_frame)).toEqual([0]);
     expect(await foundInFile(file, "check_image_series_starting_frame_per_external_file")).toEqual([
-      { importance: "critical", check: "check_image_series_starting_frame_per_external_file", path: "/acquisition/movie_files", message: "starting_frame has 1 entry for 2 external files" },
+      { importance: "CRITICAL", check: "check_image_series_starting_frame_per_external_file", path: "/acquisition/movie_files", message: "starting_frame has 1 entry for 2 external files" },
+    ]);
+    const backwards = broken(base, "starting-frame-back.nwb", [{ op: "attr", path: "/acquisition/movie_files/external_file", name: "starting_frame", value: [3, 0], dtype: "int32" }]);
+    expect((await foundInFile(backwards, "check_image_series_starting_frame_per_external_file")).map((m) => m.message)).toEqual([
+      "starting_frame goes back at entry 1 (3 then 0): each file's frames follow the previous file's",
     ]);
     expect(await foundInFile(base, "check_image_series_starting_frame_per_external_file")).toEqual([]);
   });
 
-  it("check_image_series_too_few_frames: one frame is an Image, not a series (suggestion)", async () => {
+  it("check_image_series_external_file_frames (tsnwb's): each external file holds the frames starting_frame gives it (critical)", async () => {
+    const folder = path.join(tmp.dir, "frames-count");
+    mkdirSync(folder);
+    const { default: sharp } = await import("sharp");
+    await sharp(new Uint8Array(8 * 18), { raw: { width: 8, height: 18, channels: 1, pageHeight: 6 } }).tiff().toFile(path.join(folder, "stack.tiff")); // 3 pages
+    execFileSync("ffmpeg", ["-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=64x48:rate=25", "-frames:v", "30", "-pix_fmt", "yuv420p", path.join(folder, "clip.mp4")]);
+    const nwbfile = goodFile();
+    const external = (name: string, starting_frame: number[], timing: { rate: number } | { timestamps: number[] }) =>
+      new ImageSeries({ name, description: "camera", external_file: ["stack.tiff", "clip.mp4"], starting_frame, ...timing });
+    nwbfile.addAcquisition(external("right", [0, 3], { rate: 25 }));
+    nwbfile.addAcquisition(external("short", [0, 2], { rate: 25 }));
+    nwbfile.addAcquisition(external("timed", [0, 3], { timestamps: Array.from({ length: 20 }, (_, i) => i / 25) }));
+    const file = await write(nwbfile, path.join(folder, "external.nwb"));
+    expect((await foundInFile(file, "check_image_series_external_file_frames")).map((m) => [m.importance, m.path, m.message])).toEqual([
+      ["CRITICAL", "/acquisition/short", "external file 'stack.tiff' holds 3 frames, but starting_frame gives it 2 frames (0 to 2)"],
+      ["CRITICAL", "/acquisition/timed", "the external files hold 33 frames, but there are 20 timestamps"],
+    ]);
+    // Without a file system (a browser), or for files it cannot read, nothing is said.
+    expect(await foundInFile(file, "check_image_series_external_file_frames", { frameCount: async () => undefined })).toEqual([]);
+    expect(await foundInFile(base, "check_image_series_external_file_frames")).toEqual([]); // empty stand-in files
+  });
+
+  it("check_image_series_too_few_frames (tsnwb's): one frame is an Image, not a series (suggestion)", async () => {
     const nwbfile = goodFile();
     const frames = (n: number) => ({ data: new Uint8Array(n * 16), shape: [n, 4, 4] });
     nwbfile.addAcquisition(new ImageSeries({ name: "one", description: "a single frame", data: frames(1), rate: 1 }));
     nwbfile.addAcquisition(new ImageSeries({ name: "two", description: "two frames", data: frames(2), rate: 1 }));
     expect(await found(nwbfile, "check_image_series_too_few_frames")).toEqual([
-      { importance: "suggestion", check: "check_image_series_too_few_frames", path: "/acquisition/one", message: "an ImageSeries of 1 frame: store a single image as an Image (in an Images) instead" },
+      { importance: "BEST_PRACTICE_SUGGESTION", check: "check_image_series_too_few_frames", path: "/acquisition/one", message: "an ImageSeries of 1 frame: store a single image as an Image (in an Images) instead" },
     ]);
-    // External files: the frames are not in the file.
     expect(await foundInFile(base, "check_image_series_too_few_frames")).toEqual([]);
   });
 
   it("check_index_series_points_to_image: an IndexSeries indexes an Images, not an ImageSeries (violation)", async () => {
     const nwbfile = goodFile();
-    const templates = new ImageSeries({ name: "templates", description: "stimuli", data: { data: new Uint8Array(2 * 16), shape: [2, 4, 4] }, rate: 1 });
+    const templates = new ImageSeries({ name: "templates", description: "stimuli", data: { data: new Uint8Array(5 * 16), shape: [5, 4, 4] }, rate: 1 });
     const image = new GrayscaleImage({ name: "gray", description: "a gray image", data: { data: new Uint8Array(16), shape: [4, 4] } });
     const images = new Images({ name: "images", description: "the stimuli", images: [image] });
     nwbfile.addStimulusTemplate(templates);
     nwbfile.addStimulusTemplate(images);
     nwbfile.addStimulus(new IndexSeries({ name: "legacy", description: "shown", data: [0, 1], indexed_timeseries: templates, timestamps: [0, 1] }));
     nwbfile.addStimulus(new IndexSeries({ name: "current", description: "shown", data: [0, 0], indexed_images: images, timestamps: [0, 1] }));
-    expect(await found(nwbfile, "check_index_series_points_to_image")).toEqual([
-      {
-        importance: "violation", check: "check_index_series_points_to_image", path: "/stimulus/presentation/legacy",
-        message: "indexed_timeseries (/stimulus/templates/templates) is deprecated: point indexed_images at an Images instead",
-      },
-    ]);
-    // pynwb's legacy file, read.
+    expect((await found(nwbfile, "check_index_series_points_to_image")).map((m) => [m.importance, m.path])).toEqual([["BEST_PRACTICE_VIOLATION", "/stimulus/presentation/legacy"]]);
     expect((await foundInFile(path.join(FIXTURES, "legacy_index.nwb"), "check_index_series_points_to_image")).map((m) => m.path)).toEqual(["/stimulus/presentation/shown"]);
+  });
+
+  it("check_order_of_images_covers_images (tsnwb's): order_of_images orders every image of its Images (violation)", async () => {
+    const nwbfile = goodFile();
+    const gray = (name: string) => new GrayscaleImage({ name, description: "a gray image", data: { data: new Uint8Array(16), shape: [4, 4] } });
+    const [a, b] = [gray("a"), gray("b")];
+    const images = new Images({ name: "images", description: "the stimuli", images: [a, b], order_of_images: new ImageReferences({ data: [a] }) });
+    nwbfile.addStimulusTemplate(images);
+    expect((await found(nwbfile, "check_order_of_images_covers_images")).map((m) => [m.importance, m.path, m.message])).toEqual([
+      ["BEST_PRACTICE_VIOLATION", "/stimulus/templates/images", "order_of_images leaves out 'b': it should order every image"],
+    ]);
+    expect((await found(nwbfile, "check_order_of_images_len")).map((m) => m.message)).toEqual(["Length of order_of_images (1) does not match the number of images (2)."]);
   });
 });
 
@@ -309,57 +393,46 @@ describe("storage", () => {
     read: () => Promise.reject(new Error("the compression check must not read data")),
   });
 
-  it("check_large_dataset_compression: large uncompressed arrays (suggestion, above 50 MB by default), without reading them", async () => {
+  it("check_small_dataset_compression: uncompressed datasets of 50 MB to 20 GB (suggestion), without reading them", async () => {
     const nwbfile = goodFile();
     nwbfile.addAcquisition(series("plain", [], { rate: 1000 }, { data: unreadable(null) }));
     nwbfile.addAcquisition(series("gzipped", [], { rate: 1000 }, { data: unreadable("gzip") }));
     nwbfile.addAcquisition(series("small", [1, 2, 3], { rate: 1000 }));
-    expect(await found(nwbfile, "check_large_dataset_compression")).toEqual([
-      {
-        importance: "suggestion", check: "check_large_dataset_compression", path: "/acquisition/plain/data",
-        message: `data is 800.0 MB and not compressed: store it with compression (H5DataIO { compression: "gzip" })`,
-      },
+    expect(await found(nwbfile, "check_small_dataset_compression")).toEqual([
+      { importance: "BEST_PRACTICE_SUGGESTION", check: "check_small_dataset_compression", path: "/acquisition/plain", message: "data is not compressed. Consider enabling compression when writing a dataset." },
     ]);
-    expect(await found(nwbfile, "check_large_dataset_compression", { largeDatasetBytes: 1e9 })).toEqual([]);
+    expect(await found(nwbfile, "check_large_dataset_compression")).toEqual([]);
   });
 
-  it("check_large_dataset_compression: a file's datasets by their storage, and arrays in memory by their storage options", async () => {
+  it("check_large_dataset_compression (violation) and check_image_series_data_size (violation): uncompressed datasets over 20 GB", async () => {
+    const huge = (compression: string | null) => ({
+      shape: [100_000, 512, 512], dtype: "uint8" as const, chunks: compression ? [1, 512, 512] : null, compression,
+      read: () => Promise.reject(new Error("these checks must not read data")),
+    });
     const nwbfile = goodFile();
-    const samples = new Float64Array(1000).map((_, i) => i);
-    nwbfile.addAcquisition(series("plain", [], { rate: 1000 }, { data: samples }));
-    nwbfile.addAcquisition(series("gzipped", [], { rate: 1000 }, { data: new H5DataIO({ data: samples, compression: "gzip" }) }));
-    const options = { largeDatasetBytes: 4000 };
-    expect((await found(nwbfile, "check_large_dataset_compression", options)).map((m) => m.path)).toEqual(["/acquisition/plain/data"]);
-    const file = await write(nwbfile, path.join(tmp.dir, "compression.nwb"));
-    expect((await foundInFile(file, "check_large_dataset_compression", options)).map((m) => [m.path, m.message])).toEqual([
-      ["/acquisition/plain/data", `data is 8.0 kB and not compressed: store it with compression (H5DataIO { compression: "gzip" })`],
+    nwbfile.addAcquisition(new ImageSeries({ name: "movie", description: "a long movie", data: huge(null), rate: 30 }));
+    nwbfile.addAcquisition(new ImageSeries({ name: "packed", description: "a long movie, compressed", data: huge("gzip"), rate: 30 }));
+    expect((await inspect(nwbfile)).map((m) => [m.importance, m.severity, m.check_function_name, m.path])).toEqual([
+      ["BEST_PRACTICE_VIOLATION", "HIGH", "check_large_dataset_compression", "/acquisition/movie"],
+      ["BEST_PRACTICE_VIOLATION", "LOW", "check_image_series_data_size", "/acquisition/movie"],
     ]);
-    expect(await foundInFile(file, "check_large_dataset_compression")).toEqual([]);
   });
 });
 
 describe("descriptions", () => {
-  it("check_description_missing: objects whose type has a description have one (violation)", async () => {
+  it("check_description: objects with a description have one, not a placeholder (suggestion)", async () => {
     const nwbfile = goodFile();
     nwbfile.addAcquisition(series("empty", [1, 2], { rate: 1 }, { description: " " }));
     nwbfile.createDevice({ name: "unnamed" });
     nwbfile.createDevice({ name: "probe", description: "silicon probe" });
-    expect(await found(nwbfile, "check_description_missing")).toEqual([
-      { importance: "violation", check: "check_description_missing", path: "/acquisition/empty", message: "description is empty" },
-      { importance: "violation", check: "check_description_missing", path: "/general/devices/unnamed", message: "description is missing" },
-    ]);
-  });
-
-  it("check_description_placeholder: no placeholder descriptions (suggestion)", async () => {
-    const nwbfile = goodFile();
     nwbfile.addAcquisition(new TimeSeries({ name: "defaulted", data: [1, 2], rate: 1, unit: "V" })); // pynwb's default, "no description"
     nwbfile.addAcquisition(series("shouting", [1, 2], { rate: 1 }, { description: "PLACEHOLDER." }));
-    nwbfile.addAcquisition(series("literal", [1, 2], { rate: 1 }, { description: "Description" }));
     nwbfile.addAcquisition(series("real", [1, 2], { rate: 1 }, { description: "no description was needed: voltage" }));
-    expect((await found(nwbfile, "check_description_placeholder")).map((m) => [m.importance, m.path, m.message])).toEqual([
-      ["suggestion", "/acquisition/defaulted", `description "no description" is a placeholder: say what this object holds`],
-      ["suggestion", "/acquisition/literal", `description "Description" is a placeholder: say what this object holds`],
-      ["suggestion", "/acquisition/shouting", `description "PLACEHOLDER." is a placeholder: say what this object holds`],
+    expect((await found(nwbfile, "check_description")).map((m) => [m.importance, m.path, m.message])).toEqual([
+      ["BEST_PRACTICE_SUGGESTION", "/acquisition/defaulted", "Description ('no description') is a placeholder."],
+      ["BEST_PRACTICE_SUGGESTION", "/acquisition/empty", "Description is missing."],
+      ["BEST_PRACTICE_SUGGESTION", "/acquisition/shouting", "Description ('PLACEHOLDER.') is a placeholder."],
+      ["BEST_PRACTICE_SUGGESTION", "/general/devices/unnamed", "Description is missing."],
     ]);
   });
 });
@@ -367,32 +440,40 @@ describe("descriptions", () => {
 describe("session metadata", () => {
   it("check_experimenter_form: experimenters as \"Last, First\" (suggestion)", async () => {
     const nwbfile = goodFile({ experimenter: ["Ada Lovelace", "Lovelace, Ada", "Ramón y Cajal, Santiago", "Curie, Marie S."] });
-    expect(await found(nwbfile, "check_experimenter_form")).toEqual([
-      { importance: "suggestion", check: "check_experimenter_form", path: "/", message: `experimenter "Ada Lovelace" is not in the form "Last, First" (or "Last, First M." or "Last, First, Middle")` },
+    expect((await found(nwbfile, "check_experimenter_form")).map((m) => m.message)).toEqual([
+      "The name of experimenter 'Ada Lovelace' does not match any of the accepted DANDI forms: 'LastName, Firstname', 'LastName, FirstName MiddleInitial.' or 'LastName, FirstName, MiddleName'.",
     ]);
   });
 
-  it("check_session_start_time_future_date: not in the future (critical)", async () => {
+  it("check_experimenter_exists, check_experiment_description, check_institution, check_keywords, check_doi_publications (suggestions)", async () => {
+    const nwbfile = goodFile({ experimenter: undefined, experiment_description: undefined, institution: undefined, keywords: undefined, related_publications: ["doi:10.1/x", "a paper"] });
+    expect((await inspect(nwbfile)).map((m) => [m.check_function_name, m.location])).toEqual([
+      ["check_doi_publications", "/"], ["check_experiment_description", "/"], ["check_experimenter_exists", "/"], ["check_institution", "/"], ["check_keywords", "/"],
+    ]);
+  });
+
+  it("check_session_start_time_future_date (critical) and check_session_start_time_old_date (suggestion)", async () => {
     const nwbfile = goodFile({ session_start_time: "2030-01-01T00:00:00+00:00" });
     expect(await found(nwbfile, "check_session_start_time_future_date", { now: new Date("2029-12-31T23:00:00Z") })).toEqual([
-      { importance: "critical", check: "check_session_start_time_future_date", path: "/", message: "session_start_time 2030-01-01T00:00:00+00:00 is in the future" },
+      { importance: "CRITICAL", check: "check_session_start_time_future_date", path: "/", message: "The session_start_time (2030-01-01T00:00:00+00:00) is set to a future date and time." },
     ]);
     expect(await found(nwbfile, "check_session_start_time_future_date", { now: new Date("2030-01-01T00:00:01Z") })).toEqual([]);
     expect(await found(goodFile(), "check_session_start_time_future_date")).toEqual([]);
+    expect((await found(goodFile({ session_start_time: "1970-01-01T00:00:00+00:00" }), "check_session_start_time_old_date")).map((m) => m.importance)).toEqual(["BEST_PRACTICE_SUGGESTION"]);
   });
 
-  it("check_session_start_time_time_zone: a UTC offset (violation); tsnwb refuses a time without, reading takes it", async () => {
+  it("check_session_start_time_time_zone (tsnwb's): a UTC offset (violation); tsnwb refuses a time without, reading takes it", async () => {
     expect(() => goodFile({ session_start_time: "2021-03-04T10:00:00" })).toThrow(/no UTC offset/);
     const file = noOffsetFile();
     expect(await reading(file, (f) => f.session_start_time)).toBe("2021-03-04T10:00:00");
     expect(await foundInFile(file, "check_session_start_time_time_zone")).toEqual([
-      { importance: "violation", check: "check_session_start_time_time_zone", path: "/", message: "session_start_time 2021-03-04T10:00:00 has no UTC offset (e.g. +01:00 or Z): its instant is unknown" },
+      { importance: "BEST_PRACTICE_VIOLATION", check: "check_session_start_time_time_zone", path: "/", message: "session_start_time 2021-03-04T10:00:00 has no UTC offset (e.g. +01:00 or Z): its instant is unknown" },
     ]);
     expect(await foundInFile(base, "check_session_start_time_time_zone")).toEqual([]);
     expect(await found(goodFile({ session_start_time: new Date("2021-03-04T10:00:00Z") }), "check_session_start_time_time_zone")).toEqual([]);
   });
 
-  it("check_identifier_looks_unique: not short, a number or a common word (suggestion)", async () => {
+  it("check_identifier_looks_unique (tsnwb's): not short, a number or a common word (suggestion)", async () => {
     const messages = async (identifier: string) => (await found(goodFile({ identifier }), "check_identifier_looks_unique")).map((m) => m.message);
     expect(await messages("test")).toEqual([`identifier "test" is a common word: it should be unique across all NWB files (a UUID is)`]);
     expect(await messages("EXAMPLE_ID")).toEqual([`identifier "EXAMPLE_ID" is a common word: it should be unique across all NWB files (a UUID is)`]);
@@ -404,46 +485,49 @@ describe("session metadata", () => {
 });
 
 describe("subject", () => {
-  it("check_subject_exists: the file has a subject (violation)", async () => {
+  it("check_subject_exists: the file has a subject (suggestion; critical in the dandi configuration)", async () => {
     expect(await found(goodFile({}, null), "check_subject_exists")).toEqual([
-      { importance: "violation", check: "check_subject_exists", path: "/", message: "subject is missing (set one with setSubject)" },
+      { importance: "BEST_PRACTICE_SUGGESTION", check: "check_subject_exists", path: "/", message: "Subject is missing." },
     ]);
+    expect((await found(goodFile({}, null), "check_subject_exists", { config: "dandi" })).map((m) => m.importance)).toEqual(["CRITICAL"]);
     expect(await found(goodFile(), "check_subject_exists")).toEqual([]);
   });
 
-  it("check_subject_species_exists: a species (violation)", async () => {
+  it("check_subject_species_exists and check_subject_species_form (violations)", async () => {
     expect(await found(goodFile({}, { species: undefined }), "check_subject_species_exists")).toEqual([
-      { importance: "violation", check: "check_subject_species_exists", path: "/general/subject", message: `species is missing (e.g. "Mus musculus")` },
+      { importance: "BEST_PRACTICE_VIOLATION", check: "check_subject_species_exists", path: "/general/subject", message: "Subject species is missing." },
     ]);
-    expect(await found(goodFile(), "check_subject_species_exists")).toEqual([]);
+    expect((await found(goodFile({}, { species: "mouse" }), "check_subject_species_form")).length).toBe(1);
+    for (const species of ["Mus musculus", "http://purl.obolibrary.org/obo/NCBITaxon_10090"]) expect(await found(goodFile({}, { species }), "check_subject_species_form")).toEqual([]);
   });
 
-  it("check_subject_sex: one of M, F, O, U (violation)", async () => {
-    const messages = async (subject: ConstructorParameters<typeof Subject>[0]) => (await found(goodFile({}, subject), "check_subject_sex")).map((m) => [m.importance, m.message]);
-    expect(await messages({ sex: undefined })).toEqual([["violation", "sex is missing"]]);
-    expect(await messages({ sex: "male" })).toEqual([["violation", `sex "male" is not one of M, F, O, U`]]);
+  it("check_subject_sex: one of M, F, O, U (suggestion)", async () => {
+    const messages = async (subject: ConstructorParameters<typeof Subject>[0]) => (await found(goodFile({}, subject), "check_subject_sex")).map((m) => m.message);
+    expect(await messages({ sex: undefined })).toEqual(["Subject.sex is missing."]);
+    expect(await messages({ sex: "male" })).toEqual(["Subject.sex should be one of: 'M' (male), 'F' (female), 'O' (other), or 'U' (unknown)."]);
     for (const sex of ["M", "F", "O", "U"]) expect(await messages({ sex })).toEqual([]);
     expect(await messages({ species: "Caenorhabditis elegans", sex: "XX" })).toEqual([]);
-    expect(await messages({ species: "Caenorhabditis elegans", sex: "F" })).toEqual([["violation", `sex "F" is not one of XO, XX`]]);
+    expect(await messages({ species: "Caenorhabditis elegans", sex: "F" })).toEqual(["For C. elegans, Subject.sex should be 'XO' (male) or 'XX' (hermaphrodite)."]);
   });
 
-  it("check_subject_age: an ISO 8601 duration, or a date_of_birth (violation)", async () => {
-    const messages = async (subject: ConstructorParameters<typeof Subject>[0]) => (await found(goodFile({}, subject), "check_subject_age")).map((m) => [m.importance, m.path, m.message]);
-    expect(await messages({ age: undefined })).toEqual([["violation", "/general/subject", "age is missing, and so is date_of_birth"]]);
-    expect(await messages({ age: "90 days" })).toEqual([["violation", "/general/subject", `age "90 days" is not an ISO 8601 duration such as "P90D" (90 days) or "P2Y" (2 years)`]]);
-    expect(await messages({ age: "P" })).toHaveLength(1);
-    for (const age of ["P90D", "P2Y3M", "PT12H", "P1D/P3D", "P90Y/"]) expect(await messages({ age })).toEqual([]);
-    expect(await messages({ age: undefined, date_of_birth: "2020-01-01T00:00:00+00:00" })).toEqual([]);
+  it("check_subject_age and check_subject_proper_age_range (suggestions)", async () => {
+    const checks = async (subject: ConstructorParameters<typeof Subject>[0]) => (await inspect(goodFile({}, subject))).map((m) => m.check_function_name);
+    expect(await checks({ age: undefined })).toEqual(["check_subject_age"]);
+    expect(await checks({ age: "90 days" })).toEqual(["check_subject_age"]);
+    for (const age of ["P90D", "P2Y3M", "PT12H", "P1D/P3D", "P90Y/"]) expect(await checks({ age })).toEqual([]);
+    expect(await checks({ age: undefined, date_of_birth: "2020-01-01T00:00:00+00:00" })).toEqual([]);
+    expect(await checks({ age: "P1M/P20D" })).toEqual(["check_subject_proper_age_range"]);
   });
 });
 
 describe("tables", () => {
-  it("check_empty_table: a table has rows (violation)", async () => {
+  it("check_empty_table: a table has rows (violation); check_single_row: more than one (suggestion)", async () => {
     const nwbfile = goodFile();
     nwbfile.createTimeIntervals("empty_intervals", "intervals never filled");
     nwbfile.addTrial({ start_time: 0, stop_time: 1 });
-    expect(await found(nwbfile, "check_empty_table")).toEqual([
-      { importance: "violation", check: "check_empty_table", path: "/intervals/empty_intervals", message: "the table has no rows" },
+    expect((await inspect(nwbfile)).map((m) => [m.importance, m.check_function_name, m.path])).toEqual([
+      ["BEST_PRACTICE_VIOLATION", "check_empty_table", "/intervals/empty_intervals"],
+      ["BEST_PRACTICE_SUGGESTION", "check_single_row", "/intervals/trials"],
     ]);
   });
 
@@ -455,39 +539,63 @@ describe("tables", () => {
     nwbfile.addAcquisition(table);
     nwbfile.addTrial({ start_time: 0, stop_time: 1 });
     nwbfile.addTrial({ start_time: 1, stop_time: 2 });
-    const expected = [{ importance: "critical", check: "check_ids_unique", path: "/acquisition/conditions", message: "ids are not unique: 7 appears more than once" }];
+    const expected = [{ importance: "CRITICAL", check: "check_ids_unique", path: "/acquisition/conditions", message: "This table has ids that are not unique." }];
     expect(await found(nwbfile, "check_ids_unique")).toEqual(expected);
     // Written on purpose with ids the NWB Inspector (and pynwb's) calls critical, to read the check back.
     exemptFromOracle(path.join(tmp.dir, "ids.nwb"), { inspect: "check_ids_unique" });
     const file = await write(nwbfile, path.join(tmp.dir, "ids.nwb"));
     expect(await foundInFile(file, "check_ids_unique")).toEqual(expected);
   });
+
+  it("check_time_interval_time_columns, check_time_intervals_stop_after_start, check_table_time_columns_are_not_negative", async () => {
+    const nwbfile = goodFile();
+    nwbfile.addTrial({ start_time: 2, stop_time: 1 });
+    nwbfile.addTrial({ start_time: -1, stop_time: 3 });
+    expect((await inspect(nwbfile)).map((m) => [m.importance, m.check_function_name])).toEqual([
+      ["BEST_PRACTICE_VIOLATION", "check_time_interval_time_columns"],
+      ["BEST_PRACTICE_VIOLATION", "check_time_intervals_stop_after_start"],
+    ]);
+    const early = goodFile();
+    early.addTrial({ start_time: -1, stop_time: 3 });
+    early.addTrial({ start_time: 0, stop_time: 3 });
+    expect((await inspect(early)).map((m) => m.check_function_name)).toEqual(["check_table_time_columns_are_not_negative"]);
+  });
+});
+
+describe("tables (tsnwb's checks, as its validator's)", () => {
+  it("check_table_columns_match_ids, check_table_index_valid, check_dynamic_table_region_in_table (critical); reading takes such files", async () => {
+    const nwbfile = goodFile();
+    nwbfile.addTrial({ start_time: 0, stop_time: 1 });
+    nwbfile.addTrial({ start_time: 1, stop_time: 2 });
+    nwbfile.addUnit({ spike_times: [0.1, 0.2] });
+    nwbfile.addUnit({ spike_times: [0.5] });
+    const source = await write(nwbfile, path.join(tmp.dir, "tables-source.nwb"));
+    const checks = ["check_table_columns_match_ids", "check_table_index_valid", "check_dynamic_table_region_in_table"];
+    const messages = async (file: string) => (await inspectFile(file, { select: checks })).map((m) => [m.importance, m.check_function_name, m.path, m.message]);
+    expect(await messages(source)).toEqual([]);
+    const file = broken(source, "tables-broken.nwb", [
+      { op: "dataset", path: "/intervals/trials/stop_time", value: [1.0, 2.0, 3.0] },
+      { op: "dataset", path: "/units/spike_times_index", value: [2, 1], dtype: "int64" },
+    ]);
+    expect(await messages(file)).toEqual([
+      ["CRITICAL", "check_table_columns_match_ids", "/intervals/trials", "column 'stop_time' has 3 rows, the table has 2 ids"],
+      ["CRITICAL", "check_table_index_valid", "/units/spike_times_index", "spike_times_index decreases at row 1 (1 after 2): an index must not decrease"],
+    ]);
+  });
 });
 
 describe("shared fixtures", () => {
-  const files = [
-    ...readdirSync(FIXTURES).filter((f) => f.endsWith(".nwb")).map((f) => path.join(FIXTURES, f)),
-    ...readdirSync(path.join(SHARED, "fixtures", "domains")).filter((f) => f.endsWith(".nwb")).map((f) => path.join(SHARED, "fixtures", "domains", f)),
-  ];
-
-  it("give no critical message, but pynwb's tutorial's external files, which the fixture folder does not hold", async () => {
-    expect(files.length).toBe(8); // 4 of pynwb, 4 of the domains
-    for (const file of files) {
-      const critical = await inspectFile(file, { level: "critical" });
-      if (path.basename(file) !== "tutorial.nwb") {
-        expect(critical, file).toEqual([]);
-        continue;
-      }
-      expect(critical.map((m) => [m.check, m.path, m.message])).toEqual([1, 2, 3].map((i) => [
-        "check_image_series_external_file_valid", "/acquisition/ExternalFiles", `external file 'image/file_${i}.tiff' does not exist (looked in ${FIXTURES})`,
-      ]));
-      // With its files beside it, none.
-      const folder = path.join(tmp.dir, "tutorial");
-      mkdirSync(path.join(folder, "image"), { recursive: true });
-      copyFileSync(file, path.join(folder, "tutorial.nwb"));
-      for (const i of [1, 2, 3]) writeFileSync(path.join(folder, "image", `file_${i}.tiff`), "");
-      expect(await inspectFile(path.join(folder, "tutorial.nwb"), { level: "critical" })).toEqual([]);
-    }
+  it("pynwb's tutorial names external files the fixture folder does not hold: critical, none once they are beside it", async () => {
+    const file = path.join(FIXTURES, "tutorial.nwb");
+    const select = ["check_image_series_external_file_valid"];
+    expect((await inspectFile(file, { select })).map((m) => [m.importance, m.path, m.message])).toEqual([1, 2, 3].map((i) => [
+      "CRITICAL", "/acquisition/ExternalFiles", `The external file 'image/file_${i}.tiff' does not exist. Please confirm the relative location to the NWBFile.`,
+    ]));
+    const folder = path.join(tmp.dir, "tutorial");
+    mkdirSync(path.join(folder, "image"), { recursive: true });
+    copyFileSync(file, path.join(folder, "tutorial.nwb"));
+    for (const i of [1, 2, 3]) writeFileSync(path.join(folder, "image", `file_${i}.tiff`), "");
+    expect(await inspectFile(path.join(folder, "tutorial.nwb"), { select })).toEqual([]);
   });
 });
 
@@ -507,7 +615,7 @@ describe("the browser bundle", () => {
 
 /** Runs `inspect ARGS` through a commander program holding only the command; gives what it printed and its exit code. */
 async function runInspectCommand(args: string[]): Promise<{ out: string; exitCode: number }> {
-  const program = new Command().exitOverride().configureOutput({ writeErr: () => undefined });
+  const program = new Command().exitOverride().configureOutput({ writeErr: () => undefined }).version("0.0.0-test");
   addInspectCommand(program);
   const lines: string[] = [];
   const log = vi.spyOn(console, "log").mockImplementation((...parts: unknown[]) => void lines.push(parts.join(" ")));
@@ -523,32 +631,49 @@ async function runInspectCommand(args: string[]): Promise<{ out: string; exitCod
 }
 
 describe("the inspect command", () => {
-  it("prints each file's messages as IMPORTANCE  path  check: message; exit code 1 when any is at or above --level", async () => {
+  it("prints each file's messages as IMPORTANCE  path  check: message; exit code 1 when any is at or above --threshold", async () => {
     const file = negativeRateFile();
     const { out, exitCode } = await runInspectCommand([base, file]);
     expect(exitCode).toBe(1);
     expect(out.split("\n")).toEqual([
-      `${base}: no messages at level suggestion or above`,
-      `${file}: 1 message at level suggestion or above`,
-      "  CRITICAL    /acquisition/rated  check_rate_is_positive: rate is negative (-10 Hz)",
+      `${base}: no messages at BEST_PRACTICE_SUGGESTION or above`,
+      `${file}: 1 message at BEST_PRACTICE_SUGGESTION or above`,
+      "  CRITICAL                  /acquisition/rated  check_rate_is_positive: rate is negative (-10 Hz)",
     ]);
   });
 
-  it("exits 0 when nothing is at or above --level", async () => {
-    const file = path.join(FIXTURES, "legacy_index.nwb"); // violations and suggestions only
-    expect((await runInspectCommand(["--level", "critical", file])).exitCode).toBe(0);
-    expect((await runInspectCommand(["--level", "violation", file])).exitCode).toBe(1);
+  it("exits 0 when nothing is at or above --threshold (--level: tsnwb's earlier names)", async () => {
+    const file = path.join(FIXTURES, "legacy_index.nwb"); // a critical data orientation, violations and suggestions
+    expect((await runInspectCommand(["--threshold", "CRITICAL", "--skip", "check_data_orientation", file])).exitCode).toBe(0);
+    // dandi: the orientation a violation, the missing subject critical.
+    expect((await runInspectCommand(["--level", "critical", "--config", "dandi", "--skip", "check_subject_exists", file])).exitCode).toBe(0);
+    expect((await runInspectCommand(["--level", "critical", "--config", "dandi", file])).exitCode).toBe(1);
+    expect((await runInspectCommand(["--threshold", "CRITICAL", "--select", "check_data_orientation", file])).exitCode).toBe(1);
   });
 
-  it("--json prints one array of { file, messages }", async () => {
+  it("--config takes a YAML file in the NWB Inspector's form", async () => {
+    const config = path.join(tmp.dir, "config.yaml");
+    writeFileSync(config, "SKIP:\n  - check_data_orientation\nCRITICAL:\n  - check_index_series_points_to_image\n");
+    const { out } = await runInspectCommand(["--json", "--threshold", "CRITICAL", "--config", config, path.join(FIXTURES, "legacy_index.nwb")]);
+    expect((JSON.parse(out) as { messages: InspectionMessage[] }).messages.map((m) => [m.importance, m.check_function_name])).toEqual([["CRITICAL", "check_index_series_points_to_image"]]);
+  });
+
+  it("--json prints the NWB Inspector's report: { header, messages } with each message's file_path", async () => {
     const file = noOffsetFile();
-    const { out, exitCode } = await runInspectCommand(["--json", "--level", "violation", file]);
+    const { out, exitCode } = await runInspectCommand(["--json", "--threshold", "BEST_PRACTICE_VIOLATION", file]);
     expect(exitCode).toBe(1);
-    expect(JSON.parse(out)).toEqual([{ file, messages: [{ importance: "violation", check: "check_session_start_time_time_zone", path: "/", message: expect.stringContaining("no UTC offset") }] }]);
+    expect(JSON.parse(out)).toEqual({
+      header: { Timestamp: expect.any(String), Platform: expect.any(String), tsnwb_version: "0.0.0-test" },
+      messages: [{
+        message: expect.stringContaining("no UTC offset"), importance: "BEST_PRACTICE_VIOLATION", severity: "LOW", check_function_name: "check_session_start_time_time_zone",
+        object_type: "NWBFile", object_name: "root", location: "/", path: "/", file_path: file,
+      }],
+    });
   });
 
-  it("refuses an unknown --level", async () => {
-    await expect(runInspectCommand(["--level", "bad", base])).rejects.toThrow(/Allowed choices are critical, violation, suggestion/);
+  it("refuses an unknown --threshold, and --skip with --select", async () => {
+    await expect(runInspectCommand(["--threshold", "bad", base])).rejects.toThrow(/Allowed choices are CRITICAL, BEST_PRACTICE_VIOLATION, BEST_PRACTICE_SUGGESTION/);
+    await expect(runInspectCommand(["--skip", "check_keywords", "--select", "check_keywords", base])).rejects.toThrow(/either --skip or --select/);
   });
 });
 
@@ -559,21 +684,23 @@ const cliHasInspect = /^\s+inspect\b/m.test(spawnSync(process.execPath, [MAIN, "
 describe("tsnwb inspect (the built CLI)", () => {
   const run = (...args: string[]) => spawnSync(process.execPath, [MAIN, "inspect", ...args], { encoding: "utf8" });
 
-  it.skipIf(!cliHasInspect)("exits 1 on a file with a message at or above --level, 0 otherwise", () => {
+  it.skipIf(!cliHasInspect)("exits 1 on a file with a message at or above --threshold, 0 otherwise", () => {
     const bad = run(negativeRateFile());
     expect(bad.status).toBe(1);
-    expect(bad.stdout).toContain("CRITICAL    /acquisition/rated  check_rate_is_positive: rate is negative (-10 Hz)");
-    const clean = run("--level", "critical", path.join(FIXTURES, "compressed.nwb"));
-    expect([clean.status, clean.stdout.trim()]).toEqual([0, `${path.join(FIXTURES, "compressed.nwb")}: no messages at level critical or above`]);
+    expect(bad.stdout).toContain("CRITICAL                  /acquisition/rated  check_rate_is_positive: rate is negative (-10 Hz)");
+    const clean = run("--threshold", "CRITICAL", "--config", "dandi", path.join(FIXTURES, "compressed.nwb"));
+    expect([clean.status, clean.stdout.trim()]).toEqual([0, `${path.join(FIXTURES, "compressed.nwb")}: no messages at CRITICAL or above`]);
     const json = run("--json", base);
-    expect([json.status, JSON.parse(json.stdout)]).toEqual([0, [{ file: base, messages: [] }]]);
+    expect([json.status, (JSON.parse(json.stdout) as { messages: unknown[] }).messages]).toEqual([0, []]);
   });
 
-  it.skipIf(!cliHasInspect)("exits 2 on a file that is not HDF5", () => {
+  it.skipIf(!cliHasInspect)("exits 2 on a file that is not HDF5; --json reports it as an ERROR message", () => {
     const notNWB = path.join(tmp.dir, "not-nwb.nwb");
     writeFileSync(notNWB, "hello");
     const r = run(notNWB);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^tsnwb: /);
+    const json = run("--json", notNWB);
+    expect((JSON.parse(json.stdout) as { messages: InspectionMessage[] }).messages).toEqual([expect.objectContaining({ importance: "ERROR", file_path: notNWB })]);
   });
 });

@@ -14,6 +14,7 @@ import { type Browser, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ImageSeries, Images, NWBFile, NWBHDF5IO, OpticalSeries, RGBImage } from "../src/index.js";
 import { overlayMask, toPicture } from "../src/viewer/pixels.js";
+import { inspect as inspectAnywhere } from "../src/validation/inspector.js";
 import { type ViewerServer, serveViewer } from "../src/viewer/server.js";
 import { FIXTURES, ROOT, tempFolder } from "./helpers.js";
 
@@ -66,6 +67,19 @@ describe("the viewer in Chromium", () => {
     const listed = await page.$$eval("#tree li", (lis) => lis.map((l) => (l as HTMLElement).dataset.path));
     expect(listed).toEqual(expect.arrayContaining(expected));
     expect(await page.textContent("#session")).toContain("identifier: tutorial-1");
+  });
+
+  it("lists the file's best-practice findings, as the inspector gives them, each leading to its object", async () => {
+    await page.waitForSelector("#findings[data-done=true]");
+    // In a page external files are not looked for (no file system): as the inspector without fileExists.
+    const expected = await fromFile((f) => inspectAnywhere(f));
+    expect(expected.map((m) => m.check_function_name)).toContain("check_data_orientation");
+    const shown = await page.$$eval("#findings-list li", (lis) => lis.map((l) => [(l as HTMLElement).dataset.check, (l as HTMLElement).dataset.path]));
+    expect(shown).toEqual(expected.map((m) => [m.check_function_name, m.path]));
+    expect(await page.textContent("#findings-summary")).toMatch(/^best practices: \d+ critical/);
+    await page.click("#findings-summary"); // the list opens
+    await page.click('#findings-list li[data-check="check_data_orientation"][data-path="/acquisition/ImageSeries"]');
+    await page.waitForSelector('#tree li.selected[data-path="/acquisition/ImageSeries"]');
   });
 
   it("shows the frame the slider is on, pixel for pixel", async () => {

@@ -6,7 +6,7 @@
 import * as nodePath from "node:path";
 import { ImageSeries, type NWBFile, NWBHDF5IO, validate } from "../index.js";
 import type { ValidationIssue } from "../validation/validator.js";
-import type { Importance, InspectionMessage } from "../validation/inspector.js";
+import type { InspectOptions, InspectionMessage } from "../validation/inspector.js";
 import { inspectFile } from "../validation/inspect-file.js";
 import { summarize } from "./summary.js";
 import { type ObjectInfo, fileInfo } from "./info.js";
@@ -51,8 +51,8 @@ export const fileTasks = {
   /** Schema issues (`tsnwb validate`). */
   validate: ({ file, core }: { file: string; core: boolean }): Promise<ValidationIssue[]> => validate(file, { core }),
 
-  /** Best-practice findings at `level` or above (`tsnwb inspect`). */
-  inspect: ({ file, level }: { file: string; level: Importance }): Promise<InspectionMessage[]> => inspectFile(file, { level }),
+  /** Best-practice findings (`tsnwb inspect`), with the options of the command (threshold, config, skip, select). */
+  inspect: ({ file, options }: { file: string; options: InspectOptions }): Promise<InspectionMessage[]> => inspectFile(file, options),
 
   /** The external files a file's series name, as stored -> where they are on disk (`tsnwb view`). */
   externals: ({ file }: { file: string }): Promise<[string, string][]> => withFile(file, (nwbfile) => {

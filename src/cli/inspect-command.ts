@@ -1,50 +1,107 @@
 /**
- * `tsnwb inspect`: the best-practice inspector (as the NWB Inspector) over NWB files, in the bounded reading worker.
- * Exit status 1 when anything at or above the chosen level is found, so that scripts and CI can stop on it; 2 when
- * a file cannot be read (its one line on stderr, the other files still inspected); 0 otherwise.
+ * `tsnwb inspect`: the best-practice inspector (at parity with the NWB Inspector) over NWB files, in the bounded
+ * reading worker. Exit status 1 when anything at or above the threshold is found, so that scripts and CI can stop
+ * on it; 2 when a file cannot be read (its one line on stderr, the other files still inspected); 0 otherwise.
  */
+import { readFileSync } from "node:fs";
 import { Option, type Command } from "commander";
-import { IMPORTANCES, type Importance, type InspectionMessage } from "../validation/inspector.js";
+import { parse as parseYaml } from "yaml";
+import { IMPORTANCES, INSPECTOR_CONFIGS, type Importance, type InspectionMessage, type InspectOptions, type InspectorConfig } from "../validation/inspector.js";
+import { ValidationError } from "../errors.js";
 import { FileWorker, reportFailure } from "./file-worker.js";
 
 /** The width of the importance column: the longest importance, and two spaces. */
 const IMPORTANCE_WIDTH = Math.max(...IMPORTANCES.map((i) => i.length)) + 2;
 
+/** tsnwb's earlier names of the importances, still taken by `--level`. */
+const LEVELS: Record<string, Importance> = { critical: "CRITICAL", violation: "BEST_PRACTICE_VIOLATION", suggestion: "BEST_PRACTICE_SUGGESTION" };
+
 /** One message as a line: `IMPORTANCE  path  check: message`. */
 export function formatMessage(m: InspectionMessage): string {
-  return `${m.importance.toUpperCase().padEnd(IMPORTANCE_WIDTH)}${m.path}  ${m.check}: ${m.message}`;
+  return `${m.importance.padEnd(IMPORTANCE_WIDTH)}${m.path}  ${m.check_function_name}: ${m.message}`;
+}
+
+/** `--config`: a known configuration's name ("dandi") or the path of a YAML file in the NWB Inspector's form. */
+function loadConfig(nameOrPath: string): InspectorConfig {
+  const known = INSPECTOR_CONFIGS[nameOrPath];
+  if (known) return known;
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(readFileSync(nameOrPath, "utf8"));
+  } catch (e) {
+    throw new ValidationError("tsnwb inspect", "--config", `${Object.keys(INSPECTOR_CONFIGS).join(", ")} or a readable YAML file`, `${nameOrPath} (${(e as Error).message})`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new ValidationError("tsnwb inspect", "--config", "a YAML mapping of importances (or SKIP) to lists of check names", nameOrPath);
+  }
+  return parsed as InspectorConfig;
+}
+
+const list = (v: string | undefined): string[] | undefined => (v === undefined ? undefined : v.split(",").map((s) => s.trim()).filter((s) => s !== ""));
+
+interface InspectCommandOptions {
+  json?: boolean;
+  threshold?: Importance;
+  level?: string;
+  config?: string;
+  skip?: string;
+  select?: string;
 }
 
 export function addInspectCommand(program: Command): void {
   program
     .command("inspect")
-    .description("check NWB files for best practices, as the NWB Inspector; exits 1 when something at or above --level is found")
+    .description("check NWB files for best practices, as the NWB Inspector; exits 1 when something at or above --threshold is found")
     .argument("<files...>", "NWB files")
-    .option("--json", "print a JSON array of { file, messages } ({ file, messages: [], error } for a file that cannot be read)")
-    .addOption(new Option("--level <importance>", "report only messages of this importance or a higher one").choices([...IMPORTANCES]).default("suggestion"))
-    .action(async (files: string[], opts: { json?: boolean; level: Importance }) => {
-      const results: { file: string; messages: InspectionMessage[]; error?: string }[] = [];
+    .option("--json", "print the NWB Inspector's JSON report: { header, messages } (an unreadable file: one message of importance ERROR)")
+    .addOption(new Option("--threshold <importance>", "report only checks of this importance or a higher one").choices([...IMPORTANCES]))
+    .addOption(new Option("--level <level>", "as --threshold, in tsnwb's earlier names").choices(Object.keys(LEVELS)).conflicts("threshold"))
+    .option("--config <name-or-file>", "change importances or skip checks: 'dandi', or a YAML file in the NWB Inspector's form")
+    .option("--skip <checks>", "comma-separated names of checks to leave out (the NWB Inspector's --ignore)")
+    .addOption(new Option("--ignore <checks>", "as --skip").hideHelp())
+    .option("--select <checks>", "comma-separated names of the only checks to run")
+    .action(async (files: string[], opts: InspectCommandOptions & { ignore?: string }) => {
+      const threshold = opts.threshold ?? (opts.level ? LEVELS[opts.level] : undefined) ?? "BEST_PRACTICE_SUGGESTION";
+      const skip = list(opts.skip ?? opts.ignore);
+      const select = list(opts.select);
+      if (skip && select) throw new ValidationError("tsnwb inspect", "--skip", "either --skip or --select, not both", "both");
+      const options: InspectOptions = { threshold, ...(opts.config ? { config: loadConfig(opts.config) } : {}), ...(skip ? { skip } : {}), ...(select ? { select } : {}) };
+      const all: (InspectionMessage | ReadError)[] = [];
+      let found = false;
       const worker = new FileWorker();
       try {
         // One file after the other: each is opened, inspected and closed before the next, so memory stays that of one.
         for (const file of files) {
-          const outcome = await worker.run("inspect", { file, level: opts.level });
+          const outcome = await worker.run("inspect", { file, options });
           if (!outcome.ok) {
-            results.push({ file, messages: [], error: outcome.error.message });
+            all.push({ message: outcome.error.message, importance: "ERROR", severity: "LOW", check_function_name: "During io.read()", object_type: null, object_name: null, location: null, file_path: file });
             reportFailure(outcome.error);
             continue;
           }
           const messages = outcome.value;
-          results.push({ file, messages });
+          found ||= messages.length > 0;
+          all.push(...messages);
           if (opts.json) continue;
-          console.log(`${file}: ${messages.length === 0 ? "no messages" : `${messages.length} message${messages.length === 1 ? "" : "s"}`} at level ${opts.level} or above`);
+          console.log(`${file}: ${messages.length === 0 ? "no messages" : `${messages.length} message${messages.length === 1 ? "" : "s"}`} at ${threshold} or above`);
           for (const m of messages) console.log(`  ${formatMessage(m)}`);
         }
       } finally {
         await worker.close();
       }
-      if (opts.json) console.log(JSON.stringify(results));
+      if (opts.json) console.log(JSON.stringify({ header: { Timestamp: new Date().toISOString(), Platform: `${process.platform}-${process.arch}`, tsnwb_version: program.version() ?? null }, messages: all }));
       // exitCode, not exit(): the output is written out before the process ends.
-      if (results.some((r) => r.messages.length > 0)) process.exitCode = Math.max(Number(process.exitCode ?? 0), 1);
+      if (found) process.exitCode = Math.max(Number(process.exitCode ?? 0), 1);
     });
+}
+
+/** A file that could not be read, in the report as the NWB Inspector puts it: a message of importance ERROR. */
+interface ReadError {
+  message: string;
+  importance: "ERROR";
+  severity: "LOW";
+  check_function_name: string;
+  object_type: null;
+  object_name: null;
+  location: null;
+  file_path: string;
 }

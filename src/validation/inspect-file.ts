@@ -3,20 +3,42 @@
  * for a file on disk (opened, read, inspected, closed).
  */
 import { existsSync } from "node:fs";
+import { extname } from "node:path";
 import { NWBHDF5IO } from "../io/nwb-io.js";
 import type { NWBFile } from "../containers/file.js";
 import { type InspectOptions, type InspectionMessage, inspect as inspectAnywhere } from "./inspector.js";
 
-/** Inspects an NWBFile (see the inspector); external files are looked for on disk unless `fileExists` is given. */
+/**
+ * How many frames a file holds: a video's (MP4, MOV), a TIFF's pages, 1 for another image; undefined for a file
+ * that is missing or is neither. Reads headers only; the media modules (and sharp) load on first use.
+ */
+export async function externalFrameCount(path: string): Promise<number | undefined> {
+  if (!existsSync(path)) return undefined;
+  const ext = extname(path).toLowerCase();
+  try {
+    const video = await import("../media/video-files.js");
+    if (video.VIDEO_EXTENSIONS.includes(ext)) return (await video.videoInfo(path)).frames;
+    const image = await import("../media/image-files.js");
+    if (image.IMAGE_EXTENSIONS.includes(ext)) return (await image.imageFileInfo(path)).pages;
+  } catch {
+    // A file that cannot be read as a video or an image: its frames are unknown (check_image_series_external_file_valid speaks of missing ones).
+  }
+  return undefined;
+}
+
+/**
+ * Inspects an NWBFile (see the inspector); external files are looked for on disk, and their frames counted, unless
+ * `fileExists` or `frameCount` is given.
+ */
 export function inspect(nwbfile: NWBFile, options: InspectOptions = {}): Promise<InspectionMessage[]> {
-  return inspectAnywhere(nwbfile, { fileExists: existsSync, ...options });
+  return inspectAnywhere(nwbfile, { fileExists: existsSync, frameCount: externalFrameCount, ...options });
 }
 
 /** Opens an NWB file on disk, reads it, inspects it and closes it. */
 export async function inspectFile(path: string, options: InspectOptions = {}): Promise<InspectionMessage[]> {
   const io = await NWBHDF5IO.open(path, "r");
   try {
-    return await inspect(await io.read(), options);
+    return (await inspect(await io.read(), options)).map((m) => ({ ...m, file_path: path }));
   } finally {
     await io.close();
   }

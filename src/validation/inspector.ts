@@ -1,438 +1,203 @@
 /**
- * The best-practice inspector, as the NWB Inspector (`nwbinspector`) for pynwb: checks that a file can be valid NWB
- * and still be hard to use (timestamps out of order, a placeholder description, a subject without a species, a
- * movie stored uncompressed...), each reported with an importance, the object's path and one line saying what was
- * found. Every check is one entry of {@link CHECKS}, so the list below is the whole of what is checked.
+ * The best-practice inspector, at parity with the NWB Inspector (nwbinspector 0.5.2) for pynwb: every one of its
+ * checks, with its names, importances and object locations, its configurations (`dandi`), `skip`/`select` and
+ * `threshold`; and tsnwb's own checks besides ({@link TSNWB_EXTRA_CHECKS}). A file can be valid NWB and still be
+ * hard to use (timestamps out of order, a placeholder description, a subject without a species...): each finding
+ * says so with an importance, the check's name, the object and one line.
  *
- * The inspector reads metadata, and only small arrays, whole: timestamps (their order, NaNs, steps) and table ids
- * (the NWB Inspector reads their first 200 values only). It never reads a series' data: the compression check looks
- * at how a dataset is stored, not at its values.
+ * The checks are in `checks/` (one module per part of the NWB Inspector's, and `extras.ts`). As the NWB Inspector,
+ * they read metadata, and only the first 200 values of columns and timestamps (timestamps whole for
+ * `check_regular_timestamps`); never a series' data: the compression checks look at how a dataset is stored.
  *
  * This module runs in browsers too (on a file opened from bytes): it touches no Node module. Whether external files
  * exist is asked of `options.fileExists`, which Node's entry (`inspect-file.ts`) supplies.
  */
 import type { AbstractContainer, ArrayData } from "../containers/container.js";
 import type { TimeSeries } from "../containers/base.js";
-import type { ImageSeries, IndexSeries } from "../containers/image.js";
-import type { DynamicTable } from "../containers/table.js";
 import type { NWBFile } from "../containers/file.js";
-import type { Subject } from "../generated/core/Subject.js";
 import { StreamedArray } from "../data/arrays.js";
-import { bytesPerElement, isNumericDType } from "../data/dtype.js";
-import { product } from "../data/ndarray.js";
 import { MEMORY_FOLDER } from "../io/hdf5/h5-memory.js";
 import { ValidationError } from "../errors.js";
+import { type Check, type CheckInfo, type Importance, type InspectionContext, type Severity, field, isPlainDataset } from "./checks/support.js";
+import { GENERAL_CHECKS } from "./checks/general.js";
+import { NWBFILE_METADATA_CHECKS } from "./checks/nwbfile-metadata.js";
+import { TIME_SERIES_CHECKS } from "./checks/time-series.js";
+import { TABLE_CHECKS } from "./checks/tables.js";
+import { DOMAIN_CHECKS } from "./checks/domains.js";
+import { EXTRA_CHECKS } from "./checks/extras.js";
 
-/** How much a finding matters, as the NWB Inspector's CRITICAL, BEST_PRACTICE_VIOLATION and BEST_PRACTICE_SUGGESTION. */
-export type Importance = "critical" | "violation" | "suggestion";
+export type { CheckInfo, Importance, Severity };
 
-/** The importances, most important first. */
-export const IMPORTANCES: readonly Importance[] = ["critical", "violation", "suggestion"];
+/** The importances, most important first (the NWB Inspector's names). */
+export const IMPORTANCES: readonly Importance[] = ["CRITICAL", "BEST_PRACTICE_VIOLATION", "BEST_PRACTICE_SUGGESTION"];
 
-/** One finding. */
+/** One finding, with the NWB Inspector's fields (as its JSON report), and tsnwb's `path`. */
 export interface InspectionMessage {
-  /** How much it matters. */
-  importance: Importance;
-  /** The check's stable snake_case id (the NWB Inspector's name where it has one), e.g. `check_timestamps_ascending`. */
-  check: string;
-  /** The path in the file of the object (or dataset) concerned, e.g. `/acquisition/movie`. */
-  path: string;
   /** What was found, in one line. */
   message: string;
+  importance: Importance;
+  /** Orders findings of one importance (a larger dataset first). */
+  severity: Severity;
+  /** The check's name, e.g. `check_timestamps_ascending`. */
+  check_function_name: string;
+  /** The object's type (its class in pynwb), e.g. `ElectricalSeries`. */
+  object_type: string;
+  object_name: string;
+  /**
+   * Where the NWB Inspector places the object: `/` for the file, `/general/subject`, a device's or electrode group's
+   * path, otherwise the group of the object's first dataset, or null when it has none (tables, columns, modules...).
+   */
+  location: string | null;
+  /** The object's path in the file (tsnwb's, always known), e.g. `/intervals/trials`. */
+  path: string;
+  /** The NWB file, when inspected from a path (`inspectFile`, the CLI). */
+  file_path?: string;
 }
 
-/** What `inspect` and `inspectFile` take. */
+/**
+ * A configuration, as the NWB Inspector's YAML files: check names under the importance they take instead of their
+ * own, or under SKIP to leave them out.
+ */
+export type InspectorConfig = Partial<Record<Importance | "SKIP", readonly string[]>>;
+
+/** The NWB Inspector's `dandi` configuration (internal_configs/dandi.inspector_config.yaml): what DANDI requires. */
+export const DANDI_CONFIG: InspectorConfig = {
+  CRITICAL: [
+    "check_subject_exists", "check_subject_id_exists", "check_subject_sex", "check_subject_species_exists",
+    "check_subject_species_form", "check_subject_age", "check_subject_proper_age_range",
+  ],
+  BEST_PRACTICE_VIOLATION: ["check_data_orientation"],
+};
+
+/** Configurations known by name (`--config dandi`). */
+export const INSPECTOR_CONFIGS: Readonly<Record<string, InspectorConfig>> = { dandi: DANDI_CONFIG };
+
 export interface InspectOptions {
-  /** Report only messages of this importance or a higher one; default "suggestion" (all). */
-  level?: Importance;
+  /** Report only checks of this importance (after `config`) or a higher one; default BEST_PRACTICE_SUGGESTION (all). */
+  threshold?: Importance;
+  /** Importances changed or checks skipped: a configuration, or the name of a known one ("dandi"). */
+  config?: InspectorConfig | string;
+  /** Names of checks to leave out (the NWB Inspector's `ignore`, `--ignore`). Not with `select`. */
+  skip?: readonly string[];
+  /** Names of the only checks to run. Not with `skip`. */
+  select?: readonly string[];
   /** The present, for `check_session_start_time_future_date`; default `new Date()`. */
   now?: Date;
-  /**
-   * Bytes above which an uncompressed array is reported by `check_large_dataset_compression`. Default
-   * {@link DEFAULT_LARGE_DATASET_BYTES} (50 MB, the NWB Inspector's lower bound for this suggestion).
-   */
-  largeDatasetBytes?: number;
   /**
    * Whether a file exists, for `check_image_series_external_file_valid` (given the NWB file's folder joined with the
    * stored relative path). Node's `inspect` and `inspectFile` ask the file system; without it (a browser) the
    * check is skipped.
    */
   fileExists?: (path: string) => boolean | Promise<boolean>;
+  /**
+   * How many frames an external file holds (given its path as for `fileExists`), or undefined when unknown, for
+   * `check_image_series_external_file_frames`. Node's `inspect` and `inspectFile` read videos' and images' headers;
+   * without it (a browser) the check is skipped.
+   */
+  frameCount?: (path: string) => Promise<number | undefined>;
 }
 
-/** The default of {@link InspectOptions.largeDatasetBytes}: 50 MB, the NWB Inspector's `mb_lower_bound`. */
-export const DEFAULT_LARGE_DATASET_BYTES = 50e6;
-
-/** What a check finds: a message about the object itself, or about one of its datasets (a path of its own). */
-type Finding = string | { path: string; message: string };
-
-/** What every check may use besides the object: the options, and what is found or read once for all checks. */
-interface InspectionContext {
-  readonly now: Date;
-  readonly largeDatasetBytes: number;
-  /** The folder that external files are relative to, when known. */
-  readonly nwbFolder: string | undefined;
-  /** The existence check, when there is one. */
-  readonly fileExists: ((path: string) => boolean | Promise<boolean>) | undefined;
-  /** ImageSeries that an IndexSeries points at (legacy `indexed_timeseries`): they may have no timestamps. */
-  readonly indexedImageSeries: ReadonlySet<AbstractContainer>;
-  /** Arrays already checked for compression (a dataset linked from two series is reported once). */
-  readonly arraysSeen: Set<ArrayData>;
-  /** The object's path in the file. */
-  pathOf(obj: AbstractContainer): string;
-  /** A series' timestamps, read once (shared timestamps too); undefined when it has none, or they are a stream. */
-  timestampsOf(series: TimeSeries): Promise<Float64Array | undefined>;
-}
-
-/** What a check is: its id, how important its findings are, what it applies to and what it checks. */
-export interface CheckInfo {
-  /** Stable snake_case id, the NWB Inspector's where it has the same check. */
-  id: string;
-  /** How much its findings matter. */
-  importance: Importance;
-  /** The neurodata type it applies to (and every type that extends it); "any" for every typed object. */
-  appliesTo: string;
-  /** What it checks, in one line. */
-  what: string;
-}
-
-/** A check: its description and how it runs. */
-interface Check extends CheckInfo {
-  run(obj: AbstractContainer, context: InspectionContext): Finding[] | Promise<Finding[]>;
-}
-
-/** A list of one finding when `found`, else none: most checks find one thing or nothing. */
-const when = (found: boolean, message: () => string): Finding[] => (found ? [message()] : []);
-
-/** Timestamps that differ by no more than this (seconds) are "equal steps": the NWB Inspector rounds to 9 decimals. */
-const REGULAR_TIMESTAMPS_TOLERANCE = 1e-9;
-
-/**
- * Descriptions that say nothing, compared in lower case without surrounding spaces and dots: the NWB Inspector's
- * (`no description` is pynwb's default for a TimeSeries), and the type's own field name.
- */
-const DESCRIPTION_PLACEHOLDERS = new Set(["no description", "no desc", "none", "placeholder", "description", "n/a", "tbd", "todo"]);
-
-/** The NWB Inspector's (DANDI's) form of a name: "Last, First", "Last, First M." or "Last, First, Middle". */
-const EXPERIMENTER_FORM = /^([\p{L}\p{N}_\s\-.']+),\s+([\p{L}\p{N}_\s\-.']+)$/u;
-
-/** An ISO 8601 duration ("P90D", "P2Y3M", "PT12H"), as the NWB Inspector's `duration_regex`. */
-const ISO_DURATION = /^P(?!$)(\d+(?:\.\d+)?Y)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?W)?(\d+(?:\.\d+)?D)?(T(?=\d)(\d+(?:\.\d+)?H)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?S)?)?$/;
-
-/** Subject.sex as the NWB Inspector takes it: male, female, other, unknown (C. elegans: XO male, XX hermaphrodite). */
-const SEX_VALUES = ["M", "F", "O", "U"];
-const C_ELEGANS_SEX_VALUES = ["XO", "XX"];
-
-/** An ISO 8601 date-time ends with its UTC offset ("Z", "+01:00", "-0700"); without one the instant is unknown. */
-const UTC_OFFSET = /(Z|[+-]\d{2}(:?\d{2})?)$/;
-
-/**
- * An identifier shorter than this, made of digits only, or one of these words (case, spaces and punctuation aside)
- * is unlikely to be unique across files: NWB asks for a globally unique one (a UUID is best).
- */
-const MIN_IDENTIFIER_LENGTH = 8;
-const COMMON_IDENTIFIERS = new Set([
-  "id", "identifier", "test", "testing", "example", "exampleid", "session", "sessionid", "nwb", "nwbfile", "file", "data",
-  "default", "none", "null", "unknown", "placeholder", "untitled", "tmp", "temp",
-]);
-
-/**
- * Every check, in one place. Where the NWB Inspector has the same check, the id is its name, and so is the
- * importance unless an entry notes the Inspector's (tsnwb ranks a missing subject, sex or age, for instance, as a
- * violation: the file is still usable, and the Inspector's CRITICAL is kept for what makes data wrong).
- */
-const CHECKS: readonly Check[] = [
-  // --- TimeSeries: timing -------------------------------------------------------------------------------------
-  {
-    id: "check_timestamps_match_first_dimension", importance: "critical", appliesTo: "TimeSeries",
-    what: "a series' timestamps are as many as its data's first axis",
-    run: (obj, context) => {
-      const series = obj as TimeSeries;
-      const { data, timestamps } = series;
-      if (!timestamps || data === undefined || data instanceof StreamedArray || timestamps instanceof StreamedArray) return [];
-      const frames = data.shape[0] ?? 0;
-      // As the NWB Inspector: external files leave data empty; a legacy IndexSeries' ImageSeries may have no timestamps.
-      if ((obj as ImageSeries).external_file !== undefined && frames === 0) return [];
-      if (timestamps.shape[0] === 0 && context.indexedImageSeries.has(obj)) return [];
-      return when(timestamps.shape[0] !== frames, () => `${count(timestamps.shape[0]!, "timestamp")} for ${count(frames, "sample")} (data's first axis)`);
-    },
-  },
-  {
-    id: "check_timestamps_ascending", importance: "violation", appliesTo: "TimeSeries",
-    what: "timestamps never go back in time",
-    run: async (obj, context) => {
-      const t = await context.timestampsOf(obj as TimeSeries);
-      if (!t) return [];
-      // Pairs with a NaN are left to check_timestamps_without_nans.
-      for (let i = 1; i < t.length; i++) {
-        if (t[i]! < t[i - 1]!) return [`timestamps are not ascending: timestamps[${i}] = ${t[i]} comes after timestamps[${i - 1}] = ${t[i - 1]}`];
-      }
-      return [];
-    },
-  },
-  {
-    id: "check_timestamps_without_nans", importance: "violation", appliesTo: "TimeSeries",
-    what: "no timestamp is NaN",
-    run: async (obj, context) => {
-      const t = await context.timestampsOf(obj as TimeSeries);
-      const first = t ? t.findIndex(Number.isNaN) : -1;
-      if (!t || first < 0) return [];
-      return [`${t.filter(Number.isNaN).length} of ${t.length} timestamps are NaN (the first at index ${first})`];
-    },
-  },
-  {
-    id: "check_regular_timestamps", importance: "suggestion", appliesTo: "TimeSeries", // the NWB Inspector: violation
-    what: "timestamps with equal steps (3 or more) could be a starting_time and a rate",
-    run: async (obj, context) => {
-      const t = await context.timestampsOf(obj as TimeSeries);
-      if (!t || t.length < 3) return [];
-      const step = t[1]! - t[0]!;
-      if (!(step > 0)) return [];
-      for (let i = 2; i < t.length; i++) if (!(Math.abs(t[i]! - t[i - 1]! - step) <= REGULAR_TIMESTAMPS_TOLERANCE)) return [];
-      return [`the ${t.length} timestamps are evenly spaced (${tidy(step)} s apart): starting_time=${tidy(t[0]!)} and rate=${tidy(1 / step)} would say the same`];
-    },
-  },
-  {
-    id: "check_rate_is_not_zero", importance: "critical", appliesTo: "TimeSeries",
-    what: "a series of more than one sample has a sampling rate other than 0",
-    run: (obj) => {
-      const { rate, data } = obj as TimeSeries;
-      const samples = data === undefined || data instanceof StreamedArray ? undefined : data.shape[0];
-      return when(rate === 0 && samples !== undefined && samples > 1, () => `rate is 0 Hz for ${count(samples!, "sample")}`);
-    },
-  },
-  {
-    id: "check_rate_is_positive", importance: "critical", appliesTo: "TimeSeries",
-    what: "the sampling rate is not negative",
-    run: (obj) => {
-      const { rate } = obj as TimeSeries;
-      return when(rate !== undefined && rate < 0, () => `rate is negative (${rate} Hz)`);
-    },
-  },
-  // --- ImageSeries and IndexSeries ------------------------------------------------------------------------------
-  {
-    id: "check_image_series_external_file_valid", importance: "critical", appliesTo: "ImageSeries",
-    what: "each relative external file exists beside the NWB file (absolute paths: see the next check)",
-    run: async (obj, context) => {
-      const files = (obj as ImageSeries).external_file;
-      const { nwbFolder, fileExists } = context;
-      if (!files || nwbFolder === undefined || !fileExists) return [];
-      const missing: Finding[] = [];
-      for (const file of files) {
-        if (isAbsolutePath(file)) continue;
-        if (!(await fileExists(`${nwbFolder}/${file}`))) missing.push(`external file '${file}' does not exist (looked in ${nwbFolder})`);
-      }
-      return missing;
-    },
-  },
-  {
-    id: "check_image_series_external_file_relative", importance: "violation", appliesTo: "ImageSeries",
-    what: "external files are given relative to the NWB file's folder, so the two can move together",
-    run: (obj) => ((obj as ImageSeries).external_file ?? []).filter(isAbsolutePath).map((file) => `external file '${file}' is an absolute path; make it relative to the NWB file's folder`),
-  },
-  {
-    id: "check_image_series_starting_frame_per_external_file", importance: "critical", appliesTo: "ImageSeries", // not in the NWB Inspector
-    what: "starting_frame has one entry per external file",
-    run: (obj) => {
-      const { external_file: files, starting_frame: starting } = obj as ImageSeries;
-      if (!files) return [];
-      return when((starting?.length ?? 0) !== files.length, () => `starting_frame has ${count(starting?.length ?? 0, "entry", "entries")} for ${count(files.length, "external file")}`);
-    },
-  },
-  {
-    id: "check_image_series_too_few_frames", importance: "suggestion", appliesTo: "ImageSeries", // not in the NWB Inspector
-    what: "an ImageSeries has at least 2 frames (one image is an Image, in an Images)",
-    run: (obj) => {
-      const { external_file: files, data } = obj as ImageSeries;
-      if (files !== undefined || data === undefined || data instanceof StreamedArray) return [];
-      const frames = data.shape[0] ?? 0;
-      return when(frames < 2, () => `an ImageSeries of ${count(frames, "frame")}: store a single image as an Image (in an Images) instead`);
-    },
-  },
-  {
-    id: "check_index_series_points_to_image", importance: "violation", appliesTo: "IndexSeries",
-    what: "an IndexSeries indexes an Images (indexed_images), not an ImageSeries (indexed_timeseries, deprecated)",
-    run: (obj, context) => {
-      const target = (obj as IndexSeries).indexed_timeseries;
-      return when(target !== undefined, () => `indexed_timeseries (${context.pathOf(target!)}) is deprecated: point indexed_images at an Images instead`);
-    },
-  },
-  // --- Storage --------------------------------------------------------------------------------------------------
-  {
-    // The NWB Inspector splits this: check_small_dataset_compression (suggestion, 50 MB to 20 GB) and
-    // check_large_dataset_compression (violation, above 20 GB). Here: one suggestion above `largeDatasetBytes`.
-    id: "check_large_dataset_compression", importance: "suggestion", appliesTo: "any",
-    what: "numeric arrays larger than largeDatasetBytes are stored compressed (read from storage settings, not data)",
-    run: (obj, context) => {
-      const findings: Finding[] = [];
-      const values = obj as unknown as Record<string, unknown>;
-      for (const field of obj.layout.fields) {
-        if (field.kind !== "dataset" && field.kind !== "value") continue;
-        const array = values[field.key];
-        if (!isArrayData(array) || array instanceof StreamedArray || !isNumericDType(array.dtype) || context.arraysSeen.has(array)) continue;
-        context.arraysSeen.add(array);
-        const bytes = product(array.shape) * bytesPerElement(array.dtype);
-        // A dataset in a file says how it is stored; an array in memory is written with its object's storage options.
-        const stored = (array as { compression?: string | null }).compression;
-        const compression = stored !== undefined ? stored : obj.storage[field.key]?.compression ?? null;
-        if (compression !== null || bytes <= context.largeDatasetBytes) continue;
-        const path = field.path.length === 0 ? context.pathOf(obj) : joinPath(context.pathOf(obj), field.path);
-        findings.push({ path, message: `${field.key} is ${formatBytes(bytes)} and not compressed: store it with compression (H5DataIO { compression: "gzip" })` });
-      }
-      return findings;
-    },
-  },
-  // --- Descriptions ---------------------------------------------------------------------------------------------
-  {
-    // The NWB Inspector's check_description reports this and the next as one suggestion.
-    id: "check_description_missing", importance: "violation", appliesTo: "any",
-    what: "an object whose type has a description has a non-empty one",
-    run: (obj) => {
-      if (!hasField(obj, "description")) return [];
-      const description = (obj as { description?: unknown }).description;
-      if (description !== undefined && typeof description !== "string") return [];
-      return when(description === undefined || description.trim() === "", () => (description === undefined ? "description is missing" : "description is empty"));
-    },
-  },
-  {
-    id: "check_description_placeholder", importance: "suggestion", appliesTo: "any",
-    what: `a description is not a placeholder (${[...DESCRIPTION_PLACEHOLDERS].map((p) => `"${p}"`).join(", ")})`,
-    run: (obj) => {
-      const description = (obj as { description?: unknown }).description;
-      if (!hasField(obj, "description") || typeof description !== "string") return [];
-      return when(DESCRIPTION_PLACEHOLDERS.has(description.trim().replace(/^\.+|\.+$/g, "").toLowerCase()), () => `description "${description}" is a placeholder: say what this object holds`);
-    },
-  },
-  // --- Session metadata -----------------------------------------------------------------------------------------
-  {
-    id: "check_experimenter_form", importance: "suggestion", appliesTo: "NWBFile",
-    what: `each experimenter is named "Last, First" (DANDI's form)`,
-    run: (obj) => ((obj as NWBFile).experimenter ?? []).filter((name) => !EXPERIMENTER_FORM.test(name)).map((name) => `experimenter "${name}" is not in the form "Last, First" (or "Last, First M." or "Last, First, Middle")`),
-  },
-  {
-    id: "check_session_start_time_future_date", importance: "critical", appliesTo: "NWBFile",
-    what: "session_start_time is not in the future",
-    run: (obj, context) => {
-      const start = dateTimeText((obj as NWBFile).session_start_time);
-      const instant = Date.parse(start);
-      return when(instant > context.now.getTime(), () => `session_start_time ${start} is in the future`);
-    },
-  },
-  {
-    // Not in the NWB Inspector: pynwb adds a zone to every time it writes; other writers may not.
-    id: "check_session_start_time_time_zone", importance: "violation", appliesTo: "NWBFile",
-    what: "session_start_time has a UTC offset (a time without one is no instant)",
-    run: (obj) => {
-      const start = dateTimeText((obj as NWBFile).session_start_time);
-      return when(/T\d/.test(start) && !UTC_OFFSET.test(start), () => `session_start_time ${start} has no UTC offset (e.g. +01:00 or Z): its instant is unknown`);
-    },
-  },
-  {
-    id: "check_identifier_looks_unique", importance: "suggestion", appliesTo: "NWBFile", // not in the NWB Inspector
-    what: `identifier is not short (under ${MIN_IDENTIFIER_LENGTH} characters), digits only or a common word, which other files may use too`,
-    run: (obj) => {
-      const identifier = (obj as NWBFile).identifier;
-      const why = COMMON_IDENTIFIERS.has(identifier.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "")) ? "is a common word"
-        : /^\d+$/.test(identifier) ? "is only a number"
-          : identifier.length < MIN_IDENTIFIER_LENGTH ? `is shorter than ${MIN_IDENTIFIER_LENGTH} characters` : undefined;
-      return when(why !== undefined, () => `identifier "${identifier}" ${why}: it should be unique across all NWB files (a UUID is)`);
-    },
-  },
-  // --- Subject ----------------------------------------------------------------------------------------------------
-  {
-    id: "check_subject_exists", importance: "violation", appliesTo: "NWBFile", // the NWB Inspector: critical
-    what: "the file describes its subject",
-    run: (obj) => when((obj as NWBFile).subject === undefined, () => "subject is missing (set one with setSubject)"),
-  },
-  {
-    id: "check_subject_species_exists", importance: "violation", appliesTo: "Subject",
-    what: "the subject has a species",
-    run: (obj) => when(!(obj as Subject).species, () => "species is missing (e.g. \"Mus musculus\")"),
-  },
-  {
-    id: "check_subject_sex", importance: "violation", appliesTo: "Subject", // the NWB Inspector: critical
-    what: `the subject's sex is one of ${SEX_VALUES.join(", ")} (for C. elegans: ${C_ELEGANS_SEX_VALUES.join(", ")})`,
-    run: (obj) => {
-      const { sex, species } = obj as Subject;
-      if (!sex) return ["sex is missing"];
-      const allowed = species === "Caenorhabditis elegans" || species === "C. elegans" ? C_ELEGANS_SEX_VALUES : SEX_VALUES;
-      return when(!allowed.includes(sex), () => `sex "${sex}" is not one of ${allowed.join(", ")}`);
-    },
-  },
-  {
-    id: "check_subject_age", importance: "violation", appliesTo: "Subject", // the NWB Inspector: critical
-    what: `the subject has an age (or a date_of_birth), an ISO 8601 duration such as "P90D" (or a range "P1D/P3D", "P90Y/")`,
-    run: (obj) => {
-      const { age, date_of_birth } = obj as Subject;
-      if (age === undefined) return when(date_of_birth === undefined, () => "age is missing, and so is date_of_birth");
-      const [lower, upper, ...more] = age.split("/");
-      const valid = ISO_DURATION.test(age) || (upper !== undefined && more.length === 0 && ISO_DURATION.test(lower!) && (upper === "" || ISO_DURATION.test(upper)));
-      return when(!valid, () => `age "${age}" is not an ISO 8601 duration such as "P90D" (90 days) or "P2Y" (2 years)`);
-    },
-  },
-  // --- Tables -----------------------------------------------------------------------------------------------------
-  {
-    id: "check_empty_table", importance: "violation", appliesTo: "DynamicTable",
-    what: "a table has rows",
-    run: (obj) => when((obj as DynamicTable).length === 0, () => "the table has no rows"),
-  },
-  {
-    id: "check_ids_unique", importance: "critical", appliesTo: "DynamicTable",
-    what: "a table's ids are unique (reads the id column)",
-    run: async (obj) => {
-      const table = obj as DynamicTable;
-      // Rows added in memory become the columns' data here, as before a write.
-      table.flushRows();
-      const ids = Array.from((await table.id.data.read()) as ArrayLike<number | bigint>, (id) => String(id));
-      const seen = new Set<string>();
-      const repeated = new Set<string>();
-      for (const id of ids) (seen.has(id) ? repeated : seen).add(id);
-      const shown = `${[...repeated].slice(0, 5).join(", ")}${repeated.size > 5 ? ", ..." : ""}`;
-      return when(repeated.size > 0, () => `ids are not unique: ${shown} ${repeated.size === 1 ? "appears" : "appear"} more than once`);
-    },
-  },
-];
+/** Every check, the NWB Inspector's first (in its modules' order), then tsnwb's. */
+const CHECKS: readonly Check[] = [...GENERAL_CHECKS, ...NWBFILE_METADATA_CHECKS, ...TIME_SERIES_CHECKS, ...TABLE_CHECKS, ...DOMAIN_CHECKS, ...EXTRA_CHECKS];
 
 /** Every check the inspector runs (without how): for documentation, and to list them. */
-export const INSPECTOR_CHECKS: readonly CheckInfo[] = CHECKS.map(({ id, importance, appliesTo, what }) => ({ id, importance, appliesTo, what }));
+export const INSPECTOR_CHECKS: readonly CheckInfo[] = CHECKS.map(({ id, importance, appliesTo, what, extra }) => ({ id, importance, appliesTo, what, ...(extra ? { extra } : {}) }));
 
-/** The ranks of importances: a message is reported when its rank is at least the level's. */
-const RANK: Record<Importance, number> = { critical: 3, violation: 2, suggestion: 1 };
+/** tsnwb's checks that the NWB Inspector does not have: what `tsnwb inspect` may report beyond it. */
+export const TSNWB_EXTRA_CHECKS: readonly string[] = EXTRA_CHECKS.map((c) => c.id);
+
+/** The ranks of importances: a check runs when its rank is at least the threshold's. */
+const RANK: Record<Importance, number> = { CRITICAL: 2, BEST_PRACTICE_VIOLATION: 1, BEST_PRACTICE_SUGGESTION: 0 };
+
+/** The subject checks that DANDI requires; the NWB Inspector drops them for in vitro "protein" subjects. */
+const SUBJECT_CHECKS = new Set(DANDI_CONFIG.CRITICAL);
+
+/** The checks to run and their importances, after the configuration, skip/select and the threshold. */
+function configuredChecks(options: InspectOptions): { check: Check; importance: Importance }[] {
+  const { skip, select } = options;
+  if (skip !== undefined && select !== undefined) throw new ValidationError("inspect", "skip", "either 'skip' or 'select', not both", "both");
+  const config = typeof options.config === "string" ? INSPECTOR_CONFIGS[options.config] : options.config;
+  if (typeof options.config === "string" && config === undefined) {
+    throw new ValidationError("inspect", "config", `the name of a known configuration (${Object.keys(INSPECTOR_CONFIGS).join(", ")}) or a configuration`, JSON.stringify(options.config));
+  }
+  const threshold = options.threshold ?? "BEST_PRACTICE_SUGGESTION";
+  if (!(threshold in RANK)) throw new ValidationError("inspect", "threshold", `one of ${IMPORTANCES.join(", ")}`, JSON.stringify(threshold));
+  const known = new Set(CHECKS.map((c) => c.id));
+  for (const [key, names] of [["skip", skip], ["select", select], ...Object.entries(config ?? {})] as [string, readonly string[] | undefined][]) {
+    if (key !== "skip" && key !== "select" && key !== "SKIP" && !(key in RANK)) throw new ValidationError("inspect", "config", `importances (${IMPORTANCES.join(", ")}) or SKIP as keys`, JSON.stringify(key));
+    const unknown = (names ?? []).filter((n) => !known.has(n));
+    if (unknown.length > 0) throw new ValidationError("inspect", key, "names of checks (INSPECTOR_CHECKS)", unknown.join(", "));
+  }
+  const skipped = new Set([...(skip ?? []), ...(config?.SKIP ?? [])]);
+  return CHECKS.flatMap((check) => {
+    const importance = (IMPORTANCES.find((i) => config?.[i]?.includes(check.id)) ?? check.importance);
+    if (select !== undefined ? !select.includes(check.id) : skipped.has(check.id)) return [];
+    return RANK[importance] >= RANK[threshold] ? [{ check, importance }] : [];
+  });
+}
 
 /**
- * Inspects an NWB file, read from a file or built in memory, for best practices; gives the findings at or above
- * `options.level`, most important first (then by path). Reads no series data (see the module's comment).
+ * Inspects an NWB file, read from a file or built in memory, for best practices; gives the findings, most important
+ * first (then by path and check). Reads no series data (see the module's comment).
  */
 export async function inspect(nwbfile: NWBFile, options: InspectOptions = {}): Promise<InspectionMessage[]> {
-  const level = options.level ?? "suggestion";
-  if (!(level in RANK)) throw new ValidationError("inspect", "level", `one of ${IMPORTANCES.join(", ")}`, JSON.stringify(level));
-  const context = await contextFor(nwbfile, options);
-  const checks = CHECKS.filter((c) => RANK[c.importance] >= RANK[level]);
+  let checks = configuredChecks(options);
+  // As the NWB Inspector: an in vitro file ("protein..." subject_id) skips the subject checks that a configuration makes critical.
+  const subjectId = nwbfile.subject?.subject_id ?? "";
+  if (subjectId.startsWith("protein") && checks.some((c) => SUBJECT_CHECKS.has(c.check.id) && c.importance === "CRITICAL")) {
+    checks = checks.filter((c) => !SUBJECT_CHECKS.has(c.check.id));
+  }
+  const objects = [...nwbfile.objects.values()];
+  const context = contextFor(nwbfile, objects, options);
   const messages: InspectionMessage[] = [];
-  for (const obj of nwbfile.objects.values()) {
-    for (const check of checks) {
+  for (const obj of objects) {
+    for (const { check, importance } of checks) {
       if (check.appliesTo !== "any" && !obj.isA(check.appliesTo)) continue;
       for (const finding of await check.run(obj, context)) {
-        const { path, message } = typeof finding === "string" ? { path: context.pathOf(obj), message: finding } : finding;
-        messages.push({ importance: check.importance, check: check.id, path, message });
+        const { message, severity } = typeof finding === "string" ? { message: finding, severity: "LOW" as const } : finding;
+        messages.push({
+          message, importance, severity, check_function_name: check.id, object_type: obj.neurodata_type, object_name: obj.name,
+          location: locationOf(obj, context.pathOf), path: context.pathOf(obj),
+        });
       }
     }
   }
-  return messages.sort((a, b) => RANK[b.importance] - RANK[a.importance] || a.path.localeCompare(b.path) || a.check.localeCompare(b.check));
+  const severityRank = (s: Severity) => (s === "HIGH" ? 1 : 0);
+  return messages.sort((a, b) => RANK[b.importance] - RANK[a.importance] || severityRank(b.severity) - severityRank(a.severity)
+    || a.path.localeCompare(b.path) || a.check_function_name.localeCompare(b.check_function_name));
 }
 
-async function contextFor(nwbfile: NWBFile, options: InspectOptions): Promise<InspectionContext> {
+/**
+ * The NWB Inspector's location of an object (`_parse_location`): fixed places for the file, the subject, devices
+ * and electrode groups; else the group holding the object's first dataset of plain values (a link's target's
+ * group); null for an object without one (a table, a column, a module, an image...).
+ */
+export function locationOf(obj: AbstractContainer, pathOf: (obj: AbstractContainer) => string): string | null {
+  if (obj.isA("NWBFile")) return "/";
+  if (obj.isA("Subject")) return "/general/subject";
+  if (obj.isA("Device")) return `/general/devices/${obj.name}`;
+  if (obj.isA("ElectrodeGroup")) return `/general/extracellular_ephys/${obj.name}`;
+  if (!obj.parent) return "/";
+  for (const f of obj.layout.fields) {
+    if (f.kind !== "dataset") continue;
+    const value = field(obj, f.key);
+    const array = Array.isArray(value) ? undefined : (value as ArrayData | undefined);
+    // A scalar dataset is read as its value; a one-dimensional list of text or numbers is a dataset.
+    if (!isPlainDataset(value) || (array !== undefined && array.shape.length === 0 && !(array instanceof StreamedArray))) continue;
+    const stored = (array as { storedAt?: { path: string } } | undefined)?.storedAt?.path;
+    // An object read from a file whose dataset was not there (pynwb: None) holds an empty array made on reading.
+    if (obj.container_source && array !== undefined && stored === undefined && array.shape.every((n) => n === 0)) continue;
+    if (stored !== undefined) return stored.slice(0, stored.lastIndexOf("/")) || "/";
+    return pathOf(obj);
+  }
+  return null;
+}
+
+function contextFor(nwbfile: NWBFile, objects: AbstractContainer[], options: InspectOptions): InspectionContext {
   const file = nwbfile.container_source?.file;
   // External files are relative to the NWB file's folder: unknown for a file never written, one opened from bytes
   // (its path is in h5wasm's memory) and one read by URL.
   const onDisk = file !== undefined && !file.startsWith(`${MEMORY_FOLDER}/`) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(file);
-  const nwbFolder = onDisk ? folderOf(file) : undefined;
-  const fileExists = onDisk ? options.fileExists : undefined;
-  const indexedImageSeries = new Set<AbstractContainer>();
-  for (const obj of nwbfile.objects.values()) {
-    const target = obj.isA("IndexSeries") ? (obj as IndexSeries).indexed_timeseries : undefined;
-    if (target) indexedImageSeries.add(target);
-  }
   const timestamps = new Map<ArrayData, Promise<Float64Array>>();
   const paths = new Map<AbstractContainer, string>();
   const pathOf = (obj: AbstractContainer): string => {
@@ -442,13 +207,12 @@ async function contextFor(nwbfile: NWBFile, options: InspectOptions): Promise<In
   };
   return {
     now: options.now ?? new Date(),
-    largeDatasetBytes: options.largeDatasetBytes ?? DEFAULT_LARGE_DATASET_BYTES,
-    nwbFolder,
-    fileExists,
-    indexedImageSeries,
-    arraysSeen: new Set(),
+    nwbFolder: onDisk ? folderOf(file) : undefined,
+    fileExists: onDisk ? options.fileExists : undefined,
+    frameCount: onDisk ? options.frameCount : undefined,
+    objects,
     pathOf,
-    timestampsOf: (series) => {
+    timestampsOf: (series: TimeSeries) => {
       const t = series.timestamps;
       if (t === undefined || t instanceof StreamedArray) return Promise.resolve(undefined);
       // Timestamps are one number per sample, small beside the data: read whole, once, whichever check asks first.
@@ -485,41 +249,3 @@ function folderOf(file: string): string {
   return cut < 0 ? "." : cut === 0 ? "/" : file.slice(0, cut);
 }
 
-/** Absolute on POSIX ("/x") or Windows ("C:\x", "C:/x", "\\server\x"), wherever the file was written. */
-function isAbsolutePath(path: string): boolean {
-  return path.startsWith("/") || path.startsWith("\\") || /^[A-Za-z]:[\\/]/.test(path);
-}
-
-function hasField(obj: AbstractContainer, key: string): boolean {
-  return obj.layout.fields.some((f) => f.key === key);
-}
-
-function isArrayData(v: unknown): v is ArrayData {
-  return typeof v === "object" && v !== null && "shape" in v && "dtype" in v && typeof (v as { read?: unknown }).read === "function";
-}
-
-/** A number without float noise (0.09999999999999998 -> 0.1), for messages. */
-function tidy(n: number): number {
-  return Number(n.toPrecision(12));
-}
-
-/** "1 frame", "3 frames". */
-function count(n: number, singular: string, plural = `${singular}s`): string {
-  return `${n} ${n === 1 ? singular : plural}`;
-}
-
-/** A date-time field as text (tsnwb keeps them as ISO strings; a Date set by hand is taken as its ISO form). */
-function dateTimeText(value: unknown): string {
-  return value instanceof Date ? value.toISOString() : String(value);
-}
-
-function formatBytes(bytes: number): string {
-  const units = ["B", "kB", "MB", "GB", "TB"];
-  let unit = 0;
-  let n = bytes;
-  while (n >= 1000 && unit < units.length - 1) {
-    n /= 1000;
-    unit++;
-  }
-  return `${n.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
-}

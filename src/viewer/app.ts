@@ -2,7 +2,8 @@
  * The viewer page: opens an NWB file (the one `tsnwb view` serves, a file picked or dropped, or a URL), lists its
  * objects and session metadata, and shows image data: images with their true pixels, `Images` in the order of
  * `order_of_images`, series frame by frame with a slider and playback at their rate or timestamps, and an
- * `IndexSeries` as the image it indexes at each time. Runs in the browser, on the browser entry of tsnwb.
+ * `IndexSeries` as the image it indexes at each time; and the file's best-practice findings (tsnwb's inspector, as
+ * the NWB Inspector's), each leading to its object. Runs in the browser, on the browser entry of tsnwb.
  */
 import * as tsnwb from "../browser.js";
 import { type AbstractContainer, type ArrayData, Image, ImageMaskSeries, Images, ImageSeries, IndexSeries, NWBHDF5IO, type NWBFile } from "../browser.js";
@@ -51,6 +52,7 @@ function listFile(nwbfile: NWBFile): void {
     ...(nwbfile.lab ? [`lab: ${nwbfile.lab}`] : []),
   ];
   $("session").textContent = session.join("\n");
+  void showFindings(nwbfile);
   const tree = $("tree");
   tree.replaceChildren();
   const objects = [...nwbfile.objects.values()].filter((o) => o !== (nwbfile as AbstractContainer));
@@ -64,6 +66,48 @@ function listFile(nwbfile: NWBFile): void {
     li.addEventListener("click", () => void show(obj, li));
     tree.append(li);
   }
+}
+
+/**
+ * The file's best-practice findings, most important first, under the session: each names its importance, check and
+ * object, and a click shows the object. External files' existence is not checked (a page has no file system).
+ */
+async function showFindings(nwbfile: NWBFile): Promise<void> {
+  const box = $("findings");
+  box.dataset.done = "false";
+  const list = $("findings-list");
+  list.replaceChildren();
+  $("findings-summary").textContent = "best practices: inspecting...";
+  let messages: tsnwb.InspectionMessage[];
+  try {
+    messages = await tsnwb.inspect(nwbfile);
+  } catch (err) {
+    $("findings-summary").textContent = `best practices: the inspection failed (${String(err)})`;
+    box.dataset.done = "true";
+    return;
+  }
+  if (current?.nwbfile !== nwbfile) return; // another file was opened meanwhile
+  const counts = tsnwb.IMPORTANCES.map((i) => [i, messages.filter((m) => m.importance === i).length] as const).filter(([, n]) => n > 0);
+  $("findings-summary").textContent = messages.length === 0 ? "best practices: no findings"
+    : `best practices: ${counts.map(([i, n]) => `${n} ${i.toLowerCase().replace(/_/g, " ")}`).join(", ")}`;
+  for (const m of messages) {
+    const li = document.createElement("li");
+    li.dataset.check = m.check_function_name;
+    li.dataset.path = m.path;
+    li.className = m.importance.toLowerCase();
+    li.title = m.message;
+    li.innerHTML = `<span class="importance">${escape(m.importance.replace("BEST_PRACTICE_", ""))}</span> ${escape(m.check_function_name)} <span class="type">${escape(m.path)}</span><br>${escape(m.message)}`;
+    li.addEventListener("click", () => {
+      const item = document.querySelector<HTMLElement>(`#tree li[data-path="${CSS.escape(m.path)}"]`);
+      const obj = [...nwbfile.objects.values()].find((o) => (o.container_source?.path ?? o.name) === m.path);
+      if (item && obj) {
+        item.scrollIntoView({ block: "nearest" });
+        void show(obj, item);
+      }
+    });
+    list.append(li);
+  }
+  box.dataset.done = "true";
 }
 
 function escape(text: string): string {

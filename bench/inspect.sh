@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# `tsnwb inspect` against the NWB Inspector (nwbinspector 0.5.2, `../shared/tools/oracle inspect --skip-validate`:
+# its checks only, as tsnwb's inspect) on a 4.2 GB file (bench/big_file.sh's movie, made unless FILE exists) and on
+# a folder of 50 small files (copies of the shared fixtures). Prints wall time and CPU time (user + sys) of each
+# run: on a shared VM the CPU time is the figure to compare.
+# Usage: bench/inspect.sh [FILE]   (run `npm run build` first)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+FILE="${1:-/tmp/tsnwb-info-4gb.nwb}"
+ORACLE=../shared/tools/oracle
+if [ ! -f "$FILE" ]; then
+  node dist/bench/bench.js --frames 16000 --height 512 --width 512 --mode stream --skip-read --keep --out "$FILE" >/dev/null
+fi
+FOLDER=$(mktemp -d /tmp/tsnwb-inspect-bench.XXXXXX)
+trap 'rm -rf "$FOLDER"' EXIT
+mapfile -t fixtures < <(find ../shared/fixtures -name '*.nwb' | sort)
+for i in $(seq 0 49); do
+  f=${fixtures[$((i % ${#fixtures[@]}))]}
+  cp "$f" "$FOLDER/$(printf %02d "$i")_$(basename "$f")"
+done
+measure() { # label, command...
+  local label=$1; shift
+  /usr/bin/time -f "$label: %e s wall, %U+%S s CPU" "$@" > /dev/null 2> >(tail -1 >&2) || true
+  wait
+}
+echo "file: $FILE ($(du -h "$FILE" | cut -f1)); folder: 50 files ($(du -sh "$FOLDER" | cut -f1))"
+for run in 1 2 3; do
+  measure "tsnwb inspect, big file" node dist/cli/main.js inspect --json "$FILE"
+  measure "nwbinspector, big file" "$ORACLE" inspect "$FILE" --skip-validate --progress-bar False
+  measure "tsnwb inspect, 50 files" node dist/cli/main.js inspect --json "$FOLDER"/*.nwb
+  measure "nwbinspector, 50 files" "$ORACLE" inspect "$FOLDER" --skip-validate --progress-bar False
+done

@@ -1,0 +1,89 @@
+/**
+ * `inspect` against the NWB Inspector (nwbinspector 0.5.2, run by the oracle in one Python process): on every shared
+ * fixture and on files pynwb writes to trip its checks (test/py/inspector_trip_files.py), the (check, importance,
+ * location) sets are the same, but for tsnwb's documented extra checks (TSNWB_EXTRA_CHECKS). Also with the dandi
+ * configuration and a threshold. The NWB Inspector's ERROR messages (a check that failed in Python) are left out.
+ */
+import { execFileSync } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inspectFile } from "../src/validation/inspect-file.js";
+import { type InspectOptions, TSNWB_EXTRA_CHECKS, INSPECTOR_CHECKS } from "../src/validation/inspector.js";
+import { ROOT, SHARED, tempFolder } from "./helpers.js";
+
+const ORACLE = path.join(SHARED, "tools", "oracle");
+const tmp = tempFolder("tsnwb-inspector-parity-");
+afterAll(() => tmp.cleanup());
+
+interface OracleMessage { check: string; importance: string; location: string | null }
+
+/** Every .nwb file under a folder, sorted. */
+function nwbFiles(folder: string): string[] {
+  return readdirSync(folder).flatMap((name) => {
+    const full = path.join(folder, name);
+    return statSync(full).isDirectory() ? nwbFiles(full) : name.endsWith(".nwb") ? [full] : [];
+  }).sort();
+}
+
+/** The NWB Inspector's messages per file, from one Python process. */
+function oracleMessages(files: string[], args: string[] = []): Record<string, OracleMessage[]> {
+  const out = execFileSync(ORACLE, ["python", path.join(ROOT, "test", "py", "nwbinspector_messages.py"), ...args, ...files], { encoding: "utf8", maxBuffer: 64 << 20 });
+  return JSON.parse(out) as Record<string, OracleMessage[]>;
+}
+
+const key = (m: { importance: string; location: string | null }, check: string) => `${m.importance} ${check} ${m.location}`;
+
+const fixtures = nwbFiles(path.join(SHARED, "fixtures"));
+let tripFiles: string[] = [];
+let expected: Record<string, OracleMessage[]> = {};
+let expectedDandi: Record<string, OracleMessage[]> = {};
+
+beforeAll(() => {
+  const written = execFileSync(ORACLE, ["python", path.join(ROOT, "test", "py", "inspector_trip_files.py"), tmp.dir], { encoding: "utf8" });
+  tripFiles = written.trim().split("\n").map((name) => path.join(tmp.dir, name));
+  expected = oracleMessages([...fixtures, ...tripFiles]);
+  expectedDandi = oracleMessages([...fixtures, ...tripFiles], ["--config", "dandi", "--threshold", "BEST_PRACTICE_VIOLATION"]);
+}, 120_000);
+
+/** The (importance, check, location) sets of both, and what differs. */
+async function compare(file: string, oracle: OracleMessage[], options: InspectOptions = {}): Promise<{ missing: string[]; extra: string[] }> {
+  const want = new Set(oracle.filter((m) => m.importance !== "ERROR").map((m) => key(m, m.check)));
+  const got = new Set((await inspectFile(file, options)).filter((m) => !TSNWB_EXTRA_CHECKS.includes(m.check_function_name)).map((m) => key(m, m.check_function_name)));
+  return { missing: [...want].filter((k) => !got.has(k)), extra: [...got].filter((k) => !want.has(k)) };
+}
+
+describe("inspect at parity with the NWB Inspector", () => {
+  it("finds the fixtures (pynwb's, the domains', the back-compatibility files)", () => {
+    expect(fixtures.length).toBeGreaterThanOrEqual(29);
+  });
+
+  it("reports the same (check, importance, location) set on every shared fixture", async () => {
+    for (const file of fixtures) expect(await compare(file, expected[file]!), file).toEqual({ missing: [], extra: [] });
+  }, 120_000);
+
+  it("reports the same set on files made to trip its checks", async () => {
+    for (const file of tripFiles) expect(await compare(file, expected[file]!), file).toEqual({ missing: [], extra: [] });
+    // tsnwb's own region check reads every row (the NWB Inspector's, the first 200, and it lets an index equal to the length pass).
+    const more = tripFiles.find((f) => f.endsWith("more.nwb"))!;
+    expect((await inspectFile(more, { select: ["check_dynamic_table_region_in_table"] })).map((m) => [m.importance, m.path, m.message])).toEqual([
+      ["CRITICAL", "/acquisition/out_of_range/electrodes", "element 2 of electrodes is row 5 of electrodes, which has 3 rows"],
+    ]);
+    // The trip files trip every check but the two of datasets over 20 GB (test/inspector.test.ts tests those in memory).
+    const tripped = new Set(tripFiles.flatMap((f) => expected[f]!.map((m) => m.check)));
+    expect(INSPECTOR_CHECKS.filter((c) => !c.extra && !tripped.has(c.id)).map((c) => c.id)).toEqual(["check_large_dataset_compression", "check_image_series_data_size"]);
+  }, 120_000);
+
+  it("with the dandi configuration and a threshold, the same set too", async () => {
+    for (const file of [...fixtures, ...tripFiles]) {
+      expect(await compare(file, expectedDandi[file]!, { config: "dandi", threshold: "BEST_PRACTICE_VIOLATION" }), file).toEqual({ missing: [], extra: [] });
+    }
+  }, 120_000);
+
+  it("has every check of the NWB Inspector, under its name", () => {
+    const ours = new Set(INSPECTOR_CHECKS.map((c) => c.id));
+    const theirs = execFileSync(ORACLE, ["python", "-c", "from nwbinspector import available_checks; print('\\n'.join(c.__name__ for c in available_checks))"], { encoding: "utf8" }).trim().split("\n");
+    expect(theirs.filter((name) => !ours.has(name))).toEqual([]);
+    expect(INSPECTOR_CHECKS.filter((c) => c.extra).map((c) => c.id)).toEqual([...TSNWB_EXTRA_CHECKS]);
+  });
+});

@@ -82,6 +82,8 @@ describe("an extension loaded from YAML", () => {
     const file = new NWBFile({ session_description: "typed", identifier: "typed-1", session_start_time: "2024-05-06T07:08:09+02:00" });
     file.addDevice(device); // no cast: a WidgetDevice is a Device to TypeScript too
     expect([device.description, device.serial, file.devices.get("w2")]).toEqual(["typed as a Device", "SN-2", device]);
+    const some: Device = file.devices.get("w2")!;
+    if (some instanceof WidgetDevice) expect(some.serial).toBe("SN-2"); // narrowed to a WidgetDevice, typed fields and all
     expect(getClass("WidgetDevice", "ndx-test-widget", Device)).toBe(getClass("WidgetDevice", "ndx-test-widget"));
     expect(() => getClass("WidgetDevice", "ndx-test-widget", TimeSeries)).toThrow(
       /getClass\('WidgetDevice', 'ndx-test-widget'\): field 'base': expected a class that WidgetDevice extends, got TimeSeries \(WidgetDevice's ancestry: WidgetDevice < Device < NWBContainer < Container\)/);

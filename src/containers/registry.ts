@@ -48,8 +48,11 @@ export function classFor(neurodata_type: string, namespace?: string): ContainerC
  * A class made at run time, typed as a subclass of the bundled class `Base`: its objects are `Base`'s (so they go
  * where `Base` is expected, with `Base`'s fields typed), and the extension's own fields are reachable by name.
  */
-export type DynamicSubclass<Base extends ContainerClass> = ContainerClass &
-  (new (opts: ConstructorParameters<Base>[0] & Record<string, unknown>) => InstanceType<Base> & Record<string, unknown>);
+export type DynamicSubclass<Base extends ContainerClass> = ContainerClass & {
+  // `instanceof` narrows by the prototype's type: to this subclass, not to AbstractContainer.
+  readonly prototype: InstanceType<Base> & Record<string, unknown>;
+  new (opts: ConstructorParameters<Base>[0] & Record<string, unknown>): InstanceType<Base> & Record<string, unknown>;
+};
 
 /**
  * The class of a type, by name (pynwb's `get_class`): bundled types, and types of namespaces loaded with

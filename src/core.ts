@@ -25,7 +25,7 @@ export {
 } from "./containers/container.js";
 export { GenericContainer } from "./containers/generic.js";
 export { externalLinkOf, type ExternalLinkTarget } from "./mapping/external-links.js";
-export { getClass, registerClass, type DynamicClass } from "./containers/registry.js";
+export { getClass, registerClass, type DynamicClass, type DynamicSubclass } from "./containers/registry.js";
 
 // The schema: the specification language, the catalog of loaded namespaces, extensions.
 export { typeCatalog } from "./schema/bundled.js";

@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  type Device, NWBFile, NWBHDF5IO, ValidationError, getClass, isTsnwbError, loadNamespaces, typeCatalog,
+  Device, NWBFile, NWBHDF5IO, TimeSeries, ValidationError, getClass, isTsnwbError, loadNamespaces, typeCatalog,
 } from "../src/index.js";
 import { ROOT, h5py, tempFolder, validate } from "./helpers.js";
 
@@ -74,6 +74,19 @@ describe("an extension loaded from YAML", () => {
     expect(back.devices.get("w1")).toBeInstanceOf(WidgetDevice);
     expect(Array.from((await (series.data as { read(): Promise<Float32Array> }).read()).slice(0, 4))).toEqual([0, 1, 2, 3]);
     await reader.close();
+  });
+
+  it("gives a class typed as the subclass of a bundled class it extends, and names the type when it does not", () => {
+    const WidgetDevice = getClass("WidgetDevice", "ndx-test-widget", Device);
+    const device = new WidgetDevice({ name: "w2", description: "typed as a Device", serial: "SN-2" });
+    const file = new NWBFile({ session_description: "typed", identifier: "typed-1", session_start_time: "2024-05-06T07:08:09+02:00" });
+    file.addDevice(device); // no cast: a WidgetDevice is a Device to TypeScript too
+    expect([device.description, device.serial, file.devices.get("w2")]).toEqual(["typed as a Device", "SN-2", device]);
+    const some: Device = file.devices.get("w2")!;
+    if (some instanceof WidgetDevice) expect(some.serial).toBe("SN-2"); // narrowed to a WidgetDevice, typed fields and all
+    expect(getClass("WidgetDevice", "ndx-test-widget", Device)).toBe(getClass("WidgetDevice", "ndx-test-widget"));
+    expect(() => getClass("WidgetDevice", "ndx-test-widget", TimeSeries)).toThrow(
+      /getClass\('WidgetDevice', 'ndx-test-widget'\): field 'base': expected a class that WidgetDevice extends, got TimeSeries \(WidgetDevice's ancestry: WidgetDevice < Device < NWBContainer < Container\)/);
   });
 
   it("is read by a process that never loaded the YAML, from the file's own cache", () => {

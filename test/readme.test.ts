@@ -1,17 +1,15 @@
 /**
  * The README's examples run as written (with "tsnwb" pointing at the sources), type-check under strict TypeScript,
- * and print what their comments say.
+ * and print what their comments say. (The guides' examples, in docs/, run in test/docs.test.ts.)
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, expect, it, vi } from "vitest";
 import { ROOT, tempFolder, validate } from "./helpers.js";
 
 const tmp = tempFolder();
 afterAll(() => tmp.cleanup());
-// The second example loads the test extension by its path in the repository.
-cpSync(path.join(ROOT, "test", "data"), path.join(tmp.dir, "test", "data"), { recursive: true });
 
 /** The README's ```ts blocks marked `<!-- tested -->`. */
 function readmeExamples(): string[] {
@@ -21,7 +19,6 @@ function readmeExamples(): string[] {
 
 const EXAMPLES: { name: string; prints: unknown[][]; files: string[] }[] = [
   { name: "images", prints: [[true], [[200, 50, 50, 3], 7500]], files: ["images.nwb"] },
-  { name: "every type", prints: [[true, true], ["CA1"], ["auto"]], files: ["ephys.nwb"] },
 ];
 
 it("the README has the examples this test runs", () => {

@@ -225,6 +225,10 @@ describe("values that do not fit their dtype are refused, never wrapped or trunc
 describe("text is stored exactly or refused", () => {
   it("a NUL character and a lone surrogate are refused in fields, arrays, table cells and names", async () => {
     await refused(() => newFile().createDevice({ name: "d", description: "a\0b" }), "description", /NUL character at index 1/);
+    // The value is quoted once, as given: not the quoted value quoted again.
+    expect(() => newFile().createDevice({ name: "d", description: "a\0b" })).toThrow(`got "a\\u0000b", which holds a NUL character at index 1 (HDF5 would cut the text there)`);
+    expect(() => new NWBFile({ session_description: "x", identifier: "id", session_start_time: "2024-01-01T00:00:00" })).toThrow(
+      `field 'session_start_time': expected a Date or an ISO 8601 date-time with a UTC offset, got "2024-01-01T00:00:00", which has no UTC offset`);
     await refused(() => newFile().createDevice({ name: "d", description: "bad \uD800 half" }), "description", /lone UTF-16 surrogate at index 4/);
     await refused(() => new NWBFile({ session_description: "x", identifier: "id", session_start_time: "2024-01-01T00:00:00Z", experimenter: ["ok", "no\0"] }), "experimenter", /NUL/);
     await refused(() => new VectorData({ name: "v", description: "d", data: ["fine", "\uDC00"] }), "data", /element 1 holds a lone UTF-16 surrogate/);

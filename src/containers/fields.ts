@@ -12,6 +12,7 @@ import { CompoundArray, InMemoryArray, ReferenceArray, StreamedArray, describeAr
 import { isFrameSource, isLazyArray } from "../data/lazy.js";
 import { type DType, type NumericDType, dtypeRange, fitsDType, isNumericDType } from "../data/dtype.js";
 import { textProblem } from "../data/text.js";
+import { ValidationError } from "../errors.js";
 import { type StorageOptions, checkStorageOptions } from "../data/storage.js";
 import { dateTimeProblem, toISODateTime } from "../data/datetime.js";
 
@@ -129,14 +130,15 @@ export function fieldValue(obj: AbstractContainer, f: AttributeField | DatasetFi
   const bad = (): never => obj.fail(f.key, expectedOf(f), v);
   const date = isDateTimeDtype(f.spec.dtype);
   const text = (s: unknown): string => {
+    // These problems are sentences that quote the value already: given to `fail`, they would be quoted again.
     if (date) {
       const problem = dateTimeProblem(s);
-      if (problem) obj.fail(f.key, expectedOf(f), problem);
+      if (problem) throw new ValidationError(obj.describe(), f.key, expectedOf(f), problem);
       return toISODateTime(s as Date | string);
     }
     if (typeof s !== "string") return bad();
     const problem = textProblem(s);
-    if (problem) obj.fail(f.key, expectedOf(f), `${JSON.stringify(s)}, which holds ${problem}`);
+    if (problem) throw new ValidationError(obj.describe(), f.key, expectedOf(f), `${JSON.stringify(s)}, which holds ${problem}`);
     return s;
   };
   // A number is stored as the schema's dtype (float32 widened): one it cannot hold is refused, never changed.

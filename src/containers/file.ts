@@ -45,7 +45,7 @@ export class NWBFile extends NWBFileBase {
   declare readonly other: Map<string, AbstractContainer>;
   /**
    * The NWB version the file is in (its `nwb_version`): tsnwb's own for a new file; as the file names it for one
-   * read (an older file's is kept when it is written again: see the README's "Older NWB versions").
+   * read (an older file's is kept when it is written again: see "Older NWB versions" in docs/validation.md).
    */
   declare readonly nwb_version: string;
 

@@ -6,7 +6,7 @@
 import { AbstractContainer, type ContainerClass, type AbstractContainerOptions } from "./container.js";
 import { BUNDLED_CLASSES } from "../generated/classes.js";
 import { typeCatalog } from "../schema/bundled.js";
-import { NotFoundError } from "../errors.js";
+import { NotFoundError, ValidationError } from "../errors.js";
 
 /** A class made at run time: its fields are the schema's, reachable by name. */
 export type DynamicClass = ContainerClass & (new (opts: AbstractContainerOptions & Record<string, unknown>) => AbstractContainer & Record<string, unknown>);
@@ -45,12 +45,29 @@ export function classFor(neurodata_type: string, namespace?: string): ContainerC
 }
 
 /**
- * The class of a type, by name (pynwb's `get_class`): bundled types, and types of namespaces loaded with
- * `loadNamespaces` or from a file's cached specification.
+ * A class made at run time, typed as a subclass of the bundled class `Base`: its objects are `Base`'s (so they go
+ * where `Base` is expected, with `Base`'s fields typed), and the extension's own fields are reachable by name.
  */
-export function getClass(neurodata_type: string, namespace: string): DynamicClass {
+export type DynamicSubclass<Base extends ContainerClass> = ContainerClass & {
+  // `instanceof` narrows by the prototype's type: to this subclass, not to AbstractContainer.
+  readonly prototype: InstanceType<Base> & Record<string, unknown>;
+  new (opts: ConstructorParameters<Base>[0] & Record<string, unknown>): InstanceType<Base> & Record<string, unknown>;
+};
+
+/**
+ * The class of a type, by name (pynwb's `get_class`): bundled types, and types of namespaces loaded with
+ * `loadNamespaces` or from a file's cached specification. Given `base` (a class the type extends, by the schema:
+ * `getClass("TetrodeSeries", "mylab", ElectricalSeries)`), the class is typed as its subclass, and an error names
+ * the type when it does not extend `base`.
+ */
+export function getClass(neurodata_type: string, namespace: string): DynamicClass;
+export function getClass<Base extends ContainerClass>(neurodata_type: string, namespace: string, base: Base): DynamicSubclass<Base>;
+export function getClass(neurodata_type: string, namespace: string, base?: ContainerClass): DynamicClass {
   const cls = classFor(neurodata_type, namespace);
   if (!cls) throw new NotFoundError(neurodata_type, `no type '${neurodata_type}' in namespace '${namespace}' (load it with loadNamespaces first)`);
+  if (base && !(cls === base || cls.prototype instanceof base)) {
+    throw new ValidationError(`getClass('${neurodata_type}', '${namespace}')`, "base", `a class that ${neurodata_type} extends`, `${base.neurodata_type} (${neurodata_type}'s ancestry: ${typeCatalog.lineage(typeCatalog.get(neurodata_type, namespace)).map((t) => t.name).join(" < ")})`);
+  }
   return cls as DynamicClass;
 }
 

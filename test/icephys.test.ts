@@ -7,7 +7,7 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { DynamicTable, NWBFile, NWBHDF5IO, VectorData, VoltageClampSeries, VoltageClampStimulusSeries } from "../src/index.js";
+import { DynamicTable, NWBFile, NWBHDF5IO, toNumbers, VectorData, VoltageClampSeries, VoltageClampStimulusSeries, type TimeSeriesReference } from "../src/index.js";
 import { ORACLE, ROOT, tempFolder } from "./helpers.js";
 
 const tmp = tempFolder();
@@ -95,13 +95,26 @@ describe("intracellular ephys (pynwb's icephys tutorial)", () => {
 
     const reader = await NWBHDF5IO.open(file, "r");
     const read = await reader.read();
-    const rows = await read.intracellular_recordings!.toRecords();
-    expect(rows.map((r) => [r.id, r.recording_tag, (r.recording_lab_data as { location: string }).location])).toEqual([[10, "A1", "Mordor"], [11, "A2", "Gondor"], [12, "A3", "Rohan"], [13, "A4", "Isengard"]]);
-    const ref = (v: unknown) => (v === null ? null : [(v as { idx_start: number }).idx_start, (v as { count: number }).count, (v as { timeseries: { name: string } }).timeseries.name]);
-    expect(rows.map((r) => ref((r.stimuli as { stimulus: unknown }).stimulus))).toEqual(EXPECTED.intracellular_recordings.stimuli.stimulus);
-    expect(rows.map((r) => ref((r.responses as { response: unknown }).response))).toEqual(EXPECTED.intracellular_recordings.responses.response);
-    const row = await read.intracellular_recordings!.readRow(1);
-    expect((row.electrodes as { voltage_threshold: number }).voltage_threshold).toBeCloseTo(0.12);
+    // The columns every IntracellularRecordingsTable has read typed: no cast to reach a reference or an electrode.
+    const recordings = read.getIntracellularRecordings();
+    const rows = await recordings.toRecords();
+    expect(rows.map((r) => [r.id, r.recording_tag, r.recording_lab_data])).toEqual([[10, "A1", { location: "Mordor" }], [11, "A2", { location: "Gondor" }], [12, "A3", { location: "Rohan" }], [13, "A4", { location: "Isengard" }]]);
+    const ref = (v: TimeSeriesReference | null | undefined) => (v == null ? null : [v.idx_start, v.count, v.timeseries.name]);
+    expect(rows.map((r) => ref(r.stimuli.stimulus))).toEqual(EXPECTED.intracellular_recordings.stimuli.stimulus);
+    expect(rows.map((r) => ref(r.stimuli.stimulus_template))).toEqual(EXPECTED.intracellular_recordings.stimuli.stimulus_template);
+    expect(rows.map((r) => ref(r.responses.response))).toEqual(EXPECTED.intracellular_recordings.responses.response);
+    expect(rows.map((r) => [r.electrodes.electrode.name, r.electrodes.voltage_threshold])).toEqual([["elec0", 0.1], ["elec0", 0.12], ["elec0", 0.13], ["elec0", 0.14]]);
+    const row = await recordings.readRow(1);
+    expect(row.electrodes.voltage_threshold).toBeCloseTo(0.12);
+    const response = row.responses.response!;
+    expect(Array.from(toNumbers(await response.timeseries.data.read([[response.idx_start, response.idx_start + response.count]])))).toEqual([0.3, 0.4, 0.5]);
+    expect(ref((await recordings.getRow(2)).stimuli.stimulus)).toBeNull();
+    expect(ref((await recordings.getRowById(13)).responses.response)).toBeNull();
+    // pynwb's `table.id == [...]`: the indices of rows by id, in row order, read from the file.
+    expect(await recordings.rowsWithIds([13, 10])).toEqual([0, 3]);
+    expect(await recordings.rowsWithIds(11)).toEqual([1]);
+    expect(await recordings.rowsWithIds([99])).toEqual([]);
+    await expect(recordings.rowsWithIds([1.5])).rejects.toThrow("field 'id': expected an integer id or a list of them, got 1.5");
     expect(await read.icephys_experimental_conditions!.toRecords()).toEqual([{ id: 19, repetitions: [0], tag: 0 }, { id: 21, repetitions: [0], tag: 3 }]);
     expect(read.getIcephysMetaParentTable()?.name).toBe("experimental_conditions");
     await reader.close();

@@ -11,7 +11,8 @@ import { RepetitionsTableBase, type RepetitionsTableOptions } from "../generated
 import { ExperimentalConditionsTableBase, type ExperimentalConditionsTableOptions } from "../generated/core/ExperimentalConditionsTable.js";
 import type { IntracellularElectrode } from "../generated/core/IntracellularElectrode.js";
 import type { TimeSeries } from "./base.js";
-import type { DynamicTable } from "./table.js";
+import type { Cell, DynamicTable } from "./table.js";
+import type { TimeSeriesReference } from "./intervals.js";
 import { ValidationError } from "../errors.js";
 
 export type {
@@ -44,10 +45,18 @@ export interface IntracellularRecording {
 }
 
 /** A row of a TimeSeriesReferenceVectorData column. */
-interface SeriesRange {
-  idx_start: number;
-  count: number;
-  timeseries: TimeSeries;
+type SeriesRange = TimeSeriesReference;
+
+/**
+ * A row of an IntracellularRecordingsTable as `readRow` and `toRecords` read it: its own columns, and each category's
+ * values in a record under the category's name. The columns the schema gives every such table are typed; a stimulus
+ * or response the recording does not have (stored with start and count -1) reads as null.
+ */
+export interface IntracellularRecordingRow extends Record<string, Cell> {
+  id: number;
+  electrodes: { electrode: IntracellularElectrode } & Record<string, Cell>;
+  stimuli: { stimulus: TimeSeriesReference | null; stimulus_template?: TimeSeriesReference | null } & Record<string, Cell>;
+  responses: { response: TimeSeriesReference | null } & Record<string, Cell>;
 }
 
 export class IntracellularRecordingsTable extends IntracellularRecordingsTableBase {
@@ -93,6 +102,26 @@ export class IntracellularRecordingsTable extends IntracellularRecordingsTableBa
     return this.length - 1;
   }
 
+  /** Row `i`, with the electrode, stimulus and response of the recording typed (`row.stimuli.stimulus?.timeseries`). */
+  override async readRow(i: number): Promise<IntracellularRecordingRow> {
+    return recordingRow(this, await super.readRow(i));
+  }
+
+  /** Row `i` (pynwb's `table[i]`); as {@link readRow}. */
+  override async getRow(i: number): Promise<IntracellularRecordingRow> {
+    return recordingRow(this, await super.getRow(i));
+  }
+
+  /** The row whose `id` is `id`; as {@link readRow}. */
+  override async getRowById(id: number): Promise<IntracellularRecordingRow> {
+    return recordingRow(this, await super.getRowById(id));
+  }
+
+  /** Every row, as {@link readRow} reads them. */
+  override async toRecords(): Promise<IntracellularRecordingRow[]> {
+    return (await super.toRecords()).map((row) => recordingRow(this, row));
+  }
+
   /** pynwb's start and count of a series' samples: start 0 and the rest of the series by default, within it. */
   private range(name: string, series: TimeSeries | null | undefined, start: number | undefined, count: number | undefined): SeriesRange | undefined {
     if (!series) return undefined;
@@ -112,6 +141,24 @@ export class IntracellularRecordingsTable extends IntracellularRecordingsTableBa
     refuseTakenId(this, id);
     this.addRow(values, id === undefined ? {} : { id });
   }
+}
+
+/**
+ * A row read, checked to have what the schema gives every recording (a file of another writer may lack a category
+ * or a column): a record per category, an electrode, and a series reference (or null) for stimulus and response.
+ */
+function recordingRow(table: IntracellularRecordingsTable, row: Record<string, Cell>): IntracellularRecordingRow {
+  const category = (name: string, column: string, ok: (v: unknown) => boolean): void => {
+    const values = row[name];
+    if (typeof values !== "object" || values === null || !ok((values as Record<string, unknown>)[column])) {
+      table.fail(name, `a category '${name}' with a '${column}' column in row ${String(row.id)}`, values);
+    }
+  };
+  const isReference = (v: unknown) => v === null || (typeof v === "object" && "idx_start" in v && "count" in v && "timeseries" in v);
+  category("electrodes", "electrode", (v) => typeof v === "object" && v !== null && (v as { isA?: (t: string) => boolean }).isA?.("IntracellularElectrode") === true);
+  category("stimuli", "stimulus", isReference);
+  category("responses", "response", isReference);
+  return row as IntracellularRecordingRow;
 }
 
 /** pynwb's reference for a missing stimulus or response: start and count -1, to a series of the recording. */

@@ -42,6 +42,7 @@ export const HAND_WRITTEN: Record<string, string> = {
   SequentialRecordingsTable: "containers/icephys.js",
   RepetitionsTable: "containers/icephys.js",
   ExperimentalConditionsTable: "containers/icephys.js",
+  SweepTable: "containers/icephys.js",
 };
 
 /** The namespaces bundled with tsnwb, and the folder and namespace file each comes from. */

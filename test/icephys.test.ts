@@ -7,7 +7,11 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { DynamicTable, NWBFile, NWBHDF5IO, toNumbers, VectorData, VoltageClampSeries, VoltageClampStimulusSeries, type TimeSeriesReference } from "../src/index.js";
+import {
+  CurrentClampSeries, CurrentClampStimulusSeries, DynamicTable, NWBFile, NWBHDF5IO, setWarningHandler, SweepTable, toNumbers, VectorData,
+  VoltageClampSeries, VoltageClampStimulusSeries, type NWBWarning, type TimeSeriesReference,
+} from "../src/index.js";
+import { writeFileSync } from "node:fs";
 import { ORACLE, ROOT, tempFolder } from "./helpers.js";
 
 const tmp = tempFolder();
@@ -134,5 +138,54 @@ describe("intracellular ephys (pynwb's icephys tutorial)", () => {
     // A refused row leaves every category as it was.
     expect(nwbfile.intracellular_recordings!.categoryTables.map((t) => t.length)).toEqual([1, 1, 1]);
     expect(nwbfile.intracellular_recordings!.length).toBe(1);
+  });
+
+  it("lists series by sweep in the deprecated SweepTable as pynwb 2.8 still does (icephys.py: use_sweep_table)", async () => {
+    const nwbfile = new NWBFile({ session_description: "sweeps", identifier: "sweeps", session_start_time: new Date("2026-01-02T03:04:05Z") });
+    const device = nwbfile.createDevice({ name: "Heka ITC-1600" });
+    const elec = nwbfile.createIcephysElectrode({ name: "elec0", description: "a mock intracellular electrode", device });
+    const warnings: NWBWarning[] = [];
+    const previous = setWarningHandler((w) => void warnings.push(w));
+    try {
+      nwbfile.addStimulus(new CurrentClampStimulusSeries({ name: "ccss", data: [1, 2, 3, 4, 5], starting_time: 123.6, rate: 10e3, electrode: elec, gain: 0.02, sweep_number: 0 }), { use_sweep_table: true });
+      nwbfile.addStimulus(new VoltageClampStimulusSeries({ name: "vcss", data: [2, 3, 4, 5, 6], starting_time: 234.5, rate: 10e3, electrode: elec, gain: 0.03, sweep_number: 1 }), { use_sweep_table: true });
+      nwbfile.addAcquisition(new CurrentClampSeries({ name: "ccs", data: [0.1, 0.2, 0.3, 0.4, 0.5], rate: 20e3, starting_time: 123.6, electrode: elec, gain: 0.02, sweep_number: 0 }), { use_sweep_table: true });
+      nwbfile.addAcquisition(new VoltageClampSeries({ name: "vcs", data: [0.1, 0.2, 0.3, 0.4, 0.5], rate: 20e3, starting_time: 234.5, electrode: elec, gain: 0.02, sweep_number: 1 }), { use_sweep_table: true });
+      // Without the option (pynwb's default), or without a sweep number, a series is not listed. (Two samples: pynwb
+      // 2.8 cannot read back a one-sample PatchClampSeries subtype, its own or ours: hdmf reads the data as a scalar.)
+      nwbfile.addAcquisition(new VoltageClampSeries({ name: "unlisted", data: [1, 2], rate: 1, electrode: elec, gain: 1, sweep_number: 1 }));
+      nwbfile.addStimulusTemplate(new VoltageClampStimulusSeries({ name: "template", data: [1, 2], rate: 1, electrode: elec, gain: 1 }), { use_sweep_table: true });
+    } finally {
+      setWarningHandler(previous);
+    }
+    expect(warnings.map((w) => w.field)).toEqual(["sweep_table"]);
+    const table = nwbfile.sweep_table!;
+    expect(table).toBeInstanceOf(SweepTable);
+    expect(await table.readColumn("sweep_number")).toEqual([0, 1, 0, 1]);
+    expect((await table.getSeries(1)).map((s) => s.name)).toEqual(["vcss", "vcs"]);
+    expect(await table.getSeries(7)).toEqual([]);
+    expect(() => table.addEntry(new VoltageClampSeries({ name: "nosweep", data: [1, 2], rate: 1, electrode: elec, gain: 1 }))).toThrow("field 'sweep_number': expected a sweep_number on VoltageClampSeries 'nosweep'");
+    expect(() => nwbfile.addStimulus(new VoltageClampStimulusSeries({ name: "x", data: [1, 2], rate: 1, electrode: elec, gain: 1 }), { use_sweep_tabel: true } as never)).toThrow("field 'use_sweep_tabel': expected no option but use_sweep_table");
+
+    const file = path.join(tmp.dir, "sweeps.nwb");
+    const io = await NWBHDF5IO.open(file, "w");
+    await io.write(nwbfile);
+    await io.close();
+    const script = path.join(tmp.dir, "sweeps.py");
+    writeFileSync(script, [
+      "import sys, warnings", "warnings.simplefilter('ignore', DeprecationWarning)", "from pynwb import NWBHDF5IO",
+      "with NWBHDF5IO(sys.argv[1], 'r') as io:",
+      "    f = io.read()",
+      "    print([s.name for s in f.sweep_table.get_series(1)], [s.name for s in f.sweep_table.get_series(0)], list(f.sweep_table['sweep_number'].data[:]))",
+    ].join("\n"));
+    expect(execFileSync(ORACLE, ["python", script, file], { encoding: "utf8" }).trim()).toBe("['vcss', 'vcs'] ['ccss', 'ccs'] [0, 1, 0, 1]");
+
+    const reader = await NWBHDF5IO.open(file, "r");
+    const read = await reader.read();
+    expect(read.sweep_table).toBeInstanceOf(SweepTable);
+    const series = await read.sweep_table!.getSeries(1);
+    expect(series.map((s) => [s.name, s.sweep_number, s.electrode.name])).toEqual([["vcss", 1, "elec0"], ["vcs", 1, "elec0"]]);
+    expect(series[1]).toBe(read.getAcquisition("vcs"));
+    await reader.close();
   });
 });

@@ -9,7 +9,9 @@ import { SimultaneousRecordingsTableBase, type SimultaneousRecordingsTableOption
 import { SequentialRecordingsTableBase, type SequentialRecordingsTableOptions } from "../generated/core/SequentialRecordingsTable.js";
 import { RepetitionsTableBase, type RepetitionsTableOptions } from "../generated/core/RepetitionsTable.js";
 import { ExperimentalConditionsTableBase, type ExperimentalConditionsTableOptions } from "../generated/core/ExperimentalConditionsTable.js";
+import { SweepTableBase, type SweepTableOptions } from "../generated/core/SweepTable.js";
 import type { IntracellularElectrode } from "../generated/core/IntracellularElectrode.js";
+import type { PatchClampSeries } from "../generated/core/PatchClampSeries.js";
 import type { TimeSeries } from "./base.js";
 import type { Cell, DynamicTable } from "./table.js";
 import type { TimeSeriesReference } from "./intervals.js";
@@ -17,7 +19,7 @@ import { ValidationError } from "../errors.js";
 
 export type {
   IntracellularRecordingsTableOptions, SimultaneousRecordingsTableOptions, SequentialRecordingsTableOptions, RepetitionsTableOptions,
-  ExperimentalConditionsTableOptions,
+  ExperimentalConditionsTableOptions, SweepTableOptions,
 };
 
 /** One recording as `addRecording` takes it (pynwb's `add_recording` arguments); other keys fill the table's own columns. */
@@ -210,5 +212,39 @@ export class ExperimentalConditionsTable extends ExperimentalConditionsTableBase
   /** Adds a row of `repetitions`; returns its index (pynwb's `add_experimental_condition`). */
   addExperimentalCondition(values: { repetitions: readonly number[]; id?: number } & Record<string, unknown>): number {
     return addGroupRow(this, "repetitions", values);
+  }
+}
+
+/**
+ * pynwb's SweepTable, deprecated since pynwb 2.0 but still written and read by it: a row per PatchClampSeries added
+ * with its sweep number (`addStimulus(series, { use_sweep_table: true })`, `addAcquisition` alike). The
+ * IntracellularRecordingsTable and the tables above it replace it.
+ */
+export class SweepTable extends SweepTableBase {
+  /** Adds a row for `pcs`, which must have a `sweep_number` (pynwb's `add_entry`). */
+  addEntry(pcs: PatchClampSeries): this {
+    if (typeof pcs !== "object" || pcs === null || !pcs.isA?.("PatchClampSeries")) this.fail("series", "a PatchClampSeries", pcs);
+    if (pcs.sweep_number === undefined) this.fail("sweep_number", `a sweep_number on ${pcs.describe()} (a sweep table lists series by sweep)`);
+    return this.addRow({ sweep_number: pcs.sweep_number, series: [pcs] });
+  }
+
+  /**
+   * The series of sweep `sweepNumber`, in the order they were added (pynwb's `get_series`); none is an empty list
+   * (pynwb gives None).
+   */
+  async getSeries(sweepNumber: number): Promise<PatchClampSeries[]> {
+    if (!Number.isInteger(sweepNumber)) this.fail("sweep_number", "an integer sweep number", sweepNumber);
+    const numbers = await this.readColumn("sweep_number");
+    const series = await this.readColumn("series");
+    const found: PatchClampSeries[] = [];
+    for (const [i, n] of numbers.entries()) {
+      if (Number(n) !== sweepNumber) continue;
+      const row = series[i];
+      for (const pcs of Array.isArray(row) ? row : [row]) {
+        if (typeof pcs !== "object" || pcs === null || !(pcs as PatchClampSeries).isA?.("PatchClampSeries")) this.fail("series", `PatchClampSeries in row ${i}`, pcs);
+        found.push(pcs as PatchClampSeries);
+      }
+    }
+    return found;
   }
 }

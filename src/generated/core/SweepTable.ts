@@ -17,8 +17,8 @@ export interface SweepTableOptions extends Omit<DynamicTableOptions, "descriptio
   series_index?: VectorIndex;
 }
 
-/** Deprecated table grouping PatchClampSeries by sweep; superseded by the recordings tables. */
-export class SweepTable extends DynamicTable {
+/** Deprecated table grouping PatchClampSeries by sweep; superseded by the recordings tables. (The fields of {@link SweepTable}, whose class adds its rules.) */
+export class SweepTableBase extends DynamicTable {
   static override readonly neurodata_type: string = "SweepTable";
   static override readonly namespace: string = "core";
   /** Free-text summary of the table's contents. */

@@ -15,7 +15,7 @@ export { type DynamicTableOptions, type ColumnOptions, type Cell } from "./conta
 export { type NWBFileOptions, type SweepTableOption, NWB_VERSION } from "./containers/file.js";
 export {
   type IntracellularRecording, type IntracellularRecordingRow, type IntracellularRecordingsTableOptions, type SimultaneousRecordingsTableOptions,
-  type SequentialRecordingsTableOptions, type RepetitionsTableOptions, type ExperimentalConditionsTableOptions, type SweepTableOptions,
+  type SequentialRecordingsTableOptions, type RepetitionsTableOptions, type ExperimentalConditionsTableOptions, type SweepTableOptions, type GroupRow,
 } from "./containers/icephys.js";
 export {
   AbstractContainer, H5DataIO, type DataInput, type ArrayData, type ContainerClass, type AbstractContainerOptions,

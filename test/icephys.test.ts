@@ -121,6 +121,15 @@ describe("intracellular ephys (pynwb's icephys tutorial)", () => {
     await expect(recordings.rowsWithIds([1.5])).rejects.toThrow("field 'id': expected an integer id or a list of them, got 1.5");
     expect(await read.icephys_experimental_conditions!.toRecords()).toEqual([{ id: 19, repetitions: [0], tag: 0 }, { id: 21, repetitions: [0], tag: 3 }]);
     expect(read.getIcephysMetaParentTable()?.name).toBe("experimental_conditions");
+    // The group tables' rows are typed too: from condition 21 down to the recordings, with no cast.
+    const condition = await read.getIcephysExperimentalConditions().getRowById(21);
+    const repetition = await read.getIcephysRepetitions().readRow(condition.repetitions[0]!);
+    const sequence = await read.getIcephysSequentialRecordings().getRow(repetition.sequential_recordings[0]!);
+    expect(sequence.stimulus_type).toBe("square");
+    const [simultaneous] = await read.getIcephysSimultaneousRecordings().toRecords();
+    expect(sequence.simultaneous_recordings).toEqual([0]);
+    const ids = await Promise.all(simultaneous!.recordings.map(async (i) => (await recordings.readRow(i)).id));
+    expect(ids).toEqual([13, 11, 12]);
     await reader.close();
   });
 

@@ -178,6 +178,20 @@ function refuseTakenId(table: DynamicTable, id: number | undefined): void {
   if (table.takenIds().includes(id)) throw new ValidationError(table.describe(), "id", "an id no row of the table has", String(id));
 }
 
+/**
+ * A row of a table of groups (simultaneous recordings, sequential recordings, repetitions, experimental conditions)
+ * as `readRow` and `toRecords` read it: its id, the indices of the rows of the table below it that it groups (in
+ * `Column`), and its other columns.
+ */
+export type GroupRow<Column extends string> = { id: number } & { [K in Column]: number[] } & Record<string, Cell>;
+
+/** A row read, checked to hold a list of row indices in `column` (a file of another writer may not). */
+function groupRow<Column extends string>(table: DynamicTable, column: Column, row: Record<string, Cell>): GroupRow<Column> {
+  const rows = row[column];
+  if (!Array.isArray(rows) || !rows.every((r) => typeof r === "number")) table.fail(column, `a list of row indices in row ${String(row.id)}`, rows);
+  return row as GroupRow<Column>;
+}
+
 /** A table of groups of another table's rows (a ragged region column), as pynwb's add methods fill them. */
 function addGroupRow(table: DynamicTable, column: string, values: { id?: number } & Record<string, unknown>): number {
   const { id, ...row } = values ?? {};
@@ -192,12 +206,52 @@ export class SimultaneousRecordingsTable extends SimultaneousRecordingsTableBase
   addSimultaneousRecording(values: { recordings: readonly number[]; id?: number } & Record<string, unknown>): number {
     return addGroupRow(this, "recordings", values);
   }
+
+  /** Row `i`, its `recordings` typed (the row indices it groups). */
+  override async readRow(i: number): Promise<GroupRow<"recordings">> {
+    return groupRow(this, "recordings", await super.readRow(i));
+  }
+
+  /** Row `i` (pynwb's `table[i]`); as {@link readRow}. */
+  override async getRow(i: number): Promise<GroupRow<"recordings">> {
+    return groupRow(this, "recordings", await super.getRow(i));
+  }
+
+  /** The row whose `id` is `id`; as {@link readRow}. */
+  override async getRowById(id: number): Promise<GroupRow<"recordings">> {
+    return groupRow(this, "recordings", await super.getRowById(id));
+  }
+
+  /** Every row, as {@link readRow} reads them. */
+  override async toRecords(): Promise<GroupRow<"recordings">[]> {
+    return (await super.toRecords()).map((row) => groupRow(this, "recordings", row));
+  }
 }
 
 export class SequentialRecordingsTable extends SequentialRecordingsTableBase {
   /** Adds a row of `simultaneous_recordings` and its `stimulus_type`; returns its index (pynwb's `add_sequential_recording`). */
   addSequentialRecording(values: { simultaneous_recordings: readonly number[]; stimulus_type: string; id?: number } & Record<string, unknown>): number {
     return addGroupRow(this, "simultaneous_recordings", values);
+  }
+
+  /** Row `i`, its `simultaneous_recordings` typed (the row indices it groups). */
+  override async readRow(i: number): Promise<GroupRow<"simultaneous_recordings">> {
+    return groupRow(this, "simultaneous_recordings", await super.readRow(i));
+  }
+
+  /** Row `i` (pynwb's `table[i]`); as {@link readRow}. */
+  override async getRow(i: number): Promise<GroupRow<"simultaneous_recordings">> {
+    return groupRow(this, "simultaneous_recordings", await super.getRow(i));
+  }
+
+  /** The row whose `id` is `id`; as {@link readRow}. */
+  override async getRowById(id: number): Promise<GroupRow<"simultaneous_recordings">> {
+    return groupRow(this, "simultaneous_recordings", await super.getRowById(id));
+  }
+
+  /** Every row, as {@link readRow} reads them. */
+  override async toRecords(): Promise<GroupRow<"simultaneous_recordings">[]> {
+    return (await super.toRecords()).map((row) => groupRow(this, "simultaneous_recordings", row));
   }
 }
 
@@ -206,12 +260,52 @@ export class RepetitionsTable extends RepetitionsTableBase {
   addRepetition(values: { sequential_recordings: readonly number[]; id?: number } & Record<string, unknown>): number {
     return addGroupRow(this, "sequential_recordings", values);
   }
+
+  /** Row `i`, its `sequential_recordings` typed (the row indices it groups). */
+  override async readRow(i: number): Promise<GroupRow<"sequential_recordings">> {
+    return groupRow(this, "sequential_recordings", await super.readRow(i));
+  }
+
+  /** Row `i` (pynwb's `table[i]`); as {@link readRow}. */
+  override async getRow(i: number): Promise<GroupRow<"sequential_recordings">> {
+    return groupRow(this, "sequential_recordings", await super.getRow(i));
+  }
+
+  /** The row whose `id` is `id`; as {@link readRow}. */
+  override async getRowById(id: number): Promise<GroupRow<"sequential_recordings">> {
+    return groupRow(this, "sequential_recordings", await super.getRowById(id));
+  }
+
+  /** Every row, as {@link readRow} reads them. */
+  override async toRecords(): Promise<GroupRow<"sequential_recordings">[]> {
+    return (await super.toRecords()).map((row) => groupRow(this, "sequential_recordings", row));
+  }
 }
 
 export class ExperimentalConditionsTable extends ExperimentalConditionsTableBase {
   /** Adds a row of `repetitions`; returns its index (pynwb's `add_experimental_condition`). */
   addExperimentalCondition(values: { repetitions: readonly number[]; id?: number } & Record<string, unknown>): number {
     return addGroupRow(this, "repetitions", values);
+  }
+
+  /** Row `i`, its `repetitions` typed (the row indices it groups). */
+  override async readRow(i: number): Promise<GroupRow<"repetitions">> {
+    return groupRow(this, "repetitions", await super.readRow(i));
+  }
+
+  /** Row `i` (pynwb's `table[i]`); as {@link readRow}. */
+  override async getRow(i: number): Promise<GroupRow<"repetitions">> {
+    return groupRow(this, "repetitions", await super.getRow(i));
+  }
+
+  /** The row whose `id` is `id`; as {@link readRow}. */
+  override async getRowById(id: number): Promise<GroupRow<"repetitions">> {
+    return groupRow(this, "repetitions", await super.getRowById(id));
+  }
+
+  /** Every row, as {@link readRow} reads them. */
+  override async toRecords(): Promise<GroupRow<"repetitions">[]> {
+    return (await super.toRecords()).map((row) => groupRow(this, "repetitions", row));
   }
 }
 

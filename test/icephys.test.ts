@@ -174,7 +174,8 @@ describe("intracellular ephys (pynwb's icephys tutorial)", () => {
     expect((await table.getSeries(1)).map((s) => s.name)).toEqual(["vcss", "vcs"]);
     expect(await table.getSeries(7)).toEqual([]);
     expect(() => table.addEntry(new VoltageClampSeries({ name: "nosweep", data: [1, 2], rate: 1, electrode: elec, gain: 1 }))).toThrow("field 'sweep_number': expected a sweep_number on VoltageClampSeries 'nosweep'");
-    expect(() => nwbfile.addStimulus(new VoltageClampStimulusSeries({ name: "x", data: [1, 2], rate: 1, electrode: elec, gain: 1 }), { use_sweep_tabel: true } as never)).toThrow("field 'use_sweep_tabel': expected no option but use_sweep_table");
+    expect(() => nwbfile.addStimulus(new VoltageClampStimulusSeries({ name: "x", data: [1, 2], rate: 1, electrode: elec, gain: 1 }), { use_sweep_table: true, sweep: 1 } as never)).toThrow("field 'sweep': expected no option but use_sweep_table");
+    expect(() => nwbfile.addStimulus({ name: "not a series" } as never)).toThrow("field 'stimulus': expected objects of type");
 
     const file = path.join(tmp.dir, "sweeps.nwb");
     const io = await NWBHDF5IO.open(file, "w");

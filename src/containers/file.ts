@@ -43,7 +43,11 @@ export interface SweepTableOption {
 /** The items of an `add*` call, and its trailing `{ use_sweep_table }` if it has one. */
 function sweepTableOption<T>(file: NWBFile, args: (T | SweepTableOption)[]): { items: T[]; useSweepTable: boolean } {
   const last = args[args.length - 1];
-  if (args.length === 0 || last instanceof AbstractContainer || typeof last !== "object" || last === null) return { items: args as T[], useSweepTable: false };
+  // Only an object naming the option is taken as options: any other (an options object given for a series, say)
+  // stays an item, for `addTo` to refuse as what it is.
+  if (args.length === 0 || last instanceof AbstractContainer || typeof last !== "object" || last === null || !("use_sweep_table" in last)) {
+    return { items: args as T[], useSweepTable: false };
+  }
   const { use_sweep_table, ...rest } = last as SweepTableOption;
   if (Object.keys(rest).length > 0) file.fail(Object.keys(rest)[0]!, "no option but use_sweep_table");
   if (use_sweep_table !== undefined && typeof use_sweep_table !== "boolean") file.fail("use_sweep_table", "true or false", use_sweep_table);

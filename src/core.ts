@@ -12,14 +12,13 @@ export { type AbstractFeatureSeriesOptions } from "./containers/misc.js";
 export { type TimeIntervalsOptions, type IntervalValues, type TimeSeriesReference } from "./containers/intervals.js";
 export { type PlaneSegmentationOptions, type RoiValues, type PixelMaskEntry, type VoxelMaskEntry } from "./containers/segmentation.js";
 export { type DynamicTableOptions, type ColumnOptions, type Cell } from "./containers/table.js";
-export { type NWBFileOptions, NWB_VERSION } from "./containers/file.js";
+export { type NWBFileOptions, type SweepTableOption, NWB_VERSION } from "./containers/file.js";
 export type { UnitsOptions } from "./containers/units.js";
 export type { AlignedDynamicTableOptions } from "./containers/aligned-table.js";
-export type { IntracellularRecordingsTableOptions } from "./generated/core/IntracellularRecordingsTable.js";
-export type { SimultaneousRecordingsTableOptions } from "./generated/core/SimultaneousRecordingsTable.js";
-export type { SequentialRecordingsTableOptions } from "./generated/core/SequentialRecordingsTable.js";
-export type { RepetitionsTableOptions } from "./generated/core/RepetitionsTable.js";
-export type { ExperimentalConditionsTableOptions } from "./generated/core/ExperimentalConditionsTable.js";
+export {
+  type IntracellularRecording, type IntracellularRecordingRow, type IntracellularRecordingsTableOptions, type SimultaneousRecordingsTableOptions,
+  type SequentialRecordingsTableOptions, type RepetitionsTableOptions, type ExperimentalConditionsTableOptions, type SweepTableOptions, type GroupRow,
+} from "./containers/icephys.js";
 export {
   AbstractContainer, H5DataIO, type DataInput, type ArrayData, type ContainerClass, type AbstractContainerOptions,
 } from "./containers/container.js";

@@ -7,7 +7,11 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { DynamicTable, NWBFile, NWBHDF5IO, VectorData, VoltageClampSeries, VoltageClampStimulusSeries } from "../src/index.js";
+import {
+  CurrentClampSeries, CurrentClampStimulusSeries, DynamicTable, NWBFile, NWBHDF5IO, setWarningHandler, SweepTable, toNumbers, VectorData,
+  VoltageClampSeries, VoltageClampStimulusSeries, type NWBWarning, type TimeSeriesReference,
+} from "../src/index.js";
+import { writeFileSync } from "node:fs";
 import { ORACLE, ROOT, tempFolder } from "./helpers.js";
 
 const tmp = tempFolder();
@@ -95,15 +99,37 @@ describe("intracellular ephys (pynwb's icephys tutorial)", () => {
 
     const reader = await NWBHDF5IO.open(file, "r");
     const read = await reader.read();
-    const rows = await read.intracellular_recordings!.toRecords();
-    expect(rows.map((r) => [r.id, r.recording_tag, (r.recording_lab_data as { location: string }).location])).toEqual([[10, "A1", "Mordor"], [11, "A2", "Gondor"], [12, "A3", "Rohan"], [13, "A4", "Isengard"]]);
-    const ref = (v: unknown) => (v === null ? null : [(v as { idx_start: number }).idx_start, (v as { count: number }).count, (v as { timeseries: { name: string } }).timeseries.name]);
-    expect(rows.map((r) => ref((r.stimuli as { stimulus: unknown }).stimulus))).toEqual(EXPECTED.intracellular_recordings.stimuli.stimulus);
-    expect(rows.map((r) => ref((r.responses as { response: unknown }).response))).toEqual(EXPECTED.intracellular_recordings.responses.response);
-    const row = await read.intracellular_recordings!.readRow(1);
-    expect((row.electrodes as { voltage_threshold: number }).voltage_threshold).toBeCloseTo(0.12);
+    // The columns every IntracellularRecordingsTable has read typed: no cast to reach a reference or an electrode.
+    const recordings = read.getIntracellularRecordings();
+    const rows = await recordings.toRecords();
+    expect(rows.map((r) => [r.id, r.recording_tag, r.recording_lab_data])).toEqual([[10, "A1", { location: "Mordor" }], [11, "A2", { location: "Gondor" }], [12, "A3", { location: "Rohan" }], [13, "A4", { location: "Isengard" }]]);
+    const ref = (v: TimeSeriesReference | null | undefined) => (v == null ? null : [v.idx_start, v.count, v.timeseries.name]);
+    expect(rows.map((r) => ref(r.stimuli.stimulus))).toEqual(EXPECTED.intracellular_recordings.stimuli.stimulus);
+    expect(rows.map((r) => ref(r.stimuli.stimulus_template))).toEqual(EXPECTED.intracellular_recordings.stimuli.stimulus_template);
+    expect(rows.map((r) => ref(r.responses.response))).toEqual(EXPECTED.intracellular_recordings.responses.response);
+    expect(rows.map((r) => [r.electrodes.electrode.name, r.electrodes.voltage_threshold])).toEqual([["elec0", 0.1], ["elec0", 0.12], ["elec0", 0.13], ["elec0", 0.14]]);
+    const row = await recordings.readRow(1);
+    expect(row.electrodes.voltage_threshold).toBeCloseTo(0.12);
+    const response = row.responses.response!;
+    expect(Array.from(toNumbers(await response.timeseries.data.read([[response.idx_start, response.idx_start + response.count]])))).toEqual([0.3, 0.4, 0.5]);
+    expect(ref((await recordings.getRow(2)).stimuli.stimulus)).toBeNull();
+    expect(ref((await recordings.getRowById(13)).responses.response)).toBeNull();
+    // pynwb's `table.id == [...]`: the indices of rows by id, in row order, read from the file.
+    expect(await recordings.rowsWithIds([13, 10])).toEqual([0, 3]);
+    expect(await recordings.rowsWithIds(11)).toEqual([1]);
+    expect(await recordings.rowsWithIds([99])).toEqual([]);
+    await expect(recordings.rowsWithIds([1.5])).rejects.toThrow("field 'id': expected an integer id or a list of them, got 1.5");
     expect(await read.icephys_experimental_conditions!.toRecords()).toEqual([{ id: 19, repetitions: [0], tag: 0 }, { id: 21, repetitions: [0], tag: 3 }]);
     expect(read.getIcephysMetaParentTable()?.name).toBe("experimental_conditions");
+    // The group tables' rows are typed too: from condition 21 down to the recordings, with no cast.
+    const condition = await read.getIcephysExperimentalConditions().getRowById(21);
+    const repetition = await read.getIcephysRepetitions().readRow(condition.repetitions[0]!);
+    const sequence = await read.getIcephysSequentialRecordings().getRow(repetition.sequential_recordings[0]!);
+    expect(sequence.stimulus_type).toBe("square");
+    const [simultaneous] = await read.getIcephysSimultaneousRecordings().toRecords();
+    expect(sequence.simultaneous_recordings).toEqual([0]);
+    const ids = await Promise.all(simultaneous!.recordings.map(async (i) => (await recordings.readRow(i)).id));
+    expect(ids).toEqual([13, 11, 12]);
     await reader.close();
   });
 
@@ -121,5 +147,55 @@ describe("intracellular ephys (pynwb's icephys tutorial)", () => {
     // A refused row leaves every category as it was.
     expect(nwbfile.intracellular_recordings!.categoryTables.map((t) => t.length)).toEqual([1, 1, 1]);
     expect(nwbfile.intracellular_recordings!.length).toBe(1);
+  });
+
+  it("lists series by sweep in the deprecated SweepTable as pynwb 2.8 still does (icephys.py: use_sweep_table)", async () => {
+    const nwbfile = new NWBFile({ session_description: "sweeps", identifier: "sweeps", session_start_time: new Date("2026-01-02T03:04:05Z") });
+    const device = nwbfile.createDevice({ name: "Heka ITC-1600" });
+    const elec = nwbfile.createIcephysElectrode({ name: "elec0", description: "a mock intracellular electrode", device });
+    const warnings: NWBWarning[] = [];
+    const previous = setWarningHandler((w) => void warnings.push(w));
+    try {
+      nwbfile.addStimulus(new CurrentClampStimulusSeries({ name: "ccss", data: [1, 2, 3, 4, 5], starting_time: 123.6, rate: 10e3, electrode: elec, gain: 0.02, sweep_number: 0 }), { use_sweep_table: true });
+      nwbfile.addStimulus(new VoltageClampStimulusSeries({ name: "vcss", data: [2, 3, 4, 5, 6], starting_time: 234.5, rate: 10e3, electrode: elec, gain: 0.03, sweep_number: 1 }), { use_sweep_table: true });
+      nwbfile.addAcquisition(new CurrentClampSeries({ name: "ccs", data: [0.1, 0.2, 0.3, 0.4, 0.5], rate: 20e3, starting_time: 123.6, electrode: elec, gain: 0.02, sweep_number: 0 }), { use_sweep_table: true });
+      nwbfile.addAcquisition(new VoltageClampSeries({ name: "vcs", data: [0.1, 0.2, 0.3, 0.4, 0.5], rate: 20e3, starting_time: 234.5, electrode: elec, gain: 0.02, sweep_number: 1 }), { use_sweep_table: true });
+      // Without the option (pynwb's default), or without a sweep number, a series is not listed. (Two samples: pynwb
+      // 2.8 cannot read back a one-sample PatchClampSeries subtype, its own or ours: hdmf reads the data as a scalar.)
+      nwbfile.addAcquisition(new VoltageClampSeries({ name: "unlisted", data: [1, 2], rate: 1, electrode: elec, gain: 1, sweep_number: 1 }));
+      nwbfile.addStimulusTemplate(new VoltageClampStimulusSeries({ name: "template", data: [1, 2], rate: 1, electrode: elec, gain: 1 }), { use_sweep_table: true });
+    } finally {
+      setWarningHandler(previous);
+    }
+    expect(warnings.map((w) => w.field)).toEqual(["sweep_table"]);
+    const table = nwbfile.sweep_table!;
+    expect(table).toBeInstanceOf(SweepTable);
+    expect(await table.readColumn("sweep_number")).toEqual([0, 1, 0, 1]);
+    expect((await table.getSeries(1)).map((s) => s.name)).toEqual(["vcss", "vcs"]);
+    expect(await table.getSeries(7)).toEqual([]);
+    expect(() => table.addEntry(new VoltageClampSeries({ name: "nosweep", data: [1, 2], rate: 1, electrode: elec, gain: 1 }))).toThrow("field 'sweep_number': expected a sweep_number on VoltageClampSeries 'nosweep'");
+    expect(() => nwbfile.addStimulus(new VoltageClampStimulusSeries({ name: "x", data: [1, 2], rate: 1, electrode: elec, gain: 1 }), { use_sweep_table: true, sweep: 1 } as never)).toThrow("field 'sweep': expected no option but use_sweep_table");
+    expect(() => nwbfile.addStimulus({ name: "not a series" } as never)).toThrow("field 'stimulus': expected objects of type");
+
+    const file = path.join(tmp.dir, "sweeps.nwb");
+    const io = await NWBHDF5IO.open(file, "w");
+    await io.write(nwbfile);
+    await io.close();
+    const script = path.join(tmp.dir, "sweeps.py");
+    writeFileSync(script, [
+      "import sys, warnings", "warnings.simplefilter('ignore', DeprecationWarning)", "from pynwb import NWBHDF5IO",
+      "with NWBHDF5IO(sys.argv[1], 'r') as io:",
+      "    f = io.read()",
+      "    print([s.name for s in f.sweep_table.get_series(1)], [s.name for s in f.sweep_table.get_series(0)], list(f.sweep_table['sweep_number'].data[:]))",
+    ].join("\n"));
+    expect(execFileSync(ORACLE, ["python", script, file], { encoding: "utf8" }).trim()).toBe("['vcss', 'vcs'] ['ccss', 'ccs'] [0, 1, 0, 1]");
+
+    const reader = await NWBHDF5IO.open(file, "r");
+    const read = await reader.read();
+    expect(read.sweep_table).toBeInstanceOf(SweepTable);
+    const series = await read.sweep_table!.getSeries(1);
+    expect(series.map((s) => [s.name, s.sweep_number, s.electrode.name])).toEqual([["vcss", 1, "elec0"], ["vcs", 1, "elec0"]]);
+    expect(series[1]).toBe(read.getAcquisition("vcs"));
+    await reader.close();
   });
 });

@@ -12,8 +12,12 @@ import { TimeIntervals, type IntervalValues } from "./intervals.js";
 import { Units } from "./units.js";
 import {
   ExperimentalConditionsTable, type IntracellularRecording, IntracellularRecordingsTable, RepetitionsTable, SequentialRecordingsTable,
-  SimultaneousRecordingsTable,
+  SimultaneousRecordingsTable, SweepTable,
 } from "./icephys.js";
+import type { Images, TimeSeries } from "./base.js";
+import type { NWBDataInterface } from "../generated/core/NWBDataInterface.js";
+import type { PatchClampSeries } from "../generated/core/PatchClampSeries.js";
+import { warn } from "../warnings.js";
 import { DynamicTableRegion } from "../generated/hdmf-common/DynamicTableRegion.js";
 import { type ColumnOptions, DynamicTable } from "./table.js";
 import { ValidationError } from "../errors.js";
@@ -31,6 +35,26 @@ export interface NWBFileOptions extends Omit<GeneratedNWBFileOptions, "name" | "
   experimenter?: string | string[];
   /** Publications about the data (DOI, URL...): one or several (stored as a list). */
   related_publications?: string | string[];
+}
+
+/** The last argument of `addStimulus`, `addAcquisition` and `addStimulusTemplate`, as pynwb's keyword. */
+export interface SweepTableOption {
+  /** Also list the PatchClampSeries added in the deprecated `sweep_table`, by sweep number. Default false. */
+  use_sweep_table?: boolean;
+}
+
+/** The items of an `add*` call, and its trailing `{ use_sweep_table }` if it has one. */
+function sweepTableOption<T>(file: NWBFile, args: (T | SweepTableOption)[]): { items: T[]; useSweepTable: boolean } {
+  const last = args[args.length - 1];
+  // Only an object naming the option is taken as options: any other (an options object given for a series, say)
+  // stays an item, for `addTo` to refuse as what it is.
+  if (args.length === 0 || last instanceof AbstractContainer || typeof last !== "object" || last === null || !("use_sweep_table" in last)) {
+    return { items: args as T[], useSweepTable: false };
+  }
+  const { use_sweep_table, ...rest } = last as SweepTableOption;
+  if (Object.keys(rest).length > 0) file.fail(Object.keys(rest)[0]!, "no option but use_sweep_table");
+  if (use_sweep_table !== undefined && typeof use_sweep_table !== "boolean") file.fail("use_sweep_table", "true or false", use_sweep_table);
+  return { items: args.slice(0, -1) as T[], useSweepTable: use_sweep_table === true };
 }
 
 /** A class, for the type-checked getters. */
@@ -211,6 +235,51 @@ export class NWBFile extends NWBFileBase {
     if (response && !this.acquisition.has(response.name)) this.addAcquisition(response);
     if (electrode && !this.icephys_electrodes.has(electrode.name)) this.addIcephysElectrodes(electrode);
     return this.getIntracellularRecordings().addRecording(recording);
+  }
+
+  /**
+   * Adds to `stimulus`; with `{ use_sweep_table: true }` after the series, a PatchClampSeries with a sweep number
+   * also gets a row of the deprecated `sweep_table` (pynwb's `add_stimulus(series, use_sweep_table=True)`).
+   */
+  override addStimulus(...items: (TimeSeries | NWBDataInterface | DynamicTable)[]): this;
+  override addStimulus(...args: [...items: (TimeSeries | NWBDataInterface | DynamicTable)[], options: SweepTableOption]): this;
+  override addStimulus(...args: (TimeSeries | NWBDataInterface | DynamicTable | SweepTableOption)[]): this {
+    const { items, useSweepTable } = sweepTableOption(this, args);
+    super.addStimulus(...items);
+    return useSweepTable ? this.updateSweepTable(items) : this;
+  }
+
+  /** Adds to `acquisition`; `{ use_sweep_table: true }` as {@link addStimulus} (pynwb's `add_acquisition`). */
+  override addAcquisition(...items: (NWBDataInterface | DynamicTable)[]): this;
+  override addAcquisition(...args: [...items: (NWBDataInterface | DynamicTable)[], options: SweepTableOption]): this;
+  override addAcquisition(...args: (NWBDataInterface | DynamicTable | SweepTableOption)[]): this {
+    const { items, useSweepTable } = sweepTableOption(this, args);
+    super.addAcquisition(...items);
+    return useSweepTable ? this.updateSweepTable(items) : this;
+  }
+
+  /** Adds to `stimulus_template`; `{ use_sweep_table: true }` as {@link addStimulus} (pynwb's `add_stimulus_template`). */
+  override addStimulusTemplate(...items: (TimeSeries | Images)[]): this;
+  override addStimulusTemplate(...args: [...items: (TimeSeries | Images)[], options: SweepTableOption]): this;
+  override addStimulusTemplate(...args: (TimeSeries | Images | SweepTableOption)[]): this {
+    const { items, useSweepTable } = sweepTableOption(this, args);
+    super.addStimulusTemplate(...items);
+    return useSweepTable ? this.updateSweepTable(items) : this;
+  }
+
+  /** pynwb's `_update_sweep_table`: a row for each PatchClampSeries with a sweep number, the table made on first use. */
+  private updateSweepTable(items: AbstractContainer[]): this {
+    for (const item of items) {
+      if (!item.isA("PatchClampSeries") || (item as PatchClampSeries).sweep_number === undefined) continue;
+      if (this.sweep_table === undefined) {
+        warn(this.describe(), "sweep_table", "the SweepTable is deprecated (as in pynwb): the IntracellularRecordingsTable (addIntracellularRecording) replaces it");
+        const table = new SweepTable({});
+        adopt(this, "sweep_table", table);
+        this.sweep_table = table;
+      }
+      this.sweep_table.addEntry(item as PatchClampSeries);
+    }
+    return this;
   }
 
   /** The simultaneous recordings table, made on first use over the intracellular recordings (pynwb's `get_icephys_simultaneous_recordings`). */

@@ -9,14 +9,17 @@ import { SimultaneousRecordingsTableBase, type SimultaneousRecordingsTableOption
 import { SequentialRecordingsTableBase, type SequentialRecordingsTableOptions } from "../generated/core/SequentialRecordingsTable.js";
 import { RepetitionsTableBase, type RepetitionsTableOptions } from "../generated/core/RepetitionsTable.js";
 import { ExperimentalConditionsTableBase, type ExperimentalConditionsTableOptions } from "../generated/core/ExperimentalConditionsTable.js";
+import { SweepTableBase, type SweepTableOptions } from "../generated/core/SweepTable.js";
 import type { IntracellularElectrode } from "../generated/core/IntracellularElectrode.js";
+import type { PatchClampSeries } from "../generated/core/PatchClampSeries.js";
 import type { TimeSeries } from "./base.js";
-import type { DynamicTable } from "./table.js";
+import type { Cell, DynamicTable } from "./table.js";
+import type { TimeSeriesReference } from "./intervals.js";
 import { ValidationError } from "../errors.js";
 
 export type {
   IntracellularRecordingsTableOptions, SimultaneousRecordingsTableOptions, SequentialRecordingsTableOptions, RepetitionsTableOptions,
-  ExperimentalConditionsTableOptions,
+  ExperimentalConditionsTableOptions, SweepTableOptions,
 };
 
 /** One recording as `addRecording` takes it (pynwb's `add_recording` arguments); other keys fill the table's own columns. */
@@ -44,10 +47,18 @@ export interface IntracellularRecording {
 }
 
 /** A row of a TimeSeriesReferenceVectorData column. */
-interface SeriesRange {
-  idx_start: number;
-  count: number;
-  timeseries: TimeSeries;
+type SeriesRange = TimeSeriesReference;
+
+/**
+ * A row of an IntracellularRecordingsTable as `readRow` and `toRecords` read it: its own columns, and each category's
+ * values in a record under the category's name. The columns the schema gives every such table are typed; a stimulus
+ * or response the recording does not have (stored with start and count -1) reads as null.
+ */
+export interface IntracellularRecordingRow extends Record<string, Cell> {
+  id: number;
+  electrodes: { electrode: IntracellularElectrode } & Record<string, Cell>;
+  stimuli: { stimulus: TimeSeriesReference | null; stimulus_template?: TimeSeriesReference | null } & Record<string, Cell>;
+  responses: { response: TimeSeriesReference | null } & Record<string, Cell>;
 }
 
 /** The intracellular recordings: a stimulus and a response per row, with their electrode (pynwb's `add_intracellular_recording`). */
@@ -94,6 +105,26 @@ export class IntracellularRecordingsTable extends IntracellularRecordingsTableBa
     return this.length - 1;
   }
 
+  /** Row `i`, with the electrode, stimulus and response of the recording typed (`row.stimuli.stimulus?.timeseries`). */
+  override async readRow(i: number): Promise<IntracellularRecordingRow> {
+    return recordingRow(this, await super.readRow(i));
+  }
+
+  /** Row `i` (pynwb's `table[i]`); as {@link readRow}. */
+  override async getRow(i: number): Promise<IntracellularRecordingRow> {
+    return recordingRow(this, await super.getRow(i));
+  }
+
+  /** The row whose `id` is `id`; as {@link readRow}. */
+  override async getRowById(id: number): Promise<IntracellularRecordingRow> {
+    return recordingRow(this, await super.getRowById(id));
+  }
+
+  /** Every row, as {@link readRow} reads them. */
+  override async toRecords(): Promise<IntracellularRecordingRow[]> {
+    return (await super.toRecords()).map((row) => recordingRow(this, row));
+  }
+
   /** pynwb's start and count of a series' samples: start 0 and the rest of the series by default, within it. */
   private range(name: string, series: TimeSeries | null | undefined, start: number | undefined, count: number | undefined): SeriesRange | undefined {
     if (!series) return undefined;
@@ -115,6 +146,24 @@ export class IntracellularRecordingsTable extends IntracellularRecordingsTableBa
   }
 }
 
+/**
+ * A row read, checked to have what the schema gives every recording (a file of another writer may lack a category
+ * or a column): a record per category, an electrode, and a series reference (or null) for stimulus and response.
+ */
+function recordingRow(table: IntracellularRecordingsTable, row: Record<string, Cell>): IntracellularRecordingRow {
+  const category = (name: string, column: string, ok: (v: unknown) => boolean): void => {
+    const values = row[name];
+    if (typeof values !== "object" || values === null || !ok((values as Record<string, unknown>)[column])) {
+      table.fail(name, `a category '${name}' with a '${column}' column in row ${String(row.id)}`, values);
+    }
+  };
+  const isReference = (v: unknown) => v === null || (typeof v === "object" && "idx_start" in v && "count" in v && "timeseries" in v);
+  category("electrodes", "electrode", (v) => typeof v === "object" && v !== null && (v as { isA?: (t: string) => boolean }).isA?.("IntracellularElectrode") === true);
+  category("stimuli", "stimulus", isReference);
+  category("responses", "response", isReference);
+  return row as IntracellularRecordingRow;
+}
+
 /** pynwb's reference for a missing stimulus or response: start and count -1, to a series of the recording. */
 function missing(series: TimeSeries): SeriesRange {
   return { idx_start: -1, count: -1, timeseries: series };
@@ -128,6 +177,20 @@ function seriesElectrode(series: TimeSeries | null | undefined): IntracellularEl
 function refuseTakenId(table: DynamicTable, id: number | undefined): void {
   if (id === undefined) return;
   if (table.takenIds().includes(id)) throw new ValidationError(table.describe(), "id", "an id no row of the table has", String(id));
+}
+
+/**
+ * A row of a table of groups (simultaneous recordings, sequential recordings, repetitions, experimental conditions)
+ * as `readRow` and `toRecords` read it: its id, the indices of the rows of the table below it that it groups (in
+ * `Column`), and its other columns.
+ */
+export type GroupRow<Column extends string> = { id: number } & { [K in Column]: number[] } & Record<string, Cell>;
+
+/** A row read, checked to hold a list of row indices in `column` (a file of another writer may not). */
+function groupRow<Column extends string>(table: DynamicTable, column: Column, row: Record<string, Cell>): GroupRow<Column> {
+  const rows = row[column];
+  if (!Array.isArray(rows) || !rows.every((r) => typeof r === "number")) table.fail(column, `a list of row indices in row ${String(row.id)}`, rows);
+  return row as GroupRow<Column>;
 }
 
 /** A table of groups of another table's rows (a ragged region column), as pynwb's add methods fill them. */
@@ -145,6 +208,26 @@ export class SimultaneousRecordingsTable extends SimultaneousRecordingsTableBase
   addSimultaneousRecording(values: { recordings: readonly number[]; id?: number } & Record<string, unknown>): number {
     return addGroupRow(this, "recordings", values);
   }
+
+  /** Row `i`, its `recordings` typed (the row indices it groups). */
+  override async readRow(i: number): Promise<GroupRow<"recordings">> {
+    return groupRow(this, "recordings", await super.readRow(i));
+  }
+
+  /** Row `i` (pynwb's `table[i]`); as {@link readRow}. */
+  override async getRow(i: number): Promise<GroupRow<"recordings">> {
+    return groupRow(this, "recordings", await super.getRow(i));
+  }
+
+  /** The row whose `id` is `id`; as {@link readRow}. */
+  override async getRowById(id: number): Promise<GroupRow<"recordings">> {
+    return groupRow(this, "recordings", await super.getRowById(id));
+  }
+
+  /** Every row, as {@link readRow} reads them. */
+  override async toRecords(): Promise<GroupRow<"recordings">[]> {
+    return (await super.toRecords()).map((row) => groupRow(this, "recordings", row));
+  }
 }
 
 /** Groups of simultaneous recordings made one after another, of one stimulus type. */
@@ -152,6 +235,26 @@ export class SequentialRecordingsTable extends SequentialRecordingsTableBase {
   /** Adds a row of `simultaneous_recordings` and its `stimulus_type`; returns its index (pynwb's `add_sequential_recording`). */
   addSequentialRecording(values: { simultaneous_recordings: readonly number[]; stimulus_type: string; id?: number } & Record<string, unknown>): number {
     return addGroupRow(this, "simultaneous_recordings", values);
+  }
+
+  /** Row `i`, its `simultaneous_recordings` typed (the row indices it groups). */
+  override async readRow(i: number): Promise<GroupRow<"simultaneous_recordings">> {
+    return groupRow(this, "simultaneous_recordings", await super.readRow(i));
+  }
+
+  /** Row `i` (pynwb's `table[i]`); as {@link readRow}. */
+  override async getRow(i: number): Promise<GroupRow<"simultaneous_recordings">> {
+    return groupRow(this, "simultaneous_recordings", await super.getRow(i));
+  }
+
+  /** The row whose `id` is `id`; as {@link readRow}. */
+  override async getRowById(id: number): Promise<GroupRow<"simultaneous_recordings">> {
+    return groupRow(this, "simultaneous_recordings", await super.getRowById(id));
+  }
+
+  /** Every row, as {@link readRow} reads them. */
+  override async toRecords(): Promise<GroupRow<"simultaneous_recordings">[]> {
+    return (await super.toRecords()).map((row) => groupRow(this, "simultaneous_recordings", row));
   }
 }
 
@@ -161,6 +264,26 @@ export class RepetitionsTable extends RepetitionsTableBase {
   addRepetition(values: { sequential_recordings: readonly number[]; id?: number } & Record<string, unknown>): number {
     return addGroupRow(this, "sequential_recordings", values);
   }
+
+  /** Row `i`, its `sequential_recordings` typed (the row indices it groups). */
+  override async readRow(i: number): Promise<GroupRow<"sequential_recordings">> {
+    return groupRow(this, "sequential_recordings", await super.readRow(i));
+  }
+
+  /** Row `i` (pynwb's `table[i]`); as {@link readRow}. */
+  override async getRow(i: number): Promise<GroupRow<"sequential_recordings">> {
+    return groupRow(this, "sequential_recordings", await super.getRow(i));
+  }
+
+  /** The row whose `id` is `id`; as {@link readRow}. */
+  override async getRowById(id: number): Promise<GroupRow<"sequential_recordings">> {
+    return groupRow(this, "sequential_recordings", await super.getRowById(id));
+  }
+
+  /** Every row, as {@link readRow} reads them. */
+  override async toRecords(): Promise<GroupRow<"sequential_recordings">[]> {
+    return (await super.toRecords()).map((row) => groupRow(this, "sequential_recordings", row));
+  }
 }
 
 /** Groups of repetitions made under one experimental condition. */
@@ -168,5 +291,59 @@ export class ExperimentalConditionsTable extends ExperimentalConditionsTableBase
   /** Adds a row of `repetitions`; returns its index (pynwb's `add_experimental_condition`). */
   addExperimentalCondition(values: { repetitions: readonly number[]; id?: number } & Record<string, unknown>): number {
     return addGroupRow(this, "repetitions", values);
+  }
+
+  /** Row `i`, its `repetitions` typed (the row indices it groups). */
+  override async readRow(i: number): Promise<GroupRow<"repetitions">> {
+    return groupRow(this, "repetitions", await super.readRow(i));
+  }
+
+  /** Row `i` (pynwb's `table[i]`); as {@link readRow}. */
+  override async getRow(i: number): Promise<GroupRow<"repetitions">> {
+    return groupRow(this, "repetitions", await super.getRow(i));
+  }
+
+  /** The row whose `id` is `id`; as {@link readRow}. */
+  override async getRowById(id: number): Promise<GroupRow<"repetitions">> {
+    return groupRow(this, "repetitions", await super.getRowById(id));
+  }
+
+  /** Every row, as {@link readRow} reads them. */
+  override async toRecords(): Promise<GroupRow<"repetitions">[]> {
+    return (await super.toRecords()).map((row) => groupRow(this, "repetitions", row));
+  }
+}
+
+/**
+ * pynwb's SweepTable, deprecated since pynwb 2.0 but still written and read by it: a row per PatchClampSeries added
+ * with its sweep number (`addStimulus(series, { use_sweep_table: true })`, `addAcquisition` alike). The
+ * IntracellularRecordingsTable and the tables above it replace it.
+ */
+export class SweepTable extends SweepTableBase {
+  /** Adds a row for `pcs`, which must have a `sweep_number` (pynwb's `add_entry`). */
+  addEntry(pcs: PatchClampSeries): this {
+    if (typeof pcs !== "object" || pcs === null || !pcs.isA?.("PatchClampSeries")) this.fail("series", "a PatchClampSeries", pcs);
+    if (pcs.sweep_number === undefined) this.fail("sweep_number", `a sweep_number on ${pcs.describe()} (a sweep table lists series by sweep)`);
+    return this.addRow({ sweep_number: pcs.sweep_number, series: [pcs] });
+  }
+
+  /**
+   * The series of sweep `sweepNumber`, in the order they were added (pynwb's `get_series`); none is an empty list
+   * (pynwb gives None).
+   */
+  async getSeries(sweepNumber: number): Promise<PatchClampSeries[]> {
+    if (!Number.isInteger(sweepNumber)) this.fail("sweep_number", "an integer sweep number", sweepNumber);
+    const numbers = await this.readColumn("sweep_number");
+    const series = await this.readColumn("series");
+    const found: PatchClampSeries[] = [];
+    for (const [i, n] of numbers.entries()) {
+      if (Number(n) !== sweepNumber) continue;
+      const row = series[i];
+      for (const pcs of Array.isArray(row) ? row : [row]) {
+        if (typeof pcs !== "object" || pcs === null || !(pcs as PatchClampSeries).isA?.("PatchClampSeries")) this.fail("series", `PatchClampSeries in row ${i}`, pcs);
+        found.push(pcs as PatchClampSeries);
+      }
+    }
+    return found;
   }
 }

@@ -419,6 +419,22 @@ export class DynamicTable extends DynamicTableBase {
     return this.readRow(i);
   }
 
+  /**
+   * The indices of the rows whose id is `ids` or one of them, in row order (hdmf's `table.id == ids`): tables that
+   * refer to this one's rows take indices, not ids.
+   */
+  async rowsWithIds(ids: number | readonly number[]): Promise<number[]> {
+    const wanted = typeof ids === "number" ? [ids] : ids;
+    if (!Array.isArray(wanted)) this.fail("id", "an integer id or a list of them", ids);
+    const bad = wanted.find((id) => !Number.isInteger(id));
+    if (bad !== undefined) this.fail("id", "an integer id or a list of them", bad);
+    await this.loadStoredRows();
+    this.flushRows();
+    const search = new Set(wanted);
+    const all = Array.from((await this.ids.read()) as ArrayLike<number | bigint>, Number);
+    return all.flatMap((id, i) => (search.has(id) ? [i] : []));
+  }
+
   /** Every row as a record. */
   async toRecords(): Promise<Record<string, Cell>[]> {
     await this.loadStoredRows();

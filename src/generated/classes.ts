@@ -64,7 +64,7 @@ import { CurrentClampStimulusSeries } from "./core/CurrentClampStimulusSeries.js
 import { VoltageClampSeries } from "./core/VoltageClampSeries.js";
 import { VoltageClampStimulusSeries } from "./core/VoltageClampStimulusSeries.js";
 import { IntracellularElectrode } from "./core/IntracellularElectrode.js";
-import { SweepTable } from "./core/SweepTable.js";
+import { SweepTable } from "../containers/icephys.js";
 import { IntracellularElectrodesTable } from "./core/IntracellularElectrodesTable.js";
 import { IntracellularStimuliTable } from "./core/IntracellularStimuliTable.js";
 import { IntracellularResponsesTable } from "./core/IntracellularResponsesTable.js";
@@ -320,7 +320,6 @@ export type { CurrentClampStimulusSeriesOptions } from "./core/CurrentClampStimu
 export type { VoltageClampSeriesOptions } from "./core/VoltageClampSeries.js";
 export type { VoltageClampStimulusSeriesOptions } from "./core/VoltageClampStimulusSeries.js";
 export type { IntracellularElectrodeOptions } from "./core/IntracellularElectrode.js";
-export type { SweepTableOptions } from "./core/SweepTable.js";
 export type { IntracellularElectrodesTableOptions } from "./core/IntracellularElectrodesTable.js";
 export type { IntracellularStimuliTableOptions } from "./core/IntracellularStimuliTable.js";
 export type { IntracellularResponsesTableOptions } from "./core/IntracellularResponsesTable.js";

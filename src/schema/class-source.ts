@@ -28,6 +28,7 @@ export const HAND_WRITTEN: Record<string, string> = {
   SequentialRecordingsTable: "containers/icephys.js",
   RepetitionsTable: "containers/icephys.js",
   ExperimentalConditionsTable: "containers/icephys.js",
+  SweepTable: "containers/icephys.js",
 };
 
 /** The namespaces bundled with tsnwb, whose types' classes come with it. */

@@ -17,8 +17,8 @@ export interface SweepTableOptions extends Omit<DynamicTableOptions, "descriptio
   series_index?: VectorIndex;
 }
 
-/** Deprecated table grouping PatchClampSeries by sweep; superseded by the recordings tables. */
-export class SweepTable extends DynamicTable {
+/** Deprecated table grouping PatchClampSeries by sweep; superseded by the recordings tables. (The fields of {@link SweepTable}, whose class adds its rules.) */
+export class SweepTableBase extends DynamicTable {
   /** The type's name in the schema, as files store it (attribute `neurodata_type`). */
   static override readonly neurodata_type: string = "SweepTable";
   /** The namespace that defines the type, as files store it (attribute `namespace`). */

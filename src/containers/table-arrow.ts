@@ -10,7 +10,8 @@
  *   Float64 with `int64: "number"` for tools that want plain numbers), booleans as Bool, text as Utf8;
  * - ragged columns (VectorIndex) as List, doubly ragged ones as List<List>;
  * - multi-dimensional columns (an image mask [h, w] per row) as FixedSizeList (of FixedSizeList...);
- * - region columns (DynamicTableRegion) as the row indices they hold (or the target rows' ids, `regions: "id"`);
+ * - region columns (DynamicTableRegion) as the row indices they hold (or the target rows' ids, `regions: "id"`),
+ *   Int64 as ids are, whatever integer dtype the file stores them in;
  * - object references as the referenced object's name (or its path in the file, `references: "path"`), compound
  *   columns (an epoch's `timeseries`) as Struct, their references as names too;
  * - an AlignedDynamicTable's categories (an icephys table's `electrodes`, `stimuli`, `responses`) as one Struct
@@ -102,7 +103,7 @@ export async function tableToArrow(table: DynamicTable, options: ToArrowOptions 
   const fields: Arrow.Field[] = [];
   const children: Arrow.Data[] = [];
   const add = (name: string, made: Made) => {
-    fields.push(new arrow.Field(name, made.data.type, false, made.description === undefined ? undefined : new Map([["description", made.description]])));
+    fields.push(new arrow.Field(name, made.data.type, made.data.nullCount > 0, made.description === undefined ? undefined : new Map([["description", made.description]])));
     children.push(made.data);
   };
   add("id", await maker.ids(table));
@@ -117,7 +118,7 @@ export async function tableToArrow(table: DynamicTable, options: ToArrowOptions 
     if (options.categories === "flat") {
       for (const [name, made] of inner) add(`${category.name}.${name}`, made);
     } else {
-      const structFields = inner.map(([name, made]) => new arrow.Field(name, made.data.type, false, made.description === undefined ? undefined : new Map([["description", made.description]])));
+      const structFields = inner.map(([name, made]) => new arrow.Field(name, made.data.type, made.data.nullCount > 0, made.description === undefined ? undefined : new Map([["description", made.description]])));
       add(category.name, { data: arrow.makeData({ type: new arrow.Struct(structFields), length: table.length, nullCount: 0, children: inner.map(([, m]) => m.data) }), description: category.description });
     }
   }
@@ -149,7 +150,7 @@ class ArrowColumns {
         if (ends[i]! < (offsets[i] ?? 0) || ends[i]! > data.length) index.fail("data", `rising row ends within the ${data.length} elements of ${name}`, `row ${i}: ${ends[i]}`);
         offsets[i + 1] = ends[i]!;
       }
-      const field = new this.arrow.Field("item", data.type, false);
+      const field = new this.arrow.Field("item", data.type, data.nullCount > 0);
       data = this.arrow.makeData({ type: new this.arrow.List(field), length: ends.length, nullCount: 0, valueOffsets: offsets, child: data });
     }
     return { data, description: (leaf as unknown as { description?: string }).description };
@@ -162,7 +163,7 @@ class ArrowColumns {
     const shape = array.shape.length === 0 ? [0] : array.shape;
     const values = shape[0] === 0 ? [] : await array.read();
     let flat: Arrow.Data;
-    if (column.isA("DynamicTableRegion")) flat = await this.region(name, column, values as ArrayLike<number | bigint>, array.dtype as NumericDType);
+    if (column.isA("DynamicTableRegion")) flat = await this.region(name, column, values as ArrayLike<number | bigint>);
     else if (isNumericDType(array.dtype)) flat = this.numbers(name, values as TypedArray, array.dtype);
     else if (array.dtype === "bool") flat = this.booleans(Array.from(values as ArrayLike<unknown>, Boolean));
     else if (array.dtype === "text") flat = this.strings(values as string[]);
@@ -227,8 +228,9 @@ class ArrowColumns {
   }
 
   /** A region's row indices, or with `regions: "id"` the ids of the rows of its table they point at. */
-  private async region(name: string, column: VectorData, rows: ArrayLike<number | bigint>, dtype: NumericDType): Promise<Arrow.Data> {
-    if (this.options.regions !== "id") return this.numbers(name, rows, isNumericDType(dtype) ? dtype : "int64");
+  private async region(name: string, column: VectorData, rows: ArrayLike<number | bigint>): Promise<Arrow.Data> {
+    // Int64 whatever the stored dtype (pynwb writes int32 or int64): the same type as the ids, from memory or a file.
+    if (this.options.regions !== "id") return this.numbers(name, rows, "int64");
     const target = (column as unknown as { table?: DynamicTable }).table;
     if (!target) return column.fail("table", "the table its row indices point into (to give their ids)");
     const ids = (await target.id.data.read()) as ArrayLike<number | bigint>;
@@ -252,7 +254,15 @@ class ArrowColumns {
       return column.fail("data", "compound members of numbers, booleans, text or references", `${m.name}: ${String(m.dtype)}`);
     });
     const fields = members.map((m, k) => new this.arrow.Field(m.name, children[k]!.type, false));
-    return this.arrow.makeData({ type: new this.arrow.Struct(fields), length: rows.length, nullCount: 0, children });
+    // A TimeSeriesReference of idx_start -1 is pynwb's missing one (a recording without a stimulus): null, as a read gives it.
+    const missing = column.isA("TimeSeriesReferenceVectorData") ? rows.map((r) => Number(r.idx_start) < 0) : [];
+    const nullCount = missing.filter(Boolean).length;
+    if (nullCount === 0) return this.arrow.makeData({ type: new this.arrow.Struct(fields), length: rows.length, nullCount: 0, children });
+    const valid = new Uint8Array(Math.ceil(rows.length / 8));
+    missing.forEach((m, i) => {
+      if (!m) valid[i >> 3]! |= 1 << (i & 7);
+    });
+    return this.arrow.makeData({ type: new this.arrow.Struct(fields), length: rows.length, nullCount, nullBitmap: valid, children });
   }
 }
 
@@ -309,6 +319,8 @@ export function tableFromRecords<T extends DynamicTable, O>(cls: TableConstructo
   });
   table.flushRows();
   for (const plan of plans.filter((p) => p.depth === 2)) addDoublyRagged(table, plan, columnDescriptions[plan.name] ?? plan.name);
+  // Columns in the records' order (doubly ragged ones were added last), those the records do not name first.
+  table.colnames = [...table.colnames.filter((n) => !names.includes(n)), ...names.filter((n) => table.colnames.includes(n))];
   for (const [name, dtype] of Object.entries(dtypes)) retype(table, name, dtype);
   // Numbers given as typed arrays keep their dtype (a unit's spike times as Float32Array stay float32).
   for (const plan of plans) {
@@ -452,6 +464,15 @@ export function tableFromArrow<T extends DynamicTable, O>(cls: TableConstructor<
       table.addColumn({ name: field.name, description: given.columnDescriptions?.[field.name] ?? descriptions[field.name] ?? namedMember(table, field.name)?.doc ?? field.name, ...(ragged ? { index: true } : {}), ...(given.regions?.[field.name] ? { table: given.regions[field.name] } : {}) });
     }
     for (const [name, dtype] of Object.entries({ ...dtypes, ...given.dtypes })) if (!given.regions?.[name]) retype(table, name, dtype);
+    // Text and booleans too, so that the empty columns are written with the dtype their rows will have.
+    for (const field of fields) {
+      let leaf = field.type;
+      while (leaf.typeId === ARROW_TYPE.List || leaf.typeId === ARROW_TYPE.FixedSizeList) leaf = leaf.children![0]!.type;
+      if (leaf.typeId === ARROW_TYPE.Dictionary) leaf = leaf.dictionary!;
+      const text = leaf.typeId === ARROW_TYPE.Utf8 || leaf.typeId === ARROW_TYPE.LargeUtf8;
+      if (field.name === "id" || given.regions?.[field.name] || namedMember(table, field.name)?.spec.dtype !== undefined || !(text || leaf.typeId === ARROW_TYPE.Bool)) continue;
+      table.getColumn(field.name).data = text ? new InMemoryArray([], [0], "text") : new InMemoryArray(new Uint8Array(0), [0], "bool");
+    }
     return table;
   }
   return tableFromRecords(cls, records, { ...given, columnDescriptions: { ...descriptions, ...given.columnDescriptions }, dtypes: Object.fromEntries(Object.entries({ ...dtypes, ...given.dtypes }).filter(([name]) => !given.regions?.[name])) });
@@ -465,8 +486,16 @@ function leafDtype(type: ArrowTypeLike): NumericDType | undefined {
   return undefined;
 }
 
-/** How one Arrow value of `type` becomes a cell `addRow` takes; an unsupported type is an error naming the column. */
+/** How one Arrow value of `type` becomes a cell `addRow` takes; an unsupported type or a null is an error naming the column. */
 function converter(where: string, name: string, type: ArrowTypeLike): (v: unknown) => unknown {
+  const convert = valueConverter(where, name, type);
+  return (v) => {
+    if (v === null || v === undefined) throw new ValidationError(where, name, "a value in every row and list (NWB columns have no missing values)", "a null");
+    return convert(v);
+  };
+}
+
+function valueConverter(where: string, name: string, type: ArrowTypeLike): (v: unknown) => unknown {
   const unsupported = (): never => {
     throw new ValidationError(where, name, "numbers, booleans, text, lists (ragged), fixed-size lists (arrays) or structs (compound rows)", `Arrow type ${type.toString()}${type.typeId === ARROW_TYPE.Timestamp || type.typeId === ARROW_TYPE.Date ? " (give times as seconds, float64)" : ""}`);
   };

@@ -17,7 +17,9 @@ import {
   DynamicTable, NWBFile, NWBHDF5IO, PlaneSegmentation, ProcessingModule, TimeIntervals, Units, VectorData, VoltageClampSeries, VoltageClampStimulusSeries,
 } from "../src/index.js";
 import { ARROW_TYPE } from "../src/containers/table-arrow.js";
-import { ORACLE, SHARED, h5py, readForTests, sha256, tempFolder } from "./helpers.js";
+import { DynamicTable as BrowserDynamicTable } from "../src/browser.js";
+import { build } from "esbuild";
+import { ORACLE, ROOT, SHARED, h5py, readForTests, sha256, tempFolder } from "./helpers.js";
 
 const DOMAINS = path.join(SHARED, "fixtures", "domains");
 const manifest = JSON.parse(readFileSync(path.join(DOMAINS, "manifest.json"), "utf8")) as Record<string, { tables: Record<string, { columns: Record<string, unknown>; id: number[] }> }>;
@@ -277,11 +279,39 @@ print(json.dumps([plain(t["trial_type"].data[:]), plain(t["count"].data[:]), pla
     expect(() => DynamicTable.fromArrow({ numRows: 1 } as never, { name: "t", description: "d" })).toThrow(/an Apache Arrow Table/);
   });
 
+  it("refuses references given as names (an epoch's timeseries from toArrow): objects come through fromRecords", async () => {
+    const behavior = await NWBHDF5IO.open(path.join(DOMAINS, "behavior.nwb"));
+    try {
+      const epochs = await (await behavior.read()).epochs!.toArrow();
+      expect(() => TimeIntervals.fromArrow(epochs, { name: "epochs", description: "d" })).toThrow(/'timeseries'.*a TimeSeries.*licks/s);
+      expect(TimeIntervals.fromArrow(epochs.select(["id", "start_time", "stop_time", "tags"]), { name: "epochs", description: "d" }).colnames).toEqual(["start_time", "stop_time", "tags"]);
+    } finally {
+      await behavior.close();
+    }
+  });
+
   it("uses Arrow's own type ids, whichever copy of apache-arrow made the table", () => {
     for (const [name, id] of Object.entries(ARROW_TYPE)) expect((Type as unknown as Record<string, number>)[name], name).toBe(id);
     expect(String(new Int64())).toBe("Int64");
     expect(String(new Int32())).toBe("Int32");
   });
+});
+
+describe("the browser entry", () => {
+  it("has toArrow, fromRecords and fromArrow, apache-arrow in a chunk of its own when a bundler splits", async () => {
+    const table = BrowserDynamicTable.fromRecords([{ x: 1, xs: [1, 2] }], { name: "t", description: "d" });
+    expect(rows(await table.toArrow())).toEqual([{ id: 0, x: 1, xs: [1, 2] }]);
+    const result = await build({
+      entryPoints: [path.join(ROOT, "dist", "browser.js")], bundle: true, platform: "browser", format: "esm", splitting: true, outdir: path.join(tmp.dir, "bundle"),
+      write: false, metafile: true, logLevel: "silent",
+    });
+    const outputs = Object.entries(result.metafile.outputs);
+    const entry = outputs.find(([, o]) => o.entryPoint !== undefined)!;
+    const arrowChunks = outputs.filter(([, o]) => Object.keys(o.inputs).some((i) => i.includes("node_modules/apache-arrow/")));
+    expect(Object.keys(entry[1].inputs).filter((i) => i.includes("apache-arrow"))).toEqual([]);
+    expect(arrowChunks.length).toBe(1);
+    expect(entry[1].imports.some((i) => i.path === arrowChunks[0]![0] && i.kind === "dynamic-import")).toBe(true);
+  }, 120_000);
 });
 
 describe("aligned tables (icephys): categories as struct columns, or flat", () => {

@@ -14,7 +14,7 @@ import {
 } from "apache-arrow";
 import { afterAll, describe, expect, it } from "vitest";
 import {
-  DynamicTable, NWBFile, NWBHDF5IO, PlaneSegmentation, ProcessingModule, TimeIntervals, Units, VectorData, VoltageClampSeries, VoltageClampStimulusSeries,
+  DynamicTable, ImageSegmentation, NWBFile, NWBHDF5IO, OpticalChannel, PlaneSegmentation, ProcessingModule, TimeIntervals, Units, VectorData, VoltageClampSeries, VoltageClampStimulusSeries,
 } from "../src/index.js";
 import { ARROW_TYPE } from "../src/containers/table-arrow.js";
 import { DynamicTable as BrowserDynamicTable } from "../src/browser.js";
@@ -208,6 +208,35 @@ print(json.dumps({
     } finally {
       await io.close();
     }
+  });
+
+  it("multi-dimensional columns: a PlaneSegmentation's image masks and a unit's obs_intervals ([k, 2] per unit), from records and back from Arrow", async () => {
+    const nwbfile = newFile("arrow-masks");
+    const microscope = nwbfile.createDevice({ name: "microscope" });
+    const plane = nwbfile.createImagingPlane({
+      name: "plane0", description: "a plane", excitation_lambda: 920, indicator: "GCaMP6f", location: "V1", device: microscope,
+      optical_channel: [new OpticalChannel({ name: "green", description: "green channel", emission_lambda: 510 })],
+    });
+    const mask = (k: number) => Array.from({ length: 3 }, (_, r) => Array.from({ length: 4 }, (_, c) => (r * 4 + c === k ? 1 : 0)));
+    const cells = PlaneSegmentation.fromRecords([{ image_mask: mask(0), area: 1 }, { image_mask: mask(5), area: 2 }], { name: "cells", description: "two cells", imaging_plane: plane });
+    nwbfile.createProcessingModule({ name: "ophys", description: "ophys" }).add(new ImageSegmentation({ plane_segmentations: [cells] }));
+    nwbfile.units = Units.fromRecords([
+      { spike_times: [1, 2], obs_intervals: [[0, 10], [20, 30]] },
+      { spike_times: [25], obs_intervals: [[20, 30]] },
+    ], { name: "units", description: "units" });
+    const masks = await cells.toArrow();
+    expect(typesOf(masks)).toEqual(["id: Int64", "image_mask: FixedSizeList[3]<FixedSizeList[4]<Float64>>", "area: Float64"]);
+    expect(column(masks, "image_mask")[1]).toEqual([[0, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 0]]);
+    const units = await nwbfile.units.toArrow();
+    expect(typesOf(units)).toEqual(["id: Int64", "spike_times: List<Float64>", "obs_intervals: List<FixedSizeList[2]<Float64>>"]);
+    expect(column(units, "obs_intervals")).toEqual([[[0, 10], [20, 30]], [[20, 30]]]);
+    const file = await write(nwbfile, "masks.nwb");
+    expect(pynwb(file, `ps = nwbfile.processing["ophys"]["ImageSegmentation"]["cells"]
+print(json.dumps([plain(ps["image_mask"].data[1]), str(ps["image_mask"].data.dtype), [plain(nwbfile.units.get_unit_obs_intervals(i)) for i in range(2)]]))`))
+      .toEqual([[[0, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 0]], "float64", [[[0, 10], [20, 30]], [[20, 30]]]]);
+    // An Arrow table with fixed-size lists makes the same table again.
+    const again = PlaneSegmentation.fromArrow(masks, { name: "cells", description: "again", imaging_plane: plane });
+    expect(rows(await again.toArrow())).toEqual(rows(masks));
   });
 
   it("int64 values beyond 2^53 are an error with int64: \"number\", exact BigInts otherwise", async () => {

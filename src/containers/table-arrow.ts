@@ -30,6 +30,7 @@ import { type NumericDType, type TypedArray, DTypeRangeError, isNumericDType, to
 import { isNDArray, product } from "../data/ndarray.js";
 import type { CompoundMemberType, CompoundRow } from "../data/lazy.js";
 import { namedMember } from "./table-schema.js";
+import { arrayValue } from "./fields.js";
 import { ValidationError } from "../errors.js";
 
 /** How `toArrow` makes its columns. */
@@ -312,11 +313,9 @@ export function tableFromRecords<T extends DynamicTable, O>(cls: TableConstructo
     table.addColumn({ name: plan.name, description, ...(plan.depth === 1 ? { index: true } : {}), ...(target ? { table: target } : {}) });
   }
   const simple = plans.filter((p) => p.depth < 2);
-  records.forEach((record, r) => {
-    const id = record.id;
-    if (id !== undefined && !(typeof id === "number" || typeof id === "bigint")) table.fail("id", "a row id (an integer)", `row ${r}: ${JSON.stringify(id)}`);
-    table.addRow(Object.fromEntries(simple.map((p) => [p.name, p.cells[r]])), id === undefined ? {} : { id: Number(id) });
-  });
+  if (simple.every((p) => isPlain(p)) && records.every((r) => r.id === undefined || typeof r.id === "number" || typeof r.id === "bigint")) {
+    fillPlainColumns(table, simple, records, regions);
+  } else addRows(table, simple, records);
   table.flushRows();
   for (const plan of plans.filter((p) => p.depth === 2)) addDoublyRagged(table, plan, columnDescriptions[plan.name] ?? plan.name);
   // Columns in the records' order (doubly ragged ones were added last), those the records do not name first.
@@ -331,6 +330,70 @@ export function tableFromRecords<T extends DynamicTable, O>(cls: TableConstructo
     if (dtype !== undefined && namedMember(table, plan.name)?.spec.dtype === undefined) retype(table, plan.name, dtype);
   }
   return table;
+}
+
+/** Whether a column's values (a ragged one's elements) are all numbers, strings, booleans or objects of one kind. */
+function isPlain(plan: Plan): boolean {
+  let kind: string | undefined;
+  for (const cell of plan.cells) {
+    const elements = plan.depth === 1 ? (isList(cell) ? Array.from(cell) : [cell]) : [cell];
+    for (const v of elements) {
+      const k = typeof v === "bigint" ? "number" : typeof v === "object" && v !== null && "object_id" in v ? "container" : typeof v;
+      if (!["number", "string", "boolean", "container"].includes(k) || (kind !== undefined && k !== kind)) return false;
+      kind = k;
+    }
+  }
+  return true;
+}
+
+/**
+ * Plain columns (numbers, text, booleans, references, ragged or not) made whole, a column at a time: what addRow
+ * would make of them, without checking each row against those before it. Anything else goes through addRow.
+ */
+function fillPlainColumns(table: DynamicTable, plans: Plan[], records: readonly Record<string, unknown>[], regions: Readonly<Record<string, DynamicTable>>): void {
+  for (const plan of plans) {
+    const column = table.getColumn(plan.name);
+    const target = regions[plan.name];
+    const ends: number[] = [];
+    const values: unknown[] = [];
+    plan.cells.forEach((cell, r) => {
+      if (plan.depth === 1) {
+        if (!isList(cell)) throw new ValidationError(table.describe(), plan.name, "a list (a ragged column)", `row ${r}: ${JSON.stringify(cell)}`);
+        for (let k = 0; k < cell.length; k++) values.push(cell[k]);
+        ends.push(values.length);
+      } else values.push(cell);
+    });
+    if (target) {
+      values.forEach((v, i) => {
+        if (!Number.isInteger(Number(v)) || Number(v) < 0 || Number(v) >= target.length) {
+          throw new ValidationError(table.describe(), plan.name, `row indices of ${target.describe()} (0 to ${target.length - 1})`, `element ${i}: ${JSON.stringify(v)}`);
+        }
+      });
+      column.data = new InMemoryArray(BigInt64Array.from(values as number[], (v) => BigInt(v)), [values.length], "int64");
+    } else if (values.length > 0 && typeof values[0] === "boolean") {
+      column.data = new InMemoryArray(Uint8Array.from(values as boolean[], Number), [values.length], "bool");
+    } else if (values.length > 0 || namedMember(table, plan.name)?.spec.dtype !== undefined) {
+      column.data = arrayValue(column, "data", values as never, namedMember(table, plan.name)?.spec.dtype);
+    }
+    if (plan.depth === 1) table.getColumn(`${plan.name}_index`).data = endsData(ends);
+  }
+  const ids = records.map((r, i) => (r.id === undefined ? i : Number(r.id)));
+  table.id.data = new InMemoryArray(BigInt64Array.from(ids, (v) => BigInt(v)), [ids.length], "int64");
+  // Columns the records do not give, that the table has (a TimeIntervals' start_time), are missing from every row.
+  if (records.length > 0) for (const name of table.colnames) if (!plans.some((p) => p.name === name)) table.fail(name, "a value in every row", "row 0: none");
+}
+
+/** Rows through addRow, made into columns every `batch` rows. */
+function addRows(table: DynamicTable, simple: Plan[], records: readonly Record<string, unknown>[]): void {
+  // Rows go in through addRow (its checks, the schema's dtypes), made into columns every `batch` rows: each added
+  // row is checked against those pending, each batch rewrites the columns, so batches of about sqrt(rows) cost least.
+  const batch = Math.max(256, Math.ceil(Math.sqrt(records.length)));
+  records.forEach((record, r) => {
+    const id = record.id;
+    if (id !== undefined && !(typeof id === "number" || typeof id === "bigint")) table.fail("id", "a row id (an integer)", `row ${r}: ${JSON.stringify(id)}`);
+    table.addRow(Object.fromEntries(simple.map((p) => [p.name, p.cells[r]])), id === undefined ? {} : { id: Number(id) });
+    if ((r + 1) % batch === 0) table.flushRows();
+  });
 }
 
 const TYPED_DTYPES = new Map<unknown, NumericDType>([
@@ -379,10 +442,10 @@ function addDoublyRagged(table: DynamicTable, plan: Plan, description: string): 
 }
 
 /** Row ends in the smallest unsigned dtype that holds them, as pynwb picks it. */
-function endsData(ends: number[]): { data: TypedArray; shape: number[] } {
+function endsData(ends: number[]): InMemoryArray {
   const last = ends[ends.length - 1] ?? 0;
   const dtype: NumericDType = last < 256 ? "uint8" : last < 65536 ? "uint16" : last < 2 ** 32 ? "uint32" : "uint64";
-  return { data: toTypedArray(ends, dtype), shape: [ends.length] };
+  return new InMemoryArray(toTypedArray(ends, dtype), [ends.length], dtype);
 }
 
 /** Gives a column's numbers (a ragged column's elements) the dtype asked for, unless its type's schema fixes one. */

@@ -2,8 +2,9 @@
  * DynamicTables as Apache Arrow tables and back, so that DuckDB, Arquero, Observable Plot or pandas-like tools take
  * NWB tables as they are. `toArrow` reads only the columns asked for and loads apache-arrow only when called (a
  * dynamic import: users who never call it, and bundles that split on dynamic imports, do not pay for it);
- * `fromRecords` and `fromArrow` make a table tsnwb writes and pynwb reads, through the table's own `addColumn` and
- * `addRow` (so the checks, and the dtypes the schema fixes, are those of a table built row by row).
+ * `fromRecords` and `fromArrow` make a table tsnwb writes and pynwb reads: columns through the table's own
+ * `addColumn` (so they are placed, typed and described as the schema says), plain values (numbers, text, booleans,
+ * references, ragged or not) a column at a time, anything else (arrays per row, compound rows) through `addRow`.
  *
  * How NWB columns map to Arrow (and back):
  * - `id` first, then the columns in `colnames` order; numbers with their dtype (int64 as Int64 by default, or as
@@ -57,7 +58,10 @@ export interface FromRecordsOptions {
   columnDescriptions?: Readonly<Record<string, string>>;
   /** Region columns: the table each one's row indices point into (a Units' `electrodes`: the electrodes table). */
   regions?: Readonly<Record<string, DynamicTable>>;
-  /** Numeric dtypes of columns the schema does not fix (`{ n_spikes: "int32" }`); default as pynwb: int64 or float64. */
+  /**
+   * Numeric dtypes of columns the schema does not fix (`{ n_spikes: "int32" }`); by default int64 when every value is
+   * a whole number, else float64 (as pynwb writes Python ints and floats); typed arrays in ragged cells keep theirs.
+   */
   dtypes?: Readonly<Record<string, NumericDType>>;
 }
 

@@ -432,9 +432,10 @@ export class DynamicTable extends DynamicTableBase {
   }
 
   /**
-   * A table made from records, one per row (`id` a row's id), as `addColumn` and `addRow` make it: lists become
-   * ragged columns (lists of lists doubly ragged), `regions` names region columns' tables. On a subclass
-   * (`TimeIntervals.fromRecords`) the columns its type defines keep the schema's dtype and description.
+   * A table made from records, one per row (`id` a row's id), with `addColumn`'s and `addRow`'s checks: lists become
+   * ragged columns (lists of lists doubly ragged), `regions` names region columns' tables, numbers are int64 when
+   * all whole, else float64 (`dtypes` for others). On a subclass (`TimeIntervals.fromRecords`) the columns its type
+   * defines keep the schema's dtype and description.
    */
   static fromRecords<T extends DynamicTable, O>(this: TableConstructor<T, O>, records: readonly Record<string, unknown>[], opts: O & FromRecordsOptions): T {
     return tableFromRecords(this, records, opts);

@@ -225,7 +225,7 @@ print(json.dumps({
       { spike_times: [25], obs_intervals: [[20, 30]] },
     ], { name: "units", description: "units" });
     const masks = await cells.toArrow();
-    expect(typesOf(masks)).toEqual(["id: Int64", "image_mask: FixedSizeList[3]<FixedSizeList[4]<Float64>>", "area: Float64"]);
+    expect(typesOf(masks)).toEqual(["id: Int64", "image_mask: FixedSizeList[3]<FixedSizeList[4]<Float64>>", "area: Int64"]);
     expect(column(masks, "image_mask")[1]).toEqual([[0, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 0]]);
     const units = await nwbfile.units.toArrow();
     expect(typesOf(units)).toEqual(["id: Int64", "spike_times: List<Float64>", "obs_intervals: List<FixedSizeList[2]<Float64>>"]);
@@ -237,6 +237,13 @@ print(json.dumps([plain(ps["image_mask"].data[1]), str(ps["image_mask"].data.dty
     // An Arrow table with fixed-size lists makes the same table again.
     const again = PlaneSegmentation.fromArrow(masks, { name: "cells", description: "again", imaging_plane: plane });
     expect(rows(await again.toArrow())).toEqual(rows(masks));
+  });
+
+  it("numbers: int64 when all whole, float64 otherwise, whichever way the rows go in", async () => {
+    const plain = DynamicTable.fromRecords([{ n: 1, x: 1.5 }, { n: 2, x: 2 }], { name: "t", description: "d" });
+    expect(typesOf(await plain.toArrow())).toEqual(["id: Int64", "n: Int64", "x: Float64"]);
+    const withArrays = DynamicTable.fromRecords([{ n: 1, x: 1.5, a: { data: new Float32Array(2), shape: [2] } }, { n: 2, x: 2, a: { data: new Float32Array(2), shape: [2] } }], { name: "t", description: "d" });
+    expect(typesOf(await withArrays.toArrow())).toEqual(["id: Int64", "n: Int64", "x: Float64", "a: FixedSizeList[2]<Float32>"]);
   });
 
   it("int64 values beyond 2^53 are an error with int64: \"number\", exact BigInts otherwise", async () => {

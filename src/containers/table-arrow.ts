@@ -319,16 +319,25 @@ export function tableFromRecords<T extends DynamicTable, O>(cls: TableConstructo
   const simple = plans.filter((p) => p.depth < 2);
   if (simple.every((p) => isPlain(p)) && records.every((r) => r.id === undefined || typeof r.id === "number" || typeof r.id === "bigint")) {
     fillPlainColumns(table, simple, records, regions);
-  } else addRows(table, simple, records);
+  } else {
+    addRows(table, simple, records);
+    table.flushRows();
+    // Whole numbers as int64 here too (addRow's columns start as float64), as the plain path makes them.
+    for (const plan of simple) {
+      const whole = plan.depth === 0 && plan.cells.length > 0 && plan.cells.every((c) => Number.isInteger(c) || typeof c === "bigint");
+      if (whole && regions[plan.name] === undefined) retype(table, plan.name, "int64");
+    }
+  }
   table.flushRows();
   for (const plan of plans.filter((p) => p.depth === 2)) addDoublyRagged(table, plan, columnDescriptions[plan.name] ?? plan.name);
   // Columns in the records' order (doubly ragged ones were added last), those the records do not name first.
   table.colnames = [...table.colnames.filter((n) => !names.includes(n)), ...names.filter((n) => table.colnames.includes(n))];
   for (const [name, dtype] of Object.entries(dtypes)) retype(table, name, dtype);
-  // Numbers given as typed arrays keep their dtype (a unit's spike times as Float32Array stay float32).
+  // Numbers given as typed arrays keep their dtype (a unit's spike times as Float32Array, masks as { data: Float32Array, shape }).
   for (const plan of plans) {
-    if (dtypes[plan.name] !== undefined || plan.depth !== 1 || plan.cells.length === 0) continue;
-    const kinds = new Set(plan.cells.map((c) => (ArrayBuffer.isView(c) ? c.constructor : Array)));
+    if (dtypes[plan.name] !== undefined || plan.depth === 2 || plan.cells.length === 0) continue;
+    const arrays = plan.depth === 1 ? plan.cells : plan.cells.map((c) => (typeof c === "object" && c !== null && "data" in c && "shape" in c ? (c as { data: unknown }).data : undefined));
+    const kinds = new Set(arrays.map((c) => (ArrayBuffer.isView(c) ? c.constructor : Array)));
     const only = [...kinds][0] as unknown;
     const dtype = kinds.size === 1 && only !== Array ? TYPED_DTYPES.get(only) : undefined;
     if (dtype !== undefined && namedMember(table, plan.name)?.spec.dtype === undefined) retype(table, plan.name, dtype);

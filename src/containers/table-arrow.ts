@@ -499,7 +499,7 @@ export const ARROW_TYPE = {
 export interface ArrowTableLike {
   readonly numRows: number;
   readonly schema: { readonly fields: readonly { name: string; type: ArrowTypeLike; metadata?: Map<string, string> }[] };
-  getChild(name: string): { get(i: number): unknown; nullCount: number; length: number } | null;
+  getChild(name: string): { get(i: number): unknown; toArray?(): unknown; nullCount: number; length: number } | null;
 }
 interface ArrowTypeLike { typeId: number; bitWidth?: number; isSigned?: boolean; precision?: number; listSize?: number; children?: { name: string; type: ArrowTypeLike }[]; dictionary?: ArrowTypeLike; toString(): string }
 
@@ -521,12 +521,14 @@ export function tableFromArrow<T extends DynamicTable, O>(cls: TableConstructor<
     if (description !== undefined) descriptions[field.name] = description;
     const dtype = leafDtype(field.type);
     if (dtype !== undefined && field.name !== "id") dtypes[field.name] = dtype;
-    return { name: field.name, vector, convert };
+    // Numbers, text and booleans read whole (one call, not one per row).
+    const flat = ([ARROW_TYPE.Int, ARROW_TYPE.Float, ARROW_TYPE.Utf8, ARROW_TYPE.Bool] as number[]).includes(field.type.typeId) && typeof vector.toArray === "function";
+    return { name: field.name, vector, convert, values: flat ? (vector.toArray!() as ArrayLike<unknown>) : undefined };
   });
   const records: Record<string, unknown>[] = [];
   for (let i = 0; i < n; i++) {
     const record: Record<string, unknown> = {};
-    for (const c of columns) record[c.name] = c.convert(c.vector.get(i));
+    for (const c of columns) record[c.name] = c.convert(c.values ? c.values[i] : c.vector.get(i));
     records.push(record);
   }
   const given = (opts ?? {}) as O & FromRecordsOptions;

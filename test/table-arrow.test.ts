@@ -311,6 +311,7 @@ print(json.dumps([plain(t["trial_type"].data[:]), plain(t["count"].data[:]), pla
     expect(() => DynamicTable.fromRecords([{ a: 1, b: 2 }, { a: 3 }], { name: "t", description: "d" })).toThrow(/'b'.*a value in every row.*row 1: none/s);
     expect(() => DynamicTable.fromRecords([{ a: 1 }, { a: "x" }], { name: "t", description: "d" })).toThrow(/'a'.*a number.*row 1/s);
     expect(() => TimeIntervals.fromRecords([{ start_time: 0 }], { name: "trials", description: "d" })).toThrow(/stop_time/);
+    expect(() => Units.fromRecords([{ spike_times: [1], electrodes: [0] }], { name: "units", description: "d" })).toThrow(/'electrodes'.*'regions'/s);
     expect(() => DynamicTable.fromRecords([{ a: 300 }], { name: "t", description: "d", dtypes: { a: "uint8" } })).toThrow(/'a'.*uint8/s);
     expect(() => DynamicTable.fromArrow({ numRows: 1 } as never, { name: "t", description: "d" })).toThrow(/an Apache Arrow Table/);
   });

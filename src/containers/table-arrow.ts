@@ -32,6 +32,7 @@ import { isNDArray, product } from "../data/ndarray.js";
 import type { CompoundMemberType, CompoundRow } from "../data/lazy.js";
 import { namedMember } from "./table-schema.js";
 import { arrayValue } from "./fields.js";
+import { typeCatalog } from "../schema/bundled.js";
 import { ValidationError } from "../errors.js";
 
 /** How `toArrow` makes its columns. */
@@ -314,6 +315,9 @@ export function tableFromRecords<T extends DynamicTable, O>(cls: TableConstructo
     const target = regions[plan.name];
     if (target !== undefined && plan.depth === 2) table.fail(plan.name, "a region column of row indices, or of a list of them per row");
     if (plan.depth === 2 || table.colnames.includes(plan.name)) continue;
+    if (!target && named && typeCatalog.isA(typeCatalog.get(named.type, table.namespace), "DynamicTableRegion")) {
+      table.fail(plan.name, "the table its row indices point into, in the 'regions' option (a region column)");
+    }
     table.addColumn({ name: plan.name, description, ...(plan.depth === 1 ? { index: true } : {}), ...(target ? { table: target } : {}) });
   }
   const simple = plans.filter((p) => p.depth < 2);

@@ -23,6 +23,8 @@ import { type Dtype, isRefDtype } from "../schema/language.js";
 import { type NDArray, isNDArray, product, toNDArray } from "../data/ndarray.js";
 import type { ArrayValues, CompoundMemberType, CompoundRow } from "../data/lazy.js";
 import { FormatError, NotFoundError } from "../errors.js";
+import type { Table as ArrowTable } from "apache-arrow";
+import { type ArrowTableLike, type FromRecordsOptions, type TableConstructor, type ToArrowOptions, tableFromArrow, tableFromRecords, tableToArrow } from "./table-arrow.js";
 
 /** A table's options: as the schema's, with `colnames` and `id` made from the columns when not given, as hdmf makes them. */
 export type DynamicTableOptions = Omit<GeneratedOptions, "colnames" | "id"> & {
@@ -442,6 +444,30 @@ export class DynamicTable extends DynamicTableBase {
     const ids = Array.from((await this.ids.read()) as ArrayLike<number | bigint>, Number);
     const columns = await Promise.all(this.colnames.map(async (name) => [name, await this.readColumn(name)] as const));
     return ids.map((id, i) => Object.fromEntries([["id", id], ...columns.map(([name, values]) => [name, values[i]])]));
+  }
+
+  /**
+   * The table as an Apache Arrow table (for DuckDB, Arquero, Observable Plot): `id`, then each column with its dtype,
+   * ragged columns as lists, regions as row indices, references as names (see table-arrow.ts). Reads only the
+   * `columns` asked for; loads apache-arrow on first call.
+   */
+  async toArrow(options?: ToArrowOptions): Promise<ArrowTable> {
+    return tableToArrow(this, options);
+  }
+
+  /**
+   * A table made from records, one per row (`id` a row's id), with `addColumn`'s and `addRow`'s checks: lists become
+   * ragged columns (lists of lists doubly ragged), `regions` names region columns' tables, numbers are int64 when
+   * all whole, else float64 (`dtypes` for others). On a subclass (`TimeIntervals.fromRecords`) the columns its type
+   * defines keep the schema's dtype and description.
+   */
+  static fromRecords<T extends DynamicTable, O>(this: TableConstructor<T, O>, records: readonly Record<string, unknown>[], opts: O & FromRecordsOptions): T {
+    return tableFromRecords(this, records, opts);
+  }
+
+  /** A table made from an Arrow table (apache-arrow's, any version): as {@link fromRecords}, numbers keeping their Arrow dtype. */
+  static fromArrow<T extends DynamicTable, O>(this: TableConstructor<T, O>, arrowTable: ArrowTableLike, opts: O & FromRecordsOptions): T {
+    return tableFromArrow(this, arrowTable, opts);
   }
 
   /** The dtype the table's type or place fixes for a column it names (a TimeIntervals' start_time: float), if any. */

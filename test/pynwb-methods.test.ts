@@ -312,6 +312,11 @@ describe("reads with their shape (readArray), as numpy indexing gives them", () 
       [[{ points: [3, 1, 7] }, 2], "[[3, 1, 7], 2]"],
       [[null, [1, 3], { points: [4, 0] }], "[:, 1:3, [4, 0]]"],
       [[[1, 19, 6], 3, [0, 5, 2]], "[1:19:6, 3, 0:5:2]"],
+      // Ranges past the ends are clipped, negative bounds count from the end, as Python's slices.
+      [[[0, 10], [0, 3]], "[0:10, 0:3]"],
+      [[[15, 40, 2], null, [-2, 9]], "[15:40:2, :, -2:9]"],
+      [[[-25, 2]], "[-25:2]"],
+      [[[25, 30]], "[25:30]"],
     ];
     const script = `import sys, json, h5py, numpy as np\nd = np.asarray(h5py.File(sys.argv[1], "r")["acquisition/movie/data"])\n` +
       `print(json.dumps([[list(x.shape), x.ravel().tolist()] for x in [${cases.map(([, py]) => `np.asarray(d${py})`).join(", ")}]]))`;
@@ -325,7 +330,7 @@ describe("reads with their shape (readArray), as numpy indexing gives them", () 
         expect(read.dtype).toBe("uint16");
       }
     }
-    await expect(readArray(stored, [[0, 10, 0]])).rejects.toThrow("selection[0]': expected [start, stop] or [start, stop, step] within 0 to 20, step above 0");
+    await expect(readArray(stored, [[0, 10, 0]])).rejects.toThrow("selection[0]': expected [start, stop] or [start, stop, step] of integers, step above 0");
     await expect(readArray(stored, [20])).rejects.toThrow("expected an index within -20 to 19");
     await expect(readArray(stored, [{ points: [1, 30] }])).rejects.toThrow("expected points within 0 to 19");
     await reader.close();

@@ -326,7 +326,7 @@ function fieldType(f: Field, typeRef: (name: string) => string): { property: str
     case "children": {
       const item = f.types.map(typeRef).join(" | ");
       const list = f.types.length > 1 ? `(${item})[]` : `${item}[]`;
-      return { property: `Map<string, ${item}>`, option: `${list} | Map<string, ${item}>` };
+      return { property: `Map<string, ${item}>`, option: `${item} | ${list} | Map<string, ${item}>` };
     }
     default: {
       const shape = valueShape(f);

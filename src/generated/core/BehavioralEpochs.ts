@@ -7,7 +7,7 @@ export interface BehavioralEpochsOptions extends Omit<NWBDataInterfaceOptions, "
   /** Default: "BehavioralEpochs". */
   name?: string;
   /** IntervalSeries holding the start and end times of behavioral periods. */
-  interval_series?: IntervalSeries[] | Map<string, IntervalSeries>;
+  interval_series?: IntervalSeries | IntervalSeries[] | Map<string, IntervalSeries>;
 }
 
 /** Container of IntervalSeries that mark periods of behavior. */

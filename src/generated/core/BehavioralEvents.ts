@@ -7,7 +7,7 @@ export interface BehavioralEventsOptions extends Omit<NWBDataInterfaceOptions, "
   /** Default: "BehavioralEvents". */
   name?: string;
   /** TimeSeries with the recorded behavioral events. */
-  time_series?: TimeSeries[] | Map<string, TimeSeries>;
+  time_series?: TimeSeries | TimeSeries[] | Map<string, TimeSeries>;
 }
 
 /** Container of TimeSeries that record irregular behavioral events. */

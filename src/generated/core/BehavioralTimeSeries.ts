@@ -7,7 +7,7 @@ export interface BehavioralTimeSeriesOptions extends Omit<NWBDataInterfaceOption
   /** Default: "BehavioralTimeSeries". */
   name?: string;
   /** TimeSeries with a continuously sampled behavioral signal. */
-  time_series?: TimeSeries[] | Map<string, TimeSeries>;
+  time_series?: TimeSeries | TimeSeries[] | Map<string, TimeSeries>;
 }
 
 /** Container of TimeSeries that hold continuously sampled behavioral signals. */

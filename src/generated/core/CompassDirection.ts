@@ -7,7 +7,7 @@ export interface CompassDirectionOptions extends Omit<NWBDataInterfaceOptions, "
   /** Default: "CompassDirection". */
   name?: string;
   /** SpatialSeries with a heading angle over time. */
-  spatial_series?: SpatialSeries[] | Map<string, SpatialSeries>;
+  spatial_series?: SpatialSeries | SpatialSeries[] | Map<string, SpatialSeries>;
 }
 
 /** Container of SpatialSeries giving a heading angle, in radians or degrees. */

@@ -7,7 +7,7 @@ export interface DfOverFOptions extends Omit<NWBDataInterfaceOptions, "name"> {
   /** Default: "DfOverF". */
   name?: string;
   /** One or more ROI series holding dF/F traces. */
-  roi_response_series?: RoiResponseSeries[] | Map<string, RoiResponseSeries>;
+  roi_response_series?: RoiResponseSeries | RoiResponseSeries[] | Map<string, RoiResponseSeries>;
 }
 
 /** Holds relative fluorescence change (dF/F) traces of ROIs, named consistently with the segmentation. */

@@ -7,7 +7,7 @@ export interface EventWaveformOptions extends Omit<NWBDataInterfaceOptions, "nam
   /** Default: "EventWaveform". */
   name?: string;
   /** One or more series of detected spike snippets. */
-  spike_event_series?: SpikeEventSeries[] | Map<string, SpikeEventSeries>;
+  spike_event_series?: SpikeEventSeries | SpikeEventSeries[] | Map<string, SpikeEventSeries>;
 }
 
 /** Holds spike snippets, either cut from raw traces afterwards or saved by hardware while recording. */

@@ -7,7 +7,7 @@ export interface EyeTrackingOptions extends Omit<NWBDataInterfaceOptions, "name"
   /** Default: "EyeTracking". */
   name?: string;
   /** SpatialSeries with gaze direction measured over time. */
-  spatial_series?: SpatialSeries[] | Map<string, SpatialSeries>;
+  spatial_series?: SpatialSeries | SpatialSeries[] | Map<string, SpatialSeries>;
 }
 
 /** Container of eye-tracking series that measure where the gaze points. */

@@ -7,7 +7,7 @@ export interface FilteredEphysOptions extends Omit<NWBDataInterfaceOptions, "nam
   /** Default: "FilteredEphys". */
   name?: string;
   /** One or more series of band-filtered extracellular voltage. */
-  electrical_series?: ElectricalSeries[] | Map<string, ElectricalSeries>;
+  electrical_series?: ElectricalSeries | ElectricalSeries[] | Map<string, ElectricalSeries>;
 }
 
 /** Holds band-filtered extracellular signals, such as theta or gamma, one series per channel set. */

@@ -7,7 +7,7 @@ export interface FluorescenceOptions extends Omit<NWBDataInterfaceOptions, "name
   /** Default: "Fluorescence". */
   name?: string;
   /** One or more ROI series holding fluorescence traces. */
-  roi_response_series?: RoiResponseSeries[] | Map<string, RoiResponseSeries>;
+  roi_response_series?: RoiResponseSeries | RoiResponseSeries[] | Map<string, RoiResponseSeries>;
 }
 
 /** Holds fluorescence traces of ROIs, named consistently with the segmentation. */

@@ -7,7 +7,7 @@ export interface ImageSegmentationOptions extends Omit<NWBDataInterfaceOptions, 
   /** Default: "ImageSegmentation". */
   name?: string;
   /** ROI segmentation result for one imaging plane. */
-  plane_segmentations?: PlaneSegmentation[] | Map<string, PlaneSegmentation>;
+  plane_segmentations?: PlaneSegmentation | PlaneSegmentation[] | Map<string, PlaneSegmentation>;
 }
 
 /** Holds ROI segmentations, with a separate plane segmentation for each imaging plane. */

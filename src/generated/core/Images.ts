@@ -10,7 +10,7 @@ export interface ImagesOptions extends Omit<NWBDataInterfaceOptions, "name"> {
   /** Free-text summary of this set of images. */
   description?: string;
   /** Image objects belonging to this set. */
-  images?: Image[] | Map<string, Image>;
+  images?: Image | Image[] | Map<string, Image>;
   /** References listing each contained image exactly once, in their intended order. */
   order_of_images?: ImageReferences;
 }

@@ -7,7 +7,7 @@ export interface LFPOptions extends Omit<NWBDataInterfaceOptions, "name"> {
   /** Default: "LFP". */
   name?: string;
   /** One or more series of local field potential voltage. */
-  electrical_series?: ElectricalSeries[] | Map<string, ElectricalSeries>;
+  electrical_series?: ElectricalSeries | ElectricalSeries[] | Map<string, ElectricalSeries>;
 }
 
 /** Holds local field potential signals; each series' electrode region tells which channels they use. */

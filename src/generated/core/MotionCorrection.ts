@@ -7,7 +7,7 @@ export interface MotionCorrectionOptions extends Omit<NWBDataInterfaceOptions, "
   /** Default: "MotionCorrection". */
   name?: string;
   /** Motion-corrected version of one image stack. */
-  corrected_image_stacks?: CorrectedImageStack[] | Map<string, CorrectedImageStack>;
+  corrected_image_stacks?: CorrectedImageStack | CorrectedImageStack[] | Map<string, CorrectedImageStack>;
 }
 
 /** Holds image stacks whose frames were registered to a shared 2-D frame to undo motion and drift. */

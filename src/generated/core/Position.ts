@@ -7,7 +7,7 @@ export interface PositionOptions extends Omit<NWBDataInterfaceOptions, "name"> {
   /** Default: "Position". */
   name?: string;
   /** SpatialSeries with location coordinates over time. */
-  spatial_series?: SpatialSeries[] | Map<string, SpatialSeries>;
+  spatial_series?: SpatialSeries | SpatialSeries[] | Map<string, SpatialSeries>;
 }
 
 /** Container of SpatialSeries giving location along one, two or three axes. */

@@ -7,7 +7,7 @@ export interface PupilTrackingOptions extends Omit<NWBDataInterfaceOptions, "nam
   /** Default: "PupilTracking". */
   name?: string;
   /** TimeSeries with pupil size measured over time. */
-  time_series?: TimeSeries[] | Map<string, TimeSeries>;
+  time_series?: TimeSeries | TimeSeries[] | Map<string, TimeSeries>;
 }
 
 /** Container of eye-tracking series that measure pupil size. */

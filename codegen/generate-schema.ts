@@ -191,6 +191,9 @@ function classFile(catalog: NamespaceCatalog, t: TypeDef): string {
   });
   for (const f of layout.fields) if (RESERVED.has(f.key)) throw new Error(`${t.name}: field '${f.key}' would hide a member every object has`);
 
+  // What pynwb requires is required (PYNWB_REQUIRED too); a table makes its required columns when not given.
+  const optionalOption = (f: Field): boolean =>
+    !(f.required || f.pynwbRequired === true) || hasDefault(f) || (f.kind === "children" && !f.pynwbRequired) || madeByTable(catalog, t, f);
   const lines: string[] = [];
   const prop: string[] = [];
   const opt: string[] = [];
@@ -205,9 +208,7 @@ function classFile(catalog: NamespaceCatalog, t: TypeDef): string {
     const doc = `  /** ${f.doc} */\n`;
     const readonly = f.kind === "children" ? "readonly " : "";
     prop.push(`${doc}  declare ${readonly}${f.key}${f.required || hasDefault(f) || f.kind === "children" ? "" : "?"}: ${property};\n`);
-    // What pynwb requires is required (PYNWB_REQUIRED too); a table makes its required columns when not given.
-    const must = f.required || f.pynwbRequired === true;
-    const optional = !must || hasDefault(f) || (f.kind === "children" && !f.pynwbRequired) || madeByTable(catalog, t, f);
+    const optional = optionalOption(f);
     opt.push(`${doc}  ${f.key}${optional ? "?" : ""}: ${option};\n`);
     if (property.includes("ArrayData")) need("../../containers/container.js", "type ArrayData");
     if (option.includes("DataInput")) need("../../containers/container.js", "type DataInput");
@@ -265,7 +266,9 @@ function classFile(catalog: NamespaceCatalog, t: TypeDef): string {
   lines.push(`  static override readonly neurodata_type: string = ${JSON.stringify(t.name)};\n`);
   lines.push(`  static override readonly namespace: string = ${JSON.stringify(t.namespace)};\n`);
   lines.push(prop.join(""));
-  lines.push(`\n  constructor(opts: ${t.name}Options) {\n    // The root sets every field of the most derived type from its layout; each class adds only its rules.\n    super(opts as never);\n  }\n`);
+  // Nothing to give (a default name, no required field): constructed with no options, as pynwb's ImageSegmentation().
+  const noneRequired = defaultName !== undefined && layout.fields.every(optionalOption);
+  lines.push(`\n  constructor(opts: ${t.name}Options${noneRequired ? " = {}" : ""}) {\n    // The root sets every field of the most derived type from its layout; each class adds only its rules.\n    super(opts as never);\n  }\n`);
   lines.push(adders.join(""));
   lines.push("}\n");
   return lines.join("");

@@ -123,6 +123,10 @@ describe("constructors and getters as pynwb's calcium imaging tutorial writes th
     ophys.add(new Fluorescence({ roi_response_series: new RoiResponseSeries({ name: "RoiResponseSeries", data: [[1], [2], [3]], rois, unit: "lumens", rate: 30 }) }));
     ophys.add(new DynamicTable({ name: "scores", description: "one column", columns: new VectorData({ name: "score", description: "a score", data: [0.5, 0.25] }) }));
     expect([...imaging_plane.optical_channel.keys()]).toEqual(["OpticalChannel"]);
+    // Nothing required (a default name, no required field): no options, as pynwb's ImageSegmentation().
+    expect([new ImageSegmentation().name, new Position().name, new Fluorescence().roi_response_series.size]).toEqual(["ImageSegmentation", "Position", 0]);
+    // @ts-expect-error a TimeSeries needs its name and data
+    expect(() => new TimeSeries()).toThrow();
     const file = path.join(tmp.dir, "single-members.nwb");
     const io = await NWBHDF5IO.open(file, "w");
     await io.write(nwbfile);

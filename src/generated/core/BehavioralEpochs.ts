@@ -17,7 +17,7 @@ export class BehavioralEpochs extends NWBDataInterface {
   /** IntervalSeries holding the start and end times of behavioral periods. */
   declare readonly interval_series: Map<string, IntervalSeries>;
 
-  constructor(opts: BehavioralEpochsOptions) {
+  constructor(opts: BehavioralEpochsOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

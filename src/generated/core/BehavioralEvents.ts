@@ -17,7 +17,7 @@ export class BehavioralEvents extends NWBDataInterface {
   /** TimeSeries with the recorded behavioral events. */
   declare readonly time_series: Map<string, TimeSeries>;
 
-  constructor(opts: BehavioralEventsOptions) {
+  constructor(opts: BehavioralEventsOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

@@ -17,7 +17,7 @@ export class BehavioralTimeSeries extends NWBDataInterface {
   /** TimeSeries with a continuously sampled behavioral signal. */
   declare readonly time_series: Map<string, TimeSeries>;
 
-  constructor(opts: BehavioralTimeSeriesOptions) {
+  constructor(opts: BehavioralTimeSeriesOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

@@ -17,7 +17,7 @@ export class CompassDirection extends NWBDataInterface {
   /** SpatialSeries with a heading angle over time. */
   declare readonly spatial_series: Map<string, SpatialSeries>;
 
-  constructor(opts: CompassDirectionOptions) {
+  constructor(opts: CompassDirectionOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

@@ -17,7 +17,7 @@ export class EventWaveform extends NWBDataInterface {
   /** One or more series of detected spike snippets. */
   declare readonly spike_event_series: Map<string, SpikeEventSeries>;
 
-  constructor(opts: EventWaveformOptions) {
+  constructor(opts: EventWaveformOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

@@ -17,7 +17,7 @@ export class EyeTracking extends NWBDataInterface {
   /** SpatialSeries with gaze direction measured over time. */
   declare readonly spatial_series: Map<string, SpatialSeries>;
 
-  constructor(opts: EyeTrackingOptions) {
+  constructor(opts: EyeTrackingOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

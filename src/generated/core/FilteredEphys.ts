@@ -17,7 +17,7 @@ export class FilteredEphys extends NWBDataInterface {
   /** One or more series of band-filtered extracellular voltage. */
   declare readonly electrical_series: Map<string, ElectricalSeries>;
 
-  constructor(opts: FilteredEphysOptions) {
+  constructor(opts: FilteredEphysOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

@@ -17,7 +17,7 @@ export class Fluorescence extends NWBDataInterface {
   /** One or more ROI series holding fluorescence traces. */
   declare readonly roi_response_series: Map<string, RoiResponseSeries>;
 
-  constructor(opts: FluorescenceOptions) {
+  constructor(opts: FluorescenceOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

@@ -17,7 +17,7 @@ export class ImageSegmentation extends NWBDataInterface {
   /** ROI segmentation result for one imaging plane. */
   declare readonly plane_segmentations: Map<string, PlaneSegmentation>;
 
-  constructor(opts: ImageSegmentationOptions) {
+  constructor(opts: ImageSegmentationOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

@@ -26,7 +26,7 @@ export class ImagesBase extends NWBDataInterface {
   /** References listing each contained image exactly once, in their intended order. */
   declare order_of_images?: ImageReferences;
 
-  constructor(opts: ImagesOptions) {
+  constructor(opts: ImagesOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

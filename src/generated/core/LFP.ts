@@ -17,7 +17,7 @@ export class LFP extends NWBDataInterface {
   /** One or more series of local field potential voltage. */
   declare readonly electrical_series: Map<string, ElectricalSeries>;
 
-  constructor(opts: LFPOptions) {
+  constructor(opts: LFPOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

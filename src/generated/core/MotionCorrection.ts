@@ -17,7 +17,7 @@ export class MotionCorrection extends NWBDataInterface {
   /** Motion-corrected version of one image stack. */
   declare readonly corrected_image_stacks: Map<string, CorrectedImageStack>;
 
-  constructor(opts: MotionCorrectionOptions) {
+  constructor(opts: MotionCorrectionOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

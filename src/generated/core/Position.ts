@@ -17,7 +17,7 @@ export class Position extends NWBDataInterface {
   /** SpatialSeries with location coordinates over time. */
   declare readonly spatial_series: Map<string, SpatialSeries>;
 
-  constructor(opts: PositionOptions) {
+  constructor(opts: PositionOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

@@ -17,7 +17,7 @@ export class PupilTracking extends NWBDataInterface {
   /** TimeSeries with pupil size measured over time. */
   declare readonly time_series: Map<string, TimeSeries>;
 
-  constructor(opts: PupilTrackingOptions) {
+  constructor(opts: PupilTrackingOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

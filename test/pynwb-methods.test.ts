@@ -104,6 +104,54 @@ describe("collections under pynwb's names", () => {
   });
 });
 
+describe("constructors and getters as pynwb's calcium imaging tutorial writes them, with no cast", () => {
+  it("a collection field takes one object (pynwb's Fluorescence(roi_response_series=s)); a module's get gives the class asked for", async () => {
+    const nwbfile = newFile();
+    const device = nwbfile.createDevice({ name: "Microscope" });
+    // One object where the schema allows many: optical_channel, reference_images, roi_response_series, columns.
+    const optical_channel = new OpticalChannel({ name: "OpticalChannel", description: "an optical channel", emission_lambda: 500 });
+    const imaging_plane = nwbfile.createImagingPlane({
+      name: "ImagingPlane", optical_channel, description: "V1", device, excitation_lambda: 600, imaging_rate: 30, indicator: "GFP", location: "V1",
+    });
+    const movie = new ImageSeries({ name: "movie", data: { data: new Uint8Array(2 * 3 * 3).fill(7), shape: [2, 3, 3] }, unit: "n.a.", rate: 1 });
+    nwbfile.addAcquisition(movie);
+    const ophys = nwbfile.createProcessingModule({ name: "ophys", description: "optical physiology" });
+    const img_seg = new ImageSegmentation({ plane_segmentations: new PlaneSegmentation({ name: "ps", description: "ps", imaging_plane, reference_images: movie }) });
+    ophys.add(img_seg);
+    img_seg.getPlaneSegmentation("ps").addRoi({ pixel_mask: [[1, 2, 0.5]] });
+    const rois = img_seg.getPlaneSegmentation("ps").createRoiTableRegion([0], "the ROI");
+    ophys.add(new Fluorescence({ roi_response_series: new RoiResponseSeries({ name: "RoiResponseSeries", data: [[1], [2], [3]], rois, unit: "lumens", rate: 30 }) }));
+    ophys.add(new DynamicTable({ name: "scores", description: "one column", columns: new VectorData({ name: "score", description: "a score", data: [0.5, 0.25] }) }));
+    expect([...imaging_plane.optical_channel.keys()]).toEqual(["OpticalChannel"]);
+    // Nothing required (a default name, no required field): no options, as pynwb's ImageSegmentation().
+    expect([new ImageSegmentation().name, new Position().name, new Fluorescence().roi_response_series.size]).toEqual(["ImageSegmentation", "Position", 0]);
+    // @ts-expect-error a TimeSeries needs its name and data
+    expect(() => new TimeSeries()).toThrow();
+    const file = path.join(tmp.dir, "single-members.nwb");
+    const io = await NWBHDF5IO.open(file, "w");
+    await io.write(nwbfile);
+    await io.close();
+
+    const reader = await NWBHDF5IO.open(file, "r");
+    const module = (await reader.read()).getProcessingModule("ophys");
+    // Typed by the class given: its own fields and methods are there without a cast.
+    const series = module.get("Fluorescence", Fluorescence).getRoiResponseSeries("RoiResponseSeries");
+    expect(Array.from(toNumbers(await series.data.read() as ArrayLike<number | bigint>))).toEqual([1, 2, 3]);
+    const ps = module.get("ImageSegmentation", ImageSegmentation).getPlaneSegmentation("ps");
+    expect(series.rois.table).toBe(ps);
+    expect([...ps.reference_images.values()].map((m) => m.name)).toEqual(["movie"]);
+    expect(await module.get("scores", DynamicTable).readColumn("score")).toEqual([0.5, 0.25]);
+    expect(module.get("scores")).toBeInstanceOf(DynamicTable);
+    expect(() => module.get("Fluorescence", ImageSegmentation)).toThrow("'Fluorescence' to be a ImageSegmentation");
+    expect(() => module.get("nope", Fluorescence)).toThrow("no 'nope' in data_interfaces");
+    await reader.close();
+    const script = "import sys\nfrom pynwb import NWBHDF5IO\nwith NWBHDF5IO(sys.argv[1], 'r') as io:\n    f = io.read()\n    m = f.processing['ophys']\n" +
+      "    print(list(m['Fluorescence']['RoiResponseSeries'].data[:, 0]), f.imaging_planes['ImagingPlane'].optical_channel[0].emission_lambda, m['ImageSegmentation']['ps'].reference_images[0].name, list(m['scores']['score'][:]))\n";
+    const out = execFileSync(ORACLE, ["python", "-c", script, file], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    expect(out).toBe("[1, 2, 3] 500.0 movie [0.5, 0.25]");
+  });
+});
+
 describe("TimeSeries values as pynwb gives them", () => {
   it("getTimestamps and getDataInUnits equal pynwb's get_timestamps and get_data_in_units on the same file", async () => {
     const nwbfile = newFile();
@@ -314,6 +362,11 @@ describe("reads with their shape (readArray), as numpy indexing gives them", () 
       [[{ points: [3, 1, 7] }, 2], "[[3, 1, 7], 2]"],
       [[null, [1, 3], { points: [4, 0] }], "[:, 1:3, [4, 0]]"],
       [[[1, 19, 6], 3, [0, 5, 2]], "[1:19:6, 3, 0:5:2]"],
+      // Ranges past the ends are clipped, negative bounds count from the end, as Python's slices.
+      [[[0, 10], [0, 3]], "[0:10, 0:3]"],
+      [[[15, 40, 2], null, [-2, 9]], "[15:40:2, :, -2:9]"],
+      [[[-25, 2]], "[-25:2]"],
+      [[[25, 30]], "[25:30]"],
     ];
     const script = `import sys, json, h5py, numpy as np\nd = np.asarray(h5py.File(sys.argv[1], "r")["acquisition/movie/data"])\n` +
       `print(json.dumps([[list(x.shape), x.ravel().tolist()] for x in [${cases.map(([, py]) => `np.asarray(d${py})`).join(", ")}]]))`;
@@ -327,7 +380,7 @@ describe("reads with their shape (readArray), as numpy indexing gives them", () 
         expect(read.dtype).toBe("uint16");
       }
     }
-    await expect(readArray(stored, [[0, 10, 0]])).rejects.toThrow("selection[0]': expected [start, stop] or [start, stop, step] within 0 to 20, step above 0");
+    await expect(readArray(stored, [[0, 10, 0]])).rejects.toThrow("selection[0]': expected [start, stop] or [start, stop, step] of integers, step above 0");
     await expect(readArray(stored, [20])).rejects.toThrow("expected an index within -20 to 19");
     await expect(readArray(stored, [{ points: [1, 30] }])).rejects.toThrow("expected points within 0 to 19");
     await reader.close();

@@ -132,6 +132,35 @@ describe("table writing (addColumn, addRow)", () => {
     }
   });
 
+  it("a column added without data takes its dtype from its rows, as pynwb's list: integers int64, not the float64 of an empty array", async () => {
+    const tmp = tempFolder();
+    try {
+      // pynwb's behavior tutorial: add_column("stage") then add_row(..., stage=1) is written int64.
+      const nwbfile = new NWBFile({ session_description: "tables", identifier: "tables-dtype", session_start_time: "2024-01-01T00:00:00+00:00" });
+      const sleep = new TimeIntervals({ name: "sleep_intervals", description: "Intervals when the animal was sleeping." });
+      sleep.addColumn({ name: "stage", description: "The stage of sleep." });
+      sleep.addColumn({ name: "depth", description: "a float" });
+      sleep.addRow({ start_time: 0.3, stop_time: 0.35, stage: 1, depth: 0.5 });
+      sleep.addRow({ start_time: 0.7, stop_time: 0.9, stage: 2, depth: 1 });
+      expect(sleep.getColumn("stage").data.dtype).toBe("float64"); // rows not made into columns yet
+      sleep.flushRows();
+      // Rows added later keep the dtype the first ones chose.
+      sleep.addRow({ start_time: 1.3, stop_time: 3.0, stage: 3, depth: 2 });
+      nwbfile.addTimeIntervals(sleep);
+      const file = path.join(tmp.dir, "dtypes.nwb");
+      const io = await NWBHDF5IO.open(file, "w");
+      await io.write(nwbfile);
+      await io.close();
+      expect(h5py(file, `g = f["intervals/sleep_intervals"]; print(g["stage"].dtype, g["stage"][()].tolist(), g["depth"].dtype, g["depth"][()].tolist(), g["start_time"].dtype)`))
+        .toBe("int64 [1, 2, 3] float64 [0.5, 1.0, 2.0] float64");
+      const reader = await NWBHDF5IO.open(file, "r");
+      expect(await (await reader.read()).intervals.get("sleep_intervals")!.readColumn("stage")).toEqual([1, 2, 3]);
+      await reader.close();
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
   it("refuses a row missing a column, a ragged value that is not a list, a region index out of range, an unknown column", () => {
     const electrodes = new DynamicTable({ name: "electrodes", description: "e" });
     electrodes.addColumn({ name: "label", description: "l" });

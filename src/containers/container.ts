@@ -186,6 +186,17 @@ export abstract class AbstractContainer {
     return found;
   }
 
+  /**
+   * `getIn`, the object found checked to be a `type` when one is given, by the schema's inheritance (an
+   * ElectricalSeries is a TimeSeries even when read as its own class): the typed lookup a reader needs no cast for.
+   */
+  protected getInAs<T>(key: string, name: string | undefined, type?: abstract new (...args: never[]) => T): T {
+    const found = this.getIn(key, name);
+    const typeName = type === undefined ? undefined : (type as unknown as { neurodata_type?: string }).neurodata_type;
+    if (type && !(found instanceof type) && !found.isA(typeName ?? "")) this.fail(key, `'${found.name}' to be a ${type.name}`, found);
+    return found as unknown as T;
+  }
+
   /** The object as plain data: type, name, fields (arrays as `uint8[200, 50]`, linked objects by path or name). */
   toJSON(): Record<string, unknown> {
     return summary(this, 2);

@@ -51,7 +51,9 @@ export function tableOptions(cls: ContainerClass, opts: Options): Options {
   const empty = (f: ChildField, extra: Options): AbstractContainer => emptyColumn(make(f, { ...extra, data: [] }), (f.spec as DatasetSpec).dtype);
 
   // Columns given in `columns` that the type names (a TimeIntervals' start_time) fill their fields, as hdmf's do.
-  const given = opts.columns instanceof Map ? [...(opts.columns as Map<string, ColumnLike>).values()] : ((opts.columns as ColumnLike[] | undefined) ?? []);
+  // One column, a list or a Map, as every collection field takes.
+  const given = opts.columns instanceof Map ? [...(opts.columns as Map<string, ColumnLike>).values()]
+    : Array.isArray(opts.columns) ? (opts.columns as ColumnLike[]) : opts.columns === undefined ? [] : [opts.columns as ColumnLike];
   for (const c of given) {
     const f = layout.fields.find((g): g is ChildField => g.kind === "child" && g.path.length === 1 && g.path[0] === c.name);
     if (f !== undefined && filled[f.key] === undefined) filled[f.key] = c;
@@ -129,7 +131,7 @@ function categoryTables(layout: ReturnType<typeof layoutOf>, values: Options): T
   for (const f of layout.fields) {
     const v = values[f.key];
     if (f.kind === "child" && typeCatalog.isA(typeCatalog.get(f.type, layout.type.namespace), "DynamicTable") && v !== undefined) out.push(v as TableLike);
-    if (f.kind === "children" && f.key === "dynamic_tables" && v !== undefined) out.push(...(v instanceof Map ? [...v.values()] : (v as TableLike[])));
+    if (f.kind === "children" && f.key === "dynamic_tables" && v !== undefined) out.push(...(v instanceof Map ? [...v.values()] : Array.isArray(v) ? (v as TableLike[]) : [v as TableLike]));
   }
   return out;
 }

@@ -103,6 +103,7 @@ export class DynamicTable extends DynamicTableBase {
     // Checked before the table changes: a column refused leaves the table as it was.
     if (rows !== undefined) rows.forEach((v, r) => this.checkCell(opts.name, column, v, r, ragged, rows));
     this.placeColumn(emptyColumn(column, opts.table ? undefined : named?.spec.dtype), named);
+    if (rows === undefined) undecidedDType.add(column);
     if (ragged) this.placeColumn(new VectorIndex({ name: `${opts.name}_index`, description: `Index for ${opts.name}.`, target: column, data: [] as number[] }), index);
     this.colnames = [...this.colnames, opts.name];
     if (rows !== undefined) this.fillColumn(opts.name, column, rows);
@@ -349,7 +350,8 @@ export class DynamicTable extends DynamicTableBase {
       const index = this.indexOf(column);
       const rows = pending.values.get(name) ?? [];
       const flat = index ? rows.flatMap((r) => r as unknown[]) : rows;
-      column.data = keepDType(columnData([...previous(column), ...flat], column, this.schemaDtype(name) ?? valueDtype(column)), column.data.dtype);
+      const made = columnData([...previous(column), ...flat], column, this.schemaDtype(name) ?? valueDtype(column));
+      column.data = undecidedDType.delete(column) ? made : keepDType(made, column.data.dtype);
       if (index) {
         const ends: number[] = [...previous(index).map(Number)];
         let end = ends[ends.length - 1] ?? 0;
@@ -606,6 +608,12 @@ function keepDType(data: VectorData["data"], before: DType): VectorData["data"] 
     throw e;
   }
 }
+
+/**
+ * Columns `addColumn` made without data: their empty array's float64 is no choice, so their first rows choose their
+ * dtype (integers int64, as pynwb writes a list of Python ints), where later rows keep the dtype a column has.
+ */
+const undecidedDType = new WeakSet<VectorData>();
 
 /**
  * A column's values as data of the dtype they call for, as pynwb makes them: the schema's dtype when it fixes one

@@ -27,7 +27,8 @@ export interface ArrayRead {
 
 /**
  * Reads `selection` of `array` (missing axes whole), as `{ data, shape, dtype }` in C order. Negative indices count
- * from the end, as numpy's; a step must be positive; points may repeat and come in any order.
+ * from the end, as numpy's; a range's bounds past an end are clipped to it, as numpy's slices (an index or a point
+ * past an end is an error); a step must be positive; points may repeat and come in any order.
  */
 export async function readArray(array: Pick<LazyArray, "shape" | "dtype" | "read">, selection: readonly AxisSelection[] = []): Promise<ArrayRead> {
   const shape = array.shape;
@@ -90,11 +91,16 @@ function indicesOf(s: AxisSelection, n: number, axis: number, where: string): nu
     return [i];
   }
   if (Array.isArray(s)) {
-    const [start, stop, step = 1] = s as number[];
-    if (s.length < 2 || s.length > 3 || ![start, stop, step].every(Number.isInteger) || step! <= 0 || start! < 0 || stop! > n || start! > stop!) {
-      bad(`[start, stop] or [start, stop, step] within 0 to ${n}, step above 0`);
+    const [given0, given1, step = 1] = s as number[];
+    if (s.length < 2 || s.length > 3 || ![given0, given1, step].every(Number.isInteger) || step! <= 0) {
+      bad(`[start, stop] or [start, stop, step] of integers, step above 0`);
     }
-    return Array.from({ length: Math.ceil((stop! - start!) / step!) }, (_, i) => start! + i * step!);
+    // As a Python slice: negative bounds count from the end, and bounds past either end are clipped to it
+    // (numpy's and h5py's data[0:10, 0:3] of a (50, 2) array is its first 10 rows, both columns).
+    const clip = (b: number): number => Math.min(n, Math.max(0, b < 0 ? n + b : b));
+    const start = clip(given0!);
+    const stop = clip(given1!);
+    return Array.from({ length: Math.max(0, Math.ceil((stop - start) / step!)) }, (_, i) => start + i * step!);
   }
   const points = (s as { points?: unknown }).points;
   if (!Array.isArray(points)) return bad("an index, a range, a slice, { points } or null");

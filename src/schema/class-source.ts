@@ -90,6 +90,9 @@ export function classSource(catalog: NamespaceCatalog, t: TypeDef, modules: Clas
   });
   for (const f of layout.fields) if (RESERVED.has(f.key)) throw new Error(`${t.name}: field '${f.key}' would hide a member every object has`);
 
+  // What pynwb requires is required (PYNWB_REQUIRED too); a table makes its required columns when not given.
+  const optionalOption = (f: Field): boolean =>
+    !(f.required || f.pynwbRequired === true) || hasDefault(f) || (f.kind === "children" && !f.pynwbRequired) || madeByTable(catalog, t, f);
   const lines: string[] = [];
   const prop: string[] = [];
   const opt: string[] = [];
@@ -104,9 +107,7 @@ export function classSource(catalog: NamespaceCatalog, t: TypeDef, modules: Clas
     const doc = `  /** ${docText(f.doc)} */\n`;
     const readonly = f.kind === "children" ? "readonly " : "";
     prop.push(`${doc}  declare ${readonly}${f.key}${f.required || hasDefault(f) || f.kind === "children" ? "" : "?"}: ${property};\n`);
-    // What pynwb requires is required (PYNWB_REQUIRED too); a table makes its required columns when not given.
-    const must = f.required || f.pynwbRequired === true;
-    const optional = !must || hasDefault(f) || (f.kind === "children" && !f.pynwbRequired) || madeByTable(catalog, t, f);
+    const optional = optionalOption(f);
     opt.push(`${doc}  ${f.key}${optional ? "?" : ""}: ${option};\n`);
     if (property.includes("ArrayData")) need(modules.support, "type ArrayData");
     if (option.includes("DataInput")) need(modules.support, "type DataInput");
@@ -156,7 +157,9 @@ export function classSource(catalog: NamespaceCatalog, t: TypeDef, modules: Clas
   lines.push(`  /** The namespace that defines the type, as files store it (attribute \`namespace\`). */\n`);
   lines.push(`  static override readonly namespace: string = ${JSON.stringify(t.namespace)};\n`);
   lines.push(prop.join(""));
-  lines.push(`\n  constructor(opts: ${t.name}Options) {\n    // The root sets every field of the most derived type from its layout; each class adds only its rules.\n    super(opts as never);\n  }\n`);
+  // Nothing to give (a default name, no required field): constructed with no options, as pynwb's ImageSegmentation().
+  const noneRequired = defaultName !== undefined && layout.fields.every(optionalOption);
+  lines.push(`\n  constructor(opts: ${t.name}Options${noneRequired ? " = {}" : ""}) {\n    // The root sets every field of the most derived type from its layout; each class adds only its rules.\n    super(opts as never);\n  }\n`);
   lines.push(adders.join(""));
   lines.push("}\n");
   return { imports, body: lines.join("") };
@@ -232,7 +235,7 @@ export function fieldType(f: Field, typeRef: (name: string) => string): { proper
     case "children": {
       const item = f.types.map(typeRef).join(" | ");
       const list = f.types.length > 1 ? `(${item})[]` : `${item}[]`;
-      return { property: `Map<string, ${item}>`, option: `${list} | Map<string, ${item}>` };
+      return { property: `Map<string, ${item}>`, option: `${item} | ${list} | Map<string, ${item}>` };
     }
     default: {
       const shape = valueShape(f);

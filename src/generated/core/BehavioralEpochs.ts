@@ -7,7 +7,7 @@ export interface BehavioralEpochsOptions extends Omit<NWBDataInterfaceOptions, "
   /** Default: "BehavioralEpochs". */
   name?: string;
   /** IntervalSeries holding the start and end times of behavioral periods. */
-  interval_series?: IntervalSeries[] | Map<string, IntervalSeries>;
+  interval_series?: IntervalSeries | IntervalSeries[] | Map<string, IntervalSeries>;
 }
 
 /** Container of IntervalSeries that mark periods of behavior. */
@@ -19,7 +19,7 @@ export class BehavioralEpochs extends NWBDataInterface {
   /** IntervalSeries holding the start and end times of behavioral periods. */
   declare readonly interval_series: Map<string, IntervalSeries>;
 
-  constructor(opts: BehavioralEpochsOptions) {
+  constructor(opts: BehavioralEpochsOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

@@ -7,7 +7,7 @@ export interface BehavioralEventsOptions extends Omit<NWBDataInterfaceOptions, "
   /** Default: "BehavioralEvents". */
   name?: string;
   /** TimeSeries with the recorded behavioral events. */
-  time_series?: TimeSeries[] | Map<string, TimeSeries>;
+  time_series?: TimeSeries | TimeSeries[] | Map<string, TimeSeries>;
 }
 
 /** Container of TimeSeries that record irregular behavioral events. */
@@ -19,7 +19,7 @@ export class BehavioralEvents extends NWBDataInterface {
   /** TimeSeries with the recorded behavioral events. */
   declare readonly time_series: Map<string, TimeSeries>;
 
-  constructor(opts: BehavioralEventsOptions) {
+  constructor(opts: BehavioralEventsOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

@@ -7,7 +7,7 @@ export interface BehavioralTimeSeriesOptions extends Omit<NWBDataInterfaceOption
   /** Default: "BehavioralTimeSeries". */
   name?: string;
   /** TimeSeries with a continuously sampled behavioral signal. */
-  time_series?: TimeSeries[] | Map<string, TimeSeries>;
+  time_series?: TimeSeries | TimeSeries[] | Map<string, TimeSeries>;
 }
 
 /** Container of TimeSeries that hold continuously sampled behavioral signals. */
@@ -19,7 +19,7 @@ export class BehavioralTimeSeries extends NWBDataInterface {
   /** TimeSeries with a continuously sampled behavioral signal. */
   declare readonly time_series: Map<string, TimeSeries>;
 
-  constructor(opts: BehavioralTimeSeriesOptions) {
+  constructor(opts: BehavioralTimeSeriesOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

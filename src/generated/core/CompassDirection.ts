@@ -7,7 +7,7 @@ export interface CompassDirectionOptions extends Omit<NWBDataInterfaceOptions, "
   /** Default: "CompassDirection". */
   name?: string;
   /** SpatialSeries with a heading angle over time. */
-  spatial_series?: SpatialSeries[] | Map<string, SpatialSeries>;
+  spatial_series?: SpatialSeries | SpatialSeries[] | Map<string, SpatialSeries>;
 }
 
 /** Container of SpatialSeries giving a heading angle, in radians or degrees. */
@@ -19,7 +19,7 @@ export class CompassDirection extends NWBDataInterface {
   /** SpatialSeries with a heading angle over time. */
   declare readonly spatial_series: Map<string, SpatialSeries>;
 
-  constructor(opts: CompassDirectionOptions) {
+  constructor(opts: CompassDirectionOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

@@ -7,7 +7,7 @@ export interface DfOverFOptions extends Omit<NWBDataInterfaceOptions, "name"> {
   /** Default: "DfOverF". */
   name?: string;
   /** One or more ROI series holding dF/F traces. */
-  roi_response_series?: RoiResponseSeries[] | Map<string, RoiResponseSeries>;
+  roi_response_series?: RoiResponseSeries | RoiResponseSeries[] | Map<string, RoiResponseSeries>;
 }
 
 /** Holds relative fluorescence change (dF/F) traces of ROIs, named consistently with the segmentation. */
@@ -19,7 +19,7 @@ export class DfOverF extends NWBDataInterface {
   /** One or more ROI series holding dF/F traces. */
   declare readonly roi_response_series: Map<string, RoiResponseSeries>;
 
-  constructor(opts: DfOverFOptions) {
+  constructor(opts: DfOverFOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

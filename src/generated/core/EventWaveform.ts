@@ -7,7 +7,7 @@ export interface EventWaveformOptions extends Omit<NWBDataInterfaceOptions, "nam
   /** Default: "EventWaveform". */
   name?: string;
   /** One or more series of detected spike snippets. */
-  spike_event_series?: SpikeEventSeries[] | Map<string, SpikeEventSeries>;
+  spike_event_series?: SpikeEventSeries | SpikeEventSeries[] | Map<string, SpikeEventSeries>;
 }
 
 /** Holds spike snippets, either cut from raw traces afterwards or saved by hardware while recording. */
@@ -19,7 +19,7 @@ export class EventWaveform extends NWBDataInterface {
   /** One or more series of detected spike snippets. */
   declare readonly spike_event_series: Map<string, SpikeEventSeries>;
 
-  constructor(opts: EventWaveformOptions) {
+  constructor(opts: EventWaveformOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

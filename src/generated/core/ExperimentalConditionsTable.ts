@@ -31,7 +31,7 @@ export class ExperimentalConditionsTableBase extends DynamicTable {
   /** Ragged-array index telling which repetitions entries belong to each row. */
   declare repetitions_index: VectorIndex;
 
-  constructor(opts: ExperimentalConditionsTableOptions) {
+  constructor(opts: ExperimentalConditionsTableOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

@@ -7,7 +7,7 @@ export interface EyeTrackingOptions extends Omit<NWBDataInterfaceOptions, "name"
   /** Default: "EyeTracking". */
   name?: string;
   /** SpatialSeries with gaze direction measured over time. */
-  spatial_series?: SpatialSeries[] | Map<string, SpatialSeries>;
+  spatial_series?: SpatialSeries | SpatialSeries[] | Map<string, SpatialSeries>;
 }
 
 /** Container of eye-tracking series that measure where the gaze points. */
@@ -19,7 +19,7 @@ export class EyeTracking extends NWBDataInterface {
   /** SpatialSeries with gaze direction measured over time. */
   declare readonly spatial_series: Map<string, SpatialSeries>;
 
-  constructor(opts: EyeTrackingOptions) {
+  constructor(opts: EyeTrackingOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

@@ -7,7 +7,7 @@ export interface FilteredEphysOptions extends Omit<NWBDataInterfaceOptions, "nam
   /** Default: "FilteredEphys". */
   name?: string;
   /** One or more series of band-filtered extracellular voltage. */
-  electrical_series?: ElectricalSeries[] | Map<string, ElectricalSeries>;
+  electrical_series?: ElectricalSeries | ElectricalSeries[] | Map<string, ElectricalSeries>;
 }
 
 /** Holds band-filtered extracellular signals, such as theta or gamma, one series per channel set. */
@@ -19,7 +19,7 @@ export class FilteredEphys extends NWBDataInterface {
   /** One or more series of band-filtered extracellular voltage. */
   declare readonly electrical_series: Map<string, ElectricalSeries>;
 
-  constructor(opts: FilteredEphysOptions) {
+  constructor(opts: FilteredEphysOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

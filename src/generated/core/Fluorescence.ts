@@ -7,7 +7,7 @@ export interface FluorescenceOptions extends Omit<NWBDataInterfaceOptions, "name
   /** Default: "Fluorescence". */
   name?: string;
   /** One or more ROI series holding fluorescence traces. */
-  roi_response_series?: RoiResponseSeries[] | Map<string, RoiResponseSeries>;
+  roi_response_series?: RoiResponseSeries | RoiResponseSeries[] | Map<string, RoiResponseSeries>;
 }
 
 /** Holds fluorescence traces of ROIs, named consistently with the segmentation. */
@@ -19,7 +19,7 @@ export class Fluorescence extends NWBDataInterface {
   /** One or more ROI series holding fluorescence traces. */
   declare readonly roi_response_series: Map<string, RoiResponseSeries>;
 
-  constructor(opts: FluorescenceOptions) {
+  constructor(opts: FluorescenceOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

@@ -7,7 +7,7 @@ export interface ImageSegmentationOptions extends Omit<NWBDataInterfaceOptions, 
   /** Default: "ImageSegmentation". */
   name?: string;
   /** ROI segmentation result for one imaging plane. */
-  plane_segmentations?: PlaneSegmentation[] | Map<string, PlaneSegmentation>;
+  plane_segmentations?: PlaneSegmentation | PlaneSegmentation[] | Map<string, PlaneSegmentation>;
 }
 
 /** Holds ROI segmentations, with a separate plane segmentation for each imaging plane. */
@@ -19,7 +19,7 @@ export class ImageSegmentation extends NWBDataInterface {
   /** ROI segmentation result for one imaging plane. */
   declare readonly plane_segmentations: Map<string, PlaneSegmentation>;
 
-  constructor(opts: ImageSegmentationOptions) {
+  constructor(opts: ImageSegmentationOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

@@ -10,7 +10,7 @@ export interface ImagesOptions extends Omit<NWBDataInterfaceOptions, "name"> {
   /** Free-text summary of this set of images. */
   description?: string;
   /** Image objects belonging to this set. */
-  images?: Image[] | Map<string, Image>;
+  images?: Image | Image[] | Map<string, Image>;
   /** References listing each contained image exactly once, in their intended order. */
   order_of_images?: ImageReferences;
 }
@@ -28,7 +28,7 @@ export class ImagesBase extends NWBDataInterface {
   /** References listing each contained image exactly once, in their intended order. */
   declare order_of_images?: ImageReferences;
 
-  constructor(opts: ImagesOptions) {
+  constructor(opts: ImagesOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

@@ -33,7 +33,7 @@ export interface ImagingPlaneOptions extends NWBContainerOptions {
   /** Text saying what origin_coords are relative to and how the grid axes are oriented. */
   reference_frame?: string;
   /** Optical channel recorded from this plane. */
-  optical_channel: OpticalChannel[] | Map<string, OpticalChannel>;
+  optical_channel: OpticalChannel | OpticalChannel[] | Map<string, OpticalChannel>;
   /** Link to the microscope or other device used to image this plane. */
   device: Device;
 }

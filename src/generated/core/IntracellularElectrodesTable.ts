@@ -19,7 +19,7 @@ export class IntracellularElectrodesTable extends DynamicTable {
   /** Column referencing the IntracellularElectrode of each recording. */
   declare electrode: VectorData;
 
-  constructor(opts: IntracellularElectrodesTableOptions) {
+  constructor(opts: IntracellularElectrodesTableOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

@@ -29,7 +29,7 @@ export class IntracellularRecordingsTableBase extends AlignedDynamicTable {
   /** Sub-table with the response of each recording. */
   declare responses: IntracellularResponsesTable;
 
-  constructor(opts: IntracellularRecordingsTableOptions) {
+  constructor(opts: IntracellularRecordingsTableOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

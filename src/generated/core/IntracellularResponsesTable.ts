@@ -19,7 +19,7 @@ export class IntracellularResponsesTable extends DynamicTable {
   /** Column referencing the response that was measured in each recording. */
   declare response: TimeSeriesReferenceVectorData;
 
-  constructor(opts: IntracellularResponsesTableOptions) {
+  constructor(opts: IntracellularResponsesTableOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

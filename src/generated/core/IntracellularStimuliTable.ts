@@ -23,7 +23,7 @@ export class IntracellularStimuliTable extends DynamicTable {
   /** Column referencing the template stimulus behind each recording. */
   declare stimulus_template?: TimeSeriesReferenceVectorData;
 
-  constructor(opts: IntracellularStimuliTableOptions) {
+  constructor(opts: IntracellularStimuliTableOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

@@ -7,7 +7,7 @@ export interface LFPOptions extends Omit<NWBDataInterfaceOptions, "name"> {
   /** Default: "LFP". */
   name?: string;
   /** One or more series of local field potential voltage. */
-  electrical_series?: ElectricalSeries[] | Map<string, ElectricalSeries>;
+  electrical_series?: ElectricalSeries | ElectricalSeries[] | Map<string, ElectricalSeries>;
 }
 
 /** Holds local field potential signals; each series' electrode region tells which channels they use. */
@@ -19,7 +19,7 @@ export class LFP extends NWBDataInterface {
   /** One or more series of local field potential voltage. */
   declare readonly electrical_series: Map<string, ElectricalSeries>;
 
-  constructor(opts: LFPOptions) {
+  constructor(opts: LFPOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

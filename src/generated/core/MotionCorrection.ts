@@ -7,7 +7,7 @@ export interface MotionCorrectionOptions extends Omit<NWBDataInterfaceOptions, "
   /** Default: "MotionCorrection". */
   name?: string;
   /** Motion-corrected version of one image stack. */
-  corrected_image_stacks?: CorrectedImageStack[] | Map<string, CorrectedImageStack>;
+  corrected_image_stacks?: CorrectedImageStack | CorrectedImageStack[] | Map<string, CorrectedImageStack>;
 }
 
 /** Holds image stacks whose frames were registered to a shared 2-D frame to undo motion and drift. */
@@ -19,7 +19,7 @@ export class MotionCorrection extends NWBDataInterface {
   /** Motion-corrected version of one image stack. */
   declare readonly corrected_image_stacks: Map<string, CorrectedImageStack>;
 
-  constructor(opts: MotionCorrectionOptions) {
+  constructor(opts: MotionCorrectionOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

@@ -30,17 +30,17 @@ export interface NWBFileOptions extends Omit<NWBContainerOptions, "name"> {
   /** ISO 8601 date and time taken as zero for every time value in the file. */
   timestamps_reference_time: Date | string;
   /** Raw recorded data objects. */
-  acquisition?: (NWBDataInterface | DynamicTable)[] | Map<string, NWBDataInterface | DynamicTable>;
+  acquisition?: NWBDataInterface | DynamicTable | (NWBDataInterface | DynamicTable)[] | Map<string, NWBDataInterface | DynamicTable>;
   /** Containers of lab-defined analysis results. */
-  analysis?: (NWBContainer | DynamicTable)[] | Map<string, NWBContainer | DynamicTable>;
+  analysis?: NWBContainer | DynamicTable | (NWBContainer | DynamicTable)[] | Map<string, NWBContainer | DynamicTable>;
   /** Ad hoc datasets kept in scratch space. */
-  scratch?: (ScratchData | NWBContainer | DynamicTable)[] | Map<string, ScratchData | NWBContainer | DynamicTable>;
+  scratch?: ScratchData | NWBContainer | DynamicTable | (ScratchData | NWBContainer | DynamicTable)[] | Map<string, ScratchData | NWBContainer | DynamicTable>;
   /** Module of intermediate results derived from acquired data. */
-  processing?: ProcessingModule[] | Map<string, ProcessingModule>;
+  processing?: ProcessingModule | ProcessingModule[] | Map<string, ProcessingModule>;
   /** Time series recording a delivered stimulus. */
-  stimulus?: (TimeSeries | NWBDataInterface | DynamicTable)[] | Map<string, TimeSeries | NWBDataInterface | DynamicTable>;
+  stimulus?: TimeSeries | NWBDataInterface | DynamicTable | (TimeSeries | NWBDataInterface | DynamicTable)[] | Map<string, TimeSeries | NWBDataInterface | DynamicTable>;
   /** Time series holding a stimulus template. */
-  stimulus_template?: (TimeSeries | Images)[] | Map<string, TimeSeries | Images>;
+  stimulus_template?: TimeSeries | Images | (TimeSeries | Images)[] | Map<string, TimeSeries | Images>;
   /** Remarks on how data were gathered and analyzed. */
   data_collection?: string;
   /** Overall summary of the experiment. */
@@ -76,19 +76,19 @@ export interface NWBFileOptions extends Omit<NWBContainerOptions, "name"> {
   /** Details of viruses used, e.g. ID, source, production date, injection site and volume. */
   virus?: string;
   /** Extension point for lab-defined metadata groups. */
-  lab_meta_data?: LabMetaData[] | Map<string, LabMetaData>;
+  lab_meta_data?: LabMetaData | LabMetaData[] | Map<string, LabMetaData>;
   /** A device used to acquire data. */
-  devices?: Device[] | Map<string, Device>;
+  devices?: Device | Device[] | Map<string, Device>;
   /** Details of the animal or human participant that was recorded. */
   subject?: Subject;
   /** Set of electrodes that are physically grouped together. */
-  electrode_groups?: ElectrodeGroup[] | Map<string, ElectrodeGroup>;
+  electrode_groups?: ElectrodeGroup | ElectrodeGroup[] | Map<string, ElectrodeGroup>;
   /** Table with one row per recording electrode channel. */
   electrodes?: DynamicTable;
   /** Deprecated filter description; set filtering on each IntracellularElectrode instead. */
   icephys_filtering?: string;
   /** An electrode used for intracellular recording. */
-  icephys_electrodes?: IntracellularElectrode[] | Map<string, IntracellularElectrode>;
+  icephys_electrodes?: IntracellularElectrode | IntracellularElectrode[] | Map<string, IntracellularElectrode>;
   /** Deprecated table grouping PatchClampSeries; replaced by the recordings tables. */
   sweep_table?: SweepTable;
   /** Table pairing the stimulus and response of each single-electrode recording. */
@@ -102,9 +102,9 @@ export interface NWBFileOptions extends Omit<NWBContainerOptions, "name"> {
   /** Table grouping repetitions that share the same experimental condition. */
   icephys_experimental_conditions?: ExperimentalConditionsTable;
   /** A site where optogenetic light was delivered. */
-  ogen_sites?: OptogeneticStimulusSite[] | Map<string, OptogeneticStimulusSite>;
+  ogen_sites?: OptogeneticStimulusSite | OptogeneticStimulusSite[] | Map<string, OptogeneticStimulusSite>;
   /** A plane that was imaged. */
-  imaging_planes?: ImagingPlane[] | Map<string, ImagingPlane>;
+  imaging_planes?: ImagingPlane | ImagingPlane[] | Map<string, ImagingPlane>;
   /** Table of time spans dividing the session into experimental phases. */
   epochs?: TimeIntervals;
   /** Table of repeated, logically grouped experimental trials. */
@@ -112,7 +112,7 @@ export interface NWBFileOptions extends Omit<NWBContainerOptions, "name"> {
   /** Table of time spans to exclude from analysis. */
   invalid_times?: TimeIntervals;
   /** Any further table of experiment time intervals. */
-  intervals?: TimeIntervals[] | Map<string, TimeIntervals>;
+  intervals?: TimeIntervals | TimeIntervals[] | Map<string, TimeIntervals>;
   /** Table of spike-sorted units and their data. */
   units?: Units;
 }

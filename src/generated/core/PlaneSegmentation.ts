@@ -18,7 +18,7 @@ export interface PlaneSegmentationOptions extends DynamicTableOptions {
   /** Concatenated (x, y, z, weight) entries listing the voxels that make up each ROI. */
   voxel_mask?: VectorData;
   /** Image series the masks refer to; a single frame is allowed. */
-  reference_images?: ImageSeries[] | Map<string, ImageSeries>;
+  reference_images?: ImageSeries | ImageSeries[] | Map<string, ImageSeries>;
   /** Link to the imaging plane that was segmented. */
   imaging_plane: ImagingPlane;
 }

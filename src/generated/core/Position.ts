@@ -7,7 +7,7 @@ export interface PositionOptions extends Omit<NWBDataInterfaceOptions, "name"> {
   /** Default: "Position". */
   name?: string;
   /** SpatialSeries with location coordinates over time. */
-  spatial_series?: SpatialSeries[] | Map<string, SpatialSeries>;
+  spatial_series?: SpatialSeries | SpatialSeries[] | Map<string, SpatialSeries>;
 }
 
 /** Container of SpatialSeries giving location along one, two or three axes. */
@@ -19,7 +19,7 @@ export class Position extends NWBDataInterface {
   /** SpatialSeries with location coordinates over time. */
   declare readonly spatial_series: Map<string, SpatialSeries>;
 
-  constructor(opts: PositionOptions) {
+  constructor(opts: PositionOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

@@ -8,7 +8,7 @@ export interface ProcessingModuleOptions extends NWBContainerOptions {
   /** Free-text summary of what this module's processed data represents. */
   description: string;
   /** Data interface objects held by this module. */
-  data_interfaces?: (NWBDataInterface | DynamicTable)[] | Map<string, NWBDataInterface | DynamicTable>;
+  data_interfaces?: NWBDataInterface | DynamicTable | (NWBDataInterface | DynamicTable)[] | Map<string, NWBDataInterface | DynamicTable>;
 }
 
 /** Named group bundling the outputs of one processing stage. (The fields of {@link ProcessingModule}, whose class adds its rules.) */

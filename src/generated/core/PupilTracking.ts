@@ -7,7 +7,7 @@ export interface PupilTrackingOptions extends Omit<NWBDataInterfaceOptions, "nam
   /** Default: "PupilTracking". */
   name?: string;
   /** TimeSeries with pupil size measured over time. */
-  time_series?: TimeSeries[] | Map<string, TimeSeries>;
+  time_series?: TimeSeries | TimeSeries[] | Map<string, TimeSeries>;
 }
 
 /** Container of eye-tracking series that measure pupil size. */
@@ -19,7 +19,7 @@ export class PupilTracking extends NWBDataInterface {
   /** TimeSeries with pupil size measured over time. */
   declare readonly time_series: Map<string, TimeSeries>;
 
-  constructor(opts: PupilTrackingOptions) {
+  constructor(opts: PupilTrackingOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

@@ -31,7 +31,7 @@ export class RepetitionsTableBase extends DynamicTable {
   /** Ragged-array index telling which sequential_recordings entries belong to each row. */
   declare sequential_recordings_index: VectorIndex;
 
-  constructor(opts: RepetitionsTableOptions) {
+  constructor(opts: RepetitionsTableOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

@@ -36,7 +36,7 @@ export class SequentialRecordingsTableBase extends DynamicTable {
   /** Kind of stimulus used throughout the sequence. */
   declare stimulus_type: VectorData;
 
-  constructor(opts: SequentialRecordingsTableOptions) {
+  constructor(opts: SequentialRecordingsTableOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

@@ -31,7 +31,7 @@ export class SimultaneousRecordingsTableBase extends DynamicTable {
   /** Ragged-array index telling which recordings entries belong to each row. */
   declare recordings_index: VectorIndex;
 
-  constructor(opts: SimultaneousRecordingsTableOptions) {
+  constructor(opts: SimultaneousRecordingsTableOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

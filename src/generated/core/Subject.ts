@@ -54,7 +54,7 @@ export class Subject extends NWBContainer {
   /** Subject's weight at the experiment, surgery or other notable times. */
   declare weight?: string;
 
-  constructor(opts: SubjectOptions) {
+  constructor(opts: SubjectOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

@@ -32,7 +32,7 @@ export class SweepTableBase extends DynamicTable {
   /** Ragged-array index telling which series entries belong to each row. */
   declare series_index: VectorIndex;
 
-  constructor(opts: SweepTableOptions) {
+  constructor(opts: SweepTableOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

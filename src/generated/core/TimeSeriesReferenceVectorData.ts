@@ -23,7 +23,7 @@ export class TimeSeriesReferenceVectorData extends VectorData {
   /** Table column whose cells each select a sample range (start, count) of a TimeSeries. */
   declare data: ArrayData;
 
-  constructor(opts: TimeSeriesReferenceVectorDataOptions) {
+  constructor(opts: TimeSeriesReferenceVectorDataOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

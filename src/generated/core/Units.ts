@@ -85,7 +85,7 @@ export class UnitsBase extends DynamicTable {
   /** Index grouping waveforms_index entries by unit; one entry per table row. */
   declare waveforms_index_index?: VectorIndex;
 
-  constructor(opts: UnitsOptions) {
+  constructor(opts: UnitsOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

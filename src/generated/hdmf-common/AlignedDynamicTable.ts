@@ -6,7 +6,7 @@ export interface AlignedDynamicTableOptions extends DynamicTableOptions {
   /** Ordered category names, each matching the name of a sub-table in this group. */
   categories?: string[];
   /** Sub-table for one column category; its row count must equal the main table's. */
-  dynamic_tables?: DynamicTable[] | Map<string, DynamicTable>;
+  dynamic_tables?: DynamicTable | DynamicTable[] | Map<string, DynamicTable>;
 }
 
 /** Table that adds row-aligned sub-tables, each grouping extra columns into a category. (The fields of {@link AlignedDynamicTable}, whose class adds its rules.) */

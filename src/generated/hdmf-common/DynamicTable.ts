@@ -12,7 +12,7 @@ export interface DynamicTableOptions extends ContainerOptions {
   /** Unique ID for each row of the table. */
   id?: ElementIdentifiers;
   /** Columns of the table, including any ragged-array index columns. */
-  columns?: VectorData[] | Map<string, VectorData>;
+  columns?: VectorData | VectorData[] | Map<string, VectorData>;
 }
 
 /** Column-oriented table whose columns are datasets sharing the same number of rows. (The fields of {@link DynamicTable}, whose class adds its rules.) */

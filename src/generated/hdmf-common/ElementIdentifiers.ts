@@ -19,7 +19,7 @@ export class ElementIdentifiers extends Data {
   /** List of unique IDs, such as the row IDs of a table. */
   declare data: ArrayData;
 
-  constructor(opts: ElementIdentifiersOptions) {
+  constructor(opts: ElementIdentifiersOptions = {}) {
     // The root sets every field of the most derived type from its layout; each class adds only its rules.
     super(opts as never);
   }

@@ -5,7 +5,7 @@ import type { Data } from "./Data.js";
 /** The options of {@link SimpleMultiContainer}: its fields, as a constructor takes them. */
 export interface SimpleMultiContainerOptions extends ContainerOptions {
   /** Datasets stored in this group. */
-  containers?: (Data | Container)[] | Map<string, Data | Container>;
+  containers?: Data | Container | (Data | Container)[] | Map<string, Data | Container>;
 }
 
 /** Generic group that bundles several containers and datasets together. */

@@ -8,6 +8,8 @@ import { ProcessingModuleBase, type ProcessingModuleOptions } from "../generated
 import { ImageBase, type ImageOptions } from "../generated/core/Image.js";
 import { ImagesBase, type ImagesOptions } from "../generated/core/Images.js";
 import type { ImageReferences } from "../generated/core/ImageReferences.js";
+import type { NWBDataInterface } from "../generated/core/NWBDataInterface.js";
+import type { DynamicTable } from "./table.js";
 import type { ImageClass, ImageFileOptions } from "../media/from-files.js";
 import { fileSupport } from "./file-support.js";
 import { product } from "../data/ndarray.js";
@@ -157,7 +159,15 @@ export class TimeSeries extends TimeSeriesBase {
 }
 
 /** A named group of analysis results (`nwbfile.processing`); members are in `data_interfaces`. */
-export class ProcessingModule extends ProcessingModuleBase {}
+export class ProcessingModule extends ProcessingModuleBase {
+  /**
+   * The object `name` of `data_interfaces`, or without a name its only one (pynwb's `module["LFP"]`, `get`); with a
+   * class, also checks its type, so TypeScript knows it: `module.get("LFP", LFP).getElectricalSeries()`.
+   */
+  override get<T extends NWBDataInterface | DynamicTable = NWBDataInterface | DynamicTable>(name?: string, type?: abstract new (...args: never[]) => T): T {
+    return this.getInAs<T>("data_interfaces", name, type);
+  }
+}
 
 /** Pixel values of one image; the base of GrayscaleImage, RGBImage and RGBAImage. */
 export class Image extends ImageBase {

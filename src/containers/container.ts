@@ -167,6 +167,17 @@ export abstract class AbstractContainer {
     return found;
   }
 
+  /**
+   * As {@link getIn}, and with a class, also checks the object is of that type (by the schema's inheritance, so an
+   * ElectricalSeries read from a file is a TimeSeries), so TypeScript knows it: the typed getters' one rule.
+   */
+  protected getInAs<T>(key: string, name: string | undefined, type?: abstract new (...args: never[]) => T): T {
+    const found = this.getIn(key, name);
+    const typeName = (type as unknown as { neurodata_type?: string } | undefined)?.neurodata_type;
+    if (type && !(found instanceof type) && !found.isA(typeName ?? "")) this.fail(key, `'${found.name}' to be a ${type.name}`, found);
+    return found as unknown as T;
+  }
+
   /** The object as plain data: type, name, fields (arrays as `uint8[200, 50]`, linked objects by path or name). */
   toJSON(): Record<string, unknown> {
     return summary(this, 2);

@@ -302,10 +302,7 @@ export class NWBFile extends NWBFileBase {
   }
 
   private getFrom<T extends AbstractContainer>(field: "acquisition" | "stimulus" | "stimulus_template" | "analysis", name: string, type?: Class<T>): T {
-    const found = this.getIn(field, name);
-    // By the schema's inheritance, so that an ElectricalSeries is a TimeSeries even when read as its own class.
-    if (type && !(found instanceof type) && !found.isA(neurodataTypeOf(type) ?? "")) this.fail(field, `'${name}' to be a ${type.name}`, found);
-    return found as T;
+    return this.getInAs(field, name, type);
   }
 
   /** Every typed object in the file, by object_id (as pynwb's `nwbfile.objects`). */
@@ -319,10 +316,6 @@ export class NWBFile extends NWBFileBase {
     visit(this);
     return out;
   }
-}
-
-function neurodataTypeOf(cls: Class<unknown>): string | undefined {
-  return (cls as unknown as { neurodata_type?: string }).neurodata_type;
 }
 
 /** The typed objects a container holds (named children, collections, and what it holds beyond its schema). */

@@ -149,6 +149,36 @@ describe("table writing (addColumn, addRow)", () => {
 });
 
 describe("pynwb's table shortcuts on NWBFile", () => {
+  it("a column added empty takes the dtype of the rows that fill it, as pynwb: integers int64, others float64 (pynwb's time intervals tutorial)", async () => {
+    const tmp = tempFolder();
+    try {
+      const nwbfile = new NWBFile({ session_description: "sleep", identifier: "sleep-stages", session_start_time: "2017-04-03T11:00:00-07:00" });
+      const stages = new TimeIntervals({ name: "sleep_stages", description: "intervals for each sleep stage as determined by EEG" });
+      stages.addColumn({ name: "stage", description: "stage of sleep" });
+      stages.addColumn({ name: "confidence", description: "confidence in stage (0-1)" });
+      stages.addRow({ start_time: 0.3, stop_time: 0.5, stage: 1, confidence: 0.5 });
+      stages.addRow({ start_time: 0.7, stop_time: 0.9, stage: 2, confidence: 1 });
+      nwbfile.addTimeIntervals(stages);
+      const file = path.join(tmp.dir, "sleep.nwb");
+      const io = await NWBHDF5IO.open(file, "w");
+      await io.write(nwbfile);
+      await io.close();
+      // confidence 1 after 0.5: floats, with the integer among them.
+      expect(h5py(file, `t = f["intervals/sleep_stages"]; print(t["stage"].dtype, t["stage"][()].tolist(), t["confidence"].dtype, t["confidence"][()].tolist())`))
+        .toBe("int64 [1, 2] float64 [0.5, 1.0]");
+      // Rows added to the read table keep the stored dtype where they fit it.
+      const more = await NWBHDF5IO.open(file, "a");
+      const appended = await more.read();
+      appended.intervals.get("sleep_stages")!.addRow({ start_time: 1.3, stop_time: 3.0, stage: 3, confidence: 0.7 });
+      await more.write(appended);
+      await more.close();
+      expect(h5py(file, `t = f["intervals/sleep_stages"]; print(t["stage"].dtype, t["stage"][()].tolist(), t["confidence"][()].tolist())`))
+        .toBe("int64 [1, 2, 3] [0.5, 1.0, 0.7]");
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
   it("addElectrode(Column), createElectrodeTableRegion, addTrial(Column), addUnit(Column), addInvalidTime write a valid ecephys file", async () => {
     const tmp = tempFolder();
     try {

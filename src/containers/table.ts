@@ -339,7 +339,11 @@ export class DynamicTable extends DynamicTableBase {
       const index = this.indexOf(column);
       const rows = pending.values.get(name) ?? [];
       const flat = index ? rows.flatMap((r) => r as unknown[]) : rows;
-      column.data = keepDType(columnData([...previous(column), ...flat], column, this.schemaDtype(name) ?? valueDtype(column)), column.data.dtype);
+      const before = previous(column);
+      const data = columnData([...before, ...flat], column, this.schemaDtype(name) ?? valueDtype(column));
+      // A column with values keeps their dtype where the new ones fit it; an empty one takes the dtype its values
+      // call for, as pynwb's `add_column` then `add_row` does (integers: int64, not the empty column's float64).
+      column.data = before.length > 0 ? keepDType(data, column.data.dtype) : data;
       if (index) {
         const ends: number[] = [...previous(index).map(Number)];
         let end = ends[ends.length - 1] ?? 0;

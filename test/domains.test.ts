@@ -76,25 +76,25 @@ describe("collections named as pynwb names them", () => {
       return { io, nwbfile: await io.read() };
     };
     const ecephys = await read("ecephys.nwb");
-    const lfp = ecephys.nwbfile.getProcessingModule("ecephys").get("LFP") as LFP;
+    const lfp = ecephys.nwbfile.getProcessingModule("ecephys").get("LFP", LFP);
     expect(lfp).toBeInstanceOf(LFP);
     expect(lfp.electrical_series.get("lfp")).toBeInstanceOf(ElectricalSeries);
     expect(lfp.electrical_series.get("lfp")!.electrodes.table).toBe(ecephys.nwbfile.electrodes);
     await ecephys.io.close();
 
     const behavior = await read("behavior.nwb");
-    const position = behavior.nwbfile.getProcessingModule("behavior").get("Position") as Position;
+    const position = behavior.nwbfile.getProcessingModule("behavior").get("Position", Position);
     expect(position.spatial_series.get("position")).toBeInstanceOf(SpatialSeries);
     expect(position.spatial_series.get("position")!.reference_frame).toBe("corner of the arena");
     await behavior.io.close();
 
     const ophys = await read("ophys.nwb");
     const module = ophys.nwbfile.getProcessingModule("ophys");
-    const segmentation = module.get("ImageSegmentation") as ImageSegmentation;
+    const segmentation = module.get("ImageSegmentation", ImageSegmentation);
     const plane = segmentation.plane_segmentations.get("PlaneSegmentation")!;
     expect(plane).toBeInstanceOf(PlaneSegmentation);
     expect(plane.imaging_plane).toBe(ophys.nwbfile.imaging_planes.get("plane0"));
-    const traces = (module.get("Fluorescence") as Fluorescence).roi_response_series.get("RoiResponseSeries")!;
+    const traces = module.get("Fluorescence", Fluorescence).roi_response_series.get("RoiResponseSeries")!;
     expect(traces).toBeInstanceOf(RoiResponseSeries);
     expect(traces.rois.table).toBe(plane);
     // A field the schema makes scalar reads as a scalar, not a 1-element array.

@@ -8,7 +8,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   BehavioralTimeSeries, DecompositionSeries, Device, DynamicTable, ElectricalSeries, GrayscaleImage, Images, IndexSeries, VectorData, Fluorescence, ImageSegmentation, LFP, NWBFile,
-  ImageSeries, InMemoryArray, NWBHDF5IO, OpticalChannel, PlaneSegmentation, Position, RoiResponseSeries, SpatialSeries, TimeSeries, readArray,
+  ImageSeries, InMemoryArray, NWBDataInterface, NWBHDF5IO, OpticalChannel, PlaneSegmentation, Position, RoiResponseSeries, SpatialSeries, TimeSeries, readArray,
   setWarningHandler, toNumbers, type AxisSelection,
 } from "../src/index.js";
 import { PYNWB_COLLECTIONS } from "../src/schema/pynwb-names.js";
@@ -101,6 +101,21 @@ describe("collections under pynwb's names", () => {
     const script = "import sys\nfrom pynwb import NWBHDF5IO\nwith NWBHDF5IO(sys.argv[1], 'r') as io:\n    f = io.read()\n    s = f.processing['ecephys']['LFP'].get_electrical_series('LFP')\n    print(type(s).__name__, s.data.shape, list(s.electrodes.data[:]))\n";
     const out = execFileSync(ORACLE, ["python", "-c", script, file], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
     expect(out).toBe("ElectricalSeries (5, 4) [0, 1, 2, 3]");
+
+    // pynwb's processing["ecephys"]["LFP"], typed by the class given: no cast between the module and its series.
+    const reader = await NWBHDF5IO.open(file, "r");
+    const back = await reader.read();
+    const readLfp = back.getProcessingModule("ecephys").get("LFP", LFP);
+    expect(readLfp).toBeInstanceOf(LFP);
+    const series = readLfp.getElectricalSeries("LFP");
+    expect(series.rate).toBe(200);
+    expect(Array.from(await series.data.read([[4, 5]]), Number)).toEqual([17, 18, 19, 20]);
+    expect(series.electrodes.table).toBe(back.electrodes);
+    // By the schema's inheritance, as getAcquisition: an LFP is an NWBDataInterface; not a Position.
+    expect(back.getProcessingModule("ecephys").get("LFP", NWBDataInterface)).toBe(readLfp);
+    expect(() => back.getProcessingModule("ecephys").get("LFP", Position)).toThrow("ProcessingModule 'ecephys': field 'data_interfaces': expected 'LFP' to be a Position, got LFP 'LFP'");
+    expect(() => back.getProcessingModule("ecephys").get("Nope", LFP)).toThrow("no 'Nope' in data_interfaces (it holds: LFP)");
+    await reader.close();
   });
 });
 

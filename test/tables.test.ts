@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   type AbstractContainer, DynamicTable, ElectricalSeries, Fluorescence, ImageSegmentation, NWBFile, NWBHDF5IO, OpticalChannel, PlaneSegmentation,
-  RoiResponseSeries, TimeIntervals, TimeSeries, TwoPhotonSeries, type TypedArray, Units,
+  RoiResponseSeries, TimeIntervals, TimeSeries, TimeSeriesReference, TwoPhotonSeries, type TypedArray, Units,
 } from "../src/index.js";
 import { ROOT, SHARED, h5py, readForTests, sha256, tempFolder, validate } from "./helpers.js";
 import type { NDArray } from "../src/index.js";
@@ -178,7 +178,37 @@ describe("table writing (addColumn, addRow)", () => {
 });
 
 describe("pynwb's table shortcuts on NWBFile", () => {
-  it("addElectrode(Column), createElectrodeTableRegion, addTrial(Column), addUnit(Column), addInvalidTime write a valid ecephys file", async () => {
+  it("a column added empty takes the dtype of the rows that fill it, as pynwb: integers int64, others float64 (pynwb's time intervals tutorial)", async () => {
+    const tmp = tempFolder();
+    try {
+      const nwbfile = new NWBFile({ session_description: "sleep", identifier: "sleep-stages", session_start_time: "2017-04-03T11:00:00-07:00" });
+      const stages = new TimeIntervals({ name: "sleep_stages", description: "intervals for each sleep stage as determined by EEG" });
+      stages.addColumn({ name: "stage", description: "stage of sleep" });
+      stages.addColumn({ name: "confidence", description: "confidence in stage (0-1)" });
+      stages.addRow({ start_time: 0.3, stop_time: 0.5, stage: 1, confidence: 0.5 });
+      stages.addRow({ start_time: 0.7, stop_time: 0.9, stage: 2, confidence: 1 });
+      nwbfile.addTimeIntervals(stages);
+      const file = path.join(tmp.dir, "sleep.nwb");
+      const io = await NWBHDF5IO.open(file, "w");
+      await io.write(nwbfile);
+      await io.close();
+      // confidence 1 after 0.5: floats, with the integer among them.
+      expect(h5py(file, `t = f["intervals/sleep_stages"]; print(t["stage"].dtype, t["stage"][()].tolist(), t["confidence"].dtype, t["confidence"][()].tolist())`))
+        .toBe("int64 [1, 2] float64 [0.5, 1.0]");
+      // Rows added to the read table keep the stored dtype where they fit it.
+      const more = await NWBHDF5IO.open(file, "a");
+      const appended = await more.read();
+      appended.getTimeIntervals("sleep_stages").addRow({ start_time: 1.3, stop_time: 3.0, stage: 3, confidence: 0.7 });
+      await more.write(appended);
+      await more.close();
+      expect(h5py(file, `t = f["intervals/sleep_stages"]; print(t["stage"].dtype, t["stage"][()].tolist(), t["confidence"][()].tolist())`))
+        .toBe("int64 [1, 2, 3] [0.5, 1.0, 0.7]");
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it("addElectrode(Column), createElectrodeTableRegion, addTrial(Column), addUnit(Column), addInvalidTimesColumn, addInvalidTimeInterval write a valid ecephys file", async () => {
     const tmp = tempFolder();
     try {
       const nwbfile = new NWBFile({ session_description: "ecephys", identifier: "ecephys-shortcuts", session_start_time: "2024-01-01T00:00:00+00:00" });
@@ -195,7 +225,8 @@ describe("pynwb's table shortcuts on NWBFile", () => {
       nwbfile.addUnitColumn({ name: "quality", description: "sorting quality" });
       nwbfile.addUnit({ spike_times: [0.1, 0.5, 0.9], quality: 0.9, electrodes: [0, 1] });
       nwbfile.addUnit({ spike_times: [1.2], quality: 0.4, electrodes: [3] });
-      nwbfile.addInvalidTime({ start_time: 5, stop_time: 6 });
+      nwbfile.addInvalidTimesColumn({ name: "reason", description: "why the interval is left out" });
+      nwbfile.addInvalidTimeInterval({ start_time: 5, stop_time: 6, reason: "electrical noise" });
       expect(() => nwbfile.addTrial({ start_time: 4, stop_time: 5 })).toThrow(/TimeIntervals 'trials': field 'stimulus': expected a value in every column/);
       const file = path.join(tmp.dir, "shortcuts.nwb");
       const io = await NWBHDF5IO.open(file, "w");
@@ -217,7 +248,8 @@ describe("pynwb's table shortcuts on NWBFile", () => {
       expect((back.units!.getColumn("electrodes") as unknown as { table: unknown }).table).toBe(back.electrodes);
       expect(await back.trials!.readColumn("stimulus")).toEqual(["grating", "blank"]);
       expect(await back.trials!.readColumn("correct")).toEqual([true, false]);
-      expect(await back.invalid_times!.toRecords()).toEqual([{ id: 0, start_time: 5, stop_time: 6 }]);
+      expect(await back.invalid_times!.toRecords()).toEqual([{ id: 0, start_time: 5, stop_time: 6, reason: "electrical noise" }]);
+      expect(back.invalid_times!.description).toBe("time intervals to be removed from analysis");
       expect(back.getAcquisition("ephys", ElectricalSeries).electrodes.table).toBe(back.electrodes);
       await reader.close();
     } finally {
@@ -288,7 +320,7 @@ describe("epochs, ROIs and units' electrodes, written as pynwb writes them", () 
     try {
       const nwbfile = new NWBFile({ session_description: "epochs", identifier: "epochs-1", session_start_time: "2024-01-01T00:00:00+00:00" });
       const rated = new TimeSeries({ name: "running", data: new Float64Array(100), unit: "m/s", rate: 10, starting_time: 1 });
-      const stamped = new TimeSeries({ name: "licks", data: new Float64Array(6), unit: "n.a.", timestamps: [0.5, 1, 2, 3.5, 4, 9] });
+      const stamped = new TimeSeries({ name: "licks", data: [1, 2, 3, 4, 5, 6], unit: "n.a.", timestamps: [0.5, 1, 2, 3.5, 4, 9] });
       nwbfile.addAcquisition(rated).addAcquisition(stamped);
       nwbfile.addEpoch({ start_time: 2, stop_time: 4, tags: ["running", "dark"], timeseries: [rated, stamped] });
       nwbfile.addEpoch({ start_time: 0, stop_time: 20, tags: "rest, light", timeseries: [rated, stamped] });
@@ -303,11 +335,25 @@ describe("epochs, ROIs and units' electrodes, written as pynwb writes them", () 
       const back = await NWBHDF5IO.open(file, "r");
       const read = await back.read();
       const running = read.getAcquisition("running");
-      const licks = read.getAcquisition("licks");
+      const licks = read.getAcquisition("licks", TimeSeries);
       expect(await read.epochs!.toRecords()).toEqual([
         { id: 0, start_time: 2, stop_time: 4, tags: ["running", "dark"], timeseries: [{ idx_start: 10, count: 20, timeseries: running }, { idx_start: 2, count: 2, timeseries: licks }] },
         { id: 1, start_time: 0, stop_time: 20, tags: ["rest", "light"], timeseries: [{ idx_start: 0, count: 100, timeseries: running }, { idx_start: 0, count: 6, timeseries: licks }] },
       ]);
+      // The references read are pynwb's TimeSeriesReference, typed: their samples' data and times, read from the file.
+      const [onRunning, onLicks] = (await read.epochs!.getRow(0)).timeseries!;
+      expect(onRunning).toBeInstanceOf(TimeSeriesReference);
+      expect(onRunning!.isvalid()).toBe(true);
+      expect(Array.from((await onRunning!.readTimestamps())!.subarray(0, 3))).toEqual([2, 2.1, 2.2]); // starting_time 1 + (10 + i) / 10
+      expect((await onRunning!.readData())!.length).toBe(20);
+      expect(await onLicks!.readData()).toEqual(new BigInt64Array([3n, 4n])); // int64, as numpy gives integers
+      expect(Array.from((await onLicks!.readTimestamps())!)).toEqual([2, 3.5]);
+      // pynwb's isvalid: -1 and -1 is a missing reference (no samples); samples past the series' are an error.
+      const missing = new TimeSeriesReference(-1, -1, licks);
+      expect(missing.isvalid()).toBe(false);
+      expect(await missing.readData()).toBeUndefined();
+      expect(() => new TimeSeriesReference(5, 3, licks).isvalid()).toThrow("TimeSeries 'licks': field 'count': expected at most 1 samples from idx_start 5, got 3");
+      expect(() => new TimeSeriesReference(6, 0, licks).isvalid()).toThrow("field 'idx_start': expected a sample of the series (0 to 5), got 6");
       // A series read from a file: its stored timestamps are bisected where they are.
       const more = await NWBHDF5IO.open(file, "a");
       const appended = await more.read();
@@ -315,6 +361,16 @@ describe("epochs, ROIs and units' electrodes, written as pynwb writes them", () 
       await more.write(appended);
       await more.close();
       expect(h5py(file, `print([(int(r[0]), int(r[1])) for r in f["intervals/licking/timeseries"][()]])`)).toBe("[(2, 3)]");
+      // pynwb's get_time_intervals: the tables of /intervals other than trials, epochs and invalid_times.
+      const again = await NWBHDF5IO.open(file, "r");
+      const withLicking = await again.read();
+      const licking = withLicking.getTimeIntervals("licking");
+      expect(licking.description).toBe("licking bouts");
+      expect(withLicking.getTimeIntervals()).toBe(licking);
+      const [bout] = await licking.toRecords();
+      expect([bout!.start_time, bout!.stop_time, bout!.timeseries![0]!.idx_start, bout!.timeseries![0]!.count]).toEqual([1.5, 5, 2, 3]);
+      expect(() => withLicking.getTimeIntervals("epochs")).toThrow("NWBFile 'epochs-1': no 'epochs' in intervals (it holds: licking)");
+      await again.close();
       await back.close();
     } finally {
       tmp.cleanup();

@@ -147,6 +147,14 @@ export class NWBFile extends NWBFileBase {
     return this.createTimeIntervals(name, description);
   }
 
+  /**
+   * The TimeIntervals table `name` of `/intervals`, or without a name its only one (pynwb's `get_time_intervals`;
+   * `trials`, `epochs` and `invalid_times` are the file's fields of those names, as in pynwb).
+   */
+  getTimeIntervals(name?: string): TimeIntervals {
+    return this.getInAs("intervals", name, TimeIntervals);
+  }
+
   /** Makes a TimeIntervals table and adds it to `/intervals` (pynwb's `create_time_intervals`). */
   createTimeIntervals(name: string, description: string): TimeIntervals {
     const table = new TimeIntervals({ name, description });
@@ -181,8 +189,14 @@ export class NWBFile extends NWBFileBase {
     return this;
   }
 
-  /** Adds an invalid time interval (pynwb's `add_invalid_time_interval`). */
-  addInvalidTime(values: IntervalValues): this {
+  /** Adds a column to the invalid times table (pynwb's `add_invalid_times_column`). */
+  addInvalidTimesColumn(opts: ColumnOptions): this {
+    this.intervalsTable("invalid_times", "time intervals to be removed from analysis").addColumn(opts);
+    return this;
+  }
+
+  /** Adds an invalid time interval (pynwb's `add_invalid_time_interval`), as `addEpoch` adds an epoch. */
+  addInvalidTimeInterval(values: IntervalValues): this {
     this.intervalsTable("invalid_times", "time intervals to be removed from analysis").addInterval(values);
     return this;
   }

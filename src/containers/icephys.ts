@@ -14,7 +14,7 @@ import type { IntracellularElectrode } from "../generated/core/IntracellularElec
 import type { PatchClampSeries } from "../generated/core/PatchClampSeries.js";
 import type { TimeSeries } from "./base.js";
 import type { Cell, DynamicTable } from "./table.js";
-import type { TimeSeriesReference } from "./intervals.js";
+import type { TimeSeriesReference, TimeSeriesReferenceValues } from "./timeseries-reference.js";
 import { ValidationError } from "../errors.js";
 
 export type {
@@ -47,7 +47,7 @@ export interface IntracellularRecording {
 }
 
 /** A row of a TimeSeriesReferenceVectorData column. */
-type SeriesRange = TimeSeriesReference;
+type SeriesRange = TimeSeriesReferenceValues;
 
 /**
  * A row of an IntracellularRecordingsTable as `readRow` and `toRecords` read it: its own columns, and each category's

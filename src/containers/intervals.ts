@@ -5,21 +5,14 @@
 import { TimeIntervalsBase, type TimeIntervalsOptions } from "../generated/core/TimeIntervals.js";
 import type { TimeSeries } from "./base.js";
 import { AbstractContainer, describeValue } from "./container.js";
+import type { TimeSeriesReference, TimeSeriesReferenceValues } from "./timeseries-reference.js";
+import type { Cell } from "./table.js";
 import { ValidationError } from "../errors.js";
 import { InMemoryArray } from "../data/arrays.js";
 import { type DType, type TypedArray, allocate, isNumericDType } from "../data/dtype.js";
 
 export type { TimeIntervalsOptions };
 
-/** A row of a TimeSeriesReferenceVectorData: `count` samples of `timeseries` from `idx_start`. */
-export interface TimeSeriesReference {
-  /** The first sample of the range. */
-  idx_start: number;
-  /** How many samples. */
-  count: number;
-  /** The series. */
-  timeseries: TimeSeries;
-}
 
 /** An interval as `addInterval` takes it; other keys fill the columns the table has. */
 export interface IntervalValues {
@@ -30,14 +23,48 @@ export interface IntervalValues {
   /** A list, or one comma-separated string (pynwb splits it). */
   tags?: string | string[];
   /** The series the interval covers: their sample ranges within it are computed as pynwb does them. */
-  timeseries?: TimeSeries | (TimeSeries | TimeSeriesReference)[];
+  timeseries?: TimeSeries | (TimeSeries | TimeSeriesReferenceValues)[];
   /** The row's id (unique in the table); default: the row's number. */
   id?: number;
   [column: string]: unknown;
 }
 
+/**
+ * A row of a TimeIntervals table as read: the columns the type defines, typed (the schema fixes their dtypes), and
+ * the table's other columns as read.
+ */
+export interface IntervalRecord extends Record<string, Cell> {
+  id: number;
+  start_time: number;
+  stop_time: number;
+  /** When the table has a `tags` column. */
+  tags?: string[];
+  /** When the table has a `timeseries` column; a missing reference (idx_start -1, which pynwb marks so) is null. */
+  timeseries?: (TimeSeriesReference | null)[];
+}
+
 /** Time spans, each with a start and stop time, plus optional tags and the time series samples they cover. */
 export class TimeIntervals extends TimeIntervalsBase {
+  /** Row `i` (as pynwb's `table[i]`), its interval columns typed. */
+  override async getRow(i: number): Promise<IntervalRecord> {
+    return (await super.getRow(i)) as IntervalRecord;
+  }
+
+  /** Row `i`, its interval columns typed. */
+  override async readRow(i: number): Promise<IntervalRecord> {
+    return (await super.readRow(i)) as IntervalRecord;
+  }
+
+  /** The row whose `id` is `id`, its interval columns typed. */
+  override async getRowById(id: number): Promise<IntervalRecord> {
+    return (await super.getRowById(id)) as IntervalRecord;
+  }
+
+  /** Every row (as pynwb's `to_dataframe()`, one record a row), its interval columns typed. */
+  override async toRecords(): Promise<IntervalRecord[]> {
+    return (await super.toRecords()) as IntervalRecord[];
+  }
+
   /**
    * Adds an interval (pynwb's `add_interval`; `addTrial` and `addEpoch` call it). The `tags` and `timeseries`
    * columns are made by the first row that gives them. A series' covered samples are, for a series with a rate,
@@ -63,7 +90,7 @@ export class TimeIntervals extends TimeIntervalsBase {
 }
 
 /** The samples of `ts` within [start, stop), as pynwb computes them. */
-function sampleRange(ts: TimeSeries, start: number, stop: number): TimeSeriesReference {
+function sampleRange(ts: TimeSeries, start: number, stop: number): TimeSeriesReferenceValues {
   const n = ts.numSamples;
   const clamp = (i: number) => Math.max(0, n === undefined ? i : Math.min(n, i));
   let first: number;

@@ -25,6 +25,8 @@ import type { ArrayValues, CompoundMemberType, CompoundRow } from "../data/lazy.
 import { FormatError, NotFoundError } from "../errors.js";
 import type { Table as ArrowTable } from "apache-arrow";
 import { type ArrowTableLike, type FromRecordsOptions, type TableConstructor, type ToArrowOptions, tableFromArrow, tableFromRecords, tableToArrow } from "./table-arrow.js";
+import { TimeSeriesReference } from "./timeseries-reference.js";
+import type { TimeSeries } from "./base.js";
 
 /** A table's options: as the schema's, with `colnames` and `id` made from the columns when not given, as hdmf makes them. */
 export type DynamicTableOptions = Omit<GeneratedOptions, "colnames" | "id"> & {
@@ -537,9 +539,14 @@ export class DynamicTable extends DynamicTableBase {
     if (data.dtype === "compound") {
       const members = (data as { members?: CompoundMemberType[] }).members ?? [];
       const refs = members.filter((m) => m.dtype === "reference").map((m) => m.name);
-      // A TimeSeriesReference of idx_start -1 is pynwb's missing one (a recording without a stimulus): null.
-      const missing = column.isA("TimeSeriesReferenceVectorData") ? (row: CompoundRow) => Number(row.idx_start) < 0 : () => false;
-      return (values as CompoundRow[]).map((row) => (missing(row) ? null : { ...row, ...Object.fromEntries(refs.map((r) => [r, typeof row[r] === "string" ? this.objectAt(row[r] as string) : row[r]])) }));
+      const resolved = (row: CompoundRow): CompoundRow => ({ ...row, ...Object.fromEntries(refs.map((r) => [r, typeof row[r] === "string" ? this.objectAt(row[r] as string) : row[r]])) });
+      if (!column.isA("TimeSeriesReferenceVectorData")) return (values as CompoundRow[]).map(resolved);
+      // pynwb's TimeSeriesReference rows; one of idx_start -1 is pynwb's missing one (a recording without a stimulus): null.
+      return (values as CompoundRow[]).map((row) => {
+        if (Number(row.idx_start) < 0) return null;
+        const { idx_start, count, timeseries } = resolved(row);
+        return new TimeSeriesReference(Number(idx_start), Number(count), timeseries as TimeSeries);
+      });
     }
     const list = ArrayBuffer.isView(values) ? values : (values as unknown[]);
     // Booleans held in memory are bytes 0 and 1 (a file's come back as booleans already).

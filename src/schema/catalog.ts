@@ -82,6 +82,8 @@ export class NamespaceCatalog {
   /** Type definitions as written, by `namespace:name`, before resolution. */
   private readonly definitions = new Map<string, { namespace: string; source: string; kind: "group" | "dataset"; spec: GroupSpec | DatasetSpec }>();
   private readonly resolvedTypes = new Map<string, TypeDef>();
+  /** Types found by `namespace\0name`: every object's `isA` and `layout` look its type up (a table's row adds call them often); emptied when a namespace is added. */
+  private readonly found = new Map<string, TypeDef>();
 
   /** Adds a namespace with its schema files. A namespace already loaded in the same version is kept as it is. */
   add(doc: NamespaceDocument): void {
@@ -97,6 +99,7 @@ export class NamespaceCatalog {
       }
     }
     this.documents.set(ns.name, doc);
+    this.found.clear();
     for (const entry of ns.schema) {
       if (!("source" in entry)) continue;
       const source: SchemaSource | undefined = doc.sources[entry.source];
@@ -148,6 +151,15 @@ export class NamespaceCatalog {
   }
 
   private find(name: string, namespace?: string): TypeDef | undefined {
+    const key = `${namespace ?? ""}\0${name}`;
+    const known = this.found.get(key);
+    if (known) return known;
+    const type = this.search(name, namespace);
+    if (type) this.found.set(key, type);
+    return type;
+  }
+
+  private search(name: string, namespace?: string): TypeDef | undefined {
     const spaces = namespace === undefined ? [...this.documents.keys()] : this.closure(namespace);
     for (const ns of spaces) {
       if (this.definitions.has(`${ns}:${name}`)) return this.resolve(`${ns}:${name}`);

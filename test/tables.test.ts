@@ -68,7 +68,8 @@ describe("table reading", () => {
     expect(await units.readColumn("electrodes")).toEqual([[0], [1], [2]]);
     expect((units.getColumn("electrodes") as unknown as { table: unknown }).table).toBe(nwbfile.electrodes);
     const spikes = await units.readColumn("spike_times", [1, 3]);
-    expect(spikes.map((r) => (r as number[]).length)).toEqual([4, 5]);
+    expect(spikes.map((r) => (r as Float64Array).length)).toEqual([4, 5]);
+    expect(spikes.every((r) => r instanceof Float64Array)).toBe(true);
   });
 
   it("readRow and toRecords give records by column name, with the id", async () => {
@@ -123,7 +124,7 @@ describe("table writing (addColumn, addRow)", () => {
       const reader = await NWBHDF5IO.open(file, "r");
       const back = await reader.read();
       expect(await back.trials!.toRecords()).toEqual([{ id: 0, start_time: 0, stop_time: 1, stimulus: "a" }, { id: 1, start_time: 1.5, stop_time: 2.5, stimulus: "b" }]);
-      expect(await back.units!.readColumn("spike_times")).toEqual([[0.1, 0.2], [0.5]]);
+      expect(await back.units!.readColumn("spike_times")).toEqual([Float64Array.from([0.1, 0.2]), Float64Array.from([0.5])]);
       expect(await back.units!.readColumn("electrodes")).toEqual([[0], [1, 2]]);
       expect((await back.electrodes!.readColumn("group"))[0]).toBe(back.electrode_groups.get("shank0"));
       await reader.close();
@@ -182,7 +183,7 @@ describe("pynwb's table shortcuts on NWBFile", () => {
         .toBe("bool True [('FALSE', 0), ('TRUE', 1)] 1 1 [True, False]");
       const reader = await NWBHDF5IO.open(file, "r");
       const back = await reader.read();
-      expect(await back.units!.readColumn("spike_times")).toEqual([[0.1, 0.5, 0.9], [1.2]]);
+      expect(await back.units!.readColumn("spike_times")).toEqual([Float64Array.from([0.1, 0.5, 0.9]), Float64Array.from([1.2])]);
       expect(await back.units!.readColumn("quality")).toEqual([0.9, 0.4]);
       expect(await back.units!.readColumn("electrodes")).toEqual([[0, 1], [3]]);
       expect((back.units!.getColumn("electrodes") as unknown as { table: unknown }).table).toBe(back.electrodes);
@@ -350,6 +351,34 @@ describe("epochs, ROIs and units' electrodes, written as pynwb writes them", () 
     cells.addRoi({ image_mask: [[0, 1], [1, 0]] });
     expect((await cells.readColumn("image_mask")).map((m) => Array.from((m as NDArray).data as ArrayLike<number | bigint>, Number))).toEqual([[1, 0, 0, 1], [0, 1, 1, 0]]);
     expect(cells.getColumn("image_mask").data.shape).toEqual([2, 2, 2]);
+  });
+
+  it("ragged rows of numbers: typed arrays taken as a copy, concatenated exactly, read as typed arrays (views of one read)", async () => {
+    const nwbfile = new NWBFile({ session_description: "s", identifier: "ragged-typed", session_start_time: "2024-01-01T00:00:00+00:00" });
+    const buffer = Float64Array.from([0.5, 1.5]);
+    nwbfile.addUnit({ spike_times: buffer });
+    buffer[0] = 99; // a buffer reused for the next unit does not change the first (pynwb copies a row's values too)
+    nwbfile.addUnit({ spike_times: new Float32Array([0.25]) });
+    nwbfile.addUnit({ spike_times: [] });
+    nwbfile.addUnit({ spike_times: [3, 4.5] });
+    const units = nwbfile.units!;
+    const rows = await units.readColumn("spike_times");
+    expect(rows).toEqual([Float64Array.from([0.5, 1.5]), Float64Array.from([0.25]), new Float64Array(0), Float64Array.from([3, 4.5])]);
+    expect(new Set(rows.map((r) => (r as Float64Array).buffer)).size).toBe(1);
+    expect(units.getColumn("spike_times").data.dtype).toBe("float64");
+    expect(Array.from((await units.getColumn("spike_times_index").data.read()) as Uint8Array)).toEqual([2, 3, 3, 5]);
+    // A column without a schema dtype: typed arrays and lists alike, read as the column's typed array.
+    nwbfile.addTrialColumn({ name: "licks", description: "l", index: true });
+    nwbfile.addTrialColumn({ name: "stimulus", description: "s" });
+    const trials = nwbfile.trials!;
+    nwbfile.addTrial({ start_time: 0, stop_time: 1, licks: new Float32Array([0.5]), stimulus: "a" });
+    nwbfile.addTrial({ start_time: 1, stop_time: 2, licks: [0.1, 0.2], stimulus: "b" });
+    expect(await trials.readColumn("licks")).toEqual([Float64Array.from([0.5]), Float64Array.from([0.1, 0.2])]);
+    // A value of another kind than the column's is refused as before, a typed array's too.
+    expect(() => nwbfile.addTrial({ start_time: 2, stop_time: 3, licks: ["a"], stimulus: "c" })).toThrow(/column 'licks'/);
+    expect(() => nwbfile.addTrial({ start_time: 2, stop_time: 3, licks: "0.2", stimulus: "c" })).toThrow(/a list \(a ragged column\)/);
+    expect(() => nwbfile.addTrial({ start_time: 2, stop_time: 3, licks: [0.2], stimulus: new Float64Array([1]) })).toThrow(/column 'stimulus'/);
+    expect(trials.length).toBe(2);
   });
 
   it("addUnit with electrodes makes the units' region column into the electrodes table", async () => {

@@ -2,7 +2,8 @@
  * The hand-written DynamicTable (and so every table type: TimeIntervals, Units, PlaneSegmentation, the electrodes
  * table, extension tables): reading a table as pynwb users do, column by column or row by row. A column's values
  * come back as the rows hold them: numbers, strings, booleans, one array per row for ragged columns (through their
- * `_index` columns, at any depth), `{ data, shape, dtype }` per row for multi-dimensional ones, the referenced objects themselves for reference
+ * `_index` columns, at any depth: a typed array of the stored dtype for rows of numbers, as numpy gives them, views
+ * of one read of the rows' span; a list for other rows, 64-bit integers and a region's row indices), `{ data, shape, dtype }` per row for multi-dimensional ones, the referenced objects themselves for reference
  * columns, row indices for region columns, and compound rows with their references resolved.
  */
 import { AbstractContainer, type ContainerClass, adopt, describeValue } from "./container.js";
@@ -66,7 +67,8 @@ export class DynamicTable extends DynamicTableBase {
   collectColumns(): void {
     for (const f of this.layout.fields) {
       const v = (this as unknown as Record<string, unknown>)[f.key];
-      if (f.kind === "child" && isColumn(v) && !this.columns.has(v.name)) this.columns.set(v.name, v);
+      // Columns already held are not looked at again (this runs for every row added).
+      if (f.kind === "child" && v !== undefined && !this.columns.has((v as VectorData).name) && isColumn(v)) this.columns.set(v.name, v);
     }
   }
 
@@ -382,7 +384,10 @@ export class DynamicTable extends DynamicTableBase {
     return column;
   }
 
-  /** The values of column `name` row by row, for all rows or rows `[start, stop)`; reads only those rows. */
+  /**
+   * The values of column `name` row by row, for all rows or rows `[start, stop)`; reads only those rows. A ragged
+   * column of numbers gives a typed array per row (a unit's spike times as a Float64Array), each a view of one read.
+   */
   async readColumn(name: string, rows?: [number, number]): Promise<Cell[]> {
     await this.loadStoredRows();
     this.flushRows();

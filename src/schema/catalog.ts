@@ -82,8 +82,11 @@ export class NamespaceCatalog {
   /** Type definitions as written, by `namespace:name`, before resolution. */
   private readonly definitions = new Map<string, { namespace: string; source: string; kind: "group" | "dataset"; spec: GroupSpec | DatasetSpec }>();
   private readonly resolvedTypes = new Map<string, TypeDef>();
-  /** Types found by `namespace\0name`: every object's `isA` and `layout` look its type up (a table's row adds call them often); emptied when a namespace is added. */
-  private readonly found = new Map<string, TypeDef>();
+  /**
+   * Types found, by namespace then name: every object's `isA` and `layout` look its type up (a table's `addRow` many
+   * times a row); emptied when a namespace is added.
+   */
+  private readonly found = new Map<string | undefined, Map<string, TypeDef>>();
 
   /** Adds a namespace with its schema files. A namespace already loaded in the same version is kept as it is. */
   add(doc: NamespaceDocument): void {
@@ -151,11 +154,14 @@ export class NamespaceCatalog {
   }
 
   private find(name: string, namespace?: string): TypeDef | undefined {
-    const key = `${namespace ?? ""}\0${name}`;
-    const known = this.found.get(key);
+    let names = this.found.get(namespace);
+    const known = names?.get(name);
     if (known) return known;
     const type = this.search(name, namespace);
-    if (type) this.found.set(key, type);
+    if (type) {
+      if (!names) this.found.set(namespace, (names = new Map()));
+      names.set(name, type);
+    }
     return type;
   }
 

@@ -51,6 +51,12 @@ try {
   const starts = await read.trials.readColumn("start_time");
   figures.read_trials = seconds(t0);
   if (starts.length !== trials || starts[trials - 1] !== trials - 1) throw new Error("trials read back wrong");
+  // The same column as the dataset's typed array, as pynwb's `trials["start_time"][:]` gives a numpy array
+  // (readColumn gives a JS number per row).
+  t0 = performance.now();
+  const startsTyped = await read.trials.getColumn("start_time").data.read();
+  figures.read_trials_typed = seconds(t0);
+  if (startsTyped.length !== trials || startsTyped[trials - 1] !== trials - 1) throw new Error("trials read back wrong");
   t0 = performance.now();
   const all = await read.units.readColumn("spike_times");
   figures.read_units = seconds(t0);
@@ -73,6 +79,7 @@ try {
     ["add units", figures.addUnit, py.add_unit, "", 10],
     ["write", figures.write, py.write, fewer ? "f" : "", 10],
     ["read trials' start_time", figures.read_trials, py.read_trials, fewer ? "f" : "", 2],
+    ["  the same, as a typed array", figures.read_trials_typed, py.read_trials, fewer ? "f" : "", 2],
     ["read all spike times", figures.read_units, py.read_units, "", 2],
   ];
   console.log(`${trials} trials, ${units} units x ${spikes} spike times (tsnwb's file ${figures.size_MB.toFixed(1)} MB)`);

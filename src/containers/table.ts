@@ -143,9 +143,17 @@ export class DynamicTable extends DynamicTableBase {
     this.pending?.values.set(name, rows.slice(made));
   }
 
-  /** The member the table's type or its place names `name` (a column they define), if any. */
+  /**
+   * The member the table's type or its place names `name` (a column they define), if any; remembered while the table
+   * has the same parent (its place), as every row added asks it for each column.
+   */
   private namedColumn(name: string): NamedMember | undefined {
-    return namedMember(this, name);
+    let known = namedMembers.get(this);
+    if (known === undefined || known.parent !== this.parent) namedMembers.set(this, (known = { parent: this.parent, byName: new Map() }));
+    if (known.byName.has(name)) return known.byName.get(name);
+    const member = namedMember(this, name);
+    known.byName.set(name, member);
+    return member;
   }
 
   /** Puts a column in the field its type names it by, else among `columns`. */
@@ -536,6 +544,9 @@ export class DynamicTable extends DynamicTableBase {
     return byPath.get(path) ?? path;
   }
 }
+
+/** The members a table's type or place names, by column name, for the parent the table had when they were found. */
+const namedMembers = new WeakMap<DynamicTable, { parent: unknown; byName: Map<string, NamedMember | undefined> }>();
 
 /** The objects of a file read, by path, made once per file for reference columns. */
 const pathIndex = new WeakMap<AbstractContainer, Map<string, AbstractContainer>>();

@@ -197,6 +197,8 @@ export class NamespaceCatalog {
 
   /** Whether `type` is `ancestor` or extends it. */
   isA(type: TypeDef, ancestor: string): boolean {
-    return this.lineage(type).some((t) => t.name === ancestor);
+    // Up the parents without a list of them: every object's isA comes here, a table's row adds many times.
+    for (let t: TypeDef | undefined = type; t; t = t.parent) if (t.name === ancestor) return true;
+    return false;
   }
 }

@@ -86,7 +86,7 @@ print(json.dumps({"id": t["id"][:].tolist(), "start": t["start_time"][:].tolist(
     const units = (await back.read()).units!;
     const after = await units.toRecords();
     expect(after.slice(0, before.length).map((r) => ({ ...r, electrode_group: (r.electrode_group as { name: string }).name }))).toEqual(before.map((r) => ({ ...r, electrode_group: (r.electrode_group as { name: string }).name })));
-    expect(after[before.length]).toMatchObject({ id: before.length, spike_times: [0.25, 0.5, 0.75, 1.0], electrodes: [0, 1] });
+    expect(after[before.length]).toMatchObject({ id: before.length, spike_times: Float64Array.from([0.25, 0.5, 0.75, 1.0]), electrodes: [0, 1] });
     await back.close();
   });
 

@@ -2,7 +2,8 @@
  * The hand-written DynamicTable (and so every table type: TimeIntervals, Units, PlaneSegmentation, the electrodes
  * table, extension tables): reading a table as pynwb users do, column by column or row by row. A column's values
  * come back as the rows hold them: numbers, strings, booleans, one array per row for ragged columns (through their
- * `_index` columns, at any depth), `{ data, shape, dtype }` per row for multi-dimensional ones, the referenced objects themselves for reference
+ * `_index` columns, at any depth: a typed array of the stored dtype for rows of numbers, as numpy gives them, views
+ * of one read of the rows' span; a list for other rows, 64-bit integers and a region's row indices), `{ data, shape, dtype }` per row for multi-dimensional ones, the referenced objects themselves for reference
  * columns, row indices for region columns, and compound rows with their references resolved.
  */
 import { AbstractContainer, type ContainerClass, adopt, describeValue } from "./container.js";
@@ -18,7 +19,7 @@ import { CompoundArray, InMemoryArray, ReferenceArray, StreamedArray } from "../
 import { ModeError, ValidationError } from "../errors.js";
 import { arrayValue, article, schemaNumericDType } from "./fields.js";
 import { classFor } from "./registry.js";
-import { type DType, DTypeRangeError, type NumericDType, type TypedArray, allocate, isNumericDType, toTypedArray } from "../data/dtype.js";
+import { type DType, DTypeRangeError, type NumericDType, type TypedArray, allocate, copyExactly, isNumericDType, toTypedArray } from "../data/dtype.js";
 import { type Dtype, isRefDtype } from "../schema/language.js";
 import { type NDArray, isNDArray, product, toNDArray } from "../data/ndarray.js";
 import type { ArrayValues, CompoundMemberType, CompoundRow } from "../data/lazy.js";
@@ -78,7 +79,8 @@ export class DynamicTable extends DynamicTableBase {
   collectColumns(): void {
     for (const f of this.layout.fields) {
       const v = (this as unknown as Record<string, unknown>)[f.key];
-      if (f.kind === "child" && isColumn(v) && !this.columns.has(v.name)) this.columns.set(v.name, v);
+      // Columns already held are not looked at again (this runs for every row added).
+      if (f.kind === "child" && v !== undefined && !this.columns.has((v as VectorData).name) && isColumn(v)) this.columns.set(v.name, v);
     }
   }
 
@@ -103,7 +105,10 @@ export class DynamicTable extends DynamicTableBase {
       ? new DynamicTableRegion({ name: opts.name, description: opts.description, table: opts.table, data: [] as number[] })
       : new (cls ?? VectorData)({ name: opts.name, description: opts.description, data: [] as number[] });
     // Checked before the table changes: a column refused leaves the table as it was.
-    if (rows !== undefined) rows.forEach((v, r) => this.checkCell(opts.name, column, v, r, ragged, rows));
+    if (rows !== undefined) {
+      const siblings: Siblings = { first: firstCell(rows, ragged), shape: rows.length > 0 ? arrayShape(rows[0]) : undefined };
+      rows.forEach((v, r) => this.checkCell(opts.name, column, v, r, ragged, siblings));
+    }
     this.placeColumn(emptyColumn(column, opts.table ? undefined : named?.spec.dtype), named);
     if (rows === undefined) undecidedDType.add(column);
     if (ragged) this.placeColumn(new VectorIndex({ name: `${opts.name}_index`, description: `Index for ${opts.name}.`, target: column, data: [] as number[] }), index);
@@ -143,17 +148,25 @@ export class DynamicTable extends DynamicTableBase {
     const made = this.length - (this.pending?.ids.length ?? 0);
     const index = this.indexOf(column);
     const first = rows.slice(0, made);
-    column.data = columnData(index ? first.flatMap((r) => r as unknown[]) : first, column, this.schemaDtype(name) ?? valueDtype(column));
+    column.data = columnData(index ? flatRows(first) : first, column, this.schemaDtype(name) ?? valueDtype(column));
     if (index) {
       let end = 0;
-      index.data = indexData(first.map((r) => (end += (r as unknown[]).length)));
+      index.data = indexData(first.map((r) => (end += (r as ArrayLike<unknown>).length)));
     }
     this.pending?.values.set(name, rows.slice(made));
   }
 
-  /** The member the table's type or its place names `name` (a column they define), if any. */
+  /**
+   * The member the table's type or its place names `name` (a column they define), if any; remembered while the table
+   * has the same parent (its place), as every row added asks it for each column.
+   */
   private namedColumn(name: string): NamedMember | undefined {
-    return namedMember(this, name);
+    let known = namedMembers.get(this);
+    if (known === undefined || known.parent !== this.parent) namedMembers.set(this, (known = { parent: this.parent, byName: new Map() }));
+    if (known.byName.has(name)) return known.byName.get(name);
+    const member = namedMember(this, name);
+    known.byName.set(name, member);
+    return member;
   }
 
   /** Puts a column in the field its type names it by, else among `columns`. */
@@ -197,10 +210,12 @@ export class DynamicTable extends DynamicTableBase {
       }
     }
     const cells: Record<string, unknown> = {};
+    const columns = this.allColumns;
     for (const name of this.colnames) {
-      const column = this.getColumn(name);
-      const ragged = this.indexOf(column) !== undefined;
-      // Typed arrays are lists too (a unit's spike times as a Float64Array), an array with a shape a list of its rows.
+      const column = columns.get(name) ?? this.getColumn(name);
+      const ragged = indexIn(columns, column) !== undefined;
+      // A typed array stays one (a unit's spike times as a Float64Array, copied as a block), concatenated once when the
+      // rows are made into the column; an array with a shape a list of its rows.
       const v = ragged ? asList(values[name]) : values[name];
       if (v === undefined) throw new ValidationError(this.describe(), name, "a value in every column", `${where(name)}: none`);
       this.checkCell(name, column, v, row, ragged);
@@ -236,31 +251,35 @@ export class DynamicTable extends DynamicTableBase {
    * than the column's, an array of another shape, a region's row index outside its table. `siblings`: the other
    * rows given with it (a column's data), which set the kind and shape when nothing else does.
    */
-  private checkCell(name: string, column: VectorData, v: unknown, row: number, ragged: boolean, siblings?: unknown[]): void {
-    const where = `row ${row}, column '${name}'`;
-    if (ragged && !Array.isArray(v)) throw new ValidationError(this.describe(), name, "a list (a ragged column)", `${where}: ${JSON.stringify(v)}`);
-    const first = siblings?.flatMap((s) => (ragged && Array.isArray(s) ? s : [s]))[0];
+  private checkCell(name: string, column: VectorData, v: unknown, row: number, ragged: boolean, siblings?: Siblings): void {
+    const at = () => `row ${row}, column '${name}'`;
+    if (ragged && !isList(v)) throw new ValidationError(this.describe(), name, "a list (a ragged column)", `${at()}: ${JSON.stringify(v)}`);
+    const first = siblings?.first;
     const expected = this.cellKind(name, column) ?? (first === undefined ? undefined : kindOf(first));
-    for (const cell of (ragged ? v : [v]) as unknown[]) {
-      const kind = kindOf(cell);
-      if (expected !== undefined && kind !== expected) {
-        throw new ValidationError(this.describe(), name, `${KIND_NAMES[expected]} (as the column holds)`, `${where}: ${describeValue(cell)}`);
-      }
+    if (expected !== undefined) {
+      const check = (cell: unknown) => {
+        if (kindOf(cell) !== expected) throw new ValidationError(this.describe(), name, `${KIND_NAMES[expected]} (as the column holds)`, `${at()}: ${describeValue(cell)}`);
+      };
+      // A typed array holds numbers only: one check for the row, not one per value.
+      if (!ragged) check(v);
+      else if (isTypedArray(v)) {
+        if (v.length > 0) check(v[0]);
+      } else for (const cell of v as unknown[]) check(cell);
     }
     if (!ragged && kindOf(v) === "array") {
-      const shape = this.rowShape(name, column) ?? (siblings === undefined ? undefined : arrayShape(siblings[0]));
+      const shape = this.rowShape(name, column) ?? siblings?.shape;
       const given = arrayShape(v);
-      if (given === undefined) throw new ValidationError(this.describe(), name, "an array (nested arrays or { data, shape })", `${where}: ${describeValue(v)}`);
+      if (given === undefined) throw new ValidationError(this.describe(), name, "an array (nested arrays or { data, shape })", `${at()}: ${describeValue(v)}`);
       if (shape !== undefined && (given.length !== shape.length || given.some((n, k) => n !== shape[k]))) {
-        throw new ValidationError(this.describe(), name, `an array of shape [${shape.join(", ")}] (as the column holds)`, `${where}: shape [${given.join(", ")}]`);
+        throw new ValidationError(this.describe(), name, `an array of shape [${shape.join(", ")}] (as the column holds)`, `${at()}: shape [${given.join(", ")}]`);
       }
     }
     if (column.isA("DynamicTableRegion")) {
       const target = (column as unknown as { table: DynamicTable }).table;
       const rows = target.length;
-      for (const i of (ragged ? v : [v]) as unknown[]) {
+      for (const i of (ragged ? Array.from(v as ArrayLike<unknown>) : [v]) as unknown[]) {
         if (!Number.isInteger(i) || (i as number) < 0 || (i as number) >= rows) {
-          throw new ValidationError(this.describe(), name, `row indices of ${target.describe()} (0 to ${rows - 1})`, `${where}: ${JSON.stringify(i)}`);
+          throw new ValidationError(this.describe(), name, `row indices of ${target.describe()} (0 to ${rows - 1})`, `${at()}: ${JSON.stringify(i)}`);
         }
       }
     }
@@ -282,7 +301,7 @@ export class DynamicTable extends DynamicTableBase {
     if (dtype === "bool") return "boolean";
     if (schemaNumericDType(dtype) !== undefined) return "number";
     const ragged = this.indexOf(column) !== undefined;
-    const first = (this.pending?.values.get(name) ?? []).flatMap((v) => (ragged ? (v as unknown[]) : [v]))[0];
+    const first = firstCell(this.pending?.values.get(name) ?? [], ragged);
     if (first !== undefined) return kindOf(first);
     const data = column.data;
     if (data instanceof StreamedArray || (data.shape[0] ?? 0) === 0) return undefined;
@@ -351,13 +370,16 @@ export class DynamicTable extends DynamicTableBase {
       const column = this.getColumn(name);
       const index = this.indexOf(column);
       const rows = pending.values.get(name) ?? [];
-      const flat = index ? rows.flatMap((r) => r as unknown[]) : rows;
-      const made = columnData([...previous(column), ...flat], column, this.schemaDtype(name) ?? valueDtype(column));
+      const schema = this.schemaDtype(name) ?? valueDtype(column);
+      // Numbers (a unit's spike times, a trial's start_time) concatenated at once into the column's typed array;
+      // anything else through the general path, which also gives the errors.
+      const numbers = column.isA("DynamicTableRegion") ? undefined : appendedNumbers(column.data, rows, index !== undefined, schema);
+      const made = numbers ?? columnData([...previous(column), ...(index ? flatRows(rows) : rows)], column, schema);
       column.data = undecidedDType.delete(column) ? made : keepDType(made, column.data.dtype);
       if (index) {
         const ends: number[] = [...previous(index).map(Number)];
         let end = ends[ends.length - 1] ?? 0;
-        for (const r of rows) ends.push((end += (r as unknown[]).length));
+        for (const r of rows) ends.push((end += (r as ArrayLike<unknown>).length));
         index.data = indexData(ends);
       }
     }
@@ -386,7 +408,10 @@ export class DynamicTable extends DynamicTableBase {
     return column;
   }
 
-  /** The values of column `name` row by row, for all rows or rows `[start, stop)`; reads only those rows. */
+  /**
+   * The values of column `name` row by row, for all rows or rows `[start, stop)`; reads only those rows. A ragged
+   * column of numbers gives a typed array per row (a unit's spike times as a Float64Array), each a view of one read.
+   */
   async readColumn(name: string, rows?: [number, number]): Promise<Cell[]> {
     await this.loadStoredRows();
     this.flushRows();
@@ -481,10 +506,7 @@ export class DynamicTable extends DynamicTableBase {
 
   /** The index column over `column` (`<name>_index`), if it is ragged. */
   private indexOf(column: VectorData): VectorData | undefined {
-    for (const c of this.allColumns.values()) {
-      if (c.isA("VectorIndex") && (c as unknown as { target?: unknown }).target === column) return c;
-    }
-    return undefined;
+    return indexIn(this.allColumns, column);
   }
 
   /** Rows `[start, stop)` of an index: for each, the elements of its target it spans, expanded down to the data. */
@@ -506,16 +528,15 @@ export class DynamicTable extends DynamicTableBase {
         return row;
       });
     }
-    // Plain numbers (spike times): each row made from the typed array read, with no list of every value between.
-    if (!target.isA("VectorIndex") && data.shape.length <= 1 && isNumericDType(data.dtype) && !data.dtype.endsWith("int64") && first < last) {
-      const values = (await data.read([[first, last]])) as TypedArray as Float64Array;
-      const rows: Cell[] = [];
+    // Plain numbers (spike times): one read of the rows' span, each row a view of it, a typed array as numpy gives
+    // it. 64-bit integers (which a JS number may not hold) and a region's row indices come back as lists, below.
+    if (!target.isA("VectorIndex") && !target.isA("DynamicTableRegion") && data.shape.length <= 1 && isNumericDType(data.dtype) && !data.dtype.endsWith("int64")) {
+      const values = first < last ? ((await data.read([[first, last]])) as TypedArray) : allocate(data.dtype, 0);
+      const rows: Cell[] = new Array<Cell>(ends.length);
       let from = first;
-      for (const end of ends) {
-        const row = new Array<number>(end - from);
-        for (let k = 0; k < row.length; k++) row[k] = values[from - first + k]!;
-        rows.push(row);
-        from = end;
+      for (let r = 0; r < ends.length; r++) {
+        rows[r] = values.subarray(from - first, ends[r]! - first);
+        from = ends[r]!;
       }
       return rows;
     }
@@ -582,6 +603,9 @@ export class DynamicTable extends DynamicTableBase {
     return byPath.get(path) ?? path;
   }
 }
+
+/** The members a table's type or place names, by column name, for the parent the table had when they were found. */
+const namedMembers = new WeakMap<DynamicTable, { parent: unknown; byName: Map<string, NamedMember | undefined> }>();
 
 /** The objects of a file read, by path, made once per file for reference columns. */
 const pathIndex = new WeakMap<AbstractContainer, Map<string, AbstractContainer>>();
@@ -709,11 +733,12 @@ function isTypedArray(v: unknown): v is TypedArray {
 }
 
 /**
- * A row of a ragged column as a list: typed arrays as plain lists of their values, an array with a shape (as a read
- * gives a row of obs_intervals, [k, 2]) as the list of its k rows.
+ * A row of a ragged column as a list: a typed array as a copy of it (one block copy, not a list of its values; a
+ * copy, as pynwb copies a row's values into the column, so that a buffer reused for the next row does not change
+ * this one), an array with a shape (as a read gives a row of obs_intervals, [k, 2]) as the list of its k rows.
  */
 function asList(v: unknown): unknown {
-  if (isTypedArray(v)) return Array.from(v as ArrayLike<unknown>);
+  if (isTypedArray(v)) return copyRow(v);
   if (isNDArray(v) && v.shape.length > 1 && isTypedArray(v.data)) {
     const inner = v.shape.slice(1);
     const per = product(inner);
@@ -727,6 +752,114 @@ function indexData(ends: number[]): VectorData["data"] {
   const last = ends[ends.length - 1] ?? 0;
   const dtype = last < 256 ? "uint8" : last < 65536 ? "uint16" : last < 2 ** 32 ? "uint32" : "uint64";
   return new InMemoryArray(toTypedArray(ends, dtype), [ends.length], dtype);
+}
+
+/** Rows copied by `addRow` are carved from blocks this big (one allocation per block, not one per row). */
+const BLOCK_BYTES = 1 << 20;
+let block: { buffer: ArrayBuffer; used: number } | undefined;
+
+/**
+ * A copy of a typed-array row, in a shared block when it is small (10,000 units' spike times: 80 allocations rather
+ * than 10,000). The copies live only until the rows are made into their columns, and their blocks with them.
+ */
+function copyRow(v: TypedArray): TypedArray {
+  const size = v.BYTES_PER_ELEMENT;
+  if (v.byteLength > BLOCK_BYTES / 8) return v.slice();
+  let at = block === undefined ? BLOCK_BYTES : Math.ceil(block.used / size) * size;
+  if (block === undefined || at + v.byteLength > BLOCK_BYTES) {
+    block = { buffer: new ArrayBuffer(BLOCK_BYTES), used: 0 };
+    at = 0;
+  }
+  const copy = new (v.constructor as new (buffer: ArrayBuffer, offset: number, length: number) => TypedArray)(block.buffer, at, v.length);
+  copy.set(v as never);
+  block.used = at + v.byteLength;
+  return copy;
+}
+
+/** The first values a column's rows give (to fix its kind and shape when nothing else does), found once. */
+interface Siblings {
+  first: unknown;
+  shape: number[] | undefined;
+}
+
+/** A ragged column's row: a list or a typed array. */
+function isList(v: unknown): v is ArrayLike<unknown> {
+  return Array.isArray(v) || isTypedArray(v);
+}
+
+/** The first value of a column's rows (of their lists, when ragged), without a list of every value. */
+function firstCell(rows: readonly unknown[], ragged: boolean): unknown {
+  if (!ragged) return rows[0];
+  for (const r of rows) if (isList(r) && r.length > 0) return r[0];
+  return undefined;
+}
+
+/** Ragged rows (lists and typed arrays) as one list of their values. */
+function flatRows(rows: readonly unknown[]): unknown[] {
+  const out: unknown[] = [];
+  for (const r of rows) for (let k = 0; k < (r as ArrayLike<unknown>).length; k++) out.push((r as ArrayLike<unknown>)[k]);
+  return out;
+}
+
+/** The index column over `column` among `columns`, if it is ragged. */
+function indexIn(columns: Map<string, VectorData>, column: VectorData): VectorData | undefined {
+  for (const c of columns.values()) {
+    if ((c as unknown as { target?: unknown }).target === column && c.isA("VectorIndex")) return c;
+  }
+  return undefined;
+}
+
+/**
+ * A numeric column's data with `rows` appended, made as the general path ({@link columnData} over every value, then
+ * {@link keepDType}) makes it, but concatenated at once into one typed array: the schema's dtype (float32 as float64,
+ * as for any list of JS numbers), else int64 when every value is an integer, else float64, each value converted
+ * exactly. Undefined, for the general path to take (and to give its errors), when the data is not 1-D numbers in
+ * memory (64-bit integers, whose values a JS number may not hold, included), a new value is not a number (ragged: a
+ * row not a list of numbers or a typed array of them), or a value does not fit.
+ */
+function appendedNumbers(before: VectorData["data"], rows: readonly unknown[], ragged: boolean, schema: Dtype | undefined): InMemoryArray | undefined {
+  if (!(before instanceof InMemoryArray) || before.shape.length !== 1) return undefined;
+  const stored = before.shape[0] ?? 0;
+  if (stored > 0 && (!isNumericDType(before.dtype) || before.data instanceof BigInt64Array || before.data instanceof BigUint64Array)) return undefined;
+  if (schema !== undefined && schemaNumericDType(schema) === undefined) return undefined;
+  let total = stored;
+  let integers = stored === 0 || before.dtype.includes("int") || Array.prototype.every.call(before.data, (x) => Number.isInteger(x));
+  const isInteger = Number.isInteger;
+  for (const r of rows) {
+    if (!ragged) {
+      if (typeof r !== "number") return undefined;
+      if (integers && !isInteger(r)) integers = false;
+      total += 1;
+    } else if (isTypedArray(r)) {
+      if (r instanceof BigInt64Array || r instanceof BigUint64Array) return undefined;
+      if (integers && (r instanceof Float32Array || r instanceof Float64Array) && !(r as Float64Array).every((x) => isInteger(x))) integers = false;
+      total += r.length;
+    } else if (Array.isArray(r)) {
+      for (const x of r) {
+        if (typeof x !== "number") return undefined;
+        if (integers && !isInteger(x)) integers = false;
+      }
+      total += r.length;
+    } else return undefined;
+  }
+  const fixed = schemaNumericDType(schema);
+  const dtype: NumericDType = fixed === undefined ? (integers ? "int64" : "float64") : fixed === "float32" ? "float64" : fixed;
+  try {
+    const out = allocate(dtype, total);
+    if (stored > 0) copyExactly(before.data as TypedArray, out, 0, dtype);
+    if (!ragged) copyExactly(rows as number[], out, stored, dtype);
+    else {
+      let at = stored;
+      for (const r of rows) {
+        copyExactly(r as ArrayLike<number>, out, at, dtype);
+        at += (r as ArrayLike<number>).length;
+      }
+    }
+    return new InMemoryArray(out, [total], dtype);
+  } catch (e) {
+    if (e instanceof DTypeRangeError) return undefined;
+    throw e;
+  }
 }
 
 function isColumn(v: unknown): v is VectorData {

@@ -143,7 +143,8 @@ export function sliceArray(a: NDArray, ranges: [number, number][]): TypedArray |
   for (const pos of boxIndices(ranges.map(([s]) => s), ranges.map(([, e]) => e), Math.max(0, rank - 1))) {
     let offset = 0;
     for (let i = 0; i < rank; i++) offset += pos[i]! * strides[i]!;
-    for (let k = 0; k < inner; k++) (out as unknown as unknown[])[o + k] = (src as unknown as unknown[])[offset + k];
+    if (ArrayBuffer.isView(src)) (out as TypedArray).set((src as TypedArray).subarray(offset, offset + inner) as never, o);
+    else for (let k = 0; k < inner; k++) (out as string[])[o + k] = (src as string[])[offset + k]!;
     o += inner;
   }
   return out;

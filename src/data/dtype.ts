@@ -129,16 +129,30 @@ export function fitsDType(v: number | bigint, dtype: NumericDType): boolean {
  */
 export function toTypedArray(values: ArrayLike<number | bigint>, dtype: NumericDType): TypedArray {
   const out = allocate(dtype, values.length);
+  copyExactly(values, out, 0, dtype);
+  return out;
+}
+
+/**
+ * Writes numbers into `out` (a typed array of `dtype`) from `offset` on, exactly, as {@link toTypedArray} converts
+ * them: a table's ragged rows concatenated into one column without a list of every value between. A typed array
+ * whose every value fits `dtype` is copied as a block.
+ */
+export function copyExactly(values: ArrayLike<number | bigint>, out: TypedArray, offset: number, dtype: NumericDType): void {
   const big = dtype === "int64" || dtype === "uint64";
   const checked = !(ArrayBuffer.isView(values) && alwaysFits(dtypeOfTypedArray(values as unknown as TypedArray), dtype));
   if (!checked && !big && !(values instanceof BigInt64Array) && !(values instanceof BigUint64Array)) {
-    out.set(values as never);
-    return out;
+    out.set(values as never, offset);
+    return;
   }
+  if (!checked && big && (values instanceof BigInt64Array || values instanceof BigUint64Array)) {
+    out.set(values as never, offset);
+    return;
+  }
+  const target = out as unknown as (number | bigint)[];
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (checked && !fitsDType(v, dtype)) throw new DTypeRangeError(v, i, dtype);
-    (out as unknown as (number | bigint)[])[i] = big ? BigInt(v) : Number(v);
+    target[offset + i] = big ? BigInt(v) : Number(v);
   }
-  return out;
 }

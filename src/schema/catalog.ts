@@ -86,6 +86,11 @@ export class NamespaceCatalog {
   /** Type definitions as written, by `namespace:name`, before resolution. */
   private readonly definitions = new Map<string, { namespace: string; source: string; kind: "group" | "dataset"; spec: GroupSpec | DatasetSpec }>();
   private readonly resolvedTypes = new Map<string, TypeDef>();
+  /**
+   * Types found, by namespace then name: every object's `isA` and `layout` look its type up (a table's `addRow` many
+   * times a row); emptied when a namespace is added.
+   */
+  private readonly found = new Map<string | undefined, Map<string, TypeDef>>();
 
   /** Adds a namespace with its schema files. A namespace already loaded in the same version is kept as it is. */
   add(doc: NamespaceDocument): void {
@@ -101,6 +106,7 @@ export class NamespaceCatalog {
       }
     }
     this.documents.set(ns.name, doc);
+    this.found.clear();
     for (const entry of ns.schema) {
       if (!("source" in entry)) continue;
       const source: SchemaSource | undefined = doc.sources[entry.source];
@@ -153,6 +159,18 @@ export class NamespaceCatalog {
   }
 
   private find(name: string, namespace?: string): TypeDef | undefined {
+    let names = this.found.get(namespace);
+    const known = names?.get(name);
+    if (known) return known;
+    const type = this.search(name, namespace);
+    if (type) {
+      if (!names) this.found.set(namespace, (names = new Map()));
+      names.set(name, type);
+    }
+    return type;
+  }
+
+  private search(name: string, namespace?: string): TypeDef | undefined {
     const spaces = namespace === undefined ? [...this.documents.keys()] : this.closure(namespace);
     for (const ns of spaces) {
       if (this.definitions.has(`${ns}:${name}`)) return this.resolve(`${ns}:${name}`);
@@ -184,6 +202,8 @@ export class NamespaceCatalog {
 
   /** Whether `type` is `ancestor` or extends it. */
   isA(type: TypeDef, ancestor: string): boolean {
-    return this.lineage(type).some((t) => t.name === ancestor);
+    // Up the parents without a list of them: every object's isA comes here, a table's row adds many times.
+    for (let t: TypeDef | undefined = type; t; t = t.parent) if (t.name === ancestor) return true;
+    return false;
   }
 }

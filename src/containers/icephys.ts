@@ -26,20 +26,29 @@ export type {
 export interface IntracellularRecording {
   /** Default: the stimulus' (else the response's) electrode. */
   electrode?: IntracellularElectrode;
+  /** The stimulus series (a PatchClampSeries of `stimulus`), if any; a stimulus or a response is required. */
   stimulus?: TimeSeries | null;
   /** Default 0. */
   stimulus_start_index?: number;
   /** Default: the stimulus' samples from its start index. */
   stimulus_index_count?: number;
+  /** The stimulus' template series (in `stimulus_template`), if any. */
   stimulus_template?: TimeSeries | null;
+  /** Default 0. */
   stimulus_template_start_index?: number;
+  /** Default: the template's samples from its start index. */
   stimulus_template_index_count?: number;
+  /** The response series (a PatchClampSeries of `acquisition`), if any. */
   response?: TimeSeries | null;
+  /** Default 0. */
   response_start_index?: number;
+  /** Default: the response's samples from its start index. */
   response_index_count?: number;
   /** Values of the electrodes category's other columns. */
   electrode_metadata?: Record<string, unknown>;
+  /** Values of the stimuli category's other columns. */
   stimulus_metadata?: Record<string, unknown>;
+  /** Values of the responses category's other columns. */
   response_metadata?: Record<string, unknown>;
   /** The row's id (unique in the table); default: the row's number. */
   id?: number;
@@ -55,10 +64,25 @@ type SeriesRange = TimeSeriesReferenceValues;
  * or response the recording does not have (stored with start and count -1) reads as null.
  */
 export interface IntracellularRecordingRow extends Record<string, Cell> {
+  /** The row's id. */
   id: number;
-  electrodes: { electrode: IntracellularElectrode } & Record<string, Cell>;
-  stimuli: { stimulus: TimeSeriesReference | null; stimulus_template?: TimeSeriesReference | null } & Record<string, Cell>;
-  responses: { response: TimeSeriesReference | null } & Record<string, Cell>;
+  /** The electrodes category's values: the recording's electrode, and columns of your own. */
+  electrodes: {
+    /** The electrode the recording was made with. */
+    electrode: IntracellularElectrode;
+  } & Record<string, Cell>;
+  /** The stimuli category's values. */
+  stimuli: {
+    /** The stimulus' samples, or null for a recording without one. */
+    stimulus: TimeSeriesReference | null;
+    /** The template's samples, when the table has the column (null where a row has none). */
+    stimulus_template?: TimeSeriesReference | null;
+  } & Record<string, Cell>;
+  /** The responses category's values. */
+  responses: {
+    /** The response's samples, or null for a recording without one. */
+    response: TimeSeriesReference | null;
+  } & Record<string, Cell>;
 }
 
 /** The intracellular recordings: a stimulus and a response per row, with their electrode (pynwb's `add_intracellular_recording`). */
@@ -184,7 +208,10 @@ function refuseTakenId(table: DynamicTable, id: number | undefined): void {
  * as `readRow` and `toRecords` read it: its id, the indices of the rows of the table below it that it groups (in
  * `Column`), and its other columns.
  */
-export type GroupRow<Column extends string> = { id: number } & { [K in Column]: number[] } & Record<string, Cell>;
+export type GroupRow<Column extends string> = {
+  /** The row's id. */
+  id: number;
+} & { [K in Column]: number[] } & Record<string, Cell>;
 
 /** A row read, checked to hold a list of row indices in `column` (a file of another writer may not). */
 function groupRow<Column extends string>(table: DynamicTable, column: Column, row: Record<string, Cell>): GroupRow<Column> {

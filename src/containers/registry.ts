@@ -49,7 +49,7 @@ export function classFor(neurodata_type: string, namespace?: string): ContainerC
  * where `Base` is expected, with `Base`'s fields typed), and the extension's own fields are reachable by name.
  */
 export type DynamicSubclass<Base extends ContainerClass> = ContainerClass & {
-  // `instanceof` narrows by the prototype's type: to this subclass, not to AbstractContainer.
+  /** Typed so that `instanceof` narrows to this subclass (by the prototype's type), not to AbstractContainer. */
   readonly prototype: InstanceType<Base> & Record<string, unknown>;
   new (opts: ConstructorParameters<Base>[0] & Record<string, unknown>): InstanceType<Base> & Record<string, unknown>;
 };

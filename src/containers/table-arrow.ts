@@ -501,9 +501,37 @@ export const ARROW_TYPE = {
 
 /** What an Arrow table offers that `fromArrow` uses (apache-arrow's Table, of any copy or version of it). */
 export interface ArrowTableLike {
+  /** How many rows the table has. */
   readonly numRows: number;
-  readonly schema: { readonly fields: readonly { name: string; type: ArrowTypeLike; metadata?: Map<string, string> }[] };
-  getChild(name: string): { get(i: number): unknown; toArray?(): unknown; nullCount: number; length: number } | null;
+  /** The table's columns, in order. */
+  readonly schema: {
+    /** The columns' names, types and metadata. */
+    readonly fields: readonly ArrowFieldLike[];
+  };
+  /** The column `name`'s values, or null when the table has no such column. */
+  getChild(name: string): ArrowVectorLike | null;
+}
+
+/** A column of an Arrow table's schema (apache-arrow's Field). */
+export interface ArrowFieldLike {
+  /** The column's name. */
+  name: string;
+  /** The column's Arrow type. */
+  type: ArrowTypeLike;
+  /** The column's metadata (`toArrow` puts its description under "description"). */
+  metadata?: Map<string, string>;
+}
+
+/** A column's values (apache-arrow's Vector). */
+export interface ArrowVectorLike {
+  /** The value of row `i`. */
+  get(i: number): unknown;
+  /** All values, as a typed array where Arrow stores them as one. */
+  toArray?(): unknown;
+  /** How many rows are null. */
+  nullCount: number;
+  /** How many rows there are. */
+  length: number;
 }
 interface ArrowTypeLike { typeId: number; bitWidth?: number; isSigned?: boolean; precision?: number; listSize?: number; children?: { name: string; type: ArrowTypeLike }[]; dictionary?: ArrowTypeLike; toString(): string }
 

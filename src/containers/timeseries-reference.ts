@@ -8,8 +8,11 @@ import type { ArrayValues } from "../data/lazy.js";
 
 /** A reference as given to `addInterval` or `addRow`: `count` samples of `timeseries` from `idx_start`. */
 export interface TimeSeriesReferenceValues {
+  /** The first sample referenced. */
   idx_start: number;
+  /** How many samples are referenced (from `idx_start`). */
   count: number;
+  /** The series referenced. */
   timeseries: TimeSeries;
 }
 

@@ -35,6 +35,7 @@ export const IMPORTANCES: readonly Importance[] = ["CRITICAL", "BEST_PRACTICE_VI
 export interface InspectionMessage {
   /** What was found, in one line. */
   message: string;
+  /** How much it matters: `CRITICAL`, `BEST_PRACTICE_VIOLATION` or `BEST_PRACTICE_SUGGESTION` (after a configuration). */
   importance: Importance;
   /** Orders findings of one importance (a larger dataset first). */
   severity: Severity;
@@ -42,6 +43,7 @@ export interface InspectionMessage {
   check_function_name: string;
   /** The object's type (its class in pynwb), e.g. `ElectricalSeries`. */
   object_type: string;
+  /** The object's name. */
   object_name: string;
   /**
    * Where the NWB Inspector places the object: `/` for the file, `/general/subject`, a device's or electrode group's
@@ -72,6 +74,7 @@ export const DANDI_CONFIG: InspectorConfig = {
 /** Configurations known by name (`--config dandi`). */
 export const INSPECTOR_CONFIGS: Readonly<Record<string, InspectorConfig>> = { dandi: DANDI_CONFIG };
 
+/** What `inspect` and `inspectFile` take. */
 export interface InspectOptions {
   /** Report only checks of this importance (after `config`) or a higher one; default BEST_PRACTICE_SUGGESTION (all). */
   threshold?: Importance;

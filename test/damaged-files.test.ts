@@ -160,7 +160,7 @@ describe("findings", () => {
     }
     expect(linesOf(runs[0]!.out)).toEqual([`${good}: valid`]);
     expect((JSON.parse(runs[1]!.out) as { file: string }).file).toBe(good);
-    expect(linesOf(runs[2]!.out)).toEqual([`${good}: no messages at level critical or above`]);
+    expect(linesOf(runs[2]!.out)).toEqual([`${good}: no messages at CRITICAL or above`]);
     expect(readdirSync(tmp.dir).filter((f) => f.includes("loop-export") || f === "loop-frames")).toEqual([]);
     const io = await NWBHDF5IO.open(file, "r");
     await expect(io.read()).rejects.toThrow(says);

@@ -250,10 +250,12 @@ export class DynamicTable extends DynamicTableBase {
    * by the schema), worked out once while the table keeps the same columns and place, not again for every row.
    */
   private rowPlan(): RowPlan {
-    const columns = this.allColumns;
     const colnames = this.colnames;
     const known = rowPlans.get(this);
-    if (known !== undefined && known.colnames === colnames && known.count === colnames.length && known.held === columns.size && known.parent === this.parent) return known;
+    // The columns held, not collected again from the fields for every row (that costs as much as the rest of a row):
+    // a column set in a field since is collected by the next read of the columns, or when colnames changes.
+    if (known !== undefined && known.colnames === colnames && known.count === colnames.length && known.held === this.columns.size && known.parent === this.parent) return known;
+    const columns = this.allColumns;
     const plan: RowPlan = { colnames, count: colnames.length, held: columns.size, parent: this.parent, names: new Set(colnames), columns: [] };
     for (const name of colnames) {
       const column = columns.get(name) ?? this.getColumn(name);

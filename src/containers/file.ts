@@ -224,12 +224,16 @@ export class NWBFile extends NWBFileBase {
    * other columns the Units type defines (`obs_intervals`, `electrode_group`, `waveform_mean`...) too.
    */
   addUnit(values: { spike_times: readonly number[] | Float64Array | Float32Array; electrodes?: readonly number[]; id?: number } & Record<string, unknown>): this {
-    const { id, ...row } = values;
     const units = this.unitsTable();
-    if (row.electrodes !== undefined && units.length === 0 && !units.colnames.includes("electrodes")) {
+    if (values.electrodes !== undefined && units.length === 0 && !units.colnames.includes("electrodes")) {
       units.addColumn({ name: "electrodes", description: "the electrodes that each unit came from", table: this.electrodesTable() });
     }
-    units.addRow(row, id === undefined ? {} : { id });
+    // The values as given when they hold no id (no copy of them for every unit added).
+    if (!("id" in values)) units.addRow(values);
+    else {
+      const { id, ...row } = values;
+      units.addRow(row, id === undefined ? {} : { id });
+    }
     return this;
   }
 

@@ -77,10 +77,16 @@ export class DynamicTable extends DynamicTableBase {
    * @internal also called once a table is read.
    */
   collectColumns(): void {
-    for (const f of this.layout.fields) {
-      const v = (this as unknown as Record<string, unknown>)[f.key];
-      // Columns already held are not looked at again (this runs for every row added).
-      if (f.kind === "child" && v !== undefined && !this.columns.has((v as VectorData).name) && isColumn(v)) this.columns.set(v.name, v);
+    // The type's child fields, listed once per class: this runs for every row added.
+    let keys = childKeys.get(this.constructor);
+    if (keys === undefined) childKeys.set(this.constructor, (keys = this.layout.fields.filter((f) => f.kind === "child").map((f) => f.key)));
+    for (const key of keys) {
+      const v = (this as unknown as Record<string, unknown>)[key];
+      // Columns already held are not looked at again.
+      if (v !== undefined && !notColumns.has(v as object) && !this.columns.has((v as VectorData).name)) {
+        if (isColumn(v)) this.columns.set(v.name, v);
+        else if (typeof v === "object" && v !== null) notColumns.add(v);
+      }
     }
   }
 
@@ -209,27 +215,55 @@ export class DynamicTable extends DynamicTableBase {
         }
       }
     }
-    const cells: Record<string, unknown> = {};
-    const columns = this.allColumns;
-    for (const name of this.colnames) {
-      const column = columns.get(name) ?? this.getColumn(name);
-      const ragged = indexIn(columns, column) !== undefined;
+    const plan = this.rowPlan();
+    const cells: unknown[] = [];
+    for (const { name, column, ragged, numbers } of plan.columns) {
+      const given = values[name];
+      // A typed array into a ragged column of numbers needs no check (it holds numbers only; whether they fit the
+      // column's dtype is checked when the rows are made into the column): only its copy, as one block.
+      if (numbers && isTypedArray(given)) {
+        cells.push(copyRow(given));
+        continue;
+      }
       // A typed array stays one (a unit's spike times as a Float64Array, copied as a block), concatenated once when the
       // rows are made into the column; an array with a shape a list of its rows.
-      const v = ragged ? asList(values[name]) : values[name];
+      const v = ragged ? asList(given) : given;
       if (v === undefined) throw new ValidationError(this.describe(), name, "a value in every column", `${where(name)}: none`);
       this.checkCell(name, column, v, row, ragged);
-      cells[name] = v;
+      cells.push(v);
     }
-    for (const name of Object.keys(values)) if (!this.colnames.includes(name)) this.fail(name, `one of the columns (${this.colnames.join(", ")})`, `${where(name)}: an unknown column`);
+    for (const name of Object.keys(values)) if (!plan.names.has(name)) this.fail(name, `one of the columns (${this.colnames.join(", ")})`, `${where(name)}: an unknown column`);
     this.pending ??= { ids: [], values: new Map() };
     this.pending.ids.push(opts.id ?? row);
-    for (const name of this.colnames) {
-      const list = this.pending.values.get(name) ?? [];
-      list.push(cells[name]);
-      this.pending.values.set(name, list);
+    const lists = this.pending.values;
+    for (let c = 0; c < cells.length; c++) {
+      const name = plan.columns[c]!.name;
+      const list = lists.get(name);
+      if (list === undefined) lists.set(name, [cells[c]]);
+      else list.push(cells[c]);
     }
     return this;
+  }
+
+  /**
+   * What `addRow` needs to know of each column (the column, whether ragged, whether its rows are lists of numbers
+   * by the schema), worked out once while the table keeps the same columns and place, not again for every row.
+   */
+  private rowPlan(): RowPlan {
+    const colnames = this.colnames;
+    const known = rowPlans.get(this);
+    // The columns held, not collected again from the fields for every row (that costs as much as the rest of a row):
+    // a column set in a field since is collected by the next read of the columns, or when colnames changes.
+    if (known !== undefined && known.colnames === colnames && known.count === colnames.length && known.held === this.columns.size && known.parent === this.parent) return known;
+    const columns = this.allColumns;
+    const plan: RowPlan = { colnames, count: colnames.length, held: columns.size, parent: this.parent, names: new Set(colnames), columns: [] };
+    for (const name of colnames) {
+      const column = columns.get(name) ?? this.getColumn(name);
+      const ragged = indexIn(columns, column) !== undefined;
+      plan.columns.push({ name, column, ragged, numbers: ragged && !column.isA("DynamicTableRegion") && this.schemaCellKind(name, column) === "number" });
+    }
+    rowPlans.set(this, plan);
+    return plan;
   }
 
   /** The ids of the table's rows, those in memory (a table read from a file: ids read are not included). @internal */
@@ -290,16 +324,8 @@ export class DynamicTable extends DynamicTableBase {
    * its compound), a region (row indices), or the column's first value, in the file or added.
    */
   private cellKind(name: string, column: VectorData): CellKind | undefined {
-    if (column.isA("DynamicTableRegion")) return "number";
-    // A column the type defines with more than one axis in every shape it allows (an image mask) holds an array per row.
-    const dims = this.namedColumn(name)?.spec.dims as unknown[] | undefined;
-    if (Array.isArray(dims) && dims.length > 0 && (Array.isArray(dims[0]) ? dims.every((d) => (d as unknown[]).length > 1) : dims.length > 1)) return "array";
-    const dtype = this.schemaDtype(name) ?? valueDtype(column);
-    if (Array.isArray(dtype)) return "row";
-    if (isRefDtype(dtype)) return "object";
-    if (isTextDtype(dtype)) return "text";
-    if (dtype === "bool") return "boolean";
-    if (schemaNumericDType(dtype) !== undefined) return "number";
+    const fixed = this.schemaCellKind(name, column);
+    if (fixed !== undefined) return fixed;
     const ragged = this.indexOf(column) !== undefined;
     const first = firstCell(this.pending?.values.get(name) ?? [], ragged);
     if (first !== undefined) return kindOf(first);
@@ -313,6 +339,21 @@ export class DynamicTable extends DynamicTableBase {
       case "opaque": return undefined;
       default: return data.shape.length > 1 && !ragged ? "array" : "number";
     }
+  }
+
+  /** What every cell of a column must be by the schema or the column's type alone (a region: row numbers), if that fixes it. */
+  private schemaCellKind(name: string, column: VectorData): CellKind | undefined {
+    if (column.isA("DynamicTableRegion")) return "number";
+    // A column the type defines with more than one axis in every shape it allows (an image mask) holds an array per row.
+    const dims = this.namedColumn(name)?.spec.dims as unknown[] | undefined;
+    if (Array.isArray(dims) && dims.length > 0 && (Array.isArray(dims[0]) ? dims.every((d) => (d as unknown[]).length > 1) : dims.length > 1)) return "array";
+    const dtype = this.schemaDtype(name) ?? valueDtype(column);
+    if (Array.isArray(dtype)) return "row";
+    if (isRefDtype(dtype)) return "object";
+    if (isTextDtype(dtype)) return "text";
+    if (dtype === "bool") return "boolean";
+    if (schemaNumericDType(dtype) !== undefined) return "number";
+    return undefined;
   }
 
   /** The shape of each row of a column of arrays: its first row's, added or in the file. */
@@ -606,6 +647,22 @@ export class DynamicTable extends DynamicTableBase {
 
 /** The members a table's type or place names, by column name, for the parent the table had when they were found. */
 const namedMembers = new WeakMap<DynamicTable, { parent: unknown; byName: Map<string, NamedMember | undefined> }>();
+
+/** A table's columns as `addRow` takes them, with what it was worked out from (the columns' names and count, the table's parent). */
+interface RowPlan {
+  colnames: string[];
+  count: number;
+  held: number;
+  parent: unknown;
+  names: Set<string>;
+  columns: { name: string; column: VectorData; ragged: boolean; numbers: boolean }[];
+}
+const rowPlans = new WeakMap<DynamicTable, RowPlan>();
+
+/** The keys of each table class's child fields (where the columns its type names are), listed once. */
+const childKeys = new WeakMap<object, string[]>();
+/** Children of tables found not to be columns (a table's ids): a column is never one of them. */
+const notColumns = new WeakSet<object>();
 
 /** The objects of a file read, by path, made once per file for reference columns. */
 const pathIndex = new WeakMap<AbstractContainer, Map<string, AbstractContainer>>();

@@ -52,6 +52,14 @@ export async function loadCachedSpecifications(catalog: NamespaceCatalog, root: 
   }
 }
 
+/**
+ * The published namespaces tsnwb bundles (core, hdmf-common, hdmf-experimental), in the other versions files cache
+ * (older files), as read from an earlier file in this process, by name and namespace document (which names the
+ * version): such a namespace is the same in every file that caches it, so a folder of files of NWB 2.5 reads it
+ * once, not once a file (its schema files are most of a small file's reading). Extensions are read from each file.
+ */
+const publishedRead = new Map<string, NamespaceDocument>();
+
 async function loadCached(catalog: NamespaceCatalog, root: GroupBuilder, fileName: string): Promise<string[]> {
   const specs = root.groups.get("specifications");
   if (!specs) return [];
@@ -64,7 +72,14 @@ async function loadCached(catalog: NamespaceCatalog, root: GroupBuilder, fileNam
     const latest = byVersion.groups.get(latestCachedVersion(byVersion)!)!;
     const nsDataset = latest.datasets.get("namespace");
     if (!nsDataset) throw new FormatError(fileName, `${latest.path} has no namespace document`);
-    const nsDoc = await parseJson(nsDataset, fileName, "a JSON namespace document") as { namespaces?: NamespaceSpec[] };
+    const nsText = await readText(nsDataset);
+    const publishedKey = BUNDLED.has(name) ? `${name}\n${nsText}` : undefined;
+    const known = publishedKey === undefined ? undefined : publishedRead.get(publishedKey);
+    if (known) {
+      if (!loaded) waiting.push(known);
+      continue;
+    }
+    const nsDoc = parseJsonText(nsText, nsDataset, fileName, "a JSON namespace document") as { namespaces?: NamespaceSpec[] };
     const namespace = Array.isArray(nsDoc.namespaces) ? nsDoc.namespaces.find((n) => n?.name === name) ?? nsDoc.namespaces[0] : undefined;
     if (!Array.isArray(namespace?.schema)) throw new FormatError(fileName, `${nsDataset.path} is not a namespace document (no namespace with a schema list)`);
     const sources: Record<string, SchemaSource> = {};
@@ -77,7 +92,9 @@ async function loadCached(catalog: NamespaceCatalog, root: GroupBuilder, fileNam
       if (parsed.typeKeys === "data_type") typeKeys = "data_type";
       sources[entry.source] = parsed.value;
     }
-    if (!loaded) waiting.push({ namespace: normaliseKeys(namespace).value, sources, typeKeys });
+    const doc: NamespaceDocument = { namespace: normaliseKeys(namespace).value, sources, typeKeys };
+    if (publishedKey !== undefined) publishedRead.set(publishedKey, doc);
+    if (!loaded) waiting.push(doc);
   }
   const loaded: string[] = [];
   while (waiting.length > 0) {
@@ -101,7 +118,15 @@ export function latestCachedVersion(byVersion: GroupBuilder): string | undefined
  * file's fault, not a SyntaxError of tsnwb's).
  */
 async function parseJson(ds: DatasetBuilder, fileName: string, what: string): Promise<Record<string, unknown>> {
-  const text = String(((await (ds.value as LazyArray).read()) as string[])[0]);
+  return parseJsonText(await readText(ds), ds, fileName, what);
+}
+
+/** A cached document's text, as stored (one string). */
+async function readText(ds: DatasetBuilder): Promise<string> {
+  return String(((await (ds.value as LazyArray).read()) as string[])[0]);
+}
+
+function parseJsonText(text: string, ds: DatasetBuilder, fileName: string, what: string): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(text);

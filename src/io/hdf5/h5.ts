@@ -45,6 +45,15 @@ export function objectAt(file: H5File, path: string): H5Group | H5Dataset {
   return path === "/" ? (file as unknown as H5Group) : (file.get(path) as H5Group | H5Dataset);
 }
 
+/**
+ * The attributes of the object at `path` (a group or a dataset), as h5wasm's `attrs` gives them, without looking the
+ * object up first: `file.get(path)` asks HDF5 the object's type (a call per object) only to make the Group or
+ * Dataset whose `attrs` needs nothing but the file and the path. The getter is the file's own build's.
+ */
+export function attributesAt(file: H5File, path: string): H5Group["attrs"] {
+  return Reflect.get(file, "attrs", { file_id: file.file_id, path }) as H5Group["attrs"];
+}
+
 /** Files closed by tsnwb, with the name to give in errors: reading them after close() says so. */
 const closedFiles = new WeakMap<H5File, string>();
 

@@ -6,7 +6,7 @@
 import { type AttributeBuilder, DatasetBuilder, GroupBuilder, LinkBuilder, type LinkedTree } from "../../mapping/builders.js";
 import { type DType, dtypeFromH5wasm, dtypeOfTypedArray, isNumericDType, toTypedArray } from "../../data/dtype.js";
 import type { NDArray } from "../../data/ndarray.js";
-import { type H5File, type H5Module, objectAt } from "./h5.js";
+import { type H5File, type H5Module, attributesAt } from "./h5.js";
 import { H5LazyDataset } from "./lazy-dataset.js";
 import { FormatError } from "../../errors.js";
 
@@ -82,8 +82,7 @@ export class HDF5Reader {
   }
 
   private readAttributes(path: string, into: Map<string, AttributeBuilder>): void {
-    const obj = objectAt(this.file, path);
-    for (const [name, attr] of Object.entries(obj.attrs)) {
+    for (const [name, attr] of Object.entries(attributesAt(this.file, path))) {
       const scalar = attr.shape === null || attr.shape.length === 0;
       const dtype = dtypeFromH5wasm(attr.dtype);
       const value = attr.value;

@@ -75,7 +75,7 @@ export class HDF5Reader {
   }
 
   private readDataset(name: string, path: string): DatasetBuilder {
-    const handle = H5LazyDataset.at(this.m, this.file, path, this.fileName);
+    const handle = H5LazyDataset.at(this.m, this.file, path, this.fileName, true);
     const builder = new DatasetBuilder(name, handle, handle.shape.length === 0);
     this.readAttributes(path, builder.attributes);
     return builder;

@@ -25,9 +25,9 @@ import { TIME_SERIES_CHECKS } from "./checks/time-series.js";
 import { TABLE_CHECKS } from "./checks/tables.js";
 import { DOMAIN_CHECKS } from "./checks/domains.js";
 import { EXTRA_CHECKS } from "./checks/extras.js";
+import { DANDI_CONFIG, IMPORTANCES, INSPECTOR_CONFIGS, type InspectionMessage, type InspectorConfig } from "./inspector-names.js";
 
 export type { CheckInfo, Importance, Severity };
-import { DANDI_CONFIG, IMPORTANCES, INSPECTOR_CONFIGS, type InspectionMessage, type InspectorConfig } from "./inspector-names.js";
 
 export { IMPORTANCES, DANDI_CONFIG, INSPECTOR_CONFIGS, type InspectionMessage, type InspectorConfig } from "./inspector-names.js";
 

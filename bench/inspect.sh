@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# `tsnwb inspect` against the NWB Inspector (nwbinspector 0.5.2, `../shared/tools/oracle inspect --skip-validate`:
-# its checks only, as tsnwb's inspect) on a 4.2 GB file (bench/big_file.sh's movie, made unless FILE exists) and on
-# a folder of 50 small files (copies of the shared fixtures). Prints wall time and CPU time (user + sys) of each
-# run: on a shared VM the CPU time is the figure to compare.
+# `tsnwb inspect` against the NWB Inspector (nwbinspector 0.5.2) on a 4.2 GB file (bench/big_file.sh's movie, made
+# unless FILE exists) and on a folder of 50 small files (copies of the shared fixtures). The NWB Inspector twice:
+# its command line (`../shared/tools/oracle inspect --skip-validate`), which validates each file with pynwb all the
+# same (0.5.2 drops --skip-validate for a local path) and on the folder stops part way (pynwb's validator recurses
+# without end on one fixture); and its checks only, each file (bench/inspect_nwbinspector.py), as tsnwb's inspect.
+# Prints wall time and CPU time (user + sys) of each run: on a shared VM the CPU time is the figure to compare.
 # Usage: bench/inspect.sh [FILE]   (run `npm run build` first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +28,9 @@ measure() { # label, command...
 echo "file: $FILE ($(du -h "$FILE" | cut -f1)); folder: 50 files ($(du -sh "$FOLDER" | cut -f1))"
 for run in 1 2 3; do
   measure "tsnwb inspect, big file" node dist/cli/main.js inspect --json "$FILE"
-  measure "nwbinspector, big file" "$ORACLE" inspect "$FILE" --skip-validate --progress-bar False
+  measure "nwbinspector CLI, big file" "$ORACLE" inspect "$FILE" --skip-validate --progress-bar False
+  measure "nwbinspector checks, big file" "$ORACLE" python bench/inspect_nwbinspector.py "$FILE"
   measure "tsnwb inspect, 50 files" node dist/cli/main.js inspect --json "$FOLDER"/*.nwb
-  measure "nwbinspector, 50 files" "$ORACLE" inspect "$FOLDER" --skip-validate --progress-bar False
+  measure "nwbinspector CLI, 50 files" "$ORACLE" inspect "$FOLDER" --skip-validate --progress-bar False
+  measure "nwbinspector checks, 50 files" "$ORACLE" python bench/inspect_nwbinspector.py "$FOLDER"/*.nwb
 done

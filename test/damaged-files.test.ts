@@ -150,7 +150,7 @@ describe("findings", () => {
     const runs = await Promise.all([
       tsnwb(["validate", file, good]),
       tsnwb(["info", "--json", file, good]),
-      tsnwb(["inspect", "--level", "critical", file, good]),
+      tsnwb(["inspect", "--threshold", "CRITICAL", file, good]),
       tsnwb(["export", file, path.join(tmp.dir, "loop-export.nwb")]),
       tsnwb(["frames", file, "/acquisition/ElectricalSeries", "-o", frames]),
     ]);

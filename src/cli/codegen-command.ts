@@ -6,9 +6,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as nodePath from "node:path";
 import type { Command } from "commander";
-import { loadNamespaces } from "../io/namespaces.js";
-import { typeCatalog } from "../schema/bundled.js";
-import { extensionSource } from "../schema/extension-source.js";
 
 /** Adds the `codegen` command to the CLI. */
 export function addCodegenCommand(program: Command): void {
@@ -19,6 +16,10 @@ export function addCodegenCommand(program: Command): void {
     .requiredOption("--out <file>", "the TypeScript file to write")
     .option("--import-from <module>", "how the module imports tsnwb", "tsnwb")
     .action(async (namespaceFiles: string[], opts: { out: string; importFrom: string }) => {
+      // Loaded here, not with the command line: the schema and YAML are this command's, not every command's.
+      const [{ loadNamespaces }, { typeCatalog }, { extensionSource }] = await Promise.all([
+        import("../io/namespaces.js"), import("../schema/bundled.js"), import("../schema/extension-source.js"),
+      ]);
       const namespaces: string[] = [];
       for (const file of namespaceFiles) namespaces.push(...await loadNamespaces(file));
       const source = extensionSource(typeCatalog, namespaces, opts.importFrom, namespaceFiles.map((f) => nodePath.basename(f)).join(", "));

@@ -1,11 +1,27 @@
 /**
  * Imported first by `main.ts`: for a command that reads files (not `view`, which runs on), the reading worker starts
- * before the rest of the command line's modules load, so that both load at once (the worker loads the library and
+ * before the rest of the command line's modules load, so that both load at once (the worker loads the reader and
  * HDF5 again: on one core after the other, that would be a quarter of a second more per command).
  */
+import { setFlagsFromString } from "node:v8";
 import { startEarly } from "./file-worker.js";
+import type { FileTasks } from "./file-tasks.js";
 
-/** The commands whose files are read in the worker (`file-tasks.ts`). */
-const READING = new Set(["info", "validate", "inspect", "export", "frames"]);
+const command = process.argv[2] ?? "";
 
-if (READING.has(process.argv[2] ?? "") && !process.argv.includes("--help") && !process.argv.includes("-h")) startEarly();
+/** The commands whose files are read in the worker (`file-tasks.ts`), and the tasks each runs there. */
+const READING: Record<string, (keyof FileTasks)[]> = {
+  info: [process.argv.includes("--json") ? "info" : "summary"],
+  validate: ["validate"],
+  inspect: ["inspect"],
+  export: ["export"],
+  frames: ["frames"],
+};
+
+// `inspect` reads layouts and attributes, and few values: V8's optimizing compiler would spend more time (a fifth
+// of a second of CPU, on background threads) on HDF5's WebAssembly than it saves on such a command. Its baseline
+// compiler serves. Set before the worker compiles HDF5's module (the flag is the process's; this thread runs none).
+if (command === "inspect") setFlagsFromString("--liftoff-only");
+
+const tasks = Object.hasOwn(READING, command) ? READING[command] : undefined;
+if (tasks && !process.argv.includes("--help") && !process.argv.includes("-h")) startEarly(tasks);

@@ -2,15 +2,15 @@
  * What `tsnwb` does with a file it did not write, one file (or URL) per call, giving back plain data: these run in
  * the reading worker (`file-worker.ts`), so that a file HDF5 loops on, or crashes on, ends as that file's error
  * instead of a command that hangs or dies. Nothing here prints.
+ *
+ * Each task loads the modules it needs when it first runs: the worker of `tsnwb inspect` loads the reader and the
+ * inspector, not the writer, the media modules or the whole library (a tenth of a second of a short command).
  */
 import * as nodePath from "node:path";
-import { ImageSeries, type NWBFile, NWBHDF5IO, validate } from "../index.js";
+import type { NWBFile } from "../containers/file.js";
 import type { ValidationIssue } from "../validation/validator.js";
 import type { InspectOptions, InspectionMessage } from "../validation/inspector.js";
-import { inspectFile } from "../validation/inspect-file.js";
-import { summarize } from "./summary.js";
-import { type ObjectInfo, fileInfo } from "./info.js";
-import { writeFrames } from "./frames.js";
+import type { ObjectInfo } from "./info.js";
 
 /** What a task tells as it goes (each one also restarts the worker's time limit): rows of a dataset copied, a file written. */
 export type TaskProgress = { kind: "rows"; path: string; rows: number; totalRows?: number } | { kind: "file"; path: string };
@@ -25,8 +25,19 @@ export interface FileInfo {
   objects: ObjectInfo[];
 }
 
+/** The modules the tasks use, each loaded on first use (Node keeps it for the next call). */
+const modules = {
+  library: () => import("../index.js"),
+  inspector: () => import("../validation/inspect-file.js"),
+  validator: () => import("../validation/validate-file.js"),
+  summary: () => import("./summary.js"),
+  info: () => import("./info.js"),
+  frames: () => import("./frames.js"),
+};
+
 /** Opens `file` to read, gives its NWBFile to `use`, and closes it whatever happens. */
 async function withFile<T>(file: string, use: (nwbfile: NWBFile) => T | Promise<T>): Promise<T> {
+  const { NWBHDF5IO } = await modules.library();
   const io = await NWBHDF5IO.open(file, "r");
   try {
     return await use(await io.read());
@@ -43,26 +54,32 @@ function jsonBigInt(_key: string, value: unknown): unknown {
 
 export const fileTasks = {
   /** The readable listing (`tsnwb info`). */
-  summary: ({ file }: { file: string }): Promise<string[]> => withFile(file, summarize),
+  summary: async ({ file }: { file: string }): Promise<string[]> => withFile(file, (await modules.summary()).summarize),
 
   /** The listing as data (`tsnwb info --json`). */
-  info: ({ file }: { file: string }): Promise<FileInfo> => withFile(file, (nwbfile) => JSON.parse(JSON.stringify(fileInfo(nwbfile, file), jsonBigInt)) as FileInfo),
+  info: async ({ file }: { file: string }): Promise<FileInfo> => {
+    const { fileInfo } = await modules.info();
+    return withFile(file, (nwbfile) => JSON.parse(JSON.stringify(fileInfo(nwbfile, file), jsonBigInt)) as FileInfo);
+  },
 
   /** Schema issues (`tsnwb validate`). */
-  validate: ({ file, core }: { file: string; core: boolean }): Promise<ValidationIssue[]> => validate(file, { core }),
+  validate: async ({ file, core }: { file: string; core: boolean }): Promise<ValidationIssue[]> => (await modules.validator()).validate(file, { core }),
 
   /** Best-practice findings (`tsnwb inspect`), with the options of the command (threshold, config, skip, select). */
-  inspect: ({ file, options }: { file: string; options: InspectOptions }): Promise<InspectionMessage[]> => inspectFile(file, options),
+  inspect: async ({ file, options }: { file: string; options: InspectOptions }): Promise<InspectionMessage[]> => (await modules.inspector()).inspectFile(file, options),
 
   /** The external files a file's series name, as stored -> where they are on disk (`tsnwb view`). */
-  externals: ({ file }: { file: string }): Promise<[string, string][]> => withFile(file, (nwbfile) => {
-    const out: [string, string][] = [];
-    for (const obj of nwbfile.objects.values()) {
-      if (!(obj instanceof ImageSeries)) continue;
-      for (const p of obj.external_file ?? []) out.push([p, nodePath.resolve(nodePath.dirname(nodePath.resolve(file)), p)]);
-    }
-    return out;
-  }),
+  externals: async ({ file }: { file: string }): Promise<[string, string][]> => {
+    const { ImageSeries } = await modules.library();
+    return withFile(file, (nwbfile) => {
+      const out: [string, string][] = [];
+      for (const obj of nwbfile.objects.values()) {
+        if (!(obj instanceof ImageSeries)) continue;
+        for (const p of obj.external_file ?? []) out.push([p, nodePath.resolve(nodePath.dirname(nodePath.resolve(file)), p)]);
+      }
+      return out;
+    });
+  },
 
   /** Whether the file reads at all (before a command adds to it: `--into`); throws why not. */
   readable: ({ file }: { file: string }): Promise<void> => withFile(file, () => undefined),
@@ -72,6 +89,7 @@ export const fileTasks = {
    * unless `linkData` is false (what they reach copied); gives its path.
    */
   async export({ input, output, linkData = true }: { input: string; output: string; linkData?: boolean }, progress: Progress): Promise<string> {
+    const { NWBHDF5IO } = await modules.library();
     await withFile(input, async (nwbfile) => {
       const writer = await NWBHDF5IO.open(output, "w", { linkData, onProgress: (p) => progress({ kind: "rows", ...p }) });
       await writer.write(nwbfile);
@@ -81,8 +99,28 @@ export const fileTasks = {
   },
 
   /** `tsnwb frames`: an image, an Images or a series' frames as PNG files; gives the files written. */
-  frames: ({ file, object, output, range }: { file: string; object: string; output: string; range: { start?: number; stop?: number } }, progress: Progress): Promise<string[]> =>
-    writeFrames(file, object, output, range, (path) => progress({ kind: "file", path })),
+  frames: async ({ file, object, output, range }: { file: string; object: string; output: string; range: { start?: number; stop?: number } }, progress: Progress): Promise<string[]> =>
+    (await modules.frames()).writeFrames(file, object, output, range, (path) => progress({ kind: "file", path })),
 };
 
 export type FileTasks = typeof fileTasks;
+
+/** The modules each task loads (`inspect`: the reader and the inspector only). */
+const TASK_MODULES: Record<keyof FileTasks, (keyof typeof modules)[]> = {
+  summary: ["library", "summary"],
+  info: ["library", "info"],
+  validate: ["validator"],
+  inspect: ["inspector"],
+  externals: ["library"],
+  readable: ["library"],
+  export: ["library"],
+  frames: ["frames"],
+};
+
+/**
+ * Loads what `tasks` need, so that the reading worker has it before its first file (loading does not count
+ * against that file's time limit).
+ */
+export async function loadTasks(tasks: readonly (keyof FileTasks)[]): Promise<void> {
+  await Promise.all([...new Set(tasks.flatMap((t) => TASK_MODULES[t]))].map((m) => modules[m]()));
+}

@@ -3,10 +3,15 @@
  * its value, or its error as data. It says when HDF5's WebAssembly module failed during a task (an abort, an
  * access out of bounds): the module's state is not to be trusted after that, and the worker is replaced.
  */
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import { type TsnwbErrorTag, isTsnwbError } from "../errors.js";
 import { h5 } from "../io/hdf5/h5-node.js";
-import { type FileTasks, type TaskProgress, fileTasks } from "./file-tasks.js";
+import { type FileTasks, type TaskProgress, fileTasks, loadTasks } from "./file-tasks.js";
+
+/** What the thread is started with: the tasks it will run first, whose modules it loads before it says it is ready. */
+export interface ThreadData {
+  preload: (keyof FileTasks)[];
+}
 
 export interface Request {
   id: number;
@@ -60,6 +65,7 @@ port.on("message", async ({ id, task, args }: Request) => {
   }
   port.postMessage(reply);
 });
-// HDF5's module is loaded before the first file, so that its start does not count against that file's time.
-await h5();
+// HDF5's module, and the modules of the tasks to come, are loaded before the first file, so that their start does
+// not count against that file's time.
+await Promise.all([h5(), loadTasks((workerData as ThreadData | undefined)?.preload ?? [])]);
 port.postMessage({ ready: true } satisfies Reply);

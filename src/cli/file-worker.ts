@@ -15,7 +15,7 @@ import { Worker } from "node:worker_threads";
 import { getHeapStatistics } from "node:v8";
 import { TsnwbError, ValidationError, isTsnwbError } from "../errors.js";
 import type { FileTasks, TaskProgress } from "./file-tasks.js";
-import type { Reply, Request, TaskError } from "./file-worker-thread.js";
+import type { Reply, Request, TaskError, ThreadData } from "./file-worker-thread.js";
 
 /**
  * The thread's script: beside this module once built; from the sources (tests run them), the built one, as the
@@ -59,11 +59,12 @@ interface Thread {
   dead: boolean;
 }
 
-/** A new reading thread; it keeps the process alive only while a task runs on it. */
-function spawnThread(): Thread {
+/** A new reading thread, loading what `tasks` need; it keeps the process alive only while a task runs on it. */
+function spawnThread(tasks: TaskName[]): Thread {
   // What the thread prints is not the command's output (tasks give data back): taken and dropped.
   const thread = new Worker(THREAD, {
     stdout: true, stderr: true,
+    workerData: { preload: tasks } satisfies ThreadData,
     // A file that makes the reader allocate without end stops that worker, not the command.
     resourceLimits: { maxOldGenerationSizeMb: Math.floor(getHeapStatistics().heap_size_limit / 2 ** 20) },
   });
@@ -95,11 +96,11 @@ function spawnThread(): Thread {
 let early: Thread | undefined;
 
 /**
- * Starts a reading thread now, so that it loads the library while the command's own modules load (on another
+ * Starts a reading thread now, so that it loads what `tasks` need while the command's own modules load (on another
  * core); the first FileWorker takes it. For commands that read files.
  */
-export function startEarly(): void {
-  early ??= spawnThread();
+export function startEarly(tasks: TaskName[]): void {
+  early ??= spawnThread(tasks);
 }
 
 export class FileWorker {
@@ -111,7 +112,7 @@ export class FileWorker {
   /** Runs `task` on its file in the worker; file problems come back as an outcome, never thrown. */
   async run<K extends TaskName>(task: K, args: TaskArgs<K>, onProgress?: (event: TaskProgress) => void): Promise<Outcome<TaskValue<K>>> {
     const file = fileOf(args as { file?: string; input?: string });
-    const worker = this.start();
+    const worker = this.start(task);
     const { thread } = worker;
     thread.ref();
     try {
@@ -161,12 +162,12 @@ export class FileWorker {
     if (worker) await worker.thread.terminate();
   }
 
-  /** The sound thread, else the one started early, else a new one. */
-  private start(): Thread {
+  /** The sound thread, else the one started early, else a new one (loading what `task` needs before it is ready). */
+  private start(task: TaskName): Thread {
     if (this.worker && !this.worker.dead) return this.worker;
     const taken = early !== undefined && !early.dead ? early : undefined;
     early = undefined;
-    this.worker = taken ?? spawnThread();
+    this.worker = taken ?? spawnThread([task]);
     return this.worker;
   }
 

@@ -7,7 +7,6 @@ import type { Command } from "commander";
 import type { ImageSeries, NWBFile } from "../index.js";
 import { ValidationError } from "../errors.js";
 import { type SessionOptions, sessionOptions, writeSession } from "./session.js";
-import { progressBars } from "./progress.js";
 
 interface ImagesOptions extends SessionOptions {
   as?: "images" | "series";
@@ -80,6 +79,8 @@ export function addImagesCommand(program: Command): void {
       const description = opts.description;
       const source = kind === "series" ? await frameSource(paths) : undefined;
       let frames = source?.frames.length ?? 0;
+      // cli-progress loads for the commands that show bars only.
+      const { progressBars } = await import("./progress.js");
       const { io, stop } = progressBars("frames", frames);
       let written: string;
       try {

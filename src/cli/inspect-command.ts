@@ -5,8 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import { Option, type Command } from "commander";
-import { parse as parseYaml } from "yaml";
-import { IMPORTANCES, INSPECTOR_CONFIGS, type Importance, type InspectionMessage, type InspectOptions, type InspectorConfig } from "../validation/inspector.js";
+import type { Importance, InspectOptions } from "../validation/inspector.js";
+import { IMPORTANCES, INSPECTOR_CONFIGS, type InspectionMessage, type InspectorConfig } from "../validation/inspector-names.js";
 import { ValidationError } from "../errors.js";
 import { FileWorker, reportFailure } from "./file-worker.js";
 
@@ -22,9 +22,11 @@ export function formatMessage(m: InspectionMessage): string {
 }
 
 /** `--config`: a known configuration's name ("dandi") or the path of a YAML file in the NWB Inspector's form. */
-function loadConfig(nameOrPath: string): InspectorConfig {
+async function loadConfig(nameOrPath: string): Promise<InspectorConfig> {
   const known = INSPECTOR_CONFIGS[nameOrPath];
   if (known) return known;
+  // The YAML parser loads for a configuration file only.
+  const { parse: parseYaml } = await import("yaml");
   let parsed: unknown;
   try {
     parsed = parseYaml(readFileSync(nameOrPath, "utf8"));
@@ -65,7 +67,7 @@ export function addInspectCommand(program: Command): void {
       const skip = list(opts.skip ?? opts.ignore);
       const select = list(opts.select);
       if (skip && select) throw new ValidationError("tsnwb inspect", "--skip", "either --skip or --select, not both", "both");
-      const options: InspectOptions = { threshold, ...(opts.config ? { config: loadConfig(opts.config) } : {}), ...(skip ? { skip } : {}), ...(select ? { select } : {}) };
+      const options: InspectOptions = { threshold, ...(opts.config ? { config: await loadConfig(opts.config) } : {}), ...(skip ? { skip } : {}), ...(select ? { select } : {}) };
       const all: (InspectionMessage | ReadError)[] = [];
       let found = false;
       const worker = new FileWorker();

@@ -18,7 +18,6 @@ import { addValidateCommand } from "./validate-command.js";
 import { addInspectCommand } from "./inspect-command.js";
 import { addCodegenCommand } from "./codegen-command.js";
 import { FileWorker, reportFailure, runOnce } from "./file-worker.js";
-import { progressBars } from "./progress.js";
 
 const program = new Command();
 program.name("tsnwb").description("Store and read image data in NWB (Neurodata Without Borders) files").version("0.1.0")
@@ -52,6 +51,7 @@ program
   .argument("<output>", "the new file")
   .option("--no-link-data", "copy what the input reaches through external links (other files' data and objects) into the new file, instead of linking to it (pynwb's link_data=False)")
   .action(async (input: string, output: string, opts: { linkData: boolean }) => {
+    const { progressBars } = await import("./progress.js");
     const { io, stop } = progressBars();
     // A worker stopped mid-write (HDF5 looping on a damaged dataset) leaves its temporary file: removed here.
     const folder = nodePath.dirname(nodePath.resolve(output));

@@ -52,6 +52,15 @@ export async function loadCachedSpecifications(catalog: NamespaceCatalog, root: 
   }
 }
 
+/**
+ * The published namespaces tsnwb bundles (core, hdmf-common, hdmf-experimental), in the other versions files cache
+ * (older files), as parsed from an earlier file in this process, by the text of its namespace and schema documents:
+ * a folder of files of NWB 2.5 parses it once, not once a file (parsing is most of a small file's reading). The
+ * texts are still read from each file, so a copy that differs is parsed and judged on its own. Extensions are
+ * parsed from each file.
+ */
+const publishedRead = new Map<string, NamespaceDocument>();
+
 async function loadCached(catalog: NamespaceCatalog, root: GroupBuilder, fileName: string): Promise<string[]> {
   const specs = root.groups.get("specifications");
   if (!specs) return [];
@@ -64,20 +73,34 @@ async function loadCached(catalog: NamespaceCatalog, root: GroupBuilder, fileNam
     const latest = byVersion.groups.get(latestCachedVersion(byVersion)!)!;
     const nsDataset = latest.datasets.get("namespace");
     if (!nsDataset) throw new FormatError(fileName, `${latest.path} has no namespace document`);
-    const nsDoc = await parseJson(nsDataset, fileName, "a JSON namespace document") as { namespaces?: NamespaceSpec[] };
+    const nsText = await readText(nsDataset);
+    const nsDoc = parseJsonText(nsText, nsDataset, fileName, "a JSON namespace document") as { namespaces?: NamespaceSpec[] };
     const namespace = Array.isArray(nsDoc.namespaces) ? nsDoc.namespaces.find((n) => n?.name === name) ?? nsDoc.namespaces[0] : undefined;
     if (!Array.isArray(namespace?.schema)) throw new FormatError(fileName, `${nsDataset.path} is not a namespace document (no namespace with a schema list)`);
-    const sources: Record<string, SchemaSource> = {};
-    let typeKeys: "neurodata_type" | "data_type" = "neurodata_type";
+    const texts: { source: string; ds: DatasetBuilder; text: string }[] = [];
     for (const entry of namespace.schema) {
       if (!("source" in entry)) continue;
       const ds = latest.datasets.get(entry.source) ?? latest.datasets.get(stripYaml(entry.source));
       if (!ds) throw new FormatError(fileName, `${latest.path} lacks the schema file '${entry.source}' its namespace lists`);
-      const parsed = normaliseKeys(await parseJson(ds, fileName, "a JSON schema document") as SchemaSource);
-      if (parsed.typeKeys === "data_type") typeKeys = "data_type";
-      sources[entry.source] = parsed.value;
+      texts.push({ source: entry.source, ds, text: await readText(ds) });
     }
-    if (!loaded) waiting.push({ namespace: normaliseKeys(namespace).value, sources, typeKeys });
+    // Keyed by every document's text: a file whose copy differs (or is damaged) is parsed, and judged, on its own.
+    const publishedKey = BUNDLED.has(name) ? JSON.stringify([name, nsText, ...texts.map((t) => [t.source, t.text])]) : undefined;
+    const known = publishedKey === undefined ? undefined : publishedRead.get(publishedKey);
+    if (known) {
+      if (!loaded) waiting.push(known);
+      continue;
+    }
+    const sources: Record<string, SchemaSource> = {};
+    let typeKeys: "neurodata_type" | "data_type" = "neurodata_type";
+    for (const { source, ds, text } of texts) {
+      const parsed = normaliseKeys(parseJsonText(text, ds, fileName, "a JSON schema document") as SchemaSource);
+      if (parsed.typeKeys === "data_type") typeKeys = "data_type";
+      sources[source] = parsed.value;
+    }
+    const doc: NamespaceDocument = { namespace: normaliseKeys(namespace).value, sources, typeKeys };
+    if (publishedKey !== undefined) publishedRead.set(publishedKey, doc);
+    if (!loaded) waiting.push(doc);
   }
   const loaded: string[] = [];
   while (waiting.length > 0) {
@@ -96,12 +119,16 @@ export function latestCachedVersion(byVersion: GroupBuilder): string | undefined
   return versions[versions.length - 1];
 }
 
+/** A cached document's text, as stored (one string). */
+async function readText(ds: DatasetBuilder): Promise<string> {
+  return String(((await (ds.value as LazyArray).read()) as string[])[0]);
+}
+
 /**
  * A cached document's JSON: an object, or a FormatError naming the file and the dataset (a damaged cache is the
  * file's fault, not a SyntaxError of tsnwb's).
  */
-async function parseJson(ds: DatasetBuilder, fileName: string, what: string): Promise<Record<string, unknown>> {
-  const text = String(((await (ds.value as LazyArray).read()) as string[])[0]);
+function parseJsonText(text: string, ds: DatasetBuilder, fileName: string, what: string): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -25,6 +25,21 @@ export function datasetAt(file: H5File, path: string): H5Dataset {
   return file.get(path) as H5Dataset;
 }
 
+/** Each h5wasm build's Dataset class (by its File class's prototype), as the build's `File.get` made one. */
+const datasetClasses = new WeakMap<object, new (file_id: bigint, path: string) => H5Dataset>();
+
+/**
+ * The dataset at `path`, known to be one (the tree reader has asked HDF5 its type): made without asking again, by
+ * the file's own build's Dataset class once a dataset of that build has been looked up ({@link datasetAt}).
+ */
+export function knownDatasetAt(file: H5File, path: string): H5Dataset {
+  const made = datasetClasses.get(Object.getPrototypeOf(file) as object);
+  if (made) return new made(file.file_id, path);
+  const ds = datasetAt(file, path);
+  datasetClasses.set(Object.getPrototypeOf(file) as object, ds.constructor as new (file_id: bigint, path: string) => H5Dataset);
+  return ds;
+}
+
 /**
  * The address of the object header of the dataset at `path`: what an HDF5 object reference holds (8 bytes,
  * little-endian), so h5wasm's `create_reference` gives it. For the file's own bytes (`object-header.ts`). Given the
@@ -43,6 +58,15 @@ export function objectHeaderAddress(file: H5File, path: string, m?: H5Module): n
 /** The group (or dataset) at `path`, for its attributes. */
 export function objectAt(file: H5File, path: string): H5Group | H5Dataset {
   return path === "/" ? (file as unknown as H5Group) : (file.get(path) as H5Group | H5Dataset);
+}
+
+/**
+ * The attributes of the object at `path` (a group or a dataset), as h5wasm's `attrs` gives them, without looking the
+ * object up first: `file.get(path)` asks HDF5 the object's type (a call per object) only to make the Group or
+ * Dataset whose `attrs` needs nothing but the file and the path. The getter is the file's own build's.
+ */
+export function attributesAt(file: H5File, path: string): H5Group["attrs"] {
+  return Reflect.get(file, "attrs", { file_id: file.file_id, path }) as H5Group["attrs"];
 }
 
 /** Files closed by tsnwb, with the name to give in errors: reading them after close() says so. */

@@ -9,7 +9,7 @@ import { product } from "../../data/ndarray.js";
 import { describeArray } from "../../data/arrays.js";
 import { FormatError, TsnwbError, ValidationError } from "../../errors.js";
 import type { StorageOptions } from "../../data/storage.js";
-import { type H5File, type H5Module, HeapBuffer, datasetAt, hdf5Message, objectHeaderAddress, refuseClosed } from "./h5.js";
+import { type H5File, type H5Module, HeapBuffer, datasetAt, hdf5Message, knownDatasetAt, objectHeaderAddress, refuseClosed } from "./h5.js";
 import { DirectDataset, directFileOf, storageMessages } from "./direct-read.js";
 import { writtenChunks } from "./chunk-listing.js";
 import { fillValueNumber, fillValueOf, isDefaultFill } from "./fill-value.js";
@@ -35,9 +35,12 @@ export class H5LazyDataset implements LazyArray {
     readonly members?: CompoundMemberType[],
   ) {}
 
-  /** The handle of the dataset at `path`, with its shape, dtype and chunks from the file's metadata. */
-  static at(m: H5Module, file: H5File, path: string, fileName: string): H5LazyDataset {
-    const ds = datasetAt(file, path);
+  /**
+   * The handle of the dataset at `path`, with its shape, dtype and chunks from the file's metadata. `known`: the
+   * caller has asked HDF5 the object's type already (the tree reader), so it is not asked again.
+   */
+  static at(m: H5Module, file: H5File, path: string, fileName: string, known = false): H5LazyDataset {
+    const ds = known ? knownDatasetAt(file, path) : datasetAt(file, path);
     const meta = ds.metadata;
     const members = compoundMembers(m, meta as unknown as H5Metadata);
     const bool = (meta as unknown as H5Metadata).type === m.H5T_class_t.H5T_ENUM.value && isBooleanEnum(meta as unknown as H5Metadata);

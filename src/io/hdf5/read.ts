@@ -6,7 +6,7 @@
 import { type AttributeBuilder, DatasetBuilder, GroupBuilder, LinkBuilder, type LinkedTree } from "../../mapping/builders.js";
 import { type DType, dtypeFromH5wasm, dtypeOfTypedArray, isNumericDType, toTypedArray } from "../../data/dtype.js";
 import type { NDArray } from "../../data/ndarray.js";
-import { type H5File, type H5Module, objectAt } from "./h5.js";
+import { type H5File, type H5Module, attributesAt } from "./h5.js";
 import { H5LazyDataset } from "./lazy-dataset.js";
 import { FormatError } from "../../errors.js";
 
@@ -75,15 +75,14 @@ export class HDF5Reader {
   }
 
   private readDataset(name: string, path: string): DatasetBuilder {
-    const handle = H5LazyDataset.at(this.m, this.file, path, this.fileName);
+    const handle = H5LazyDataset.at(this.m, this.file, path, this.fileName, true);
     const builder = new DatasetBuilder(name, handle, handle.shape.length === 0);
     this.readAttributes(path, builder.attributes);
     return builder;
   }
 
   private readAttributes(path: string, into: Map<string, AttributeBuilder>): void {
-    const obj = objectAt(this.file, path);
-    for (const [name, attr] of Object.entries(obj.attrs)) {
+    for (const [name, attr] of Object.entries(attributesAt(this.file, path))) {
       const scalar = attr.shape === null || attr.shape.length === 0;
       const dtype = dtypeFromH5wasm(attr.dtype);
       const value = attr.value;

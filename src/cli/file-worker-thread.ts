@@ -63,6 +63,10 @@ port.on("message", async ({ id, task, args }: Request) => {
   } catch (e) {
     reply = { id, error: taskError(e), crashed: wasmFailed(e) };
   }
+  // HDF5's reads are synchronous: a whole task can end within one turn, before the 'warning' events it caused are
+  // emitted (they wait for the next tick). One turn first, so that a restore's notice goes before the result: the
+  // command may end as soon as it has the result.
+  await new Promise((resolve) => setImmediate(resolve));
   port.postMessage(reply);
 });
 // HDF5's module, and the modules of the tasks to come, are loaded before the first file, so that their start does

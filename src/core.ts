@@ -12,7 +12,7 @@ export { type AbstractFeatureSeriesOptions } from "./containers/misc.js";
 export { type TimeIntervalsOptions, type IntervalValues } from "./containers/intervals.js";
 export { TimeSeriesReference, type TimeSeriesReferenceValues } from "./containers/timeseries-reference.js";
 export { type PlaneSegmentationOptions, type RoiValues, type PixelMaskEntry, type VoxelMaskEntry } from "./containers/segmentation.js";
-export { type DynamicTableOptions, type ColumnOptions, type Cell } from "./containers/table.js";
+export { type DynamicTableOptions, type ColumnOptions, type Cell, type RowOf } from "./containers/table.js";
 export { type ToArrowOptions, type FromRecordsOptions, type ArrowTableLike } from "./containers/table-arrow.js";
 export { type NWBFileOptions, type SweepTableOption, NWB_VERSION } from "./containers/file.js";
 export type { UnitsOptions } from "./containers/units.js";

@@ -134,16 +134,6 @@ export class IntracellularRecordingsTable extends IntracellularRecordingsTableBa
     return recordingRow(this, await super.readRow(i));
   }
 
-  /** Row `i` (pynwb's `table[i]`); as {@link readRow}. */
-  override async getRow(i: number): Promise<IntracellularRecordingRow> {
-    return recordingRow(this, await super.getRow(i));
-  }
-
-  /** The row whose `id` is `id`; as {@link readRow}. */
-  override async getRowById(id: number): Promise<IntracellularRecordingRow> {
-    return recordingRow(this, await super.getRowById(id));
-  }
-
   /** Every row, as {@link readRow} reads them. */
   override async toRecords(): Promise<IntracellularRecordingRow[]> {
     return (await super.toRecords()).map((row) => recordingRow(this, row));
@@ -241,16 +231,6 @@ export class SimultaneousRecordingsTable extends SimultaneousRecordingsTableBase
     return groupRow(this, "recordings", await super.readRow(i));
   }
 
-  /** Row `i` (pynwb's `table[i]`); as {@link readRow}. */
-  override async getRow(i: number): Promise<GroupRow<"recordings">> {
-    return groupRow(this, "recordings", await super.getRow(i));
-  }
-
-  /** The row whose `id` is `id`; as {@link readRow}. */
-  override async getRowById(id: number): Promise<GroupRow<"recordings">> {
-    return groupRow(this, "recordings", await super.getRowById(id));
-  }
-
   /** Every row, as {@link readRow} reads them. */
   override async toRecords(): Promise<GroupRow<"recordings">[]> {
     return (await super.toRecords()).map((row) => groupRow(this, "recordings", row));
@@ -267,16 +247,6 @@ export class SequentialRecordingsTable extends SequentialRecordingsTableBase {
   /** Row `i`, its `simultaneous_recordings` typed (the row indices it groups). */
   override async readRow(i: number): Promise<GroupRow<"simultaneous_recordings">> {
     return groupRow(this, "simultaneous_recordings", await super.readRow(i));
-  }
-
-  /** Row `i` (pynwb's `table[i]`); as {@link readRow}. */
-  override async getRow(i: number): Promise<GroupRow<"simultaneous_recordings">> {
-    return groupRow(this, "simultaneous_recordings", await super.getRow(i));
-  }
-
-  /** The row whose `id` is `id`; as {@link readRow}. */
-  override async getRowById(id: number): Promise<GroupRow<"simultaneous_recordings">> {
-    return groupRow(this, "simultaneous_recordings", await super.getRowById(id));
   }
 
   /** Every row, as {@link readRow} reads them. */
@@ -297,16 +267,6 @@ export class RepetitionsTable extends RepetitionsTableBase {
     return groupRow(this, "sequential_recordings", await super.readRow(i));
   }
 
-  /** Row `i` (pynwb's `table[i]`); as {@link readRow}. */
-  override async getRow(i: number): Promise<GroupRow<"sequential_recordings">> {
-    return groupRow(this, "sequential_recordings", await super.getRow(i));
-  }
-
-  /** The row whose `id` is `id`; as {@link readRow}. */
-  override async getRowById(id: number): Promise<GroupRow<"sequential_recordings">> {
-    return groupRow(this, "sequential_recordings", await super.getRowById(id));
-  }
-
   /** Every row, as {@link readRow} reads them. */
   override async toRecords(): Promise<GroupRow<"sequential_recordings">[]> {
     return (await super.toRecords()).map((row) => groupRow(this, "sequential_recordings", row));
@@ -323,16 +283,6 @@ export class ExperimentalConditionsTable extends ExperimentalConditionsTableBase
   /** Row `i`, its `repetitions` typed (the row indices it groups). */
   override async readRow(i: number): Promise<GroupRow<"repetitions">> {
     return groupRow(this, "repetitions", await super.readRow(i));
-  }
-
-  /** Row `i` (pynwb's `table[i]`); as {@link readRow}. */
-  override async getRow(i: number): Promise<GroupRow<"repetitions">> {
-    return groupRow(this, "repetitions", await super.getRow(i));
-  }
-
-  /** The row whose `id` is `id`; as {@link readRow}. */
-  override async getRowById(id: number): Promise<GroupRow<"repetitions">> {
-    return groupRow(this, "repetitions", await super.getRowById(id));
   }
 
   /** Every row, as {@link readRow} reads them. */

@@ -45,19 +45,9 @@ export interface IntervalRecord extends Record<string, Cell> {
 
 /** Time spans, each with a start and stop time, plus optional tags and the time series samples they cover. */
 export class TimeIntervals extends TimeIntervalsBase {
-  /** Row `i` (as pynwb's `table[i]`), its interval columns typed. */
-  override async getRow(i: number): Promise<IntervalRecord> {
-    return (await super.getRow(i)) as IntervalRecord;
-  }
-
-  /** Row `i`, its interval columns typed. */
+  /** Row `i`, its interval columns typed (and so `getRow` and `getRowById`'s). */
   override async readRow(i: number): Promise<IntervalRecord> {
     return (await super.readRow(i)) as IntervalRecord;
-  }
-
-  /** The row whose `id` is `id`, its interval columns typed. */
-  override async getRowById(id: number): Promise<IntervalRecord> {
-    return (await super.getRowById(id)) as IntervalRecord;
   }
 
   /** Every row (as pynwb's `to_dataframe()`, one record a row), its interval columns typed. */

@@ -60,6 +60,9 @@ export interface ColumnOptions {
 /** A cell's value: a number, a string, a boolean, an object, a compound row, or an array of them (ragged rows). */
 export type Cell = unknown;
 
+/** The row a table's `readRow` gives: typed by the table classes that know their columns (TimeIntervals, icephys). */
+export type RowOf<T extends DynamicTable> = Awaited<ReturnType<T["readRow"]>>;
+
 /** A table of columns (hdmf's DynamicTable): `addColumn`, `addRow`, reads by row, column or as records. */
 export class DynamicTable extends DynamicTableBase {
   /** Rows added with `addRow`, not yet made into the columns' data (done before a write or a read). */
@@ -475,20 +478,23 @@ export class DynamicTable extends DynamicTableBase {
     return record;
   }
 
-  /** Row `i` as a record by column name, with its `id` (as pynwb's `table[i]`); as {@link readRow}. */
-  async getRow(i: number): Promise<Record<string, Cell>> {
+  /**
+   * Row `i` as a record by column name, with its `id` (as pynwb's `table[i]`); as {@link readRow}, and of the row
+   * type a table class's `readRow` gives (an IntervalRecord for TimeIntervals).
+   */
+  async getRow(i: number): Promise<RowOf<this>> {
     if (!Number.isInteger(i) || i < 0 || i >= this.length) this.fail("row", `a row of the table's ${this.length} (0 to ${this.length - 1})`, i);
-    return this.readRow(i);
+    return this.readRow(i) as Promise<RowOf<this>>;
   }
 
-  /** The row whose `id` is `id`, as a record (ids are read once per call: for many lookups, read `id` once). */
-  async getRowById(id: number): Promise<Record<string, Cell>> {
+  /** The row whose `id` is `id`, as {@link getRow} (ids are read once per call: for many lookups, read `id` once). */
+  async getRowById(id: number): Promise<RowOf<this>> {
     await this.loadStoredRows();
     this.flushRows();
     const ids = Array.from((await this.ids.read()) as ArrayLike<number | bigint>, Number);
     const i = ids.indexOf(id);
     if (i < 0) throw new NotFoundError(String(id), `${this.describe()}: no row with id ${id}`);
-    return this.readRow(i);
+    return this.readRow(i) as Promise<RowOf<this>>;
   }
 
   /**

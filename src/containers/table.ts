@@ -886,7 +886,9 @@ function appendedNumbers(before: VectorData["data"], rows: readonly unknown[], r
   if (stored > 0 && (!isNumericDType(before.dtype) || before.data instanceof BigInt64Array || before.data instanceof BigUint64Array)) return undefined;
   if (schema !== undefined && schemaNumericDType(schema) === undefined) return undefined;
   let total = stored;
-  let integers = stored === 0 || before.dtype.includes("int") || Array.prototype.every.call(before.data, (x) => Number.isInteger(x));
+  // Whether the values stored are all integers matters only for a column stored narrower than float64 (int64 made
+  // here may not go back into float32): a float64 column is not scanned again at each flush, it stays float64.
+  let integers = stored === 0 || before.dtype.includes("int") || (before.dtype !== "float64" && Array.prototype.every.call(before.data, (x) => Number.isInteger(x)));
   const isInteger = Number.isInteger;
   for (const r of rows) {
     if (!ragged) {

@@ -628,13 +628,7 @@ export class DynamicTable extends DynamicTableBase {
     }
     // A multi-dimensional column: one array per row with its shape (an image mask [height, width]), as numpy gives
     // it and as addRow takes it back.
-    const rowShape = data.shape.slice(1);
-    const out: Cell[] = [];
-    for (let r = 0; r < stop - start; r++) {
-      const row = ArrayBuffer.isView(list) ? (list as Uint8Array).subarray(r * perRow, (r + 1) * perRow) : (list as unknown[]).slice(r * perRow, (r + 1) * perRow);
-      out.push({ data: row, shape: [...rowShape], dtype: data.dtype });
-    }
-    return out;
+    return splitRows(list as ArrayLike<unknown>, stop - start, data.shape.slice(1), data.dtype) as Cell[];
   }
 
   /** The object at `path` in the file this table was read from (references come back as paths). */
@@ -678,10 +672,7 @@ function previous(column: VectorData): unknown[] {
   const data = column.data;
   if (data instanceof InMemoryArray && data.shape.length > 1 && ArrayBuffer.isView(data.data)) {
     // A column of arrays (image masks): one { data, shape } per row, as rows are given.
-    const rowShape = data.shape.slice(1);
-    const per = product(rowShape);
-    const values = data.data as TypedArray;
-    return Array.from({ length: data.shape[0]! }, (_, r) => ({ data: values.subarray(r * per, (r + 1) * per), shape: rowShape }));
+    return splitRows(data.data as TypedArray, data.shape[0]!, data.shape.slice(1), data.dtype);
   }
   if (data instanceof InMemoryArray) return Array.from(data.data as ArrayLike<unknown>, (v) => (data.dtype === "bool" ? Boolean(v) : typeof v === "bigint" ? Number(v) : v));
   if (data instanceof ReferenceArray) return [...data.targets];
@@ -802,12 +793,23 @@ function isTypedArray(v: unknown): v is TypedArray {
  */
 function asList(v: unknown): unknown {
   if (isTypedArray(v)) return copyRow(v);
-  if (isNDArray(v) && v.shape.length > 1 && isTypedArray(v.data)) {
-    const inner = v.shape.slice(1);
-    const per = product(inner);
-    return Array.from({ length: v.shape[0]! }, (_, r) => ({ data: (v.data as TypedArray).subarray(r * per, (r + 1) * per), shape: inner, dtype: v.dtype }));
-  }
+  if (isNDArray(v) && v.shape.length > 1 && isTypedArray(v.data)) return splitRows(v.data, v.shape[0]!, v.shape.slice(1), v.dtype);
   return v;
+}
+
+/**
+ * `count` rows of `rowShape` each, from their values one after another: one `{ data, shape, dtype }` per row, as
+ * numpy gives a row of a multi-dimensional column and as addRow takes it back. A typed array's rows are views of it
+ * (no copy); a list's are slices.
+ */
+function splitRows(values: ArrayLike<unknown>, count: number, rowShape: readonly number[], dtype: string): { data: ArrayLike<unknown>; shape: number[]; dtype: string }[] {
+  const per = product(rowShape);
+  const rows = new Array<{ data: ArrayLike<unknown>; shape: number[]; dtype: string }>(count);
+  for (let r = 0; r < count; r++) {
+    const data = isTypedArray(values) ? values.subarray(r * per, (r + 1) * per) : Array.prototype.slice.call(values, r * per, (r + 1) * per);
+    rows[r] = { data, shape: [...rowShape], dtype };
+  }
+  return rows;
 }
 
 /** An index's ends in the smallest unsigned dtype that holds them, as pynwb picks it. */

@@ -68,17 +68,10 @@ export const fileTasks = {
   /** Best-practice findings (`tsnwb inspect`), with the options of the command (threshold, config, skip, select). */
   inspect: async ({ file, options }: { file: string; options: InspectOptions }): Promise<InspectionMessage[]> => (await modules.inspector()).inspectFile(file, options),
 
-  /** The external files a file's series name, as stored -> where they are on disk (`tsnwb view`). */
-  externals: async ({ file }: { file: string }): Promise<[string, string][]> => {
+  /** The external files a file's series name, as stored (`tsnwb view`, which decides at each request what it serves). */
+  externals: async ({ file }: { file: string }): Promise<string[]> => {
     const { ImageSeries } = await modules.library();
-    return withFile(file, (nwbfile) => {
-      const out: [string, string][] = [];
-      for (const obj of nwbfile.objects.values()) {
-        if (!(obj instanceof ImageSeries)) continue;
-        for (const p of obj.external_file ?? []) out.push([p, nodePath.resolve(nodePath.dirname(nodePath.resolve(file)), p)]);
-      }
-      return out;
-    });
+    return withFile(file, (nwbfile) => [...nwbfile.objects.values()].flatMap((obj) => (obj instanceof ImageSeries ? (obj.external_file ?? []) : [])));
   },
 
   /** Whether the file reads at all (before a command adds to it: `--into`); throws why not. */

@@ -135,10 +135,12 @@ program
   .option("--no-open", "print the viewer's address without opening a browser")
   .action(async (file: string, opts: { port?: string; open?: boolean }) => {
     const { serveViewer } = await import("../viewer/server.js");
+    const port = opts.port === undefined ? 0 : /^\d+$/.test(opts.port) ? Number(opts.port) : Number.NaN;
+    if (!(port >= 0 && port <= 65535)) throw new ValidationError("command", "--port", "a port number from 0 to 65535", opts.port);
     // A file on disk is read once here, bounded, for the external files its series name (the page reads the rest).
-    let externals: Map<string, string> | undefined;
-    if (!/^https?:\/\//i.test(file) && existsSync(file)) externals = new Map(await runOnce("externals", { file }));
-    const server = await serveViewer(file, opts.port === undefined ? 0 : Number(opts.port), externals);
+    let externals: string[] | undefined;
+    if (!/^https?:\/\//i.test(file) && existsSync(file)) externals = await runOnce("externals", { file });
+    const server = await serveViewer(file, port, externals);
     console.log(`tsnwb viewer: ${server.url}  (Ctrl-C to stop)`);
     if (opts.open !== false) {
       const { spawn } = await import("node:child_process");

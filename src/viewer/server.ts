@@ -1,17 +1,72 @@
 /**
  * `tsnwb view`'s server: on 127.0.0.1 only, it serves the viewer's page and code, the one file it was given, and
- * the external files (videos) that file's series name (with range requests), each by exact path; every other path,
- * whatever its encoding, is 404, so nothing else on the machine can be reached through it.
+ * the external files (videos) that file's series name, each by exact path; every other path, whatever its
+ * encoding, is 404, so nothing else on the machine can be reached through it.
+ *
+ * A page of another site running in the same browser is the adversary it is built against:
+ * - an external file is served only when the path the file stores resolves, on disk and at the time of the request
+ *   (links can change), to a regular file inside the NWB file's folder: not `..` out of it, not an absolute path,
+ *   not a symbolic link (or a linked folder) leading out; refused or missing, the answer is the same 404;
+ * - a request whose Host is not this server's own address (127.0.0.1:PORT or localhost:PORT) is refused (421), so
+ *   a DNS-rebinding page cannot read anything; one sent by a page of another origin (its Origin, or the browser's
+ *   Sec-Fetch-Site) is refused (403), but for opening the page itself; no CORS header is ever sent, and every
+ *   answer says `Cross-Origin-Resource-Policy: same-origin`, so no other page can embed a file either;
+ * - a file moved, deleted, replaced or failing while it is read answers 404 or 500, or ends the connection of a
+ *   response under way, and the server goes on; every file opened is closed when its response ends or its client
+ *   goes, so aborted downloads leak nothing;
+ * - bounded time for a request's headers and bounded headers, idle connections closed, connections capped.
  */
-import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
-import { type Server, createServer } from "node:http";
+import { constants as fsConstants, existsSync, readFileSync } from "node:fs";
+import { type FileHandle, open, readlink, realpath } from "node:fs/promises";
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import * as path from "node:path";
+import { pipeline } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { NotFoundError } from "../errors.js";
+import { NotFoundError, ValidationError } from "../errors.js";
 
 /** The viewer's page and code, made by `bundle.ts` into `dist/viewer` (beside this module once compiled). */
 const here = path.dirname(fileURLToPath(import.meta.url));
 const VIEWER = existsSync(path.join(here, "viewer.js")) ? here : path.resolve(here, "..", "..", "dist", "viewer");
+
+/**
+ * The page's files in `dist/viewer` the server gives, by their path on the server (a file the bundle makes is
+ * added here; the rest of that folder, tsc's output for Node, is not the page's and is not served).
+ */
+const PAGE_FILES: Record<string, { file: string; type: string }> = {
+  "/": { file: "index.html", type: "text/html; charset=utf-8" },
+  "/index.html": { file: "index.html", type: "text/html; charset=utf-8" },
+  "/viewer.js": { file: "viewer.js", type: "text/javascript; charset=utf-8" },
+};
+
+/** Limits on what a client may hold: time to send a request's headers, a whole request, and an idle connection. */
+const LIMITS = {
+  /** A request's headers (a connection that sends nothing is closed after this too: 408). */
+  headersMs: 10_000,
+  /** A whole request. */
+  requestMs: 30_000,
+  /** A connection between requests. */
+  keepAliveMs: 5_000,
+  /** A connection on which nothing moves (a response the client stopped reading, for one). */
+  idleMs: 120_000,
+  /** The headers of a request, in bytes (more: 431). */
+  headerBytes: 16 * 1024,
+  /** Connections at once (a browser opens 6 per server). */
+  connections: 64,
+};
+
+/** Headers every answer carries: no other origin may embed or sniff it, and no Referer leaves the page. */
+const COMMON_HEADERS = {
+  "x-content-type-options": "nosniff",
+  "cross-origin-resource-policy": "same-origin",
+  "referrer-policy": "no-referrer",
+};
+
+/** Headers of the page: not framed by another page, and not left reachable from the page that opened it. */
+const PAGE_HEADERS = {
+  "x-frame-options": "DENY",
+  "content-security-policy": "frame-ancestors 'none'",
+  "cross-origin-opener-policy": "same-origin",
+};
 
 export interface ViewerServer {
   /** The viewer's address, opening the file. */
@@ -23,74 +78,270 @@ export interface ViewerServer {
 }
 
 /**
- * Serves the viewer for `file` (a path on disk, or a URL the page fetches itself). `externals` are its series'
- * external files when the caller has read them already (`tsnwb view` reads untrusted files in a bounded worker).
+ * Serves the viewer for `file` (a path on disk, or a URL the page fetches itself), on 127.0.0.1 at `port` (0: any
+ * free port). `externals` are the paths its series' `external_file` store, as stored, when the caller has read
+ * them already (`tsnwb view` reads untrusted files in a bounded worker); otherwise the file is read here for them.
  */
-export async function serveViewer(file: string, port = 0, externals?: Map<string, string>): Promise<ViewerServer> {
+export async function serveViewer(file: string, port = 0, externals?: readonly string[]): Promise<ViewerServer> {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ValidationError("tsnwb view", "port", "an integer from 0 to 65535", String(port));
   const remote = /^https?:\/\//i.test(file);
   if (!remote && !existsSync(file)) throw new NotFoundError(file);
-  const page = readFileSync(path.join(VIEWER, "index.html"));
-  const code = readFileSync(path.join(VIEWER, "viewer.js"));
-  const size = remote ? 0 : statSync(file).size;
+  const page = new Map(Object.entries(PAGE_FILES).map(([route, p]) => [route, { body: readFileSync(path.join(VIEWER, p.file)), type: p.type }]));
   const stats = { requests: 0, bytes: 0 };
-  externals ??= remote ? new Map<string, string>() : await externalFiles(file);
-  const server: Server = createServer((req, res) => {
-    const url = req.url ?? "";
-    const route = url.split("?")[0];
-    if (req.method !== "GET" && req.method !== "HEAD") return void res.writeHead(405).end();
-    if (route === "/" || route === "/index.html") return void res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(page);
-    if (route === "/viewer.js") return void res.writeHead(200, { "content-type": "text/javascript; charset=utf-8" }).end(code);
+  const stored = new Set(externals ?? (remote ? [] : await externalFiles(file)));
+  const nwbPath = remote ? "" : path.resolve(file);
+  const folder = path.dirname(nwbPath);
+  const server: Server = createServer({ maxHeaderSize: LIMITS.headerBytes, headersTimeout: LIMITS.headersMs, requestTimeout: LIMITS.requestMs, keepAliveTimeout: LIMITS.keepAliveMs, connectionsCheckingInterval: 1000 });
+  server.maxConnections = LIMITS.connections;
+  server.setTimeout(LIMITS.idleMs);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  // Once listening, a failed accept (no descriptor left) costs that connection only.
+  server.on("error", () => undefined);
+  const actual = (server.address() as { port: number }).port;
+  const ownHosts = new Set([`127.0.0.1:${actual}`, `localhost:${actual}`, ...(actual === 80 ? ["127.0.0.1", "localhost"] : [])]);
+  const ownOrigins = new Set([...ownHosts].map((h) => `http://${h}`));
+
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    for (const [k, v] of Object.entries(COMMON_HEADERS)) res.setHeader(k, v);
+    const route = (req.url ?? "").split("?")[0]!;
+    const refusal = refuse(req, route, ownHosts, ownOrigins);
+    if (refusal) return void answer(res, refusal.status, refusal.text);
+    if (req.method !== "GET" && req.method !== "HEAD") return void res.setHeader("allow", "GET, HEAD").writeHead(405).end();
+    const own = page.get(route);
+    if (own) {
+      res.writeHead(200, { ...PAGE_HEADERS, "content-type": own.type, "content-length": own.body.length });
+      return void (req.method === "HEAD" ? res.end() : res.end(own.body));
+    }
+    if (route === "/file.nwb" && !remote) {
+      stats.requests++;
+      return void sendFile(req, res, () => openRegular(nwbPath), "application/x-hdf5", (n) => (stats.bytes += n)).catch(() => res.destroy());
+    }
     if (route.startsWith("/external/")) {
-      // Only the paths the file's series name, compared as stored: "../" or anything else is not among them.
       let name: string;
       try {
         name = decodeURIComponent(route.slice("/external/".length));
       } catch {
-        return void res.writeHead(404).end("not found");
+        return void notFound(res);
       }
-      const target = externals.get(name);
-      if (target === undefined || !existsSync(target)) return void res.writeHead(404, { "content-type": "text/plain" }).end("not found");
-      return void sendFile(req.headers.range, res, target, statSync(target).size, contentType(target));
+      // Only a path the file's series store, exactly; then only if it leads to a file inside the folder.
+      if (!stored.has(name)) return void notFound(res);
+      return void sendFile(req, res, () => openInside(folder, name), contentType(name)).catch(() => res.destroy());
     }
-    if (route === "/file.nwb" && !remote) {
-      stats.requests++;
-      const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? "");
-      if (!m) {
-        stats.bytes += size;
-        res.writeHead(200, { "content-type": "application/x-hdf5", "content-length": size, "accept-ranges": "bytes" });
-        return void createReadStream(file).pipe(res);
-      }
-      const start = Number(m[1]);
-      const end = Math.min(m[2] ? Number(m[2]) : size - 1, size - 1);
-      if (start > end) return void res.writeHead(416, { "content-range": `bytes */${size}` }).end();
-      stats.bytes += end - start + 1;
-      res.writeHead(206, { "content-type": "application/x-hdf5", "content-length": end - start + 1, "content-range": `bytes ${start}-${end}/${size}` });
-      return void createReadStream(file, { start, end }).pipe(res);
-    }
-    res.writeHead(404, { "content-type": "text/plain" }).end("not found");
+    notFound(res);
   });
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  const actual = (server.address() as { port: number }).port;
+
   const target = remote ? file : "/file.nwb";
   const query = remote ? "" : "&external=%2Fexternal%2F";
   return {
     url: `http://127.0.0.1:${actual}/?file=${encodeURIComponent(target)}${query}`,
     port: actual,
     stats,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
-/** The external files of the NWB file's series: each path as stored -> where it is on disk (relative to the file). */
-async function externalFiles(file: string): Promise<Map<string, string>> {
+/**
+ * Why a request is refused before its path is looked at, if it is: a Host that is not this server's (a page
+ * reached through DNS rebinding: 421), or a request a page of another origin makes (403). Opening the page itself
+ * from another site (a link followed) is allowed: the page is public code, and the page cannot be framed.
+ */
+function refuse(req: IncomingMessage, route: string, ownHosts: Set<string>, ownOrigins: Set<string>): { status: number; text: string } | undefined {
+  const host = (req.headers.host ?? "").toLowerCase();
+  if (!ownHosts.has(host)) return { status: 421, text: "this server answers only at its own address (127.0.0.1 or localhost, with its port)" };
+  const origin = req.headers.origin;
+  if (origin !== undefined && !ownOrigins.has(origin.toLowerCase())) return { status: 403, text: "requests from other origins are refused" };
+  const site = req.headers["sec-fetch-site"];
+  const opensPage = req.method === "GET" && req.headers["sec-fetch-mode"] === "navigate" && req.headers["sec-fetch-dest"] === "document" && (route === "/" || route === "/index.html");
+  if (site !== undefined && site !== "same-origin" && site !== "none" && !opensPage) return { status: 403, text: "requests from other origins are refused" };
+  return undefined;
+}
+
+function answer(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "content-length": Buffer.byteLength(text) }).end(text);
+}
+
+/** The one answer for whatever is not served: missing, refused or never named look the same. */
+function notFound(res: ServerResponse): void {
+  answer(res, 404, "not found");
+}
+
+/**
+ * Opens `file` for reading if it is a regular file (a folder, a device or a FIFO put in its place is not served;
+ * O_NONBLOCK so that opening a FIFO does not wait for a writer); undefined when it is missing or not a file.
+ */
+async function openRegular(file: string, flags = 0): Promise<FileHandle | undefined> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK | flags);
+  } catch (e) {
+    if (isMissing(e)) return undefined;
+    throw e;
+  }
+  try {
+    if ((await handle.stat()).isFile()) return handle;
+  } catch (e) {
+    await handle.close();
+    throw e;
+  }
+  await handle.close();
+  return undefined;
+}
+
+/** Errors that mean "nothing there (that may be served)", answered 404; anything else is 500. */
+function isMissing(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === "ENOENT" || code === "ENOTDIR" || code === "ELOOP" || code === "EISDIR" || code === "ENAMETOOLONG" || code === "ERR_INVALID_ARG_VALUE" || code === "ERR_INVALID_ARG_TYPE";
+}
+
+/** Whether `target` (a real path) is `folder` (a real path) or inside it. */
+function inside(folder: string, target: string): boolean {
+  const rel = path.relative(folder, target);
+  return rel === "" || (!rel.startsWith(`..${path.sep}`) && rel !== ".." && !path.isAbsolute(rel));
+}
+
+/**
+ * Opens the external file `stored` names (as the file stores it) if it resolves to a regular file inside `folder`,
+ * following links as the system does, now; undefined otherwise (absolute, `..` out, a link out, missing).
+ * The real path is checked before opening, the file opened without following a last link (one put there since),
+ * and on Linux the file actually opened is checked again through /proc, so a link swapped in meanwhile is caught.
+ */
+async function openInside(folder: string, stored: string): Promise<FileHandle | undefined> {
+  if (stored.length === 0 || stored.includes("\0") || path.isAbsolute(stored) || path.win32.isAbsolute(stored)) return undefined;
+  // Out of the folder as written (before links): refused without looking at the disk.
+  if (!inside(folder, path.resolve(folder, stored))) return undefined;
+  let realFolder: string;
+  let real: string;
+  try {
+    realFolder = await realpath(folder);
+    real = await realpath(`${folder}${path.sep}${stored}`);
+  } catch (e) {
+    if (isMissing(e)) return undefined;
+    throw e;
+  }
+  if (real === realFolder || !inside(realFolder, real)) return undefined;
+  const handle = await openRegular(real, fsConstants.O_NOFOLLOW);
+  if (handle === undefined) return undefined;
+  let opened: string | undefined;
+  try {
+    opened = await readlink(`/proc/self/fd/${handle.fd}`);
+  } catch {
+    opened = undefined; // No /proc (not Linux): the checks before opening stand.
+  }
+  if (opened !== undefined && !inside(realFolder, opened)) {
+    await handle.close();
+    return undefined;
+  }
+  return handle;
+}
+
+/** A byte range of a file of `size` bytes: inclusive `start` and `end`. */
+interface ByteRange { start: number; end: number }
+
+/**
+ * What a Range header asks of a file of `size` bytes: the whole file (no header, another unit than bytes, or more
+ * than one range: answered whole, 200), one range (206), or nothing that can be given (malformed, or starting past
+ * the end: 416). `bytes=N-M`, `bytes=N-` and `bytes=-SUFFIX` (the last SUFFIX bytes) are understood.
+ */
+export function parseRange(header: string | undefined, size: number): ByteRange | "whole" | "unsatisfiable" {
+  if (header === undefined) return "whole";
+  const eq = header.indexOf("=");
+  if (eq < 0) return "unsatisfiable";
+  if (header.slice(0, eq).trim().toLowerCase() !== "bytes") return "whole";
+  const specs = header.slice(eq + 1).split(",").map((s) => s.trim());
+  const ranges: (ByteRange | undefined)[] = specs.map((spec) => {
+    const m = /^(\d*)-(\d*)$/.exec(spec);
+    if (!m || (m[1] === "" && m[2] === "")) return undefined;
+    if (m[1] === "") {
+      const suffix = Number(m[2]);
+      return suffix === 0 || size === 0 ? { start: 1, end: 0 } : { start: Math.max(0, size - suffix), end: size - 1 };
+    }
+    const start = Number(m[1]);
+    const end = m[2] === "" ? size - 1 : Number(m[2]);
+    if (end < start) return undefined;
+    return { start, end: Math.min(end, size - 1) };
+  });
+  if (ranges.some((r) => r === undefined)) return "unsatisfiable";
+  const satisfiable = ranges.filter((r): r is ByteRange => r!.start <= r!.end && r!.start < size);
+  if (satisfiable.length === 0) return "unsatisfiable";
+  return ranges.length > 1 ? "whole" : satisfiable[0]!;
+}
+
+/**
+ * Answers with the file `opener` opens (undefined: 404): whole, or the range asked for; HEAD gets the headers only.
+ * The file is closed when the answer is sent, fails, or its client goes (stream.pipeline destroys both sides).
+ */
+async function sendFile(req: IncomingMessage, res: ServerResponse, opener: () => Promise<FileHandle | undefined>, type: string, counted?: (bytes: number) => void): Promise<void> {
+  // 'close' before the answer is written: the client went.
+  let gone = false;
+  res.once("close", () => (gone = true));
+  let handle: FileHandle | undefined;
+  try {
+    handle = await opener();
+  } catch {
+    if (!gone) answer(res, 500, "the file could not be read");
+    return;
+  }
+  if (handle === undefined) return void (gone ? undefined : notFound(res));
+  let size: number;
+  let etag: string;
+  try {
+    const st = await handle.stat();
+    size = st.size;
+    etag = `"${st.ino.toString(36)}-${st.size.toString(36)}-${Math.floor(st.mtimeMs).toString(36)}"`;
+  } catch {
+    await handle.close();
+    if (!gone) answer(res, 500, "the file could not be read");
+    return;
+  }
+  // The client went while the file was being opened.
+  if (gone) return void (await handle.close());
+  const ifRange = req.headers["if-range"];
+  const asked = ifRange === undefined || ifRange === etag ? parseRange(req.headers.range, size) : "whole";
+  const base = { "content-type": type, "accept-ranges": "bytes", etag, "cache-control": "no-store" };
+  if (asked === "unsatisfiable") {
+    await handle.close();
+    return void res.writeHead(416, { ...base, "content-type": "text/plain; charset=utf-8", "content-range": `bytes */${size}`, "content-length": 0 }).end();
+  }
+  const { start, end } = asked === "whole" ? { start: 0, end: size - 1 } : asked;
+  const length = end - start + 1;
+  if (asked === "whole") res.writeHead(200, { ...base, "content-length": size });
+  else res.writeHead(206, { ...base, "content-length": length, "content-range": `bytes ${start}-${end}/${size}` });
+  if (req.method === "HEAD" || length === 0) {
+    await handle.close();
+    return void res.end();
+  }
+  counted?.(length);
+  const stream = handle.createReadStream({ start, end, autoClose: true });
+  // A file that shrank while it was read ends early: the connection is ended too, or the client would wait for
+  // the bytes promised.
+  stream.on("end", () => {
+    if (stream.bytesRead < length) res.destroy();
+  });
+  pipeline(stream, res, () => {
+    // Ended, failed or abandoned: the stream is destroyed by now (its file closed); the response too unless complete.
+    if (!res.writableFinished) res.destroy();
+  });
+}
+
+/** The external files of the NWB file's series: each path as stored. */
+async function externalFiles(file: string): Promise<string[]> {
   const { NWBHDF5IO } = await import("../io/nwb-io.js");
   const { ImageSeries } = await import("../containers/image.js");
-  const out = new Map<string, string>();
+  const out: string[] = [];
   const io = await NWBHDF5IO.open(file, "r");
   try {
     for (const obj of (await io.read()).objects.values()) {
-      if (!(obj instanceof ImageSeries)) continue;
-      for (const p of obj.external_file ?? []) out.set(p, path.resolve(path.dirname(path.resolve(file)), p));
+      if (obj instanceof ImageSeries) out.push(...(obj.external_file ?? []));
     }
   } finally {
     await io.close();
@@ -101,22 +352,4 @@ async function externalFiles(file: string): Promise<Map<string, string>> {
 function contentType(file: string): string {
   const types: Record<string, string> = { ".mp4": "video/mp4", ".m4v": "video/mp4", ".mov": "video/quicktime", ".webm": "video/webm", ".ogv": "video/ogg", ".avi": "video/x-msvideo", ".mkv": "video/x-matroska" };
   return types[path.extname(file).toLowerCase()] ?? "application/octet-stream";
-}
-
-/** A file, whole or the range asked for. */
-function sendFile(range: string | undefined, res: import("node:http").ServerResponse, file: string, size: number, type: string): void {
-  const m = /^bytes=(\d+)-(\d*)$/.exec(range ?? "");
-  if (!m) {
-    res.writeHead(200, { "content-type": type, "content-length": size, "accept-ranges": "bytes" });
-    createReadStream(file).pipe(res);
-    return;
-  }
-  const start = Number(m[1]);
-  const end = Math.min(m[2] ? Number(m[2]) : size - 1, size - 1);
-  if (start > end) {
-    res.writeHead(416, { "content-range": `bytes */${size}` }).end();
-    return;
-  }
-  res.writeHead(206, { "content-type": type, "content-length": end - start + 1, "content-range": `bytes ${start}-${end}/${size}`, "accept-ranges": "bytes" });
-  createReadStream(file, { start, end }).pipe(res);
 }

@@ -31,10 +31,14 @@ function instant(text: string): number {
   return Date.parse(hasZone || !/T/.test(text) ? text : `${text}Z`);
 }
 
-/** A duration's length in milliseconds, counted back from `end` as isodate's `totimedelta(end=...)`. */
+/**
+ * A duration's length in milliseconds, counted back from `end` as isodate's `totimedelta(end=...)`; which, as
+ * isodate, cannot count fractional years or months back from a date (the check fails on them, in both inspectors).
+ */
 function durationMs(text: string, end: Date): number {
   const m = ISO_DURATION.exec(text)!;
   const num = (s: string | undefined) => (s === undefined ? 0 : Number.parseFloat(s));
+  if (!Number.isInteger(num(m[1])) || !Number.isInteger(num(m[2]))) throw new RangeError("fractional years or months not supported for date calculations");
   const start = new Date(end.getTime());
   start.setUTCFullYear(start.getUTCFullYear() - num(m[1]));
   start.setUTCMonth(start.getUTCMonth() - num(m[2]));

@@ -18,9 +18,9 @@ const IMPORTANCE_WIDTH = Math.max(...IMPORTANCES.map((i) => i.length)) + 2;
 /** tsnwb's earlier names of the importances, still taken by `--level`. */
 const LEVELS: Record<string, Importance> = { critical: "CRITICAL", violation: "BEST_PRACTICE_VIOLATION", suggestion: "BEST_PRACTICE_SUGGESTION" };
 
-/** One message as a line: `IMPORTANCE  path  check: message`. */
+/** One message as a line: `IMPORTANCE  path  check: message` (of a failed check, the exception's line; --json has where it was thrown). */
 export function formatMessage(m: InspectionMessage): string {
-  return `${m.importance.padEnd(IMPORTANCE_WIDTH)}${m.path}  ${m.check_function_name}: ${m.message}`;
+  return `${m.importance.padEnd(IMPORTANCE_WIDTH)}${m.path}  ${m.check_function_name}: ${m.message.split("\n")[0]}`;
 }
 
 /** `--config`: a known configuration's name ("dandi") or the path of a YAML file in the NWB Inspector's form. */

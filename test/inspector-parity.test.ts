@@ -79,6 +79,15 @@ describe("inspect at parity with the NWB Inspector", () => {
     expect(INSPECTOR_CHECKS.filter((c) => !c.extra && !tripped.has(c.id)).map((c) => c.id)).toEqual(["check_large_dataset_compression", "check_image_series_data_size"]);
   }, 120_000);
 
+  it("gives the same messages word for word (Python's way of printing floats, dates, arrays and sizes)", async () => {
+    for (const file of [...fixtures, ...tripFiles]) {
+      const text = (m: { location: string | null; message: string }, check: string) => `${check} ${m.location} ${m.message}`;
+      const want = expected[file]!.filter((m) => m.importance !== "ERROR").map((m) => text(m, m.check)).sort();
+      const got = (await inspectFile(file)).filter((m) => m.importance !== "ERROR" && !TSNWB_EXTRA_CHECKS.includes(m.check_function_name)).map((m) => text(m, m.check_function_name)).sort();
+      expect(got, file).toEqual(want);
+    }
+  }, 120_000);
+
   it("with the dandi configuration and a threshold, the same set too", async () => {
     for (const file of [...fixtures, ...tripFiles]) {
       expect(await compare(file, expectedDandi[file]!, { config: "dandi", threshold: "BEST_PRACTICE_VIOLATION" }), file).toEqual({ missing: [], extra: [] });

@@ -453,14 +453,16 @@ describe("session metadata", () => {
     ]);
   });
 
-  it("check_session_start_time_future_date (critical) and check_session_start_time_old_date (suggestion)", async () => {
+  it("check_session_start_time_future_date (critical) and check_session_start_time_old_date (suggestion), the time as Python prints it", async () => {
     const nwbfile = goodFile({ session_start_time: "2030-01-01T00:00:00+00:00" });
     expect(await found(nwbfile, "check_session_start_time_future_date", { now: new Date("2029-12-31T23:00:00Z") })).toEqual([
-      { importance: "CRITICAL", check: "check_session_start_time_future_date", path: "/", message: "The session_start_time (2030-01-01T00:00:00+00:00) is set to a future date and time." },
+      { importance: "CRITICAL", check: "check_session_start_time_future_date", path: "/", message: "The session_start_time (2030-01-01 00:00:00+00:00) is set to a future date and time." },
     ]);
     expect(await found(nwbfile, "check_session_start_time_future_date", { now: new Date("2030-01-01T00:00:01Z") })).toEqual([]);
     expect(await found(goodFile(), "check_session_start_time_future_date")).toEqual([]);
-    expect((await found(goodFile({ session_start_time: "1970-01-01T00:00:00+00:00" }), "check_session_start_time_old_date")).map((m) => m.importance)).toEqual(["BEST_PRACTICE_SUGGESTION"]);
+    expect((await found(goodFile({ session_start_time: "1970-01-01T00:00:00.25+01:00" }), "check_session_start_time_old_date")).map((m) => [m.importance, m.message])).toEqual([
+      ["BEST_PRACTICE_SUGGESTION", "The session_start_time (1970-01-01 00:00:00.250000+01:00) may not be set to the true date of the recording."],
+    ]);
   });
 
   it("check_session_start_time_time_zone (tsnwb's): a UTC offset (violation); tsnwb refuses a time without, reading takes it", async () => {

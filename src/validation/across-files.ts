@@ -8,7 +8,7 @@
  */
 import type { NWBFile } from "../containers/file.js";
 import { ValidationError } from "../errors.js";
-import type { CheckInfo, Importance } from "./checks/support.js";
+import { type CheckInfo, type Importance, pyStr } from "./checks/support.js";
 import { IMPORTANCES, INSPECTOR_CONFIGS, type InspectionMessage, type InspectorConfig } from "./inspector-names.js";
 
 /** What the checks across files need of each file. */
@@ -93,6 +93,5 @@ function naturalSort(names: string[]): string[] {
 
 /** A list of names as Python prints it (`['a.nwb', 'b.nwb']`). */
 function pythonList(names: readonly string[]): string {
-  const repr = (s: string) => (s.includes("'") && !s.includes('"') ? `"${s.replace(/\\/g, "\\\\")}"` : `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`);
-  return `[${names.map(repr).join(", ")}]`;
+  return `[${names.map(pyStr).join(", ")}]`;
 }

@@ -4,7 +4,7 @@
  */
 import type { NWBFile } from "../../containers/file.js";
 import type { Subject } from "../../generated/core/Subject.js";
-import { type Check, when } from "./support.js";
+import { type Check, pyDateTime, when } from "./support.js";
 
 /** An ISO 8601 duration ("P90D", "P2Y3M", "PT12H"), as the NWB Inspector's `duration_regex`. */
 const ISO_DURATION = /^P(?!$)(\d+(?:\.\d+)?Y)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?W)?(\d+(?:\.\d+)?D)?(T(?=\d)(\d+(?:\.\d+)?H)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?S)?)?$/;
@@ -53,7 +53,7 @@ export const NWBFILE_METADATA_CHECKS: readonly Check[] = [
     what: "session_start_time is after 1980-01-01 (an earlier one is likely a placeholder)",
     run: (obj) => {
       const start = dateTimeText((obj as NWBFile).session_start_time);
-      return when(instant(start) <= Date.UTC(1980, 0, 1), () => `The session_start_time (${start}) may not be set to the true date of the recording.`);
+      return when(instant(start) <= Date.UTC(1980, 0, 1), () => `The session_start_time (${pyDateTime(start)}) may not be set to the true date of the recording.`);
     },
   },
   {
@@ -61,7 +61,7 @@ export const NWBFILE_METADATA_CHECKS: readonly Check[] = [
     what: "session_start_time is not in the future",
     run: (obj, context) => {
       const start = dateTimeText((obj as NWBFile).session_start_time);
-      return when(instant(start) >= context.now.getTime(), () => `The session_start_time (${start}) is set to a future date and time.`);
+      return when(instant(start) >= context.now.getTime(), () => `The session_start_time (${pyDateTime(start)}) is set to a future date and time.`);
     },
   },
   {

@@ -782,6 +782,25 @@ describe("tsnwb inspect (the built CLI)", () => {
     expect([json.status, (JSON.parse(json.stdout) as { messages: unknown[] }).messages]).toEqual([0, []]);
   });
 
+  it.skipIf(!cliHasInspect)("takes a folder: every .nwb file under it, and the files together (check_unique_identifiers)", () => {
+    const folder = path.join(tmp.dir, "copies");
+    mkdirSync(path.join(folder, "more"), { recursive: true });
+    copyFileSync(base, path.join(folder, "base.nwb"));
+    copyFileSync(base, path.join(folder, "more", "base-copy.nwb"));
+    writeFileSync(path.join(folder, "notes.txt"), "not an NWB file");
+    // (The copies' external files are not beside them: only the check across files is selected.)
+    const r = run("--threshold", "CRITICAL", "--select", "check_unique_identifiers", folder);
+    expect(r.status).toBe(1);
+    expect(r.stdout.trim().split("\n").slice(0, 3)).toEqual([
+      `${path.join(folder, "base.nwb")}: no messages at CRITICAL or above`,
+      `${path.join(folder, "more", "base-copy.nwb")}: no messages at CRITICAL or above`,
+      "2 files together: 1 message at CRITICAL or above",
+    ]);
+    const json = JSON.parse(run("--json", "--select", "check_unique_identifiers", folder).stdout) as { messages: InspectionMessage[] };
+    expect(json.messages.map((m) => [m.check_function_name, m.location, m.file_path])).toEqual([["check_unique_identifiers", "/", folder]]);
+    expect(json.messages[0]!.message).toContain("['base-copy.nwb', 'base.nwb']");
+  });
+
   it.skipIf(!cliHasInspect)("exits 2 on a file that is not HDF5; --json reports it as an ERROR message", () => {
     const notNWB = path.join(tmp.dir, "not-nwb.nwb");
     writeFileSync(notNWB, "hello");

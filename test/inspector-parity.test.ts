@@ -132,6 +132,12 @@ describe("inspect at parity with the NWB Inspector", () => {
       "/general/subject The attribute", "/general/subject The attribute", "/general/subject The attribute",
     ]);
     expect(theirs.some((m) => m.includes('"continuity"'))).toBe(false);
+    // An extension's types: their pynwb ancestor's arguments and their own optional text without a default.
+    const extension = tripFiles.find((f) => f.endsWith("extension.nwb"))!;
+    const attribute = (m: { location: string | null; message: string }) => `${m.location} ${m.message.split('"')[1]}`;
+    const want = expected[extension]!.filter((m) => m.check === check).map(attribute).sort();
+    expect((await inspectFile(extension, { select: [check] })).map(attribute).sort()).toEqual(want);
+    expect(want).toEqual(["/acquisition/noted note", "/acquisition/noted remark", "/general/devices/rig manufacturer", "/general/devices/rig model_id"]);
   });
 
   it("has every check of the NWB Inspector, under its name", () => {

@@ -189,3 +189,24 @@ with h5py.File(os.path.join(out, "empty_strings.nwb"), "r+") as h5:
 os.makedirs(os.path.join(out, "folder", "nested"), exist_ok=True)
 for name, identifier in [("session10.nwb", "shared-id"), ("session2.nwb", "shared-id"), ("nested/unique.nwb", "unique-id"), ("nested/other.nwb", "other-id"), ("x.nwb", "other-id")]:
     write(base(identifier=identifier, experimenter=["Doe, Jane"], keywords=["k"], institution="inst", experiment_description="e"), os.path.join("folder", name))
+
+# An extension's types (classes hdmf generates): check_empty_string_for_optional_attribute looks at their pynwb
+# ancestor's optional text arguments and their own optional text fields without a default ("kept" has one).
+from pynwb import get_class, load_namespaces
+from pynwb.spec import NWBAttributeSpec, NWBDatasetSpec, NWBGroupSpec, NWBNamespaceBuilder
+
+builder = NWBNamespaceBuilder("tsnwb's inspector test extension", "emptyext", version="0.1.0", author="tsnwb", contact="tsnwb@example.com")
+builder.include_type("TimeSeries", namespace="core")
+builder.include_type("Device", namespace="core")
+builder.add_spec("emptyext.extensions.yaml", NWBGroupSpec(
+    neurodata_type_def="NotedSeries", neurodata_type_inc="TimeSeries", doc="a series with notes",
+    attributes=[NWBAttributeSpec("note", "a note", "text", required=False), NWBAttributeSpec("kept", "a note with a default", "text", required=False, default_value="x")],
+    datasets=[NWBDatasetSpec(name="remark", doc="a remark", dtype="text", quantity="?")]))
+builder.add_spec("emptyext.extensions.yaml", NWBGroupSpec(
+    neurodata_type_def="ModelDevice", neurodata_type_inc="Device", doc="a device with a model", attributes=[NWBAttributeSpec("model_id", "its model", "text", required=False)]))
+builder.export("emptyext.namespace.yaml", outdir=out)
+load_namespaces(os.path.join(out, "emptyext.namespace.yaml"))
+f = base(identifier="extension-identifier")
+f.add_acquisition(get_class("NotedSeries", "emptyext")(name="noted", data=np.arange(3.0), unit="V", rate=1.0, description="a series", note="", kept="", remark=""))
+f.add_device(get_class("ModelDevice", "emptyext")(name="rig", description="a rig", manufacturer="", model_id=""))
+write(f, "extension.nwb")

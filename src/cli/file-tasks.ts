@@ -10,7 +10,7 @@ import * as nodePath from "node:path";
 import type { NWBFile } from "../containers/file.js";
 import type { ValidationIssue } from "../validation/validator.js";
 import type { InspectOptions, InspectionMessage } from "../validation/inspector.js";
-import type { FileFacts } from "../validation/across-files.js";
+import type { InspectedFile } from "../validation/inspect-file.js";
 import type { ObjectInfo } from "./info.js";
 
 /** What a task tells as it goes (each one also restarts the worker's time limit): rows of a dataset copied, a file written. */
@@ -70,7 +70,7 @@ export const fileTasks = {
   inspect: async ({ file, options }: { file: string; options: InspectOptions }): Promise<InspectionMessage[]> => (await modules.inspector()).inspectFile(file, options),
 
   /** `inspect`, and the facts the checks across files use (`tsnwb inspect` of several files or a folder). */
-  inspectWithFacts: async ({ file, options }: { file: string; options: InspectOptions }): Promise<{ messages: InspectionMessage[]; facts: FileFacts }> =>
+  inspectWithFacts: async ({ file, options }: { file: string; options: InspectOptions }): Promise<InspectedFile> =>
     (await modules.inspector()).inspectFileWithFacts(file, options),
 
   /** The external files a file's series name, as stored -> where they are on disk (`tsnwb view`). */

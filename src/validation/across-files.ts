@@ -33,9 +33,13 @@ export const ACROSS_FILES_CHECKS: readonly CheckInfo[] = [
 export interface AcrossFilesOptions {
   /** The folder inspected (the messages' `file_path`, as the NWB Inspector's); default the files' common folder. */
   path?: string;
+  /** As `inspect`'s: report only at this importance or a higher one. */
   threshold?: Importance;
+  /** As `inspect`'s: importances changed or checks skipped (a configuration, or "dandi"). */
   config?: InspectorConfig | string;
+  /** As `inspect`'s: names of checks to leave out. */
   skip?: readonly string[];
+  /** As `inspect`'s: names of the only checks to run. */
   select?: readonly string[];
 }
 

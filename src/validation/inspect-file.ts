@@ -43,8 +43,16 @@ export async function inspectFile(path: string, options: InspectOptions = {}): P
   return (await inspectFileWithFacts(path, options)).messages;
 }
 
+/** What `inspectFileWithFacts` gives. */
+export interface InspectedFile {
+  /** The file's findings, as `inspectFile` gives them. */
+  messages: InspectionMessage[];
+  /** What the checks across files need of it (`inspectAcrossFiles`). */
+  facts: FileFacts;
+}
+
 /** `inspectFile`, and the facts of the file that the checks across files use (`inspectAcrossFiles`), from one reading. */
-export async function inspectFileWithFacts(path: string, options: InspectOptions = {}): Promise<{ messages: InspectionMessage[]; facts: FileFacts }> {
+export async function inspectFileWithFacts(path: string, options: InspectOptions = {}): Promise<InspectedFile> {
   const io = await NWBHDF5IO.open(path, "r");
   try {
     const nwbfile = await io.read();

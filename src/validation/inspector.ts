@@ -117,7 +117,9 @@ function configuredChecks(options: InspectOptions): { check: Check; importance: 
 
 /**
  * Inspects an NWB file, read from a file or built in memory, for best practices; gives the findings, most important
- * first (then by path and check). Reads no series data (see the module's comment).
+ * first (then by path and check). Reads no series data (see the module's comment). A check that fails on an object
+ * (throws) gives, as in the NWB Inspector, a message of importance ERROR (the exception; location null), and the
+ * other checks still run. The checks of several files together: `inspectAcrossFiles` (`inspectFiles` in Node).
  */
 export async function inspect(nwbfile: NWBFile, options: InspectOptions = {}): Promise<InspectionMessage[]> {
   let checks = configuredChecks(options);

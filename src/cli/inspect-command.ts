@@ -100,7 +100,7 @@ export function addInspectCommand(program: Command): void {
       found ||= across.length > 0;
       all.unshift(...across);
       if (!opts.json && across.length > 0) {
-        console.log(`${files.length} files together: ${across.length} message${across.length === 1 ? "" : "s"} at ${threshold} or above`);
+        console.log(`${facts.length} files together: ${across.length} message${across.length === 1 ? "" : "s"} at ${threshold} or above`);
         for (const m of across) console.log(`  ${formatMessage(m)}`);
       }
       if (opts.json) console.log(JSON.stringify({ header: { Timestamp: new Date().toISOString(), Platform: `${process.platform}-${process.arch}`, tsnwb_version: program.version() ?? null }, messages: all }));

@@ -8,7 +8,8 @@
  */
 import type { NWBFile } from "../containers/file.js";
 import { ValidationError } from "../errors.js";
-import { type CheckInfo, type Importance, pyStr } from "./checks/support.js";
+import type { CheckInfo, Importance } from "./checks/support.js";
+import { pyStr } from "./python-format.js";
 import { IMPORTANCES, INSPECTOR_CONFIGS, type InspectionMessage, type InspectorConfig } from "./inspector-names.js";
 
 /** What the checks across files need of each file. */

@@ -6,7 +6,8 @@ import type { AbstractContainer, ArrayData } from "../../containers/container.js
 import type { TimeSeries } from "../../containers/base.js";
 import type { ImageSeries, IndexSeries } from "../../containers/image.js";
 import type { DynamicTable } from "../../containers/table.js";
-import { type Check, type Finding, NELEMS, field, head, numbers, pyFloat, readable, when } from "./support.js";
+import { type Check, type Finding, NELEMS, field, head, numbers, readable, when } from "./support.js";
+import { pyFloat } from "../python-format.js";
 
 /** A wavelength below this is not in nanometers. */
 const MIN_LAMBDA = 10;

@@ -4,7 +4,8 @@
  */
 import type { NWBFile } from "../../containers/file.js";
 import type { Subject } from "../../generated/core/Subject.js";
-import { type Check, pyDateTime, when } from "./support.js";
+import { type Check, when } from "./support.js";
+import { pyDateTime } from "../python-format.js";
 
 /** An ISO 8601 duration ("P90D", "P2Y3M", "PT12H"), as the NWB Inspector's `duration_regex`. */
 const ISO_DURATION = /^P(?!$)(\d+(?:\.\d+)?Y)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?W)?(\d+(?:\.\d+)?D)?(T(?=\d)(\d+(?:\.\d+)?H)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?S)?)?$/;

@@ -4,7 +4,8 @@
  */
 import type { AbstractContainer } from "../../containers/container.js";
 import type { DynamicTable } from "../../containers/table.js";
-import { type Check, NELEMS, field, head, isAscending, numbers, pyByteSize, pyStr, readable, when } from "./support.js";
+import { type Check, NELEMS, field, head, isAscending, numbers, readable, when } from "./support.js";
+import { pyByteSize, pyStr } from "../python-format.js";
 
 interface Column extends AbstractContainer {
   data: unknown;

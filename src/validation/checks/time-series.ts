@@ -5,7 +5,8 @@
 import type { AbstractContainer } from "../../containers/container.js";
 import type { TimeSeries } from "../../containers/base.js";
 import type { ImageSeries, IndexSeries } from "../../containers/image.js";
-import { type Check, NELEMS, isAscending, pyFloat, readable, when } from "./support.js";
+import { type Check, NELEMS, isAscending, readable, when } from "./support.js";
+import { pyFloat } from "../python-format.js";
 
 /** The NWB Inspector rounds timestamp steps to 9 decimals before comparing them. */
 const TIME_TOLERANCE_DECIMALS = 9;

@@ -12,7 +12,7 @@
  * Usage: `npm run generate` (or `node <compiled>/codegen/generate-schema.js [SCHEMA_DIR]`). A test regenerates
  * everything in memory and fails on any difference with the committed files.
  */
-import { readFileSync, writeFileSync, mkdirSync, rmSync, existsSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdirSync, rmSync, existsSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { NamespaceCatalog, type TypeDef } from "../src/schema/catalog.js";
@@ -160,7 +160,8 @@ function main(): void {
   const schemaRoot = path.resolve(process.argv[2] ?? path.join(repo, "..", "shared", "schema"));
   const out = path.join(repo, "src", "generated");
   const files = generate(schemaRoot, path.join(repo, "codegen", "docs"));
-  rmSync(out, { recursive: true, force: true });
+  // src/generated/pynwb/ is made from pynwb itself by the scripts of codegen/pynwb/ (run with the oracle): kept.
+  for (const entry of existsSync(out) ? readdirSync(out) : []) if (entry !== "pynwb") rmSync(path.join(out, entry), { recursive: true, force: true });
   for (const [rel, content] of files) {
     mkdirSync(path.dirname(path.join(out, rel)), { recursive: true });
     writeFileSync(path.join(out, rel), content);

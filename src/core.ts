@@ -41,6 +41,7 @@ export { validateIO, validateNWBFile, type ValidateOptions } from "./validation/
 export {
   inspect, locationOf, INSPECTOR_CHECKS, TSNWB_EXTRA_CHECKS, IMPORTANCES, DANDI_CONFIG, INSPECTOR_CONFIGS, type Importance, type Severity, type InspectionMessage,
   type InspectOptions, type InspectorConfig, type CheckInfo,
+  inspectAcrossFiles, fileFacts, ACROSS_FILES_CHECKS, type FileFacts, type AcrossFilesOptions,
 } from "./validation/inspector.js";
 export { validateTree, dtypeAllowed, type ValidationIssue, type ValidationRule, type TreeValidationOptions } from "./validation/validator.js";
 

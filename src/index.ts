@@ -35,4 +35,4 @@ export { videoInfo, type VideoInfo } from "./media/video-files.js";
 export { validate } from "./validation/validate-file.js";
 export { findLeftovers, cleanLeftovers, type Leftover } from "./io/leftovers.js";
 // Node's inspect looks for external files on disk (the one of core.ts, for browsers, cannot).
-export { inspect, inspectFile } from "./validation/inspect-file.js";
+export { inspect, inspectFile, inspectFiles, inspectFileWithFacts, nwbFilesIn, type InspectedFile } from "./validation/inspect-file.js";

@@ -3,13 +3,14 @@
  * ../shared/schema and codegen/docs/ today: regenerated in memory, every file must be identical, and no file may
  * be left over. Run `npm run generate` after changing the generator, the docs or the naming tables.
  */
+import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { generate } from "../codegen/generate-schema.js";
 import { BUNDLED_NAMESPACES } from "../src/generated/schema/index.js";
-import { ROOT, SHARED } from "./helpers.js";
+import { ROOT, SHARED, tempFolder } from "./helpers.js";
 
 function filesUnder(dir: string, prefix = ""): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -22,8 +23,22 @@ describe("src/generated", () => {
   const generated = generate(path.join(SHARED, "schema"), path.join(ROOT, "codegen", "docs"));
   const folder = path.join(ROOT, "src", "generated");
 
-  it("holds exactly the files the generator makes", () => {
-    expect(filesUnder(folder).sort()).toEqual([...generated.keys()].sort());
+  it("holds exactly the files the generator makes (and pynwb/, made from pynwb by codegen/pynwb/)", () => {
+    expect(filesUnder(folder).filter((rel) => !rel.startsWith("pynwb/")).sort()).toEqual([...generated.keys()].sort());
+  });
+
+  it("holds in pynwb/ what codegen/pynwb/'s scripts make from pynwb today", () => {
+    const tmp = tempFolder("tsnwb-generated-pynwb-");
+    try {
+      for (const rel of filesUnder(path.join(folder, "pynwb"))) {
+        const script = path.join(ROOT, "codegen", "pynwb", rel.replace(/\.ts$/, ".py"));
+        const out = path.join(tmp.dir, rel);
+        execFileSync(path.join(SHARED, "tools", "oracle"), ["python", script, out], { encoding: "utf8" });
+        expect(readFileSync(out, "utf8"), rel).toBe(readFileSync(path.join(folder, "pynwb", rel), "utf8"));
+      }
+    } finally {
+      tmp.cleanup();
+    }
   });
 
   it("is up to date with the schema, the docs and the generator (else: npm run generate)", () => {

@@ -16,7 +16,8 @@ import {
   ValidationError, setWarningHandler,
 } from "../src/index.js";
 import { type InspectionMessage, type InspectOptions, INSPECTOR_CHECKS, TSNWB_EXTRA_CHECKS } from "../src/validation/inspector.js";
-import { inspect, inspectFile } from "../src/validation/inspect-file.js";
+import { inspect, inspectFile, inspectFiles } from "../src/validation/inspect-file.js";
+import { inspectAcrossFiles } from "../src/validation/across-files.js";
 import { addInspectCommand } from "../src/cli/inspect-command.js";
 import { FIXTURES, ROOT, tempFolder } from "./helpers.js";
 import { exemptFromOracle } from "./oracle/record.mjs";
@@ -452,14 +453,16 @@ describe("session metadata", () => {
     ]);
   });
 
-  it("check_session_start_time_future_date (critical) and check_session_start_time_old_date (suggestion)", async () => {
+  it("check_session_start_time_future_date (critical) and check_session_start_time_old_date (suggestion), the time as Python prints it", async () => {
     const nwbfile = goodFile({ session_start_time: "2030-01-01T00:00:00+00:00" });
     expect(await found(nwbfile, "check_session_start_time_future_date", { now: new Date("2029-12-31T23:00:00Z") })).toEqual([
-      { importance: "CRITICAL", check: "check_session_start_time_future_date", path: "/", message: "The session_start_time (2030-01-01T00:00:00+00:00) is set to a future date and time." },
+      { importance: "CRITICAL", check: "check_session_start_time_future_date", path: "/", message: "The session_start_time (2030-01-01 00:00:00+00:00) is set to a future date and time." },
     ]);
     expect(await found(nwbfile, "check_session_start_time_future_date", { now: new Date("2030-01-01T00:00:01Z") })).toEqual([]);
     expect(await found(goodFile(), "check_session_start_time_future_date")).toEqual([]);
-    expect((await found(goodFile({ session_start_time: "1970-01-01T00:00:00+00:00" }), "check_session_start_time_old_date")).map((m) => m.importance)).toEqual(["BEST_PRACTICE_SUGGESTION"]);
+    expect((await found(goodFile({ session_start_time: "1970-01-01T00:00:00.25+01:00" }), "check_session_start_time_old_date")).map((m) => [m.importance, m.message])).toEqual([
+      ["BEST_PRACTICE_SUGGESTION", "The session_start_time (1970-01-01 00:00:00.250000+01:00) may not be set to the true date of the recording."],
+    ]);
   });
 
   it("check_session_start_time_time_zone (tsnwb's): a UTC offset (violation); tsnwb refuses a time without, reading takes it", async () => {
@@ -517,6 +520,88 @@ describe("subject", () => {
     for (const age of ["P90D", "P2Y3M", "PT12H", "P1D/P3D", "P90Y/"]) expect(await checks({ age })).toEqual([]);
     expect(await checks({ age: undefined, date_of_birth: "2020-01-01T00:00:00+00:00" })).toEqual([]);
     expect(await checks({ age: "P1M/P20D" })).toEqual(["check_subject_proper_age_range"]);
+  });
+});
+
+describe("a check that fails on an object", () => {
+  it("is reported as the NWB Inspector reports it (ERROR, the exception, no location) and the other checks go on", async () => {
+    // As isodate, check_subject_proper_age_range cannot count fractional years back from a date: it throws.
+    const messages = await inspect(goodFile({}, { age: "P1.5Y/P2Y", genotype: "" }));
+    const failed = messages.filter((m) => m.importance === "ERROR");
+    expect(failed.map((m) => [m.check_function_name, m.object_type, m.location, m.path])).toEqual([["check_subject_proper_age_range", "Subject", null, "/general/subject"]]);
+    expect(failed[0]!.message.split("\n")[0]).toBe("RangeError: fractional years or months not supported for date calculations");
+    expect(failed[0]!.message).toMatch(/\n\s+at /); // where it was thrown
+    expect(messages[0]).toBe(failed[0]); // first, as the most important
+    // The other checks of the subject, and of the other objects, ran.
+    expect(messages.map((m) => m.check_function_name)).toContain("check_empty_string_for_optional_attribute");
+    // A check that does not run (below the threshold) does not fail.
+    expect(await inspect(goodFile({}, { age: "P1.5Y/P2Y" }), { threshold: "CRITICAL" })).toEqual([]);
+  });
+});
+
+describe("empty optional text", () => {
+  it("check_empty_string_for_optional_attribute: the optional text arguments of pynwb's constructors, as the NWB Inspector reads them (suggestion)", async () => {
+    const nwbfile = goodFile({ lab: "", notes: "" }, { genotype: "", description: "" });
+    nwbfile.createDevice({ name: "probe", description: "a probe", manufacturer: "" });
+    nwbfile.addAcquisition(series("commented", [1, 2], { rate: 1 }, { comments: "" })); // comments has a default in pynwb: not looked at
+    expect((await found(nwbfile, "check_empty_string_for_optional_attribute")).map((m) => [m.path, m.message.slice(0, m.message.indexOf(" is optional"))])).toEqual([
+      ["/", 'The attribute "notes"'],
+      ["/", 'The attribute "lab"'],
+      ["/general/devices/probe", 'The attribute "manufacturer"'],
+      ["/general/subject", 'The attribute "description"'],
+      ["/general/subject", 'The attribute "genotype"'],
+    ]);
+  });
+});
+
+describe("checks across files", () => {
+  const facts = [
+    { file_path: "/data/s/session10.nwb", identifier: "shared" },
+    { file_path: "/data/s/session2.nwb", identifier: "shared" },
+    { file_path: "/data/t/it's.nwb", identifier: "shared" },
+    { file_path: "/data/s/alone.nwb", identifier: "alone" },
+  ];
+
+  it("check_unique_identifiers: one CRITICAL message per identifier that files share, as the NWB Inspector's", () => {
+    expect(inspectAcrossFiles(facts)).toEqual([{
+      message: `The identifier 'shared' is used across the .nwb files: ["it's.nwb", 'session2.nwb', 'session10.nwb']. `
+        + "The identifier of any NWBFile should be a completely unique value - we recommend using uuid4 to achieve this.",
+      importance: "CRITICAL", severity: "LOW", check_function_name: "check_unique_identifiers", object_type: "NWBFile", object_name: "root",
+      location: "/", path: "/", file_path: "/data",
+    }]);
+    expect(inspectAcrossFiles(facts, { path: "/data/" }).map((m) => m.file_path)).toEqual(["/data/"]);
+    expect(inspectAcrossFiles(facts.slice(2))).toEqual([]);
+  });
+
+  it("takes skip, select, a configuration and the threshold as every check", () => {
+    expect(inspectAcrossFiles(facts, { skip: ["check_unique_identifiers"] })).toEqual([]);
+    expect(inspectAcrossFiles(facts, { select: ["check_keywords"] })).toEqual([]);
+    expect(inspectAcrossFiles(facts, { threshold: "CRITICAL" })).toHaveLength(1);
+    expect(inspectAcrossFiles(facts, { config: { BEST_PRACTICE_SUGGESTION: ["check_unique_identifiers"] }, threshold: "BEST_PRACTICE_VIOLATION" })).toEqual([]);
+  });
+
+  it("inspectFiles: a folder's files (at any depth), and the files together first", async () => {
+    const folder = path.join(tmp.dir, "together");
+    mkdirSync(path.join(folder, "day2"), { recursive: true });
+    await write(goodFile({ identifier: "same-session" }), path.join(folder, "a.nwb"));
+    await write(goodFile({ identifier: "same-session" }), path.join(folder, "day2", "b.nwb"));
+    await write(goodFile({ keywords: [] }), path.join(folder, "day2", "c.nwb"));
+    const messages = await inspectFiles(folder);
+    expect(messages.map((m) => [m.check_function_name, m.file_path])).toEqual([
+      ["check_unique_identifiers", folder],
+      ["check_keywords", path.join(folder, "day2", "c.nwb")],
+    ]);
+    expect(messages[0]!.message).toContain("['a.nwb', 'b.nwb']");
+    // One file alone: no check across files.
+    expect(await inspectFiles(path.join(folder, "a.nwb"))).toEqual([]);
+    const { out, exitCode } = await runInspectCommand([folder]);
+    expect(exitCode).toBe(1);
+    expect(out.split("\n").slice(-2)).toEqual([
+      "3 files together: 1 message at BEST_PRACTICE_SUGGESTION or above",
+      `  CRITICAL                  /  check_unique_identifiers: ${messages[0]!.message}`,
+    ]);
+    const json = JSON.parse((await runInspectCommand(["--json", folder])).out) as { messages: InspectionMessage[] };
+    expect(json.messages.map((m) => m.check_function_name)).toEqual(["check_unique_identifiers", "check_keywords"]);
   });
 });
 
@@ -639,6 +724,9 @@ describe("the inspect command", () => {
       `${base}: no messages at BEST_PRACTICE_SUGGESTION or above`,
       `${file}: 1 message at BEST_PRACTICE_SUGGESTION or above`,
       "  CRITICAL                  /acquisition/rated  check_rate_is_positive: rate is negative (-10 Hz)",
+      // The second is a copy of the first (changed by h5py): the same identifier.
+      "2 files together: 1 message at BEST_PRACTICE_SUGGESTION or above",
+      expect.stringMatching(/^ {2}CRITICAL {18}\/ {2}check_unique_identifiers: The identifier '.*' is used across the \.nwb files: \['base\.nwb', 'negative-rate\.nwb'\]\. /),
     ]);
   });
 
@@ -692,6 +780,25 @@ describe("tsnwb inspect (the built CLI)", () => {
     expect([clean.status, clean.stdout.trim()]).toEqual([0, `${path.join(FIXTURES, "compressed.nwb")}: no messages at CRITICAL or above`]);
     const json = run("--json", base);
     expect([json.status, (JSON.parse(json.stdout) as { messages: unknown[] }).messages]).toEqual([0, []]);
+  });
+
+  it.skipIf(!cliHasInspect)("takes a folder: every .nwb file under it, and the files together (check_unique_identifiers)", () => {
+    const folder = path.join(tmp.dir, "copies");
+    mkdirSync(path.join(folder, "more"), { recursive: true });
+    copyFileSync(base, path.join(folder, "base.nwb"));
+    copyFileSync(base, path.join(folder, "more", "base-copy.nwb"));
+    writeFileSync(path.join(folder, "notes.txt"), "not an NWB file");
+    // (The copies' external files are not beside them: only the check across files is selected.)
+    const r = run("--threshold", "CRITICAL", "--select", "check_unique_identifiers", folder);
+    expect(r.status).toBe(1);
+    expect(r.stdout.trim().split("\n").slice(0, 3)).toEqual([
+      `${path.join(folder, "base.nwb")}: no messages at CRITICAL or above`,
+      `${path.join(folder, "more", "base-copy.nwb")}: no messages at CRITICAL or above`,
+      "2 files together: 1 message at CRITICAL or above",
+    ]);
+    const json = JSON.parse(run("--json", "--select", "check_unique_identifiers", folder).stdout) as { messages: InspectionMessage[] };
+    expect(json.messages.map((m) => [m.check_function_name, m.location, m.file_path])).toEqual([["check_unique_identifiers", "/", folder]]);
+    expect(json.messages[0]!.message).toContain("['base-copy.nwb', 'base.nwb']");
   });
 
   it.skipIf(!cliHasInspect)("exits 2 on a file that is not HDF5; --json reports it as an ERROR message", () => {

@@ -10,6 +10,7 @@ import * as nodePath from "node:path";
 import type { NWBFile } from "../containers/file.js";
 import type { ValidationIssue } from "../validation/validator.js";
 import type { InspectOptions, InspectionMessage } from "../validation/inspector.js";
+import type { InspectedFile } from "../validation/inspect-file.js";
 import type { ObjectInfo } from "./info.js";
 
 /** What a task tells as it goes (each one also restarts the worker's time limit): rows of a dataset copied, a file written. */
@@ -68,6 +69,10 @@ export const fileTasks = {
   /** Best-practice findings (`tsnwb inspect`), with the options of the command (threshold, config, skip, select). */
   inspect: async ({ file, options }: { file: string; options: InspectOptions }): Promise<InspectionMessage[]> => (await modules.inspector()).inspectFile(file, options),
 
+  /** `inspect`, and the facts the checks across files use (`tsnwb inspect` of several files or a folder). */
+  inspectWithFacts: async ({ file, options }: { file: string; options: InspectOptions }): Promise<InspectedFile> =>
+    (await modules.inspector()).inspectFileWithFacts(file, options),
+
   /** The external files a file's series name, as stored (`tsnwb view`, which decides at each request what it serves). */
   externals: async ({ file }: { file: string }): Promise<string[]> => {
     const { ImageSeries } = await modules.library();
@@ -104,6 +109,7 @@ const TASK_MODULES: Record<keyof FileTasks, (keyof typeof modules)[]> = {
   info: ["library", "info"],
   validate: ["validator"],
   inspect: ["inspector"],
+  inspectWithFacts: ["inspector"],
   externals: ["library"],
   readable: ["library"],
   export: ["library"],

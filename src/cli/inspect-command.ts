@@ -9,6 +9,8 @@ import type { Importance, InspectOptions } from "../validation/inspector.js";
 import { IMPORTANCES, INSPECTOR_CONFIGS, type InspectionMessage, type InspectorConfig } from "../validation/inspector-names.js";
 import { ValidationError } from "../errors.js";
 import { FileWorker, reportFailure } from "./file-worker.js";
+import type { FileFacts } from "../validation/across-files.js";
+import { acrossFilesMessages, filesToInspect } from "./inspect-across.js";
 
 /** The width of the importance column: the longest importance, and two spaces. */
 const IMPORTANCE_WIDTH = Math.max(...IMPORTANCES.map((i) => i.length)) + 2;
@@ -16,9 +18,9 @@ const IMPORTANCE_WIDTH = Math.max(...IMPORTANCES.map((i) => i.length)) + 2;
 /** tsnwb's earlier names of the importances, still taken by `--level`. */
 const LEVELS: Record<string, Importance> = { critical: "CRITICAL", violation: "BEST_PRACTICE_VIOLATION", suggestion: "BEST_PRACTICE_SUGGESTION" };
 
-/** One message as a line: `IMPORTANCE  path  check: message`. */
+/** One message as a line: `IMPORTANCE  path  check: message` (of a failed check, the exception's line; --json has where it was thrown). */
 export function formatMessage(m: InspectionMessage): string {
-  return `${m.importance.padEnd(IMPORTANCE_WIDTH)}${m.path}  ${m.check_function_name}: ${m.message}`;
+  return `${m.importance.padEnd(IMPORTANCE_WIDTH)}${m.path}  ${m.check_function_name}: ${m.message.split("\n")[0]}`;
 }
 
 /** `--config`: a known configuration's name ("dandi") or the path of a YAML file in the NWB Inspector's form. */
@@ -54,7 +56,7 @@ export function addInspectCommand(program: Command): void {
   program
     .command("inspect")
     .description("check NWB files for best practices, as the NWB Inspector; exits 1 when something at or above --threshold is found")
-    .argument("<files...>", "NWB files")
+    .argument("<paths...>", "NWB files, or folders (every .nwb file under them): several are also checked together (identifiers unique)")
     .option("--json", "print the NWB Inspector's JSON report: { header, messages } (an unreadable file: one message of importance ERROR)")
     .addOption(new Option("--threshold <importance>", "report only checks of this importance or a higher one").choices([...IMPORTANCES]))
     .addOption(new Option("--level <level>", "as --threshold, in tsnwb's earlier names").choices(Object.keys(LEVELS)).conflicts("threshold"))
@@ -62,25 +64,28 @@ export function addInspectCommand(program: Command): void {
     .option("--skip <checks>", "comma-separated names of checks to leave out (the NWB Inspector's --ignore)")
     .addOption(new Option("--ignore <checks>", "as --skip").hideHelp())
     .option("--select <checks>", "comma-separated names of the only checks to run")
-    .action(async (files: string[], opts: InspectCommandOptions & { ignore?: string }) => {
+    .action(async (paths: string[], opts: InspectCommandOptions & { ignore?: string }) => {
+      const files = filesToInspect(paths);
       const threshold = opts.threshold ?? (opts.level ? LEVELS[opts.level] : undefined) ?? "BEST_PRACTICE_SUGGESTION";
       const skip = list(opts.skip ?? opts.ignore);
       const select = list(opts.select);
       if (skip && select) throw new ValidationError("tsnwb inspect", "--skip", "either --skip or --select, not both", "both");
       const options: InspectOptions = { threshold, ...(opts.config ? { config: await loadConfig(opts.config) } : {}), ...(skip ? { skip } : {}), ...(select ? { select } : {}) };
       const all: (InspectionMessage | ReadError)[] = [];
+      const facts: FileFacts[] = [];
       let found = false;
       const worker = new FileWorker();
       try {
         // One file after the other: each is opened, inspected and closed before the next, so memory stays that of one.
         for (const file of files) {
-          const outcome = await worker.run("inspect", { file, options });
+          const outcome = await worker.run("inspectWithFacts", { file, options });
           if (!outcome.ok) {
             all.push({ message: outcome.error.message, importance: "ERROR", severity: "LOW", check_function_name: "During io.read()", object_type: null, object_name: null, location: null, file_path: file });
             reportFailure(outcome.error);
             continue;
           }
-          const messages = outcome.value;
+          const { messages } = outcome.value;
+          facts.push(outcome.value.facts);
           found ||= messages.length > 0;
           all.push(...messages);
           if (opts.json) continue;
@@ -89,6 +94,14 @@ export function addInspectCommand(program: Command): void {
         }
       } finally {
         await worker.close();
+      }
+      // The files together (as the NWB Inspector, for several files): in the report first, as its; printed last.
+      const across = acrossFilesMessages(paths, facts, options);
+      found ||= across.length > 0;
+      all.unshift(...across);
+      if (!opts.json && across.length > 0) {
+        console.log(`${facts.length} files together: ${across.length} message${across.length === 1 ? "" : "s"} at ${threshold} or above`);
+        for (const m of across) console.log(`  ${formatMessage(m)}`);
       }
       if (opts.json) console.log(JSON.stringify({ header: { Timestamp: new Date().toISOString(), Platform: `${process.platform}-${process.arch}`, tsnwb_version: program.version() ?? null }, messages: all }));
       // exitCode, not exit(): the output is written out before the process ends.

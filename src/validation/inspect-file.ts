@@ -4,9 +4,13 @@
  */
 import { existsSync } from "node:fs";
 import { extname } from "node:path";
+import { nwbFilesIn } from "./nwb-files.js";
+import { type FileFacts, fileFacts, inspectAcrossFiles } from "./across-files.js";
 import { NWBHDF5IO } from "../io/nwb-io.js";
 import type { NWBFile } from "../containers/file.js";
 import { type InspectOptions, type InspectionMessage, inspect as inspectAnywhere } from "./inspector.js";
+
+export { nwbFilesIn };
 
 /**
  * How many frames a file holds: a video's (MP4, MOV), a TIFF's pages, 1 for another image; undefined for a file
@@ -36,10 +40,44 @@ export function inspect(nwbfile: NWBFile, options: InspectOptions = {}): Promise
 
 /** Opens an NWB file on disk, reads it, inspects it and closes it. */
 export async function inspectFile(path: string, options: InspectOptions = {}): Promise<InspectionMessage[]> {
+  return (await inspectFileWithFacts(path, options)).messages;
+}
+
+/** What `inspectFileWithFacts` gives. */
+export interface InspectedFile {
+  /** The file's findings, as `inspectFile` gives them. */
+  messages: InspectionMessage[];
+  /** What the checks across files need of it (`inspectAcrossFiles`). */
+  facts: FileFacts;
+}
+
+/** `inspectFile`, and the facts of the file that the checks across files use (`inspectAcrossFiles`), from one reading. */
+export async function inspectFileWithFacts(path: string, options: InspectOptions = {}): Promise<InspectedFile> {
   const io = await NWBHDF5IO.open(path, "r");
   try {
-    return (await inspect(await io.read(), options)).map((m) => ({ ...m, file_path: path }));
+    const nwbfile = await io.read();
+    const messages = (await inspect(nwbfile, options)).map((m) => ({ ...m, file_path: path }));
+    return { messages, facts: fileFacts(nwbfile, path) };
   } finally {
     await io.close();
   }
+}
+
+/**
+ * Inspects NWB files and folders of them (`nwbFilesIn`) one after the other, and the files together
+ * (`inspectAcrossFiles`: the NWB Inspector's check_unique_identifiers): those findings first, as the NWB Inspector
+ * gives them, with the folder as their `file_path` when one folder is inspected. A file that cannot be read throws.
+ */
+export async function inspectFiles(paths: string | readonly string[], options: InspectOptions = {}): Promise<InspectionMessage[]> {
+  const given = typeof paths === "string" ? [paths] : paths;
+  const files = given.flatMap(nwbFilesIn);
+  const messages: InspectionMessage[] = [];
+  const facts: FileFacts[] = [];
+  for (const file of files) {
+    const inspected = await inspectFileWithFacts(file, options);
+    messages.push(...inspected.messages);
+    facts.push(inspected.facts);
+  }
+  const folder = given.length === 1 && files.length !== 1 ? given[0] : undefined;
+  return [...inspectAcrossFiles(facts, { ...options, ...(folder !== undefined ? { path: folder } : {}) }), ...messages];
 }

@@ -11,8 +11,12 @@ export const IMPORTANCES: readonly Importance[] = ["CRITICAL", "BEST_PRACTICE_VI
 export interface InspectionMessage {
   /** What was found, in one line. */
   message: string;
-  /** How much it matters: `CRITICAL`, `BEST_PRACTICE_VIOLATION` or `BEST_PRACTICE_SUGGESTION` (after a configuration). */
-  importance: Importance;
+  /**
+   * How much it matters: `CRITICAL`, `BEST_PRACTICE_VIOLATION` or `BEST_PRACTICE_SUGGESTION` (after a
+   * configuration); `ERROR` when the check itself failed on the object (the message is the exception), as the NWB
+   * Inspector reports it, whatever the threshold.
+   */
+  importance: Importance | "ERROR";
   /** Orders findings of one importance (a larger dataset first). */
   severity: Severity;
   /** The check's name, e.g. `check_timestamps_ascending`. */
@@ -24,6 +28,7 @@ export interface InspectionMessage {
   /**
    * Where the NWB Inspector places the object: `/` for the file, `/general/subject`, a device's or electrode group's
    * path, otherwise the group of the object's first dataset, or null when it has none (tables, columns, modules...).
+   * Null for an ERROR (the NWB Inspector gives none), and for the cross-file findings (`inspectAcrossFiles`), `/`.
    */
   location: string | null;
   /** The object's path in the file (tsnwb's, always known), e.g. `/intervals/trials`. */

@@ -18,17 +18,19 @@ import type { NWBFile } from "../containers/file.js";
 import { StreamedArray } from "../data/arrays.js";
 import { MEMORY_FOLDER } from "../io/hdf5/h5-memory.js";
 import { ValidationError } from "../errors.js";
-import { type Check, type CheckInfo, type Importance, type InspectionContext, type Severity, field, isPlainDataset } from "./checks/support.js";
+import { type Check, type CheckInfo, type Finding, type Importance, type InspectionContext, type Severity, field, isPlainDataset } from "./checks/support.js";
 import { GENERAL_CHECKS } from "./checks/general.js";
 import { NWBFILE_METADATA_CHECKS } from "./checks/nwbfile-metadata.js";
 import { TIME_SERIES_CHECKS } from "./checks/time-series.js";
 import { TABLE_CHECKS } from "./checks/tables.js";
 import { DOMAIN_CHECKS } from "./checks/domains.js";
 import { EXTRA_CHECKS } from "./checks/extras.js";
+import { ACROSS_FILES_CHECKS } from "./across-files.js";
 import { DANDI_CONFIG, IMPORTANCES, INSPECTOR_CONFIGS, type InspectionMessage, type InspectorConfig } from "./inspector-names.js";
 
 export type { CheckInfo, Importance, Severity };
 
+export { ACROSS_FILES_CHECKS, type AcrossFilesOptions, type FileFacts, fileFacts, inspectAcrossFiles } from "./across-files.js";
 export { IMPORTANCES, DANDI_CONFIG, INSPECTOR_CONFIGS, type InspectionMessage, type InspectorConfig } from "./inspector-names.js";
 
 /** What `inspect` and `inspectFile` take. */
@@ -60,14 +62,31 @@ export interface InspectOptions {
 /** Every check, the NWB Inspector's first (in its modules' order), then tsnwb's. */
 const CHECKS: readonly Check[] = [...GENERAL_CHECKS, ...NWBFILE_METADATA_CHECKS, ...TIME_SERIES_CHECKS, ...TABLE_CHECKS, ...DOMAIN_CHECKS, ...EXTRA_CHECKS];
 
-/** Every check the inspector runs (without how): for documentation, and to list them. */
-export const INSPECTOR_CHECKS: readonly CheckInfo[] = CHECKS.map(({ id, importance, appliesTo, what, extra }) => ({ id, importance, appliesTo, what, ...(extra ? { extra } : {}) }));
+/** Every check the inspector runs (without how), those of several files together last: for documentation, and to list them. */
+export const INSPECTOR_CHECKS: readonly CheckInfo[] = [
+  ...CHECKS.map(({ id, importance, appliesTo, what, extra }) => ({ id, importance, appliesTo, what, ...(extra ? { extra } : {}) })),
+  ...ACROSS_FILES_CHECKS,
+];
 
 /** tsnwb's checks that the NWB Inspector does not have: what `tsnwb inspect` may report beyond it. */
 export const TSNWB_EXTRA_CHECKS: readonly string[] = EXTRA_CHECKS.map((c) => c.id);
 
 /** The ranks of importances: a check runs when its rank is at least the threshold's. */
 const RANK: Record<Importance, number> = { CRITICAL: 2, BEST_PRACTICE_VIOLATION: 1, BEST_PRACTICE_SUGGESTION: 0 };
+
+/** The ranks of a message's importance: a failed check (ERROR) first, as the NWB Inspector ranks it. */
+const MESSAGE_RANK: Record<Importance | "ERROR", number> = { ERROR: 4, ...RANK };
+
+/**
+ * The message of a check that failed: the exception's line (`RangeError: ...`), then where it was thrown (innermost
+ * first, as JavaScript's stack). The NWB Inspector gives Python's traceback, which ends with the exception's line.
+ */
+function failureMessage(error: unknown): string {
+  if (!(error instanceof Error)) return `Error: ${String(error)}`;
+  const line = `${error.name}: ${error.message}`;
+  const frames = (error.stack ?? "").split("\n").filter((l) => /^\s+at /.test(l));
+  return [line, ...frames].join("\n");
+}
 
 /** The subject checks that DANDI requires; the NWB Inspector drops them for in vitro "protein" subjects. */
 const SUBJECT_CHECKS = new Set(DANDI_CONFIG.CRITICAL);
@@ -82,7 +101,7 @@ function configuredChecks(options: InspectOptions): { check: Check; importance: 
   }
   const threshold = options.threshold ?? "BEST_PRACTICE_SUGGESTION";
   if (!(threshold in RANK)) throw new ValidationError("inspect", "threshold", `one of ${IMPORTANCES.join(", ")}`, JSON.stringify(threshold));
-  const known = new Set(CHECKS.map((c) => c.id));
+  const known = new Set(INSPECTOR_CHECKS.map((c) => c.id));
   for (const [key, names] of [["skip", skip], ["select", select], ...Object.entries(config ?? {})] as [string, readonly string[] | undefined][]) {
     if (key !== "skip" && key !== "select" && key !== "SKIP" && !(key in RANK)) throw new ValidationError("inspect", "config", `importances (${IMPORTANCES.join(", ")}) or SKIP as keys`, JSON.stringify(key));
     const unknown = (names ?? []).filter((n) => !known.has(n));
@@ -98,7 +117,9 @@ function configuredChecks(options: InspectOptions): { check: Check; importance: 
 
 /**
  * Inspects an NWB file, read from a file or built in memory, for best practices; gives the findings, most important
- * first (then by path and check). Reads no series data (see the module's comment).
+ * first (then by path and check). Reads no series data (see the module's comment). A check that fails on an object
+ * (throws) gives, as in the NWB Inspector, a message of importance ERROR (the exception; location null), and the
+ * other checks still run. The checks of several files together: `inspectAcrossFiles` (`inspectFiles` in Node).
  */
 export async function inspect(nwbfile: NWBFile, options: InspectOptions = {}): Promise<InspectionMessage[]> {
   let checks = configuredChecks(options);
@@ -113,7 +134,19 @@ export async function inspect(nwbfile: NWBFile, options: InspectOptions = {}): P
   for (const obj of objects) {
     for (const { check, importance } of checks) {
       if (check.appliesTo !== "any" && !obj.isA(check.appliesTo)) continue;
-      for (const finding of await check.run(obj, context)) {
+      let findings: Finding[];
+      try {
+        findings = await check.run(obj, context);
+      } catch (e) {
+        // As the NWB Inspector: a check that fails on an object is reported (ERROR, the exception as the message, no
+        // location) and the inspection goes on with the other checks and objects.
+        messages.push({
+          message: failureMessage(e), importance: "ERROR", severity: "LOW", check_function_name: check.id,
+          object_type: obj.neurodata_type, object_name: obj.name, location: null, path: context.pathOf(obj),
+        });
+        continue;
+      }
+      for (const finding of findings) {
         const { message, severity } = typeof finding === "string" ? { message: finding, severity: "LOW" as const } : finding;
         messages.push({
           message, importance, severity, check_function_name: check.id, object_type: obj.neurodata_type, object_name: obj.name,
@@ -123,7 +156,7 @@ export async function inspect(nwbfile: NWBFile, options: InspectOptions = {}): P
     }
   }
   const severityRank = (s: Severity) => (s === "HIGH" ? 1 : 0);
-  return messages.sort((a, b) => RANK[b.importance] - RANK[a.importance] || severityRank(b.severity) - severityRank(a.severity)
+  return messages.sort((a, b) => MESSAGE_RANK[b.importance] - MESSAGE_RANK[a.importance] || severityRank(b.severity) - severityRank(a.severity)
     || a.path.localeCompare(b.path) || a.check_function_name.localeCompare(b.check_function_name));
 }
 

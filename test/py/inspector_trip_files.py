@@ -166,3 +166,47 @@ f.add_acquisition(TimeSeries(name="big", data=np.zeros(6_500_000), unit="V", rat
 write(f, "more.nwb")
 with h5py.File(os.path.join(out, "more.nwb"), "r+") as h5:
     h5["/acquisition/out_of_range/electrodes"][:] = [0, 1, 5]
+
+# Empty strings in optional text arguments of several types (check_empty_string_for_optional_attribute reads pynwb's
+# constructors: NWBFile's lab, Subject's description, Device's manufacturer, TimeSeries' continuity are reported; an
+# ElectricalSeries' continuity, not among its constructor's arguments, is not). And an age range in fractional years,
+# on which the NWB Inspector's check_subject_proper_age_range fails (isodate counts no fractional years back from a
+# date): reported as ERROR, the other checks going on.
+f = base(lab="", notes="", experiment_description="", surgery="", experimenter=["Doe, Jane"], keywords=["k"], institution="inst")
+f.subject = Subject(subject_id="m1", age="P1.5Y/P2Y", sex="F", species="Mus musculus", description="", genotype="", strain="")
+dev = f.create_device(name="probe", description="", manufacturer="")
+group = f.create_electrode_group(name="shank", description="a shank", location="CA1", device=dev)
+for i in range(2):
+    f.add_electrode(group=group, location="CA1")
+f.add_acquisition(ElectricalSeries(name="es", data=np.zeros((10, 2)), electrodes=f.create_electrode_table_region(region=[0, 1], description="all"), rate=1.0, description="a series", filtering=""))
+f.add_acquisition(TimeSeries(name="ts", data=np.arange(3.0), unit="V", rate=1.0, description="a series", comments=""))
+write(f, "empty_strings.nwb")
+with h5py.File(os.path.join(out, "empty_strings.nwb"), "r+") as h5:
+    h5["/acquisition/es/data"].attrs["continuity"] = ""
+
+# A folder of files inspected together: two pairs share an identifier (check_unique_identifiers), one is unique;
+# the messages name files in natural order (session2 before session10), by name only (not their folder).
+os.makedirs(os.path.join(out, "folder", "nested"), exist_ok=True)
+for name, identifier in [("session10.nwb", "shared-id"), ("session2.nwb", "shared-id"), ("nested/unique.nwb", "unique-id"), ("nested/other.nwb", "other-id"), ("x.nwb", "other-id")]:
+    write(base(identifier=identifier, experimenter=["Doe, Jane"], keywords=["k"], institution="inst", experiment_description="e"), os.path.join("folder", name))
+
+# An extension's types (classes hdmf generates): check_empty_string_for_optional_attribute looks at their pynwb
+# ancestor's optional text arguments and their own optional text fields without a default ("kept" has one).
+from pynwb import get_class, load_namespaces
+from pynwb.spec import NWBAttributeSpec, NWBDatasetSpec, NWBGroupSpec, NWBNamespaceBuilder
+
+builder = NWBNamespaceBuilder("tsnwb's inspector test extension", "emptyext", version="0.1.0", author="tsnwb", contact="tsnwb@example.com")
+builder.include_type("TimeSeries", namespace="core")
+builder.include_type("Device", namespace="core")
+builder.add_spec("emptyext.extensions.yaml", NWBGroupSpec(
+    neurodata_type_def="NotedSeries", neurodata_type_inc="TimeSeries", doc="a series with notes",
+    attributes=[NWBAttributeSpec("note", "a note", "text", required=False), NWBAttributeSpec("kept", "a note with a default", "text", required=False, default_value="x")],
+    datasets=[NWBDatasetSpec(name="remark", doc="a remark", dtype="text", quantity="?")]))
+builder.add_spec("emptyext.extensions.yaml", NWBGroupSpec(
+    neurodata_type_def="ModelDevice", neurodata_type_inc="Device", doc="a device with a model", attributes=[NWBAttributeSpec("model_id", "its model", "text", required=False)]))
+builder.export("emptyext.namespace.yaml", outdir=out)
+load_namespaces(os.path.join(out, "emptyext.namespace.yaml"))
+f = base(identifier="extension-identifier")
+f.add_acquisition(get_class("NotedSeries", "emptyext")(name="noted", data=np.arange(3.0), unit="V", rate=1.0, description="a series", note="", kept="", remark=""))
+f.add_device(get_class("ModelDevice", "emptyext")(name="rig", description="a rig", manufacturer="", model_id=""))
+write(f, "extension.nwb")

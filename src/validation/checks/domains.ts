@@ -7,6 +7,7 @@ import type { TimeSeries } from "../../containers/base.js";
 import type { ImageSeries, IndexSeries } from "../../containers/image.js";
 import type { DynamicTable } from "../../containers/table.js";
 import { type Check, type Finding, NELEMS, field, head, numbers, readable, when } from "./support.js";
+import { pyFloat } from "../python-format.js";
 
 /** A wavelength below this is not in nanometers. */
 const MIN_LAMBDA = 10;
@@ -211,7 +212,7 @@ export const DOMAIN_CHECKS: readonly Check[] = [
     what: `emission_lambda is in nanometers (${MIN_LAMBDA} or more)`,
     run: (obj) => {
       const lambda = field<number>(obj, "emission_lambda");
-      return when(lambda !== undefined && lambda < MIN_LAMBDA, () => `emission lambda of ${lambda} should be in units of nm.`);
+      return when(lambda !== undefined && lambda < MIN_LAMBDA, () => `emission lambda of ${pyFloat(lambda!)} should be in units of nm.`);
     },
   },
   {
@@ -219,7 +220,7 @@ export const DOMAIN_CHECKS: readonly Check[] = [
     what: `excitation_lambda is in nanometers (${MIN_LAMBDA} or more)`,
     run: (obj) => {
       const lambda = field<number>(obj, "excitation_lambda");
-      return when(lambda !== undefined && lambda < MIN_LAMBDA, () => `excitation lambda of ${lambda} should be in units of nm.`);
+      return when(lambda !== undefined && lambda < MIN_LAMBDA, () => `excitation lambda of ${pyFloat(lambda!)} should be in units of nm.`);
     },
   },
   {

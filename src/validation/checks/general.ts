@@ -3,6 +3,10 @@
  * descriptions, compression of large datasets and empty optional text, with its names and importances.
  */
 import type { AbstractContainer } from "../../containers/container.js";
+import type { TypeDef } from "../../schema/catalog.js";
+import { layoutOf } from "../../schema/fields.js";
+import { typeCatalog } from "../../schema/bundled.js";
+import { PYNWB_OPTIONAL_TEXT_ARGS } from "../../generated/pynwb/optional-text-args.js";
 import { bytesPerElement, isNumericDType } from "../../data/dtype.js";
 import { product } from "../../data/ndarray.js";
 import { type Check, type Finding, field, hasField, isArrayData, isPlainDataset, when } from "./support.js";
@@ -77,10 +81,34 @@ export const GENERAL_CHECKS: readonly Check[] = [
   },
   {
     id: "check_empty_string_for_optional_attribute", importance: "BEST_PRACTICE_SUGGESTION", appliesTo: "any",
-    what: "an optional text field without a default is left out rather than given as an empty string",
-    run: (obj) => obj.layout.fields
-      .filter((f) => (f.kind === "attribute" || f.kind === "dataset") && !f.required && !f.pynwbRequired && f.default === undefined && f.key !== "description")
-      .filter((f) => field(obj, f.key) === "")
-      .map((f) => `The attribute "${f.key}" is optional and you have supplied an empty string. Improve my omitting this attribute (in MatNWB or PyNWB) or entering as None (in PyNWB)`),
+    what: "an optional text argument of pynwb's constructor (no default) is left out rather than given as an empty string",
+    run: (obj) => (optionalTextArgs(obj) ?? [])
+      .filter((key) => field(obj, key) === "")
+      .map((key) => `The attribute "${key}" is optional and you have supplied an empty string. Improve my omitting this attribute (in MatNWB or PyNWB) or entering as None (in PyNWB)`),
   },
 ];
+
+/** hdmf's dtypes that its generated classes take as `str` (`ascii` is bytes). */
+const STR_DTYPES = new Set(["text", "utf", "utf8", "utf-8"]);
+
+/**
+ * The arguments the NWB Inspector's check_empty_string_for_optional_attribute looks at: those of pynwb's
+ * constructor typed `str` with the default None (generated from pynwb, PYNWB_OPTIONAL_TEXT_ARGS), for objects whose
+ * pynwb class is an NWBContainer; undefined for others (tables, data). An extension's type (a class hdmf generates)
+ * takes its nearest pynwb ancestor's arguments and, as hdmf's class generator makes them, its own optional scalar
+ * text attributes and datasets without a default.
+ */
+function optionalTextArgs(obj: AbstractContainer): readonly string[] | undefined {
+  const own = obj.typeDef;
+  for (let t: TypeDef | undefined = own; t !== undefined; t = t.parent) {
+    const known = t.namespace === "core" ? PYNWB_OPTIONAL_TEXT_ARGS[t.name] : undefined;
+    if (known === undefined) continue;
+    if (t === own) return known;
+    const inherited = new Set(layoutOf(typeCatalog, t).fields.map((f) => f.key));
+    const added = obj.layout.fields.filter((f) => (f.kind === "attribute" || f.kind === "dataset") && !inherited.has(f.key)
+      && typeof f.spec.dtype === "string" && STR_DTYPES.has(f.spec.dtype) && f.spec.shape === undefined && f.spec.dims === undefined
+      && !f.required && f.spec.default_value === undefined && f.spec.value === undefined);
+    return [...known, ...added.map((f) => f.key)];
+  }
+  return undefined;
+}

@@ -5,6 +5,7 @@
 import type { NWBFile } from "../../containers/file.js";
 import type { Subject } from "../../generated/core/Subject.js";
 import { type Check, when } from "./support.js";
+import { pyDateTime } from "../python-format.js";
 
 /** An ISO 8601 duration ("P90D", "P2Y3M", "PT12H"), as the NWB Inspector's `duration_regex`. */
 const ISO_DURATION = /^P(?!$)(\d+(?:\.\d+)?Y)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?W)?(\d+(?:\.\d+)?D)?(T(?=\d)(\d+(?:\.\d+)?H)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?S)?)?$/;
@@ -31,10 +32,14 @@ function instant(text: string): number {
   return Date.parse(hasZone || !/T/.test(text) ? text : `${text}Z`);
 }
 
-/** A duration's length in milliseconds, counted back from `end` as isodate's `totimedelta(end=...)`. */
+/**
+ * A duration's length in milliseconds, counted back from `end` as isodate's `totimedelta(end=...)`; which, as
+ * isodate, cannot count fractional years or months back from a date (the check fails on them, in both inspectors).
+ */
 function durationMs(text: string, end: Date): number {
   const m = ISO_DURATION.exec(text)!;
   const num = (s: string | undefined) => (s === undefined ? 0 : Number.parseFloat(s));
+  if (!Number.isInteger(num(m[1])) || !Number.isInteger(num(m[2]))) throw new RangeError("fractional years or months not supported for date calculations");
   const start = new Date(end.getTime());
   start.setUTCFullYear(start.getUTCFullYear() - num(m[1]));
   start.setUTCMonth(start.getUTCMonth() - num(m[2]));
@@ -49,7 +54,7 @@ export const NWBFILE_METADATA_CHECKS: readonly Check[] = [
     what: "session_start_time is after 1980-01-01 (an earlier one is likely a placeholder)",
     run: (obj) => {
       const start = dateTimeText((obj as NWBFile).session_start_time);
-      return when(instant(start) <= Date.UTC(1980, 0, 1), () => `The session_start_time (${start}) may not be set to the true date of the recording.`);
+      return when(instant(start) <= Date.UTC(1980, 0, 1), () => `The session_start_time (${pyDateTime(start)}) may not be set to the true date of the recording.`);
     },
   },
   {
@@ -57,7 +62,7 @@ export const NWBFILE_METADATA_CHECKS: readonly Check[] = [
     what: "session_start_time is not in the future",
     run: (obj, context) => {
       const start = dateTimeText((obj as NWBFile).session_start_time);
-      return when(instant(start) >= context.now.getTime(), () => `The session_start_time (${start}) is set to a future date and time.`);
+      return when(instant(start) >= context.now.getTime(), () => `The session_start_time (${pyDateTime(start)}) is set to a future date and time.`);
     },
   },
   {

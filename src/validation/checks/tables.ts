@@ -5,6 +5,7 @@
 import type { AbstractContainer } from "../../containers/container.js";
 import type { DynamicTable } from "../../containers/table.js";
 import { type Check, NELEMS, field, head, isAscending, numbers, readable, when } from "./support.js";
+import { pyByteSize, pyStr } from "../python-format.js";
 
 interface Column extends AbstractContainer {
   data: unknown;
@@ -99,9 +100,12 @@ export const TABLE_CHECKS: readonly Check[] = [
         if (unique.length !== 2) continue;
         const parsed = unique.map((v) => (typeof v === "string" ? v.toLowerCase() : v));
         if (!BINARY_PAIRS.some((pair) => pair.every((p) => parsed.includes(p)))) continue;
-        const kind = dtype.startsWith("float") ? "floats" : dtype.includes("int") ? "integers" : "strings";
+        // As numpy names and prints what h5py reads: text as objects (8 bytes a value), the two values sorted.
+        const kind = dtype === "float64" ? "floats" : dtype === "int64" ? "integers" : dtype === "text" ? "object" : dtype;
         const saved = (bytesPerValue(dtype) - 1) * shape.reduce((a, b) => a * b, 1);
-        findings.push(`Column '${column.name}' uses '${kind}' but has binary values [${unique.join(" ")}]. Consider making it boolean instead and renaming the column to start with 'is_'; doing so will save ${saved} B.`);
+        const sorted = [...unique].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        const printed = sorted.map((v) => (typeof v === "string" ? pyStr(v) : dtype.startsWith("float") ? `${v}.` : String(v))).join(" ");
+        findings.push(`Column '${column.name}' uses '${kind}' but has binary values [${printed}]. Consider making it boolean instead and renaming the column to start with 'is_'; doing so will save ${pyByteSize(saved)}.`);
       }
       return findings;
     },

@@ -6,6 +6,7 @@ import type { AbstractContainer } from "../../containers/container.js";
 import type { TimeSeries } from "../../containers/base.js";
 import type { ImageSeries, IndexSeries } from "../../containers/image.js";
 import { type Check, NELEMS, isAscending, readable, when } from "./support.js";
+import { pyFloat } from "../python-format.js";
 
 /** The NWB Inspector rounds timestamp steps to 9 decimals before comparing them. */
 const TIME_TOLERANCE_DECIMALS = 9;
@@ -34,7 +35,7 @@ export const TIME_SERIES_CHECKS: readonly Check[] = [
       const first = round9(t[1]! - t[0]!);
       for (let i = 2; i < t.length; i++) if (round9(t[i]! - t[i - 1]!) !== first) return [];
       if (t[1]! - t[0]! === 0) return [];
-      const message = `TimeSeries appears to have a constant sampling rate. Consider specifying starting_time=${t[0]} and rate=${1 / (t[1]! - t[0]!)} instead of timestamps.`;
+      const message = `TimeSeries appears to have a constant sampling rate. Consider specifying starting_time=${pyFloat(t[0]!)} and rate=${pyFloat(1 / (t[1]! - t[0]!))} instead of timestamps.`;
       return [t.length * 8 > 1e9 ? { message, severity: "HIGH" } : message];
     },
   },
@@ -99,7 +100,7 @@ export const TIME_SERIES_CHECKS: readonly Check[] = [
     run: (obj) => {
       const { resolution } = obj as TimeSeries;
       if (resolution === undefined || resolution === -1) return [];
-      return when(resolution <= 0, () => `'resolution' should use -1.0 or NaN for unknown instead of ${resolution}.`);
+      return when(resolution <= 0, () => `'resolution' should use -1.0 or NaN for unknown instead of ${pyFloat(resolution)}.`);
     },
   },
   {

@@ -1,0 +1,267 @@
+/**
+ * Units as a spike raster with their table beside it: one raster row per unit in view, a tick per spike within the
+ * time window; the table lists each unit's id and columns, sorts by a column, and a selected unit is highlighted in
+ * both. Only the units in view are read: their rows of `spike_times_index`, then their span of `spike_times` (a
+ * recording of thousands of units and millions of spikes reads the few dozen units shown). Zoom and pan of the
+ * window, and paging through units, ask the reading side again.
+ */
+import type { AbstractContainer, NWBFile } from "../../browser.js";
+import type { LazyArray } from "../../data/lazy.js";
+import type { ViewContext, ViewHandle, ViewModule, ViewRequest } from "./view.js";
+import { LinearScale, bisectLeft, bisectRight, cellText, drawAxis, htmlEl, readFloat64, svgEl, timeCursor } from "./draw.js";
+
+/** How many units a page shows by default. */
+export const UNITS_PER_PAGE = 40;
+
+/** What the raster and table draw. */
+export interface UnitsData {
+  /** The number of units (rows) of the table. */
+  total: number;
+  /** The units shown are `[start, end)` of the table in display order (sorted, when `sort` is set). */
+  start: number;
+  end: number;
+  /** The column the units are ordered by, if any (`"id"` or a column of scalars), and whether descending. */
+  sort?: string;
+  descending: boolean;
+  /** The table row of each unit shown, in display order. */
+  rows: number[];
+  /** Their ids. */
+  ids: number[];
+  /** The columns shown beside the raster (every column but spike_times), and each unit's cells as text. */
+  columns: string[];
+  cells: string[][];
+  /** The columns a sort can use (`id` and columns of one scalar per unit). */
+  sortable: string[];
+  /** The time window drawn, in seconds. */
+  t0: number;
+  t1: number;
+  /** The span of the spikes of the units shown (the window a reset goes back to). */
+  range: [number, number];
+  /** Per unit shown, its spike times within `[t0, t1]`. */
+  spikes: Float64Array[];
+  /** Per unit shown, its number of spikes in all. */
+  counts: number[];
+}
+
+/** A Units table as this view reads it. */
+interface UnitsTable extends AbstractContainer {
+  length: number;
+  colnames: string[];
+  id?: { data: LazyArray };
+  getColumn(name: string): { data: LazyArray };
+  allColumns: Map<string, unknown>;
+  readColumn(name: string, rows?: [number, number]): Promise<unknown[]>;
+  loadStoredRows(): Promise<void>;
+  flushRows(): void;
+}
+
+/** Consecutive runs `[start, stop)` of row indices (in the order given; a run is rows rising by one). */
+function runsOf(rows: readonly number[]): [number, number][] {
+  const runs: [number, number][] = [];
+  for (const r of rows) {
+    const last = runs[runs.length - 1];
+    if (last && last[1] === r) last[1] = r + 1;
+    else runs.push([r, r + 1]);
+  }
+  return runs;
+}
+
+/** Values of `rows` of a table, read run by run (a contiguous page is one read). */
+async function readRows<T>(rows: readonly number[], readRange: (start: number, stop: number) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (const [a, b] of runsOf(rows)) out.push(...(await readRange(a, b)));
+  return out;
+}
+
+/** The spike times of each of `rows` (table rows): per run of rows, its index ends and its one span of spike_times. */
+async function spikeTimesOf(table: UnitsTable, rows: readonly number[]): Promise<Float64Array[]> {
+  const index = table.getColumn("spike_times_index").data;
+  const data = table.getColumn("spike_times").data;
+  const out: Float64Array[] = [];
+  for (const [a, b] of runsOf(rows)) {
+    const ends = await readFloat64(index, [[Math.max(0, a - 1), b]], "spike_times_index");
+    const bounds = a === 0 ? [0, ...ends] : Array.from(ends);
+    const first = bounds[0]!;
+    const last = bounds[bounds.length - 1]!;
+    const times = last > first ? await readFloat64(data, [[first, last]], "spike_times") : new Float64Array(0);
+    for (let k = 0; k < b - a; k++) out.push(times.subarray(bounds[k]! - first, bounds[k + 1]! - first));
+  }
+  return out;
+}
+
+/** Whether a column holds one scalar per unit (not ragged, not an array per row): those can be sorted by. */
+function isScalarColumn(table: UnitsTable, name: string): boolean {
+  if (table.allColumns.has(`${name}_index`)) return false;
+  const data = table.getColumn(name).data;
+  return data.shape.length === 1 && data.dtype !== "reference" && data.dtype !== "compound";
+}
+
+/** The display order of the table's rows, sorted by `sort` (a stable sort; ties keep the table's order). */
+async function orderOf(table: UnitsTable, sort: string | undefined, descending: boolean): Promise<number[]> {
+  const n = table.length;
+  const natural = Array.from({ length: n }, (_, i) => i);
+  if (sort === undefined) return descending ? natural.reverse() : natural;
+  const values: unknown[] = sort === "id" ? Array.from((await table.id!.data.read()) as ArrayLike<unknown>, (v) => Number(v)) : await table.readColumn(sort);
+  const key = (v: unknown): number | string => (typeof v === "number" || typeof v === "string" ? v : typeof v === "boolean" ? Number(v) : String(v));
+  natural.sort((a, b) => {
+    const ka = key(values[a]);
+    const kb = key(values[b]);
+    const c = ka < kb ? -1 : ka > kb ? 1 : 0;
+    return descending ? -c : c;
+  });
+  return natural;
+}
+
+async function extract(obj: AbstractContainer, request: ViewRequest, _file: NWBFile): Promise<UnitsData> {
+  const table = obj as UnitsTable;
+  await table.loadStoredRows();
+  table.flushRows();
+  if (!table.colnames.includes("spike_times")) table.fail("spike_times", "a spike_times column to draw a raster of");
+  const total = table.length;
+  const columns = table.colnames.filter((c) => c !== "spike_times");
+  const sortable = ["id", ...columns.filter((c) => isScalarColumn(table, c))];
+  const sort = typeof request.sort === "string" ? request.sort : undefined;
+  if (sort !== undefined && !sortable.includes(sort)) table.fail("sort", `a column of one value per unit (${sortable.join(", ")})`, sort);
+  const descending = request.descending === true;
+  const start = Math.max(0, Math.min(total, Math.trunc(request.start ?? 0)));
+  const end = Math.max(start, Math.min(total, Math.trunc(request.end ?? start + UNITS_PER_PAGE)));
+  const rows = (await orderOf(table, sort, descending)).slice(start, end);
+  const ids = await readRows(rows, async (a, b) => Array.from(await readFloat64(table.id!.data, [[a, b]], "id")));
+  const byColumn = await Promise.all(columns.map((c) => readRows(rows, async (a, b) => (await table.readColumn(c, [a, b])).map(cellText))));
+  const cells = rows.map((_, i) => byColumn.map((col) => col[i]!));
+  const all = await spikeTimesOf(table, rows);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const times of all) {
+    if (times.length === 0) continue;
+    lo = Math.min(lo, times[0]!);
+    hi = Math.max(hi, times[times.length - 1]!);
+  }
+  const range: [number, number] = Number.isFinite(lo) ? [lo, hi > lo ? hi : lo + 1] : [0, 1];
+  const t0 = typeof request.t0 === "number" ? request.t0 : range[0];
+  const t1 = typeof request.t1 === "number" && request.t1 > t0 ? request.t1 : Math.max(range[1], t0 + 1e-6);
+  // Spike times are sorted within a unit: the window's spikes are one slice of each (copied: a view would carry
+  // the whole read's buffer through structuredClone).
+  const spikes = all.map((times) => times.slice(bisectLeft(times, t0), bisectRight(times, t1)));
+  return { total, start, end, sort, descending, rows, ids, columns, cells, sortable, t0, t1, range, spikes, counts: all.map((t) => t.length) };
+}
+
+/** Size of the raster. */
+const WIDTH = 640;
+const LEFT = 50;
+const RIGHT = 10;
+const TOP = 6;
+const ROW = 14;
+
+function render(element: HTMLElement, first: UnitsData, context: ViewContext<UnitsData>): ViewHandle {
+  element.classList.add("units-view");
+  let data = first;
+  let selected: number | undefined; // table row of the selected unit
+  let cursor: ReturnType<typeof timeCursor> | undefined;
+  let disposed = false;
+
+  const ask = async (changes: ViewRequest): Promise<void> => {
+    const request: ViewRequest = { start: data.start, end: data.end, sort: data.sort, descending: data.descending, t0: data.t0, t1: data.t1, ...changes };
+    const next = await context.request(request);
+    if (disposed) return;
+    data = next;
+    draw();
+  };
+  const zoom = (factor: number, centre = (data.t0 + data.t1) / 2): Promise<void> =>
+    ask({ t0: centre - (centre - data.t0) * factor, t1: centre + (data.t1 - centre) * factor });
+  const pan = (fraction: number): Promise<void> => {
+    const shift = (data.t1 - data.t0) * fraction;
+    return ask({ t0: data.t0 + shift, t1: data.t1 + shift });
+  };
+
+  const select = (row: number | undefined): void => {
+    selected = row;
+    for (const el of element.querySelectorAll<HTMLElement | SVGElement>("[data-row]")) {
+      el.classList.toggle("selected", el.dataset.row === String(row));
+    }
+    for (const bg of element.querySelectorAll<SVGRectElement>("g.unit-row > rect")) {
+      bg.setAttribute("fill", (bg.parentNode as SVGGElement).dataset.row === String(row) ? "#ffe9a8" : "transparent");
+    }
+  };
+
+  function draw(): void {
+    element.replaceChildren();
+    const bar = htmlEl("div", { class: "units-controls" }, undefined, element);
+    const page = data.end - data.start || UNITS_PER_PAGE;
+    htmlEl("span", { class: "units-range" }, `units ${data.total === 0 ? 0 : data.start + 1}–${data.end} of ${data.total} · ${data.t0.toPrecision(4)}–${data.t1.toPrecision(4)} s `, bar);
+    const button = (label: string, action: () => Promise<void>, disabled = false): void => {
+      const b = htmlEl("button", { type: "button", "data-action": label }, label, bar);
+      b.disabled = disabled;
+      b.addEventListener("click", () => void action());
+    };
+    button("◀ units", () => ask({ start: Math.max(0, data.start - page), end: Math.max(0, data.start - page) + page }), data.start === 0);
+    button("units ▶", () => ask({ start: data.end, end: data.end + page }), data.end >= data.total);
+    button("zoom in", () => zoom(0.5));
+    button("zoom out", () => zoom(2));
+    button("◀", () => pan(-0.5));
+    button("▶", () => pan(0.5));
+    button("reset", () => ask({ t0: data.range[0], t1: data.range[1] }));
+
+    const body = htmlEl("div", { class: "units-body", style: "display:flex;gap:12px;align-items:flex-start" }, undefined, element);
+    const height = TOP + data.rows.length * ROW + 34;
+    const svg = svgEl("svg", { class: "raster", width: WIDTH, height, "data-t0": data.t0, "data-t1": data.t1, "data-x0": LEFT, "data-x1": WIDTH - RIGHT }, body);
+    const x = new LinearScale(data.t0, data.t1, LEFT, WIDTH - RIGHT);
+    for (const [i, row] of data.rows.entries()) {
+      const y = TOP + i * ROW;
+      const g = svgEl("g", { class: "unit-row", "data-row": row, "data-id": data.ids[i]!, "data-index": i }, svg);
+      svgEl("rect", { x: LEFT, y, width: WIDTH - LEFT - RIGHT, height: ROW, fill: "transparent" }, g);
+      svgEl("text", { x: LEFT - 4, y: y + ROW - 3, "text-anchor": "end", "font-size": 10 }, g).textContent = String(data.ids[i]);
+      const times = data.spikes[i]!;
+      // One path per unit, a vertical tick per spike: tens of thousands of spikes stay one element each row.
+      let d = "";
+      for (let k = 0; k < times.length; k++) d += `M${Math.round(x.map(times[k]!) * 100) / 100} ${y + 2}V${y + ROW - 2}`;
+      svgEl("path", { class: "spikes", d, stroke: "#222", "stroke-width": 1, "data-count": times.length, "shape-rendering": "crispEdges" }, g);
+    }
+    drawAxis(svg, x, "bottom", TOP + data.rows.length * ROW + 2, "time (s)");
+    cursor = timeCursor(svg, x, TOP, TOP + data.rows.length * ROW);
+    cursor.set(context.time);
+    svg.addEventListener("click", (e) => {
+      const box = svg.getBoundingClientRect();
+      const px = e.clientX - box.left;
+      const i = Math.floor((e.clientY - box.top - TOP) / ROW);
+      if (i >= 0 && i < data.rows.length) select(data.rows[i]);
+      if (px >= LEFT && px <= WIDTH - RIGHT) context.setTime(x.invert(px));
+    });
+    svg.addEventListener("wheel", (e) => {
+      e.preventDefault();
+      const px = e.clientX - svg.getBoundingClientRect().left;
+      void zoom(e.deltaY < 0 ? 0.8 : 1.25, x.invert(Math.min(WIDTH - RIGHT, Math.max(LEFT, px))));
+    }, { passive: false });
+
+    const table = htmlEl("table", { class: "units-table", style: "border-collapse:collapse;font-size:12px" }, undefined, body);
+    const head = htmlEl("tr", {}, undefined, htmlEl("thead", {}, undefined, table));
+    for (const name of ["id", ...data.columns]) {
+      const sortable = data.sortable.includes(name);
+      const arrow = data.sort === name ? (data.descending ? " ▼" : " ▲") : "";
+      const th = htmlEl("th", { "data-column": name, style: `text-align:left;padding:2px 6px;${sortable ? "cursor:pointer" : ""}` }, name + arrow, head);
+      if (sortable) th.addEventListener("click", () => void ask({ sort: name, descending: data.sort === name ? !data.descending : false, start: 0, end: page }));
+    }
+    const tbody = htmlEl("tbody", {}, undefined, table);
+    for (const [i, row] of data.rows.entries()) {
+      const tr = htmlEl("tr", { "data-row": row, "data-id": data.ids[i]!, style: `height:${ROW}px;cursor:pointer` }, undefined, tbody);
+      htmlEl("td", { style: "padding:0 6px" }, String(data.ids[i]), tr);
+      for (const cell of data.cells[i]!) htmlEl("td", { style: "padding:0 6px" }, cell, tr);
+      tr.addEventListener("click", () => select(row));
+    }
+    if (!element.querySelector("style.units-style")) htmlEl("style", { class: "units-style" }, ".units-table tr.selected{background:#ffe9a8}", element);
+    select(selected);
+  }
+
+  draw();
+  return {
+    setTime(t) {
+      cursor?.set(t);
+    },
+    dispose() {
+      disposed = true;
+    },
+  };
+}
+
+/** Units: a spike raster of the units in view, their table beside it. */
+export const unitsView: ViewModule<UnitsData> = { name: "units", types: ["Units"], extract, render };

@@ -1,0 +1,223 @@
+/**
+ * TimeIntervals (trials, epochs, invalid_times, any interval table) on a timeline: a bar per interval from its
+ * start_time to its stop_time, one lane per value of a chosen column (a categorical column by default: the trial's
+ * stimulus, an epoch's tags), a tooltip with the row's values; a click on a bar moves the shared time cursor to the
+ * interval's start. Zoom (wheel) and pan (drag) redraw on the page: every interval's times are already there.
+ */
+import type { AbstractContainer, NWBFile } from "../../browser.js";
+import type { LazyArray } from "../../data/lazy.js";
+import type { ViewContext, ViewHandle, ViewModule, ViewRequest } from "./view.js";
+import { LinearScale, categoryColour, cellText, drawAxis, htmlEl, readFloat64, svgEl, timeCursor } from "./draw.js";
+
+/** Tables of more rows than this get tooltips of their id, times and lane only (their other columns are not read). */
+export const TOOLTIP_ROWS = 5000;
+
+/** What the timeline draws. */
+export interface IntervalsData {
+  /** The table's name. */
+  name: string;
+  /** Each interval's id, start and stop, in row order. */
+  ids: number[];
+  start: Float64Array;
+  stop: Float64Array;
+  /** The columns (other than start_time and stop_time) and each row's cells as text, for the tooltips (empty past TOOLTIP_ROWS rows). */
+  columns: string[];
+  cells: string[][];
+  /** The columns the lanes can be grouped by, the one used (undefined: one lane), its lanes, and each row's lane. */
+  groupable: string[];
+  group?: string;
+  lanes: string[];
+  laneOf: number[];
+}
+
+interface TableLike extends AbstractContainer {
+  length: number;
+  colnames: string[];
+  id?: { data: LazyArray };
+  getColumn(name: string): { data: LazyArray };
+  allColumns: Map<string, unknown>;
+  readColumn(name: string, rows?: [number, number]): Promise<unknown[]>;
+  loadStoredRows(): Promise<void>;
+  flushRows(): void;
+}
+
+/** Lanes of at most this many values make a column one to group by. */
+const MAX_LANES = 30;
+
+/** A lane's name for a cell: its text; a list of tags joined. */
+function laneName(v: unknown): string {
+  if (Array.isArray(v)) return v.map(cellText).join(", ");
+  return cellText(v);
+}
+
+async function extract(obj: AbstractContainer, request: ViewRequest, _file: NWBFile): Promise<IntervalsData> {
+  const table = obj as TableLike;
+  await table.loadStoredRows();
+  table.flushRows();
+  const n = table.length;
+  const start = await readFloat64(table.getColumn("start_time").data, undefined, "start_time");
+  const stop = await readFloat64(table.getColumn("stop_time").data, undefined, "stop_time");
+  const ids = Array.from(await readFloat64(table.id!.data, undefined, "id"));
+  const columns = table.colnames.filter((c) => c !== "start_time" && c !== "stop_time");
+  // Candidates for lanes: text, booleans and integers (plain columns), and tags (a ragged column of text).
+  const groupable = columns.filter((c) => {
+    const data = table.getColumn(c).data;
+    const ragged = table.allColumns.has(`${c}_index`);
+    if (ragged) return c === "tags";
+    return data.shape.length === 1 && (data.dtype === "bool" || data.dtype === "text" || data.dtype.includes("int"));
+  });
+  const cache = new Map<string, unknown[]>();
+  const values = async (c: string): Promise<unknown[]> => {
+    if (!cache.has(c)) cache.set(c, await table.readColumn(c));
+    return cache.get(c)!;
+  };
+  let group = typeof request.group === "string" ? request.group : undefined;
+  if (group !== undefined && group !== "" && !groupable.includes(group)) table.fail("group", `a column to group the intervals by (${groupable.join(", ") || "none"})`, group);
+  if (request.group === undefined) {
+    // The first column whose values make a few lanes (a categorical column), else none.
+    for (const c of groupable) {
+      const distinct = new Set((await values(c)).map(laneName));
+      if (distinct.size > 1 && distinct.size <= MAX_LANES && distinct.size < n) {
+        group = c;
+        break;
+      }
+    }
+  }
+  if (group === "") group = undefined;
+  const lanes: string[] = [];
+  const laneOf: number[] = new Array<number>(n).fill(0);
+  if (group === undefined) lanes.push(table.name);
+  else {
+    const index = new Map<string, number>();
+    for (const [i, v] of (await values(group)).entries()) {
+      const name = laneName(v);
+      if (!index.has(name)) {
+        index.set(name, lanes.length);
+        lanes.push(name);
+      }
+      laneOf[i] = index.get(name)!;
+    }
+  }
+  const cells: string[][] = [];
+  if (n <= TOOLTIP_ROWS) {
+    const byColumn = await Promise.all(columns.map(async (c) => (await values(c)).map(laneName)));
+    for (let i = 0; i < n; i++) cells.push(byColumn.map((col) => col[i]!));
+  }
+  return { name: table.name, ids, start, stop, columns, cells, groupable, group, lanes, laneOf };
+}
+
+const WIDTH = 720;
+const LABELS = 110;
+const RIGHT = 10;
+const LANE = 20;
+const TOP = 4;
+
+function render(element: HTMLElement, first: IntervalsData, context: ViewContext<IntervalsData>): ViewHandle {
+  element.classList.add("intervals-view");
+  let data = first;
+  let disposed = false;
+  let lo = Infinity;
+  let hi = -Infinity;
+  const span = (): void => {
+    lo = Infinity;
+    hi = -Infinity;
+    for (let i = 0; i < data.start.length; i++) {
+      lo = Math.min(lo, data.start[i]!);
+      hi = Math.max(hi, data.stop[i]!);
+    }
+    if (!Number.isFinite(lo)) [lo, hi] = [0, 1];
+    if (hi <= lo) hi = lo + 1;
+  };
+  span();
+  let t0 = lo;
+  let t1 = hi;
+  let cursor: ReturnType<typeof timeCursor> | undefined;
+
+  function draw(): void {
+    element.replaceChildren();
+    const bar = htmlEl("div", { class: "intervals-controls" }, undefined, element);
+    htmlEl("span", {}, `${data.name}: ${data.ids.length} intervals · lanes by `, bar);
+    const choose = htmlEl("select", { class: "intervals-group" }, undefined, bar);
+    for (const c of ["", ...data.groupable]) {
+      const option = htmlEl("option", { value: c }, c === "" ? "(none)" : c, choose);
+      option.selected = (data.group ?? "") === c;
+    }
+    choose.addEventListener("change", async () => {
+      const next = await context.request({ group: choose.value });
+      if (disposed) return;
+      data = next;
+      draw();
+    });
+    const reset = htmlEl("button", { type: "button", "data-action": "reset" }, "reset", bar);
+    reset.addEventListener("click", () => {
+      [t0, t1] = [lo, hi];
+      draw();
+    });
+
+    const height = TOP + data.lanes.length * LANE + 34;
+    const svg = svgEl("svg", { class: "timeline", width: WIDTH, height, "data-t0": t0, "data-t1": t1, "data-x0": LABELS, "data-x1": WIDTH - RIGHT }, element);
+    const x = new LinearScale(t0, t1, LABELS, WIDTH - RIGHT);
+    for (const [k, lane] of data.lanes.entries()) {
+      const y = TOP + k * LANE;
+      svgEl("rect", { x: LABELS, y, width: WIDTH - LABELS - RIGHT, height: LANE, fill: k % 2 ? "#f6f6f6" : "#fff" }, svg);
+      const label = svgEl("text", { class: "lane", x: LABELS - 6, y: y + LANE - 6, "text-anchor": "end", "font-size": 11, "data-lane": k }, svg);
+      label.textContent = lane.length > 16 ? `${lane.slice(0, 15)}…` : lane;
+    }
+    const clip = svgEl("clipPath", { id: `intervals-clip-${Math.random().toString(36).slice(2)}` }, svg);
+    svgEl("rect", { x: LABELS, y: 0, width: WIDTH - LABELS - RIGHT, height }, clip);
+    const bars = svgEl("g", { class: "bars", "clip-path": `url(#${clip.id})` }, svg);
+    for (let i = 0; i < data.ids.length; i++) {
+      const a = data.start[i]!;
+      const b = data.stop[i]!;
+      if (b < t0 || a > t1) continue;
+      const lane = data.laneOf[i]!;
+      const xa = x.map(a);
+      const rect = svgEl("rect", {
+        class: "interval", x: xa, y: TOP + lane * LANE + 3, width: Math.max(1, x.map(b) - xa), height: LANE - 6, fill: categoryColour(lane), "fill-opacity": 0.8,
+        "data-row": i, "data-id": data.ids[i]!, "data-start": a, "data-stop": b, "data-lane": lane, style: "cursor:pointer",
+      }, bars);
+      const tip = [`id: ${data.ids[i]}`, `start_time: ${a}`, `stop_time: ${b}`, ...data.columns.map((c, k) => `${c}: ${data.cells[i]?.[k] ?? ""}`)];
+      if (data.cells.length === 0 && data.group) tip.push(`${data.group}: ${data.lanes[lane]}`);
+      svgEl("title", {}, rect).textContent = tip.join("\n");
+      rect.addEventListener("click", () => context.setTime(a));
+    }
+    drawAxis(svg, x, "bottom", TOP + data.lanes.length * LANE + 2, "time (s)");
+    cursor = timeCursor(svg, x, TOP, TOP + data.lanes.length * LANE);
+    cursor.set(context.time);
+    svg.addEventListener("wheel", (e) => {
+      e.preventDefault();
+      const centre = x.invert(Math.min(WIDTH - RIGHT, Math.max(LABELS, e.clientX - svg.getBoundingClientRect().left)));
+      const f = e.deltaY < 0 ? 0.8 : 1.25;
+      [t0, t1] = [centre - (centre - t0) * f, centre + (t1 - centre) * f];
+      draw();
+    }, { passive: false });
+    let dragFrom: number | undefined;
+    svg.addEventListener("pointerdown", (e) => {
+      if ((e.target as Element).classList.contains("interval")) return;
+      dragFrom = e.clientX;
+    });
+    svg.addEventListener("pointerup", (e) => {
+      if (dragFrom === undefined) return;
+      const shift = ((dragFrom - e.clientX) / (WIDTH - LABELS - RIGHT)) * (t1 - t0);
+      dragFrom = undefined;
+      if (Math.abs(shift) > 0) {
+        t0 += shift;
+        t1 += shift;
+        draw();
+      }
+    });
+  }
+
+  draw();
+  return {
+    setTime(t) {
+      cursor?.set(t);
+    },
+    dispose() {
+      disposed = true;
+    },
+  };
+}
+
+/** TimeIntervals on a timeline, lanes by a column. */
+export const intervalsView: ViewModule<IntervalsData> = { name: "intervals", types: ["TimeIntervals"], extract, render };

@@ -91,11 +91,12 @@ async function meanOfFrames(series: SeriesLike): Promise<Float64Array> {
 }
 
 /** The reference image for a plane of `shape` (undefined: any shape, the first found gives it), and where it is from. */
-async function referenceImage(seg: SegmentationLike, file: NWBFile, shape: [number, number] | undefined): Promise<{ values: Float64Array; shape: [number, number]; source: string } | undefined> {
+async function referenceImage(seg: SegmentationLike, file: NWBFile, shape: [number, number] | undefined, volume: boolean): Promise<{ values: Float64Array; shape: [number, number]; source: string } | undefined> {
   const fits = (s: readonly number[]) => s.length >= 2 && (shape === undefined || (s[0] === shape[0] && s[1] === shape[1]));
-  // Images of the processing module that holds the segmentation (summary images: mean, max, correlation).
+  // Images of the processing module that holds the segmentation (summary images: mean, max, correlation). Not for
+  // a volume: a summary image is of one plane, and nothing says which.
   const module = seg.parent?.parent as (AbstractContainer & { data_interfaces?: Map<string, AbstractContainer> }) | undefined;
-  for (const item of module?.data_interfaces?.values() ?? []) {
+  for (const item of volume ? [] : module?.data_interfaces?.values() ?? []) {
     if (!item.isA("Images")) continue;
     for (const image of (item as AbstractContainer & { images: Map<string, ImageLike> }).images.values()) {
       const s = image.data.shape;
@@ -153,7 +154,7 @@ async function extract(obj: AbstractContainer, request: ViewRequest, file: NWBFi
       plane = askedPlane ?? 0;
       if (!planes.includes(plane)) seg.fail("plane", `a plane of the image masks (0 to ${depth - 1})`, plane);
     }
-    reference = await referenceImage(seg, file, [h, w]);
+    reference = await referenceImage(seg, file, [h, w], depth !== undefined);
     rois = [];
     // Block by block: a thousand 512×512 masks are never all in memory as numbers.
     for (let a = 0; a < n; a += MASK_BLOCK) {
@@ -182,7 +183,7 @@ async function extract(obj: AbstractContainer, request: ViewRequest, file: NWBFi
       if (askedPlane !== undefined && !zs.has(askedPlane)) seg.fail("plane", `a plane the voxel masks have (${planes.join(", ")})`, askedPlane);
     }
     // The plane's size: the reference image's, else the extent of the masks.
-    reference = await referenceImage(seg, file, undefined);
+    reference = await referenceImage(seg, file, undefined, kind === "voxel_mask");
     let maxX = 0;
     let maxY = 0;
     for (const entries of rows) {

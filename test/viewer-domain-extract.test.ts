@@ -73,7 +73,7 @@ describe("units", () => {
     const file = await read("units.nwb");
     const data = await run(unitsView, file, "/units");
     const e = expected.units;
-    expect(data.total).toBe(12);
+    expect(data.total).toBe(13);
     expect(data.ids).toEqual(e.ids);
     expect(data.columns).toEqual(["quality", "depth"]);
     expect(data.cells.map((row) => Number(row[1]))).toEqual(e.depth);
@@ -209,6 +209,12 @@ describe("roi", () => {
     expect(trace.column).toBe(1);
     close(trace.y, e.trace.map((r) => r[1]!));
     close(trace.t, e.trace.map((_, i) => e.start + i / e.rate));
+    // A time window: its samples only (the first at or after t0 to the first at or after t1, included).
+    reads.length = 0;
+    const [a, b] = [e.start + 5 / e.rate, e.start + 9.5 / e.rate];
+    const windowed = await run(roiView, file, where, { roi: 1, t0: a, t1: b });
+    expect(reads).toEqual([[[5, 11], [1, 2]]]);
+    close(windowed.traces[0]!.y, e.trace.slice(5, 11).map((r) => r[1]!));
   });
 
   it("pixel masks over the module's summary image; a DfOverF trace", async () => {

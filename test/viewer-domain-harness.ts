@@ -40,6 +40,8 @@ function viewFor(obj: AbstractContainer): ViewModule<unknown> {
 const state = {
   /** Times the views set (context.setTime), in order. */
   times: [] as number[],
+  /** Objects the views asked to show (context.select), in order. */
+  selected: [] as string[],
   /** Requests the views made (context.request), in order. */
   requests: [] as ViewRequest[],
   handle: undefined as ViewHandle | undefined,
@@ -73,7 +75,9 @@ async function show(url: string, path: string, request: ViewRequest = {}): Promi
       state.time = t;
       state.handle?.setTime?.(t);
     },
-    select() {},
+    select(other) {
+      state.selected.push(other);
+    },
   };
   state.handle = view.render(fresh, await extract(obj, request), context);
   return view.name;

@@ -122,7 +122,11 @@ describe("units: the raster and the table", () => {
       };
     });
   }
-  const ticksAt = (r: Awaited<ReturnType<typeof raster>>, times: number[]) => times.filter((t) => t >= r.t0 && t <= r.t1).map((t) => r.x0 + ((t - r.t0) / (r.t1 - r.t0)) * (r.x1 - r.x0));
+  /** Where a row's ticks are: at each spike in the window; more spikes than the row's pixels, one per pixel column that has any. */
+  const ticksAt = (r: Awaited<ReturnType<typeof raster>>, times: number[]) => {
+    const xs = times.filter((t) => t >= r.t0 && t <= r.t1).map((t) => r.x0 + ((t - r.t0) / (r.t1 - r.t0)) * (r.x1 - r.x0));
+    return xs.length > 2 * (r.x1 - r.x0) ? xs.map(Math.round).filter((x, i, all) => i === 0 || x !== all[i - 1]) : xs;
+  };
 
   it("draws a tick per spike at its time, a row per unit, and the table beside it", async () => {
     expect(await show("files/units.nwb", "/units")).toBe("units");
@@ -130,6 +134,9 @@ describe("units: the raster and the table", () => {
     const e = expected.units;
     expect(r.rows.map((row) => row.id)).toEqual(e.ids);
     for (const [i, row] of r.rows.entries()) expectPixels(row.xs, ticksAt(r, e.spike_times[i]!));
+    const dense = r.rows.at(-1)!;
+    expect(e.spike_times.at(-1)!.length).toBe(5000);
+    expect(dense.xs.length).toBeLessThanOrEqual(r.x1 - r.x0 + 1);
     const table = await page.$$eval("#view table.units-table tbody tr", (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)));
     expect(table.map((cells) => Number(cells[0]))).toEqual(e.ids);
     expect(table.map((cells) => cells[1])).toEqual(e.quality);
@@ -299,6 +306,8 @@ describe("roi: masks over the imaging plane", () => {
     expectPixels(pts.map((q) => q[0]), e.trace.map((_, i) => scaleOf(trace.scaleX!)(e.start + i / e.rate)));
     expectPixels(pts.map((q) => q[1]), e.trace.map((r) => scaleOf(trace.scaleY!)(r[1]!)));
     expect(await page.$eval("#view .roi-list li.selected", (li) => (li as HTMLElement).dataset.row)).toBe("1");
+    await page.click("#view a.roi-open-series");
+    expect(await page.evaluate(() => (window as never as { harness: { state: { selected: string[] } } }).harness.state.selected.at(-1))).toBe("/processing/ophys/Fluorescence/RoiResponseSeries");
     // The selected ROI is drawn in white.
     const overlay = await canvas("#view canvas.roi-overlay");
     expect(overlay.rgba.slice(p * 4, p * 4 + 3)).toEqual([255, 255, 255]);

@@ -22,6 +22,8 @@ for u in range(12):
     n = int(rng.integers(5, 40))
     st = np.sort(rng.uniform(0, 20, n)).round(4)
     f.add_unit(spike_times=st, quality=["good", "mua", "noise"][u % 3], depth=float(rng.uniform(0, 1000)).__round__(1), id=100 + u)
+# A dense unit: more spikes than a raster row has pixels.
+f.add_unit(spike_times=np.sort(rng.uniform(0, 20, 5000)).round(5), quality="mua", depth=500.0, id=200)
 f.add_trial_column("stimulus", "the stimulus shown")
 f.add_trial_column("correct", "whether the answer was right")
 t = 0.0

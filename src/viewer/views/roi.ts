@@ -15,7 +15,7 @@ import type { LazyArray } from "../../data/lazy.js";
 import type { ViewContext, ViewHandle, ViewModule, ViewRequest } from "./view.js";
 import {
   CATEGORY_COLOURS, LinearScale, type SeriesLike, decimateMinMax, drawAxis, greyLevels, htmlEl, inUnits, objectsOfFile, pathOfObject,
-  polylinePoints, readFloat64, sampleCount, sampleTimes, svgEl, timeCursor,
+  polylinePoints, readFloat64, sampleAtTime, sampleCount, sampleTimes, svgEl, timeCursor,
 } from "./draw.js";
 
 /** How many frames a reference image averages when it comes from a movie. */
@@ -207,10 +207,13 @@ async function extract(obj: AbstractContainer, request: ViewRequest, file: NWBFi
       const series = r as SeriesLike & { rois: { data: LazyArray } };
       const column = Array.from(await readFloat64(series.rois.data, undefined, "rois")).indexOf(selected);
       if (column < 0) continue;
+      // The samples of the time window asked for (all of them by default), of the ROI's column only.
       const count = sampleCount(series);
+      const first = typeof request.t0 === "number" ? await sampleAtTime(series, request.t0) : 0;
+      const last = typeof request.t1 === "number" ? Math.max(first, Math.min(count, (await sampleAtTime(series, request.t1)) + 1)) : count;
       const shape = series.data.shape;
-      const raw = await readFloat64(series.data, shape.length === 1 ? [[0, count]] : [[0, count], [column, column + 1]], `${series.name}.data`);
-      const { t, y } = decimateMinMax(await sampleTimes(series, 0, count), inUnits(series, raw), pixels);
+      const raw = first < last ? await readFloat64(series.data, shape.length === 1 ? [[first, last]] : [[first, last], [column, column + 1]], `${series.name}.data`) : new Float64Array(0);
+      const { t, y } = decimateMinMax(await sampleTimes(series, first, last), inUnits(series, raw), pixels);
       traces.push({ series: series.name, path: pathOfObject(series), unit: series.unit ?? "", column, t, y });
     }
   }
@@ -302,7 +305,13 @@ function render(element: HTMLElement, first: RoiData, context: ViewContext<RoiDa
       if (data.traces.length === 0) htmlEl("p", { class: "roi-no-trace" }, data.responses.length === 0 ? "no RoiResponseSeries refers to this table" : "no response series has this ROI", element);
       for (const trace of data.traces) {
         const fig = htmlEl("figure", { class: "roi-trace", "data-series": trace.path, "data-column": trace.column, style: "margin:4px 0" }, undefined, element);
-        htmlEl("figcaption", { style: "font-size:12px" }, `${trace.series}, ROI ${data.rois.find((r) => r.row === data.selected)?.id ?? data.selected} (column ${trace.column})`, fig);
+        const caption = htmlEl("figcaption", { style: "font-size:12px" }, `${trace.series}, ROI ${data.rois.find((r) => r.row === data.selected)?.id ?? data.selected} (column ${trace.column}) `, fig);
+        // The whole series (every ROI, zoomable) is the series' own view.
+        const open = htmlEl("a", { href: "#", class: "roi-open-series", "data-path": trace.path }, "open the series", caption);
+        open.addEventListener("click", (e) => {
+          e.preventDefault();
+          context.select(trace.path);
+        });
         const svg = svgEl("svg", { width: TRACE_WIDTH, height: TRACE_HEIGHT + 30 }, fig);
         const [t0, t1] = trace.t.length ? [trace.t[0]!, trace.t[trace.t.length - 1]!] : [0, 1];
         let lo = Infinity;

@@ -212,10 +212,18 @@ function render(element: HTMLElement, first: UnitsData, context: ViewContext<Uni
       svgEl("rect", { x: LEFT, y, width: WIDTH - LEFT - RIGHT, height: ROW, fill: "transparent" }, g);
       svgEl("text", { x: LEFT - 4, y: y + ROW - 3, "text-anchor": "end", "font-size": 10 }, g).textContent = String(data.ids[i]);
       const times = data.spikes[i]!;
-      // One path per unit, a vertical tick per spike: tens of thousands of spikes stay one element each row.
-      let d = "";
-      for (let k = 0; k < times.length; k++) d += `M${Math.round(x.map(times[k]!) * 100) / 100} ${y + 2}V${y + ROW - 2}`;
-      svgEl("path", { class: "spikes", d, stroke: "#222", "stroke-width": 1, "data-count": times.length, "shape-rendering": "crispEdges" }, g);
+      // One path per unit, a vertical tick per spike: tens of thousands of spikes stay one element each row. More
+      // spikes than the row has pixels: one tick per pixel column that has any (the rest would draw over it).
+      const dense = times.length > 2 * (WIDTH - LEFT - RIGHT);
+      const parts: string[] = [];
+      let previous = NaN;
+      for (let k = 0; k < times.length; k++) {
+        const px = dense ? Math.round(x.map(times[k]!)) : Math.round(x.map(times[k]!) * 100) / 100;
+        if (dense && px === previous) continue;
+        previous = px;
+        parts.push(`M${px} ${y + 2}V${y + ROW - 2}`);
+      }
+      svgEl("path", { class: "spikes", d: parts.join(""), stroke: "#222", "stroke-width": 1, "data-count": times.length, "data-ticks": parts.length, "shape-rendering": "crispEdges" }, g);
     }
     drawAxis(svg, x, "bottom", TOP + data.rows.length * ROW + 2, "time (s)");
     cursor = timeCursor(svg, x, TOP, TOP + data.rows.length * ROW);

@@ -75,8 +75,11 @@ describe("units", () => {
     const e = expected.units;
     expect(data.total).toBe(13);
     expect(data.ids).toEqual(e.ids);
-    expect(data.columns).toEqual(["quality", "depth"]);
-    expect(data.cells.map((row) => Number(row[1]))).toEqual(e.depth);
+    expect(data.columns).toEqual(["quality", "labels", "depth", "obs_intervals"]);
+    // A short list is shown; a long or multi-dimensional ragged column by its length (its values not read).
+    expect(data.cells.map((row) => row[1])).toEqual([...e.ids.slice(0, 12).map((_, u) => ["a", "b"].slice(0, u % 3).join(", ")), "dense"]);
+    expect(data.cells.map((row) => row[3])).toEqual([...e.ids.slice(0, 12).map((_, u) => `[${1 + (u % 2)} items]`), "[20 items]"]);
+    expect(data.cells.map((row) => Number(row[2]))).toEqual(e.depth);
     expect(data.cells.map((row) => row[data.columns.indexOf("quality")])).toEqual(e.quality);
     expect(data.sortable).toEqual(expect.arrayContaining(["id", "depth", "quality"]));
     expect(data.spikes.map((s) => Array.from(s))).toEqual(e.spike_times);
@@ -90,7 +93,9 @@ describe("units", () => {
     const units = at(file, "/units") as AbstractContainer & { getColumn(n: string): { data: LazyArray } };
     const timesRead = spy(units.getColumn("spike_times").data);
     const indexRead = spy(units.getColumn("spike_times_index").data);
+    const obsRead = spy(units.getColumn("obs_intervals").data);
     const data = await run(unitsView, file, "/units", { start: 3, end: 6, t0: 5, t1: 10 });
+    expect(obsRead).toEqual([]);
     const e = expected.units;
     const ends = e.spike_times.map((_, i) => e.spike_times.slice(0, i + 1).flat().length);
     expect(indexRead).toEqual([[[2, 6]]]);

@@ -140,7 +140,7 @@ describe("units: the raster and the table", () => {
     const table = await page.$$eval("#view table.units-table tbody tr", (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)));
     expect(table.map((cells) => Number(cells[0]))).toEqual(e.ids);
     expect(table.map((cells) => cells[1])).toEqual(e.quality);
-    expect(await page.$$eval("#view table.units-table th", (ths) => ths.map((th) => (th as HTMLElement).dataset.column))).toEqual(["id", "quality", "depth"]);
+    expect(await page.$$eval("#view table.units-table th", (ths) => ths.map((th) => (th as HTMLElement).dataset.column))).toEqual(["id", "quality", "labels", "depth", "obs_intervals"]);
   });
 
   it("selecting a unit in the table highlights its raster row; a click on the raster sets the time, which the cursor follows", async () => {

@@ -17,13 +17,15 @@ rng = np.random.default_rng(7)
 # units + trials with categories
 f = nwb("units-1")
 f.add_unit_column("quality", "sorting quality")
+f.add_unit_column("labels", "labels of the unit", index=True)
 f.add_unit_column("depth", "depth in um")
 for u in range(12):
     n = int(rng.integers(5, 40))
     st = np.sort(rng.uniform(0, 20, n)).round(4)
-    f.add_unit(spike_times=st, quality=["good", "mua", "noise"][u % 3], depth=float(rng.uniform(0, 1000)).__round__(1), id=100 + u)
+    f.add_unit(spike_times=st, quality=["good", "mua", "noise"][u % 3], depth=float(rng.uniform(0, 1000)).__round__(1), id=100 + u,
+               labels=["a", "b"][: u % 3], obs_intervals=[[0.0, 10.0], [12.0, 20.0]][: 1 + u % 2])
 # A dense unit: more spikes than a raster row has pixels.
-f.add_unit(spike_times=np.sort(rng.uniform(0, 20, 5000)).round(5), quality="mua", depth=500.0, id=200)
+f.add_unit(spike_times=np.sort(rng.uniform(0, 20, 5000)).round(5), quality="mua", depth=500.0, id=200, labels=["dense"], obs_intervals=[[0.0, 20.0]] * 20)
 f.add_trial_column("stimulus", "the stimulus shown")
 f.add_trial_column("correct", "whether the answer was right")
 t = 0.0

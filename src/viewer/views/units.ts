@@ -13,6 +13,9 @@ import { LinearScale, bisectLeft, bisectRight, cellText, drawAxis, htmlEl, readF
 /** How many units a page shows by default. */
 export const UNITS_PER_PAGE = 40;
 
+/** Ragged cells of at most this many values on average are shown; longer ones (waveforms) by their length. */
+const SHORT_LIST = 8;
+
 /** What the raster and table draw. */
 export interface UnitsData {
   /** The number of units (rows) of the table. */
@@ -27,7 +30,10 @@ export interface UnitsData {
   rows: number[];
   /** Their ids. */
   ids: number[];
-  /** The columns shown beside the raster (every column but spike_times), and each unit's cells as text. */
+  /**
+   * The columns shown beside the raster (every column but spike_times), and each unit's cells as text (a ragged
+   * column's as its length, `[n items]`, a column of arrays as their shape).
+   */
   columns: string[];
   cells: string[][];
   /** The columns a sort can use (`id` and columns of one scalar per unit). */
@@ -96,6 +102,29 @@ function isScalarColumn(table: UnitsTable, name: string): boolean {
   return data.shape.length === 1 && data.dtype !== "reference" && data.dtype !== "compound";
 }
 
+/**
+ * Rows `[a, b)` of a column as text for the table. Scalars are read; a ragged column (waveforms, obs_intervals) is
+ * summarised by its length per row from its index alone, and a column of arrays per row (waveform_mean) by its
+ * shape: a page of units never reads their waveforms.
+ */
+async function cellsOf(table: UnitsTable, name: string, a: number, b: number): Promise<string[]> {
+  if (table.allColumns.has(`${name}_index`)) {
+    // The rows' index: the outer one of a doubly ragged column (waveforms: per unit, per spike).
+    const nested = table.allColumns.has(`${name}_index_index`);
+    const index = table.getColumn(nested ? `${name}_index_index` : `${name}_index`).data;
+    const ends = await readFloat64(index, [[Math.max(0, a - 1), b]], `${name}_index`);
+    const bounds = a === 0 ? [0, ...ends] : Array.from(ends);
+    // Short lists of plain values (a unit's electrodes) are shown; long or nested ones by their length.
+    const target = table.getColumn(name).data;
+    const short = bounds[bounds.length - 1]! - bounds[0]! <= SHORT_LIST * (b - a);
+    if (short && target.shape.length === 1 && !nested) return (await table.readColumn(name, [a, b])).map(cellText);
+    return Array.from({ length: b - a }, (_, k) => `[${bounds[k + 1]! - bounds[k]!} items]`);
+  }
+  const shape = table.getColumn(name).data.shape;
+  if (shape.length > 1) return new Array<string>(b - a).fill(`[${shape.slice(1).join("×")}]`);
+  return (await table.readColumn(name, [a, b])).map(cellText);
+}
+
 /** The display order of the table's rows, sorted by `sort` (a stable sort; ties keep the table's order). */
 async function orderOf(table: UnitsTable, sort: string | undefined, descending: boolean): Promise<number[]> {
   const n = table.length;
@@ -127,7 +156,7 @@ async function extract(obj: AbstractContainer, request: ViewRequest, _file: NWBF
   const end = Math.max(start, Math.min(total, Math.trunc(request.end ?? start + UNITS_PER_PAGE)));
   const rows = (await orderOf(table, sort, descending)).slice(start, end);
   const ids = await readRows(rows, async (a, b) => Array.from(await readFloat64(table.id!.data, [[a, b]], "id")));
-  const byColumn = await Promise.all(columns.map((c) => readRows(rows, async (a, b) => (await table.readColumn(c, [a, b])).map(cellText))));
+  const byColumn = await Promise.all(columns.map((c) => readRows(rows, (a, b) => cellsOf(table, c, a, b))));
   const cells = rows.map((_, i) => byColumn.map((col) => col[i]!));
   const all = await spikeTimesOf(table, rows);
   let lo = Infinity;

@@ -52,10 +52,19 @@ function spy(array: LazyArray): (Selection | undefined)[] {
   return reads;
 }
 
-/** Data that went through structuredClone unchanged (what the reading worker posts to the page). */
+/**
+ * Data that went through structuredClone unchanged (what the reading worker posts to the page), each typed array
+ * owning its buffer: a view of a larger read would post the whole read.
+ */
 function cloned<T>(data: T): T {
   const copy = structuredClone(data);
   expect(copy).toEqual(data);
+  const walk = (v: unknown, where: string): void => {
+    if (ArrayBuffer.isView(v)) expect(v.byteLength, `${where}: a typed array of ${v.byteLength} bytes on a buffer of ${v.buffer.byteLength}`).toBe(v.buffer.byteLength);
+    else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${where}[${i}]`));
+    else if (typeof v === "object" && v !== null) for (const [k, x] of Object.entries(v)) walk(x, `${where}.${k}`);
+  };
+  walk(data, "data");
   return copy;
 }
 
@@ -250,6 +259,22 @@ describe("roi", () => {
       }
     }
     await expect(roiView.extract(at(file, where), { plane: 7 }, file)).rejects.toThrow(/plane/);
+  });
+
+  it("3-D image masks, one plane at a time", async () => {
+    const file = await read("ophys-masks.nwb");
+    const where = "/processing/ophys/ImageSegmentation/volmask";
+    for (const plane of [0, 1, 2]) {
+      const data = await run(roiView, file, where, { plane });
+      expect([data.kind, data.height, data.width, data.planes]).toEqual(["image_mask", 10, 12, [0, 1, 2]]);
+      expect(data.reference).toBeUndefined();
+      for (const [k, roi] of data.rois.entries()) {
+        const flat = expected.volmask[k]!.flatMap((row) => row.map((voxel) => voxel[plane]!));
+        expect(Array.from(roi.pixels)).toEqual(flat.flatMap((v, p) => (v > 0 ? [p] : [])));
+        close(roi.weights, flat.filter((v) => v > 0));
+      }
+    }
+    await expect(roiView.extract(at(file, where), { plane: 3 }, file)).rejects.toThrow(/plane/);
   });
 });
 

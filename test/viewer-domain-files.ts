@@ -22,6 +22,7 @@ export interface Expected {
   heading: { data: number[]; rate: number; start: number };
   pix: { masks: number[][][]; reference: number[][] };
   vox: { masks: number[][][] };
+  volmask: number[][][][];
   dff: { data: number[][]; rois: number[]; rate: number };
   fixture_ophys: { image_mask: number[][][]; reference: number[][]; trace: number[][]; rate: number; start: number };
   [series: string]: unknown;

@@ -12,7 +12,7 @@ import { spatialView } from "../src/viewer/views/spatial.js";
 import { intervalsView } from "../src/viewer/views/intervals.js";
 import { icephysView } from "../src/viewer/views/icephys.js";
 
-const VIEWS: ViewModule<unknown>[] = [unitsView, roiView, spatialView, intervalsView, icephysView] as ViewModule<unknown>[];
+const VIEWS: ViewModule[] = [unitsView, roiView, spatialView, intervalsView, icephysView];
 const files = new Map<string, Promise<NWBFile>>();
 
 async function fileAt(url: string): Promise<NWBFile> {

@@ -69,6 +69,11 @@ for r in range(4):
 vs = seg.create_plane_segmentation("voxel rois", plane3, "vox")
 for r in range(3):
     vs.add_roi(voxel_mask=[(x, y, z, 1.0) for x in range(2 + 4 * r, 5 + 4 * r) for y in range(3, 6 + r) for z in ([0, 1] if r != 2 else [1, 2])])
+vm = seg.create_plane_segmentation("3-D image masks", plane3, "volmask")
+for r in range(2):
+    m = np.zeros((10, 12, 3))
+    m[1 + 3 * r:4 + 3 * r, 2:6 + r, r:r + 2] = 0.25 + r * 0.5
+    vm.add_roi(image_mask=m)
 img = Images("SummaryImages", images=[GrayscaleImage(name="mean", data=frames.mean(axis=0))])
 oph.add(img)
 from pynwb.ophys import DfOverF
@@ -130,6 +135,7 @@ with h5py.File(out + "/ophys-masks.nwb", "r") as h:
         rows = g[col][:]
         return [[list(map(float, e)) for e in rows[(0 if i == 0 else ends[i - 1]):ends[i]]] for i in range(len(ends))]
     expected["pix"] = {"masks": ragged(h["processing/ophys/ImageSegmentation/pix"], "pixel_mask"), "reference": h["processing/ophys/SummaryImages/mean"][:].tolist()}
+    expected["volmask"] = h["processing/ophys/ImageSegmentation/volmask/image_mask"][:].tolist()
     expected["vox"] = {"masks": ragged(h["processing/ophys/ImageSegmentation/vox"], "voxel_mask"),
                        "reference": None}
     d = h["processing/ophys/DfOverF/dff"]

@@ -67,6 +67,7 @@ async function extract(obj: AbstractContainer, request: ViewRequest, _file: NWBF
 
 const SIZE = 360;
 const MARGIN = 48;
+const PAD = 8;
 
 /** The scale's attribute for the tests and tools: `d0,d1,r0,r1`. */
 function scaleAttr(s: LinearScale): string {
@@ -97,8 +98,8 @@ function drawSeries(parent: HTMLElement, s: TrajectoryData, context: ViewContext
   if (s.dims === 1) {
     xs = s.t;
     ys = s.x;
-    sx = new LinearScale(...extent(s.t), MARGIN, width - 10);
-    sy = new LinearScale(...extent(s.x), SIZE - 4, 10);
+    sx = new LinearScale(...extent(s.t), MARGIN + PAD, width - 10);
+    sy = new LinearScale(...extent(s.x), SIZE - PAD, 10);
     drawAxis(svg, sx, "bottom", SIZE, "time (s)");
     drawAxis(svg, sy, "left", MARGIN, s.unit);
   } else {
@@ -109,8 +110,9 @@ function drawSeries(parent: HTMLElement, s: TrajectoryData, context: ViewContext
     const [y0, y1] = extent(s.y!);
     const half = Math.max(x1 - x0, y1 - y0) / 2;
     const [cx, cy] = [(x0 + x1) / 2, (y0 + y1) / 2];
-    sx = new LinearScale(cx - half, cx + half, MARGIN, MARGIN + SIZE - 10);
-    sy = new LinearScale(cy - half, cy + half, SIZE - 4, 6);
+    // A few pixels inside the axes: a point at the edge is not drawn over an axis.
+    sx = new LinearScale(cx - half, cx + half, MARGIN + PAD, MARGIN + SIZE - 10);
+    sy = new LinearScale(cy - half, cy + half, SIZE - PAD, 6 + PAD / 2);
     drawAxis(svg, sx, "bottom", SIZE, `x (${s.unit})`);
     drawAxis(svg, sy, "left", MARGIN, `y (${s.unit})`);
   }
@@ -120,6 +122,7 @@ function drawSeries(parent: HTMLElement, s: TrajectoryData, context: ViewContext
   const py = ys.map((v) => sy.map(v));
   svgEl("polyline", { class: "path", points: polylinePoints(px, py), fill: "none", stroke: "#1f77b4", "stroke-width": 1.2, "data-step": s.step }, svg);
   const marker = svgEl("circle", { class: "marker", r: 5, fill: "#d62728", visibility: "hidden" }, svg);
+  const readout = svgEl("text", { class: "readout", x: width - 10, y: 14, "text-anchor": "end", "font-size": 11, fill: "#d62728" }, svg);
   if (s.dims === 3) htmlEl("p", { class: "note", style: "margin:2px 0;font-size:12px;color:#666" }, "3-D positions shown projected on x/y (z left out).", panel);
   if (s.step > 1) htmlEl("p", { class: "note", style: "margin:2px 0;font-size:12px;color:#666" }, `every ${s.step}th sample drawn.`, panel);
   svg.addEventListener("click", (e) => {
@@ -139,8 +142,11 @@ function drawSeries(parent: HTMLElement, s: TrajectoryData, context: ViewContext
     if (i < 0) {
       marker.setAttribute("visibility", "hidden");
       delete marker.dataset.index;
+      readout.textContent = "";
       return;
     }
+    const at = [s.x[i]!, s.y?.[i], s.z?.[i]].filter((v): v is number => v !== undefined).map((v) => Number(v.toPrecision(4)));
+    readout.textContent = `t = ${Number(s.t[i]!.toPrecision(6))} s: ${at.length > 1 ? `(${at.join(", ")})` : at[0]} ${s.unit}`;
     marker.setAttribute("visibility", "visible");
     marker.setAttribute("cx", String(px[i]));
     marker.setAttribute("cy", String(py[i]));

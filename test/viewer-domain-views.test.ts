@@ -176,6 +176,23 @@ describe("units: the raster and the table", () => {
     await afterRequest(() => page.click("#view button[data-action='▶']"));
     r = await raster();
     for (const row of r.rows) expectPixels(row.xs, ticksAt(r, e.spike_times[row.row]!));
+    // The wheel zooms about the time under the pointer; a drag pans by the distance dragged.
+    const box = (await (await page.$("#view svg.raster"))!.boundingBox())!;
+    const under = r.t0 + ((200 - r.x0) / (r.x1 - r.x0)) * (r.t1 - r.t0);
+    await page.mouse.move(box.x + 200, box.y + 20);
+    await afterRequest(() => page.mouse.wheel(0, -100));
+    const zoomed = await raster();
+    expect(zoomed.t1 - zoomed.t0).toBeCloseTo((r.t1 - r.t0) * 0.8, 9);
+    expect(zoomed.t0 + ((200 - zoomed.x0) / (zoomed.x1 - zoomed.x0)) * (zoomed.t1 - zoomed.t0)).toBeCloseTo(under, 9);
+    await afterRequest(async () => {
+      await page.mouse.move(box.x + 300, box.y + 20);
+      await page.mouse.down();
+      await page.mouse.move(box.x + 200, box.y + 20, { steps: 4 });
+      await page.mouse.up();
+    });
+    const panned = await raster();
+    expect(panned.t0 - zoomed.t0).toBeCloseTo((100 / (zoomed.x1 - zoomed.x0)) * (zoomed.t1 - zoomed.t0), 9);
+    for (const row of panned.rows) expectPixels(row.xs, ticksAt(panned, e.spike_times[row.row]!));
   });
 });
 
@@ -200,6 +217,7 @@ describe("intervals: the timeline", () => {
     expect(bars.map((b) => lanes[b.lane])).toEqual(e.stimulus);
     await page.click("#view rect.interval[data-row='3']");
     expect((await timesSet()).at(-1)).toBe(e.start[3]);
+    expect(await page.$$eval("#view rect.interval.current", (rs) => rs.map((r) => Number((r as SVGElement).dataset.row)))).toEqual([3]);
     expect(await page.$eval("#view svg.timeline line.time-cursor", (l) => Number(l.getAttribute("x1")))).toBeCloseTo(x(e.start[3]!), 6);
   });
 

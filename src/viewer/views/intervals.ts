@@ -184,6 +184,7 @@ function render(element: HTMLElement, first: IntervalsData, context: ViewContext
     drawAxis(svg, x, "bottom", TOP + data.lanes.length * LANE + 2, "time (s)");
     cursor = timeCursor(svg, x, TOP, TOP + data.lanes.length * LANE);
     cursor.set(context.time);
+    queueMicrotask(() => mark(context.time));
     svg.addEventListener("wheel", (e) => {
       e.preventDefault();
       const centre = x.invert(Math.min(WIDTH - RIGHT, Math.max(LABELS, e.clientX - svg.getBoundingClientRect().left)));
@@ -208,10 +209,20 @@ function render(element: HTMLElement, first: IntervalsData, context: ViewContext
     });
   }
 
+  /** Marks the intervals the time is in (class `current`). */
+  const mark = (t: number | undefined): void => {
+    for (const rect of element.querySelectorAll<SVGRectElement>("rect.interval")) {
+      const inside = t !== undefined && t >= Number(rect.dataset.start) && t <= Number(rect.dataset.stop);
+      rect.classList.toggle("current", inside);
+      rect.setAttribute("stroke", inside ? "#d62728" : "none");
+    }
+  };
   draw();
+  mark(context.time);
   return {
     setTime(t) {
       cursor?.set(t);
+      mark(t);
     },
     dispose() {
       disposed = true;

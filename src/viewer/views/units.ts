@@ -257,9 +257,20 @@ function render(element: HTMLElement, first: UnitsData, context: ViewContext<Uni
     drawAxis(svg, x, "bottom", TOP + data.rows.length * ROW + 2, "time (s)");
     cursor = timeCursor(svg, x, TOP, TOP + data.rows.length * ROW);
     cursor.set(context.time);
+    // A drag pans the window (asked for on release); a click selects the unit and sets the time.
+    let downX: number | undefined;
+    svg.addEventListener("pointerdown", (e) => {
+      downX = e.clientX;
+    });
     svg.addEventListener("click", (e) => {
       const box = svg.getBoundingClientRect();
       const px = e.clientX - box.left;
+      const moved = downX === undefined ? 0 : e.clientX - downX;
+      downX = undefined;
+      if (Math.abs(moved) > 3) {
+        void pan(-moved / (WIDTH - LEFT - RIGHT));
+        return;
+      }
       const i = Math.floor((e.clientY - box.top - TOP) / ROW);
       if (i >= 0 && i < data.rows.length) select(data.rows[i]);
       if (px >= LEFT && px <= WIDTH - RIGHT) context.setTime(x.invert(px));

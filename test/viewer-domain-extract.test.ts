@@ -4,6 +4,7 @@
  * the selected ROI's column, the selected sweep's series). Their drawings are tested in Chromium
  * (viewer-domain-views.test.ts).
  */
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AbstractContainer, type LazyArray, type NWBFile, NWBHDF5IO, type Selection } from "../src/index.js";
@@ -158,11 +159,16 @@ describe("intervals", () => {
     expect(epochs.lanes).toEqual(["rest", "task, go"]);
   });
 
-  it("the shared fixture's trials and epochs", async () => {
-    const file = await read(path.join(DOMAINS, "behavior.nwb"));
-    const data = await run(intervalsView, file, "/intervals/epochs");
-    expect(Array.from(data.start)).toEqual([0, 0.5]);
-    expect(Array.from(data.stop)).toEqual([0.5, 1]);
+  it("the shared fixtures' trials and epochs, as their manifest lists them", async () => {
+    const manifest = JSON.parse(readFileSync(path.join(DOMAINS, "manifest.json"), "utf8")) as Record<string, { tables: Record<string, { columns: Record<string, unknown[]>; id: number[] }> }>;
+    for (const [name, where] of [["behavior.nwb", "/intervals/epochs"], ["ecephys.nwb", "/intervals/trials"]] as const) {
+      const table = manifest[name]!.tables[where]!;
+      const data = await run(intervalsView, await read(path.join(DOMAINS, name)), where);
+      expect(Array.from(data.start)).toEqual(table.columns.start_time);
+      expect(Array.from(data.stop)).toEqual(table.columns.stop_time);
+      expect(data.ids).toEqual(table.id);
+      if (data.group !== undefined) expect(data.laneOf.map((k) => data.lanes[k])).toEqual(table.columns[data.group]!.map(String));
+    }
   });
 });
 

@@ -123,6 +123,11 @@ describe("units", () => {
     expect(data.rows).toEqual(order);
     expect(data.ids).toEqual(order.map((i) => e.ids[i]));
     expect(data.spikes.map((s) => Array.from(s))).toEqual(order.map((i) => e.spike_times[i]));
+    // The next page of the same order: the sort column is not read whole again.
+    const depthRead = spy((at(file, "/units") as AbstractContainer & { getColumn(n: string): { data: LazyArray } }).getColumn("depth").data);
+    const next = await run(unitsView, file, "/units", { sort: "depth", descending: true, start: 5, end: 10 });
+    expect(next.ids).toEqual(e.depth.map((d, i) => [d, i] as const).sort((a, b) => b[0] - a[0]).slice(5, 10).map(([, i]) => e.ids[i]));
+    expect(depthRead.filter((sel) => sel?.[0]?.[0] === 0 && sel[0][1] === e.ids.length)).toEqual([]);
     await expect(unitsView.extract(at(file, "/units"), { sort: "nothing" }, file)).rejects.toThrow(/sort/);
   });
 });

@@ -68,8 +68,24 @@ function partOf(series: SeriesLike, role: "response" | "stimulus", start: number
   return { role, path: pathOfObject(series), name: series.name, type: series.neurodata_type, start, count };
 }
 
+/** The sweeps of each table, listed once per table (a click on a sweep reads its samples, not the table again). */
+const sweepLists = new WeakMap<object, Promise<Sweep[]>>();
+function listed(table: TableLike, list: (table: TableLike) => Promise<Sweep[]>): Promise<Sweep[]> {
+  let sweeps = sweepLists.get(table);
+  if (!sweeps) {
+    sweeps = list(table);
+    sweepLists.set(table, sweeps);
+    sweeps.catch(() => sweepLists.delete(table));
+  }
+  return sweeps;
+}
+
 /** The recordings of an IntracellularRecordingsTable as sweeps (a row: its response, then its stimulus). */
-async function recordingSweeps(table: TableLike): Promise<Sweep[]> {
+function recordingSweeps(table: TableLike): Promise<Sweep[]> {
+  return listed(table, listRecordings);
+}
+
+async function listRecordings(table: TableLike): Promise<Sweep[]> {
   const rows = await table.toRecords();
   return rows.map((row) => {
     const parts: SweepPart[] = [];
@@ -82,7 +98,11 @@ async function recordingSweeps(table: TableLike): Promise<Sweep[]> {
 }
 
 /** The sweeps of a SweepTable: the series of each sweep number, whole, in the order of the numbers. */
-async function sweepTableSweeps(table: TableLike): Promise<Sweep[]> {
+function sweepTableSweeps(table: TableLike): Promise<Sweep[]> {
+  return listed(table, listSweepTable);
+}
+
+async function listSweepTable(table: TableLike): Promise<Sweep[]> {
   const numbers = (await table.readColumn("sweep_number")).map(Number);
   const series = await table.readColumn("series");
   const bySweep = new Map<number, SweepPart[]>();

@@ -125,11 +125,30 @@ async function cellsOf(table: UnitsTable, name: string, a: number, b: number): P
   return (await table.readColumn(name, [a, b])).map(cellText);
 }
 
+/** Display orders worked out, per table and sort: paging through sorted units reads the sort column once. */
+const orders = new WeakMap<object, Map<string, Promise<number[]>>>();
+
 /** The display order of the table's rows, sorted by `sort` (a stable sort; ties keep the table's order). */
-async function orderOf(table: UnitsTable, sort: string | undefined, descending: boolean): Promise<number[]> {
+function orderOf(table: UnitsTable, sort: string | undefined, descending: boolean): Promise<number[]> {
   const n = table.length;
-  const natural = Array.from({ length: n }, (_, i) => i);
-  if (sort === undefined) return descending ? natural.reverse() : natural;
+  if (sort === undefined) {
+    const natural = Array.from({ length: n }, (_, i) => i);
+    return Promise.resolve(descending ? natural.reverse() : natural);
+  }
+  const key = `${descending ? "-" : "+"}${sort}`;
+  const known = orders.get(table) ?? new Map<string, Promise<number[]>>();
+  orders.set(table, known);
+  let order = known.get(key);
+  if (!order) {
+    order = sortedOrder(table, sort, descending);
+    known.set(key, order);
+    order.catch(() => known.delete(key));
+  }
+  return order;
+}
+
+async function sortedOrder(table: UnitsTable, sort: string, descending: boolean): Promise<number[]> {
+  const natural = Array.from({ length: table.length }, (_, i) => i);
   const values: unknown[] = sort === "id" ? Array.from((await table.id!.data.read()) as ArrayLike<unknown>, (v) => Number(v)) : await table.readColumn(sort);
   const key = (v: unknown): number | string => (typeof v === "number" || typeof v === "string" ? v : typeof v === "boolean" ? Number(v) : String(v));
   natural.sort((a, b) => {

@@ -164,6 +164,16 @@ describe("intervals", () => {
     expect(epochs.lanes).toEqual(["rest", "task, go"]);
   });
 
+  it("a large table: every interval's times, tooltips' values left out past TOOLTIP_ROWS rows", async () => {
+    const file = await read("units.nwb");
+    const data = await run(intervalsView, file, "/intervals/many");
+    expect(Array.from(data.start)).toEqual(expected.many.start);
+    expect(Array.from(data.stop)).toEqual(expected.many.stop);
+    expect(data.group).toBe("kind");
+    expect(data.laneOf.map((k) => data.lanes[k])).toEqual(expected.many.kind);
+    expect(data.cells).toEqual([]);
+  });
+
   it("the shared fixtures' trials and epochs, as their manifest lists them", async () => {
     const manifest = JSON.parse(readFileSync(path.join(DOMAINS, "manifest.json"), "utf8")) as Record<string, { tables: Record<string, { columns: Record<string, unknown[]>; id: number[] }> }>;
     for (const [name, where] of [["behavior.nwb", "/intervals/epochs"], ["ecephys.nwb", "/intervals/trials"]] as const) {

@@ -18,6 +18,7 @@ export interface Expected {
   epochs: { start: number[]; stop: number[]; id: number[] };
   invalid_times: { start: number[]; stop: number[]; id: number[] };
   sleep: { start: number[]; stop: number[]; id: number[]; stage: string[] };
+  many: { start: number[]; stop: number[]; id: number[]; kind: string[] };
   head: { t: number[]; data: number[][] };
   heading: { data: number[]; rate: number; start: number };
   pix: { masks: number[][][]; reference: number[][] };

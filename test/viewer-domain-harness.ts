@@ -45,6 +45,8 @@ const state = {
   /** Requests the views made (context.request), in order. */
   requests: [] as ViewRequest[],
   handle: undefined as ViewHandle | undefined,
+  /** How long the last view's extract and render took, in ms. */
+  timings: { extract: 0, render: 0 },
   time: undefined as number | undefined,
 };
 
@@ -79,7 +81,11 @@ async function show(url: string, path: string, request: ViewRequest = {}): Promi
       state.selected.push(other);
     },
   };
-  state.handle = view.render(fresh, await extract(obj, request), context);
+  const began = performance.now();
+  const data = await extract(obj, request);
+  const extracted = performance.now();
+  state.handle = view.render(fresh, data, context);
+  state.timings = { extract: extracted - began, render: performance.now() - extracted };
   return view.name;
 }
 

@@ -233,6 +233,51 @@ describe("intervals: the timeline", () => {
   });
 });
 
+describe("intervals: a large table", () => {
+  it("more bars than an SVG draws well: on a canvas, each bar's pixel columns in its lane's colour; a click on one sets the time to its start", async () => {
+    await show("files/units.nwb", "/intervals/many");
+    const e = expected.many;
+    const svg = await page.$eval("#view svg.timeline", (s) => ({ ...(s as SVGSVGElement).dataset }) as Record<string, string>);
+    expect(svg.bars).toBe("canvas");
+    expect(await page.$$("#view rect.interval")).toHaveLength(0);
+    const x = scaleOf([svg.t0, svg.t1, svg.x0, svg.x1].join(","));
+    const x0 = Number(svg.x0);
+    const lanes = await page.$$eval("#view text.lane", (ts) => ts.map((t) => t.textContent!));
+    const drawn = await page.$eval("#view canvas.bars-canvas", (c) => {
+      const canvas = c as HTMLCanvasElement;
+      return { width: canvas.width, height: canvas.height, rgba: Array.from(canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data) };
+    });
+    for (const [k, lane] of lanes.entries()) {
+      // The pixel columns the lane's intervals cover, from the table's times; each in the lane's colour.
+      const covered = new Set<number>();
+      for (let i = 0; i < e.start.length; i++) {
+        if (e.kind[i] !== lane) continue;
+        const left = Math.floor(x(e.start[i]!)) - x0;
+        const right = Math.floor(x(e.stop[i]!)) - x0;
+        for (let c = left; c < left + Math.max(1, right - left); c++) covered.add(c);
+      }
+      const row = k * 20 + 10;
+      const coloured = new Set<number>();
+      for (let c = 0; c < drawn.width; c++) {
+        const [r, g, b, a] = drawn.rgba.slice((row * drawn.width + c) * 4, (row * drawn.width + c) * 4 + 4);
+        if (a === 0) continue;
+        coloured.add(c);
+        expect([r, g, b, a], `lane ${lane}, column ${c}`).toEqual([...CATEGORY_COLOURS[k]!, 255]);
+      }
+      expect([...coloured].sort((p, q) => p - q)).toEqual([...covered].filter((c) => c >= 0 && c < drawn.width).sort((p, q) => p - q));
+    }
+    const i = 4321;
+    const lane = lanes.indexOf(e.kind[i]!);
+    const box = (await (await page.$("#view canvas.bars-canvas"))!.boundingBox())!;
+    await page.mouse.click(box.x + (x(e.start[i]!) + x(e.stop[i]!)) / 2 - x0, box.y + lane * 20 + 10);
+    const t = (await timesSet()).at(-1)!;
+    // At this zoom a pixel holds several intervals: the one found is in that lane and under the pointer.
+    const found = e.start.findIndex((s) => s === t);
+    expect(e.kind[found]).toBe(e.kind[i]);
+    expect(Math.abs(x(e.start[found]!) - x(e.start[i]!))).toBeLessThan(2);
+  });
+});
+
 describe("spatial: trajectories", () => {
   it("x/y at the positions (a 3-D series projected, said so), the sample at the cursor marked, a click sets the time", async () => {
     expect(await show("files/units.nwb", "/processing/behavior/Position")).toBe("spatial");

@@ -40,6 +40,13 @@ ti = f.create_time_intervals("sleep", "sleep stages")
 ti.add_column("stage", "stage")
 for i, st in enumerate(["wake", "nrem", "rem", "nrem", "wake"]):
     ti.add_interval(start_time=i * 2.0, stop_time=i * 2.0 + 1.5, stage=st)
+# A large interval table (more bars than an SVG draws, more rows than get tooltips at once), made from columns.
+import pandas as pd
+from pynwb.epoch import TimeIntervals
+starts = np.arange(6000) * 0.2 + rng.uniform(0, 0.05, 6000).round(4)
+many = TimeIntervals.from_dataframe(pd.DataFrame({"start_time": starts, "stop_time": starts + 0.1, "kind": np.array(["a", "b", "c"])[np.arange(6000) % 3]}),
+                                    name="many", table_description="many intervals")
+f.add_time_intervals(many)
 # behavior: 3-D and 1-D spatial series, compass direction
 beh = f.create_processing_module("behavior", "behaviour")
 ts = np.arange(40) / 10.0
@@ -120,11 +127,12 @@ with h5py.File(out + "/units.nwb", "r") as h:
         "quality": [q.decode() if isinstance(q, bytes) else q for q in h["units/quality"][:]],
         "depth": h["units/depth"][:].tolist(),
     }
-    for name in ["trials", "epochs", "invalid_times", "sleep"]:
+    for name in ["trials", "epochs", "invalid_times", "sleep", "many"]:
         g = h["intervals/" + name]
         expected[name] = {"start": g["start_time"][:].tolist(), "stop": g["stop_time"][:].tolist(), "id": g["id"][:].tolist()}
     expected["trials"]["stimulus"] = [s.decode() for s in h["intervals/trials/stimulus"][:]]
     expected["sleep"]["stage"] = [s.decode() for s in h["intervals/sleep/stage"][:]]
+    expected["many"]["kind"] = [s.decode() for s in h["intervals/many/kind"][:]]
     p = h["processing/behavior/Position/head"]
     expected["head"] = {"t": p["timestamps"][:].tolist(), "data": p["data"][:].tolist()}
     c = h["processing/behavior/CompassDirection/heading"]

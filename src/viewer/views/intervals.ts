@@ -11,6 +11,10 @@ import { LinearScale, categoryColour, cellText, drawAxis, htmlEl, readFloat64, s
 
 /** Tables of more rows than this get tooltips of their id, times and lane only (their other columns are not read). */
 export const TOOLTIP_ROWS = 5000;
+/** More bars than this in the window are drawn on a canvas (an SVG element each would make the page slow). */
+export const SVG_BARS = 2000;
+/** Tables of at most this many rows get every bar's tooltip when drawn (larger ones on hover). */
+const EAGER_TOOLTIPS = 2000;
 
 /** What the timeline draws. */
 export interface IntervalsData {
@@ -133,6 +137,18 @@ function render(element: HTMLElement, first: IntervalsData, context: ViewContext
   let t1 = hi;
   let cursor: ReturnType<typeof timeCursor> | undefined;
 
+  /** Row `i`'s values, one per line. */
+  function tooltipText(i: number): string {
+    const tip = [`id: ${data.ids[i]}`, `start_time: ${data.start[i]}`, `stop_time: ${data.stop[i]}`, ...data.columns.map((c, k) => `${c}: ${data.cells[i]?.[k] ?? ""}`)];
+    if (data.cells.length === 0 && data.group) tip.push(`${data.group}: ${data.lanes[data.laneOf[i]!]}`);
+    return tip.join("\n");
+  }
+
+  /** Row `i`'s values as its bar's tooltip. */
+  function tooltip(rect: SVGRectElement, i: number): void {
+    svgEl("title", {}, rect).textContent = tooltipText(i);
+  }
+
   function draw(): void {
     element.replaceChildren();
     const bar = htmlEl("div", { class: "intervals-controls" }, undefined, element);
@@ -155,7 +171,10 @@ function render(element: HTMLElement, first: IntervalsData, context: ViewContext
     });
 
     const height = TOP + data.lanes.length * LANE + 34;
-    const svg = svgEl("svg", { class: "timeline", width: WIDTH, height, "data-t0": t0, "data-t1": t1, "data-x0": LABELS, "data-x1": WIDTH - RIGHT }, element);
+    // The plot: an SVG (lanes, axis, cursor, and a bar per interval), or, for more bars than an SVG draws
+    // smoothly, the bars on a canvas over it. Wheel and drag are on the frame around both.
+    const frame = htmlEl("div", { class: "timeline-frame", style: `position:relative;width:${WIDTH}px;height:${height}px` }, undefined, element);
+    const svg = svgEl("svg", { class: "timeline", width: WIDTH, height, "data-t0": t0, "data-t1": t1, "data-x0": LABELS, "data-x1": WIDTH - RIGHT }, frame);
     const x = new LinearScale(t0, t1, LABELS, WIDTH - RIGHT);
     for (const [k, lane] of data.lanes.entries()) {
       const y = TOP + k * LANE;
@@ -163,49 +182,105 @@ function render(element: HTMLElement, first: IntervalsData, context: ViewContext
       const label = svgEl("text", { class: "lane", x: LABELS - 6, y: y + LANE - 6, "text-anchor": "end", "font-size": 11, "data-lane": k }, svg);
       label.textContent = lane.length > 16 ? `${lane.slice(0, 15)}…` : lane;
     }
+    const visible: number[] = [];
+    for (let i = 0; i < data.ids.length; i++) if (data.stop[i]! >= t0 && data.start[i]! <= t1) visible.push(i);
+    drawAxis(svg, x, "bottom", TOP + data.lanes.length * LANE + 2, "time (s)");
+    if (visible.length <= SVG_BARS) drawBarsSvg(svg, x, visible, height);
+    else drawBarsCanvas(frame, x, visible);
+    svg.dataset.bars = visible.length <= SVG_BARS ? "svg" : "canvas";
+    cursor = timeCursor(svg, x, TOP, TOP + data.lanes.length * LANE);
+    cursor.set(context.time);
+    queueMicrotask(() => mark(context.time));
+    frame.addEventListener("wheel", (e) => {
+      e.preventDefault();
+      const centre = x.invert(Math.min(WIDTH - RIGHT, Math.max(LABELS, e.clientX - frame.getBoundingClientRect().left)));
+      const f = e.deltaY < 0 ? 0.8 : 1.25;
+      [t0, t1] = [centre - (centre - t0) * f, centre + (t1 - centre) * f];
+      draw();
+    }, { passive: false });
+    let dragFrom: number | undefined;
+    frame.addEventListener("pointerdown", (e) => {
+      dragFrom = e.clientX;
+    });
+    frame.addEventListener("pointerup", (e) => {
+      if (dragFrom === undefined) return;
+      const shift = ((dragFrom - e.clientX) / (WIDTH - LABELS - RIGHT)) * (t1 - t0);
+      dragFrom = undefined;
+      if (Math.abs(shift) * (WIDTH - LABELS - RIGHT) > 3 * (t1 - t0)) {
+        t0 += shift;
+        t1 += shift;
+        draw();
+      }
+    });
+  }
+
+  /** A rect per interval, its times and row in data attributes; a click on one sets the time to its start. */
+  function drawBarsSvg(svg: SVGSVGElement, x: LinearScale, visible: number[], height: number): void {
     const clip = svgEl("clipPath", { id: `intervals-clip-${Math.random().toString(36).slice(2)}` }, svg);
     svgEl("rect", { x: LABELS, y: 0, width: WIDTH - LABELS - RIGHT, height }, clip);
     const bars = svgEl("g", { class: "bars", "clip-path": `url(#${clip.id})` }, svg);
-    for (let i = 0; i < data.ids.length; i++) {
+    for (const i of visible) {
       const a = data.start[i]!;
       const b = data.stop[i]!;
-      if (b < t0 || a > t1) continue;
       const lane = data.laneOf[i]!;
       const xa = x.map(a);
       const rect = svgEl("rect", {
         class: "interval", x: xa, y: TOP + lane * LANE + 3, width: Math.max(1, x.map(b) - xa), height: LANE - 6, fill: categoryColour(lane), "fill-opacity": 0.8,
         "data-row": i, "data-id": data.ids[i]!, "data-start": a, "data-stop": b, "data-lane": lane, style: "cursor:pointer",
       }, bars);
-      const tip = [`id: ${data.ids[i]}`, `start_time: ${a}`, `stop_time: ${b}`, ...data.columns.map((c, k) => `${c}: ${data.cells[i]?.[k] ?? ""}`)];
-      if (data.cells.length === 0 && data.group) tip.push(`${data.group}: ${data.lanes[lane]}`);
-      svgEl("title", {}, rect).textContent = tip.join("\n");
-      rect.addEventListener("click", () => context.setTime(a));
+      // Small tables get their tooltips at once; large ones when the pointer first comes over a bar.
+      if (data.ids.length <= EAGER_TOOLTIPS) tooltip(rect, i);
     }
-    drawAxis(svg, x, "bottom", TOP + data.lanes.length * LANE + 2, "time (s)");
-    cursor = timeCursor(svg, x, TOP, TOP + data.lanes.length * LANE);
-    cursor.set(context.time);
-    queueMicrotask(() => mark(context.time));
-    svg.addEventListener("wheel", (e) => {
-      e.preventDefault();
-      const centre = x.invert(Math.min(WIDTH - RIGHT, Math.max(LABELS, e.clientX - svg.getBoundingClientRect().left)));
-      const f = e.deltaY < 0 ? 0.8 : 1.25;
-      [t0, t1] = [centre - (centre - t0) * f, centre + (t1 - centre) * f];
-      draw();
-    }, { passive: false });
-    let dragFrom: number | undefined;
-    svg.addEventListener("pointerdown", (e) => {
-      if ((e.target as Element).classList.contains("interval")) return;
-      dragFrom = e.clientX;
+    // One listener for every bar.
+    bars.addEventListener("click", (e) => {
+      const rect = e.target as SVGRectElement;
+      if (rect.classList.contains("interval")) context.setTime(Number(rect.dataset.start));
     });
-    svg.addEventListener("pointerup", (e) => {
-      if (dragFrom === undefined) return;
-      const shift = ((dragFrom - e.clientX) / (WIDTH - LABELS - RIGHT)) * (t1 - t0);
-      dragFrom = undefined;
-      if (Math.abs(shift) > 0) {
-        t0 += shift;
-        t1 += shift;
-        draw();
+    bars.addEventListener("pointerover", (e) => {
+      const rect = e.target as SVGRectElement;
+      if (rect.classList.contains("interval") && !rect.querySelector("title")) tooltip(rect, Number(rect.dataset.row));
+    });
+  }
+
+  /**
+   * The bars on a canvas over the plot, whole pixels (a bar covers the pixel columns from the one its start is in,
+   * at least one): a click finds the interval under the pointer in its lane (else the nearest within 2 pixels) and
+   * sets the time to its start; hovering shows its values.
+   */
+  function drawBarsCanvas(frame: HTMLElement, x: LinearScale, visible: number[]): void {
+    const width = WIDTH - LABELS - RIGHT;
+    const height = data.lanes.length * LANE;
+    const canvas = htmlEl("canvas", { class: "bars-canvas", width, height, "data-count": visible.length, style: `position:absolute;left:${LABELS}px;top:${TOP}px;cursor:pointer` }, undefined, frame);
+    const g = canvas.getContext("2d")!;
+    for (const i of visible) {
+      const lane = data.laneOf[i]!;
+      const left = Math.floor(x.map(data.start[i]!)) - LABELS;
+      const right = Math.floor(x.map(data.stop[i]!)) - LABELS;
+      g.fillStyle = categoryColour(lane);
+      g.fillRect(left, lane * LANE + 3, Math.max(1, right - left), LANE - 6);
+    }
+    const under = (e: MouseEvent): number | undefined => {
+      const box = canvas.getBoundingClientRect();
+      const lane = Math.floor((e.clientY - box.top) / LANE);
+      const px = e.clientX - box.left + LABELS;
+      let best: number | undefined;
+      let bestDistance = 2;
+      for (const i of visible) {
+        if (data.laneOf[i] !== lane) continue;
+        const [a, b] = [x.map(data.start[i]!), x.map(data.stop[i]!)];
+        const distance = px < a ? a - px : px > b ? px - b : 0;
+        if (distance < bestDistance || (distance === 0 && best === undefined)) [best, bestDistance] = [i, distance];
+        if (distance === 0) break;
       }
+      return best;
+    };
+    canvas.addEventListener("click", (e) => {
+      const i = under(e);
+      if (i !== undefined) context.setTime(data.start[i]!);
+    });
+    canvas.addEventListener("pointermove", (e) => {
+      const i = under(e);
+      canvas.title = i === undefined ? "" : tooltipText(i);
     });
   }
 

@@ -115,6 +115,29 @@ describe("units", () => {
     expect([data.t0, data.t1]).toEqual([5, 10]);
   });
 
+  it("past the spike budget: only the window's spikes are read (a unit of many spikes bisected), the default window the start of the span", async () => {
+    const file = await read("units.nwb");
+    const units = at(file, "/units") as AbstractContainer & { getColumn(n: string): { data: LazyArray } };
+    const timesRead = spy(units.getColumn("spike_times").data);
+    const data = await run(unitsView, file, "/units", { start: 10, end: 13, spikeBudget: 100 });
+    const e = expected.units;
+    const rows = e.spike_times.slice(10, 13);
+    const total = rows.flat().length;
+    const [lo, hi] = [Math.min(...rows.map((r) => r[0]!)), Math.max(...rows.map((r) => r.at(-1)!))];
+    expect(data.range).toEqual([lo, hi]);
+    expect(data.t0).toBe(lo);
+    expect(data.t1).toBeCloseTo(lo + ((hi - lo) * 100) / total, 9);
+    expect(data.counts).toEqual(rows.map((r) => r.length));
+    expect(data.spikes.map((s) => Array.from(s))).toEqual(rows.map((r) => r.filter((t) => t >= data.t0 && t <= data.t1)));
+    // The dense unit (5000 spikes) is never read whole: single elements while bisecting, then the window's slice.
+    const sizes = timesRead.map((sel) => sel![0]![1] - sel![0]![0]);
+    expect(Math.max(...sizes)).toBeLessThan(5000);
+    expect(sizes.filter((n) => n === 1).length).toBeGreaterThan(10);
+    // A window asked for: the same reads for the dense unit, its spikes within it.
+    const zoomed = await run(unitsView, file, "/units", { start: 12, end: 13, spikeBudget: 100, t0: 7, t1: 7.5 });
+    expect(Array.from(zoomed.spikes[0]!)).toEqual(rows[2]!.filter((t) => t >= 7 && t <= 7.5));
+  });
+
   it("sorts by a column: the page is the rows in that order, their spike times read run by run", async () => {
     const file = await read("units.nwb");
     const data = await run(unitsView, file, "/units", { sort: "depth", descending: true, start: 0, end: 5 });

@@ -13,6 +13,14 @@ import { LinearScale, bisectLeft, bisectRight, cellText, drawAxis, htmlEl, readF
 /** How many units a page shows by default. */
 export const UNITS_PER_PAGE = 40;
 
+/**
+ * The units in view are read whole when they have at most this many spikes in all (16 MB of times); past it, only
+ * the window's spikes are read (`spikeBudget` in the request sets another budget).
+ */
+export const SPIKE_BUDGET = 2_000_000;
+/** Past the budget, units of at most this many spikes are still read whole (a read costs more than a few kB). */
+const SMALL_UNIT = 4096;
+
 /** Ragged cells of at most this many values on average are shown; longer ones (waveforms) by their length. */
 const SHORT_LIST = 8;
 
@@ -79,20 +87,91 @@ async function readRows<T>(rows: readonly number[], readRange: (start: number, s
   return out;
 }
 
-/** The spike times of each of `rows` (table rows): per run of rows, its index ends and its one span of spike_times. */
-async function spikeTimesOf(table: UnitsTable, rows: readonly number[]): Promise<Float64Array[]> {
+/** The spans `[from, to)` of spike_times of each of `rows` (table rows), from their rows of the index (one read per run of rows). */
+async function spikeSpans(table: UnitsTable, rows: readonly number[]): Promise<[number, number][]> {
   const index = table.getColumn("spike_times_index").data;
-  const data = table.getColumn("spike_times").data;
-  const out: Float64Array[] = [];
+  const spans: [number, number][] = [];
   for (const [a, b] of runsOf(rows)) {
     const ends = await readFloat64(index, [[Math.max(0, a - 1), b]], "spike_times_index");
     const bounds = a === 0 ? [0, ...ends] : Array.from(ends);
-    const first = bounds[0]!;
-    const last = bounds[bounds.length - 1]!;
+    for (let k = 0; k < b - a; k++) spans.push([bounds[k]!, bounds[k + 1]!]);
+  }
+  return spans;
+}
+
+/** Whole spans of spike_times, one read per run of consecutive spans (a page of units in table order is one read). */
+async function readSpans(data: LazyArray, spans: readonly [number, number][]): Promise<Float64Array[]> {
+  const out: Float64Array[] = [];
+  let k = 0;
+  while (k < spans.length) {
+    let end = k + 1;
+    while (end < spans.length && spans[end]![0] === spans[end - 1]![1]) end++;
+    const first = spans[k]![0];
+    const last = spans[end - 1]![1];
     const times = last > first ? await readFloat64(data, [[first, last]], "spike_times") : new Float64Array(0);
-    for (let k = 0; k < b - a; k++) out.push(times.subarray(bounds[k]! - first, bounds[k + 1]! - first));
+    for (let j = k; j < end; j++) out.push(times.subarray(spans[j]![0] - first, spans[j]![1] - first));
+    k = end;
   }
   return out;
+}
+
+/** The first element of spike_times in `[from, to)` not below `t` (`above`: above `t`), by bisection, reading one element a step. */
+async function bisectStored(data: LazyArray, from: number, to: number, t: number, above: boolean): Promise<number> {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = (await readFloat64(data, [[mid, mid + 1]], "spike_times"))[0]!;
+    if (v < t || (above && v === t)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The spikes of the units in view within the window, and their span in time. When all their spikes fit the budget
+ * they are read whole (one read per run of units). Past it, only the window's: a unit of many spikes is bisected
+ * on the stored times for the window's ends (a few single-element reads), then that slice read; and without a
+ * window asked for, the window is the start of the units' span, as long as the budget's share of it.
+ */
+async function windowSpikes(table: UnitsTable, rows: readonly number[], request: ViewRequest): Promise<{ spikes: Float64Array[]; counts: number[]; range: [number, number]; t0: number; t1: number }> {
+  const data = table.getColumn("spike_times").data;
+  const spans = await spikeSpans(table, rows);
+  const counts = spans.map(([a, b]) => b - a);
+  const total = counts.reduce((x, y) => x + y, 0);
+  const budget = typeof request.spikeBudget === "number" && request.spikeBudget > 0 ? request.spikeBudget : SPIKE_BUDGET;
+  const whole = total <= budget ? await readSpans(data, spans) : undefined;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const [k, [a, b]] of spans.entries()) {
+    if (b <= a) continue;
+    const [first, last] = whole ? [whole[k]![0]!, whole[k]![b - a - 1]!] : [
+      (await readFloat64(data, [[a, a + 1]], "spike_times"))[0]!, (await readFloat64(data, [[b - 1, b]], "spike_times"))[0]!,
+    ];
+    lo = Math.min(lo, first);
+    hi = Math.max(hi, last);
+  }
+  const range: [number, number] = Number.isFinite(lo) ? [lo, hi > lo ? hi : lo + 1] : [0, 1];
+  const t0 = typeof request.t0 === "number" ? request.t0 : range[0];
+  const share = whole ? 1 : budget / total;
+  const t1 = typeof request.t1 === "number" && request.t1 > t0 ? request.t1 : Math.max(t0 + (range[1] - range[0]) * share, t0 + 1e-6);
+  // Spike times are sorted within a unit: the window's spikes are one slice of each (copied: a view would carry
+  // the whole read's buffer through structuredClone).
+  const spikes: Float64Array[] = [];
+  for (const [k, [a, b]] of spans.entries()) {
+    if (whole) {
+      const times = whole[k]!;
+      spikes.push(times.slice(bisectLeft(times, t0), bisectRight(times, t1)));
+    } else if (b - a <= SMALL_UNIT) {
+      const times = await readFloat64(data, [[a, b]], "spike_times");
+      spikes.push(times.slice(bisectLeft(times, t0), bisectRight(times, t1)));
+    } else {
+      const from = await bisectStored(data, a, b, t0, false);
+      const to = await bisectStored(data, from, b, t1, true);
+      spikes.push(to > from ? await readFloat64(data, [[from, to]], "spike_times") : new Float64Array(0));
+    }
+  }
+  return { spikes, counts, range, t0, t1 };
 }
 
 /** Whether a column holds one scalar per unit (not ragged, not an array per row): those can be sorted by. */
@@ -177,21 +256,8 @@ async function extract(obj: AbstractContainer, request: ViewRequest, _file: NWBF
   const ids = await readRows(rows, async (a, b) => Array.from(await readFloat64(table.id!.data, [[a, b]], "id")));
   const byColumn = await Promise.all(columns.map((c) => readRows(rows, (a, b) => cellsOf(table, c, a, b))));
   const cells = rows.map((_, i) => byColumn.map((col) => col[i]!));
-  const all = await spikeTimesOf(table, rows);
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const times of all) {
-    if (times.length === 0) continue;
-    lo = Math.min(lo, times[0]!);
-    hi = Math.max(hi, times[times.length - 1]!);
-  }
-  const range: [number, number] = Number.isFinite(lo) ? [lo, hi > lo ? hi : lo + 1] : [0, 1];
-  const t0 = typeof request.t0 === "number" ? request.t0 : range[0];
-  const t1 = typeof request.t1 === "number" && request.t1 > t0 ? request.t1 : Math.max(range[1], t0 + 1e-6);
-  // Spike times are sorted within a unit: the window's spikes are one slice of each (copied: a view would carry
-  // the whole read's buffer through structuredClone).
-  const spikes = all.map((times) => times.slice(bisectLeft(times, t0), bisectRight(times, t1)));
-  return { total, start, end, sort, descending, rows, ids, columns, cells, sortable, t0, t1, range, spikes, counts: all.map((t) => t.length) };
+  const { spikes, counts, range, t0, t1 } = await windowSpikes(table, rows, request);
+  return { total, start, end, sort, descending, rows, ids, columns, cells, sortable, t0, t1, range, spikes, counts };
 }
 
 /** Size of the raster. */

@@ -45,6 +45,8 @@ const state = {
   /** Requests the views made (context.request), in order. */
   requests: [] as ViewRequest[],
   handle: undefined as ViewHandle | undefined,
+  /** A failure the next context.request gives (a read error, as the reading worker would report it). */
+  failNext: undefined as string | undefined,
   /** How long the last view's extract and render took, in ms. */
   timings: { extract: 0, render: 0 },
   time: undefined as number | undefined,
@@ -64,6 +66,11 @@ async function show(url: string, path: string, request: ViewRequest = {}): Promi
   const context: ViewContext<unknown> = {
     async request(r) {
       state.requests.push(r);
+      if (state.failNext !== undefined) {
+        const message = state.failNext;
+        state.failNext = undefined;
+        throw new Error(message);
+      }
       const data = await extract(obj, r);
       document.body.dataset.requests = String(state.requests.length);
       return data;

@@ -440,6 +440,20 @@ describe("icephys: sweeps", () => {
     expect(await page.$eval("#view figure.sweep-response line.time-cursor", (l) => Number(l.getAttribute("x1")))).toBeCloseTo(drawn[0]!.x(0.05), 6);
   });
 
+  it("a request that fails is shown in the view, which stays as it was", async () => {
+    await show("files/icephys.nwb", "/general/intracellular_ephys/intracellular_recordings");
+    await page.evaluate(() => {
+      (window as never as { harness: { state: { failNext?: string } } }).harness.state.failNext = "the file went away";
+    });
+    await page.click("#view .sweep-list li[data-sweep='1'] .sweep-label");
+    await page.waitForSelector("#view .view-error");
+    expect(await page.textContent("#view .view-error")).toBe("the file went away");
+    expect((await traces()).map((t) => t.series)).toEqual(["/acquisition/ccs0", "/stimulus/presentation/ccss0"]);
+    await page.click("#view .sweep-list li[data-sweep='1'] .sweep-label");
+    await page.waitForFunction(() => !document.querySelector("#view .view-error"));
+    expect((await traces()).map((t) => t.series)).toEqual(["/acquisition/ccs1", "/stimulus/presentation/ccss1"]);
+  });
+
   it("the sweep table: a sweep number's series", async () => {
     await show("files/sweeps.nwb", "/general/intracellular_ephys/sweep_table", { sweeps: [1] });
     const drawn = await traces();

@@ -173,6 +173,20 @@ export function htmlEl<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Rec
   return el;
 }
 
+/**
+ * Asks for new data and hands it to `use`; a failure (a bad request, a read error) is shown in the view, as a line
+ * above its drawing, instead of being lost as an unhandled rejection.
+ */
+export async function requestInto<Data>(element: HTMLElement, ask: () => Promise<Data>, use: (data: Data) => void): Promise<void> {
+  element.querySelector(":scope > .view-error")?.remove();
+  try {
+    use(await ask());
+  } catch (e) {
+    const line = htmlEl("p", { class: "view-error", style: "color:#b00020;margin:2px 0" }, e instanceof Error ? e.message : String(e));
+    element.prepend(line);
+  }
+}
+
 /** A linear map from a domain `[d0, d1]` to a range of pixels `[r0, r1]`, and back. */
 export class LinearScale {
   constructor(readonly d0: number, readonly d1: number, readonly r0: number, readonly r1: number) {}

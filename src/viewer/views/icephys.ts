@@ -8,7 +8,7 @@
 import type { AbstractContainer, NWBFile } from "../../browser.js";
 import type { ViewContext, ViewHandle, ViewModule, ViewRequest } from "./view.js";
 import {
-  LinearScale, type SeriesLike, categoryColour, decimateMinMax, drawAxis, htmlEl, inUnits, pathOfObject, polylinePoints, readFloat64, sampleCount,
+  LinearScale, type SeriesLike, categoryColour, decimateMinMax, drawAxis, htmlEl, inUnits, pathOfObject, polylinePoints, readFloat64, requestInto, sampleCount,
   sampleTimes, svgEl, timeCursor,
 } from "./draw.js";
 
@@ -177,10 +177,11 @@ function render(element: HTMLElement, first: IcephysData, context: ViewContext<I
   let cursors: { set(t: number | undefined): void }[] = [];
 
   const show = async (sweeps: number[]): Promise<void> => {
-    const next = await context.request({ sweeps });
-    if (disposed) return;
-    data = next;
-    draw();
+    await requestInto(element, () => context.request({ sweeps }), (next) => {
+      if (disposed) return;
+      data = next;
+      draw();
+    });
   };
 
   function draw(): void {

@@ -7,7 +7,7 @@
 import type { AbstractContainer, NWBFile } from "../../browser.js";
 import type { LazyArray } from "../../data/lazy.js";
 import type { ViewContext, ViewHandle, ViewModule, ViewRequest } from "./view.js";
-import { LinearScale, categoryColour, cellText, drawAxis, htmlEl, readFloat64, svgEl, timeCursor } from "./draw.js";
+import { LinearScale, categoryColour, cellText, drawAxis, htmlEl, readFloat64, requestInto, svgEl, timeCursor } from "./draw.js";
 
 /** Tables of more rows than this get tooltips of their id, times and lane only (their other columns are not read). */
 export const TOOLTIP_ROWS = 5000;
@@ -159,10 +159,11 @@ function render(element: HTMLElement, first: IntervalsData, context: ViewContext
       option.selected = (data.group ?? "") === c;
     }
     choose.addEventListener("change", async () => {
-      const next = await context.request({ group: choose.value });
-      if (disposed) return;
-      data = next;
-      draw();
+      await requestInto(element, () => context.request({ group: choose.value }), (next) => {
+        if (disposed) return;
+        data = next;
+        draw();
+      });
     });
     const reset = htmlEl("button", { type: "button", "data-action": "reset" }, "reset", bar);
     reset.addEventListener("click", () => {

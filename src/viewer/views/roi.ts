@@ -15,7 +15,7 @@ import type { LazyArray } from "../../data/lazy.js";
 import type { ViewContext, ViewHandle, ViewModule, ViewRequest } from "./view.js";
 import {
   CATEGORY_COLOURS, LinearScale, type SeriesLike, decimateMinMax, drawAxis, greyLevels, htmlEl, inUnits, objectsOfFile, pathOfObject,
-  polylinePoints, readFloat64, sampleAtTime, sampleCount, sampleTimes, svgEl, timeCursor,
+  polylinePoints, readFloat64, requestInto, sampleAtTime, sampleCount, sampleTimes, svgEl, timeCursor,
 } from "./draw.js";
 
 /** How many frames a reference image averages when it comes from a movie. */
@@ -254,10 +254,11 @@ function render(element: HTMLElement, first: RoiData, context: ViewContext<RoiDa
   let cursors: ReturnType<typeof timeCursor>[] = [];
 
   const ask = async (changes: ViewRequest): Promise<void> => {
-    const next = await context.request({ plane: data.plane, roi: data.selected, ...changes });
-    if (disposed) return;
-    data = next;
-    draw();
+    await requestInto(element, () => context.request({ plane: data.plane, roi: data.selected, ...changes }), (next) => {
+      if (disposed) return;
+      data = next;
+      draw();
+    });
   };
 
   function draw(): void {

@@ -8,7 +8,7 @@
 import type { AbstractContainer, NWBFile } from "../../browser.js";
 import type { LazyArray } from "../../data/lazy.js";
 import type { ViewContext, ViewHandle, ViewModule, ViewRequest } from "./view.js";
-import { LinearScale, bisectLeft, bisectRight, cellText, drawAxis, htmlEl, readFloat64, svgEl, timeCursor } from "./draw.js";
+import { LinearScale, bisectLeft, bisectRight, cellText, drawAxis, htmlEl, readFloat64, requestInto, svgEl, timeCursor } from "./draw.js";
 
 /** How many units a page shows by default. */
 export const UNITS_PER_PAGE = 40;
@@ -276,10 +276,11 @@ function render(element: HTMLElement, first: UnitsData, context: ViewContext<Uni
 
   const ask = async (changes: ViewRequest): Promise<void> => {
     const request: ViewRequest = { start: data.start, end: data.end, sort: data.sort, descending: data.descending, t0: data.t0, t1: data.t1, ...changes };
-    const next = await context.request(request);
-    if (disposed) return;
-    data = next;
-    draw();
+    await requestInto(element, () => context.request(request), (next) => {
+      if (disposed) return;
+      data = next;
+      draw();
+    });
   };
   const zoom = (factor: number, centre = (data.t0 + data.t1) / 2): Promise<void> =>
     ask({ t0: centre - (centre - data.t0) * factor, t1: centre + (data.t1 - centre) * factor });

@@ -275,6 +275,24 @@ describe("roi", () => {
     close(windowed.traces[0]!.y, e.trace.slice(5, 11).map((r) => r[1]!));
   });
 
+  it("the movie's frame at a time, asked for: that frame read alone (the reference image not read again)", async () => {
+    const file = await read(path.join(DOMAINS, "ophys.nwb"));
+    const where = "/processing/ophys/ImageSegmentation/PlaneSegmentation";
+    const m = expected.fixture_movie;
+    const first = await run(roiView, file, where);
+    expect(first.movie).toBe("/acquisition/TwoPhotonSeries");
+    expect(first.frame).toBeUndefined();
+    const reads = spy((at(file, "/acquisition/TwoPhotonSeries") as AbstractContainer & { data: LazyArray }).data);
+    for (const [t, index] of [[m.start + 4.5 / m.rate, 4], [m.start + 7 / m.rate, 7], [-1, 0], [1e6, m.frames.length - 1]] as const) {
+      reads.length = 0;
+      const data = await run(roiView, file, where, { frameAt: t });
+      expect(data.frame!.index).toBe(index);
+      close(data.frame!.values, m.frames[index]!.flat());
+      expect(data.frame!.time).toBeCloseTo(m.start + index / m.rate, 12);
+      expect(reads).toEqual([[[index, index + 1], [0, 32], [0, 24]]]);
+    }
+  });
+
   it("pixel masks over the module's summary image; a DfOverF trace", async () => {
     const file = await read("ophys-masks.nwb");
     const data = await run(roiView, file, "/processing/ophys/ImageSegmentation/pix", { roi: 2 });

@@ -25,6 +25,7 @@ export interface Expected {
   vox: { masks: number[][][] };
   volmask: number[][][][];
   dff: { data: number[][]; rois: number[]; rate: number };
+  fixture_movie: { frames: number[][][]; rate: number; start: number };
   fixture_ophys: { image_mask: number[][][]; reference: number[][]; trace: number[][]; rate: number; start: number };
   [series: string]: unknown;
 }

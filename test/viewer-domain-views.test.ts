@@ -376,6 +376,23 @@ describe("roi: masks over the imaging plane", () => {
     expect(overlay.rgba.slice(p * 4, p * 4 + 3)).toEqual([255, 255, 255]);
   });
 
+  it("the movie's frame at the time cursor, when asked to follow it", async () => {
+    await setTime(0);
+    await show("domains/ophys.nwb", "/processing/ophys/ImageSegmentation/PlaneSegmentation");
+    const m = expected.fixture_movie;
+    expect(await page.$eval("#view canvas.roi-reference", (c) => (c as HTMLElement).dataset.source)).toBe("reference");
+    await afterRequest(() => page.check("#view input.roi-follow"));
+    for (const index of [0, 5, 12]) {
+      if (index > 0) await afterRequest(() => setTime(m.start + (index + 0.5) / m.rate));
+      expect(await page.$eval("#view canvas.roi-reference", (c) => (c as HTMLElement).dataset.source)).toBe(`frame ${index}`);
+      const levels = grey(m.frames[index]!.flat());
+      const drawn = await canvas("#view canvas.roi-reference");
+      for (let p = 0; p < levels.length; p++) expect(Math.abs(drawn.rgba[p * 4]! - levels[p]!), `frame ${index}, pixel ${p}`).toBeLessThanOrEqual(1);
+    }
+    await afterRequest(() => page.uncheck("#view input.roi-follow"));
+    expect(await page.$eval("#view canvas.roi-reference", (c) => (c as HTMLElement).dataset.source)).toBe("reference");
+  });
+
   it("pixel masks over the module's summary image", async () => {
     await show("files/ophys-masks.nwb", "/processing/ophys/ImageSegmentation/pix");
     const e = expected.pix;

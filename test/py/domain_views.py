@@ -150,6 +150,8 @@ with h5py.File(out + "/ophys-masks.nwb", "r") as h:
     expected["dff"] = {"data": d["data"][:].tolist(), "rois": d["rois"][:].tolist(), "rate": float(d["starting_time"].attrs["rate"])}
 with h5py.File(sys.argv[2], "r") as h:
     frames = h["acquisition/TwoPhotonSeries/data"][:8].astype(float)
+    tps = h["acquisition/TwoPhotonSeries"]
+    expected["fixture_movie"] = {"frames": tps["data"][:].astype(float).tolist(), "rate": float(tps["starting_time"].attrs["rate"]), "start": float(tps["starting_time"][()])}
     expected["fixture_ophys"] = {"image_mask": h["processing/ophys/ImageSegmentation/PlaneSegmentation/image_mask"][:].tolist(),
                                  "reference": frames.mean(axis=0).tolist(),
                                  "trace": h["processing/ophys/Fluorescence/RoiResponseSeries/data"][:].tolist(),

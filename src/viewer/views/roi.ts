@@ -42,6 +42,13 @@ export interface RoiTrace {
   y: Float64Array;
 }
 
+/** A frame of the plane's movie: its index, its time and its values (height × width, row after row). */
+export interface RoiFrame {
+  index: number;
+  time: number;
+  values: Float64Array;
+}
+
 /** What the ROI view draws. */
 export interface RoiData {
   name: string;
@@ -57,6 +64,10 @@ export interface RoiData {
   reference?: Float64Array;
   referenceSource: string;
   rois: RoiMask[];
+  /** The movie of the plane (its frames the plane's size), whose frame at the time cursor can be drawn instead. */
+  movie?: string;
+  /** That movie's frame at the time asked for (`frameAt`), when asked. */
+  frame?: RoiFrame;
   /** The RoiResponseSeries that refer to this table (their paths). */
   responses: string[];
   /** The selected ROI (a table row) and its traces, when a ROI was asked for. */
@@ -104,18 +115,52 @@ async function referenceImage(seg: SegmentationLike, file: NWBFile, shape: [numb
       return { values: await readFloat64(image.data, undefined, pathOfObject(image)), shape: [s[0]!, s[1]!], source: pathOfObject(image) };
     }
   }
-  // Movies: the segmentation's reference images, then the imaging plane's two-photon series.
+  const movie = movieOf(seg, file, shape);
+  if (movie === undefined) return undefined;
+  const s = movie.data.shape;
+  const n = Math.min(REFERENCE_FRAMES, s[0]!);
+  return { values: await meanOfFrames(movie), shape: [s[1]!, s[2]!], source: `mean of frames 0–${n - 1} of ${pathOfObject(movie)}` };
+}
+
+/**
+ * The movie of the segmentation's plane: its reference_images series, else a TwoPhotonSeries of its imaging plane,
+ * whose frames are `shape` (any shape when undefined); undefined when none.
+ */
+function movieOf(seg: SegmentationLike, file: NWBFile, shape: [number, number] | undefined): SeriesLike | undefined {
   const movies: SeriesLike[] = [...(seg.reference_images?.values() ?? [])];
   for (const o of objectsOfFile(file)) {
     if (o.isA("TwoPhotonSeries") && (o as AbstractContainer & { imaging_plane?: unknown }).imaging_plane === seg.imaging_plane && !movies.includes(o as SeriesLike)) movies.push(o as SeriesLike);
   }
-  for (const movie of movies) {
+  return movies.find((movie) => {
     const s = movie.data?.shape ?? [];
-    if (s.length !== 3 || !fits(s.slice(1)) || s[0] === 0) continue;
-    const n = Math.min(REFERENCE_FRAMES, s[0]!);
-    return { values: await meanOfFrames(movie), shape: [s[1]!, s[2]!], source: `mean of frames 0–${n - 1} of ${pathOfObject(movie)}` };
+    return s.length === 3 && s[0]! > 0 && (shape === undefined || (s[1] === shape[0] && s[2] === shape[1]));
+  });
+}
+
+/** The frame of `movie` shown at time `t`: the last one at or before it (the first before the movie starts). */
+async function frameAt(movie: SeriesLike, t: number): Promise<RoiFrame> {
+  const n = sampleCount(movie);
+  let index = Math.min(n - 1, await sampleAtTime(movie, t));
+  const at = async (i: number) => (await sampleTimes(movie, i, i + 1))[0]!;
+  if (index > 0 && (await at(index)) > t) index--;
+  const [, h = 0, w = 0] = movie.data.shape;
+  return { index, time: await at(index), values: await readFloat64(movie.data, [[index, index + 1], [0, h], [0, w]], `${pathOfObject(movie)}.data`) };
+}
+
+/** Reference images found, per segmentation and plane size: following the time cursor does not read them again. */
+const references = new WeakMap<object, Map<string, ReturnType<typeof referenceImage>>>();
+
+function cachedReference(seg: SegmentationLike, file: NWBFile, shape: [number, number] | undefined, volume: boolean): ReturnType<typeof referenceImage> {
+  const key = `${shape?.join("x") ?? "any"}/${volume}`;
+  const known = references.get(seg) ?? new Map<string, ReturnType<typeof referenceImage>>();
+  references.set(seg, known);
+  let found = known.get(key);
+  if (!found) {
+    found = referenceImage(seg, file, shape, volume);
+    known.set(key, found);
+    found.catch(() => known.delete(key));
   }
-  return undefined;
+  return found;
 }
 
 /** Pixel-mask or voxel-mask rows (`{ x, y[, z], weight }` lists) as RoiMasks of one plane (voxel: `plane`). */
@@ -154,7 +199,7 @@ async function extract(obj: AbstractContainer, request: ViewRequest, file: NWBFi
       plane = askedPlane ?? 0;
       if (!planes.includes(plane)) seg.fail("plane", `a plane of the image masks (0 to ${depth - 1})`, plane);
     }
-    reference = await referenceImage(seg, file, [h, w], depth !== undefined);
+    reference = await cachedReference(seg, file, [h, w], depth !== undefined);
     rois = [];
     // Block by block: a thousand 512×512 masks are never all in memory as numbers.
     for (let a = 0; a < n; a += MASK_BLOCK) {
@@ -183,7 +228,7 @@ async function extract(obj: AbstractContainer, request: ViewRequest, file: NWBFi
       if (askedPlane !== undefined && !zs.has(askedPlane)) seg.fail("plane", `a plane the voxel masks have (${planes.join(", ")})`, askedPlane);
     }
     // The plane's size: the reference image's, else the extent of the masks.
-    reference = await referenceImage(seg, file, undefined, kind === "voxel_mask");
+    reference = await cachedReference(seg, file, undefined, kind === "voxel_mask");
     let maxX = 0;
     let maxY = 0;
     for (const entries of rows) {
@@ -217,9 +262,12 @@ async function extract(obj: AbstractContainer, request: ViewRequest, file: NWBFi
       traces.push({ series: series.name, path: pathOfObject(series), unit: series.unit ?? "", column, t, y });
     }
   }
+  // A volume's movie is not of one plane: only a plane's movie is offered.
+  const movie = planes.length === 0 ? movieOf(seg, file, [height, width]) : undefined;
+  const frame = movie !== undefined && typeof request.frameAt === "number" ? await frameAt(movie, request.frameAt) : undefined;
   return {
     name: seg.name, kind, height, width, planes, plane, reference: reference?.values, referenceSource: reference?.source ?? "none (black)",
-    rois, responses: responses.map(pathOfObject), selected, traces,
+    movie: movie && pathOfObject(movie), frame, rois, responses: responses.map(pathOfObject), selected, traces,
   };
 }
 
@@ -252,9 +300,25 @@ function render(element: HTMLElement, first: RoiData, context: ViewContext<RoiDa
   let data = first;
   let disposed = false;
   let cursors: ReturnType<typeof timeCursor>[] = [];
+  // Whether the movie's frame at the time cursor is drawn (instead of the reference image); the time waiting to be
+  // asked for while a frame is being read (only the latest of quick moves is read).
+  let following = false;
+  let pending: number | undefined;
+  let reading = false;
+  const follow = async (t: number): Promise<void> => {
+    pending = t;
+    if (reading) return;
+    reading = true;
+    while (pending !== undefined && following && !disposed) {
+      const next = pending;
+      pending = undefined;
+      await ask({ frameAt: next });
+    }
+    reading = false;
+  };
 
   const ask = async (changes: ViewRequest): Promise<void> => {
-    await requestInto(element, () => context.request({ plane: data.plane, roi: data.selected, ...changes }), (next) => {
+    await requestInto(element, () => context.request({ plane: data.plane, roi: data.selected, frameAt: following ? context.time ?? 0 : undefined, ...changes }), (next) => {
       if (disposed) return;
       data = next;
       draw();
@@ -274,10 +338,22 @@ function render(element: HTMLElement, first: RoiData, context: ViewContext<RoiDa
       }
       choose.addEventListener("change", () => void ask({ plane: Number(choose.value) }));
     }
+    if (data.movie !== undefined) {
+      const label = htmlEl("label", { style: "font-size:12px;margin-left:8px" }, undefined, element);
+      const box = htmlEl("input", { type: "checkbox", class: "roi-follow" }, undefined, label);
+      box.checked = following;
+      label.append(` the frame of ${data.movie} at the time cursor${data.frame ? ` (frame ${data.frame.index}, ${Number(data.frame.time.toPrecision(6))} s)` : ""}`);
+      box.addEventListener("change", () => {
+        following = box.checked;
+        void ask({ frameAt: following ? context.time ?? 0 : undefined });
+      });
+    }
     const stack = htmlEl("div", { class: "roi-stack", style: `position:relative;width:${width * SCALE}px;height:${height * SCALE}px;margin:6px 0` }, undefined, element);
     const style = `position:absolute;left:0;top:0;width:${width * SCALE}px;height:${height * SCALE}px;image-rendering:pixelated`;
     const base = htmlEl("canvas", { class: "roi-reference", width, height, style }, undefined, stack);
-    const grey = data.reference ? greyLevels(data.reference) : new Uint8ClampedArray(height * width);
+    const shown = data.frame?.values ?? data.reference;
+    const grey = shown ? greyLevels(shown) : new Uint8ClampedArray(height * width);
+    base.dataset.source = data.frame ? `frame ${data.frame.index}` : "reference";
     const pixels = new Uint8ClampedArray(height * width * 4);
     for (let p = 0; p < height * width; p++) pixels.set([grey[p]!, grey[p]!, grey[p]!, 255], p * 4);
     if (height > 0 && width > 0) base.getContext("2d")!.putImageData(new ImageData(pixels, width, height), 0, 0);
@@ -341,6 +417,7 @@ function render(element: HTMLElement, first: RoiData, context: ViewContext<RoiDa
   return {
     setTime(t) {
       for (const c of cursors) c.set(t);
+      if (following && data.movie !== undefined) void follow(t);
     },
     dispose() {
       disposed = true;

@@ -38,12 +38,13 @@ interface SpatialSeriesLike extends SeriesLike {
 }
 
 async function readTrajectory(series: SpatialSeriesLike, maxPoints: number): Promise<TrajectoryData> {
-  const n = sampleCount(series);
+  // Samples that have both a position and a time (timestamps of another length than the data: pynwb only warns).
+  const n = Math.min(sampleCount(series), series.timestamps?.shape[0] ?? Infinity);
   const shape = series.data.shape;
   const dims = shape.length === 1 ? 1 : shape[1] ?? 1;
   if (dims < 1 || dims > 3 || shape.length > 2) series.fail("data", "samples of 1, 2 or 3 coordinates ([time] or [time, 1 to 3])", `shape [${shape.join(", ")}]`);
   const step = Math.max(1, Math.ceil(n / maxPoints));
-  const all = inUnits(series, await readFloat64(series.data, undefined, `${series.name}.data`));
+  const all = inUnits(series, await readFloat64(series.data, n === sampleCount(series) ? undefined : [[0, n]], `${series.name}.data`));
   const times = await sampleTimes(series, 0, n);
   const m = Math.ceil(n / step);
   const t = new Float64Array(m);

@@ -31,6 +31,8 @@ export async function serveViewer(file: string, port = 0, externals?: Map<string
   if (!remote && !existsSync(file)) throw new NotFoundError(file);
   const page = readFileSync(path.join(VIEWER, "index.html"));
   const code = readFileSync(path.join(VIEWER, "viewer.js"));
+  // The reading worker the page starts (the only code that opens the file).
+  const worker = readFileSync(path.join(VIEWER, "reader.js"));
   const size = remote ? 0 : statSync(file).size;
   const stats = { requests: 0, bytes: 0 };
   externals ??= remote ? new Map<string, string>() : await externalFiles(file);
@@ -40,6 +42,7 @@ export async function serveViewer(file: string, port = 0, externals?: Map<string
     if (req.method !== "GET" && req.method !== "HEAD") return void res.writeHead(405).end();
     if (route === "/" || route === "/index.html") return void res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(page);
     if (route === "/viewer.js") return void res.writeHead(200, { "content-type": "text/javascript; charset=utf-8" }).end(code);
+    if (route === "/reader.js") return void res.writeHead(200, { "content-type": "text/javascript; charset=utf-8" }).end(worker);
     if (route.startsWith("/external/")) {
       // Only the paths the file's series name, compared as stored: "../" or anything else is not among them.
       let name: string;

@@ -37,6 +37,11 @@ export interface ViewContext<Data> {
   setTime(t: number): void;
   /** Shows another object of the file (by its HDF5 path), as a click in the tree would. */
   select(path: string): void;
+  /**
+   * Where the page reaches an external file the object names (a video's `external_file`, as stored): under the
+   * server's `/external/`, or beside the file's URL; undefined when it cannot (a file opened from disk).
+   */
+  externalURL?(path: string): string | undefined;
 }
 
 /** A view on the page, as `render` returns it. */

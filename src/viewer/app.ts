@@ -160,9 +160,10 @@ function showOverview(overview: Overview): void {
   const table = Object.assign(document.createElement("table"), { id: "overview-sections", className: "fields" });
   const head = table.createTHead().insertRow();
   for (const h of ["section", "type", "objects", "data"]) head.append(Object.assign(document.createElement("th"), { textContent: h }));
+  const body = table.createTBody();
   for (const s of [...overview.sections].sort((a, b) => compareSections(a.section, b.section))) {
     for (const t of s.types) {
-      const tr = table.insertRow();
+      const tr = body.insertRow();
       tr.dataset.section = s.section;
       tr.dataset.type = t.type;
       tr.dataset.count = String(t.count);

@@ -49,7 +49,6 @@ export const electricalSeriesView: ViewModule<ElectricalData> = {
     return { series, electrodes: { table: electrodes.table, columns: electrodes.columns, cells: electrodes.cells } };
   },
   render(element, data, context) {
-    const plot = document.createElement("div");
     const heading = Object.assign(document.createElement("h3"), { textContent: `electrodes (${data.electrodes.table})` });
     const table = document.createElement("table");
     table.className = "electrodes";
@@ -61,7 +60,8 @@ export const electricalSeriesView: ViewModule<ElectricalData> = {
       tr.dataset.channel = String(k);
       for (const text of row) tr.insertCell().textContent = text;
     }
-    element.append(plot, heading, table);
+    const electrodes = document.createElement("div");
+    electrodes.append(heading, table);
     // The shown channels' rows are marked.
     const mark = (series: SeriesData) => {
       if (series.kind !== "trace") return;
@@ -70,12 +70,14 @@ export const electricalSeriesView: ViewModule<ElectricalData> = {
         tr.classList.toggle("shown", k >= series.start && k < series.end);
       }
     };
-    return timePlot(plot, data.series, {
+    const handle = timePlot(element, data.series, {
       ...context,
       get time() {
         return context.time;
       },
       request: async (request: ViewRequest) => (await context.request(request)).series,
     }, mark);
+    element.append(electrodes);
+    return handle;
   },
 };

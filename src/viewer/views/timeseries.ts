@@ -11,6 +11,8 @@ import type { ViewContext, ViewHandle, ViewModule, ViewRequest } from "./view.js
 export const READ_BUDGET = 4_000_000;
 /** Channels shown at once by default (others by paging). */
 const DEFAULT_CHANNELS = 32;
+/** A series too long to read whole opens on its first samples: this many per pixel column. */
+const DEFAULT_SAMPLES_PER_PIXEL = 20;
 
 /** A window of a series, decimated: per shown channel, per pixel column, the smallest and largest value. */
 export interface TraceData {
@@ -56,6 +58,8 @@ export interface Clock {
   time(i: number): Promise<number>;
   /** The first sample at or after `t` (length if none). */
   indexAtOrAfter(t: number): Promise<number>;
+  /** The first sample after `t` (length if none). */
+  indexAfter(t: number): Promise<number>;
   /** The times of samples `[i0, i1)`. */
   times(i0: number, i1: number): Promise<Float64Array>;
 }
@@ -86,6 +90,15 @@ export async function clockOf(series: TimeSeries): Promise<Clock> {
         }
         return lo;
       },
+      async indexAfter(t) {
+        let lo = 0, hi = n;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if ((await at(mid)) <= t) lo = mid + 1;
+          else hi = mid;
+        }
+        return lo;
+      },
       async times(i0, i1) {
         if (i1 <= i0) return new Float64Array(0);
         return all ? all.slice(i0, i1) : Float64Array.from(await stamps.read([[i0, i1]]) as ArrayLike<number>, Number);
@@ -97,7 +110,19 @@ export async function clockOf(series: TimeSeries): Promise<Clock> {
     clock = {
       length,
       time: async (i) => start + i / rate,
-      indexAtOrAfter: async (t) => Math.min(length, Math.max(0, Math.ceil((t - start) * rate - 1e-9))),
+      // A sample's time is computed as start + i / rate: compared the same way, not by rounding (t - start) * rate.
+      indexAtOrAfter: async (t) => {
+        let i = Math.min(length, Math.max(0, Math.ceil((t - start) * rate)));
+        while (i > 0 && start + (i - 1) / rate >= t) i--;
+        while (i < length && start + i / rate < t) i++;
+        return i;
+      },
+      indexAfter: async (t) => {
+        let i = Math.min(length, Math.max(0, Math.floor((t - start) * rate) + 1));
+        while (i > 0 && start + (i - 1) / rate > t) i--;
+        while (i < length && start + i / rate <= t) i++;
+        return i;
+      },
       times: async (i0, i1) => Float64Array.from({ length: Math.max(0, i1 - i0) }, (_, k) => start + (i0 + k) / rate),
     };
   }
@@ -121,22 +146,27 @@ export async function extractSeries(obj: AbstractContainer, request: ViewRequest
   const start = Math.max(0, Math.min(channels - 1, Math.floor(Number(request.start ?? 0))));
   const end = Math.max(start + 1, Math.min(channels, Math.floor(Number(request.end ?? start + DEFAULT_CHANNELS))));
   const shown = end - start;
-  // The default window: the whole series, or as much of its start as the budget reads.
+  const pixels = Math.max(1, Math.min(8192, Math.floor(Number(request.pixels ?? 800))));
+  // The default window: the whole series, or (a series too long to read at once) its first samples, a few per pixel.
+  const first = Math.min(n, Math.max(2, Math.min(Math.floor(READ_BUDGET / shown), pixels * DEFAULT_SAMPLES_PER_PIXEL)));
   let t0 = typeof request.t0 === "number" ? request.t0 : span[0];
-  let t1 = typeof request.t1 === "number" ? request.t1 : n * shown <= READ_BUDGET ? span[1] : await clock.time(Math.max(1, Math.floor(READ_BUDGET / shown)) - 1);
+  let t1 = typeof request.t1 === "number" ? request.t1 : n * shown <= READ_BUDGET ? span[1] : await clock.time(first - 1);
   if (!(t1 > t0)) t1 = t0 + 1;
   if (!numeric(data.dtype)) {
     const i0 = await clock.indexAtOrAfter(t0);
-    const i1 = Math.min(await clock.indexAtOrAfter(t1 + 1e-12), i0 + 1000);
+    const i1 = Math.min(await clock.indexAfter(t1), i0 + 1000);
     const values = i1 > i0 ? (await data.read([[i0, i1]]) as ArrayLike<unknown>) : [];
     const times = await clock.times(i0, i1);
     return { kind: "text", span, t0, t1, rows: Array.from(times, (t, k) => [t, String(values[k])] as [number, string]), samples: i1 - i0 };
   }
-  const pixels = Math.max(1, Math.min(8192, Math.floor(Number(request.pixels ?? 800))));
   const min = new Float32Array(shown * pixels).fill(NaN);
   const max = new Float32Array(shown * pixels).fill(NaN);
-  const scale = series.conversion ?? 1;
+  // Values in the series' unit, as pynwb's get_data_in_units: data × conversion (× channel_conversion) + offset.
+  const conversion = series.conversion ?? 1;
   const offset = series.offset ?? 0;
+  const perChannel = (series as { channel_conversion?: ArrayData }).channel_conversion;
+  const channelScale = perChannel ? Array.from((await perChannel.read()) as ArrayLike<number>, Number) : undefined;
+  const scales = Float64Array.from({ length: shown }, (_, c) => conversion * (channelScale?.[start + c] ?? 1));
   const column = (t: number) => Math.min(pixels - 1, Math.max(0, Math.floor(((t - t0) / (t1 - t0)) * pixels)));
   // Reads samples [i0, i1) of the shown channels and folds them into their columns.
   const fold = async (i0: number, i1: number) => {
@@ -148,7 +178,7 @@ export async function extractSeries(obj: AbstractContainer, request: ViewRequest
       if (t < t0 || t > t1) continue;
       const p = column(t);
       for (let c = 0; c < shown; c++) {
-        const v = Number(values[k * shown + c]) * scale + offset;
+        const v = Number(values[k * shown + c]) * scales[c]! + offset;
         const at = c * pixels + p;
         const lo = min[at]!, hi = max[at]!;
         if (Number.isNaN(lo) || v < lo) min[at] = v;
@@ -158,7 +188,7 @@ export async function extractSeries(obj: AbstractContainer, request: ViewRequest
     return i1 - i0;
   };
   const i0 = await clock.indexAtOrAfter(t0);
-  const i1 = await clock.indexAtOrAfter(t1 + 1e-12);
+  const i1 = await clock.indexAfter(t1);
   const samples = i1 - i0;
   let read = 0;
   let exact = true;

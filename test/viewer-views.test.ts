@@ -1,0 +1,373 @@
+/**
+ * The viewer's core, end to end in headless Chromium: the file read in a Web Worker (the page's bundle holds no HDF5
+ * library), the tree in the file's sections, the overview on load, the selection and the time in the address, a
+ * TimeSeries drawn from the min/max per pixel column of exactly its data, zoom asking for a narrower window and
+ * reading only it, an ElectricalSeries with its electrodes, a 100,000-row table scrolled with under 200 rows in the
+ * page, and the generic view.
+ */
+import { readFileSync, statSync } from "node:fs";
+import * as path from "node:path";
+import { type Browser, type Page, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type AbstractContainer, DynamicTable, ElectricalSeries, ElementIdentifiers, NWBFile, NWBHDF5IO, TimeSeries, VectorData,
+} from "../src/index.js";
+import { sectionOf } from "../src/viewer/sections.js";
+import { type ViewerServer, serveViewer } from "../src/viewer/server.js";
+import { READ_BUDGET } from "../src/viewer/views/timeseries.js";
+import { ROOT, SHARED, tempFolder } from "./helpers.js";
+
+const DOMAINS = path.join(SHARED, "fixtures", "domains");
+let browser: Browser;
+const tmp = tempFolder("tsnwb-viewer-views-");
+
+beforeAll(async () => {
+  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  tmp.cleanup();
+});
+
+/** The viewer on `file` in a new page, at the address with `query` added; waits for the file to be loaded. */
+async function viewerOn(file: string, query = ""): Promise<{ page: Page; server: ViewerServer; close(): Promise<void> }> {
+  const server = await serveViewer(file);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(server.url + query);
+  await page.waitForSelector("body[data-loaded=true]", { timeout: 30_000 }).catch((e: Error) => {
+    throw new Error(`${e.message}; page errors: ${errors.join("; ")}; status: ${String(page.url())}`);
+  });
+  return { page, server, close: async () => {
+    await page.close();
+    await server.close();
+  } };
+}
+
+/** What the file holds, read in Node. */
+async function inNode<T>(file: string, read: (nwbfile: NWBFile) => Promise<T>): Promise<T> {
+  const io = await NWBHDF5IO.open(file, "r");
+  try {
+    return await read(await io.read());
+  } finally {
+    await io.close();
+  }
+}
+
+const pathOf = (o: AbstractContainer) => o.container_source?.path ?? o.name;
+
+interface Extract { path: string; view: string; request: Record<string, unknown>; result?: Record<string, unknown> }
+
+/** The extracts the page asked of its worker. */
+async function extracts(page: Page): Promise<Extract[]> {
+  return page.evaluate(() => {
+    const log = (globalThis as unknown as { tsnwbViewer: { extracts: Extract[] } }).tsnwbViewer.extracts;
+    // Typed arrays as plain arrays (NaN kept as null by the JSON page.evaluate uses: turned back below).
+    return log.map((e) => ({ ...e, result: JSON.parse(JSON.stringify(e.result ?? null, (_k, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as Float32Array, (x) => (Number.isNaN(x) ? "NaN" : x)) : v))) as Record<string, unknown> }));
+  });
+}
+
+/** Waits until `n` extracts have been asked and answered. */
+async function answered(page: Page, n: number): Promise<void> {
+  await page.waitForFunction((count) => {
+    const log = (globalThis as unknown as { tsnwbViewer: { extracts: { result?: unknown; error?: string }[] } }).tsnwbViewer.extracts;
+    return log.length >= count && log.slice(0, count).every((e) => e.result !== undefined || e.error !== undefined);
+  }, n);
+}
+
+const numbers = (values: unknown): number[] => (values as (number | string)[]).map((v) => (v === "NaN" ? NaN : Number(v)));
+
+/** Per channel, per pixel column, the smallest and largest value of samples within [t0, t1], as the view must draw. */
+function decimate(values: ArrayLike<number>, channels: number, times: ArrayLike<number>, scale: number[], t0: number, t1: number, pixels: number, start: number, end: number): { min: number[]; max: number[] } {
+  const min = new Array<number>((end - start) * pixels).fill(NaN);
+  const max = new Array<number>((end - start) * pixels).fill(NaN);
+  for (let k = 0; k < times.length; k++) {
+    const t = times[k]!;
+    if (t < t0 || t > t1) continue;
+    const p = Math.min(pixels - 1, Math.floor(((t - t0) / (t1 - t0)) * pixels));
+    for (let c = start; c < end; c++) {
+      const v = Math.fround(Number(values[k * channels + c]) * scale[c]!);
+      const at = (c - start) * pixels + p;
+      if (Number.isNaN(min[at]!) || v < min[at]!) min[at] = v;
+      if (Number.isNaN(max[at]!) || v > max[at]!) max[at] = v;
+    }
+  }
+  return { min, max };
+}
+
+describe("the page and its reading worker", () => {
+  it("holds no HDF5 library in the page's bundle: the worker's bundle does, and the page loads it as a worker", async () => {
+    const pageCode = readFileSync(path.join(ROOT, "dist", "viewer", "viewer.js"), "utf8");
+    const workerCode = readFileSync(path.join(ROOT, "dist", "viewer", "reader.js"), "utf8");
+    expect(pageCode).not.toMatch(/h5wasm|H5Fopen|WebAssembly\.instantiate/);
+    expect(workerCode).toMatch(/WebAssembly/);
+    expect(pageCode.length).toBeLessThan(500_000);
+    const { page, close } = await viewerOn(path.join(DOMAINS, "behavior.nwb"));
+    try {
+      const loaded = await page.evaluate(() => performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname));
+      expect(loaded).toContain("/reader.js");
+      expect(await page.evaluate(() => "tsnwb" in globalThis)).toBe(false);
+    } finally {
+      await close();
+    }
+  }, 60_000);
+});
+
+describe("the tree in sections, and the overview on load", () => {
+  for (const name of ["ecephys.nwb", "ophys.nwb", "behavior.nwb"]) {
+    it(`lists ${name}'s objects under the file's sections, and describes the file`, async () => {
+      const file = path.join(DOMAINS, name);
+      const expected = await inNode(file, async (f) => {
+        const objects = [...f.objects.values()].filter((o) => o !== (f as AbstractContainer));
+        const counts = new Map<string, number>();
+        for (const o of objects) counts.set(`${sectionOf(pathOf(o))} ${o.neurodata_type}`, (counts.get(`${sectionOf(pathOf(o))} ${o.neurodata_type}`) ?? 0) + 1);
+        return {
+          identifier: f.identifier, paths: objects.map(pathOf), counts, devices: [...f.devices.keys()].sort(),
+          subject: f.subject?.subject_id, species: f.subject?.species,
+        };
+      });
+      const { page, close } = await viewerOn(file);
+      try {
+        // Each object under the heading of its section, and nothing placed under another's.
+        const listed = await page.$$eval("#tree section", (ss) => ss.map((s) => ({
+          section: (s as HTMLElement).dataset.section!, heading: s.querySelector("h3")!.textContent,
+          paths: [...s.querySelectorAll("li")].map((l) => (l as HTMLElement).dataset.path!),
+        })));
+        expect(listed.flatMap((s) => s.paths).sort()).toEqual([...expected.paths].sort());
+        for (const s of listed) for (const p of s.paths) expect(sectionOf(p), p).toBe(s.section);
+        const order = listed.map((s) => s.section.split("/")[0]);
+        const ranks = order.map((s) => ["acquisition", "stimulus", "processing", "intervals", "units", "general", "analysis", "scratch"].indexOf(s!));
+        expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+        if (expected.devices.length > 0) expect(listed.find((s) => s.section === "general/devices")?.heading).toBe("general › devices");
+        // The overview: shown with nothing selected, the session's identifier, the devices, and every section's types counted.
+        await page.waitForSelector('#view[data-view="overview"][data-ready="true"]');
+        expect(await page.textContent('#overview-session tr[data-field="identifier"]')).toContain(expected.identifier);
+        if (expected.subject) expect(await page.textContent('#overview-subject tr[data-field="subject_id"]')).toContain(expected.subject);
+        if (expected.species) expect(await page.textContent('#overview-subject tr[data-field="species"]')).toContain(expected.species);
+        expect((await page.$$eval("#overview-devices a", (as) => as.map((a) => a.textContent!))).sort()).toEqual(expected.devices);
+        const rows = await page.$$eval("#overview-sections tbody tr", (trs) => trs.map((t) => [`${(t as HTMLElement).dataset.section} ${(t as HTMLElement).dataset.type}`, Number((t as HTMLElement).dataset.count)] as const));
+        expect(new Map(rows)).toEqual(expected.counts);
+        // The findings, as the inspector gives them, summarised in the overview too.
+        await page.waitForSelector("#findings[data-done=true]");
+        expect(await page.textContent("#overview-findings")).toBe((await page.textContent("#findings-summary"))!.replace("best practices: ", ""));
+      } finally {
+        await close();
+      }
+    }, 60_000);
+  }
+});
+
+describe("a TimeSeries drawn as lines", () => {
+  const file = path.join(DOMAINS, "ecephys.nwb");
+
+  it("opens the object and time an address names, and keeps the selection and the cursor in the address", async () => {
+    const { page, close } = await viewerOn(file, "&path=/acquisition/ElectricalSeries&t=0.1");
+    try {
+      await page.waitForSelector('#view[data-ready="true"][data-path="/acquisition/ElectricalSeries"][data-view="electricalseries"]');
+      expect(await page.getAttribute('#tree li.selected', "data-path")).toBe("/acquisition/ElectricalSeries");
+      const [t0, t1, x, width] = await page.$eval("#view", (v) => {
+        const d = (v as HTMLElement).dataset;
+        return [Number(d.t0), Number(d.t1), Number(d.cursorX), (v.querySelector("canvas.cursor") as HTMLCanvasElement).width];
+      });
+      expect(x).toBe(Math.floor(((0.1 - t0) / (t1 - t0)) * width));
+      // The cursor is drawn there, on its own layer over the trace.
+      const column = await page.$eval("#view canvas.cursor", (c, at) => {
+        const canvas = c as HTMLCanvasElement;
+        return Array.from(canvas.getContext("2d")!.getImageData(at, 0, 1, canvas.height).data.filter((_, i) => i % 4 === 3));
+      }, x);
+      expect(column.every((a) => a === 255)).toBe(true);
+      // Another object selected: the address names it (a new history entry); back: the first again.
+      await page.click('#tree li[data-path="/processing/ecephys/LFP/lfp"]');
+      await page.waitForSelector('#view[data-ready="true"][data-path="/processing/ecephys/LFP/lfp"]');
+      await page.waitForFunction(() => new URLSearchParams(location.search).get("path") === "/processing/ecephys/LFP/lfp");
+      expect(new URL(page.url()).searchParams.get("t")).toBe("0.1");
+      // A click on the plot moves the cursor, and the address follows.
+      const box = (await page.$("#view canvas.trace"))!;
+      const rect = (await box.boundingBox())!;
+      await page.mouse.click(rect.x + rect.width / 2, rect.y + 10);
+      await page.waitForFunction(() => new URLSearchParams(location.search).get("t") !== "0.1");
+      const [l0, l1] = await page.$eval("#view", (v) => [Number((v as HTMLElement).dataset.t0), Number((v as HTMLElement).dataset.t1)]);
+      const t = Number(new URL(page.url()).searchParams.get("t"));
+      expect(Math.abs(t - (l0 + l1) / 2)).toBeLessThan((l1 - l0) / 50);
+      await page.goBack();
+      await page.waitForSelector('#view[data-ready="true"][data-path="/acquisition/ElectricalSeries"]');
+    } finally {
+      await close();
+    }
+  }, 60_000);
+
+  it("draws per pixel column the min and max of the data (conversion, channel_conversion applied), and the electrodes' rows", async () => {
+    const { page, close } = await viewerOn(file, "&path=/acquisition/ElectricalSeries");
+    try {
+      await page.waitForSelector('#view[data-ready="true"][data-path="/acquisition/ElectricalSeries"]');
+      const expected = await inNode(file, async (f) => {
+        const s = f.getAcquisition("ElectricalSeries", ElectricalSeries);
+        const channelConversion = Array.from((await s.channel_conversion!.read()) as Float32Array);
+        const table = f.electrodes!;
+        return {
+          data: Array.from((await s.data.read()) as Int16Array), shape: s.data.shape, rate: s.rate!, start: s.starting_time ?? 0,
+          scale: channelConversion.map((c) => c * s.conversion), locations: (await table.readColumn("location")).map(String),
+        };
+      });
+      const log = await extracts(page);
+      const first = log.find((e) => e.path === "/acquisition/ElectricalSeries")!;
+      const series = first.result!.series as Record<string, unknown>;
+      const { t0, t1, pixels, start, end } = series as { t0: number; t1: number; pixels: number; start: number; end: number };
+      expect([start, end]).toEqual([0, 5]);
+      expect([t0, t1]).toEqual([expected.start, expected.start + (expected.shape[0]! - 1) / expected.rate]);
+      const times = Array.from({ length: expected.shape[0]! }, (_, i) => expected.start + i / expected.rate);
+      const want = decimate(expected.data, 5, times, expected.scale, t0, t1, pixels, 0, 5);
+      expect(numbers(series.min)).toEqual(want.min);
+      expect(numbers(series.max)).toEqual(want.max);
+      expect(series.exact).toBe(true);
+      // The canvas: in each channel's band, the column of the window's largest value is drawn at the band's top, the
+      // smallest at its bottom (each band scaled to its own range).
+      const shown = await page.$eval("#view canvas.trace", (c) => {
+        const canvas = c as HTMLCanvasElement;
+        return { width: canvas.width, rgba: Array.from(canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data) };
+      });
+      expect(shown.width).toBe(pixels);
+      // The trace's colour (#1f5f9f), give or take the rounding of the joining lines' antialiasing drawn over it.
+      const ink = (x: number, y: number) => {
+        const at = (y * shown.width + x) * 4;
+        return Math.abs(shown.rgba[at]! - 0x1f) < 24 && Math.abs(shown.rgba[at + 1]! - 0x5f) < 24 && Math.abs(shown.rgba[at + 2]! - 0x9f) < 24;
+      };
+      for (let c = 0; c < 5; c++) {
+        const mins = want.min.slice(c * pixels, (c + 1) * pixels);
+        const maxs = want.max.slice(c * pixels, (c + 1) * pixels);
+        const lo = Math.min(...mins.filter((v) => !Number.isNaN(v)));
+        const hi = Math.max(...maxs.filter((v) => !Number.isNaN(v)));
+        const top = c * 48 + 2;
+        expect(ink(maxs.indexOf(hi), top), `channel ${c} max`).toBe(true);
+        expect(ink(mins.indexOf(lo), top + 44 - 1), `channel ${c} min`).toBe(true);
+      }
+      // The electrodes' rows, one per channel, as the table holds them.
+      const rows = await page.$$eval("#view table.electrodes tbody tr", (trs) => trs.map((t) => [...t.querySelectorAll("td")].map((td) => td.textContent)));
+      const headers = await page.$$eval("#view table.electrodes th", (ths) => ths.map((t) => t.textContent));
+      expect(rows.map((r) => r[headers.indexOf("location")])).toEqual(expected.locations);
+    } finally {
+      await close();
+    }
+  }, 60_000);
+
+  it("reads only the visible window of a long recording; zoom asks for a narrower one, 'Whole' stays within the read budget", async () => {
+    // 32 channels × 400,000 samples at 1 kHz (25.6 MB): more than one read may take.
+    const channels = 32, samples = 400_000;
+    const data = new Int16Array(channels * samples);
+    for (let i = 0; i < samples; i++) for (let c = 0; c < channels; c++) data[i * channels + c] = Math.round(1000 * Math.sin(i / (50 + c)) + c);
+    const nwbfile = new NWBFile({ session_description: "long", identifier: "long-1", session_start_time: "2024-01-01T00:00:00+00:00" });
+    nwbfile.addAcquisition(new TimeSeries({ name: "long", unit: "mV", rate: 1000, starting_time: 2, data: { data, shape: [samples, channels] } }));
+    const big = path.join(tmp.dir, "long.nwb");
+    const io = await NWBHDF5IO.open(big, "w");
+    await io.write(nwbfile);
+    await io.close();
+    const { page, server, close } = await viewerOn(big, "&path=/acquisition/long");
+    try {
+      await page.waitForSelector('#view[data-ready="true"][data-path="/acquisition/long"][data-view="timeseries"]');
+      const opened = (await extracts(page)).filter((e) => e.path === "/acquisition/long");
+      expect(opened).toHaveLength(1);
+      const first = opened[0]!.result as { t0: number; t1: number; pixels: number; samples: number; read: number; exact: boolean };
+      // The first window: a few samples per pixel column from the start, read whole; a small part of the file fetched.
+      expect(first.t0).toBe(2);
+      expect(first.samples).toBeLessThanOrEqual(first.pixels * 20);
+      expect(first.exact).toBe(true);
+      expect(server.stats.bytes).toBeLessThan(statSync(big).size / 4);
+      // Its values are the data's, decimated.
+      const want = decimate(data.subarray(0, first.samples * channels), channels, Array.from({ length: first.samples }, (_, i) => 2 + i / 1000), new Array<number>(channels).fill(1), first.t0, first.t1, first.pixels, 0, 32);
+      expect(numbers((opened[0]!.result as { max: unknown }).max)).toEqual(want.max);
+      // The wheel over the plot zooms in around the pointer: one more extract, of a narrower window, fewer samples.
+      const rect = (await (await page.$("#view canvas.trace"))!.boundingBox())!;
+      await page.mouse.move(rect.x + rect.width / 2, rect.y + 30);
+      await page.mouse.wheel(0, -100);
+      await answered(page, 2);
+      await page.waitForFunction(() => !(document.getElementById("view") as HTMLElement).dataset.loading);
+      const zoomed = (await extracts(page))[1]!;
+      const z = zoomed.result as typeof first;
+      expect(z.t1 - z.t0).toBeCloseTo((first.t1 - first.t0) * 0.8, 6);
+      expect(z.samples).toBeLessThan(first.samples);
+      expect([z.t0 >= first.t0, z.t1 <= first.t1]).toEqual([true, true]);
+      expect(Number(await page.getAttribute("#view", "data-t1")) - Number(await page.getAttribute("#view", "data-t0"))).toBeCloseTo(z.t1 - z.t0, 6);
+      // A drag pans: the window moves later in time by the dragged width's share.
+      await page.mouse.move(rect.x + rect.width / 2, rect.y + 30);
+      await page.mouse.down();
+      await page.mouse.move(rect.x + rect.width / 4, rect.y + 30, { steps: 4 });
+      await page.mouse.up();
+      await answered(page, 3);
+      const panned = (await extracts(page))[2]!.result as typeof first;
+      expect(panned.t0).toBeGreaterThan(z.t0);
+      expect(panned.t1 - panned.t0).toBeCloseTo(z.t1 - z.t0, 6);
+      // The whole recording: over the budget, so read as evenly spread blocks, never more than the budget.
+      await page.click('#view button[data-action="whole"]');
+      await answered(page, 4);
+      const whole = (await extracts(page))[3]!.result as typeof first;
+      expect([whole.t0, whole.t1, whole.samples, whole.exact]).toEqual([2, 2 + (samples - 1) / 1000, samples, false]);
+      expect(whole.read).toBeLessThanOrEqual(READ_BUDGET / 32);
+      expect(await page.textContent("#view .readout")).toMatch(/400000 samples \(\d+ read, in blocks\)/);
+    } finally {
+      await close();
+    }
+  }, 120_000);
+});
+
+describe("a DynamicTable as a virtualised grid", () => {
+  it("scrolls 100,000 rows with under 200 in the page, and shows the last rows' values at the end", async () => {
+    const rows = 100_000;
+    const values = Float64Array.from({ length: rows }, (_, i) => i * 0.5);
+    const labels = Array.from({ length: rows }, (_, i) => `row ${i}`);
+    const table = new DynamicTable({
+      name: "big_table", description: "a table of 100,000 rows",
+      id: new ElementIdentifiers({ name: "id", data: Int32Array.from({ length: rows }, (_, i) => i + 1000) }),
+      columns: [new VectorData({ name: "value", description: "half the row", data: values }), new VectorData({ name: "label", description: "the row's name", data: labels })],
+    });
+    const nwbfile = new NWBFile({ session_description: "table", identifier: "table-1", session_start_time: "2024-01-01T00:00:00+00:00" });
+    nwbfile.addAnalysis(table);
+    const file = path.join(tmp.dir, "table.nwb");
+    const io = await NWBHDF5IO.open(file, "w");
+    await io.write(nwbfile);
+    await io.close();
+    const { page, close } = await viewerOn(file, "&path=/analysis/big_table");
+    try {
+      await page.waitForSelector('#view[data-ready="true"][data-view="table"] .grid-row[data-row="0"]');
+      const cells = (row: number) => page.$$eval(`#view .grid-row[data-row="${row}"] span`, (ss) => ss.map((s) => s.textContent));
+      expect(await cells(0)).toEqual(["1000", "0", "row 0"]);
+      expect(await page.$$eval("#view .grid-header span", (ss) => ss.map((s) => s.textContent))).toEqual(["id", "value", "label"]);
+      expect(await page.$$eval("#view .grid-row", (rs) => rs.length)).toBeLessThan(200);
+      // To the end: the last rows come, and still under 200 rows are in the page.
+      await page.$eval("#view .grid-body", (b) => (b.scrollTop = b.scrollHeight));
+      await page.waitForSelector(`#view .grid-row[data-row="${rows - 1}"]`, { timeout: 15_000 });
+      expect(await cells(rows - 1)).toEqual([String(rows - 1 + 1000), String((rows - 1) * 0.5), `row ${rows - 1}`]);
+      expect(await cells(rows - 7)).toEqual([String(rows - 7 + 1000), String((rows - 7) * 0.5), `row ${rows - 7}`]);
+      expect(await page.$$eval("#view .grid-row", (rs) => rs.length)).toBeLessThan(200);
+      // Scrolling through: each screenful drawn without waiting on the whole table (rows asked by block, a few blocks in all).
+      for (const fraction of [0.25, 0.5, 0.75]) {
+        await page.$eval("#view .grid-body", (b, f) => (b.scrollTop = b.scrollHeight * f), fraction);
+        const row = Math.floor(rows * fraction) + 5;
+        await page.waitForSelector(`#view .grid-row[data-row="${row}"]`, { timeout: 15_000 });
+        expect(await cells(row)).toEqual([String(row + 1000), String(row * 0.5), `row ${row}`]);
+      }
+      const asked = (await extracts(page)).filter((e) => e.path === "/analysis/big_table");
+      expect(asked.length).toBeLessThan(20);
+      for (const e of asked) expect(Number(e.request.end ?? 100) - Number(e.request.start ?? 0)).toBeLessThanOrEqual(100);
+    } finally {
+      await close();
+    }
+  }, 120_000);
+});
+
+describe("the generic view", () => {
+  it("lists an object's fields, and its links lead to the objects", async () => {
+    const file = path.join(DOMAINS, "ecephys.nwb");
+    const expected = await inNode(file, async (f) => ({ description: f.devices.get("probe")!.description }));
+    const { page, close } = await viewerOn(file, "&path=/general/extracellular_ephys/shank0");
+    try {
+      await page.waitForSelector('#view[data-ready="true"][data-view="generic"]');
+      await page.click('#view tr[data-field="device"] a');
+      await page.waitForSelector('#view[data-ready="true"][data-path="/general/devices/probe"]');
+      if (expected.description) expect(await page.textContent('#view tr[data-field="description"]')).toContain(expected.description);
+      expect(new URL(page.url()).searchParams.get("path")).toBe("/general/devices/probe");
+    } finally {
+      await close();
+    }
+  }, 60_000);
+});

@@ -197,6 +197,34 @@ describe("a TimeSeries drawn as lines", () => {
     }
   }, 60_000);
 
+  it("moves one time cursor across every open view: a view pinned follows a click in another", async () => {
+    const { page, close } = await viewerOn(file, "&path=/acquisition/ElectricalSeries");
+    try {
+      await page.waitForSelector('#view[data-ready="true"][data-path="/acquisition/ElectricalSeries"]');
+      await page.click("#pin");
+      await page.waitForSelector('.pinned-view[data-path="/acquisition/ElectricalSeries"] .view-body[data-ready="true"]');
+      await page.click('#tree li[data-path="/processing/ecephys/LFP/lfp"]');
+      await page.waitForSelector('#view[data-ready="true"][data-path="/processing/ecephys/LFP/lfp"]');
+      const rect = (await (await page.$("#view canvas.trace"))!.boundingBox())!;
+      await page.mouse.click(rect.x + rect.width * 0.3, rect.y + 10);
+      await page.waitForFunction(() => (globalThis as unknown as { tsnwbViewer: { time?: number } }).tsnwbViewer.time !== undefined);
+      const t = await page.evaluate(() => (globalThis as unknown as { tsnwbViewer: { time: number } }).tsnwbViewer.time);
+      // Each view draws the cursor where t falls in its own window.
+      for (const selector of ["#view", '.pinned-view[data-path="/acquisition/ElectricalSeries"] .view-body']) {
+        const [t0, t1, x, width] = await page.$eval(selector, (v) => {
+          const d = (v as HTMLElement).dataset;
+          return [Number(d.t0), Number(d.t1), Number(d.cursorX), (v.querySelector("canvas.cursor") as HTMLCanvasElement).width];
+        });
+        expect(x, selector).toBe(Math.min(width - 1, Math.floor(((t - t0) / (t1 - t0)) * width)));
+      }
+      // Closed, it lets go; the main view stays.
+      await page.click(".pinned-view .unpin");
+      expect(await page.$$(".pinned-view")).toHaveLength(0);
+    } finally {
+      await close();
+    }
+  }, 60_000);
+
   it("draws per pixel column the min and max of the data (conversion, channel_conversion applied), and the electrodes' rows", async () => {
     const { page, close } = await viewerOn(file, "&path=/acquisition/ElectricalSeries");
     try {

@@ -226,6 +226,37 @@ function closeViews(): void {
   for (const v of open) v.handle.dispose?.();
   open.clear();
   main = undefined;
+  $("pinned").replaceChildren();
+  $("pin").hidden = true;
+}
+
+/**
+ * Keeps a view of the object at `path` open above the main one (a view of its own, read anew), so that several
+ * objects are seen at once along the one time cursor; its close button lets it go.
+ */
+async function pin(path: string): Promise<void> {
+  const entry = current?.entries.get(path);
+  if (!entry) return;
+  const box = Object.assign(document.createElement("section"), { className: "pinned-view" });
+  box.dataset.path = path;
+  const header = document.createElement("header");
+  const close = Object.assign(document.createElement("button"), { className: "unpin", textContent: "×", title: "Close" });
+  header.append(`${entry.name} (${entry.neurodata_type})`, close);
+  const element = document.createElement("div");
+  element.className = "view-body";
+  element.dataset.view = entry.view;
+  box.append(header, element);
+  $("pinned").append(box);
+  const data = await reader.extract(path, entry.view, { pixels: viewWidth() });
+  if (!box.isConnected) return;
+  const shown = { path, handle: viewNamed(entry.view).render(element, data, contextFor(path, entry)) };
+  open.add(shown);
+  element.dataset.ready = "true";
+  close.addEventListener("click", () => {
+    shown.handle.dispose?.();
+    open.delete(shown);
+    box.remove();
+  });
 }
 
 /** Empties the main view (its element and every data attribute a view set on it). */
@@ -288,6 +319,7 @@ async function select(path: string, history_: "push" | "replace" | "none"): Prom
     main = undefined;
   }
   const view = resetView();
+  $("pin").hidden = true;
   view.dataset.path = path;
   view.dataset.view = entry.view;
   $("title").textContent = `${entry.name} (${entry.neurodata_type})`;
@@ -308,6 +340,7 @@ async function select(path: string, history_: "push" | "replace" | "none"): Prom
   const handle = module.render(view, data, contextFor(path, entry));
   main = { path, handle };
   open.add(main);
+  $("pin").hidden = false;
   view.dataset.ready = "true";
 }
 
@@ -340,6 +373,9 @@ function main_(): void {
     if (file) void openSource({ blob: file, name: file.name }, file.name).catch(failed);
   });
   addEventListener("popstate", followAddress);
+  $("pin").addEventListener("click", () => {
+    if (main) void pin(main.path).catch(failed);
+  });
   const params = new URLSearchParams(location.search);
   const served = params.get("file");
   const t = params.get("t");

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { type Browser, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  type AbstractContainer, DynamicTable, ElectricalSeries, ElementIdentifiers, NWBFile, NWBHDF5IO, TimeSeries, VectorData,
+  type AbstractContainer, AnnotationSeries, DynamicTable, ElectricalSeries, ElementIdentifiers, NWBFile, NWBHDF5IO, TimeSeries, VectorData,
 } from "../src/index.js";
 import { sectionOf } from "../src/viewer/sections.js";
 import { type ViewerServer, serveViewer } from "../src/viewer/server.js";
@@ -276,6 +276,43 @@ describe("a TimeSeries drawn as lines", () => {
       expect(rows.map((r) => r[headers.indexOf("location")])).toEqual(expected.locations);
     } finally {
       await close();
+    }
+  }, 60_000);
+
+  it("places samples by their timestamps (a series whose timestamps are another's), and lists a series of text by time", async () => {
+    const behavior = path.join(DOMAINS, "behavior.nwb");
+    const expected = await inNode(behavior, async (f) => {
+      const speed = f.processing.get("behavior")!.get("speed") as TimeSeries;
+      return { data: Array.from((await speed.data.read()) as Float64Array), times: Array.from((await speed.timestamps!.read()) as Float64Array), conversion: speed.conversion };
+    });
+    const { page, close } = await viewerOn(behavior, "&path=/processing/behavior/speed");
+    try {
+      await page.waitForSelector('#view[data-ready="true"][data-path="/processing/behavior/speed"][data-view="timeseries"]');
+      const result = (await extracts(page))[0]!.result as { t0: number; t1: number; pixels: number; min: unknown; max: unknown };
+      expect([result.t0, result.t1]).toEqual([expected.times[0], expected.times[expected.times.length - 1]]);
+      const want = decimate(expected.data, 1, expected.times, [expected.conversion], result.t0, result.t1, result.pixels, 0, 1);
+      expect(numbers(result.min)).toEqual(want.min);
+      expect(numbers(result.max)).toEqual(want.max);
+    } finally {
+      await close();
+    }
+    // Text: an AnnotationSeries' samples listed with their times.
+    const nwbfile = new NWBFile({ session_description: "notes", identifier: "notes-1", session_start_time: "2024-01-01T00:00:00+00:00" });
+    nwbfile.addAcquisition(new AnnotationSeries({ name: "notes", data: ["start", "reward", "stop"], timestamps: [0.5, 1.25, 3] }));
+    const file = path.join(tmp.dir, "notes.nwb");
+    const io = await NWBHDF5IO.open(file, "w");
+    await io.write(nwbfile);
+    await io.close();
+    const notes = await viewerOn(file, "&path=/acquisition/notes");
+    try {
+      await notes.page.waitForSelector('#view[data-ready="true"][data-path="/acquisition/notes"]');
+      const rows = await notes.page.$$eval("#view table.samples tr", (trs) => trs.map((t) => [...t.querySelectorAll("td")].map((td) => td.textContent)));
+      expect(rows).toEqual([["0.5 s", "start"], ["1.25 s", "reward"], ["3 s", "stop"]]);
+      // A row clicked: the cursor there.
+      await notes.page.click("#view table.samples tr:nth-child(2)");
+      await notes.page.waitForFunction(() => new URLSearchParams(location.search).get("t") === "1.25");
+    } finally {
+      await notes.close();
     }
   }, 60_000);
 

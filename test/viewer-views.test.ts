@@ -150,7 +150,18 @@ describe("the tree in sections, and the overview on load", () => {
         expect(new Map(rows)).toEqual(expected.counts);
         // The findings, as the inspector gives them, summarised in the overview too.
         await page.waitForSelector("#findings[data-done=true]");
-        expect(await page.textContent("#overview-findings")).toBe((await page.textContent("#findings-summary"))!.replace("best practices: ", ""));
+        const summary = (await page.textContent("#findings-summary"))!.replace("best practices: ", "");
+        expect(await page.textContent("#overview-findings")).toMatch(new RegExp(`^${summary}`));
+        const sidebar = await page.$$eval("#findings-list li", (lis) => lis.map((l) => (l as HTMLElement).dataset.check));
+        expect(await page.$$eval("#overview-findings li", (lis) => lis.map((l) => (l as HTMLElement).dataset.check))).toEqual(sidebar);
+        // Each leads to its object.
+        const link = await page.$("#overview-findings li a");
+        if (link) {
+          const target = await link.textContent();
+          await link.click();
+          await page.waitForSelector(`#view[data-ready="true"][data-path="${target}"]`);
+          expect(new URL(page.url()).searchParams.get("path")).toBe(target);
+        }
       } finally {
         await close();
       }
@@ -398,6 +409,10 @@ describe("the TimeSeries extract on an hour of 384 channels at 30 kHz", () => {
     expect([first.start, first.end, first.samples, first.exact]).toEqual([0, 32, 20_000, true]);
     expect(read).toBe(20_000 * 32);
     const firstMs = performance.now() - started;
+    // Opened at the half hour (an address's &t=): a window as wide, holding it.
+    const later = (await extractSeries(series, { pixels: 1000, time: 1800 })) as TraceData;
+    expect(later.t0 < 1800 && later.t1 > 1800).toBe(true);
+    expect(later.t1 - later.t0).toBeCloseTo(first.t1 - first.t0, 9);
     // A zoom into a tenth of it reads a tenth; every value is the data's.
     read = 0;
     const zoomed = (await extractSeries(series, { pixels: 1000, t0: first.t0, t1: first.t0 + (first.t1 - first.t0) / 10, start: 100, end: 132 })) as TraceData;

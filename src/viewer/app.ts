@@ -177,9 +177,35 @@ function showOverview(overview: Overview): void {
   view.append(Object.assign(document.createElement("h3"), { textContent: "Contents" }), table);
   const findings = Object.assign(document.createElement("p"), { id: "overview-findings" });
   view.append(Object.assign(document.createElement("h3"), { textContent: "Best practices" }), findings);
-  const summary = $("findings-summary").textContent ?? "";
-  findings.textContent = summary.replace(/^best practices: /, "");
+  if ($("findings").dataset.done === "true") overviewFindings(findings, ($("findings-summary").textContent ?? "").replace(/^best practices: /, ""), lastFindings);
+  else findings.textContent = "inspecting...";
   view.dataset.ready = "true";
+}
+
+/** The findings of the last inspection, for an overview shown after it. */
+let lastFindings: Finding[] = [];
+
+/** The findings in the overview: their summary, and each (most important first) a link to its object. */
+function overviewFindings(box: HTMLElement, summary: string, messages: Finding[]): void {
+  box.replaceChildren(summary);
+  const list = document.createElement("ul");
+  list.className = "overview-findings";
+  for (const m of messages) {
+    const li = document.createElement("li");
+    li.className = m.importance.toLowerCase();
+    li.dataset.check = m.check_function_name;
+    // A finding on an object leads to it; one on the file itself (`/`) is about what the overview shows.
+    const a = current?.entries.has(m.path) ? Object.assign(document.createElement("a"), { href: "#", textContent: m.path }) : m.path;
+    if (typeof a !== "string") {
+      a.addEventListener("click", (e) => {
+        e.preventDefault();
+        void select(m.path, "push");
+      });
+    }
+    li.append(`${m.importance.replace("BEST_PRACTICE_", "").toLowerCase().replace(/_/g, " ")}: ${m.check_function_name} `, a, ` ${m.message}`);
+    list.append(li);
+  }
+  box.append(list);
 }
 
 /**
@@ -201,12 +227,13 @@ async function showFindings(file: NonNullable<typeof current>): Promise<void> {
     return;
   }
   if (current !== file) return; // another file was opened meanwhile
+  lastFindings = messages;
   const order = ["CRITICAL", "BEST_PRACTICE_VIOLATION", "BEST_PRACTICE_SUGGESTION"];
   const counts = order.map((i) => [i, messages.filter((m) => m.importance === i).length] as const).filter(([, n]) => n > 0);
   const summary = messages.length === 0 ? "no findings" : counts.map(([i, n]) => `${n} ${i.toLowerCase().replace(/_/g, " ")}`).join(", ");
   $("findings-summary").textContent = `best practices: ${summary}`;
   const inOverview = document.getElementById("overview-findings");
-  if (inOverview) inOverview.textContent = summary;
+  if (inOverview) overviewFindings(inOverview, summary, messages);
   for (const m of messages) {
     const li = document.createElement("li");
     li.dataset.check = m.check_function_name;
@@ -247,7 +274,7 @@ async function pin(path: string): Promise<void> {
   element.dataset.view = entry.view;
   box.append(header, element);
   $("pinned").append(box);
-  const data = await reader.extract(path, entry.view, { pixels: viewWidth() });
+  const data = await reader.extract(path, entry.view, { pixels: viewWidth(), time });
   if (!box.isConnected) return;
   const shown = { path, handle: viewNamed(entry.view).render(element, data, contextFor(path, entry)) };
   open.add(shown);
@@ -326,7 +353,7 @@ async function select(path: string, history_: "push" | "replace" | "none"): Prom
   if (history_ === "push") history.pushState(null, "", address(path));
   else if (history_ === "replace") history.replaceState(null, "", address(path));
   const module = viewNamed(entry.view);
-  const first: ViewRequest = { pixels: viewWidth() };
+  const first: ViewRequest = { pixels: viewWidth(), time };
   let data: unknown;
   try {
     data = await reader.extract(path, entry.view, first);

@@ -151,6 +151,13 @@ export async function extractSeries(obj: AbstractContainer, request: ViewRequest
   const first = Math.min(n, Math.max(2, Math.min(Math.floor(READ_BUDGET / shown), pixels * DEFAULT_SAMPLES_PER_PIXEL)));
   let t0 = typeof request.t0 === "number" ? request.t0 : span[0];
   let t1 = typeof request.t1 === "number" ? request.t1 : n * shown <= READ_BUDGET ? span[1] : await clock.time(first - 1);
+  // Opened at a time past the default window: a window as wide, centred on it (within the series).
+  const at = request.time;
+  if (request.t0 === undefined && typeof at === "number" && at > t1 && at <= span[1]) {
+    const width = t1 - t0;
+    t1 = Math.min(span[1], at + width / 2);
+    t0 = t1 - width;
+  }
   if (!(t1 > t0)) t1 = t0 + 1;
   if (!numeric(data.dtype)) {
     const i0 = await clock.indexAtOrAfter(t0);

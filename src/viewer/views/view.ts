@@ -18,6 +18,11 @@ export interface ViewRequest {
   t1?: number;
   /** How many columns of pixels the drawing has: a trace is decimated to min/max pairs per pixel column. */
   pixels?: number;
+  /**
+   * The shared time cursor when the view opens (the address's `&t=`): a view showing a window of time opens on one
+   * that holds it.
+   */
+  time?: number;
   /** Rows `[start, end)` of a table or channels of a series. */
   start?: number;
   end?: number;

@@ -14,7 +14,7 @@ import {
 } from "../src/index.js";
 import { sectionOf } from "../src/viewer/sections.js";
 import { type ViewerServer, serveViewer } from "../src/viewer/server.js";
-import { READ_BUDGET, type TraceData, extractSeries } from "../src/viewer/views/timeseries.js";
+import { BAND, READ_BUDGET, type TraceData, extractSeries, traceArea } from "../src/viewer/views/timeseries.js";
 import { ROOT, SHARED, tempFolder } from "./helpers.js";
 
 const DOMAINS = path.join(SHARED, "fixtures", "domains");
@@ -262,10 +262,15 @@ describe("a TimeSeries drawn as lines", () => {
       expect(series.exact).toBe(true);
       // The canvas: in each channel's band, the column of the window's largest value is drawn at the band's top, the
       // smallest at its bottom (each band scaled to its own range).
-      const shown = await page.$eval("#view canvas.trace", (c) => {
+      // The canvas's RGBA bytes, brought over as base64 (a million numbers as JSON take seconds).
+      const drawn = await page.$eval("#view canvas.trace", (c) => {
         const canvas = c as HTMLCanvasElement;
-        return { width: canvas.width, rgba: Array.from(canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data) };
+        const bytes = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let text = "";
+        for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+        return { width: canvas.width, rgba: btoa(text) };
       });
+      const shown = { width: drawn.width, rgba: Buffer.from(drawn.rgba, "base64") };
       expect(shown.width).toBe(pixels);
       // The trace's colour (#1f5f9f), give or take the rounding of the joining lines' antialiasing drawn over it.
       const ink = (x: number, y: number) => {
@@ -277,9 +282,9 @@ describe("a TimeSeries drawn as lines", () => {
         const maxs = want.max.slice(c * pixels, (c + 1) * pixels);
         const lo = Math.min(...mins.filter((v) => !Number.isNaN(v)));
         const hi = Math.max(...maxs.filter((v) => !Number.isNaN(v)));
-        const top = c * 48 + 2;
+        const { top, height } = traceArea(c, BAND);
         expect(ink(maxs.indexOf(hi), top), `channel ${c} max`).toBe(true);
-        expect(ink(mins.indexOf(lo), top + 44 - 1), `channel ${c} min`).toBe(true);
+        expect(ink(mins.indexOf(lo), top + height - 1), `channel ${c} min`).toBe(true);
       }
       // The electrodes' rows, one per channel, as the table holds them.
       const rows = await page.$$eval("#view table.electrodes tbody tr", (trs) => trs.map((t) => [...t.querySelectorAll("td")].map((td) => td.textContent)));

@@ -105,6 +105,11 @@ function listTree(entries: TreeEntry[]): void {
       const li = document.createElement("li");
       li.dataset.path = e.path;
       li.dataset.view = e.view;
+      // A table's columns are listed under it only while it (or one of them) is selected.
+      if (e.table) {
+        li.classList.add("column");
+        li.dataset.table = e.table;
+      }
       li.style.paddingLeft = `${Math.max(0, e.path.split("/").length - 2 - depth) * 12 + 4}px`;
       li.innerHTML = `${escape(e.name)} <span class="type">${escape(e.neurodata_type)}</span>`;
       li.addEventListener("click", () => void select(e.path, "push"));
@@ -339,6 +344,8 @@ async function select(path: string, history_: "push" | "replace" | "none"): Prom
   for (const other of document.querySelectorAll("#tree li.selected")) other.classList.remove("selected");
   const li = document.querySelector<HTMLElement>(`#tree li[data-path="${CSS.escape(path)}"]`);
   li?.classList.add("selected");
+  const table = entry.table ?? path;
+  for (const column of document.querySelectorAll<HTMLElement>("#tree li.column")) column.classList.toggle("open", column.dataset.table === table);
   li?.scrollIntoView({ block: "nearest" });
   if (main) {
     main.handle.dispose?.();

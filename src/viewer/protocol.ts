@@ -18,6 +18,8 @@ export interface TreeEntry {
   ancestry: string[];
   /** The view that shows it (the registry's choice, by type inheritance). */
   view: string;
+  /** For a column of a table (its VectorData, VectorIndex, ids): the table's path. The tree lists it under the table when that is selected. */
+  table?: string;
 }
 
 /** The file on one page: its session, subject, devices and what each section holds. */

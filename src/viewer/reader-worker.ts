@@ -35,6 +35,11 @@ function ancestry(obj: AbstractContainer): string[] {
   return out;
 }
 
+/** Whether an object is a table (its type is, or extends, DynamicTable). */
+function isTable(obj: AbstractContainer): boolean {
+  return ancestry(obj).includes("DynamicTable");
+}
+
 /** Bytes an array holds: its elements times their size (0 for text, references and compound data). */
 function bytesOf(v: unknown): number {
   if (typeof v !== "object" || v === null) return 0;
@@ -79,7 +84,9 @@ const calls: { [M in ReaderMethod]: (...args: ReaderCalls[M]["args"]) => Promise
     const entries: TreeEntry[] = [];
     for (const [path, obj] of file().byPath) {
       const types = ancestry(obj);
-      entries.push({ path, name: obj.name, neurodata_type: obj.neurodata_type, ancestry: types, view: viewFor(types).name });
+      const parent = obj.parent as AbstractContainer | undefined;
+      const table = parent && parent.typeDef && isTable(parent) && !types.includes("DynamicTable") ? pathOf(parent) : undefined;
+      entries.push({ path, name: obj.name, neurodata_type: obj.neurodata_type, ancestry: types, view: viewFor(types).name, ...(table ? { table } : {}) });
     }
     return entries.sort((a, b) => a.path.localeCompare(b.path));
   },

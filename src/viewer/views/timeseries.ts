@@ -228,7 +228,7 @@ async function readChannels(data: ArrayData, i0: number, i1: number, start: numb
 }
 
 /** Height of a channel's band, and of the time axis, in CSS pixels. */
-const BAND = 48;
+export const BAND = 56;
 const AXIS = 22;
 
 /** Round tick steps for a window of `width` seconds: about `count` ticks. */
@@ -237,6 +237,14 @@ export function tickStep(width: number, count = 8): number {
   const power = 10 ** Math.floor(Math.log10(raw));
   for (const m of [1, 2, 5, 10]) if (m * power >= raw) return m * power;
   return 10 * power;
+}
+
+/** Height of a band's line of text (the channel's name and range), above its trace. */
+const LABEL = 12;
+
+/** Where channel `c`'s trace is drawn in a plot of bands `band` pixels high: its top row and its height. */
+export function traceArea(c: number, band: number): { top: number; height: number } {
+  return { top: c * band + LABEL + 1, height: band - LABEL - 3 };
 }
 
 /** Draws a trace's columns into a canvas context: per channel band, a vertical stroke from min to max per column. */
@@ -253,8 +261,7 @@ export function drawTrace(ctx: CanvasRenderingContext2D, data: TraceData, band: 
       if (a < lo) lo = a;
       if (b > hi) hi = b;
     }
-    const top = c * band + 2;
-    const height = band - 4;
+    const { top, height } = traceArea(c, band);
     const y = (v: number) => (hi > lo ? top + (1 - (v - lo) / (hi - lo)) * (height - 1) : top + height / 2);
     ctx.fillStyle = "#1f5f9f";
     ctx.strokeStyle = "#1f5f9f";
@@ -273,8 +280,10 @@ export function drawTrace(ctx: CanvasRenderingContext2D, data: TraceData, band: 
       }
       last = [p, (yTop + yBottom) / 2];
     }
+    // The channel's name and range, in the band's top line, above its trace.
+    const label = `${data.labels[c] ?? ""}${hi >= lo ? `  ${fmt(lo)} to ${fmt(hi)} ${data.unit}` : ""}`;
     ctx.fillStyle = "#555";
-    ctx.fillText(`${data.labels[c] ?? ""}${hi >= lo ? `  ${fmt(lo)} to ${fmt(hi)} ${data.unit}` : ""}`, 4, top + 10);
+    ctx.fillText(label, 4, c * band + LABEL - 2);
   }
 }
 

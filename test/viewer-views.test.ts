@@ -14,7 +14,7 @@ import {
 } from "../src/index.js";
 import { sectionOf } from "../src/viewer/sections.js";
 import { type ViewerServer, serveViewer } from "../src/viewer/server.js";
-import { BAND, READ_BUDGET, type TraceData, extractSeries, traceArea } from "../src/viewer/views/timeseries.js";
+import { READ_BUDGET, bandHeight, type TraceData, extractSeries, traceArea } from "../src/viewer/views/timeseries.js";
 import { ROOT, SHARED, tempFolder } from "./helpers.js";
 
 const DOMAINS = path.join(SHARED, "fixtures", "domains");
@@ -282,7 +282,7 @@ describe("a TimeSeries drawn as lines", () => {
         const maxs = want.max.slice(c * pixels, (c + 1) * pixels);
         const lo = Math.min(...mins.filter((v) => !Number.isNaN(v)));
         const hi = Math.max(...maxs.filter((v) => !Number.isNaN(v)));
-        const { top, height } = traceArea(c, BAND);
+        const { top, height } = traceArea(c, bandHeight(5));
         expect(ink(maxs.indexOf(hi), top), `channel ${c} max`).toBe(true);
         expect(ink(mins.indexOf(lo), top + height - 1), `channel ${c} min`).toBe(true);
       }

@@ -228,7 +228,12 @@ async function readChannels(data: ArrayData, i0: number, i1: number, start: numb
 }
 
 /** Height of a channel's band, and of the time axis, in CSS pixels. */
-export const BAND = 56;
+const BAND = 56;
+
+/** A channel's band height for `shown` channels: taller when few are shown. */
+export function bandHeight(shown: number): number {
+  return shown <= 2 ? 160 : shown <= 4 ? 100 : BAND;
+}
 const AXIS = 22;
 
 /** Round tick steps for a window of `width` seconds: about `count` ticks. */
@@ -390,10 +395,11 @@ export function timePlot<D extends SeriesData>(element: HTMLElement, first: D, c
     const width = data.kind === "trace" ? data.pixels : Math.max(200, Math.floor(element.clientWidth || 800));
     const bands = data.kind === "trace" ? data.end - data.start : 0;
     canvas.width = overlay.width = width;
-    canvas.height = overlay.height = bands * BAND + AXIS;
+    const band = bandHeight(bands);
+    canvas.height = overlay.height = bands * band + AXIS;
     const ctx = canvas.getContext("2d")!;
-    if (data.kind === "trace") drawTrace(ctx, data, BAND);
-    drawAxis(ctx, data.t0, data.t1, width, bands * BAND);
+    if (data.kind === "trace") drawTrace(ctx, data, band);
+    drawAxis(ctx, data.t0, data.t1, width, bands * band);
     list.replaceChildren();
     if (data.kind === "text") {
       for (const [t, text] of data.rows) {

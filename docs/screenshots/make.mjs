@@ -1,18 +1,19 @@
-// Makes the viewer's screenshots in assets/ (README and docs/viewer.md show them), from the shared fixtures written
-// by pynwb, in headless Chromium: `npx tsc -p . && node dist/viewer/bundle.js && node assets/make-viewer-screenshots.mjs`.
+// Makes the viewer's screenshots (docs/viewer.md shows them; README the first, in assets/) from the shared fixtures
+// written by pynwb, in headless Chromium: `npx tsc -p . && node dist/viewer/bundle.js && node docs/screenshots/make.mjs`.
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { serveViewer } from "../dist/viewer/server.js";
+import { serveViewer } from "../../dist/viewer/server.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const fixtures = path.resolve(here, "..", "..", "shared", "fixtures");
+const root = path.resolve(here, "..", "..");
+const fixtures = path.resolve(root, "..", "shared", "fixtures");
 const shots = [
-  { out: "viewer-demo.png", file: "pynwb/tutorial.nwb", path: "/stimulus/presentation/StimulusPresentation" },
-  { out: "viewer-overview.png", file: "domains/ecephys.nwb" },
-  { out: "viewer-electricalseries.png", file: "domains/ecephys.nwb", path: "/acquisition/ElectricalSeries", t: 0.12 },
-  { out: "viewer-timeseries.png", file: "domains/behavior.nwb", path: "/processing/behavior/speed", t: 0.4 },
-  { out: "viewer-table.png", file: "domains/ecephys.nwb", path: "/general/extracellular_ephys/electrodes" },
+  { out: "../../assets/viewer-demo.png", file: "pynwb/tutorial.nwb", path: "/stimulus/presentation/StimulusPresentation" },
+  { out: "overview.png", file: "domains/ecephys.nwb" },
+  { out: "electricalseries.png", file: "domains/ecephys.nwb", path: "/acquisition/ElectricalSeries", t: 0.12 },
+  { out: "timeseries.png", file: "domains/behavior.nwb", path: "/processing/behavior/speed", t: 0.4 },
+  { out: "table.png", file: "domains/ecephys.nwb", path: "/general/extracellular_ephys/electrodes" },
 ];
 
 const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu"] });

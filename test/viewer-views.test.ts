@@ -161,6 +161,10 @@ describe("the tree in sections, and the overview on load", () => {
           await link.click();
           await page.waitForSelector(`#view[data-ready="true"][data-path="${target}"]`);
           expect(new URL(page.url()).searchParams.get("path")).toBe(target);
+          // Back: the overview again.
+          await page.goBack();
+          await page.waitForSelector('#view[data-view="overview"][data-ready="true"]');
+          expect(new URL(page.url()).searchParams.get("path")).toBe(null);
         }
       } finally {
         await close();

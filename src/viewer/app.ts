@@ -22,6 +22,8 @@ const externalBase = new URLSearchParams(location.search).get("external");
 
 /** What is open: the file's name, its URL (when read by URL), its objects by path. */
 let current: { name: string; url?: string; entries: Map<string, TreeEntry> } | undefined;
+/** The open file's overview (shown again when the address names no object). */
+let overview: Overview | undefined;
 /** The shared time cursor, in seconds. */
 let time: number | undefined;
 /** The views open on the page (the selected one, and those pinned), each told when the cursor moves. */
@@ -68,7 +70,7 @@ async function openSource(source: FileSource, name: string, target?: { path?: st
   const entries = await reader.call("tree");
   current = { name, url: "url" in source ? urlParameter(source.url) : undefined, entries: new Map(entries.map((e) => [e.path, e])) };
   listTree(entries);
-  const overview = await reader.call("overview");
+  overview = await reader.call("overview");
   showSession(overview);
   void showFindings(current);
   time = target?.t;
@@ -131,7 +133,12 @@ function showSession(overview: Overview): void {
 
 /** The overview, in the main panel: session, subject, devices, and per section what it holds and how big. */
 function showOverview(overview: Overview): void {
-  closeViews();
+  if (main) {
+    main.handle.dispose?.();
+    open.delete(main);
+    main = undefined;
+  }
+  $("pin").hidden = true;
   const view = resetView();
   $("title").textContent = current?.name ?? "";
   view.dataset.view = "overview";
@@ -385,6 +392,10 @@ function followAddress(): void {
   const path = params.get("path");
   if (t !== null && Number.isFinite(Number(t))) setTime(Number(t));
   if (path && path !== main?.path) void select(path, "none");
+  else if (!path && main && overview) {
+    for (const other of document.querySelectorAll("#tree li.selected")) other.classList.remove("selected");
+    showOverview(overview);
+  }
 }
 
 function main_(): void {

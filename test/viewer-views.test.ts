@@ -446,7 +446,7 @@ describe("the TimeSeries extract on an hour of 384 channels at 30 kHz", () => {
 });
 
 describe("a DynamicTable as a virtualised grid", () => {
-  it("scrolls 100,000 rows with under 200 in the page, and shows the last rows' values at the end", async () => {
+  it("scrolls 100,000 rows with under 200 in the page, shows the last rows' values at the end, sorts by a column", async () => {
     const rows = 100_000;
     const values = Float64Array.from({ length: rows }, (_, i) => i * 0.5);
     const labels = Array.from({ length: rows }, (_, i) => `row ${i}`);
@@ -484,6 +484,17 @@ describe("a DynamicTable as a virtualised grid", () => {
       const asked = (await extracts(page)).filter((e) => e.path === "/analysis/big_table");
       expect(asked.length).toBeLessThan(20);
       for (const e of asked) expect(Number(e.request.end ?? 100) - Number(e.request.start ?? 0)).toBeLessThanOrEqual(100);
+      // Sorted by a column: a click on its name (ascending), again (descending); by text, as text sorts.
+      await page.$eval("#view .grid-body", (b) => (b.scrollTop = 0));
+      await page.click('#view .grid-header span[data-column="value"]');
+      await page.click('#view .grid-header span[data-column="value"]');
+      await page.waitForSelector('#view .grid[data-sort="value descending"] .grid-row[data-row="0"][data-index="99999"]');
+      expect(await cells(0)).toEqual([String(rows - 1 + 1000), String((rows - 1) * 0.5), `row ${rows - 1}`]);
+      expect(await cells(1)).toEqual([String(rows - 2 + 1000), String((rows - 2) * 0.5), `row ${rows - 2}`]);
+      await page.click('#view .grid-header span[data-column="label"]');
+      await page.waitForSelector('#view .grid[data-sort="label ascending"] .grid-row[data-row="2"][data-index="10"]');
+      expect([await cells(0), await cells(1), await cells(2)].map((c) => c[2])).toEqual(["row 0", "row 1", "row 10"]);
+      expect(await page.$$eval("#view .grid-row", (rs) => rs.length)).toBeLessThan(200);
     } finally {
       await close();
     }

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { type Browser, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  type AbstractContainer, AnnotationSeries, DynamicTable, ElectricalSeries, ElementIdentifiers, NWBFile, NWBHDF5IO, TimeSeries, VectorData,
+  type AbstractContainer, AnnotationSeries, DynamicTable, ElectricalSeries, ElementIdentifiers, ImageSeries, NWBFile, NWBHDF5IO, TimeSeries, VectorData,
 } from "../src/index.js";
 import { sectionOf } from "../src/viewer/sections.js";
 import { type ViewerServer, serveViewer } from "../src/viewer/server.js";
@@ -112,6 +112,45 @@ describe("the page and its reading worker", () => {
       await close();
     }
   }, 60_000);
+});
+
+describe("a File picked", () => {
+  it("goes to the worker as it is and is read lazily there: a frame of a 64 MB file shown having read little of it", async () => {
+    const frames = 64, side = 1000;
+    const pixels = new Uint8Array(frames * side * side);
+    for (let i = 0; i < pixels.length; i += 997) pixels[i] = (i / 997) % 251;
+    const nwbfile = new NWBFile({ session_description: "picked", identifier: "picked-1", session_start_time: "2024-01-01T00:00:00+00:00" });
+    nwbfile.addAcquisition(new ImageSeries({ name: "movie", rate: 30, data: { data: pixels, shape: [frames, side, side] } }));
+    const big = path.join(tmp.dir, "picked.nwb");
+    const io = await NWBHDF5IO.open(big, "w");
+    await io.write(nwbfile);
+    await io.close();
+    const { page, close } = await viewerOn(path.join(DOMAINS, "behavior.nwb"));
+    try {
+      await page.setInputFiles("#file", big);
+      await page.waitForFunction(() => document.getElementById("status")!.textContent === "picked.nwb", undefined, { timeout: 30_000 });
+      await page.waitForSelector("body[data-loaded=true]");
+      await page.click('#tree li[data-path="/acquisition/movie"]');
+      await page.waitForSelector('#view[data-frame="0"][data-path="/acquisition/movie"]', { timeout: 30_000 });
+      await page.$eval("#frame", (s) => {
+        (s as HTMLInputElement).value = "40";
+        s.dispatchEvent(new Event("input"));
+      });
+      await page.waitForSelector('#view[data-frame="40"]');
+      const shown = await page.$eval("#canvas", (c) => {
+        const canvas = c as HTMLCanvasElement;
+        const data = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, 4).data;
+        return Array.from(data.filter((_, i) => i % 4 === 0));
+      });
+      expect(shown).toEqual(Array.from(pixels.subarray(40 * side * side, 40 * side * side + 4 * side)));
+      // Two frames (2 MB) and the metadata were read, not the 64 MB.
+      const stats = await page.evaluate(() => (globalThis as unknown as { tsnwbViewer: { stats(): Promise<{ blob?: { bytes: number } }> } }).tsnwbViewer.stats());
+      expect(stats.blob!.bytes).toBeGreaterThan(2 * side * side);
+      expect(stats.blob!.bytes).toBeLessThan(6 << 20);
+    } finally {
+      await close();
+    }
+  }, 120_000);
 });
 
 describe("the tree in sections, and the overview on load", () => {

@@ -443,4 +443,6 @@ main_();
   },
   setTime,
   select: (path: string) => select(path, "push"),
+  /** What reading has cost (a File picked: the bytes of it read). */
+  stats: () => reader.call("stats"),
 };

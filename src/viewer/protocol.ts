@@ -48,6 +48,8 @@ export interface ReaderCalls {
   overview: { args: []; result: Overview };
   inspect: { args: []; result: Finding[] };
   extract: { args: [path: string, view: string, request: ViewRequest]; result: unknown };
+  /** What reading the file has cost so far: for a File picked or dropped (read lazily), its reads and their bytes. */
+  stats: { args: []; result: { blob?: { reads: number; bytes: number } } };
 }
 
 export type ReaderMethod = keyof ReaderCalls;

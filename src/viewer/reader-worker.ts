@@ -120,6 +120,11 @@ const calls: { [M in ReaderMethod]: (...args: ReaderCalls[M]["args"]) => Promise
     return messages.map((m): Finding => ({ importance: m.importance, check_function_name: m.check_function_name, path: m.path, message: m.message }));
   },
 
+  async stats() {
+    const blob = file().io.blobReads;
+    return blob ? { blob } : {};
+  },
+
   async extract(path, view, request) {
     const { nwbfile, byPath } = file();
     const obj = byPath.get(path);

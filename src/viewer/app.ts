@@ -53,7 +53,9 @@ function size(bytes: number): string {
 /** The address of the current state: the file, the object selected, the cursor (other parameters kept). */
 function address(path: string | undefined): string {
   const params = new URLSearchParams(location.search);
+  // A File picked or dropped has no address: the address then names no file.
   if (current?.url) params.set("file", current.url);
+  else params.delete("file");
   if (path) params.set("path", path);
   else params.delete("path");
   if (time !== undefined) params.set("t", String(Number(time.toPrecision(12))));
@@ -85,7 +87,8 @@ async function openSource(source: FileSource, name: string, target?: { path?: st
 
 /** The file as the address names it: as given when it was relative (`/file.nwb`), else absolute. */
 function urlParameter(url: string): string {
-  return new URLSearchParams(location.search).get("file") === url ? url : new URL(url, location.href).href;
+  const given = new URLSearchParams(location.search).get("file");
+  return given !== null && new URL(given, location.href).href === url ? given : url;
 }
 
 /** The objects, under a heading per section, each indented by its depth within its section. */
@@ -95,7 +98,9 @@ function listTree(entries: TreeEntry[]): void {
   const sections = new Map<string, TreeEntry[]>();
   for (const e of entries) {
     const s = sectionOf(e.path);
-    sections.set(s, [...(sections.get(s) ?? []), e]);
+    const list = sections.get(s);
+    if (list) list.push(e);
+    else sections.set(s, [e]);
   }
   for (const section of [...sections.keys()].sort(compareSections)) {
     const box = document.createElement("section");
@@ -344,10 +349,14 @@ function scheduleAddress(): void {
   addressTimer = setTimeout(() => history.replaceState(null, "", address(main?.path)), 150);
 }
 
+/** Counts selections: the answer for one no longer the latest is dropped. */
+let selections = 0;
+
 /** Shows the object at `path` in the main view; `history` says whether the address is a new entry or replaces this one. */
 async function select(path: string, history_: "push" | "replace" | "none"): Promise<void> {
   const entry = current?.entries.get(path);
   if (!entry) return;
+  const mine = ++selections;
   for (const other of document.querySelectorAll("#tree li.selected")) other.classList.remove("selected");
   const li = document.querySelector<HTMLElement>(`#tree li[data-path="${CSS.escape(path)}"]`);
   li?.classList.add("selected");
@@ -372,13 +381,20 @@ async function select(path: string, history_: "push" | "replace" | "none"): Prom
   try {
     data = await reader.extract(path, entry.view, first);
   } catch (err) {
-    if (view.dataset.path !== path) return;
+    if (mine !== selections) return;
     view.append(Object.assign(document.createElement("p"), { className: "error", textContent: `${path} cannot be shown: ${(err as Error).message}` }));
     view.dataset.ready = "true";
     return;
   }
-  if (view.dataset.path !== path) return; // another object was selected meanwhile
-  const handle = module.render(view, data, contextFor(path, entry));
+  if (mine !== selections) return; // another object was selected meanwhile
+  let handle: ViewHandle;
+  try {
+    handle = module.render(view, data, contextFor(path, entry));
+  } catch (err) {
+    view.append(Object.assign(document.createElement("p"), { className: "error", textContent: `${path} cannot be drawn: ${(err as Error).message}` }));
+    view.dataset.ready = "true";
+    return;
+  }
   main = { path, handle };
   open.add(main);
   $("pin").hidden = false;
@@ -398,7 +414,7 @@ function followAddress(): void {
   }
 }
 
-function main_(): void {
+function start(): void {
   const failed = (err: unknown) => {
     status(String(err));
     document.body.dataset.error = String(err);
@@ -431,7 +447,7 @@ function main_(): void {
   }
 }
 
-main_();
+start();
 
 /** For the console and the end-to-end tests: the extracts asked of the worker, and the cursor. */
 (globalThis as { tsnwbViewer?: unknown }).tsnwbViewer = {

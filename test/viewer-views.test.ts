@@ -12,7 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type AbstractContainer, AnnotationSeries, DynamicTable, ElectricalSeries, ElementIdentifiers, ImageSeries, NWBFile, NWBHDF5IO, TimeSeries, VectorData,
 } from "../src/index.js";
+import { toPicture } from "../src/viewer/pixels.js";
 import { sectionOf } from "../src/viewer/sections.js";
+import { VIEWS, viewFor, viewNamed } from "../src/viewer/views/registry.js";
 import { type ViewerServer, serveViewer } from "../src/viewer/server.js";
 import { READ_BUDGET, bandHeight, type TraceData, extractSeries, traceArea } from "../src/viewer/views/timeseries.js";
 import { ROOT, SHARED, tempFolder } from "./helpers.js";
@@ -154,7 +156,7 @@ describe("a File picked", () => {
 });
 
 describe("the tree in sections, and the overview on load", () => {
-  for (const name of ["ecephys.nwb", "ophys.nwb", "behavior.nwb"]) {
+  for (const name of ["ecephys.nwb", "ophys.nwb", "behavior.nwb", "extension.nwb"]) {
     it(`lists ${name}'s objects under the file's sections, and describes the file`, async () => {
       const file = path.join(DOMAINS, name);
       const expected = await inNode(file, async (f) => {
@@ -538,6 +540,42 @@ describe("a DynamicTable as a virtualised grid", () => {
       await close();
     }
   }, 120_000);
+});
+
+describe("the registry", () => {
+  it("picks the view of an object's type, else of its nearest ancestor, else the generic one; a later view of a type replaces an earlier", () => {
+    expect(viewFor(["ElectricalSeries", "TimeSeries", "NWBDataInterface", "NWBContainer", "Container"]).name).toBe("electricalseries");
+    expect(viewFor(["FancySeries", "TimeSeries", "NWBDataInterface"]).name).toBe("timeseries");
+    expect(viewFor(["TwoPhotonSeries", "ImageSeries", "TimeSeries"]).name).toBe("imageseries");
+    expect(viewFor(["Units", "DynamicTable", "Container"]).name).toBe(VIEWS.find((v) => v.types.includes("Units"))?.name ?? "table");
+    expect(viewFor(["Device", "NWBContainer", "Container"]).name).toBe("generic");
+    expect(viewFor(["Unknown"]).name).toBe("generic");
+    const mine = { ...viewNamed("table"), name: "mine" };
+    expect(viewFor(["DynamicTable"], [...VIEWS, mine]).name).toBe("mine");
+    expect(new Set(VIEWS.map((v) => v.name)).size).toBe(VIEWS.length);
+  });
+});
+
+describe("the view of an extension's type", () => {
+  it("is the view of its nearest ancestor that has one (a CameraSeries extending ImageSeries: its frames)", async () => {
+    const file = path.join(DOMAINS, "extension.nwb");
+    const frame = await inNode(file, async (f) => {
+      const camera = f.acquisition.get("camera") as ImageSeries;
+      return { values: Array.from((await camera.data.read([[0, 1]])) as ArrayLike<number>), shape: camera.data.shape, dtype: camera.data.dtype, type: camera.neurodata_type };
+    });
+    expect(frame.type).toBe("CameraSeries");
+    const { page, close } = await viewerOn(file, "&path=/acquisition/camera");
+    try {
+      await page.waitForSelector('#view[data-ready="true"][data-view="imageseries"][data-frame="0"]');
+      const shown = await page.$eval("#canvas", (c) => {
+        const canvas = c as HTMLCanvasElement;
+        return Array.from(canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data);
+      });
+      expect(shown).toEqual(Array.from(toPicture(frame.values, frame.shape.slice(1), frame.dtype).rgba));
+    } finally {
+      await close();
+    }
+  }, 60_000);
 });
 
 describe("the generic view", () => {

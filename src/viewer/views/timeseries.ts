@@ -443,6 +443,18 @@ export function timePlot<D extends SeriesData>(element: HTMLElement, first: D, c
     } else context.setTime(tOf(((e.clientX - rect.left) / rect.width) * canvas.width));
     drag = undefined;
   };
+  // Keys, once the plot has the focus: ← → pan, + − zoom, Home the whole series.
+  canvas.tabIndex = 0;
+  canvas.addEventListener("keydown", (e) => {
+    const act: Record<string, () => void> = {
+      ArrowLeft: () => pan(-0.25), ArrowRight: () => pan(0.25), "+": () => zoom(0.5), "=": () => zoom(0.5), "-": () => zoom(2),
+      Home: () => void fetchWindow(window(data.span[0], data.span[1] > data.span[0] ? data.span[1] : data.span[0] + 1)),
+    };
+    const run = act[e.key];
+    if (!run) return;
+    e.preventDefault();
+    run();
+  });
   globalThis.addEventListener("mousemove", move);
   globalThis.addEventListener("mouseup", up);
   paint();

@@ -68,13 +68,17 @@ async function openSource(source: FileSource, name: string, target?: { path?: st
   status(`opening ${name}...`);
   document.body.dataset.loaded = "false";
   closeViews();
+  // The last file's findings go with it (this file's come once it is shown).
+  $("findings").dataset.done = "false";
+  $("findings-summary").textContent = "best practices: inspecting...";
+  $("findings-list").replaceChildren();
+  lastFindings = [];
   await reader.call("open", source);
   const entries = await reader.call("tree");
   current = { name, url: "url" in source ? urlParameter(source.url) : undefined, entries: new Map(entries.map((e) => [e.path, e])) };
   listTree(entries);
   overview = await reader.call("overview");
   showSession(overview);
-  void showFindings(current);
   time = target?.t;
   if (target?.path && current.entries.has(target.path)) await select(target.path, "replace");
   else {
@@ -83,6 +87,8 @@ async function openSource(source: FileSource, name: string, target?: { path?: st
   }
   status(name);
   document.body.dataset.loaded = "true";
+  // The inspection reads much of the file: asked of the worker after what is shown first, not before it.
+  void showFindings(current);
 }
 
 /** The file as the address names it: as given when it was relative (`/file.nwb`), else absolute. */

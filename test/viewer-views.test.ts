@@ -423,10 +423,20 @@ describe("a TimeSeries drawn as lines", () => {
       const panned = (await extracts(page))[2]!.result as typeof first;
       expect(panned.t0).toBeGreaterThan(z.t0);
       expect(panned.t1 - panned.t0).toBeCloseTo(z.t1 - z.t0, 6);
+      // 16 channels at once: the next extract asks for them, each in a thinner band.
+      await page.selectOption("#view select.channels-per-page", "16");
+      await answered(page, 4);
+      await page.waitForFunction(() => !(document.getElementById("view") as HTMLElement).dataset.loading);
+      const sixteen = (await extracts(page))[3]!;
+      expect([sixteen.request.start, sixteen.request.end]).toEqual([0, 16]);
+      expect(await page.$eval("#view canvas.trace", (c) => (c as HTMLCanvasElement).height)).toBe(16 * bandHeight(16) + 22);
+      await page.selectOption("#view select.channels-per-page", "32");
+      await answered(page, 5);
+      await page.waitForFunction(() => !(document.getElementById("view") as HTMLElement).dataset.loading);
       // The whole recording: over the budget, so read as evenly spread blocks, never more than the budget.
       await page.click('#view button[data-action="whole"]');
-      await answered(page, 4);
-      const whole = (await extracts(page))[3]!.result as typeof first;
+      await answered(page, 6);
+      const whole = (await extracts(page))[5]!.result as typeof first;
       expect([whole.t0, whole.t1, whole.samples, whole.exact]).toEqual([2, 2 + (samples - 1) / 1000, samples, false]);
       expect(whole.read).toBeLessThanOrEqual(READ_BUDGET / 32);
       expect(await page.textContent("#view .readout")).toMatch(/400000 samples \(\d+ read, in blocks\)/);

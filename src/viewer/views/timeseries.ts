@@ -230,9 +230,9 @@ async function readChannels(data: ArrayData, i0: number, i1: number, start: numb
 /** Height of a channel's band, and of the time axis, in CSS pixels. */
 const BAND = 56;
 
-/** A channel's band height for `shown` channels: taller when few are shown. */
+/** A channel's band height for `shown` channels: taller when few are shown, thinner when many (about 900 pixels in all). */
 export function bandHeight(shown: number): number {
-  return shown <= 2 ? 160 : shown <= 4 ? 100 : BAND;
+  return shown <= 2 ? 160 : shown <= 4 ? 100 : shown <= 16 ? BAND : Math.max(8, Math.floor(900 / shown));
 }
 const AXIS = 22;
 
@@ -247,9 +247,12 @@ export function tickStep(width: number, count = 8): number {
 /** Height of a band's line of text (the channel's name and range), above its trace. */
 const LABEL = 12;
 
-/** Where channel `c`'s trace is drawn in a plot of bands `band` pixels high: its top row and its height. */
+/**
+ * Where channel `c`'s trace is drawn in a plot of bands `band` pixels high: its top row and its height. A band too
+ * thin for a line of text (many channels) is all trace; its channel is named in the tooltip.
+ */
 export function traceArea(c: number, band: number): { top: number; height: number } {
-  return { top: c * band + LABEL + 1, height: band - LABEL - 3 };
+  return band >= 2 * LABEL + 8 ? { top: c * band + LABEL + 1, height: band - LABEL - 3 } : { top: c * band + 1, height: band - 2 };
 }
 
 /** Draws a trace's columns into a canvas context: per channel band, a vertical stroke from min to max per column. */
@@ -288,7 +291,7 @@ export function drawTrace(ctx: CanvasRenderingContext2D, data: TraceData, band: 
     // The channel's name and range, in the band's top line, above its trace.
     const label = `${data.labels[c] ?? ""}${hi >= lo ? `  ${fmt(lo)} to ${fmt(hi)} ${data.unit}` : ""}`;
     ctx.fillStyle = "#555";
-    ctx.fillText(label, 4, c * band + LABEL - 2);
+    if (band >= 2 * LABEL + 8) ctx.fillText(label, 4, c * band + LABEL - 2);
   }
 }
 
@@ -370,8 +373,19 @@ export function timePlot<D extends SeriesData>(element: HTMLElement, first: D, c
   controls.append(button("zoom-in", "Zoom in", () => zoom(0.5)), button("zoom-out", "Zoom out", () => zoom(2)),
     button("pan-left", "◀", () => pan(-0.5)), button("pan-right", "▶", () => pan(0.5)),
     button("whole", "Whole", () => void fetchWindow(window(data.span[0], data.span[1] > data.span[0] ? data.span[1] : data.span[0] + 1))));
-  if (first.kind === "trace" && first.channels > first.end - first.start) {
-    controls.append(button("channels-up", "Channels ▲", () => page(-1)), button("channels-down", "Channels ▼", () => page(1)));
+  if (first.kind === "trace" && first.channels > 4) {
+    // How many channels at once (up to every one, thinner), and which: paged.
+    const perPage = Object.assign(document.createElement("select"), { className: "channels-per-page", title: "channels shown at once" });
+    for (const n of [4, 8, 16, 32, 64, 128, 256, 384].filter((n) => n < first.channels).concat(first.channels)) {
+      perPage.append(new Option(`${n} channels`, String(n), false, n === first.end - first.start));
+    }
+    perPage.addEventListener("change", () => {
+      if (data.kind !== "trace") return;
+      const size = Number(perPage.value);
+      const start = Math.max(0, Math.min(data.channels - size, data.start));
+      void fetchWindow({ ...window(data.t0, data.t1), start, end: start + size });
+    });
+    controls.append(button("channels-up", "Channels ▲", () => page(-1)), button("channels-down", "Channels ▼", () => page(1)), perPage);
   }
   controls.append(readout);
   element.append(controls, wrap, list);
@@ -443,6 +457,15 @@ export function timePlot<D extends SeriesData>(element: HTMLElement, first: D, c
     } else context.setTime(tOf(((e.clientX - rect.left) / rect.width) * canvas.width));
     drag = undefined;
   };
+  // The tooltip names the channel and time under the pointer (thin bands have no room for their names).
+  canvas.addEventListener("mousemove", (e) => {
+    if (data.kind !== "trace") return;
+    const rect = canvas.getBoundingClientRect();
+    const y = ((e.clientY - rect.top) / rect.height) * canvas.height;
+    const c = Math.floor(y / bandHeight(data.end - data.start));
+    const t = tOf(((e.clientX - rect.left) / rect.width) * canvas.width);
+    canvas.title = c < data.end - data.start ? `${data.labels[c] ?? ""}, ${fmt(t)} s` : `${fmt(t)} s`;
+  });
   // Keys, once the plot has the focus: ← → pan, + − zoom, Home the whole series.
   canvas.tabIndex = 0;
   canvas.addEventListener("keydown", (e) => {

@@ -29,6 +29,10 @@ beforeAll(async () => {
   page = await browser.newPage();
   await page.goto(server.url);
   await page.waitForSelector("body[data-loaded=true]", { timeout: 30_000 });
+  // The page itself holds no HDF5 library (the file is read in its worker): the library's own bundle, for the tests
+  // of the library in a page.
+  await page.addScriptTag({ path: path.join(ROOT, "dist", "viewer", "tsnwb.js"), type: "module" });
+  await page.waitForFunction(() => "tsnwb" in globalThis);
 }, 60_000);
 afterAll(async () => {
   await browser?.close();

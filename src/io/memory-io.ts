@@ -13,6 +13,7 @@ import { type H5MemoryLib, type MemoryFS, h5Memory, memoryPath } from "./hdf5/h5
 import { type RemoteFile, openRemote } from "./remote/remote-file.js";
 import type { RangeReaderOptions } from "./remote/range-reader.js";
 import { XHRTransport } from "./remote/xhr-transport.js";
+import { type BlobFile, type BlobReadStats, canReadBlobsLazily, openBlobFile } from "./blob-file.js";
 
 /** Bytes an NWB file is read from. */
 export type MemorySource = Uint8Array | ArrayBuffer | Blob;
@@ -50,6 +51,17 @@ export class NWBMemoryIO extends NWBIOBase {
     }
     const { lib, m, FS } = await h5Memory();
     const fileName = options.name ?? ((source as { name?: unknown } | undefined)?.name as string | undefined) ?? "memory.nwb";
+    // A Blob to read, in a worker: read lazily, as HDF5 asks for its bytes, not copied whole into memory first.
+    if (mode === "r" && typeof Blob !== "undefined" && source instanceof Blob && canReadBlobsLazily()) {
+      const head = new Uint8Array(await source.slice(0, 8).arrayBuffer());
+      if (head.length < 8 || head[0] !== 0x89 || head[1] !== 0x48 || head[2] !== 0x44 || head[3] !== 0x46) {
+        throw new ValidationError(fileName, "bytes", "an HDF5 file (it starts with the HDF5 signature)");
+      }
+      const io = new NWBMemoryIO(m, lib, FS, memoryPath(), fileName, mode, options);
+      io.blob_ = openBlobFile(lib, FS, source);
+      io.file = io.blob_.file;
+      return io;
+    }
     const path = memoryPath();
     const io = new NWBMemoryIO(m, lib, FS, path, fileName, mode, options);
     if (source !== undefined) {
@@ -82,9 +94,17 @@ export class NWBMemoryIO extends NWBIOBase {
 
   /** The remote file behind a URL. */
   private remote?: RemoteFile;
+  /** The Blob behind a file read lazily (in a worker). */
+  private blob_?: BlobFile;
+
+  /** For a Blob read lazily (in a worker): the reads of it made so far, and their bytes. */
+  get blobReads(): BlobReadStats | undefined {
+    return this.blob_ ? { ...this.blob_.stats } : undefined;
+  }
 
   protected override closeFile(): void {
     if (this.remote) this.remote.close();
+    else if (this.blob_) this.blob_.close();
     else super.closeFile();
   }
 

@@ -1,95 +1,262 @@
 /**
- * The viewer page: opens an NWB file (the one `tsnwb view` serves, a file picked or dropped, or a URL), lists its
- * objects and session metadata, and shows image data: images with their true pixels, `Images` in the order of
- * `order_of_images`, series frame by frame with a slider and playback at their rate or timestamps, and an
- * `IndexSeries` as the image it indexes at each time; and the file's best-practice findings (tsnwb's inspector, as
- * the NWB Inspector's), each leading to its object. Runs in the browser, on the browser entry of tsnwb.
+ * The viewer page: opens an NWB file (the one `tsnwb view` serves, a file picked or dropped, or a URL) in the
+ * reading worker (the page never reads the file itself, so it never freezes while chunks arrive), lists its objects
+ * by section (acquisition, stimulus, processing modules, intervals, units, general, analysis, scratch), shows the
+ * file's overview on load (session, subject, devices, what each section holds, best-practice findings), and shows
+ * the object selected with the view of its type (`views/registry.ts`). The selection and the shared time cursor are
+ * in the address (`?file=...&path=...&t=...`), so a view can be shared, and the browser's back and forward move
+ * between selections.
  */
-import * as tsnwb from "../browser.js";
-import { type AbstractContainer, type ArrayData, Image, ImageMaskSeries, Images, ImageSeries, IndexSeries, NWBHDF5IO, type NWBFile } from "../browser.js";
-import { type Picture, overlayMask, toPicture } from "./pixels.js";
+import type { FileSource, Finding, Overview, TreeEntry } from "./protocol.js";
+import { type ExtractRecord, Reader } from "./reader.js";
+import { compareSections, sectionOf, sectionTitle } from "./sections.js";
+import { viewNamed } from "./views/registry.js";
+import type { ViewContext, ViewHandle, ViewRequest } from "./views/view.js";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-let current: { io: NWBHDF5IO; nwbfile: NWBFile; url?: string } | undefined;
+const reader = new Reader(new URL("reader.js", import.meta.url));
+
 /** Where `tsnwb view` serves the file's external files (videos), when it does. */
 const externalBase = new URLSearchParams(location.search).get("external");
-let stopPlayback: (() => void) | undefined;
+
+/** What is open: the file's name, its URL (when read by URL), its objects by path. */
+let current: { name: string; url?: string; entries: Map<string, TreeEntry> } | undefined;
+/** The open file's overview (shown again when the address names no object). */
+let overview: Overview | undefined;
+/** The shared time cursor, in seconds. */
+let time: number | undefined;
+/** The views open on the page (the selected one, and those pinned), each told when the cursor moves. */
+const open = new Set<{ path: string; handle: ViewHandle }>();
+/** The view in the main panel. */
+let main: { path: string; handle: ViewHandle } | undefined;
 
 function status(text: string): void {
   $("status").textContent = text;
 }
 
-/** Opens a file from its bytes and lists it. */
-async function openFile(source: Blob, name: string): Promise<void> {
+function escape(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+}
+
+/** Bytes as text: 1.5 MB. */
+function size(bytes: number): string {
+  const units = ["B", "kB", "MB", "GB", "TB"];
+  let k = 0;
+  while (bytes >= 1000 && k < units.length - 1) {
+    bytes /= 1000;
+    k++;
+  }
+  return `${k === 0 ? bytes : bytes.toPrecision(3)} ${units[k]}`;
+}
+
+/** The address of the current state: the file, the object selected, the cursor (other parameters kept). */
+function address(path: string | undefined): string {
+  const params = new URLSearchParams(location.search);
+  // A File picked or dropped has no address: the address then names no file.
+  if (current?.url) params.set("file", current.url);
+  else params.delete("file");
+  if (path) params.set("path", path);
+  else params.delete("path");
+  if (time !== undefined) params.set("t", String(Number(time.toPrecision(12))));
+  else params.delete("t");
+  return `${location.pathname}?${params.toString().replace(/%2F/g, "/")}`;
+}
+
+/** Opens a file in the reading worker, lists it, and shows the object and time the address names (or the overview). */
+async function openSource(source: FileSource, name: string, target?: { path?: string; t?: number }): Promise<void> {
   status(`opening ${name}...`);
-  if (current) await current.io.close();
-  const io = await NWBHDF5IO.open(source, "r", { name });
-  const nwbfile = await io.read();
-  current = { io, nwbfile };
-  listFile(nwbfile);
+  document.body.dataset.loaded = "false";
+  closeViews();
+  // The last file's findings go with it (this file's come once it is shown).
+  $("findings").dataset.done = "false";
+  $("findings-summary").textContent = "best practices: inspecting...";
+  $("findings-list").replaceChildren();
+  lastFindings = [];
+  await reader.call("open", source);
+  const entries = await reader.call("tree");
+  current = { name, url: "url" in source ? urlParameter(source.url) : undefined, entries: new Map(entries.map((e) => [e.path, e])) };
+  listTree(entries);
+  overview = await reader.call("overview");
+  showSession(overview);
+  time = target?.t;
+  if (target?.path && current.entries.has(target.path)) await select(target.path, "replace");
+  else {
+    showOverview(overview);
+    history.replaceState(null, "", address(undefined));
+  }
   status(name);
   document.body.dataset.loaded = "true";
+  // The inspection reads much of the file: asked of the worker after what is shown first, not before it.
+  void showFindings(current);
 }
 
-/** Opens a file by URL, lazily: its metadata now, each frame's chunks when it is shown. */
-async function openURL(url: string): Promise<void> {
-  status(`opening ${url}...`);
-  if (current) await current.io.close();
-  const absolute = new URL(url, location.href).href;
-  const io = await NWBHDF5IO.open(absolute, "r");
-  const nwbfile = await io.read();
-  current = { io, nwbfile, url: absolute };
-  listFile(nwbfile);
-  status(url);
-  document.body.dataset.loaded = "true";
+/** The file as the address names it: as given when it was relative (`/file.nwb`), else absolute. */
+function urlParameter(url: string): string {
+  const given = new URLSearchParams(location.search).get("file");
+  return given !== null && new URL(given, location.href).href === url ? given : url;
 }
 
-function listFile(nwbfile: NWBFile): void {
-  const session = [
-    `identifier: ${nwbfile.identifier}`, `session: ${nwbfile.session_description}`, `start: ${nwbfile.session_start_time}`,
-    ...(nwbfile.experimenter ? [`experimenter: ${nwbfile.experimenter.join("; ")}`] : []),
-    ...(nwbfile.lab ? [`lab: ${nwbfile.lab}`] : []),
-  ];
-  $("session").textContent = session.join("\n");
-  void showFindings(nwbfile);
+/** The objects, under a heading per section, each indented by its depth within its section. */
+function listTree(entries: TreeEntry[]): void {
   const tree = $("tree");
   tree.replaceChildren();
-  const objects = [...nwbfile.objects.values()].filter((o) => o !== (nwbfile as AbstractContainer));
-  objects.sort((a, b) => (a.container_source?.path ?? "").localeCompare(b.container_source?.path ?? ""));
-  for (const obj of objects) {
-    const path = obj.container_source?.path ?? obj.name;
-    const li = document.createElement("li");
-    li.dataset.path = path;
-    li.style.paddingLeft = `${(path.split("/").length - 2) * 12 + 4}px`;
-    li.innerHTML = `${escape(obj.name)} <span class="type">${escape(obj.neurodata_type)}</span>`;
-    li.addEventListener("click", () => void show(obj, li));
-    tree.append(li);
+  const sections = new Map<string, TreeEntry[]>();
+  for (const e of entries) {
+    const s = sectionOf(e.path);
+    const list = sections.get(s);
+    if (list) list.push(e);
+    else sections.set(s, [e]);
+  }
+  for (const section of [...sections.keys()].sort(compareSections)) {
+    const box = document.createElement("section");
+    box.dataset.section = section;
+    const heading = Object.assign(document.createElement("h3"), { textContent: sectionTitle(section) });
+    const list = document.createElement("ul");
+    const depth = section.split("/").length;
+    for (const e of sections.get(section)!) {
+      const li = document.createElement("li");
+      li.dataset.path = e.path;
+      li.dataset.view = e.view;
+      // A table's columns are listed under it only while it (or one of them) is selected.
+      if (e.table) {
+        li.classList.add("column");
+        li.dataset.table = e.table;
+      }
+      li.style.paddingLeft = `${Math.max(0, e.path.split("/").length - 2 - depth) * 12 + 4}px`;
+      li.innerHTML = `${escape(e.name)} <span class="type">${escape(e.neurodata_type)}</span>`;
+      li.addEventListener("click", () => void select(e.path, "push"));
+      list.append(li);
+    }
+    box.append(heading, list);
+    tree.append(box);
   }
 }
 
+function showSession(overview: Overview): void {
+  const get = (k: string) => overview.session.find(([f]) => f === k)?.[1];
+  const lines = [
+    `identifier: ${get("identifier") ?? ""}`, `session: ${get("session_description") ?? ""}`, `start: ${get("session_start_time") ?? ""}`,
+    ...(get("experimenter") ? [`experimenter: ${get("experimenter")}`] : []), ...(get("lab") ? [`lab: ${get("lab")}`] : []),
+  ];
+  $("session").textContent = lines.join("\n");
+}
+
+/** The overview, in the main panel: session, subject, devices, and per section what it holds and how big. */
+function showOverview(overview: Overview): void {
+  if (main) {
+    main.handle.dispose?.();
+    open.delete(main);
+    main = undefined;
+  }
+  $("pin").hidden = true;
+  const view = resetView();
+  $("title").textContent = current?.name ?? "";
+  view.dataset.view = "overview";
+  const fields = (title: string, rows: [string, string][], id: string) => {
+    if (rows.length === 0) return;
+    const table = Object.assign(document.createElement("table"), { id, className: "fields" });
+    for (const [k, v] of rows) {
+      const tr = table.insertRow();
+      tr.dataset.field = k;
+      tr.insertCell().textContent = k;
+      tr.insertCell().textContent = v;
+    }
+    view.append(Object.assign(document.createElement("h3"), { textContent: title }), table);
+  };
+  fields("Session", overview.session, "overview-session");
+  fields("Subject", overview.subject, "overview-subject");
+  if (overview.devices.length > 0) {
+    const list = Object.assign(document.createElement("ul"), { id: "overview-devices" });
+    for (const d of overview.devices) {
+      const li = document.createElement("li");
+      const a = Object.assign(document.createElement("a"), { href: "#", textContent: d.name });
+      a.addEventListener("click", (e) => {
+        e.preventDefault();
+        void select(d.path, "push");
+      });
+      li.append(a, [d.description, d.manufacturer].filter(Boolean).map((x) => ` ${x}`).join(";"));
+      list.append(li);
+    }
+    view.append(Object.assign(document.createElement("h3"), { textContent: "Devices" }), list);
+  }
+  const table = Object.assign(document.createElement("table"), { id: "overview-sections", className: "fields" });
+  const head = table.createTHead().insertRow();
+  for (const h of ["section", "type", "objects", "data"]) head.append(Object.assign(document.createElement("th"), { textContent: h }));
+  const body = table.createTBody();
+  for (const s of [...overview.sections].sort((a, b) => compareSections(a.section, b.section))) {
+    for (const t of s.types) {
+      const tr = body.insertRow();
+      tr.dataset.section = s.section;
+      tr.dataset.type = t.type;
+      tr.dataset.count = String(t.count);
+      tr.dataset.bytes = String(t.bytes);
+      tr.insertCell().textContent = sectionTitle(s.section);
+      tr.insertCell().textContent = t.type;
+      tr.insertCell().textContent = String(t.count);
+      tr.insertCell().textContent = t.bytes > 0 ? size(t.bytes) : "";
+    }
+  }
+  view.append(Object.assign(document.createElement("h3"), { textContent: "Contents" }), table);
+  const findings = Object.assign(document.createElement("p"), { id: "overview-findings" });
+  view.append(Object.assign(document.createElement("h3"), { textContent: "Best practices" }), findings);
+  if ($("findings").dataset.done === "true") overviewFindings(findings, ($("findings-summary").textContent ?? "").replace(/^best practices: /, ""), lastFindings);
+  else findings.textContent = "inspecting...";
+  view.dataset.ready = "true";
+}
+
+/** The findings of the last inspection, for an overview shown after it. */
+let lastFindings: Finding[] = [];
+
+/** The findings in the overview: their summary, and each (most important first) a link to its object. */
+function overviewFindings(box: HTMLElement, summary: string, messages: Finding[]): void {
+  box.replaceChildren(summary);
+  const list = document.createElement("ul");
+  list.className = "overview-findings";
+  for (const m of messages) {
+    const li = document.createElement("li");
+    li.className = m.importance.toLowerCase();
+    li.dataset.check = m.check_function_name;
+    // A finding on an object leads to it; one on the file itself (`/`) is about what the overview shows.
+    const a = current?.entries.has(m.path) ? Object.assign(document.createElement("a"), { href: "#", textContent: m.path }) : m.path;
+    if (typeof a !== "string") {
+      a.addEventListener("click", (e) => {
+        e.preventDefault();
+        void select(m.path, "push");
+      });
+    }
+    li.append(`${m.importance.replace("BEST_PRACTICE_", "").toLowerCase().replace(/_/g, " ")}: ${m.check_function_name} `, a, ` ${m.message}`);
+    list.append(li);
+  }
+  box.append(list);
+}
+
 /**
- * The file's best-practice findings, most important first, under the session: each names its importance, check and
- * object, and a click shows the object. External files' existence is not checked (a page has no file system).
+ * The file's best-practice findings (tsnwb's inspector, run in the worker), most important first: each names its
+ * importance, check and object, and a click shows the object.
  */
-async function showFindings(nwbfile: NWBFile): Promise<void> {
+async function showFindings(file: NonNullable<typeof current>): Promise<void> {
   const box = $("findings");
   box.dataset.done = "false";
   const list = $("findings-list");
   list.replaceChildren();
   $("findings-summary").textContent = "best practices: inspecting...";
-  let messages: tsnwb.InspectionMessage[];
+  let messages: Finding[];
   try {
-    messages = await tsnwb.inspect(nwbfile);
+    messages = await reader.call("inspect");
   } catch (err) {
     $("findings-summary").textContent = `best practices: the inspection failed (${String(err)})`;
     box.dataset.done = "true";
     return;
   }
-  if (current?.nwbfile !== nwbfile) return; // another file was opened meanwhile
-  const counts = tsnwb.IMPORTANCES.map((i) => [i, messages.filter((m) => m.importance === i).length] as const).filter(([, n]) => n > 0);
-  $("findings-summary").textContent = messages.length === 0 ? "best practices: no findings"
-    : `best practices: ${counts.map(([i, n]) => `${n} ${i.toLowerCase().replace(/_/g, " ")}`).join(", ")}`;
+  if (current !== file) return; // another file was opened meanwhile
+  lastFindings = messages;
+  const order = ["CRITICAL", "BEST_PRACTICE_VIOLATION", "BEST_PRACTICE_SUGGESTION"];
+  const counts = order.map((i) => [i, messages.filter((m) => m.importance === i).length] as const).filter(([, n]) => n > 0);
+  const summary = messages.length === 0 ? "no findings" : counts.map(([i, n]) => `${n} ${i.toLowerCase().replace(/_/g, " ")}`).join(", ");
+  $("findings-summary").textContent = `best practices: ${summary}`;
+  const inOverview = document.getElementById("overview-findings");
+  if (inOverview) overviewFindings(inOverview, summary, messages);
   for (const m of messages) {
     const li = document.createElement("li");
     li.dataset.check = m.check_function_name;
@@ -98,299 +265,206 @@ async function showFindings(nwbfile: NWBFile): Promise<void> {
     li.title = m.message;
     li.innerHTML = `<span class="importance">${escape(m.importance.replace("BEST_PRACTICE_", ""))}</span> ${escape(m.check_function_name)} <span class="type">${escape(m.path)}</span><br>${escape(m.message)}`;
     li.addEventListener("click", () => {
-      const item = document.querySelector<HTMLElement>(`#tree li[data-path="${CSS.escape(m.path)}"]`);
-      const obj = [...nwbfile.objects.values()].find((o) => (o.container_source?.path ?? o.name) === m.path);
-      if (item && obj) {
-        item.scrollIntoView({ block: "nearest" });
-        void show(obj, item);
-      }
+      if (current?.entries.has(m.path)) void select(m.path, "push");
     });
     list.append(li);
   }
   box.dataset.done = "true";
 }
 
-function escape(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
-}
-
-/** The display range the user set (undefined: each image's own), and the redraw to call when it changes. */
-let displayRange: [number, number] | undefined;
-let redraw: (() => void) | undefined;
-
-/** A canvas showing (rows, columns[, channels]) values, with the range shown; `mask` tints masked pixels. */
-function draw(canvas: HTMLCanvasElement, values: ArrayLike<number | bigint>, shape: readonly number[], dtype: string, label?: HTMLElement, mask?: ArrayLike<number | bigint>): void {
-  let picture: Picture = toPicture(values, shape, dtype, displayRange);
-  if (mask) picture = overlayMask(picture, mask);
-  canvas.width = picture.width;
-  canvas.height = picture.height;
-  canvas.style.width = `${Math.max(picture.width, Math.min(512, picture.width * 4))}px`;
-  canvas.getContext("2d")!.putImageData(new ImageData(picture.rgba as Uint8ClampedArray<ArrayBuffer>, picture.width, picture.height), 0, 0);
-  if (label) label.textContent = `${dtype} [${shape.join(", ")}], shown ${picture.range[0]} to ${picture.range[1]}`;
+function closeViews(): void {
+  for (const v of open) v.handle.dispose?.();
+  open.clear();
+  main = undefined;
+  $("pinned").replaceChildren();
+  $("pin").hidden = true;
 }
 
 /**
- * The display controls: the range of values mapped to black and white (blank: each image's own), and rotation and
- * flips for data stored the other way round (they turn the picture on screen, not the data).
+ * Keeps a view of the object at `path` open above the main one (a view of its own, read anew), so that several
+ * objects are seen at once along the one time cursor; its close button lets it go.
  */
-function displayControls(view: HTMLElement): void {
-  const controls = document.createElement("div");
-  controls.className = "controls";
-  const lo = Object.assign(document.createElement("input"), { type: "number", id: "range-lo", placeholder: "min", step: "any" });
-  const hi = Object.assign(document.createElement("input"), { type: "number", id: "range-hi", placeholder: "max", step: "any" });
-  const apply = () => {
-    displayRange = lo.value !== "" && hi.value !== "" ? [Number(lo.value), Number(hi.value)] : undefined;
-    redraw?.();
-  };
-  lo.addEventListener("change", apply);
-  hi.addEventListener("change", apply);
-  let turns = 0;
-  let flipH = false;
-  let flipV = false;
-  const transform = () => {
-    for (const c of view.querySelectorAll("canvas")) {
-      (c as HTMLCanvasElement).style.transform = `rotate(${turns * 90}deg) scale(${flipH ? -1 : 1}, ${flipV ? -1 : 1})`;
-    }
-  };
-  const button = (id: string, text: string, act: () => void) => {
-    const b = Object.assign(document.createElement("button"), { id, textContent: text });
-    b.addEventListener("click", () => {
-      act();
-      transform();
-    });
-    return b;
-  };
-  controls.append("range", lo, hi, button("rotate", "Rotate 90°", () => (turns = (turns + 1) % 4)),
-    button("flip-h", "Flip ↔", () => (flipH = !flipH)), button("flip-v", "Flip ↕", () => (flipV = !flipV)));
-  view.append(controls);
+async function pin(path: string): Promise<void> {
+  const entry = current?.entries.get(path);
+  if (!entry) return;
+  const box = Object.assign(document.createElement("section"), { className: "pinned-view" });
+  box.dataset.path = path;
+  const header = document.createElement("header");
+  const close = Object.assign(document.createElement("button"), { className: "unpin", textContent: "×", title: "Close" });
+  header.append(`${entry.name} (${entry.neurodata_type})`, close);
+  const element = document.createElement("div");
+  element.className = "view-body";
+  element.dataset.view = entry.view;
+  box.append(header, element);
+  $("pinned").append(box);
+  const data = await reader.extract(path, entry.view, { pixels: viewWidth(), time });
+  if (!box.isConnected) return;
+  const shown = { path, handle: viewNamed(entry.view).render(element, data, contextFor(path, entry)) };
+  open.add(shown);
+  element.dataset.ready = "true";
+  close.addEventListener("click", () => {
+    shown.handle.dispose?.();
+    open.delete(shown);
+    box.remove();
+  });
 }
 
-async function show(obj: AbstractContainer, li: HTMLElement): Promise<void> {
-  stopPlayback?.();
-  stopPlayback = undefined;
-  for (const other of document.querySelectorAll("#tree li.selected")) other.classList.remove("selected");
-  li.classList.add("selected");
+/** Empties the main view (its element and every data attribute a view set on it). */
+function resetView(): HTMLElement {
   const view = $("view");
   view.replaceChildren();
-  delete view.dataset.ready;
-  delete view.dataset.frame;
-  delete view.dataset.renders;
-  displayRange = undefined;
-  redraw = undefined;
-  const title = document.createElement("h2");
-  title.textContent = `${obj.name} (${obj.neurodata_type})`;
-  view.append(title);
-  view.dataset.path = li.dataset.path;
-  if (obj instanceof Image || obj instanceof Images || obj instanceof ImageSeries || obj instanceof IndexSeries) displayControls(view);
-  if (obj instanceof Image) await showImages(view, [obj]);
-  else if (obj instanceof Images) await showImages(view, obj.order_of_images?.data ?? [...obj.images.values()]);
-  else if (obj instanceof IndexSeries) await showIndexSeries(view, obj);
-  else if (obj instanceof ImageSeries && !obj.external_file) await showSeries(view, obj);
-  else if (obj instanceof ImageSeries) showVideos(view, obj);
-  else {
-    const pre = document.createElement("pre");
-    pre.textContent = JSON.stringify(obj, null, 2);
-    view.append(pre);
+  for (const key of Object.keys(view.dataset)) delete view.dataset[key];
+  return view;
+}
+
+/** How wide a plot in the main view can be, in pixel columns. */
+function viewWidth(): number {
+  return Math.max(200, Math.min(4096, Math.floor($("view").clientWidth - 8)));
+}
+
+/** What the object at `path` is given to talk to the rest of the viewer. */
+function contextFor(path: string, entry: TreeEntry): ViewContext<unknown> {
+  return {
+    request: (request: ViewRequest) => reader.extract(path, entry.view, request),
+    requestOther: <Other>(other: string, request: ViewRequest) => {
+      const target = current?.entries.get(other);
+      if (!target) return Promise.reject(new Error(`the file has no object at ${other}`));
+      return reader.extract<Other>(other, target.view, request);
+    },
+    get time() {
+      return time;
+    },
+    setTime,
+    select: (other: string) => void select(other, "push"),
+    externalURL: (p: string) => (externalBase ? `${externalBase}${encodeURIComponent(p)}` : current?.url ? new URL(p, new URL(current.url, location.href)).href : undefined),
+  };
+}
+
+/** Moves the shared cursor: every open view follows, and the address keeps it. */
+function setTime(t: number): void {
+  if (!Number.isFinite(t)) return;
+  time = t;
+  for (const v of open) v.handle.setTime?.(t);
+  scheduleAddress();
+}
+
+let addressTimer: ReturnType<typeof setTimeout> | undefined;
+/** The cursor moves often (playback, drags): the address follows at most a few times a second. */
+function scheduleAddress(): void {
+  clearTimeout(addressTimer);
+  addressTimer = setTimeout(() => history.replaceState(null, "", address(main?.path)), 150);
+}
+
+/** Counts selections: the answer for one no longer the latest is dropped. */
+let selections = 0;
+
+/** Shows the object at `path` in the main view; `history` says whether the address is a new entry or replaces this one. */
+async function select(path: string, history_: "push" | "replace" | "none"): Promise<void> {
+  const entry = current?.entries.get(path);
+  if (!entry) return;
+  const mine = ++selections;
+  for (const other of document.querySelectorAll("#tree li.selected")) other.classList.remove("selected");
+  const li = document.querySelector<HTMLElement>(`#tree li[data-path="${CSS.escape(path)}"]`);
+  li?.classList.add("selected");
+  const table = entry.table ?? path;
+  for (const column of document.querySelectorAll<HTMLElement>("#tree li.column")) column.classList.toggle("open", column.dataset.table === table);
+  li?.scrollIntoView({ block: "nearest" });
+  if (main) {
+    main.handle.dispose?.();
+    open.delete(main);
+    main = undefined;
   }
+  const view = resetView();
+  $("pin").hidden = true;
+  view.dataset.path = path;
+  view.dataset.view = entry.view;
+  $("title").textContent = `${entry.name} (${entry.neurodata_type})`;
+  if (history_ === "push") history.pushState(null, "", address(path));
+  else if (history_ === "replace") history.replaceState(null, "", address(path));
+  const module = viewNamed(entry.view);
+  const first: ViewRequest = { pixels: viewWidth(), time };
+  let data: unknown;
+  try {
+    data = await reader.extract(path, entry.view, first);
+  } catch (err) {
+    if (mine !== selections) return;
+    view.append(Object.assign(document.createElement("p"), { className: "error", textContent: `${path} cannot be shown: ${(err as Error).message}` }));
+    view.dataset.ready = "true";
+    return;
+  }
+  if (mine !== selections) return; // another object was selected meanwhile
+  let handle: ViewHandle;
+  try {
+    handle = module.render(view, data, contextFor(path, entry));
+  } catch (err) {
+    view.append(Object.assign(document.createElement("p"), { className: "error", textContent: `${path} cannot be drawn: ${(err as Error).message}` }));
+    view.dataset.ready = "true";
+    return;
+  }
+  main = { path, handle };
+  open.add(main);
+  $("pin").hidden = false;
   view.dataset.ready = "true";
 }
 
-async function showImages(view: HTMLElement, images: Image[]): Promise<void> {
-  const shown: (() => void)[] = [];
-  for (const image of images) {
-    const figure = document.createElement("div");
-    figure.className = "figure";
-    const canvas = document.createElement("canvas");
-    canvas.dataset.name = image.name;
-    const caption = document.createElement("div");
-    figure.append(canvas, caption);
-    view.append(figure);
-    const values = (await image.data.read()) as ArrayLike<number>;
-    const paint = () => {
-      draw(canvas, values, image.data.shape, image.data.dtype, caption);
-      caption.textContent = `${image.name}: ${caption.textContent}`;
-    };
-    paint();
-    shown.push(paint);
+/** The state the address names, after back or forward. */
+function followAddress(): void {
+  const params = new URLSearchParams(location.search);
+  const t = params.get("t");
+  const path = params.get("path");
+  if (t !== null && Number.isFinite(Number(t))) setTime(Number(t));
+  if (path && path !== main?.path) void select(path, "none");
+  else if (!path && main && overview) {
+    for (const other of document.querySelectorAll("#tree li.selected")) other.classList.remove("selected");
+    showOverview(overview);
   }
-  redraw = () => shown.forEach((paint) => paint());
 }
 
-/** A frame slider, a play button and the frame's time, calling `render(i)` for frame i. */
-function frameControls(view: HTMLElement, count: number, timeOf: (i: number) => number, render: (i: number) => Promise<void>): void {
-  const controls = document.createElement("div");
-  controls.className = "controls";
-  const slider = Object.assign(document.createElement("input"), { type: "range", id: "frame", min: "0", max: String(Math.max(0, count - 1)), value: "0" });
-  const play = Object.assign(document.createElement("button"), { id: "play", textContent: "Play" });
-  const time = Object.assign(document.createElement("span"), { id: "time" });
-  controls.append(play, slider, time);
-  view.append(controls);
-  let shown = -1;
-  const go = async (i: number) => {
-    slider.value = String(i);
-    time.textContent = `frame ${i} of ${count}, t = ${timeOf(i).toFixed(3)} s`;
-    shown = i;
-    await render(i);
-    view.dataset.frame = String(i);
-    // A count of frames drawn, for whoever waits for a redraw (the end-to-end test).
-    view.dataset.renders = String(Number(view.dataset.renders ?? 0) + 1);
+function start(): void {
+  const failed = (err: unknown) => {
+    status(String(err));
+    document.body.dataset.error = String(err);
   };
-  slider.addEventListener("input", () => void go(Number(slider.value)));
-  redraw = () => void go(Math.max(0, shown));
-  play.addEventListener("click", () => {
-    if (stopPlayback) return stopPlayback();
-    play.textContent = "Pause";
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const step = () => {
-      const next = (shown + 1) % count;
-      // The wait before a frame is the time between it and the one before, as recorded (at least 10 ms).
-      const wait = Math.max(10, (timeOf(next) - timeOf(shown)) * 1000 || 1000 / 30);
-      timer = setTimeout(() => void go(next).then(step), next === 0 ? 0 : wait);
-    };
-    step();
-    stopPlayback = () => {
-      clearTimeout(timer);
-      play.textContent = "Play";
-      stopPlayback = undefined;
-    };
-  });
-  void go(0);
-}
-
-/** When sample i of a series happened, from its timestamps or its rate. */
-async function timing(series: ImageSeries | IndexSeries): Promise<(i: number) => number> {
-  if (series.timestamps) {
-    const ts = Array.from((await series.timestamps.read()) as ArrayLike<number>);
-    return (i) => ts[i] ?? 0;
-  }
-  const rate = series.rate ?? 1;
-  const start = series.starting_time ?? 0;
-  return (i) => start + i / rate;
-}
-
-async function showSeries(view: HTMLElement, series: ImageSeries): Promise<void> {
-  const data: ArrayData = series.data;
-  const shape = data.shape;
-  // (frame, rows, columns) grey, (frame, rows, columns, 3|4) colour, else (frame, x, y, z): one plane at a time.
-  const colour = shape.length === 4 && (shape[3] === 3 || shape[3] === 4);
-  const stack = shape.length === 4 && !colour;
-  const frameShape = stack ? shape.slice(1, 3) : shape.slice(1);
-  const canvas = Object.assign(document.createElement("canvas"), { id: "canvas" });
-  const caption = document.createElement("div");
-  let plane = 0;
-  // An ImageMaskSeries is drawn over the frames of the series it masks.
-  const masked = series instanceof ImageMaskSeries ? series.masked_imageseries : undefined;
-  const render = async (i: number) => {
-    const values = (await data.read([[i, i + 1]])) as ArrayLike<number>;
-    const picture = stack ? Array.from({ length: shape[1]! * shape[2]! }, (_, p) => values[p * shape[3]! + plane]!) : values;
-    if (masked) {
-      const base = (await masked.data.read([[i, i + 1]])) as ArrayLike<number>;
-      draw(canvas, base, masked.data.shape.slice(1), masked.data.dtype, caption, picture);
-      caption.textContent = `${masked.name} masked by ${series.name}: ${caption.textContent}`;
-    } else draw(canvas, picture, frameShape, data.dtype, caption);
-  };
-  if (stack) {
-    const planes = document.createElement("div");
-    planes.className = "controls";
-    const slider = Object.assign(document.createElement("input"), { type: "range", id: "plane", min: "0", max: String(shape[3]! - 1), value: "0" });
-    const label = Object.assign(document.createElement("span"), { id: "plane-label", textContent: `plane 0 of ${shape[3]}` });
-    slider.addEventListener("input", () => {
-      plane = Number(slider.value);
-      label.textContent = `plane ${plane} of ${shape[3]}`;
-      view.dataset.plane = String(plane);
-      redraw?.();
-    });
-    planes.append("z", slider, label);
-    view.append(planes);
-  }
-  frameControls(view, shape[0] ?? 0, await timing(series), render);
-  view.append(canvas, caption);
-}
-
-async function showIndexSeries(view: HTMLElement, series: IndexSeries): Promise<void> {
-  const indices = Array.from((await series.data.read()) as ArrayLike<number | bigint>, Number);
-  const images = series.indexed_images ? series.indexed_images.order_of_images?.data ?? [...series.indexed_images.images.values()] : [];
-  const canvas = Object.assign(document.createElement("canvas"), { id: "canvas" });
-  const caption = document.createElement("div");
-  frameControls(view, indices.length, await timing(series), async (i) => {
-    const image = images[indices[i]!];
-    if (!image) {
-      caption.textContent = `index ${indices[i]}: no such image`;
-      return;
-    }
-    draw(canvas, (await image.data.read()) as ArrayLike<number>, image.data.shape, image.data.dtype, caption);
-    caption.textContent = `index ${indices[i]}: ${image.name}, ${caption.textContent}`;
-  });
-  view.append(canvas, caption);
-}
-
-/**
- * An external-file series: its videos played in a `<video>`, one after another in the order of `starting_frame`,
- * with the frame shown; a file the browser cannot decode (or reach) is named, and the next one plays.
- */
-function showVideos(view: HTMLElement, series: ImageSeries): void {
-  const files = series.external_file ?? [];
-  const starts = series.starting_frame ?? [0];
-  const order = files.map((_, i) => i).sort((a, b) => (starts[a] ?? 0) - (starts[b] ?? 0));
-  const where = (p: string) => (externalBase ? `${externalBase}${encodeURIComponent(p)}` : current?.url ? new URL(p, current.url).href : undefined);
-  const video = Object.assign(document.createElement("video"), { id: "video", controls: true, muted: true });
-  const label = Object.assign(document.createElement("div"), { id: "video-file" });
-  const problems = Object.assign(document.createElement("div"), { id: "video-error" });
-  let at = 0;
-  const load = (k: number) => {
-    at = k;
-    const file = files[order[k]!]!;
-    const src = where(file);
-    label.textContent = `file ${k + 1} of ${files.length}: ${file} (from frame ${starts[order[k]!] ?? 0})`;
-    view.dataset.video = String(k);
-    if (src === undefined) {
-      problems.textContent += `${file}: cannot be reached from a file opened from disk. `;
-      return;
-    }
-    video.src = src;
-  };
-  video.addEventListener("ended", () => {
-    if (at + 1 < files.length) {
-      load(at + 1);
-      void video.play().catch(() => undefined);
-    }
-  });
-  video.addEventListener("error", () => {
-    problems.textContent += `the browser cannot decode ${files[order[at]!]} (or cannot reach it). `;
-    if (at + 1 < files.length) load(at + 1);
-  });
-  video.addEventListener("timeupdate", () => {
-    const rate = series.rate;
-    const frame = (starts[order[at]!] ?? 0) + (rate ? Math.floor(video.currentTime * rate) : 0);
-    view.dataset.frame = String(frame);
-  });
-  const list = document.createElement("ul");
-  for (const i of order) {
-    const li = document.createElement("li");
-    li.textContent = `${files[i]} (from frame ${starts[i] ?? 0})`;
-    list.append(li);
-  }
-  view.append(video, label, problems, list);
-  if (files.length > 0) load(0);
-}
-
-function main(): void {
   $<HTMLInputElement>("file").addEventListener("change", (e) => {
     const file = (e.target as HTMLInputElement).files?.[0];
-    if (file) void openFile(file, file.name).catch((err: unknown) => status(String(err)));
+    if (file) void openSource({ blob: file, name: file.name }, file.name).catch(failed);
   });
-  $("open-url").addEventListener("click", () => void openURL($<HTMLInputElement>("url").value).catch((err: unknown) => status(String(err))));
+  $("open-url").addEventListener("click", () => {
+    const url = $<HTMLInputElement>("url").value;
+    void openSource({ url: new URL(url, location.href).href }, url).catch(failed);
+  });
   document.body.addEventListener("dragover", (e) => e.preventDefault());
   document.body.addEventListener("drop", (e) => {
     e.preventDefault();
     const file = e.dataTransfer?.files[0];
-    if (file) void openFile(file, file.name).catch((err: unknown) => status(String(err)));
+    if (file) void openSource({ blob: file, name: file.name }, file.name).catch(failed);
   });
-  const served = new URLSearchParams(location.search).get("file");
-  if (served) void openURL(served).catch((err: unknown) => status(String(err)));
+  addEventListener("popstate", followAddress);
+  $("pin").addEventListener("click", () => {
+    if (main) void pin(main.path).catch(failed);
+  });
+  const params = new URLSearchParams(location.search);
+  const served = params.get("file");
+  const t = params.get("t");
+  if (served) {
+    void openSource({ url: new URL(served, location.href).href }, served, {
+      path: params.get("path") ?? undefined, t: t !== null && Number.isFinite(Number(t)) ? Number(t) : undefined,
+    }).catch(failed);
+  }
 }
 
-main();
+start();
 
-// The library, for the browser's console (and the end-to-end tests): `await tsnwb.NWBHDF5IO.open(url)`.
-(globalThis as { tsnwb?: unknown }).tsnwb = tsnwb;
+/** For the console and the end-to-end tests: the extracts asked of the worker, and the cursor. */
+(globalThis as { tsnwbViewer?: unknown }).tsnwbViewer = {
+  get extracts(): ExtractRecord[] {
+    return reader.extracts;
+  },
+  get time() {
+    return time;
+  },
+  setTime,
+  select: (path: string) => select(path, "push"),
+  /** What reading has cost (a File picked: the bytes of it read). */
+  stats: () => reader.call("stats"),
+};

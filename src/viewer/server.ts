@@ -36,6 +36,8 @@ const PAGE_FILES: Record<string, { file: string; type: string }> = {
   "/": { file: "index.html", type: "text/html; charset=utf-8" },
   "/index.html": { file: "index.html", type: "text/html; charset=utf-8" },
   "/viewer.js": { file: "viewer.js", type: "text/javascript; charset=utf-8" },
+  // The reading worker the page starts (the only code that opens the file).
+  "/reader.js": { file: "reader.js", type: "text/javascript; charset=utf-8" },
 };
 
 /** Limits on what a client may hold: time to send a request's headers, a whole request, and an idle connection. */

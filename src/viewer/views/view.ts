@@ -18,6 +18,11 @@ export interface ViewRequest {
   t1?: number;
   /** How many columns of pixels the drawing has: a trace is decimated to min/max pairs per pixel column. */
   pixels?: number;
+  /**
+   * The shared time cursor when the view opens (the address's `&t=`): a view showing a window of time opens on one
+   * that holds it.
+   */
+  time?: number;
   /** Rows `[start, end)` of a table or channels of a series. */
   start?: number;
   end?: number;
@@ -37,6 +42,11 @@ export interface ViewContext<Data> {
   setTime(t: number): void;
   /** Shows another object of the file (by its HDF5 path), as a click in the tree would. */
   select(path: string): void;
+  /**
+   * Where the page reaches an external file the object names (a video's `external_file`, as stored): under the
+   * server's `/external/`, or beside the file's URL; undefined when it cannot (a file opened from disk).
+   */
+  externalURL?(path: string): string | undefined;
 }
 
 /** A view on the page, as `render` returns it. */

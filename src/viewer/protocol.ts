@@ -1,0 +1,65 @@
+/**
+ * What the page and the reading worker say to each other: the page asks (open a file, list it, describe it, inspect
+ * it, run a view's extract), the worker answers with plain data. Only types live here, so both sides import it
+ * without pulling in anything else.
+ */
+import type { ViewRequest } from "./views/view.js";
+
+/** Where a file comes from: a URL (read by range requests) or a File the user picked or dropped. */
+export type FileSource = { url: string } | { blob: Blob; name: string };
+
+/** One object of the file, as the tree lists it. */
+export interface TreeEntry {
+  /** Its HDF5 path (`/acquisition/lfp`). */
+  path: string;
+  name: string;
+  neurodata_type: string;
+  /** Its type and every type it extends, nearest first (`["ElectricalSeries", "TimeSeries", "NWBDataInterface", ...]`). */
+  ancestry: string[];
+  /** The view that shows it (the registry's choice, by type inheritance). */
+  view: string;
+  /** For a column of a table (its VectorData, VectorIndex, ids): the table's path. The tree lists it under the table when that is selected. */
+  table?: string;
+}
+
+/** The file on one page: its session, subject, devices and what each section holds. */
+export interface Overview {
+  /** Session metadata, field by field (only those set), values as text. */
+  session: [field: string, value: string][];
+  /** The subject's fields (empty when the file has no subject). */
+  subject: [field: string, value: string][];
+  devices: { name: string; path: string; description?: string; manufacturer?: string }[];
+  /** Per section (`acquisition`, `processing/behavior`...), objects by type: how many, and their datasets' bytes. */
+  sections: { section: string; types: { type: string; count: number; bytes: number }[] }[];
+}
+
+/** One best-practice finding, as `tsnwb inspect` gives it. */
+export interface Finding {
+  importance: string;
+  check_function_name: string;
+  path: string;
+  message: string;
+}
+
+/** The calls the page makes, each with its arguments and its answer. */
+export interface ReaderCalls {
+  open: { args: [source: FileSource]; result: { name: string } };
+  tree: { args: []; result: TreeEntry[] };
+  overview: { args: []; result: Overview };
+  inspect: { args: []; result: Finding[] };
+  extract: { args: [path: string, view: string, request: ViewRequest]; result: unknown };
+  /** What reading the file has cost so far: for a File picked or dropped (read lazily), its reads and their bytes. */
+  stats: { args: []; result: { blob?: { reads: number; bytes: number } } };
+}
+
+export type ReaderMethod = keyof ReaderCalls;
+
+/** A call, page to worker. */
+export interface ReaderCall<M extends ReaderMethod = ReaderMethod> {
+  id: number;
+  method: M;
+  args: ReaderCalls[M]["args"];
+}
+
+/** An answer, worker to page: the result, or why there is none. */
+export type ReaderAnswer = { id: number; result: unknown } | { id: number; error: string };

@@ -1,0 +1,143 @@
+/**
+ * The viewer's reading worker: the only place the file is open. The page sends it calls (open a URL or a File,
+ * list the objects, describe the file, inspect it, run a view's extract on an object) and it answers each with
+ * plain data, so reading (synchronous range requests, decompression) never blocks the page.
+ */
+import { type AbstractContainer, NWBHDF5IO, type NWBFile, inspect } from "../browser.js";
+import type { Finding, FileSource, Overview, ReaderAnswer, ReaderCall, ReaderCalls, ReaderMethod, TreeEntry } from "./protocol.js";
+import { sectionOf } from "./sections.js";
+import { viewFor, viewNamed } from "./views/registry.js";
+
+/** The worker's side of messaging (the DOM's types describe a page, not a worker). */
+interface WorkerScope {
+  onmessage: ((e: MessageEvent<ReaderCall>) => void) | null;
+  postMessage(message: ReaderAnswer): void;
+}
+const scope = globalThis as unknown as WorkerScope;
+
+let open: { io: NWBHDF5IO; nwbfile: NWBFile; byPath: Map<string, AbstractContainer> } | undefined;
+
+function file(): NonNullable<typeof open> {
+  if (!open) throw new Error("no file is open");
+  return open;
+}
+
+const pathOf = (obj: AbstractContainer) => obj.container_source?.path ?? `/${obj.name}`;
+
+/** An object's type, then each type it extends, nearest first. */
+function ancestry(obj: AbstractContainer): string[] {
+  const out: string[] = [];
+  try {
+    for (let t: { name: string; parent?: unknown } | undefined = obj.typeDef; t; t = t.parent as typeof t) out.push(t.name);
+  } catch {
+    out.push(obj.neurodata_type);
+  }
+  return out;
+}
+
+/** Whether an object is a table (its type is, or extends, DynamicTable). */
+function isTable(obj: AbstractContainer): boolean {
+  return ancestry(obj).includes("DynamicTable");
+}
+
+/** Bytes an array holds: its elements times their size (0 for text, references and compound data). */
+function bytesOf(v: unknown): number {
+  if (typeof v !== "object" || v === null) return 0;
+  const { shape, dtype, read } = v as { shape?: unknown; dtype?: unknown; read?: unknown };
+  if (!Array.isArray(shape) || typeof dtype !== "string" || typeof read !== "function") return 0;
+  const bits = dtype === "bool" ? 8 : Number(/(\d+)$/.exec(dtype)?.[1] ?? 0);
+  return (shape as number[]).reduce((a, b) => a * b, 1) * (bits / 8);
+}
+
+/** Field values as text, for the overview (set fields only). */
+function fieldsOf(obj: object | undefined, names: readonly string[]): [string, string][] {
+  if (!obj) return [];
+  const out: [string, string][] = [];
+  for (const name of names) {
+    const v = (obj as Record<string, unknown>)[name];
+    if (v === undefined || v === null || (Array.isArray(v) && v.length === 0)) continue;
+    out.push([name, Array.isArray(v) ? v.map(String).join("; ") : v instanceof Date ? v.toISOString() : String(v)]);
+  }
+  return out;
+}
+
+const SESSION_FIELDS = [
+  "identifier", "session_description", "session_start_time", "timestamps_reference_time", "file_create_date", "experimenter", "lab", "institution",
+  "experiment_description", "session_id", "keywords", "related_publications", "protocol", "notes", "pharmacology", "surgery", "virus", "stimulus_notes",
+  "data_collection", "source_script",
+];
+const SUBJECT_FIELDS = ["subject_id", "species", "strain", "sex", "age", "age__reference", "date_of_birth", "genotype", "weight", "description"];
+
+const calls: { [M in ReaderMethod]: (...args: ReaderCalls[M]["args"]) => Promise<ReaderCalls[M]["result"]> } = {
+  async open(source: FileSource) {
+    if (open) await open.io.close().catch(() => undefined);
+    open = undefined;
+    const io = "url" in source ? await NWBHDF5IO.open(source.url, "r") : await NWBHDF5IO.open(source.blob, "r", { name: source.name });
+    const nwbfile = await io.read();
+    const byPath = new Map<string, AbstractContainer>();
+    for (const obj of nwbfile.objects.values()) if (obj !== (nwbfile as AbstractContainer)) byPath.set(pathOf(obj), obj);
+    open = { io, nwbfile, byPath };
+    return { name: "url" in source ? source.url : source.name };
+  },
+
+  async tree() {
+    const entries: TreeEntry[] = [];
+    for (const [path, obj] of file().byPath) {
+      const types = ancestry(obj);
+      const parent = obj.parent as AbstractContainer | undefined;
+      const table = parent && parent.typeDef && isTable(parent) && !types.includes("DynamicTable") ? pathOf(parent) : undefined;
+      entries.push({ path, name: obj.name, neurodata_type: obj.neurodata_type, ancestry: types, view: viewFor(types).name, ...(table ? { table } : {}) });
+    }
+    return entries.sort((a, b) => a.path.localeCompare(b.path));
+  },
+
+  async overview() {
+    const { nwbfile, byPath } = file();
+    const sections = new Map<string, Map<string, { count: number; bytes: number }>>();
+    for (const [path, obj] of byPath) {
+      const section = sectionOf(path);
+      const types = sections.get(section) ?? new Map<string, { count: number; bytes: number }>();
+      sections.set(section, types);
+      const entry = types.get(obj.neurodata_type) ?? { count: 0, bytes: 0 };
+      entry.count++;
+      for (const [name, v] of Object.entries(obj)) if (name !== "parent") entry.bytes += bytesOf(v);
+      types.set(obj.neurodata_type, entry);
+    }
+    const devices = [...(nwbfile.devices?.values() ?? [])].map((d) => ({
+      name: d.name, path: pathOf(d), description: d.description ?? undefined, manufacturer: d.manufacturer ?? undefined,
+    }));
+    return {
+      session: fieldsOf(nwbfile, SESSION_FIELDS),
+      subject: fieldsOf(nwbfile.subject, SUBJECT_FIELDS),
+      devices,
+      sections: [...sections].map(([section, types]) => ({ section, types: [...types].map(([type, t]) => ({ type, ...t })).sort((a, b) => b.bytes - a.bytes || b.count - a.count) })),
+    } satisfies Overview;
+  },
+
+  async inspect() {
+    // In the inspector's order (most important first); external files are not looked for (no file system here).
+    const messages = await inspect(file().nwbfile);
+    return messages.map((m): Finding => ({ importance: m.importance, check_function_name: m.check_function_name, path: m.path, message: m.message }));
+  },
+
+  async stats() {
+    const blob = file().io.blobReads;
+    return blob ? { blob } : {};
+  },
+
+  async extract(path, view, request) {
+    const { nwbfile, byPath } = file();
+    const obj = byPath.get(path);
+    if (!obj) throw new Error(`the file has no object at ${path}`);
+    return viewNamed(view).extract(obj, request, nwbfile);
+  },
+};
+
+scope.onmessage = (e) => {
+  const { id, method, args } = e.data;
+  const run = calls[method] as (...a: unknown[]) => Promise<unknown>;
+  run(...args).then(
+    (result) => scope.postMessage({ id, result }),
+    (err: unknown) => scope.postMessage({ id, error: err instanceof Error ? err.message : String(err) }),
+  );
+};

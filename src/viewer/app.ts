@@ -251,7 +251,8 @@ async function showFindings(file: NonNullable<typeof current>): Promise<void> {
   }
   if (current !== file) return; // another file was opened meanwhile
   lastFindings = messages;
-  const order = ["CRITICAL", "BEST_PRACTICE_VIOLATION", "BEST_PRACTICE_SUGGESTION"];
+  // ERROR: a check that failed on an object (as the NWB Inspector reports it), counted first as it hides a finding.
+  const order = ["ERROR", "CRITICAL", "BEST_PRACTICE_VIOLATION", "BEST_PRACTICE_SUGGESTION"];
   const counts = order.map((i) => [i, messages.filter((m) => m.importance === i).length] as const).filter(([, n]) => n > 0);
   const summary = messages.length === 0 ? "no findings" : counts.map(([i, n]) => `${n} ${i.toLowerCase().replace(/_/g, " ")}`).join(", ");
   $("findings-summary").textContent = `best practices: ${summary}`;

@@ -6,17 +6,26 @@
 // DELAY_MS holds every answer that long, as a link with that round-trip time would. single-range: a server that
 // answers a request for several ranges with the whole file (as S3 does), to test that readers fall back.
 // Prints its port, then answers "GET /stats" with the counts as JSON and "GET /reset" by zeroing them.
+// With STATIC_DIR set, also serves that folder's files under /page/ (a test page of the same origin as the file,
+// so that its requests need no CORS preflight), undelayed and uncounted.
 import http from "node:http";
 import fs from "node:fs";
+import path from "node:path";
 
 const [file, mode = "ranges", delayArg = "0"] = process.argv.slice(2);
 const delay = Number(delayArg);
 const size = fs.statSync(file).size;
-let requests = 0, bytes = 0, failures = 0, roundTrips = 0, inFlight = 0, maxInFlight = 0;
+let requests = 0, bytes = 0, failures = 0, roundTrips = 0, inFlight = 0, maxInFlight = 0, lastArrival = -Infinity;
 
-/** Answers after the delay, counting the request as in flight meanwhile. */
+/**
+ * Answers after the delay, counting the request as in flight meanwhile. A request starts a round trip when none is
+ * in flight and none arrived in the last half delay: a client's parallel requests reach the server a few
+ * milliseconds apart (a browser dispatches them in turn), a request that waited for an answer comes a delay later.
+ */
 function later(res, answer) {
-  if (inFlight === 0) roundTrips++;
+  const now = performance.now();
+  if (inFlight === 0 && now - lastArrival > delay / 2) roundTrips++;
+  lastArrival = now;
   inFlight++;
   maxInFlight = Math.max(maxInFlight, inFlight);
   let done = false;
@@ -47,6 +56,13 @@ const server = http.createServer((req, res) => {
   if (req.url === "/reset") {
     requests = bytes = roundTrips = maxInFlight = 0;
     res.end("{}");
+    return;
+  }
+  const staticDir = process.env.STATIC_DIR;
+  if (staticDir && req.url.startsWith("/page/")) {
+    const name = path.basename(req.url.slice(6).split("?")[0]);
+    const type = name.endsWith(".html") ? "text/html" : "text/javascript";
+    fs.readFile(path.join(staticDir, name), (error, body) => (error ? res.writeHead(404).end() : res.writeHead(200, { "content-type": type }).end(body)));
     return;
   }
   if (req.url !== "/file.nwb") {

@@ -71,6 +71,9 @@ export class RangeReader {
   private readonly pages = new Map<number, Uint8Array>();
   /** The whole file, when the server cannot send ranges and a full download was allowed. */
   private readonly whole?: Uint8Array;
+  /** Where the last synchronous miss's fetch ended, and how many pages it fetched. */
+  private lastMissEnd = -1;
+  private lastMissPages = 0;
 
   /**
    * A reader of `url` through `transport` (none for a file downloaded whole). Throws a NoRangeSupport when the
@@ -119,15 +122,23 @@ export class RangeReader {
         p++;
         continue;
       }
-      // Missing pages in a row are fetched together: those asked for, and after them as many as make a block (the
-      // next reads are likely near), within a request's size.
+      // Missing pages in a row are fetched together: those asked for, the missing ones of their block before them,
+      // and after them enough for a block, or, when this miss continues the previous one (a read running through the
+      // file), as many as that fetched again (doubling up to a request's size).
+      let from = p;
+      const blockStart = Math.floor(p / this.blockPages) * this.blockPages;
+      while (from - 1 >= blockStart && !this.pages.has(from - 1)) from--;
+      const sequential = from * PAGE_BYTES === this.lastMissEnd;
+      const ahead = sequential ? Math.min(2 * this.lastMissPages, MAX_REQUEST_BYTES / PAGE_BYTES) : this.blockPages;
+      const enough = Math.max(last, from + ahead - 1, blockStart + this.blockPages - 1);
       let stop = p;
-      const enough = Math.max(last, p + this.blockPages - 1);
-      while (stop + 1 <= Math.min(enough, lastPage) && !this.pages.has(stop + 1) && (stop + 2 - p) * PAGE_BYTES <= MAX_REQUEST_BYTES) stop++;
-      const start = p * PAGE_BYTES;
+      while (stop + 1 <= Math.min(enough, lastPage) && !this.pages.has(stop + 1) && (stop + 2 - from) * PAGE_BYTES <= MAX_REQUEST_BYTES) stop++;
+      const start = from * PAGE_BYTES;
       const got = this.request(start, Math.min(this.size, (stop + 1) * PAGE_BYTES) - start);
       if (!got.ok) throw this.failure(got);
       this.store(start, got.bytes);
+      this.lastMissEnd = start + got.bytes.length;
+      this.lastMissPages = stop + 1 - from;
       for (let k = p; k <= Math.min(stop, last); k++) this.copy(k, position, end, out);
       p = stop + 1;
     }

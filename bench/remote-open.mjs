@@ -5,7 +5,7 @@
 // (src/io/remote/metadata-prefetch.ts). Prints per case: sequential round trips (as the server counts them:
 // requests arriving while none is answered), requests, bytes, time to the tree and to the first trace.
 //
-//   npx tsc -p . && node bench/remote-open.mjs [--delay 50] [--runs 1] [--only node|chromium] [--files pynwb,tsnwb]
+//   npx tsc -p . && node bench/remote-open.mjs [--delay 50] [--runs 1] [--only node|chromium] [--files pynwb,tsnwb] [--no-baseline]
 //
 // The files are written once into /tmp/tsnwb-remote-bench: the pynwb one by bench/remote_file_pynwb.py (through
 // ../shared/tools/oracle python), the tsnwb one by bench/remote_file_tsnwb.mjs.
@@ -18,7 +18,7 @@ import { parseArgs } from "node:util";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const { values } = parseArgs({ options: {
   delay: { type: "string", default: "50" }, runs: { type: "string", default: "1" }, only: { type: "string" },
-  files: { type: "string", default: "pynwb,tsnwb" }, out: { type: "string", default: "/tmp/tsnwb-remote-bench" },
+  files: { type: "string", default: "pynwb,tsnwb" }, "no-baseline": { type: "boolean", default: false }, out: { type: "string", default: "/tmp/tsnwb-remote-bench" },
 } });
 const folder = values.out;
 mkdirSync(folder, { recursive: true });
@@ -76,28 +76,33 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const envs = values.only ? [values.only] : ["node", "chromium"];
   const rows = [];
   for (const name of values.files.split(",")) {
-    const { server, base } = await serve(files[name], Number(values.delay), page);
+    const slow = await serve(files[name], Number(values.delay), page);
+    // The same without delay: what is left is the reading itself (HDF5, tsnwb), the floor of any fetching scheme.
+    const fast = await serve(files[name], 0, page);
+    const cases = [[slow, false, "baseline"], [slow, true, "now"], [fast, true, "now, 0 ms"]].filter(([, , mode]) => mode !== "baseline" || !values["no-baseline"]);
     for (const env of envs) {
-      for (const prefetch of [false, true]) {
+      for (const [{ base }, prefetch, mode] of cases) {
         for (let run = 0; run < Number(values.runs); run++) {
           await fetch(`${base}/reset`);
           const r = env === "node" ? await inNode(`${base}/file.nwb`, prefetch) : await inChromium(base, prefetch);
           const row = {
-            file: name, env, mode: prefetch ? "now" : "baseline", objects: r.tree.length,
+            file: name, env, mode, objects: r.tree.length, openSeconds: +(r.openTime / 1000).toFixed(2),
             treeRoundTrips: r.atTree.roundTrips, treeRequests: r.atTree.requests, treeMB: +(r.atTree.bytes / 1e6).toFixed(2), treeSeconds: +(r.treeTime / 1000).toFixed(2),
             traceRoundTrips: r.atTrace.roundTrips, traceRequests: r.atTrace.requests, traceMB: +(r.atTrace.bytes / 1e6).toFixed(2), traceSeconds: +(r.traceTime / 1000).toFixed(2),
+            prefetchRounds: r.client?.prefetch?.rounds ?? 0,
           };
           rows.push(row);
           console.log(JSON.stringify(row));
         }
       }
     }
-    server.kill();
+    slow.server.kill();
+    fast.server.kill();
   }
   await browser?.close();
-  console.log(`\n${values.delay} ms per answer; "now" fetches metadata ahead, "baseline" does not. Counts at the tree, then cumulative at the first trace.`);
-  console.log("file   env       mode      objects  round trips  requests  MB      tree s  | round trips  requests  MB      trace s");
+  console.log(`\n${values.delay} ms per answer ("0 ms": none); "now" fetches metadata ahead, "baseline" does not. Counts at the tree, then cumulative at the first trace; open s: NWBHDF5IO.open alone (the fetching ahead, HDF5 loading meanwhile).`);
+  console.log("file   env       mode        objects  open s | round trips  requests  MB      tree s  | round trips  requests  MB      trace s");
   for (const r of rows) {
-    console.log(`${r.file.padEnd(6)} ${r.env.padEnd(9)} ${r.mode.padEnd(9)} ${String(r.objects).padStart(7)}  ${String(r.treeRoundTrips).padStart(11)}  ${String(r.treeRequests).padStart(8)}  ${String(r.treeMB).padStart(6)}  ${String(r.treeSeconds).padStart(6)}  | ${String(r.traceRoundTrips).padStart(11)}  ${String(r.traceRequests).padStart(8)}  ${String(r.traceMB).padStart(6)}  ${String(r.traceSeconds).padStart(7)}`);
+    console.log(`${r.file.padEnd(6)} ${r.env.padEnd(9)} ${r.mode.padEnd(11)} ${String(r.objects).padStart(7)}  ${String(r.openSeconds).padStart(6)} | ${String(r.treeRoundTrips).padStart(11)}  ${String(r.treeRequests).padStart(8)}  ${String(r.treeMB).padStart(6)}  ${String(r.treeSeconds).padStart(6)}  | ${String(r.traceRoundTrips).padStart(11)}  ${String(r.traceRequests).padStart(8)}  ${String(r.traceMB).padStart(6)}  ${String(r.traceSeconds).padStart(7)}`);
   }
 }

@@ -6,6 +6,7 @@ export async function readRemote(NWBHDF5IO, url, prefetch) {
   const stats = async () => (await fetch(new URL("/stats", url))).json();
   const t0 = performance.now();
   const io = await NWBHDF5IO.open(url, "r", { remote: { prefetch } });
+  const openTime = performance.now() - t0;
   const nwbfile = await io.read();
   const tree = [...nwbfile.objects.values()].map((o) => [o.container_source?.path ?? o.name, o.neurodata_type]);
   const treeTime = performance.now() - t0;
@@ -21,5 +22,5 @@ export async function readRemote(NWBHDF5IO, url, prefetch) {
   const atTrace = await stats();
   client.atTrace = { ...io.remote?.reader.stats };
   await io.close();
-  return { client, treeTime, traceTime, atTree, atTrace, tree, series: series.name, shape: series.data.shape, trace: Array.from(trace) };
+  return { client, openTime, treeTime, traceTime, atTree, atTrace, tree, series: series.name, shape: series.data.shape, trace: Array.from(trace) };
 }

@@ -110,4 +110,7 @@ const server = http.createServer((req, res) => {
     res.end(all);
   });
 });
+// Idle connections stay open longer than a loaded machine takes between a client's requests: a client that reuses a
+// connection the server is closing sees "other side closed".
+server.keepAliveTimeout = 60_000;
 server.listen(0, "127.0.0.1", () => console.log(server.address().port));

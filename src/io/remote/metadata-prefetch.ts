@@ -54,8 +54,8 @@ export async function prefetchMetadata(reader: RangeReader, ranges: ParallelRang
       const wanted = walker.run();
       if (wanted.length === 0) break;
       if (report.rounds >= MAX_ROUNDS) return { ...report, stopped: "too many rounds" };
-      if (report.bytes >= budget) return { ...report, stopped: "byte budget spent" };
-      const pages = wanted.reduce((n, r) => n + (r.end - r.start) / PAGE_BYTES, 0);
+      const pages = wanted.reduce((n, r) => n + Math.ceil((r.end - r.start) / PAGE_BYTES), 0);
+      if (report.bytes + pages * PAGE_BYTES > budget) return { ...report, stopped: "byte budget spent" };
       if (pages > reader.room) return { ...report, stopped: "cache full" };
       const { parts, cost } = await ranges.fetch(wanted);
       report.rounds++;

@@ -61,7 +61,9 @@ export class ParallelRanges {
     // Past the HTTP cache: Chromium's lets one request per URL at a time through (its cache lock), which would make
     // the round's requests wait for each other; what is fetched here is cached by the reader.
     const range = "bytes=" + group.map((r) => `${r.start}-${r.end - 1}`).join(",");
-    const response = await fetch(this.url, { headers: { ...this.headers, Range: range }, cache: "no-store" });
+    const ask = () => fetch(this.url, { headers: { ...this.headers, Range: range }, cache: "no-store" });
+    // A connection the server closed while idle fails at once: asked again, on a new one.
+    const response = await ask().catch(ask);
     cost.requests++;
     if (response.status === 200 && group.length > 1) {
       // The whole file: the server does not send several ranges in one answer. One range per request, then.

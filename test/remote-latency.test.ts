@@ -26,6 +26,8 @@ let browser: Browser;
 
 /** What a reading gave: the tree, the trace's digest, and the server's counts after each. */
 interface Reading {
+  /** The reader's own count of round trips (rounds fetched ahead, then each synchronous request) at the tree and trace. */
+  client: { atTree: number; atTrace: number };
   tree: Record<string, string>;
   series: string;
   traceSha: string;
@@ -98,14 +100,18 @@ afterAll(async () => {
 /** Node: NWBHDF5IO.open(url) then read(), the tree, and the first second of the first acquisition series. */
 async function readInNode(url: string, stats: () => Promise<Stats>): Promise<Reading> {
   const io = await NWBHDF5IO.open(url, "r");
+  // The reader's counts, a private field's (looked at by this test only).
+  const reader = () => (io as unknown as { remote: { reader: { stats: Stats } } }).remote.reader.stats.roundTrips;
   const nwbfile = await io.read();
   const tree = Object.fromEntries([...nwbfile.objects.values()].map((o) => [o.container_source?.path ?? o.name, o.neurodata_type]));
   const atTree = await stats();
+  const client = { atTree: reader(), atTrace: 0 };
   const series = [...nwbfile.acquisition.values()][0] as TimeSeries;
   const trace = await series.data.read([[0, Math.round(series.rate!)]]);
   const atTrace = await stats();
+  client.atTrace = reader();
   await io.close();
-  return { tree, series: series.name, traceSha: digest(trace as ArrayLike<number>), traceLength: (trace as ArrayLike<number>).length, atTree, atTrace };
+  return { client, tree, series: series.name, traceSha: digest(trace as ArrayLike<number>), traceLength: (trace as ArrayLike<number>).length, atTree, atTrace };
 }
 
 /** Chromium: the same in a Web Worker (bench/remote-read.mjs through bench/remote-worker.mjs). */
@@ -114,10 +120,11 @@ async function readInChromium(url: string): Promise<Reading> {
   await tab.goto(new URL("/page/index.html", url).href);
   const r = await tab.evaluate(([u]) => (window as unknown as { readInWorker(u: string, p: boolean): Promise<unknown> }).readInWorker(u!, true), [url]) as {
     error?: string; tree: [string, string][]; series: string; traceSha: string; traceLength: number; atTree: Stats; atTrace: Stats;
+    client: { atTree: Stats; atTrace: Stats };
   };
   await tab.close();
   if (r.error) throw new Error(r.error);
-  return { tree: Object.fromEntries(r.tree), series: r.series, traceSha: r.traceSha, traceLength: r.traceLength, atTree: r.atTree, atTrace: r.atTrace };
+  return { client: { atTree: r.client.atTree.roundTrips, atTrace: r.client.atTrace.roundTrips }, tree: Object.fromEntries(r.tree), series: r.series, traceSha: r.traceSha, traceLength: r.traceLength, atTree: r.atTree, atTrace: r.atTrace };
 }
 
 describe.each(["pynwb", "tsnwb"] as const)("a file of 2,000 objects written by %s, read by URL with 50 ms round trips", (name) => {
@@ -130,19 +137,24 @@ describe.each(["pynwb", "tsnwb"] as const)("a file of 2,000 objects written by %
     expect(r.series).toBe(want.series);
     expect(r.traceLength).toBe(30000 * 64);
     expect(r.traceSha).toBe(want.traceSha);
-    expect(r.atTree.roundTrips).toBeLessThanOrEqual(BOUNDS[name].tree);
-    expect(r.atTrace.roundTrips).toBeLessThanOrEqual(BOUNDS[name].trace);
+    expect(r.client.atTree).toBeLessThanOrEqual(BOUNDS[name].tree);
+    expect(r.client.atTrace).toBeLessThanOrEqual(BOUNDS[name].trace);
+    // The server sees as many (it counts a request that arrives while none is answered); a loaded machine may
+    // dispatch a round's requests far enough apart to count one twice, hence the room.
+    expect(r.atTree.roundTrips).toBeLessThanOrEqual(BOUNDS[name].tree + 4);
+    expect(r.atTrace.roundTrips).toBeLessThanOrEqual(BOUNDS[name].trace + 4);
   }, 120_000);
 });
 
 describe("a server that answers a request for several ranges with the whole file (as S3 does)", () => {
-  it("is asked one range per request instead, in parallel: the same tree and trace, in a bounded number of round trips", async () => {
+  it("is asked one range per request instead, 64 at once: the same tree and trace, in a bounded number of round trips", async () => {
     const { url, stats } = await serve(files.pynwb, "single-range");
     const r = await readInNode(url, stats);
     expect(r.tree).toEqual(expected.pynwb!.tree);
     expect(r.traceSha).toBe(expected.pynwb!.traceSha);
-    // Measured: 15 (the refused request, then rounds of up to 64 requests at once).
-    expect(r.atTree.roundTrips).toBeLessThanOrEqual(20);
+    // More than with several ranges per request: the refused request, and rounds of hundreds of single ranges go out
+    // 64 at once, the rest waiting their turn (measured: 22).
+    expect(r.client.atTree).toBeLessThanOrEqual(26);
   }, 120_000);
 });
 

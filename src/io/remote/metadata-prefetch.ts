@@ -20,8 +20,9 @@ import { PAGE_BYTES, type RangeReader } from "./range-reader.js";
 
 /** What fetching ahead did. */
 export interface PrefetchReport {
-  /** Rounds of parallel requests (each about one round trip). */
+  /** Rounds of parallel requests (each one round trip, or more when a round's requests waited in turn). */
   rounds: number;
+  roundTrips: number;
   requests: number;
   bytes: number;
   /** Why it stopped before the walk ended, if it did. */
@@ -47,7 +48,7 @@ type Step = { key: string; run: () => void; tries: number };
 /** Walks `reader`'s file fetching ahead through `ranges`, within `budget` bytes. Never throws. */
 export async function prefetchMetadata(reader: RangeReader, ranges: ParallelRanges, budget: number): Promise<PrefetchReport> {
   const walker = new Walker(reader);
-  const report: PrefetchReport = { rounds: 0, requests: 0, bytes: 0 };
+  const report: PrefetchReport = { rounds: 0, roundTrips: 0, requests: 0, bytes: 0 };
   try {
     walker.start();
     for (;;) {
@@ -59,9 +60,10 @@ export async function prefetchMetadata(reader: RangeReader, ranges: ParallelRang
       if (pages > reader.room) return { ...report, stopped: "cache full" };
       const { parts, cost } = await ranges.fetch(wanted);
       report.rounds++;
+      report.roundTrips += cost.roundTrips;
       report.requests += cost.requests;
       report.bytes += cost.bytes;
-      reader.count(cost.requests, cost.bytes, 1);
+      reader.count(cost.requests, cost.bytes, cost.roundTrips);
       for (const part of parts) {
         const skip = (PAGE_BYTES - (part.start % PAGE_BYTES)) % PAGE_BYTES;
         if (skip < part.bytes.length) reader.store(part.start + skip, part.bytes.subarray(skip));

@@ -22,6 +22,8 @@ export interface FetchedRange {
 export interface RoundCost {
   requests: number;
   bytes: number;
+  /** Round trips waited for in turn: 1, more when requests had to wait for others or were asked again. */
+  roundTrips: number;
 }
 
 /** Ranges closer than this are asked for as one (the gap's bytes cost less than a range's overhead). */
@@ -40,7 +42,7 @@ export class ParallelRanges {
   /** The bytes of `ranges` (merged where close), and what fetching them cost. Throws when the server fails. */
   async fetch(ranges: ByteRange[]): Promise<{ parts: FetchedRange[]; cost: RoundCost }> {
     const merged = mergeRanges(ranges);
-    const cost: RoundCost = { requests: 0, bytes: 0 };
+    const cost: RoundCost = { requests: 0, bytes: 0, roundTrips: 0 };
     const parts: FetchedRange[] = [];
     const perRequest = this.multipart ? Math.min(RANGES_PER_REQUEST, Math.ceil(merged.length / PARALLEL_REQUESTS)) : 1;
     const groups: ByteRange[][] = [];
@@ -48,10 +50,15 @@ export class ParallelRanges {
     // Groups go out PARALLEL_REQUESTS at a time, each taking the next when it is answered.
     let next = 0;
     const run = async (): Promise<void> => {
+      let inTurn = 0;
       while (next < groups.length) {
         const group = groups[next++]!;
+        const before = this.multipart;
         parts.push(...(await this.request(group, cost)));
+        // A refused request for several ranges, then the single ones: two round trips.
+        inTurn += before && !this.multipart ? 2 : 1;
       }
+      cost.roundTrips = Math.max(cost.roundTrips, inTurn);
     };
     await Promise.all(Array.from({ length: Math.min(groups.length, this.multipart ? PARALLEL_REQUESTS : 64) }, run));
     return { parts, cost };

@@ -6,6 +6,7 @@
 // requests arriving while none is answered), requests, bytes, time to the tree and to the first trace.
 //
 //   npx tsc -p . && node bench/remote-open.mjs [--delay 50] [--runs 1] [--only node|chromium] [--files pynwb,tsnwb] [--no-baseline]
+//     [--server-mode ranges|single-range]
 //
 // The files are written once into /tmp/tsnwb-remote-bench: the pynwb one by bench/remote_file_pynwb.py (through
 // ../shared/tools/oracle python), the tsnwb one by bench/remote_file_tsnwb.mjs.
@@ -18,7 +19,9 @@ import { parseArgs } from "node:util";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const { values } = parseArgs({ options: {
   delay: { type: "string", default: "50" }, runs: { type: "string", default: "1" }, only: { type: "string" },
-  files: { type: "string", default: "pynwb,tsnwb" }, "no-baseline": { type: "boolean", default: false }, out: { type: "string", default: "/tmp/tsnwb-remote-bench" },
+  files: { type: "string", default: "pynwb,tsnwb" }, "no-baseline": { type: "boolean", default: false },
+  /** single-range: a server that answers several ranges with the whole file (as S3 does). */
+  "server-mode": { type: "string", default: "ranges" }, out: { type: "string", default: "/tmp/tsnwb-remote-bench" },
 } });
 const folder = values.out;
 mkdirSync(folder, { recursive: true });
@@ -33,7 +36,7 @@ export async function benchFiles(dir = folder) {
 
 /** Starts the delaying range server on `file`, serving `page` (a folder) under /page/. */
 async function serve(file, delay, page) {
-  const server = spawn(process.execPath, [path.join(root, "test", "servers", "range-server.mjs"), file, "ranges", String(delay)], { env: { ...process.env, STATIC_DIR: page } });
+  const server = spawn(process.execPath, [path.join(root, "test", "servers", "range-server.mjs"), file, values["server-mode"], String(delay)], { env: { ...process.env, STATIC_DIR: page } });
   const port = await new Promise((resolve) => server.stdout.once("data", (d) => resolve(String(d).trim())));
   return { server, base: `http://127.0.0.1:${port}` };
 }
@@ -89,7 +92,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
             file: name, env, mode, objects: r.tree.length, openSeconds: +(r.openTime / 1000).toFixed(2),
             treeRoundTrips: r.atTree.roundTrips, treeRequests: r.atTree.requests, treeMB: +(r.atTree.bytes / 1e6).toFixed(2), treeSeconds: +(r.treeTime / 1000).toFixed(2),
             traceRoundTrips: r.atTrace.roundTrips, traceRequests: r.atTrace.requests, traceMB: +(r.atTrace.bytes / 1e6).toFixed(2), traceSeconds: +(r.traceTime / 1000).toFixed(2),
-            prefetchRounds: r.client?.prefetch?.rounds ?? 0,
+            prefetchRounds: r.client?.prefetch?.rounds ?? 0, clientTreeRoundTrips: r.client?.atTree?.roundTrips, clientTraceRoundTrips: r.client?.atTrace?.roundTrips,
           };
           rows.push(row);
           console.log(JSON.stringify(row));

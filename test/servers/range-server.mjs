@@ -79,9 +79,12 @@ const server = http.createServer((req, res) => {
     const spec = /^bytes=(\d+-\d+(?:,\s*\d+-\d+)*)$/.exec(req.headers.range ?? "");
     const ranges = spec ? spec[1].split(",").map((r) => r.trim().split("-").map(Number)) : [];
     if (!spec || mode === "no-ranges" || (mode === "single-range" && ranges.length > 1)) {
-      bytes += size;
       res.writeHead(200, { "content-length": size });
-      fs.createReadStream(file).pipe(res);
+      // Counted as sent, not as asked: a client that wanted ranges stops reading the whole file early.
+      const whole = fs.createReadStream(file);
+      whole.on("data", (chunk) => (bytes += chunk.length));
+      res.on("close", () => whole.destroy());
+      whole.pipe(res);
       return;
     }
     if (ranges.length === 1) {

@@ -6,6 +6,8 @@
 import type { H5File, H5Module } from "../hdf5/h5.js";
 import { MEMORY_FOLDER, h5Memory, memoryPath } from "../hdf5/h5-memory.js";
 import { NoRangeSupport, RangeReader, type RangeReaderOptions, type RangeTransport } from "./range-reader.js";
+import { type PrefetchReport, prefetchMetadata } from "./metadata-prefetch.js";
+import { ParallelRanges } from "./parallel-ranges.js";
 import { FormatError } from "../../errors.js";
 
 /** The whole file, for a server that cannot send ranges (only when the caller allowed it). */
@@ -20,12 +22,15 @@ export interface RemoteFile {
   m: H5Module;
   file: H5File;
   reader: RangeReader;
+  /** What was fetched ahead of HDF5 (undefined when nothing was: see RangeReaderOptions.prefetch). */
+  prefetch?: PrefetchReport;
   close(): void;
 }
 
 /** Opens the HDF5 file at `url` for reading through range requests made by `transport`. */
 export async function openRemote(url: string, transport: RangeTransport, options: RangeReaderOptions = {}): Promise<RemoteFile> {
-  const { lib, m, FS } = await h5Memory();
+  // HDF5's WebAssembly compiles while the first requests are answered.
+  const loading = h5Memory();
   let reader: RangeReader;
   try {
     reader = new RangeReader(url, transport, options);
@@ -33,6 +38,12 @@ export async function openRemote(url: string, transport: RangeTransport, options
     if (!(e instanceof NoRangeSupport) || !options.allowFullDownload) throw e;
     reader = new RangeReader(url, undefined, options, await download(url, options.headers));
   }
+  let prefetch: PrefetchReport | undefined;
+  if (options.prefetch !== false && !reader.downloaded) {
+    const budget = options.prefetchBytes ?? (options.cacheBytes ?? 64 << 20) / 4;
+    prefetch = await prefetchMetadata(reader, new ParallelRanges(url, options.headers), budget);
+  }
+  const { lib, m, FS } = await loading;
   const path = memoryPath();
   const node = FS.createFile(MEMORY_FOLDER, path.slice(MEMORY_FOLDER.length + 1), {}, true, false);
   // The file system asks the node for its size and its bytes: both come from the server.
@@ -54,7 +65,7 @@ export async function openRemote(url: string, transport: RangeTransport, options
     throw e;
   }
   return {
-    m, file, reader,
+    m, file, reader, prefetch,
     close: () => {
       file.close();
       FS.unlink(path);

@@ -1,5 +1,5 @@
 /**
- * Imported first by `main.ts`: for a command that reads files (not `view`, which runs on), the reading worker starts
+ * Imported first by `cli.ts`: for a command that reads files (not `view`, which runs on), the reading worker starts
  * before the rest of the command line's modules load, so that both load at once (the worker loads the reader and
  * HDF5 again: on one core after the other, that would be a quarter of a second more per command).
  */

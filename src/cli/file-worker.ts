@@ -17,12 +17,16 @@ import { TsnwbError, ValidationError, isTsnwbError } from "../errors.js";
 import type { FileTasks, TaskProgress } from "./file-tasks.js";
 import type { Reply, Request, TaskError, ThreadData } from "./file-worker-thread.js";
 
+/** In the command line's bundle (`bundle.ts` defines it): the file name of the bundle's own reading thread, beside it. */
+declare const TSNWB_BUNDLED_THREAD: string | undefined;
+
 /**
- * The thread's script: beside this module once built; from the sources (tests run them), the built one, as the
- * viewer's server finds its page.
+ * The thread's script: in the bundle, the bundle's; else beside this module once built; from the sources (tests run
+ * them), the built one, as the viewer's server finds its page.
  */
 const here = nodePath.dirname(fileURLToPath(import.meta.url));
-const THREAD = existsSync(nodePath.join(here, "file-worker-thread.js")) ? nodePath.join(here, "file-worker-thread.js") : nodePath.resolve(here, "..", "..", "dist", "cli", "file-worker-thread.js");
+const THREAD = typeof TSNWB_BUNDLED_THREAD === "string" ? nodePath.join(here, TSNWB_BUNDLED_THREAD)
+  : existsSync(nodePath.join(here, "file-worker-thread.js")) ? nodePath.join(here, "file-worker-thread.js") : nodePath.resolve(here, "..", "..", "dist", "cli", "file-worker-thread.js");
 
 /** The default time limit, in seconds. */
 const DEFAULT_SECONDS = 20;

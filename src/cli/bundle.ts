@@ -88,6 +88,8 @@ export async function bundleCli(): Promise<string> {
     // The package's "sideEffects" speaks for the library's modules as a user's bundler takes them; the command line's own
     // (early-start.js) run on import.
     ignoreAnnotations: true,
+    // Functions and classes keep their names (two modules' same names are renamed in one bundle): messages name classes.
+    keepNames: true,
     // file-worker.ts starts the bundle's thread, not tsc's.
     define: { TSNWB_BUNDLED_THREAD: JSON.stringify("tsnwb-reader.js") },
     // The CommonJS packages bundled (commander) require Node's modules.

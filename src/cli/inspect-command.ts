@@ -4,14 +4,27 @@
  * on it; 2 when a file cannot be read (its one line on stderr, the other files still inspected); 0 otherwise.
  */
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { Option, type Command } from "commander";
 import type { Importance, InspectOptions } from "../validation/inspector.js";
 import { IMPORTANCES, INSPECTOR_CONFIGS, type InspectionMessage, type InspectorConfig } from "../validation/inspector-names.js";
 import { ValidationError } from "../errors.js";
-import { FileWorker, reportFailure } from "./file-worker.js";
+import { FileWorker, type Outcome, reportFailure } from "./file-worker.js";
 
 /** The width of the importance column: the longest importance, and two spaces. */
 const IMPORTANCE_WIDTH = Math.max(...IMPORTANCES.map((i) => i.length)) + 2;
+
+/**
+ * Files a reading worker is started for, at least: each costs the start of a thread (a tenth of a second of CPU), so
+ * a few files are read by one; a folder of many, by one a core (a core of the machine each, and at most four).
+ */
+const FILES_PER_WORKER = 8;
+const MAX_WORKERS = 4;
+
+/** How many reading workers inspect `files` files. */
+function workerCount(files: number): number {
+  return Math.max(1, Math.min(availableParallelism(), MAX_WORKERS, Math.floor(files / FILES_PER_WORKER)));
+}
 
 /** tsnwb's earlier names of the importances, still taken by `--level`. */
 const LEVELS: Record<string, Importance> = { critical: "CRITICAL", violation: "BEST_PRACTICE_VIOLATION", suggestion: "BEST_PRACTICE_SUGGESTION" };
@@ -70,25 +83,40 @@ export function addInspectCommand(program: Command): void {
       const options: InspectOptions = { threshold, ...(opts.config ? { config: await loadConfig(opts.config) } : {}), ...(skip ? { skip } : {}), ...(select ? { select } : {}) };
       const all: (InspectionMessage | ReadError)[] = [];
       let found = false;
-      const worker = new FileWorker();
-      try {
-        // One file after the other: each is opened, inspected and closed before the next, so memory stays that of one.
-        for (const file of files) {
-          const outcome = await worker.run("inspect", { file, options });
-          if (!outcome.ok) {
-            all.push({ message: outcome.error.message, importance: "ERROR", severity: "LOW", check_function_name: "During io.read()", object_type: null, object_name: null, location: null, file_path: file });
-            reportFailure(outcome.error);
-            continue;
-          }
-          const messages = outcome.value;
-          found ||= messages.length > 0;
-          all.push(...messages);
-          if (opts.json) continue;
-          console.log(`${file}: ${messages.length === 0 ? "no messages" : `${messages.length} message${messages.length === 1 ? "" : "s"}`} at ${threshold} or above`);
-          for (const m of messages) console.log(`  ${formatMessage(m)}`);
+      /** A file's outcome, in the report: files are reported in the order given, whichever worker read them. */
+      const report = (file: string, outcome: Outcome<InspectionMessage[]>) => {
+        if (!outcome.ok) {
+          all.push({ message: outcome.error.message, importance: "ERROR", severity: "LOW", check_function_name: "During io.read()", object_type: null, object_name: null, location: null, file_path: file });
+          reportFailure(outcome.error);
+          return;
         }
+        const messages = outcome.value;
+        found ||= messages.length > 0;
+        all.push(...messages);
+        if (opts.json) return;
+        console.log(`${file}: ${messages.length === 0 ? "no messages" : `${messages.length} message${messages.length === 1 ? "" : "s"}`} at ${threshold} or above`);
+        for (const m of messages) console.log(`  ${formatMessage(m)}`);
+      };
+      // Each worker takes the next file when done with one: each file is opened, inspected and closed before that
+      // worker's next, so memory stays that of one file a worker. Outcomes wait only for those of earlier files.
+      const outcomes: (Outcome<InspectionMessage[]> | undefined)[] = [];
+      let next = 0;
+      let reported = 0;
+      const workers = Array.from({ length: workerCount(files.length) }, () => new FileWorker());
+      try {
+        await Promise.all(workers.map(async (worker) => {
+          while (next < files.length) {
+            const index = next++;
+            outcomes[index] = await worker.run("inspect", { file: files[index]!, options });
+            for (let done = outcomes[reported]; done !== undefined; done = outcomes[reported]) {
+              outcomes[reported] = undefined;
+              report(files[reported]!, done);
+              reported++;
+            }
+          }
+        }));
       } finally {
-        await worker.close();
+        await Promise.all(workers.map((w) => w.close()));
       }
       if (opts.json) console.log(JSON.stringify({ header: { Timestamp: new Date().toISOString(), Platform: `${process.platform}-${process.arch}`, tsnwb_version: program.version() ?? null }, messages: all }));
       // exitCode, not exit(): the output is written out before the process ends.

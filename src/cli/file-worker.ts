@@ -13,6 +13,7 @@ import * as nodePath from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { getHeapStatistics } from "node:v8";
+import { availableParallelism } from "node:os";
 import { TsnwbError, ValidationError, isTsnwbError } from "../errors.js";
 import type { FileTasks, TaskProgress } from "./file-tasks.js";
 import type { Reply, Request, TaskError, ThreadData } from "./file-worker-thread.js";
@@ -96,15 +97,27 @@ function spawnThread(tasks: TaskName[]): Thread {
   return handle;
 }
 
-/** A thread started before any command needed it (see {@link startEarly}), for the first FileWorker to take. */
-let early: Thread | undefined;
+/** Threads started before any command needed them (see {@link startEarly}), for the first FileWorkers to take. */
+const early: Thread[] = [];
 
 /**
- * Starts a reading thread now, so that it loads what `tasks` need while the command's own modules load (on another
- * core); the first FileWorker takes it. For commands that read files.
+ * Starts `count` reading threads now, so that they load what `tasks` need while the command's own modules load (on
+ * other cores); the first FileWorkers take them. For commands that read files.
  */
-export function startEarly(tasks: TaskName[]): void {
-  early ??= spawnThread(tasks);
+export function startEarly(tasks: TaskName[], count = 1): void {
+  while (early.length < count) early.push(spawnThread(tasks));
+}
+
+/**
+ * Files a reading worker is started for, at least: each costs the start of a thread (a tenth of a second of CPU), so
+ * a few files are read by one; a folder of many, by one a core (a core of the machine each, and at most four).
+ */
+const FILES_PER_WORKER = 8;
+const MAX_WORKERS = 4;
+
+/** How many reading workers a command reads `files` files with, when it reads them in parallel (`tsnwb inspect`). */
+export function readingWorkers(files: number): number {
+  return Math.max(1, Math.min(availableParallelism(), MAX_WORKERS, Math.floor(files / FILES_PER_WORKER)));
 }
 
 export class FileWorker {
@@ -169,8 +182,8 @@ export class FileWorker {
   /** The sound thread, else the one started early, else a new one (loading what `task` needs before it is ready). */
   private start(task: TaskName): Thread {
     if (this.worker && !this.worker.dead) return this.worker;
-    const taken = early !== undefined && !early.dead ? early : undefined;
-    early = undefined;
+    let taken = early.shift();
+    while (taken?.dead) taken = early.shift();
     this.worker = taken ?? spawnThread([task]);
     return this.worker;
   }

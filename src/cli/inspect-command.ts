@@ -4,27 +4,14 @@
  * on it; 2 when a file cannot be read (its one line on stderr, the other files still inspected); 0 otherwise.
  */
 import { readFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { Option, type Command } from "commander";
 import type { Importance, InspectOptions } from "../validation/inspector.js";
 import { IMPORTANCES, INSPECTOR_CONFIGS, type InspectionMessage, type InspectorConfig } from "../validation/inspector-names.js";
 import { ValidationError } from "../errors.js";
-import { FileWorker, type Outcome, reportFailure } from "./file-worker.js";
+import { FileWorker, type Outcome, readingWorkers, reportFailure } from "./file-worker.js";
 
 /** The width of the importance column: the longest importance, and two spaces. */
 const IMPORTANCE_WIDTH = Math.max(...IMPORTANCES.map((i) => i.length)) + 2;
-
-/**
- * Files a reading worker is started for, at least: each costs the start of a thread (a tenth of a second of CPU), so
- * a few files are read by one; a folder of many, by one a core (a core of the machine each, and at most four).
- */
-const FILES_PER_WORKER = 8;
-const MAX_WORKERS = 4;
-
-/** How many reading workers inspect `files` files. */
-function workerCount(files: number): number {
-  return Math.max(1, Math.min(availableParallelism(), MAX_WORKERS, Math.floor(files / FILES_PER_WORKER)));
-}
 
 /** tsnwb's earlier names of the importances, still taken by `--level`. */
 const LEVELS: Record<string, Importance> = { critical: "CRITICAL", violation: "BEST_PRACTICE_VIOLATION", suggestion: "BEST_PRACTICE_SUGGESTION" };
@@ -102,7 +89,7 @@ export function addInspectCommand(program: Command): void {
       const outcomes: (Outcome<InspectionMessage[]> | undefined)[] = [];
       let next = 0;
       let reported = 0;
-      const workers = Array.from({ length: workerCount(files.length) }, () => new FileWorker());
+      const workers = Array.from({ length: readingWorkers(files.length) }, () => new FileWorker());
       try {
         await Promise.all(workers.map(async (worker) => {
           while (next < files.length) {

@@ -4,8 +4,8 @@
 # its command line (`../shared/tools/oracle inspect --skip-validate`), which validates each file with pynwb all the
 # same (0.5.2 drops --skip-validate for a local path) and on the folder stops part way (pynwb's validator recurses
 # without end on one fixture); and its checks only, each file (bench/inspect_nwbinspector.py), as tsnwb's inspect.
-# The folder also with both tools on two cores: tsnwb reads a folder of 8 files or more with a reading worker a core
-# (up to four), and the NWB Inspector's command line with --n-jobs 2 (then it honours --skip-validate: checks only).
+# The folder also with the NWB Inspector's command line on two cores, --n-jobs 2 (it then honours --skip-validate:
+# checks only); tsnwb reads 50 files with one reading worker (64 files or more: a worker a core).
 # Prints wall time and CPU time (user + sys, child processes included) of each run: on a shared VM the CPU time is
 # the steadier figure; the wall time is what a user waits.
 # Usage: bench/inspect.sh [FILE]   (run `npm run build` first)

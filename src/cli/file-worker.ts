@@ -109,10 +109,12 @@ export function startEarly(tasks: TaskName[], count = 1): void {
 }
 
 /**
- * Files a reading worker is started for, at least: each costs the start of a thread (a tenth of a second of CPU), so
- * a few files are read by one; a folder of many, by one a core (a core of the machine each, and at most four).
+ * Files a reading worker is started for, at least: a folder of many files is read by a worker a core (at most four),
+ * fewer by one. Each worker more costs its start and its own parse of the cached specifications of older NWB
+ * versions (about 0.35 s of CPU for the 50 fixtures: as much as some 30 small files); with 8 files a worker, the
+ * 50 took a fifth more CPU and, on the shared 2-core VM under other load, no less time than with one.
  */
-const FILES_PER_WORKER = 8;
+const FILES_PER_WORKER = 32;
 const MAX_WORKERS = 4;
 
 /** How many reading workers a command reads `files` files with, when it reads them in parallel (`tsnwb inspect`). */

@@ -48,18 +48,11 @@ export class H5LazyDataset implements LazyArray {
       m, file, path, (meta.shape ?? []).map(Number), members ? "compound" : bool ? "bool" : dtypeFromH5wasm(ds.dtype) ?? "opaque",
       meta.chunks ? meta.chunks.map(Number) : null, fileName, members,
     );
-    // A scalar text of variable length (most of a file's texts, and its cached specification) is read without
-    // asking h5wasm its metadata again: a scalar's shape and type do not change.
-    const h5meta = meta as unknown as H5Metadata;
-    if (h5meta.type === m.H5T_class_t.H5T_STRING.value && h5meta.vlen && Array.isArray(meta.shape) && meta.shape.length === 0) lazy.scalarVlenCset = h5meta.cset;
     // A large array (a movie) is planned for direct reads as it is opened, as HDF5 parses a dataset's header when
     // h5py opens it: the first frame read then reads only the frame (and its B-tree nodes).
     if (isNumericDType(lazy.dtype) && product(lazy.shape) * bytesPerElement(lazy.dtype) >= PLAN_AT_OPEN_BYTES) lazy.directDataset();
     return lazy;
   }
-
-  /** A scalar text of variable length: its character set (HDF5's: 1 is UTF-8), to read it as h5wasm does. */
-  private scalarVlenCset?: number;
 
   /**
    * h5wasm's handle of the dataset, made without asking HDF5 the object's type: this exists for a dataset at this
@@ -378,31 +371,10 @@ export class H5LazyDataset implements LazyArray {
   /** Text and references: small metadata, read with h5wasm's own slice (references by their bytes, below). */
   private readOther(ranges: [number, number][]): string[] {
     if (this.dtype === "reference") return this.readReferences(ranges);
-    if (this.scalarVlenCset !== undefined && ranges.length === 0) return [this.readScalarVlenText(this.scalarVlenCset)];
     const ds = this.handle();
     const value = ranges.length === 0 ? ds.value : ds.slice(ranges.map(([a, b]) => [a, b] as [number, number]));
     const items = Array.isArray(value) ? value : [value];
     return items.map((v) => (v instanceof Uint8Array ? new TextDecoder().decode(v) : String(v)));
-  }
-
-  /**
-   * A scalar text of variable length, as h5wasm's `.value` reads it (the same HDF5 read into a pointer, the same
-   * decoding, the same release of HDF5's copy) without the metadata it asks for first.
-   */
-  private readScalarVlenText(cset: number): string {
-    const heap = new HeapBuffer(this.m);
-    try {
-      const ptr = heap.reserve(4);
-      this.m.get_dataset_data(this.file.file_id, this.path, null, null, null, BigInt(ptr));
-      try {
-        const text = new DataView(this.m.HEAPU8.buffer, ptr, 4).getUint32(0, true);
-        return cset === 1 ? this.m.UTF8ToString(text) : this.m.AsciiToString(text);
-      } finally {
-        this.m.reclaim_vlen_memory(this.file.file_id, this.path, "", BigInt(ptr));
-      }
-    } finally {
-      heap.free();
-    }
   }
 
   /**
@@ -441,8 +413,6 @@ interface H5Metadata {
   size: number;
   signed?: boolean;
   vlen?: boolean;
-  /** A text's character set (0 ASCII, 1 UTF-8). */
-  cset?: number;
   name: string;
   offset: number;
   compound_type?: { members: H5Metadata[] };

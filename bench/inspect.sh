@@ -4,7 +4,10 @@
 # its command line (`../shared/tools/oracle inspect --skip-validate`), which validates each file with pynwb all the
 # same (0.5.2 drops --skip-validate for a local path) and on the folder stops part way (pynwb's validator recurses
 # without end on one fixture); and its checks only, each file (bench/inspect_nwbinspector.py), as tsnwb's inspect.
-# Prints wall time and CPU time (user + sys) of each run: on a shared VM the CPU time is the figure to compare.
+# The folder also with the NWB Inspector's command line on two cores, --n-jobs 2 (it then honours --skip-validate:
+# checks only); tsnwb reads 50 files with one reading worker (64 files or more: a worker a core).
+# Prints wall time and CPU time (user + sys, child processes included) of each run: on a shared VM the CPU time is
+# the steadier figure; the wall time is what a user waits.
 # Usage: bench/inspect.sh [FILE]   (run `npm run build` first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,5 +35,6 @@ for run in 1 2 3; do
   measure "nwbinspector checks, big file" "$ORACLE" python bench/inspect_nwbinspector.py "$FILE"
   measure "tsnwb inspect, 50 files" node dist/cli/main.js inspect --json "$FOLDER"/*.nwb
   measure "nwbinspector CLI, 50 files" "$ORACLE" inspect "$FOLDER" --skip-validate --progress-bar False
+  measure "nwbinspector CLI --n-jobs 2, 50 files" "$ORACLE" inspect "$FOLDER" --skip-validate --n-jobs 2 --progress-bar False
   measure "nwbinspector checks, 50 files" "$ORACLE" python bench/inspect_nwbinspector.py "$FOLDER"/*.nwb
 done

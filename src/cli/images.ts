@@ -1,6 +1,6 @@
 /**
  * `tsnwb images` and `tsnwb video`: image files and videos into an NWB file. The library and the image codecs are
- * loaded when one of these runs, not when the command line starts (see `main.ts`).
+ * loaded when one of these runs, not when the command line starts (see `cli.ts`).
  */
 import { readFileSync, statSync } from "node:fs";
 import type { Command } from "commander";

@@ -8,8 +8,9 @@ import { Option, type Command } from "commander";
 import type { Importance, InspectOptions } from "../validation/inspector.js";
 import { IMPORTANCES, INSPECTOR_CONFIGS, type InspectionMessage, type InspectorConfig } from "../validation/inspector-names.js";
 import { ValidationError } from "../errors.js";
-import { FileWorker, reportFailure } from "./file-worker.js";
+import { FileWorker, type Outcome, readingWorkers, reportFailure } from "./file-worker.js";
 import type { FileFacts } from "../validation/across-files.js";
+import type { InspectedFile } from "../validation/inspect-file.js";
 import { acrossFilesMessages, filesToInspect } from "./inspect-across.js";
 
 /** The width of the importance column: the longest importance, and two spaces. */
@@ -74,26 +75,41 @@ export function addInspectCommand(program: Command): void {
       const all: (InspectionMessage | ReadError)[] = [];
       const facts: FileFacts[] = [];
       let found = false;
-      const worker = new FileWorker();
-      try {
-        // One file after the other: each is opened, inspected and closed before the next, so memory stays that of one.
-        for (const file of files) {
-          const outcome = await worker.run("inspectWithFacts", { file, options });
-          if (!outcome.ok) {
-            all.push({ message: outcome.error.message, importance: "ERROR", severity: "LOW", check_function_name: "During io.read()", object_type: null, object_name: null, location: null, file_path: file });
-            reportFailure(outcome.error);
-            continue;
-          }
-          const { messages } = outcome.value;
-          facts.push(outcome.value.facts);
-          found ||= messages.length > 0;
-          all.push(...messages);
-          if (opts.json) continue;
-          console.log(`${file}: ${messages.length === 0 ? "no messages" : `${messages.length} message${messages.length === 1 ? "" : "s"}`} at ${threshold} or above`);
-          for (const m of messages) console.log(`  ${formatMessage(m)}`);
+      /** A file's outcome, in the report: files are reported in the order given, whichever worker read them. */
+      const report = (file: string, outcome: Outcome<InspectedFile>) => {
+        if (!outcome.ok) {
+          all.push({ message: outcome.error.message, importance: "ERROR", severity: "LOW", check_function_name: "During io.read()", object_type: null, object_name: null, location: null, file_path: file });
+          reportFailure(outcome.error);
+          return;
         }
+        const { messages } = outcome.value;
+        facts.push(outcome.value.facts);
+        found ||= messages.length > 0;
+        all.push(...messages);
+        if (opts.json) return;
+        console.log(`${file}: ${messages.length === 0 ? "no messages" : `${messages.length} message${messages.length === 1 ? "" : "s"}`} at ${threshold} or above`);
+        for (const m of messages) console.log(`  ${formatMessage(m)}`);
+      };
+      // Each worker takes the next file when done with one: each file is opened, inspected and closed before that
+      // worker's next, so memory stays that of one file a worker. Outcomes wait only for those of earlier files.
+      const outcomes: (Outcome<InspectedFile> | undefined)[] = [];
+      let next = 0;
+      let reported = 0;
+      const workers = Array.from({ length: readingWorkers(files.length) }, () => new FileWorker());
+      try {
+        await Promise.all(workers.map(async (worker) => {
+          while (next < files.length) {
+            const index = next++;
+            outcomes[index] = await worker.run("inspectWithFacts", { file: files[index]!, options });
+            for (let done = outcomes[reported]; done !== undefined; done = outcomes[reported]) {
+              outcomes[reported] = undefined;
+              report(files[reported]!, done);
+              reported++;
+            }
+          }
+        }));
       } finally {
-        await worker.close();
+        await Promise.all(workers.map((w) => w.close()));
       }
       // The files together (as the NWB Inspector, for several files): in the report first, as its; printed last.
       const across = acrossFilesMessages(paths, facts, options);

@@ -810,4 +810,27 @@ describe("tsnwb inspect (the built CLI)", () => {
     const json = run("--json", notNWB);
     expect((JSON.parse(json.stdout) as { messages: InspectionMessage[] }).messages).toEqual([expect.objectContaining({ importance: "ERROR", file_path: notNWB })]);
   });
+
+  it.skipIf(!cliHasInspect)("many files, read by several workers: each file's messages as inspectFile gives them, in the order given", async () => {
+    // 70 files: enough for a reading worker a core (32 files each); one unreadable file among them.
+    const folder = path.join(tmp.dir, "many");
+    mkdirSync(folder, { recursive: true });
+    const sources = ["compressed.nwb", "zstack.nwb", "legacy_index.nwb"].map((f) => path.join(FIXTURES, f));
+    const files = Array.from({ length: 70 }, (_, i) => path.join(folder, `${String(i).padStart(2, "0")}.nwb`));
+    files.forEach((f, i) => (i === 33 ? writeFileSync(f, "not HDF5") : copyFileSync(sources[i % sources.length]!, f)));
+    const r = run("--json", "--threshold", "BEST_PRACTICE_SUGGESTION", ...files);
+    expect(r.status).toBe(2);
+    const messages = (JSON.parse(r.stdout) as { messages: InspectionMessage[] }).messages;
+    const expected: unknown[] = [];
+    for (const [i, file] of files.entries()) {
+      if (i === 33) expected.push(["ERROR", "During io.read()", file]);
+      else for (const m of await inspectFile(file)) expected.push([m.importance, m.check_function_name, m.file_path, m.location, m.message]);
+    }
+    expect(expected.length).toBeGreaterThan(files.length); // every copy has findings of its own
+    // First the files together: the copies of each source share its identifier.
+    const together = messages.filter((m) => m.check_function_name === "check_unique_identifiers");
+    expect(together).toHaveLength(sources.length);
+    expect(messages.slice(together.length).map((m) => (m.importance === "ERROR" ? [m.importance, m.check_function_name, m.file_path]
+      : [m.importance, m.check_function_name, m.file_path, m.location, m.message]))).toEqual(expected);
+  }, 120_000);
 });

@@ -5,7 +5,7 @@
  * shown. Blocks read are cached (least recently used first out, within a bound).
  */
 import type { H5File } from "./hdf5/h5.js";
-import { type H5MemoryLib, MEMORY_FOLDER, type MemoryFS, memoryPath } from "./hdf5/h5-memory.js";
+import { type H5MemoryLib, type MemoryFS, openCallbackFile } from "./hdf5/h5-memory.js";
 
 /** A worker's synchronous reader of Blobs (not in the DOM's types, which describe a page). */
 interface FileReaderSyncLike {
@@ -55,38 +55,22 @@ export function openBlobFile(lib: H5MemoryLib, FS: MemoryFS, blob: Blob): BlobFi
     while (cache.size * BLOCK > CACHE) cache.delete(cache.keys().next().value!);
     return bytes;
   };
-  const path = memoryPath();
-  const node = FS.createFile(MEMORY_FOLDER, path.slice(MEMORY_FOLDER.length + 1), {}, true, false);
-  // The file system asks the node for its size and its bytes: both come from the Blob.
-  Object.defineProperty(node, "usedBytes", { get: () => blob.size });
-  node.stream_ops = {
-    ...node.stream_ops,
-    read: (_stream: unknown, buffer: Uint8Array, offset: number, length: number, position: number) => {
-      const end = Math.min(blob.size, position + length);
-      let at = position;
-      while (at < end) {
-        const k = Math.floor(at / BLOCK);
-        const bytes = block(k);
-        const from = at - k * BLOCK;
-        const n = Math.min(bytes.length - from, end - at);
-        buffer.set(bytes.subarray(from, from + n), offset + (at - position));
-        at += n;
-      }
-      return Math.max(0, end - position);
-    },
-  };
-  let file: H5File;
-  try {
-    file = new lib.File(path, "r") as unknown as H5File;
-  } catch (e) {
-    FS.unlink(path);
-    throw e;
-  }
+  const opened = openCallbackFile(lib, FS, () => blob.size, (target, position) => {
+    const end = Math.min(blob.size, position + target.length);
+    for (let at = position; at < end;) {
+      const k = Math.floor(at / BLOCK);
+      const bytes = block(k);
+      const from = at - k * BLOCK;
+      const n = Math.min(bytes.length - from, end - at);
+      target.set(bytes.subarray(from, from + n), at - position);
+      at += n;
+    }
+    return Math.max(0, end - position);
+  });
   return {
-    file, stats,
+    file: opened.file, stats,
     close: () => {
-      file.close();
-      FS.unlink(path);
+      opened.close();
       cache.clear();
     },
   };

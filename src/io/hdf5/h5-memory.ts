@@ -3,7 +3,7 @@
  * it, so files are bytes in memory or read through callbacks (URLs). Loaded once, on first use, quietly (see
  * `loadQuietly`).
  */
-import { type H5Module, loadQuietly } from "./h5.js";
+import { type H5File, type H5Module, loadQuietly } from "./h5.js";
 import { guardGlobalHeaps } from "./heap-guard.js";
 
 export type H5MemoryLib = typeof import("h5wasm");
@@ -44,4 +44,35 @@ export const MEMORY_FOLDER = "/tsnwb";
 /** A fresh file name in that folder. */
 export function memoryPath(suffix = ".nwb"): string {
   return `${MEMORY_FOLDER}/${globalThis.crypto.randomUUID()}${suffix}`;
+}
+
+/**
+ * Opens for reading an HDF5 file whose bytes are not in memory: a node of the in-memory file system that has none
+ * of its own, its size given by `size` and each read HDF5 makes filled by `readInto(target, position)` (which fills
+ * `target` from the file's byte `position` and says how many bytes it gave): a URL's range requests, a Blob's
+ * slices. Closing the file removes the node; so does a failure to open it.
+ */
+export function openCallbackFile(lib: H5MemoryLib, FS: MemoryFS, size: () => number, readInto: (target: Uint8Array, position: number) => number): { file: H5File; close(): void } {
+  const path = memoryPath();
+  const node = FS.createFile(MEMORY_FOLDER, path.slice(MEMORY_FOLDER.length + 1), {}, true, false);
+  // The file system asks the node for its size and its bytes: both come from the callbacks.
+  Object.defineProperty(node, "usedBytes", { get: size });
+  node.stream_ops = {
+    ...node.stream_ops,
+    read: (_stream: unknown, buffer: Uint8Array, offset: number, length: number, position: number) => readInto(buffer.subarray(offset, offset + length), position),
+  };
+  let file: H5File;
+  try {
+    file = new lib.File(path, "r") as unknown as H5File;
+  } catch (e) {
+    FS.unlink(path);
+    throw e;
+  }
+  return {
+    file,
+    close: () => {
+      file.close();
+      FS.unlink(path);
+    },
+  };
 }

@@ -4,7 +4,7 @@
  * and the chunks it needs, never the whole file. The in-memory build is loaded only when a URL is opened.
  */
 import type { H5File, H5Module } from "../hdf5/h5.js";
-import { MEMORY_FOLDER, h5Memory, memoryPath } from "../hdf5/h5-memory.js";
+import { h5Memory, openCallbackFile } from "../hdf5/h5-memory.js";
 import { NoRangeSupport, RangeReader, type RangeReaderOptions, type RangeTransport } from "./range-reader.js";
 import { type PrefetchReport, prefetchMetadata } from "./metadata-prefetch.js";
 import { ParallelRanges } from "./parallel-ranges.js";
@@ -44,31 +44,21 @@ export async function openRemote(url: string, transport: RangeTransport, options
     prefetch = await prefetchMetadata(reader, new ParallelRanges(url, options.headers), budget);
   }
   const { lib, m, FS } = await loading;
-  const path = memoryPath();
-  const node = FS.createFile(MEMORY_FOLDER, path.slice(MEMORY_FOLDER.length + 1), {}, true, false);
-  // The file system asks the node for its size and its bytes: both come from the server.
-  Object.defineProperty(node, "usedBytes", { get: () => reader.size });
-  node.stream_ops = {
-    ...node.stream_ops,
-    read: (_stream: unknown, buffer: Uint8Array, offset: number, length: number, position: number) => {
-      const bytes = reader.read(position, length);
-      buffer.set(bytes, offset);
-      return bytes.length;
-    },
-  };
-  let file: H5File;
+  let opened: { file: H5File; close(): void };
   try {
-    file = new lib.File(path, "r") as unknown as H5File;
+    opened = openCallbackFile(lib, FS, () => reader.size, (target, position) => {
+      const bytes = reader.read(position, target.length);
+      target.set(bytes);
+      return bytes.length;
+    });
   } catch (e) {
-    FS.unlink(path);
     reader.close();
     throw e;
   }
   return {
-    m, file, reader, prefetch,
+    m, file: opened.file, reader, prefetch,
     close: () => {
-      file.close();
-      FS.unlink(path);
+      opened.close();
       reader.close();
     },
   };

@@ -4,8 +4,7 @@
  * stimulus, an epoch's tags), a tooltip with the row's values; a click on a bar moves the shared time cursor to the
  * interval's start. Zoom (wheel) and pan (drag) redraw on the page: every interval's times are already there.
  */
-import type { AbstractContainer, NWBFile } from "../../browser.js";
-import type { LazyArray } from "../../data/lazy.js";
+import type { AbstractContainer, DynamicTable, NWBFile } from "../../browser.js";
 import type { ViewContext, ViewHandle, ViewModule, ViewRequest } from "./view.js";
 import { LinearScale, categoryColour, cellText, drawAxis, htmlEl, readFloat64, requestInto, svgEl, timeCursor } from "./draw.js";
 
@@ -34,17 +33,6 @@ export interface IntervalsData {
   laneOf: number[];
 }
 
-interface TableLike extends AbstractContainer {
-  length: number;
-  colnames: string[];
-  id?: { data: LazyArray };
-  getColumn(name: string): { data: LazyArray };
-  allColumns: Map<string, unknown>;
-  readColumn(name: string, rows?: [number, number]): Promise<unknown[]>;
-  loadStoredRows(): Promise<void>;
-  flushRows(): void;
-}
-
 /** Lanes of at most this many values make a column one to group by. */
 const MAX_LANES = 30;
 
@@ -55,7 +43,7 @@ function laneName(v: unknown): string {
 }
 
 async function extract(obj: AbstractContainer, request: ViewRequest, _file: NWBFile): Promise<IntervalsData> {
-  const table = obj as TableLike;
+  const table = obj as DynamicTable;
   await table.loadStoredRows();
   table.flushRows();
   const n = table.length;

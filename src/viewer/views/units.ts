@@ -5,7 +5,7 @@
  * recording of thousands of units and millions of spikes reads the few dozen units shown). Zoom and pan of the
  * window, and paging through units, ask the reading side again.
  */
-import type { AbstractContainer, NWBFile } from "../../browser.js";
+import type { AbstractContainer, DynamicTable, NWBFile } from "../../browser.js";
 import type { LazyArray } from "../../data/lazy.js";
 import type { ViewContext, ViewHandle, ViewModule, ViewRequest } from "./view.js";
 import { LinearScale, bisectLeft, bisectRight, cellText, drawAxis, htmlEl, readFloat64, requestInto, svgEl, timeCursor } from "./draw.js";
@@ -57,17 +57,6 @@ export interface UnitsData {
   counts: number[];
 }
 
-/** A Units table as this view reads it. */
-interface UnitsTable extends AbstractContainer {
-  length: number;
-  colnames: string[];
-  id?: { data: LazyArray };
-  getColumn(name: string): { data: LazyArray };
-  allColumns: Map<string, unknown>;
-  readColumn(name: string, rows?: [number, number]): Promise<unknown[]>;
-  loadStoredRows(): Promise<void>;
-  flushRows(): void;
-}
 
 /** Consecutive runs `[start, stop)` of row indices (in the order given; a run is rows rising by one). */
 function runsOf(rows: readonly number[]): [number, number][] {
@@ -88,7 +77,7 @@ async function readRows<T>(rows: readonly number[], readRange: (start: number, s
 }
 
 /** The spans `[from, to)` of spike_times of each of `rows` (table rows), from their rows of the index (one read per run of rows). */
-async function spikeSpans(table: UnitsTable, rows: readonly number[]): Promise<[number, number][]> {
+async function spikeSpans(table: DynamicTable, rows: readonly number[]): Promise<[number, number][]> {
   const index = table.getColumn("spike_times_index").data;
   const spans: [number, number][] = [];
   for (const [a, b] of runsOf(rows)) {
@@ -134,7 +123,7 @@ async function bisectStored(data: LazyArray, from: number, to: number, t: number
  * on the stored times for the window's ends (a few single-element reads), then that slice read; and without a
  * window asked for, the window is the start of the units' span, as long as the budget's share of it.
  */
-async function windowSpikes(table: UnitsTable, rows: readonly number[], request: ViewRequest): Promise<{ spikes: Float64Array[]; counts: number[]; range: [number, number]; t0: number; t1: number }> {
+async function windowSpikes(table: DynamicTable, rows: readonly number[], request: ViewRequest): Promise<{ spikes: Float64Array[]; counts: number[]; range: [number, number]; t0: number; t1: number }> {
   const data = table.getColumn("spike_times").data;
   const spans = await spikeSpans(table, rows);
   const counts = spans.map(([a, b]) => b - a);
@@ -175,7 +164,7 @@ async function windowSpikes(table: UnitsTable, rows: readonly number[], request:
 }
 
 /** Whether a column holds one scalar per unit (not ragged, not an array per row): those can be sorted by. */
-function isScalarColumn(table: UnitsTable, name: string): boolean {
+function isScalarColumn(table: DynamicTable, name: string): boolean {
   if (table.allColumns.has(`${name}_index`)) return false;
   const data = table.getColumn(name).data;
   return data.shape.length === 1 && data.dtype !== "reference" && data.dtype !== "compound";
@@ -186,7 +175,7 @@ function isScalarColumn(table: UnitsTable, name: string): boolean {
  * summarised by its length per row from its index alone, and a column of arrays per row (waveform_mean) by its
  * shape: a page of units never reads their waveforms.
  */
-async function cellsOf(table: UnitsTable, name: string, a: number, b: number): Promise<string[]> {
+async function cellsOf(table: DynamicTable, name: string, a: number, b: number): Promise<string[]> {
   if (table.allColumns.has(`${name}_index`)) {
     // The rows' index: the outer one of a doubly ragged column (waveforms: per unit, per spike).
     const nested = table.allColumns.has(`${name}_index_index`);
@@ -208,7 +197,7 @@ async function cellsOf(table: UnitsTable, name: string, a: number, b: number): P
 const orders = new WeakMap<object, Map<string, Promise<number[]>>>();
 
 /** The display order of the table's rows, sorted by `sort` (a stable sort; ties keep the table's order). */
-function orderOf(table: UnitsTable, sort: string | undefined, descending: boolean): Promise<number[]> {
+function orderOf(table: DynamicTable, sort: string | undefined, descending: boolean): Promise<number[]> {
   const n = table.length;
   if (sort === undefined) {
     const natural = Array.from({ length: n }, (_, i) => i);
@@ -226,7 +215,7 @@ function orderOf(table: UnitsTable, sort: string | undefined, descending: boolea
   return order;
 }
 
-async function sortedOrder(table: UnitsTable, sort: string, descending: boolean): Promise<number[]> {
+async function sortedOrder(table: DynamicTable, sort: string, descending: boolean): Promise<number[]> {
   const natural = Array.from({ length: table.length }, (_, i) => i);
   const values: unknown[] = sort === "id" ? Array.from((await table.id!.data.read()) as ArrayLike<unknown>, (v) => Number(v)) : await table.readColumn(sort);
   const key = (v: unknown): number | string => (typeof v === "number" || typeof v === "string" ? v : typeof v === "boolean" ? Number(v) : String(v));
@@ -240,7 +229,7 @@ async function sortedOrder(table: UnitsTable, sort: string, descending: boolean)
 }
 
 async function extract(obj: AbstractContainer, request: ViewRequest, _file: NWBFile): Promise<UnitsData> {
-  const table = obj as UnitsTable;
+  const table = obj as DynamicTable;
   await table.loadStoredRows();
   table.flushRows();
   if (!table.colnames.includes("spike_times")) table.fail("spike_times", "a spike_times column to draw a raster of");

@@ -314,11 +314,21 @@ export function drawAxis(ctx: CanvasRenderingContext2D, t0: number, t1: number, 
   }
 }
 
+/** How a time plot is drawn. */
+export interface TimePlotOptions {
+  /**
+   * Whether the plot offers channel paging and how many channels at once (default true). False for a plot of one
+   * channel chosen elsewhere (a ROI's column of a RoiResponseSeries, in the ROI view).
+   */
+  channelControls?: boolean;
+}
+
 /**
  * The interactive time plot of a series view: a trace canvas, an overlay for the cursor, zoom (wheel, buttons),
- * pan (drag, buttons), channel paging; `draw` paints a window's data, `fetch` asks for another.
+ * pan (drag, buttons), channel paging; `draw` paints a window's data, `fetch` asks for another. Other views draw a
+ * trace with it too (the ROI view, a ROI's column), so every trace is read and drawn alike.
  */
-export function timePlot<D extends SeriesData>(element: HTMLElement, first: D, context: ViewContext<D>, extra?: (data: D) => void): ViewHandle {
+export function timePlot<D extends SeriesData>(element: HTMLElement, first: D, context: ViewContext<D>, extra?: (data: D) => void, options: TimePlotOptions = {}): ViewHandle {
   const controls = document.createElement("div");
   controls.className = "controls";
   const button = (id: string, text: string, act: () => void) => {
@@ -373,7 +383,7 @@ export function timePlot<D extends SeriesData>(element: HTMLElement, first: D, c
   controls.append(button("zoom-in", "Zoom in", () => zoom(0.5)), button("zoom-out", "Zoom out", () => zoom(2)),
     button("pan-left", "◀", () => pan(-0.5)), button("pan-right", "▶", () => pan(0.5)),
     button("whole", "Whole", () => void fetchWindow(window(data.span[0], data.span[1] > data.span[0] ? data.span[1] : data.span[0] + 1))));
-  if (first.kind === "trace" && first.channels > 4) {
+  if (first.kind === "trace" && first.channels > 4 && options.channelControls !== false) {
     // How many channels at once (up to every one, thinner), and which: paged.
     const perPage = Object.assign(document.createElement("select"), { className: "channels-per-page", title: "channels shown at once" });
     for (const n of [4, 8, 16, 32, 64, 128, 256, 384].filter((n) => n < first.channels).concat(first.channels)) {

@@ -277,8 +277,11 @@ describe("roi", () => {
       const result = await v.page.evaluate(() => {
         const log = (globalThis as unknown as { tsnwbViewer: { extracts: { path: string; result?: Record<string, unknown> }[] } }).tsnwbViewer.extracts;
         const r = log.filter((x) => x.path === "/processing/ophys/Fluorescence/RoiResponseSeries").at(-1)!.result!;
-        return { t0: r.t0 as number, t1: r.t1 as number, pixels: r.pixels as number, max: Array.from(r.max as Float32Array) };
+        return { t0: r.t0 as number, t1: r.t1 as number, pixels: r.pixels as number, labels: r.labels as string[], max: Array.from(r.max as Float32Array) };
       });
+      // Its column named by the ROI it is the trace of, as the ROI view lists it.
+      const id = await v.page.getAttribute("#view .roi-list li[data-row='1']", "data-id");
+      expect(result.labels).toEqual([`ROI ${id}`]);
       for (const [i, row] of e.trace.entries()) {
         const column = Math.min(result.pixels - 1, Math.floor(((e.start + i / e.rate - result.t0) / (result.t1 - result.t0)) * result.pixels));
         expect(result.max[column], `sample ${i}`).toBe(Math.fround(row[1]!));

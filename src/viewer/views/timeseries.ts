@@ -505,9 +505,21 @@ export function plotWidth(element: HTMLElement): number {
   return Math.max(200, Math.min(4096, Math.floor((element.clientWidth || 800) - 4)));
 }
 
+/**
+ * A RoiResponseSeries' columns named by the ROI each is the trace of (`ROI 7`: the id of the row its `rois` region
+ * gives), as the ROI view names them; undefined for any other series.
+ */
+async function roiLabels(obj: AbstractContainer): Promise<((start: number, end: number) => string[]) | undefined> {
+  const region = (obj as { rois?: { data?: ArrayData; table?: { id?: { data?: ArrayData } } } }).rois;
+  if (!obj.isA("RoiResponseSeries") || !region?.data || !region.table?.id?.data) return undefined;
+  const rows = Array.from((await region.data.read()) as ArrayLike<number | bigint>, Number);
+  const ids = Array.from((await region.table.id.data.read()) as ArrayLike<number | bigint>, Number);
+  return (start, end) => rows.slice(start, end).map((row) => `ROI ${ids[row] ?? row}`);
+}
+
 export const timeSeriesView: ViewModule<SeriesData> = {
   name: "timeseries",
   types: ["TimeSeries"],
-  extract: (obj, request) => extractSeries(obj, request),
+  extract: async (obj, request) => extractSeries(obj, request, await roiLabels(obj)),
   render: (element, data, context) => timePlot(element, data, context),
 };

@@ -83,6 +83,11 @@ async function show(url: string, path: string, request: ViewRequest = {}): Promi
       state.requests.push(r);
       const record: (typeof state.others)[number] = { path: other, request: r };
       state.others.push(record);
+      if (state.failNext !== undefined) {
+        const message = state.failNext;
+        state.failNext = undefined;
+        throw new Error(message);
+      }
       record.result = await extract(objectAt(file, other), r);
       document.body.dataset.requests = String(state.requests.length);
       return record.result as never;

@@ -392,6 +392,19 @@ describe("roi: masks over the imaging plane", () => {
     expect([asked.request.start, asked.request.end]).toEqual([1, 2]);
     expect(trace.width).toBe(asked.result.pixels);
     expectColumns(asked.result, e.trace.map((r) => r[1]!), e.start, e.rate);
+    // The trace zooms as any trace does: a narrower window of the same column; one that fails is said, the drawing kept.
+    await afterRequest(() => page.click("#view figure.roi-trace button[data-action='zoom-in']"));
+    const zoomed = await lastOther();
+    expect([zoomed.request.start, zoomed.request.end]).toEqual([1, 2]);
+    expect(zoomed.result.t1 - zoomed.result.t0).toBeCloseTo((asked.result.t1 - asked.result.t0) / 2, 9);
+    expectColumns(zoomed.result, e.trace.map((r) => r[1]!), e.start, e.rate);
+    await page.evaluate(() => {
+      (window as never as { harness: { state: { failNext?: string } } }).harness.state.failNext = "the file went away";
+    });
+    await page.click("#view figure.roi-trace button[data-action='zoom-in']");
+    await page.waitForSelector("#view .roi-trace-plot > .view-error");
+    expect(await page.textContent("#view .roi-trace-plot > .view-error")).toBe("the file went away");
+    expect(await page.$eval("#view .roi-trace-plot", (el) => [(el as HTMLElement).dataset.loading, Number((el as HTMLElement).dataset.t1) - Number((el as HTMLElement).dataset.t0)])).toEqual([undefined, zoomed.result.t1 - zoomed.result.t0]);
     expect(await page.$eval("#view .roi-list li.selected", (li) => (li as HTMLElement).dataset.row)).toBe("1");
     await page.click("#view a.roi-open-series");
     expect(await page.evaluate(() => (window as never as { harness: { state: { selected: string[] } } }).harness.state.selected.at(-1))).toBe("/processing/ophys/Fluorescence/RoiResponseSeries");

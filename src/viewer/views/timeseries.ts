@@ -268,8 +268,19 @@ export function timePlot<D extends SeriesData>(element: HTMLElement, first: D, c
   const fetchWindow = async (request: ViewRequest) => {
     const ticket = ++asked;
     element.dataset.loading = "true";
-    const next = await context.request(request);
+    let next: D;
+    try {
+      next = await context.request(request);
+    } catch (e) {
+      // A window that cannot be read (the file went away...) is said above the plot, which keeps its drawing.
+      if (ticket !== asked) return;
+      delete element.dataset.loading;
+      element.querySelector(":scope > .view-error")?.remove();
+      element.prepend(Object.assign(document.createElement("p"), { className: "view-error", textContent: e instanceof Error ? e.message : String(e) }));
+      return;
+    }
     if (ticket !== asked) return; // a later window was asked for meanwhile
+    element.querySelector(":scope > .view-error")?.remove();
     data = next;
     paint();
     delete element.dataset.loading;

@@ -330,7 +330,13 @@ describe("icephys", () => {
       drawn = await traces();
       expect(drawn.map((t) => t.series)).toEqual(["/acquisition/ccs2", "/stimulus/presentation/ccss2"]);
       drawn.forEach(check);
-      await readInWorkerOnly(v, ["/general/intracellular_ephys/intracellular_recordings"]);
+      // A response series selected in the tree: the recording it belongs to.
+      await v.page.click('#tree li[data-path="/acquisition/ccs1"]');
+      await shown(v.page, "/acquisition/ccs1", "icephys");
+      drawn = await traces();
+      expect(drawn.map((t) => t.series)).toEqual(["/acquisition/ccs1", "/stimulus/presentation/ccss1"]);
+      drawn.forEach(check);
+      await readInWorkerOnly(v, ["/general/intracellular_ephys/intracellular_recordings", "/acquisition/ccs1"]);
     } finally {
       await v.close();
     }

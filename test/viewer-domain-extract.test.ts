@@ -14,6 +14,7 @@ import { intervalsView } from "../src/viewer/views/intervals.js";
 import { spatialView } from "../src/viewer/views/spatial.js";
 import { REFERENCE_FRAMES, roiView } from "../src/viewer/views/roi.js";
 import { icephysView } from "../src/viewer/views/icephys.js";
+import { type TraceData, timeSeriesView } from "../src/viewer/views/timeseries.js";
 import { DOMAINS, type Expected, type ExpectedSeries, makeDomainFiles } from "./viewer-domain-files.js";
 
 let dir: string;
@@ -243,7 +244,7 @@ describe("spatial", () => {
 });
 
 describe("roi", () => {
-  it("image masks over the mean of the imaging plane's first frames; a ROI's trace from the RoiResponseSeries, its column only", async () => {
+  it("image masks over the mean of the imaging plane's first frames; a ROI's trace from the RoiResponseSeries' view, its column only", async () => {
     const file = await read(path.join(DOMAINS, "ophys.nwb"));
     const where = "/processing/ophys/ImageSegmentation/PlaneSegmentation";
     const data = await run(roiView, file, where);
@@ -256,23 +257,27 @@ describe("roi", () => {
       expect(Array.from(roi.pixels)).toEqual(flat.flatMap((v, p) => (v > 0 ? [p] : [])));
       close(roi.weights, flat.filter((v) => v > 0));
     }
-    expect(data.responses).toEqual(["/processing/ophys/Fluorescence/RoiResponseSeries"]);
-    expect(data.traces).toEqual([]);
+    // The series' columns and the ROI each holds (the trace itself is not read by the ROI view).
     const series = at(file, "/processing/ophys/Fluorescence/RoiResponseSeries") as AbstractContainer & { data: LazyArray };
     const reads = spy(series.data);
-    const picked = await run(roiView, file, where, { roi: 1 });
+    const again = await run(roiView, file, where);
+    expect(again.responses).toEqual([{ name: "RoiResponseSeries", path: "/processing/ophys/Fluorescence/RoiResponseSeries", rows: [0, 1, 2] }]);
+    expect(reads).toEqual([]);
+    // The page asks the series' view (TimeSeries) for ROI 1's column: that column only is read, min/max per pixel column.
+    const picked = await run(timeSeriesView, file, "/processing/ophys/Fluorescence/RoiResponseSeries", { start: 1, end: 2, pixels: 640 }) as TraceData;
     expect(reads).toEqual([[[0, 21], [1, 2]]]);
-    expect(picked.selected).toBe(1);
-    const trace = picked.traces[0]!;
-    expect(trace.column).toBe(1);
-    close(trace.y, e.trace.map((r) => r[1]!));
-    close(trace.t, e.trace.map((_, i) => e.start + i / e.rate));
-    // A time window: its samples only (the first at or after t0 to the first at or after t1, included).
+    expect([picked.kind, picked.start, picked.end, picked.samples]).toEqual(["trace", 1, 2, 21]);
+    const column = (t: number) => Math.min(639, Math.floor(((t - picked.t0) / (picked.t1 - picked.t0)) * 640));
+    for (const [i, r] of e.trace.entries()) {
+      expect(picked.min[column(e.start + i / e.rate)]).toBe(Math.fround(r[1]!));
+      expect(picked.max[column(e.start + i / e.rate)]).toBe(Math.fround(r[1]!));
+    }
+    // A time window (a zoom): its samples only.
     reads.length = 0;
     const [a, b] = [e.start + 5 / e.rate, e.start + 9.5 / e.rate];
-    const windowed = await run(roiView, file, where, { roi: 1, t0: a, t1: b });
-    expect(reads).toEqual([[[5, 11], [1, 2]]]);
-    close(windowed.traces[0]!.y, e.trace.slice(5, 11).map((r) => r[1]!));
+    const windowed = await run(timeSeriesView, file, "/processing/ophys/Fluorescence/RoiResponseSeries", { start: 1, end: 2, pixels: 640, t0: a, t1: b }) as TraceData;
+    expect(reads).toEqual([[[5, 10], [1, 2]]]);
+    expect(windowed.samples).toBe(5);
   });
 
   it("the movie's frame at a time, asked for: that frame read alone (the reference image not read again)", async () => {
@@ -295,14 +300,16 @@ describe("roi", () => {
 
   it("pixel masks over the module's summary image; a DfOverF trace", async () => {
     const file = await read("ophys-masks.nwb");
-    const data = await run(roiView, file, "/processing/ophys/ImageSegmentation/pix", { roi: 2 });
+    const data = await run(roiView, file, "/processing/ophys/ImageSegmentation/pix");
     const e = expected.pix;
     expect([data.kind, data.height, data.width]).toEqual(["pixel_mask", 20, 16]);
     expect(data.referenceSource).toBe("/processing/ophys/SummaryImages/mean");
     close(data.reference!, e.reference.flat());
     for (const [k, roi] of data.rois.entries()) expect(Array.from(roi.pixels)).toEqual(e.masks[k]!.map(([x, y]) => x! * 16 + y!));
-    expect(data.traces.map((t) => t.path)).toEqual(["/processing/ophys/DfOverF/dff"]);
-    close(data.traces[0]!.y, expected.dff.data.map((r) => r[2]!));
+    expect(data.responses).toEqual([{ name: "dff", path: "/processing/ophys/DfOverF/dff", rows: expected.dff.rois }]);
+    const trace = await run(timeSeriesView, file, "/processing/ophys/DfOverF/dff", { start: 2, end: 3, pixels: 640 }) as TraceData;
+    const column = (i: number) => Math.min(639, Math.floor(((i / expected.dff.rate - trace.t0) / (trace.t1 - trace.t0)) * 640));
+    for (const [i, r] of expected.dff.data.entries()) expect(trace.max[column(i)]).toBe(Math.fround(r[2]!));
   });
 
   it("voxel masks, one plane at a time; no reference image: the plane's size from the masks", async () => {

@@ -11,8 +11,10 @@ import { roiView } from "../src/viewer/views/roi.js";
 import { spatialView } from "../src/viewer/views/spatial.js";
 import { intervalsView } from "../src/viewer/views/intervals.js";
 import { icephysView } from "../src/viewer/views/icephys.js";
+import { timeSeriesView } from "../src/viewer/views/timeseries.js";
 
-const VIEWS: ViewModule[] = [unitsView, roiView, spatialView, intervalsView, icephysView];
+// The TimeSeries view last (the first view whose type an object is wins): a ROI's trace is asked of it.
+const VIEWS: ViewModule[] = [unitsView, roiView, spatialView, intervalsView, icephysView, timeSeriesView];
 const files = new Map<string, Promise<NWBFile>>();
 
 async function fileAt(url: string): Promise<NWBFile> {
@@ -42,8 +44,10 @@ const state = {
   times: [] as number[],
   /** Objects the views asked to show (context.select), in order. */
   selected: [] as string[],
-  /** Requests the views made (context.request), in order. */
+  /** Requests the views made (context.request, and context.requestOther), in order. */
   requests: [] as ViewRequest[],
+  /** Requests of other objects' views (context.requestOther), in order, with what they answered. */
+  others: [] as { path: string; request: ViewRequest; result?: unknown }[],
   handle: undefined as ViewHandle | undefined,
   /** A failure the next context.request gives (a read error, as the reading worker would report it). */
   failNext: undefined as string | undefined,
@@ -75,7 +79,19 @@ async function show(url: string, path: string, request: ViewRequest = {}): Promi
       document.body.dataset.requests = String(state.requests.length);
       return data;
     },
-    requestOther: (other, r) => extract(objectAt(file, other), r) as never,
+    async requestOther(other, r) {
+      state.requests.push(r);
+      const record: (typeof state.others)[number] = { path: other, request: r };
+      state.others.push(record);
+      if (state.failNext !== undefined) {
+        const message = state.failNext;
+        state.failNext = undefined;
+        throw new Error(message);
+      }
+      record.result = await extract(objectAt(file, other), r);
+      document.body.dataset.requests = String(state.requests.length);
+      return record.result as never;
+    },
     get time() {
       return state.time;
     },

@@ -317,6 +317,26 @@ describe("spatial: trajectories", () => {
 });
 
 describe("roi: masks over the imaging plane", () => {
+  interface Window { t0: number; t1: number; pixels: number; samples: number; min: number[]; max: number[] }
+  /** The last request of another object's view (a ROI's trace: the TimeSeries view's extract), with its answer. */
+  async function lastOther(): Promise<{ path: string; request: Record<string, unknown>; result: Window }> {
+    return page.evaluate(() => {
+      const other = (window as never as { harness: { state: { others: { path: string; request: Record<string, unknown>; result: Record<string, unknown> }[] } } }).harness.state.others.at(-1)!;
+      const r = other.result;
+      return { path: other.path, request: other.request, result: { ...r, min: Array.from(r.min as Float32Array), max: Array.from(r.max as Float32Array) } as never };
+    });
+  }
+  /** Each sample of a trace in its pixel column of the window (few samples: one per column), as float32. */
+  function expectColumns(w: Window, values: number[], start: number, rate: number): void {
+    const want = new Array<number>(w.pixels).fill(NaN);
+    for (const [i, v] of values.entries()) {
+      const t = start + i / rate;
+      if (t < w.t0 || t > w.t1) continue;
+      want[Math.min(w.pixels - 1, Math.floor(((t - w.t0) / (w.t1 - w.t0)) * w.pixels))] = Math.fround(v);
+    }
+    expect(w.min.map((v) => (v === null ? NaN : v))).toEqual(want);
+    expect(w.max.map((v) => (v === null ? NaN : v))).toEqual(want);
+  }
   async function canvas(selector: string): Promise<{ width: number; height: number; rgba: number[] }> {
     return page.$eval(selector, (c) => {
       const canvas = c as HTMLCanvasElement;
@@ -363,11 +383,28 @@ describe("roi: masks over the imaging plane", () => {
     const [row, col] = [Math.floor(p / 24), p % 24];
     const box = (await (await page.$("#view canvas.roi-overlay"))!.boundingBox())!;
     await afterRequest(() => page.mouse.click(box.x + ((col + 0.5) * box.width) / 24, box.y + ((row + 0.5) * box.height) / 32));
-    const trace = await page.$eval("#view figure.roi-trace", (f) => ({ ...(f as HTMLElement).dataset, ...(f.querySelector("svg") as SVGSVGElement).dataset, points: f.querySelector("polyline")!.getAttribute("points")! }) as Record<string, string>);
+    await page.waitForSelector("#view figure.roi-trace canvas.trace");
+    const trace = await page.$eval("#view figure.roi-trace", (f) => ({ series: (f as HTMLElement).dataset.series, column: (f as HTMLElement).dataset.column, width: (f.querySelector("canvas.trace") as HTMLCanvasElement).width }));
     expect([trace.series, trace.column]).toEqual(["/processing/ophys/Fluorescence/RoiResponseSeries", "1"]);
-    const pts = pointsOf(trace.points);
-    expectPixels(pts.map((q) => q[0]), e.trace.map((_, i) => scaleOf(trace.scaleX!)(e.start + i / e.rate)));
-    expectPixels(pts.map((q) => q[1]), e.trace.map((r) => scaleOf(trace.scaleY!)(r[1]!)));
+    // The trace is the TimeSeries view's: its extract asked for the ROI's column only, min/max per pixel column.
+    const asked = await lastOther();
+    expect(asked.path).toBe("/processing/ophys/Fluorescence/RoiResponseSeries");
+    expect([asked.request.start, asked.request.end]).toEqual([1, 2]);
+    expect(trace.width).toBe(asked.result.pixels);
+    expectColumns(asked.result, e.trace.map((r) => r[1]!), e.start, e.rate);
+    // The trace zooms as any trace does: a narrower window of the same column; one that fails is said, the drawing kept.
+    await afterRequest(() => page.click("#view figure.roi-trace button[data-action='zoom-in']"));
+    const zoomed = await lastOther();
+    expect([zoomed.request.start, zoomed.request.end]).toEqual([1, 2]);
+    expect(zoomed.result.t1 - zoomed.result.t0).toBeCloseTo((asked.result.t1 - asked.result.t0) / 2, 9);
+    expectColumns(zoomed.result, e.trace.map((r) => r[1]!), e.start, e.rate);
+    await page.evaluate(() => {
+      (window as never as { harness: { state: { failNext?: string } } }).harness.state.failNext = "the file went away";
+    });
+    await page.click("#view figure.roi-trace button[data-action='zoom-in']");
+    await page.waitForSelector("#view .roi-trace-plot > .view-error");
+    expect(await page.textContent("#view .roi-trace-plot > .view-error")).toBe("the file went away");
+    expect(await page.$eval("#view .roi-trace-plot", (el) => [(el as HTMLElement).dataset.loading, Number((el as HTMLElement).dataset.t1) - Number((el as HTMLElement).dataset.t0)])).toEqual([undefined, zoomed.result.t1 - zoomed.result.t0]);
     expect(await page.$eval("#view .roi-list li.selected", (li) => (li as HTMLElement).dataset.row)).toBe("1");
     await page.click("#view a.roi-open-series");
     expect(await page.evaluate(() => (window as never as { harness: { state: { selected: string[] } } }).harness.state.selected.at(-1))).toBe("/processing/ophys/Fluorescence/RoiResponseSeries");
@@ -403,8 +440,11 @@ describe("roi: masks over the imaging plane", () => {
     for (let p = 0; p < levels.length; p++) expect(Math.abs(reference.rgba[p * 4]! - levels[p]!)).toBeLessThanOrEqual(1);
     expectOverlay((await canvas("#view canvas.roi-overlay")).rgba, e.masks.map((m) => m.map(([x, y]) => x! * 16 + y!)), 20 * 16);
     await afterRequest(() => page.click("#view .roi-list li[data-row='3']"));
-    const pts = pointsOf(await page.$eval("#view figure.roi-trace polyline", (l) => l.getAttribute("points")!));
-    expect(pts).toHaveLength(expected.dff.data.length);
+    await page.waitForSelector("#view figure.roi-trace[data-series='/processing/ophys/DfOverF/dff'] canvas.trace");
+    const asked = await lastOther();
+    expect([asked.path, asked.request.start, asked.request.end]).toEqual(["/processing/ophys/DfOverF/dff", 3, 4]);
+    expect(asked.result.samples).toBe(expected.dff.data.length);
+    expectColumns(asked.result, expected.dff.data.map((r) => r[3]!), 0, expected.dff.rate);
   });
 
   it("voxel masks, the plane chosen on the page; on black without a reference", async () => {

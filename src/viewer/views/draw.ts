@@ -1,10 +1,11 @@
 /**
- * What the domain views (units, ROIs, trajectories, intervals, icephys sweeps) share: on the reading side, numbers
- * read as plain float64 and sample times of a series; on the page, SVG elements, a linear scale with round ticks,
- * an axis, a colour per category, and the time cursor line. No DOM is touched at import: the reading worker imports
+ * What the views share (the TimeSeries view and the domain views: units, ROIs, trajectories, intervals, icephys
+ * sweeps), so each thing is done one way: on the reading side, numbers read as plain float64 and when a series'
+ * samples are (`clockOf`, by rate or timestamps); on the page, SVG elements, a linear scale (`LinearScale`) with round
+ * ticks (`niceTicks`, the canvas time axis's too), an axis, a colour per category, and the time cursor line. No DOM is touched at import: the reading worker imports
  * this module too.
  */
-import type { AbstractContainer, NWBFile } from "../../browser.js";
+import type { AbstractContainer, NWBFile, TimeSeries } from "../../browser.js";
 import { toNumbers } from "../../data/numbers.js";
 import type { LazyArray, Selection } from "../../data/lazy.js";
 
@@ -42,33 +43,98 @@ export function sampleCount(series: SeriesLike): number {
   return series.data.shape[0] ?? 0;
 }
 
-/** The times in seconds of samples `[start, stop)` of a series: its timestamps read over that range, or by its rate. */
-export async function sampleTimes(series: SeriesLike, start: number, stop: number): Promise<Float64Array> {
-  if (stop <= start) return new Float64Array(0);
-  if (series.timestamps !== undefined) return readFloat64(series.timestamps, [[start, stop]], `${series.name}.timestamps`);
-  const rate = series.rate;
-  if (rate === undefined || !(rate > 0)) series.fail("rate", "timestamps or a rate above 0 to place the samples in time", rate);
-  const t0 = series.starting_time ?? 0;
-  return Float64Array.from({ length: stop - start }, (_, i) => t0 + (start + i) / rate);
+/** When each sample of a series is: by rate or by timestamps (read once, or searched element by element when long). */
+export interface Clock {
+  length: number;
+  time(i: number): Promise<number>;
+  /** The first sample at or after `t` (length if none). */
+  indexAtOrAfter(t: number): Promise<number>;
+  /** The first sample after `t` (length if none). */
+  indexAfter(t: number): Promise<number>;
+  /** The times of samples `[i0, i1)`. */
+  times(i0: number, i1: number): Promise<Float64Array>;
 }
 
-/** The first sample index of a series at or after time `t` (by bisection: a stored series reads only the timestamps visited). */
+const clocks = new WeakMap<object, Clock>();
+
+/** The clock of a series (kept per series: timestamps are read once). */
+export async function clockOf(series: TimeSeries): Promise<Clock> {
+  const known = clocks.get(series);
+  if (known) return known;
+  const length = series.data.shape[0] ?? 0;
+  let clock: Clock;
+  if (series.timestamps) {
+    const stamps = series.timestamps;
+    const n = Math.min(length, stamps.shape[0] ?? 0);
+    // Up to a few million timestamps are read once; beyond, each look-up reads the elements a binary search needs.
+    const all = n <= 4_000_000 ? Float64Array.from(await stamps.read() as ArrayLike<number>, Number) : undefined;
+    const at = async (i: number) => (all ? all[i]! : Number((await stamps.read([[i, i + 1]]) as ArrayLike<number>)[0]));
+    clock = {
+      length: n,
+      time: at,
+      async indexAtOrAfter(t) {
+        let lo = 0, hi = n;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if ((await at(mid)) < t) lo = mid + 1;
+          else hi = mid;
+        }
+        return lo;
+      },
+      async indexAfter(t) {
+        let lo = 0, hi = n;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if ((await at(mid)) <= t) lo = mid + 1;
+          else hi = mid;
+        }
+        return lo;
+      },
+      async times(i0, i1) {
+        if (i1 <= i0) return new Float64Array(0);
+        return all ? all.slice(i0, i1) : Float64Array.from(await stamps.read([[i0, i1]]) as ArrayLike<number>, Number);
+      },
+    };
+  } else {
+    const rate = series.rate ?? 1;
+    const start = series.starting_time ?? 0;
+    clock = {
+      length,
+      time: async (i) => start + i / rate,
+      // A sample's time is computed as start + i / rate: compared the same way, not by rounding (t - start) * rate.
+      indexAtOrAfter: async (t) => {
+        let i = Math.min(length, Math.max(0, Math.ceil((t - start) * rate)));
+        while (i > 0 && start + (i - 1) / rate >= t) i--;
+        while (i < length && start + i / rate < t) i++;
+        return i;
+      },
+      indexAfter: async (t) => {
+        let i = Math.min(length, Math.max(0, Math.floor((t - start) * rate) + 1));
+        while (i > 0 && start + (i - 1) / rate > t) i--;
+        while (i < length && start + i / rate <= t) i++;
+        return i;
+      },
+      times: async (i0, i1) => Float64Array.from({ length: Math.max(0, i1 - i0) }, (_, k) => start + (i0 + k) / rate),
+    };
+  }
+  clocks.set(series, clock);
+  return clock;
+}
+
+/**
+ * The times in seconds of samples `[start, stop)` of a series: by its timestamps or its rate, as the TimeSeries view
+ * places them (`clockOf`, one helper for every view: timestamps read once per series).
+ */
+export async function sampleTimes(series: SeriesLike, start: number, stop: number): Promise<Float64Array> {
+  if (stop <= start) return new Float64Array(0);
+  if (series.timestamps === undefined && !((series.rate ?? 0) > 0)) series.fail("rate", "timestamps or a rate above 0 to place the samples in time", series.rate);
+  return (await clockOf(series as unknown as TimeSeries)).times(start, stop);
+}
+
+/** The first sample index of a series at or after time `t` (0 for a series with neither timestamps nor a rate). */
 export async function sampleAtTime(series: SeriesLike, t: number): Promise<number> {
-  const n = sampleCount(series);
-  if (series.timestamps === undefined) {
-    const rate = series.rate ?? 0;
-    if (!(rate > 0)) return 0;
-    return Math.min(n, Math.max(0, Math.ceil((t - (series.starting_time ?? 0)) * rate - 1e-9)));
-  }
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = (await readFloat64(series.timestamps, [[mid, mid + 1]]))[0]!;
-    if (v < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  if (series.timestamps === undefined && !((series.rate ?? 0) > 0)) return 0;
+  return (await clockOf(series as unknown as TimeSeries)).indexAtOrAfter(t);
 }
 
 /** Values in the series' unit: `data * conversion + offset`, as pynwb's `get_data_in_units`. */

@@ -9,14 +9,18 @@
  * Pixels are placed as the masks index them: an image mask's element `[a, b]` and a pixel mask's `(x, y)` =
  * `(a, b)` are row `a`, column `b`, as numpy's `imshow(image_mask)` shows them and as a frame of the imaging
  * plane's series (`data[t, a, b]`) is drawn, so ROIs sit over the cells they outline.
+ *
+ * A ROI's trace is not read here: the extract names each RoiResponseSeries and the ROI of each of its columns, and
+ * the page asks the series' own view (the TimeSeries view's extract, `context.requestOther`) for that one column,
+ * min/max decimated, and draws it as that view draws any trace (zoom, pan, the time cursor).
  */
 import type { AbstractContainer, NWBFile } from "../../browser.js";
 import type { LazyArray } from "../../data/lazy.js";
 import type { ViewContext, ViewHandle, ViewModule, ViewRequest } from "./view.js";
 import {
-  CATEGORY_COLOURS, LinearScale, type SeriesLike, decimateMinMax, drawAxis, greyLevels, htmlEl, inUnits, objectsOfFile, pathOfObject,
-  polylinePoints, readFloat64, requestInto, sampleAtTime, sampleCount, sampleTimes, svgEl, timeCursor,
+  CATEGORY_COLOURS, type SeriesLike, greyLevels, htmlEl, objectsOfFile, pathOfObject, readFloat64, requestInto, sampleAtTime, sampleCount, sampleTimes,
 } from "./draw.js";
+import { type SeriesData, timePlot } from "./timeseries.js";
 
 /** How many frames a reference image averages when it comes from a movie. */
 export const REFERENCE_FRAMES = 8;
@@ -31,15 +35,13 @@ export interface RoiMask {
   weights: Float32Array;
 }
 
-/** A ROI's trace from one RoiResponseSeries. */
-export interface RoiTrace {
-  series: string;
+/** A RoiResponseSeries whose `rois` region refers to the segmentation: where the ROIs' traces are. */
+export interface RoiResponse {
+  /** Its name and HDF5 path (the page asks the series' view for a column by this path). */
+  name: string;
   path: string;
-  unit: string;
-  /** The series' column of the ROI. */
-  column: number;
-  t: Float64Array;
-  y: Float64Array;
+  /** Per column of the series, the segmentation's row (the ROI) it is the trace of. */
+  rows: number[];
 }
 
 /** A frame of the plane's movie: its index, its time and its values (height × width, row after row). */
@@ -68,11 +70,8 @@ export interface RoiData {
   movie?: string;
   /** That movie's frame at the time asked for (`frameAt`), when asked. */
   frame?: RoiFrame;
-  /** The RoiResponseSeries that refer to this table (their paths). */
-  responses: string[];
-  /** The selected ROI (a table row) and its traces, when a ROI was asked for. */
-  selected?: number;
-  traces: RoiTrace[];
+  /** The RoiResponseSeries that refer to this table, and which ROI each of their columns holds. */
+  responses: RoiResponse[];
 }
 
 interface SegmentationLike extends AbstractContainer {
@@ -241,41 +240,28 @@ async function extract(obj: AbstractContainer, request: ViewRequest, file: NWBFi
     [height, width] = reference ? reference.shape : [maxX, maxY];
     rois = fromEntries(rows, ids, width, plane);
   }
-  // The series whose `rois` region refers to this table: where a ROI's trace is.
-  const responses = objectsOfFile(file).filter((o) => o.isA("RoiResponseSeries") && (o as AbstractContainer & { rois?: { table?: unknown } }).rois?.table === seg);
-  const selected = typeof request.roi === "number" ? request.roi : undefined;
-  const traces: RoiTrace[] = [];
-  if (selected !== undefined) {
-    if (!Number.isInteger(selected) || selected < 0 || selected >= n) seg.fail("roi", `a ROI's row (0 to ${n - 1})`, selected);
-    const pixels = typeof request.pixels === "number" ? request.pixels : 800;
-    for (const r of responses) {
-      const series = r as SeriesLike & { rois: { data: LazyArray } };
-      const column = Array.from(await readFloat64(series.rois.data, undefined, "rois")).indexOf(selected);
-      if (column < 0) continue;
-      // The samples of the time window asked for (all of them by default), of the ROI's column only.
-      const count = sampleCount(series);
-      const first = typeof request.t0 === "number" ? await sampleAtTime(series, request.t0) : 0;
-      const last = typeof request.t1 === "number" ? Math.max(first, Math.min(count, (await sampleAtTime(series, request.t1)) + 1)) : count;
-      const shape = series.data.shape;
-      const raw = first < last ? await readFloat64(series.data, shape.length === 1 ? [[first, last]] : [[first, last], [column, column + 1]], `${series.name}.data`) : new Float64Array(0);
-      const { t, y } = decimateMinMax(await sampleTimes(series, first, last), inUnits(series, raw), pixels);
-      traces.push({ series: series.name, path: pathOfObject(series), unit: series.unit ?? "", column, t, y });
-    }
+  // The series whose `rois` region refers to this table: where a ROI's trace is (the region's rows, read once here;
+  // the trace itself is the series' view's to read, a column at a time).
+  const responses: RoiResponse[] = [];
+  for (const o of objectsOfFile(file)) {
+    const region = (o as AbstractContainer & { rois?: { table?: unknown; data?: LazyArray } }).rois;
+    if (!o.isA("RoiResponseSeries") || region?.table !== seg || region.data === undefined) continue;
+    responses.push({ name: o.name, path: pathOfObject(o), rows: Array.from(await readFloat64(region.data, undefined, `${o.name}.rois`)) });
   }
   // A volume's movie is not of one plane: only a plane's movie is offered.
   const movie = planes.length === 0 ? movieOf(seg, file, [height, width]) : undefined;
   const frame = movie !== undefined && typeof request.frameAt === "number" ? await frameAt(movie, request.frameAt) : undefined;
   return {
     name: seg.name, kind, height, width, planes, plane, reference: reference?.values, referenceSource: reference?.source ?? "none (black)",
-    movie: movie && pathOfObject(movie), frame, rois, responses: responses.map(pathOfObject), selected, traces,
+    movie: movie && pathOfObject(movie), frame, rois, responses,
   };
 }
 
 /** Fill opacity of a ROI's inside (its edge is opaque). */
 export const FILL_ALPHA = 90;
 const SCALE = 12;
+/** How many pixel columns a ROI's trace is drawn on. */
 const TRACE_WIDTH = 640;
-const TRACE_HEIGHT = 160;
 
 /** The RGBA overlay of the ROIs: each ROI's pixels in its colour (a later ROI over an earlier one), edges opaque. */
 export function roiOverlay(rois: readonly RoiMask[], height: number, width: number, selected?: number): Uint8ClampedArray<ArrayBuffer> {
@@ -297,9 +283,16 @@ export function roiOverlay(rois: readonly RoiMask[], height: number, width: numb
 
 function render(element: HTMLElement, first: RoiData, context: ViewContext<RoiData>): ViewHandle {
   element.classList.add("roi-view");
+  // The plane (redrawn when the plane, the frame or the selection changes) and the selected ROI's traces (drawn
+  // anew only when another ROI is selected: a zoom into a trace outlives the movie's frame following the cursor).
+  const image = htmlEl("div", { class: "roi-image" }, undefined, element);
+  const traceBox = htmlEl("div", { class: "roi-traces" }, undefined, element);
   let data = first;
   let disposed = false;
-  let cursors: ReturnType<typeof timeCursor>[] = [];
+  /** The selected ROI (a row of the table). */
+  let selected: number | undefined;
+  /** The traces shown (each the TimeSeries view's plot of one column), told when the cursor moves. */
+  let traces: ViewHandle[] = [];
   // Whether the movie's frame at the time cursor is drawn (instead of the reference image); the time waiting to be
   // asked for while a frame is being read (only the latest of quick moves is read).
   let following = false;
@@ -318,19 +311,71 @@ function render(element: HTMLElement, first: RoiData, context: ViewContext<RoiDa
   };
 
   const ask = async (changes: ViewRequest): Promise<void> => {
-    await requestInto(element, () => context.request({ plane: data.plane, roi: data.selected, frameAt: following ? context.time ?? 0 : undefined, ...changes }), (next) => {
+    await requestInto(element, () => context.request({ plane: data.plane, frameAt: following ? context.time ?? 0 : undefined, ...changes }), (next) => {
       if (disposed) return;
       data = next;
       draw();
     });
   };
 
+  /** Selects ROI `row`: drawn in white, and its trace from each series that has it. */
+  const select = (row: number): void => {
+    selected = row;
+    draw();
+    void showTraces(row);
+  };
+
+  /** Counts selections: the traces of a ROI no longer selected are not drawn. */
+  let selections = 0;
+  /**
+   * The ROI's trace from each RoiResponseSeries that has it: that series' column, asked of the series' own view (the
+   * TimeSeries view's extract: the visible window, min/max decimated) and drawn by its plot, zoomable, with the cursor.
+   */
+  async function showTraces(row: number): Promise<void> {
+    const mine = ++selections;
+    const columns = data.responses.flatMap((r) => (r.rows.includes(row) ? [{ response: r, column: r.rows.indexOf(row) }] : []));
+    const first = await Promise.all(columns.map(({ response, column }) =>
+      context.requestOther<SeriesData>(response.path, { start: column, end: column + 1, pixels: TRACE_WIDTH, time: context.time }))).catch((e: unknown) => {
+      if (mine === selections && !disposed) htmlEl("p", { class: "view-error", style: "color:#b00020;margin:2px 0" }, e instanceof Error ? e.message : String(e), traceBox);
+      return undefined;
+    });
+    if (mine !== selections || disposed || first === undefined) return;
+    for (const t of traces) t.dispose?.();
+    traces = [];
+    traceBox.replaceChildren();
+    if (columns.length === 0) {
+      htmlEl("p", { class: "roi-no-trace" }, data.responses.length === 0 ? "no RoiResponseSeries refers to this table" : "no response series has this ROI", traceBox);
+      return;
+    }
+    const id = data.rois.find((r) => r.row === row)?.id ?? row;
+    for (const [k, { response, column }] of columns.entries()) {
+      const fig = htmlEl("figure", { class: "roi-trace", "data-series": response.path, "data-column": column, style: "margin:4px 0" }, undefined, traceBox);
+      const caption = htmlEl("figcaption", { style: "font-size:12px" }, `${response.name}, ROI ${id} (column ${column}) `, fig);
+      // The whole series (every ROI) is the series' own view.
+      const open = htmlEl("a", { href: "#", class: "roi-open-series", "data-path": response.path }, "open the series", caption);
+      open.addEventListener("click", (e) => {
+        e.preventDefault();
+        context.select(response.path);
+      });
+      const plot = htmlEl("div", { class: "roi-trace-plot" }, undefined, fig);
+      const series: ViewContext<SeriesData> = {
+        ...context,
+        get time() {
+          return context.time;
+        },
+        // Zoom and pan keep to the ROI's column.
+        request: (r) => context.requestOther<SeriesData>(response.path, { ...r, start: column, end: column + 1 }),
+      };
+      traces.push(timePlot(plot, first[k]!, series, undefined, { channelControls: false }));
+    }
+  }
+
   function draw(): void {
-    element.replaceChildren();
+    image.replaceChildren();
     const { height, width } = data;
-    htmlEl("div", { class: "roi-summary" }, `${data.name}: ${data.rois.length} ROIs (${data.kind}) on ${height}×${width} pixels · reference: ${data.referenceSource}`, element);
+    htmlEl("div", { class: "roi-summary" }, `${data.name}: ${data.rois.length} ROIs (${data.kind}) on ${height}×${width} pixels · reference: ${data.referenceSource}`, image);
     if (data.planes.length > 0) {
-      const label = htmlEl("label", {}, "plane ", element);
+      const label = htmlEl("label", {}, "plane ", image);
       const choose = htmlEl("select", { class: "roi-plane" }, undefined, label);
       for (const z of data.planes) {
         const option = htmlEl("option", { value: z }, String(z), choose);
@@ -339,7 +384,7 @@ function render(element: HTMLElement, first: RoiData, context: ViewContext<RoiDa
       choose.addEventListener("change", () => void ask({ plane: Number(choose.value) }));
     }
     if (data.movie !== undefined) {
-      const label = htmlEl("label", { style: "font-size:12px;margin-left:8px" }, undefined, element);
+      const label = htmlEl("label", { style: "font-size:12px;margin-left:8px" }, undefined, image);
       const box = htmlEl("input", { type: "checkbox", class: "roi-follow" }, undefined, label);
       box.checked = following;
       label.append(` the frame of ${data.movie} at the time cursor${data.frame ? ` (frame ${data.frame.index}, ${Number(data.frame.time.toPrecision(6))} s)` : ""}`);
@@ -348,7 +393,7 @@ function render(element: HTMLElement, first: RoiData, context: ViewContext<RoiDa
         void ask({ frameAt: following ? context.time ?? 0 : undefined });
       });
     }
-    const stack = htmlEl("div", { class: "roi-stack", style: `position:relative;width:${width * SCALE}px;height:${height * SCALE}px;margin:6px 0` }, undefined, element);
+    const stack = htmlEl("div", { class: "roi-stack", style: `position:relative;width:${width * SCALE}px;height:${height * SCALE}px;margin:6px 0` }, undefined, image);
     const style = `position:absolute;left:0;top:0;width:${width * SCALE}px;height:${height * SCALE}px;image-rendering:pixelated`;
     const base = htmlEl("canvas", { class: "roi-reference", width, height, style }, undefined, stack);
     const shown = data.frame?.values ?? data.reference;
@@ -358,7 +403,7 @@ function render(element: HTMLElement, first: RoiData, context: ViewContext<RoiDa
     for (let p = 0; p < height * width; p++) pixels.set([grey[p]!, grey[p]!, grey[p]!, 255], p * 4);
     if (height > 0 && width > 0) base.getContext("2d")!.putImageData(new ImageData(pixels, width, height), 0, 0);
     const overlay = htmlEl("canvas", { class: "roi-overlay", width, height, style: `${style};cursor:crosshair` }, undefined, stack);
-    if (height > 0 && width > 0) overlay.getContext("2d")!.putImageData(new ImageData(roiOverlay(data.rois, height, width, data.selected), width, height), 0, 0);
+    if (height > 0 && width > 0) overlay.getContext("2d")!.putImageData(new ImageData(roiOverlay(data.rois, height, width, selected), width, height), 0, 0);
     overlay.addEventListener("click", (e) => {
       const box = overlay.getBoundingClientRect();
       const row = Math.floor(((e.clientY - box.top) / box.height) * height);
@@ -366,61 +411,27 @@ function render(element: HTMLElement, first: RoiData, context: ViewContext<RoiDa
       const p = row * width + col;
       // The ROI drawn on top at that pixel: the last one that has it.
       const hit = [...data.rois].reverse().find((r) => r.pixels.includes(p));
-      if (hit) void ask({ roi: hit.row });
+      if (hit) select(hit.row);
     });
 
-    const list = htmlEl("ul", { class: "roi-list", style: "list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:4px;font-size:12px" }, undefined, element);
+    const list = htmlEl("ul", { class: "roi-list", style: "list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:4px;font-size:12px" }, undefined, image);
     for (const [k, roi] of data.rois.entries()) {
       const [r, g, b] = CATEGORY_COLOURS[k % 10]!;
-      const item = htmlEl("li", { "data-row": roi.row, "data-id": roi.id, style: `cursor:pointer;padding:1px 5px;border-left:8px solid rgb(${r},${g},${b});${roi.row === data.selected ? "background:#ffe9a8" : ""}` }, `ROI ${roi.id}`, list);
-      if (roi.row === data.selected) item.classList.add("selected");
-      item.addEventListener("click", () => void ask({ roi: roi.row }));
-    }
-
-    cursors = [];
-    if (data.selected !== undefined) {
-      if (data.traces.length === 0) htmlEl("p", { class: "roi-no-trace" }, data.responses.length === 0 ? "no RoiResponseSeries refers to this table" : "no response series has this ROI", element);
-      for (const trace of data.traces) {
-        const fig = htmlEl("figure", { class: "roi-trace", "data-series": trace.path, "data-column": trace.column, style: "margin:4px 0" }, undefined, element);
-        const caption = htmlEl("figcaption", { style: "font-size:12px" }, `${trace.series}, ROI ${data.rois.find((r) => r.row === data.selected)?.id ?? data.selected} (column ${trace.column}) `, fig);
-        // The whole series (every ROI, zoomable) is the series' own view.
-        const open = htmlEl("a", { href: "#", class: "roi-open-series", "data-path": trace.path }, "open the series", caption);
-        open.addEventListener("click", (e) => {
-          e.preventDefault();
-          context.select(trace.path);
-        });
-        const svg = svgEl("svg", { width: TRACE_WIDTH, height: TRACE_HEIGHT + 30 }, fig);
-        const [t0, t1] = trace.t.length ? [trace.t[0]!, trace.t[trace.t.length - 1]!] : [0, 1];
-        let lo = Infinity;
-        let hi = -Infinity;
-        for (const v of trace.y) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
-        if (!(hi > lo)) [lo, hi] = [Number.isFinite(lo) ? lo - 1 : 0, Number.isFinite(hi) ? hi + 1 : 1];
-        const x = new LinearScale(t0, t1 > t0 ? t1 : t0 + 1, 50, TRACE_WIDTH - 10);
-        const y = new LinearScale(lo, hi, TRACE_HEIGHT - 4, 6);
-        svg.dataset.scaleX = [x.d0, x.d1, x.r0, x.r1].join(",");
-        svg.dataset.scaleY = [y.d0, y.d1, y.r0, y.r1].join(",");
-        drawAxis(svg, x, "bottom", TRACE_HEIGHT, "time (s)");
-        drawAxis(svg, y, "left", 50);
-        svgEl("polyline", { class: "trace", points: polylinePoints(trace.t.map((v) => x.map(v)), trace.y.map((v) => y.map(v))), fill: "none", stroke: "#1f77b4" }, svg);
-        const cursor = timeCursor(svg, x, 6, TRACE_HEIGHT);
-        cursor.set(context.time);
-        cursors.push(cursor);
-        svg.addEventListener("click", (e) => {
-          const px = e.clientX - svg.getBoundingClientRect().left;
-          if (px >= x.r0 && px <= x.r1) context.setTime(x.invert(px));
-        });
-      }
+      const item = htmlEl("li", { "data-row": roi.row, "data-id": roi.id, style: `cursor:pointer;padding:1px 5px;border-left:8px solid rgb(${r},${g},${b});${roi.row === selected ? "background:#ffe9a8" : ""}` }, `ROI ${roi.id}`, list);
+      if (roi.row === selected) item.classList.add("selected");
+      item.addEventListener("click", () => select(roi.row));
     }
   }
 
   draw();
   return {
     setTime(t) {
-      for (const c of cursors) c.set(t);
+      for (const trace of traces) trace.setTime?.(t);
       if (following && data.movie !== undefined) void follow(t);
     },
     dispose() {
       disposed = true;
+      for (const trace of traces) trace.dispose?.();
     },
   };
 }

@@ -6,6 +6,7 @@
  */
 import type { AbstractContainer, ArrayData, TimeSeries } from "../../browser.js";
 import type { ViewContext, ViewHandle, ViewModule, ViewRequest } from "./view.js";
+import { LinearScale, clockOf, niceTicks } from "./draw.js";
 
 /** At most this many values are read for one window; a wider window is read as evenly spread blocks. */
 export const READ_BUDGET = 4_000_000;
@@ -51,84 +52,6 @@ export interface TextSeriesData {
 }
 
 export type SeriesData = TraceData | TextSeriesData;
-
-/** When each sample of a series is: by rate or by timestamps (read once, or searched element by element when long). */
-export interface Clock {
-  length: number;
-  time(i: number): Promise<number>;
-  /** The first sample at or after `t` (length if none). */
-  indexAtOrAfter(t: number): Promise<number>;
-  /** The first sample after `t` (length if none). */
-  indexAfter(t: number): Promise<number>;
-  /** The times of samples `[i0, i1)`. */
-  times(i0: number, i1: number): Promise<Float64Array>;
-}
-
-const clocks = new WeakMap<object, Clock>();
-
-/** The clock of a series (kept per series: timestamps are read once). */
-export async function clockOf(series: TimeSeries): Promise<Clock> {
-  const known = clocks.get(series);
-  if (known) return known;
-  const length = series.data.shape[0] ?? 0;
-  let clock: Clock;
-  if (series.timestamps) {
-    const stamps = series.timestamps;
-    const n = Math.min(length, stamps.shape[0] ?? 0);
-    // Up to a few million timestamps are read once; beyond, each look-up reads the elements a binary search needs.
-    const all = n <= 4_000_000 ? Float64Array.from(await stamps.read() as ArrayLike<number>, Number) : undefined;
-    const at = async (i: number) => (all ? all[i]! : Number((await stamps.read([[i, i + 1]]) as ArrayLike<number>)[0]));
-    clock = {
-      length: n,
-      time: at,
-      async indexAtOrAfter(t) {
-        let lo = 0, hi = n;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if ((await at(mid)) < t) lo = mid + 1;
-          else hi = mid;
-        }
-        return lo;
-      },
-      async indexAfter(t) {
-        let lo = 0, hi = n;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if ((await at(mid)) <= t) lo = mid + 1;
-          else hi = mid;
-        }
-        return lo;
-      },
-      async times(i0, i1) {
-        if (i1 <= i0) return new Float64Array(0);
-        return all ? all.slice(i0, i1) : Float64Array.from(await stamps.read([[i0, i1]]) as ArrayLike<number>, Number);
-      },
-    };
-  } else {
-    const rate = series.rate ?? 1;
-    const start = series.starting_time ?? 0;
-    clock = {
-      length,
-      time: async (i) => start + i / rate,
-      // A sample's time is computed as start + i / rate: compared the same way, not by rounding (t - start) * rate.
-      indexAtOrAfter: async (t) => {
-        let i = Math.min(length, Math.max(0, Math.ceil((t - start) * rate)));
-        while (i > 0 && start + (i - 1) / rate >= t) i--;
-        while (i < length && start + i / rate < t) i++;
-        return i;
-      },
-      indexAfter: async (t) => {
-        let i = Math.min(length, Math.max(0, Math.floor((t - start) * rate) + 1));
-        while (i > 0 && start + (i - 1) / rate > t) i--;
-        while (i < length && start + i / rate <= t) i++;
-        return i;
-      },
-      times: async (i0, i1) => Float64Array.from({ length: Math.max(0, i1 - i0) }, (_, k) => start + (i0 + k) / rate),
-    };
-  }
-  clocks.set(series, clock);
-  return clock;
-}
 
 /** Whether a dtype holds numbers (bool included). */
 function numeric(dtype: string): boolean {
@@ -236,14 +159,6 @@ export function bandHeight(shown: number): number {
 }
 const AXIS = 22;
 
-/** Round tick steps for a window of `width` seconds: about `count` ticks. */
-export function tickStep(width: number, count = 8): number {
-  const raw = width / count;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  for (const m of [1, 2, 5, 10]) if (m * power >= raw) return m * power;
-  return 10 * power;
-}
-
 /** Height of a band's line of text (the channel's name and range), above its trace. */
 const LABEL = 12;
 
@@ -299,26 +214,36 @@ function fmt(v: number): string {
   return Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : String(Number(v.toPrecision(4)));
 }
 
-/** Draws the time axis of `[t0, t1]` over `pixels` columns. */
-export function drawAxis(ctx: CanvasRenderingContext2D, t0: number, t1: number, pixels: number, y: number): void {
+/** Draws the time axis of `[t0, t1]` over `pixels` columns of a canvas (its ticks as every plot's: `niceTicks`). */
+export function drawTimeAxis(ctx: CanvasRenderingContext2D, t0: number, t1: number, pixels: number, y: number): void {
   ctx.fillStyle = "#fff";
   ctx.fillRect(0, y, pixels, AXIS);
   ctx.fillStyle = "#333";
   ctx.fillRect(0, y, pixels, 1);
   ctx.font = "11px system-ui, sans-serif";
-  const step = tickStep(t1 - t0);
-  for (let t = Math.ceil(t0 / step) * step; t <= t1; t += step) {
-    const x = Math.round(((t - t0) / (t1 - t0)) * pixels);
-    ctx.fillRect(x, y, 1, 5);
-    ctx.fillText(`${Number(t.toPrecision(10))} s`, Math.min(x + 2, pixels - 40), y + 16);
+  const x = new LinearScale(t0, t1, 0, pixels);
+  for (const t of niceTicks(t0, t1, 8)) {
+    const at = Math.round(x.map(t));
+    ctx.fillRect(at, y, 1, 5);
+    ctx.fillText(`${Number(t.toPrecision(10))} s`, Math.min(at + 2, pixels - 40), y + 16);
   }
+}
+
+/** How a time plot is drawn. */
+export interface TimePlotOptions {
+  /**
+   * Whether the plot offers channel paging and how many channels at once (default true). False for a plot of one
+   * channel chosen elsewhere (a ROI's column of a RoiResponseSeries, in the ROI view).
+   */
+  channelControls?: boolean;
 }
 
 /**
  * The interactive time plot of a series view: a trace canvas, an overlay for the cursor, zoom (wheel, buttons),
- * pan (drag, buttons), channel paging; `draw` paints a window's data, `fetch` asks for another.
+ * pan (drag, buttons), channel paging; `draw` paints a window's data, `fetch` asks for another. Other views draw a
+ * trace with it too (the ROI view, a ROI's column), so every trace is read and drawn alike.
  */
-export function timePlot<D extends SeriesData>(element: HTMLElement, first: D, context: ViewContext<D>, extra?: (data: D) => void): ViewHandle {
+export function timePlot<D extends SeriesData>(element: HTMLElement, first: D, context: ViewContext<D>, extra?: (data: D) => void, options: TimePlotOptions = {}): ViewHandle {
   const controls = document.createElement("div");
   controls.className = "controls";
   const button = (id: string, text: string, act: () => void) => {
@@ -343,8 +268,19 @@ export function timePlot<D extends SeriesData>(element: HTMLElement, first: D, c
   const fetchWindow = async (request: ViewRequest) => {
     const ticket = ++asked;
     element.dataset.loading = "true";
-    const next = await context.request(request);
+    let next: D;
+    try {
+      next = await context.request(request);
+    } catch (e) {
+      // A window that cannot be read (the file went away...) is said above the plot, which keeps its drawing.
+      if (ticket !== asked) return;
+      delete element.dataset.loading;
+      element.querySelector(":scope > .view-error")?.remove();
+      element.prepend(Object.assign(document.createElement("p"), { className: "view-error", textContent: e instanceof Error ? e.message : String(e) }));
+      return;
+    }
     if (ticket !== asked) return; // a later window was asked for meanwhile
+    element.querySelector(":scope > .view-error")?.remove();
     data = next;
     paint();
     delete element.dataset.loading;
@@ -373,7 +309,7 @@ export function timePlot<D extends SeriesData>(element: HTMLElement, first: D, c
   controls.append(button("zoom-in", "Zoom in", () => zoom(0.5)), button("zoom-out", "Zoom out", () => zoom(2)),
     button("pan-left", "◀", () => pan(-0.5)), button("pan-right", "▶", () => pan(0.5)),
     button("whole", "Whole", () => void fetchWindow(window(data.span[0], data.span[1] > data.span[0] ? data.span[1] : data.span[0] + 1))));
-  if (first.kind === "trace" && first.channels > 4) {
+  if (first.kind === "trace" && first.channels > 4 && options.channelControls !== false) {
     // How many channels at once (up to every one, thinner), and which: paged.
     const perPage = Object.assign(document.createElement("select"), { className: "channels-per-page", title: "channels shown at once" });
     for (const n of [4, 8, 16, 32, 64, 128, 256, 384].filter((n) => n < first.channels).concat(first.channels)) {
@@ -390,8 +326,10 @@ export function timePlot<D extends SeriesData>(element: HTMLElement, first: D, c
   controls.append(readout);
   element.append(controls, wrap, list);
 
-  const xOf = (t: number) => ((t - data.t0) / (data.t1 - data.t0)) * canvas.width;
-  const tOf = (x: number) => data.t0 + (x / canvas.width) * (data.t1 - data.t0);
+  // The window on the canvas's pixel columns (the same scale as every domain view's, from draw.ts).
+  const scale = () => new LinearScale(data.t0, data.t1, 0, canvas.width);
+  const xOf = (t: number) => scale().map(t);
+  const tOf = (x: number) => scale().invert(x);
   const drawCursor = () => {
     const ctx = overlay.getContext("2d")!;
     ctx.clearRect(0, 0, overlay.width, overlay.height);
@@ -413,7 +351,7 @@ export function timePlot<D extends SeriesData>(element: HTMLElement, first: D, c
     canvas.height = overlay.height = bands * band + AXIS;
     const ctx = canvas.getContext("2d")!;
     if (data.kind === "trace") drawTrace(ctx, data, band);
-    drawAxis(ctx, data.t0, data.t1, width, bands * band);
+    drawTimeAxis(ctx, data.t0, data.t1, width, bands * band);
     list.replaceChildren();
     if (data.kind === "text") {
       for (const [t, text] of data.rows) {
@@ -495,9 +433,21 @@ export function plotWidth(element: HTMLElement): number {
   return Math.max(200, Math.min(4096, Math.floor((element.clientWidth || 800) - 4)));
 }
 
+/**
+ * A RoiResponseSeries' columns named by the ROI each is the trace of (`ROI 7`: the id of the row its `rois` region
+ * gives), as the ROI view names them; undefined for any other series.
+ */
+async function roiLabels(obj: AbstractContainer): Promise<((start: number, end: number) => string[]) | undefined> {
+  const region = (obj as { rois?: { data?: ArrayData; table?: { id?: { data?: ArrayData } } } }).rois;
+  if (!obj.isA("RoiResponseSeries") || !region?.data || !region.table?.id?.data) return undefined;
+  const rows = Array.from((await region.data.read()) as ArrayLike<number | bigint>, Number);
+  const ids = Array.from((await region.table.id.data.read()) as ArrayLike<number | bigint>, Number);
+  return (start, end) => rows.slice(start, end).map((row) => `ROI ${ids[row] ?? row}`);
+}
+
 export const timeSeriesView: ViewModule<SeriesData> = {
   name: "timeseries",
   types: ["TimeSeries"],
-  extract: (obj, request) => extractSeries(obj, request),
+  extract: async (obj, request) => extractSeries(obj, request, await roiLabels(obj)),
   render: (element, data, context) => timePlot(element, data, context),
 };

@@ -17,7 +17,7 @@ import type { TimeSeries } from "../containers/base.js";
 import type { NWBFile } from "../containers/file.js";
 import { StreamedArray } from "../data/arrays.js";
 import { MEMORY_FOLDER } from "../io/hdf5/h5-memory.js";
-import { ValidationError } from "../errors.js";
+import { ValidationError, isTsnwbError } from "../errors.js";
 import { type Check, type CheckInfo, type Finding, type Importance, type InspectionContext, type Severity, field, isPlainDataset } from "./checks/support.js";
 import { GENERAL_CHECKS } from "./checks/general.js";
 import { NWBFILE_METADATA_CHECKS } from "./checks/nwbfile-metadata.js";
@@ -138,6 +138,9 @@ export async function inspect(nwbfile: NWBFile, options: InspectOptions = {}): P
       try {
         findings = await check.run(obj, context);
       } catch (e) {
+        // A file found damaged while a check reads it (a table without its ids) cannot be read, as pynwb's read of it
+        // fails: the file's error, not a check's.
+        if (isTsnwbError(e, "FormatError")) throw e;
         // As the NWB Inspector: a check that fails on an object is reported (ERROR, the exception as the message, no
         // location) and the inspection goes on with the other checks and objects.
         messages.push({

@@ -8,6 +8,8 @@ import { type DType, dtypeFromH5wasm, dtypeOfTypedArray, isNumericDType, toTyped
 import type { NDArray } from "../../data/ndarray.js";
 import { type H5File, type H5Module, attributesAt } from "./h5.js";
 import { H5LazyDataset } from "./lazy-dataset.js";
+import { type AttributeMetadata, readAttributeValues } from "./attributes.js";
+import { ReferenceNames } from "./reference-names.js";
 import { FormatError } from "../../errors.js";
 
 /** How the files external links name (`file`, as stored) are found and opened (`link`, the link's path, for errors). */
@@ -27,9 +29,19 @@ export class HDF5Reader {
     private readonly openLinked?: LinkedFileOpener,
   ) {}
 
+  /** The groups and datasets walked (reached by hard links), for the paths references point to. */
+  private readonly objects: string[] = ["/"];
+  /** References met in attributes, named once the walk is done (see `reference-names.ts`). */
+  private readonly references: { refs: Uint8Array[]; targets: string[]; holder: string }[] = [];
+
   readTree(): GroupBuilder {
     const root = new GroupBuilder("root");
     this.readGroupInto(root, "/");
+    if (this.references.length > 0) {
+      const names = new ReferenceNames(this.m, this.file);
+      names.setObjects(this.objects);
+      for (const { refs, targets, holder } of this.references) targets.push(...refs.map((r) => names.name(r, holder)));
+    }
     return root;
   }
 
@@ -55,6 +67,7 @@ export class HDF5Reader {
         continue;
       }
       const type = this.m.get_type(this.file.file_id, child);
+      if (type === this.m.H5G_GROUP || type === this.m.H5G_DATASET) this.objects.push(child);
       if (type === this.m.H5G_GROUP) {
         const sub = new GroupBuilder(name);
         g.add(sub);
@@ -82,18 +95,40 @@ export class HDF5Reader {
   }
 
   private readAttributes(path: string, into: Map<string, AttributeBuilder>): void {
-    for (const [name, attr] of Object.entries(attributesAt(this.file, path))) {
-      const scalar = attr.shape === null || attr.shape.length === 0;
-      const dtype = dtypeFromH5wasm(attr.dtype);
-      const value = attr.value;
-      if (dtype === "reference") {
-        const refs = (Array.isArray(value) ? value : [value]) as { ref_data: Uint8Array }[];
-        const targets = refs.map((r) => this.m.get_referenced_name(this.file.file_id, r.ref_data, true));
+    const fileId = this.file.file_id;
+    let others: ReturnType<typeof attributesAt> | undefined;
+    for (const name of this.m.get_attribute_names(fileId, path) as string[]) {
+      const meta = this.m.get_attribute_metadata(fileId, path, name) as unknown as AttributeMetadata;
+      const scalar = meta.shape === null || meta.shape.length === 0;
+      const decoded = readAttributeValues(this.m, fileId, path, name, meta);
+      if (decoded?.kind === "references") {
+        const targets: string[] = [];
+        this.references.push({ refs: decoded.refs, targets, holder: path });
         into.set(name, { value: { kind: "reference", targets }, scalar });
-        continue;
+      } else if (decoded?.kind === "text") {
+        into.set(name, { value: { data: decoded.values, shape: decoded.shape, dtype: "text" }, scalar });
+      } else if (decoded?.kind === "numbers") {
+        into.set(name, { value: { data: decoded.values, shape: decoded.shape, dtype: dtypeOfTypedArray(decoded.values) }, scalar });
+      } else {
+        // A type left to h5wasm (compound, enum, array...): its Attribute decodes it.
+        others ??= attributesAt(this.file, path);
+        this.readAttribute(path, name, others[name]!, into);
       }
-      into.set(name, { value: toNDArray(value, dtype, attr.shape ?? []), scalar });
     }
+  }
+
+  private readAttribute(path: string, name: string, attr: ReturnType<typeof attributesAt>[string], into: Map<string, AttributeBuilder>): void {
+    const scalar = attr.shape === null || attr.shape.length === 0;
+    const dtype = dtypeFromH5wasm(attr.dtype);
+    const value = attr.value;
+    if (dtype === "reference") {
+      const refs = (Array.isArray(value) ? value : [value]) as { ref_data: Uint8Array }[];
+      const targets: string[] = [];
+      this.references.push({ refs: refs.map((r) => r.ref_data), targets, holder: path });
+      into.set(name, { value: { kind: "reference", targets }, scalar });
+      return;
+    }
+    into.set(name, { value: toNDArray(value, dtype, attr.shape ?? []), scalar });
   }
 }
 

@@ -14,6 +14,7 @@ import { DirectDataset, directFileOf, storageMessages } from "./direct-read.js";
 import { writtenChunks } from "./chunk-listing.js";
 import { fillValueNumber, fillValueOf, isDefaultFill } from "./fill-value.js";
 import { refuseReadOfPendingChunks } from "./chunk-sink.js";
+import { ReferenceNames } from "./reference-names.js";
 
 /** Slabs of about this many bytes cross the WebAssembly heap per call. */
 export const SLAB_BYTES = 8 << 20;
@@ -304,9 +305,10 @@ export class H5LazyDataset implements LazyArray {
       const raw = this.m.HEAPU8.slice(ptr, ptr + bytes);
       const view = new DataView(raw.buffer);
       const rows: CompoundRow[] = [];
+      const names = new ReferenceNames(this.m, this.file);
       for (let i = 0; i < total; i++) {
         const row: CompoundRow = {};
-        for (const member of meta.compound_type!.members) row[member.name] = this.decodeMember(view, raw, i * meta.size + member.offset, member);
+        for (const member of meta.compound_type!.members) row[member.name] = this.decodeMember(view, raw, i * meta.size + member.offset, member, names);
         rows.push(row);
       }
       return rows;
@@ -331,7 +333,7 @@ export class H5LazyDataset implements LazyArray {
     }
   }
 
-  private decodeMember(view: DataView, raw: Uint8Array, at: number, member: H5Metadata): unknown {
+  private decodeMember(view: DataView, raw: Uint8Array, at: number, member: H5Metadata, names: ReferenceNames): unknown {
     const T = this.m.H5T_class_t;
     switch (member.type) {
       case T.H5T_INTEGER.value:
@@ -354,7 +356,7 @@ export class H5LazyDataset implements LazyArray {
         return new TextDecoder().decode(end < 0 ? b : b.subarray(0, end));
       }
       case T.H5T_REFERENCE.value:
-        return this.m.get_referenced_name(this.file.file_id, raw.slice(at, at + member.size), true);
+        return names.name(raw.slice(at, at + member.size));
       default:
         throw new FormatError(this.fileName, `${this.path}: compound member '${member.name}' has an HDF5 type tsnwb does not read yet`);
     }
@@ -387,7 +389,9 @@ export class H5LazyDataset implements LazyArray {
         count.length ? count.map(BigInt) : null, count.length ? ranges.map(([a]) => BigInt(a)) : null, count.length ? count.map(() => 1n) : null, BigInt(ptr),
       );
       const bytes = this.m.HEAPU8.slice(ptr, ptr + size * total);
-      return Array.from({ length: total }, (_, i) => this.m.get_referenced_name(this.file.file_id, bytes.subarray(i * size, (i + 1) * size), true));
+      // Rows often name the same few objects (an electrode's group): each asked of HDF5 once.
+      const names = new ReferenceNames(this.m, this.file);
+      return Array.from({ length: total }, (_, i) => names.name(bytes.subarray(i * size, (i + 1) * size)));
     } finally {
       heap.free();
     }

@@ -8,7 +8,9 @@ import { type DType, dtypeFromH5wasm, dtypeOfTypedArray, isNumericDType, toTyped
 import type { NDArray } from "../../data/ndarray.js";
 import { type H5File, type H5Module, attributesAt } from "./h5.js";
 import { H5LazyDataset } from "./lazy-dataset.js";
-import { type AttributeMetadata, readAttributeValues } from "./attributes.js";
+import { type AttributeMetadata, type DecodedAttribute, readAttributeValues } from "./attributes.js";
+import { type ByteSource, type HeapCache, attributesFromHeader, metadataBytesOf } from "./attribute-messages.js";
+import { directFileOf } from "./direct-read.js";
 import { ReferenceNames } from "./reference-names.js";
 import { FormatError } from "../../errors.js";
 
@@ -40,6 +42,7 @@ export class HDF5Reader {
     if (this.references.length > 0) {
       const names = new ReferenceNames(this.m, this.file);
       names.setObjects(this.objects);
+      for (const [path, reference] of this.addresses) names.knowAddress(path, reference);
       for (const { refs, targets, holder } of this.references) targets.push(...refs.map((r) => names.name(r, holder)));
     }
     return root;
@@ -51,33 +54,61 @@ export class HDF5Reader {
 
   private readGroupInto(g: GroupBuilder, path: string): void {
     this.readAttributes(path, g.attributes);
-    for (const name of this.m.get_names(this.file.file_id, path, false) as string[]) {
+    const names = this.m.get_names(this.file.file_id, path, false) as string[];
+    // Links first, each name asked whether it is a soft or an external link: before anything that resolves the
+    // name, since HDF5 would follow an external link itself, relative to the working directory rather than this
+    // file's folder.
+    const links = names.map((name): LinkBuilder | undefined => {
       const child = this.childPath(path, name);
       const link = this.file.get_link(child);
-      if (typeof link === "string") {
-        g.add(new LinkBuilder(name, link));
-        continue;
-      }
-      // Before anything that resolves the name: HDF5 would follow an external link itself, relative to the working
-      // directory rather than this file's folder.
+      if (typeof link === "string") return new LinkBuilder(name, link);
       const external = this.m.get_external_link(this.file.file_id, child);
-      if (typeof external?.filename === "string") {
-        const file = external.filename;
-        g.add(new LinkBuilder(name, external.obj_path, { file, resolved: this.openLinked?.resolve(file), open: () => this.linkedTree(file, external.obj_path, child) }));
-        continue;
+      if (typeof external?.filename !== "string") return undefined;
+      const file = external.filename;
+      return new LinkBuilder(name, external.obj_path, { file, resolved: this.openLinked?.resolve(file), open: () => this.linkedTree(file, external.obj_path, child) });
+    });
+    const types = links.some((l) => l?.external !== undefined) ? undefined : this.childTypes(path, names.length);
+    names.forEach((name, i) => {
+      const link = links[i];
+      if (link !== undefined) {
+        g.add(link);
+        return;
       }
-      const type = this.m.get_type(this.file.file_id, child);
+      const child = this.childPath(path, name);
+      const type = types?.get(name) ?? this.m.get_type(this.file.file_id, child);
       if (type === this.m.H5G_GROUP || type === this.m.H5G_DATASET) this.objects.push(child);
       if (type === this.m.H5G_GROUP) {
         const sub = new GroupBuilder(name);
         g.add(sub);
         this.readGroupInto(sub, child);
       } else if (type === this.m.H5G_DATASET) {
-        const ds = this.readDataset(name, child);
-        g.add(ds);
+        g.add(this.readDataset(name, child));
       }
       // Named datatypes are not part of NWB's layout; they are left alone.
+    });
+  }
+
+  /**
+   * The types of a group's children (as `get_type` gives them: H5G_GROUP, H5G_DATASET...) in one call, for a
+   * group with no external link (HDF5 would follow it) and few children (HDF5 finds each child by its index,
+   * walking the group's index anew: quadratic in the group's size). Undefined when the group has many children
+   * or HDF5 cannot tell (a soft link to nothing): each child is then asked on its own. Soft links get their
+   * target's type, unused.
+   */
+  private childTypes(path: string, count: number): Map<string, number> | undefined {
+    if (count === 0 || count > 64) return undefined;
+    let types: Record<string, number>;
+    try {
+      types = (this.m as unknown as { get_types(id: bigint, path: string): Record<string, number> }).get_types(this.file.file_id, path);
+    } catch {
+      return undefined;
     }
+    const asGroupTypes = new Map<string, number>();
+    for (const [name, type] of Object.entries(types)) {
+      const known = type === this.m.H5O_TYPE_GROUP ? this.m.H5G_GROUP : type === this.m.H5O_TYPE_DATASET ? this.m.H5G_DATASET : undefined;
+      if (known !== undefined) asGroupTypes.set(name, known);
+    }
+    return asGroupTypes;
   }
 
   private linkedTree(file: string, target: string, link: string): LinkedTree {
@@ -94,26 +125,52 @@ export class HDF5Reader {
     return builder;
   }
 
+  /** Where the file's bytes can be read (files opened read-only), for attributes read from their headers. */
+  private get bytes(): ByteSource | undefined {
+    return metadataBytesOf(this.file) ?? directFileOf(this.file);
+  }
+  private readonly heaps: HeapCache = new Map();
+  /** The objects' references (header addresses) asked to read their headers, for the paths references name. */
+  private readonly addresses: [string, Uint8Array][] = [];
+
   private readAttributes(path: string, into: Map<string, AttributeBuilder>): void {
+    const bytes = this.bytes;
+    if (bytes !== undefined) {
+      const reference = this.m.create_object_reference(this.file.file_id, path);
+      let address = 0;
+      for (let i = 7; i >= 0; i--) address = address * 256 + reference[i]!;
+      const attributes = attributesFromHeader(bytes, address, this.heaps);
+      if (attributes !== undefined) {
+        this.addresses.push([path, reference]);
+        for (const { name, value } of attributes) this.addDecoded(path, name, value, into);
+        return;
+      }
+    }
     const fileId = this.file.file_id;
     let others: ReturnType<typeof attributesAt> | undefined;
     for (const name of this.m.get_attribute_names(fileId, path) as string[]) {
       const meta = this.m.get_attribute_metadata(fileId, path, name) as unknown as AttributeMetadata;
-      const scalar = meta.shape === null || meta.shape.length === 0;
       const decoded = readAttributeValues(this.m, fileId, path, name, meta);
-      if (decoded?.kind === "references") {
-        const targets: string[] = [];
-        this.references.push({ refs: decoded.refs, targets, holder: path });
-        into.set(name, { value: { kind: "reference", targets }, scalar });
-      } else if (decoded?.kind === "text") {
-        into.set(name, { value: { data: decoded.values, shape: decoded.shape, dtype: "text" }, scalar });
-      } else if (decoded?.kind === "numbers") {
-        into.set(name, { value: { data: decoded.values, shape: decoded.shape, dtype: dtypeOfTypedArray(decoded.values) }, scalar });
+      if (decoded !== undefined) {
+        this.addDecoded(path, name, decoded, into);
       } else {
         // A type left to h5wasm (compound, enum, array...): its Attribute decodes it.
         others ??= attributesAt(this.file, path);
         this.readAttribute(path, name, others[name]!, into);
       }
+    }
+  }
+
+  private addDecoded(path: string, name: string, decoded: DecodedAttribute, into: Map<string, AttributeBuilder>): void {
+    const scalar = decoded.shape.length === 0;
+    if (decoded.kind === "references") {
+      const targets: string[] = [];
+      this.references.push({ refs: decoded.refs, targets, holder: path });
+      into.set(name, { value: { kind: "reference", targets }, scalar });
+    } else if (decoded.kind === "text") {
+      into.set(name, { value: { data: decoded.values, shape: decoded.shape, dtype: "text" }, scalar });
+    } else {
+      into.set(name, { value: { data: decoded.values, shape: decoded.shape, dtype: dtypeOfTypedArray(decoded.values) }, scalar });
     }
   }
 

@@ -52,6 +52,13 @@ export class ReferenceNames {
     }
   }
 
+  /** That the object at `path` (reached by hard links) has its header at `reference` (its object reference). */
+  knowAddress(path: string, reference: ArrayLike<number>): void {
+    this.asked.add(path);
+    const address = keyOf(reference);
+    if (!this.atAddress.has(address)) this.atAddress.set(address, path);
+  }
+
   /** The path `ref` (an object reference's bytes) points to; `near`: the path of the object that holds it. */
   name(ref: Uint8Array, near?: string): string {
     const key = keyOf(ref);

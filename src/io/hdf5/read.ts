@@ -11,6 +11,8 @@ import { H5LazyDataset } from "./lazy-dataset.js";
 import { type AttributeMetadata, type DecodedAttribute, readAttributeValues } from "./attributes.js";
 import { type ByteSource, type HeapCache, attributesFromHeader, metadataBytesOf } from "./attribute-messages.js";
 import { directFileOf } from "./direct-read.js";
+import { groupLinks } from "./group-links.js";
+import { checkSuperblock } from "./object-header.js";
 import { ReferenceNames } from "./reference-names.js";
 import { FormatError } from "../../errors.js";
 
@@ -52,8 +54,41 @@ export class HDF5Reader {
     return parent === "/" ? `/${name}` : `${parent}/${name}`;
   }
 
-  private readGroupInto(g: GroupBuilder, path: string): void {
-    this.readAttributes(path, g.attributes);
+  /**
+   * Reads the group at `path` into `g`; `address`: its header's, when known (from its parent's listing). Where the
+   * file's bytes are at hand, its links are read from them (`group-links.ts`), else (or for what is not decoded
+   * there) HDF5 is asked about each child.
+   */
+  private readGroupInto(g: GroupBuilder, path: string, address?: number): void {
+    const bytes = this.bytes;
+    if (bytes !== undefined) {
+      address ??= this.headerAddress(path);
+      this.readAttributes(path, g.attributes, address);
+      const links = groupLinks(bytes, address);
+      if (links !== undefined) {
+        for (const link of links) {
+          const child = this.childPath(path, link.name);
+          if (link.kind === "soft") {
+            g.add(new LinkBuilder(link.name, link.target));
+          } else if (link.kind === "external") {
+            const { file, path: target } = link;
+            g.add(new LinkBuilder(link.name, target, { file, resolved: this.openLinked?.resolve(file), open: () => this.linkedTree(file, target, child) }));
+          } else if (link.type === "group") {
+            this.objects.push(child);
+            const sub = new GroupBuilder(link.name);
+            g.add(sub);
+            this.readGroupInto(sub, child, link.address);
+          } else if (link.type === "dataset") {
+            this.objects.push(child);
+            g.add(this.readDataset(link.name, child, link.address));
+          }
+          // Named datatypes are not part of NWB's layout; they are left alone.
+        }
+        return;
+      }
+    } else {
+      this.readAttributes(path, g.attributes);
+    }
     const names = this.m.get_names(this.file.file_id, path, false) as string[];
     // Links first, each name asked whether it is a soft or an external link: before anything that resolves the
     // name, since HDF5 would follow an external link itself, relative to the working directory rather than this
@@ -118,30 +153,48 @@ export class HDF5Reader {
     return this.openLinked.open(file, link);
   }
 
-  private readDataset(name: string, path: string): DatasetBuilder {
+  private readDataset(name: string, path: string, address?: number): DatasetBuilder {
     const handle = H5LazyDataset.at(this.m, this.file, path, this.fileName, true);
     const builder = new DatasetBuilder(name, handle, handle.shape.length === 0);
-    this.readAttributes(path, builder.attributes);
+    this.readAttributes(path, builder.attributes, address);
     return builder;
   }
 
   /** Where the file's bytes can be read (files opened read-only), for attributes read from their headers. */
   private get bytes(): ByteSource | undefined {
-    return metadataBytesOf(this.file) ?? directFileOf(this.file);
+    if (this.checkedBytes === undefined) {
+      const bytes = metadataBytesOf(this.file) ?? directFileOf(this.file);
+      // Addresses are the file's offsets only with the superblock at 0 (no user block), and 8 bytes wide.
+      try {
+        if (bytes !== undefined) checkSuperblock(bytes);
+        this.checkedBytes = bytes ?? false;
+      } catch {
+        this.checkedBytes = false;
+      }
+    }
+    return this.checkedBytes === false ? undefined : this.checkedBytes;
   }
+
+  private checkedBytes?: ByteSource | false;
   private readonly heaps: HeapCache = new Map();
   /** The objects' references (header addresses) asked to read their headers, for the paths references name. */
-  private readonly addresses: [string, Uint8Array][] = [];
+  private readonly addresses: [string, number][] = [];
 
-  private readAttributes(path: string, into: Map<string, AttributeBuilder>): void {
+  /** The address of the header of the object at `path` (what its object reference holds). */
+  private headerAddress(path: string): number {
+    const reference = this.m.create_object_reference(this.file.file_id, path);
+    let address = 0;
+    for (let i = 7; i >= 0; i--) address = address * 256 + reference[i]!;
+    return address;
+  }
+
+  private readAttributes(path: string, into: Map<string, AttributeBuilder>, address?: number): void {
     const bytes = this.bytes;
     if (bytes !== undefined) {
-      const reference = this.m.create_object_reference(this.file.file_id, path);
-      let address = 0;
-      for (let i = 7; i >= 0; i--) address = address * 256 + reference[i]!;
+      address ??= this.headerAddress(path);
       const attributes = attributesFromHeader(bytes, address, this.heaps);
       if (attributes !== undefined) {
-        this.addresses.push([path, reference]);
+        this.addresses.push([path, address]);
         for (const { name, value } of attributes) this.addDecoded(path, name, value, into);
         return;
       }

@@ -52,9 +52,11 @@ export class ReferenceNames {
     }
   }
 
-  /** That the object at `path` (reached by hard links) has its header at `reference` (its object reference). */
-  knowAddress(path: string, reference: ArrayLike<number>): void {
+  /** That the object at `path` (reached by hard links) has its header at `headerAddress` (what its reference holds). */
+  knowAddress(path: string, headerAddress: number): void {
     this.asked.add(path);
+    const reference = new Uint8Array(OBJECT_REFERENCE_BYTES);
+    for (let i = 0, a = headerAddress; i < OBJECT_REFERENCE_BYTES; i++, a = Math.floor(a / 256)) reference[i] = a % 256;
     const address = keyOf(reference);
     if (!this.atAddress.has(address)) this.atAddress.set(address, path);
   }

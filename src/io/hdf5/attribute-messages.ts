@@ -9,7 +9,7 @@
  */
 import type { TypedArray } from "../../data/dtype.js";
 import type { DecodedAttribute } from "./attributes.js";
-import { type FileBytes, MESSAGE, messageBody, readObjectHeader, readUint } from "./object-header.js";
+import { type FileBytes, MESSAGE, type ObjectHeader, messageBody, readObjectHeader, readUint } from "./object-header.js";
 
 /** Random access to the file's bytes (read-only). */
 export type ByteSource = Pick<FileBytes, "read">;
@@ -27,7 +27,7 @@ export function metadataBytesOf(h5file: object): ByteSource | undefined {
 }
 
 /** Thrown (and caught by the caller, who then asks HDF5) for what is not decoded here. */
-class NotHere extends Error {}
+export class NotHere extends Error {}
 
 const ATTRIBUTE_INFO = 0x0015;
 /** Versions 1 and 2 of the dataspace message: scalar, simple, null. */
@@ -40,9 +40,9 @@ export type HeapCache = Map<number, Uint8Array>;
  * The attributes in the header at `address`, in the order HDF5 lists them (by name), or undefined when they are
  * not all decoded here.
  */
-export function attributesFromHeader(bytes: ByteSource, address: number, heaps: HeapCache): { name: string; value: DecodedAttribute }[] | undefined {
+export function attributesFromHeader(bytes: ByteSource, address: number, heaps: HeapCache, read?: ObjectHeader): { name: string; value: DecodedAttribute }[] | undefined {
   try {
-    const header = readObjectHeader(bytes, address);
+    const header = read ?? readObjectHeader(bytes, address);
     // Creation order tracked: HDF5 may list by it; attribute info: the attributes may be in a dense heap.
     if (header.withOrder) return undefined;
     const out: { name: string; value: DecodedAttribute }[] = [];
@@ -86,7 +86,7 @@ function attributeMessage(bytes: ByteSource, body: Uint8Array, heaps: HeapCache)
   return { name, value: decode(bytes, type, shape, count, data, heaps) };
 }
 
-type Datatype =
+export type Datatype =
   | { kind: "integer"; size: number; signed: boolean; bigEndian: boolean }
   | { kind: "float"; size: number; bigEndian: boolean }
   | { kind: "string"; size: number; utf8: boolean }
@@ -94,7 +94,7 @@ type Datatype =
   | { kind: "reference"; size: number };
 
 /** A datatype message's type, when it is one decoded here. */
-function datatype(t: Uint8Array): Datatype {
+export function datatype(t: Uint8Array): Datatype {
   const cls = t[0]! & 0x0f;
   const version = t[0]! >> 4;
   const bits = t[1]! | (t[2]! << 8) | (t[3]! << 16);
@@ -130,25 +130,26 @@ function datatype(t: Uint8Array): Datatype {
   throw new NotHere();
 }
 
-/** A dataspace message's shape ([] for a scalar); a null dataspace is not decoded here. */
-function dataspace(s: Uint8Array): number[] {
+/** A dataspace message's shape ([] for a scalar); a null dataspace is not decoded here; nor sides above `largest`. */
+export function dataspace(s: Uint8Array, largest = 1 << 24): number[] {
   const version = s[0]!;
   const rank = s[1]!;
   if (version === 1) {
     if (s[2]! & 0x02) throw new NotHere(); // permutation index
-    return dims(s, 8, rank);
+    return dims(s, 8, rank, largest);
   }
   if (version === 2) {
     if (s[3] === NULL_DATASPACE) throw new NotHere();
-    return dims(s, 4, rank);
+    return dims(s, 4, rank, largest);
   }
   throw new NotHere();
 }
 
-function dims(s: Uint8Array, at: number, rank: number): number[] {
+/** The dimensions; an attribute's of more than `largest` elements a side are left to HDF5 (damage, most likely). */
+function dims(s: Uint8Array, at: number, rank: number, largest: number): number[] {
   const out: number[] = [];
   for (let i = 0; i < rank; i++) out.push(readUint(s, at + 8 * i, 8));
-  if (out.some((d) => !Number.isSafeInteger(d) || d > 1 << 24)) throw new NotHere();
+  if (out.some((d) => !Number.isSafeInteger(d) || d > largest)) throw new NotHere();
   return out;
 }
 

@@ -14,7 +14,7 @@ import { type ObjectHeader, messageBody, readObjectHeader, readUint } from "./ob
 export type GroupLink =
   | { name: string; kind: "soft"; target: string }
   | { name: string; kind: "external"; file: string; path: string }
-  | { name: string; kind: "hard"; address: number; type: "group" | "dataset" | "datatype" };
+  | { name: string; kind: "hard"; address: number; type: "group" | "dataset" | "datatype"; header: ObjectHeader };
 
 /** Thrown (and caught) for what is not decoded here. */
 class NotHere extends Error {}
@@ -33,10 +33,13 @@ function cString(bytes: Uint8Array, at: number): string {
   return utf8.decode(bytes.subarray(at, end));
 }
 
-/** The links of the group whose header is at `address`, in the order HDF5 lists them, or undefined (ask HDF5). */
-export function groupLinks(bytes: ByteSource, address: number): GroupLink[] | undefined {
+/**
+ * The links of the group whose header is at `address` (`read`: that header, when read already), in the order HDF5
+ * lists them, or undefined (ask HDF5). Hard links come with their object's header.
+ */
+export function groupLinks(bytes: ByteSource, address: number, read?: ObjectHeader): GroupLink[] | undefined {
   try {
-    const header = readObjectHeader(bytes, address);
+    const header = read ?? readObjectHeader(bytes, address);
     const table = header.messages.find((m) => m.type === MSG.symbolTable);
     let named: ({ name: string } & ({ kind: "soft"; target: string } | { kind: "external"; file: string; path: string } | { kind: "hard"; address: number }))[];
     if (table !== undefined) {
@@ -54,7 +57,11 @@ export function groupLinks(bytes: ByteSource, address: number): GroupLink[] | un
       if (named.some(({ name }) => !/^[\x01-\x7f]*$/.test(name))) throw new NotHere();
       named.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     }
-    return named.map((l) => (l.kind === "hard" ? { name: l.name, kind: "hard", address: l.address, type: objectType(readObjectHeader(bytes, l.address)) } : l));
+    return named.map((l) => {
+      if (l.kind !== "hard") return l;
+      const header = readObjectHeader(bytes, l.address);
+      return { name: l.name, kind: "hard", address: l.address, type: objectType(header), header };
+    });
   } catch {
     return undefined;
   }

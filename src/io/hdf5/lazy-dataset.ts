@@ -49,10 +49,26 @@ export class H5LazyDataset implements LazyArray {
       m, file, path, (meta.shape ?? []).map(Number), members ? "compound" : bool ? "bool" : dtypeFromH5wasm(ds.dtype) ?? "opaque",
       meta.chunks ? meta.chunks.map(Number) : null, fileName, members,
     );
-    // A large array (a movie) is planned for direct reads as it is opened, as HDF5 parses a dataset's header when
-    // h5py opens it: the first frame read then reads only the frame (and its B-tree nodes).
-    if (isNumericDType(lazy.dtype) && product(lazy.shape) * bytesPerElement(lazy.dtype) >= PLAN_AT_OPEN_BYTES) lazy.directDataset();
+    lazy.planIfLarge();
     return lazy;
+  }
+
+  /**
+   * The handle of the dataset at `path` whose shape, dtype and chunks the caller read from its header
+   * (`dataset-header.ts`: plain types only, neither compound nor enum).
+   */
+  static known(m: H5Module, file: H5File, path: string, fileName: string, shape: number[], dtype: DType, chunks: number[] | null): H5LazyDataset {
+    const lazy = new H5LazyDataset(m, file, path, shape, dtype, chunks, fileName);
+    lazy.planIfLarge();
+    return lazy;
+  }
+
+  /**
+   * A large array (a movie) is planned for direct reads as it is opened, as HDF5 parses a dataset's header when
+   * h5py opens it: the first frame read then reads only the frame (and its B-tree nodes).
+   */
+  private planIfLarge(): void {
+    if (isNumericDType(this.dtype) && product(this.shape) * bytesPerElement(this.dtype) >= PLAN_AT_OPEN_BYTES) this.directDataset();
   }
 
   /** The open file and the dataset's path: a value read back from the file it is in is known as its own. */

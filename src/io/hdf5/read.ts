@@ -12,7 +12,8 @@ import { type AttributeMetadata, type DecodedAttribute, readAttributeValues } fr
 import { type ByteSource, type HeapCache, attributesFromHeader, metadataBytesOf } from "./attribute-messages.js";
 import { directFileOf } from "./direct-read.js";
 import { groupLinks } from "./group-links.js";
-import { checkSuperblock } from "./object-header.js";
+import { type ObjectHeader, checkSuperblock } from "./object-header.js";
+import { datasetFromHeader } from "./dataset-header.js";
 import { ReferenceNames } from "./reference-names.js";
 import { FormatError } from "../../errors.js";
 
@@ -59,12 +60,12 @@ export class HDF5Reader {
    * file's bytes are at hand, its links are read from them (`group-links.ts`), else (or for what is not decoded
    * there) HDF5 is asked about each child.
    */
-  private readGroupInto(g: GroupBuilder, path: string, address?: number): void {
+  private readGroupInto(g: GroupBuilder, path: string, address?: number, header?: ObjectHeader): void {
     const bytes = this.bytes;
     if (bytes !== undefined) {
       address ??= this.headerAddress(path);
-      this.readAttributes(path, g.attributes, address);
-      const links = groupLinks(bytes, address);
+      this.readAttributes(path, g.attributes, address, header);
+      const links = groupLinks(bytes, address, header);
       if (links !== undefined) {
         for (const link of links) {
           const child = this.childPath(path, link.name);
@@ -77,10 +78,10 @@ export class HDF5Reader {
             this.objects.push(child);
             const sub = new GroupBuilder(link.name);
             g.add(sub);
-            this.readGroupInto(sub, child, link.address);
+            this.readGroupInto(sub, child, link.address, link.header);
           } else if (link.type === "dataset") {
             this.objects.push(child);
-            g.add(this.readDataset(link.name, child, link.address));
+            g.add(this.readDataset(link.name, child, link.address, link.header));
           }
           // Named datatypes are not part of NWB's layout; they are left alone.
         }
@@ -153,10 +154,13 @@ export class HDF5Reader {
     return this.openLinked.open(file, link);
   }
 
-  private readDataset(name: string, path: string, address?: number): DatasetBuilder {
-    const handle = H5LazyDataset.at(this.m, this.file, path, this.fileName, true);
+  private readDataset(name: string, path: string, address?: number, header?: ObjectHeader): DatasetBuilder {
+    const known = header && datasetFromHeader(header);
+    const handle = known
+      ? H5LazyDataset.known(this.m, this.file, path, this.fileName, known.shape, known.dtype, known.chunks)
+      : H5LazyDataset.at(this.m, this.file, path, this.fileName, true);
     const builder = new DatasetBuilder(name, handle, handle.shape.length === 0);
-    this.readAttributes(path, builder.attributes, address);
+    this.readAttributes(path, builder.attributes, address, header);
     return builder;
   }
 
@@ -188,11 +192,11 @@ export class HDF5Reader {
     return address;
   }
 
-  private readAttributes(path: string, into: Map<string, AttributeBuilder>, address?: number): void {
+  private readAttributes(path: string, into: Map<string, AttributeBuilder>, address?: number, header?: ObjectHeader): void {
     const bytes = this.bytes;
     if (bytes !== undefined) {
       address ??= this.headerAddress(path);
-      const attributes = attributesFromHeader(bytes, address, this.heaps);
+      const attributes = attributesFromHeader(bytes, address, this.heaps, header);
       if (attributes !== undefined) {
         this.addresses.push([path, address]);
         for (const { name, value } of attributes) this.addDecoded(path, name, value, into);

@@ -195,6 +195,45 @@ function decode(bytes: ByteSource, type: Datatype, shape: number[], count: numbe
   }
 }
 
+/**
+ * The strings of a dataset of strings (fixed or variable-length) whose header is at `address`, stored compact or
+ * contiguous, read from the file's bytes; undefined for anything else (ask HDF5). A file's scalar text datasets
+ * (descriptions, identifiers, units) are read as it is opened: h5wasm's way (find the dataset, its metadata, its
+ * values, their memory given back) costs four lookups by path each.
+ */
+export function datasetText(bytes: ByteSource, address: number, heaps: HeapCache): string[] | undefined {
+  try {
+    const header = readObjectHeader(bytes, address);
+    const one = (type: number) => {
+      const found = header.messages.filter((m) => m.type === type);
+      if (found.length !== 1 || found[0]!.flags & 0x02) throw new NotHere();
+      return messageBody(found[0]!);
+    };
+    const type = datatype(one(MESSAGE.datatype));
+    if (type.kind !== "string" && type.kind !== "vlen-string") return undefined;
+    const shape = dataspace(one(MESSAGE.dataspace));
+    const count = shape.reduce((a, b) => a * b, 1);
+    const layout = one(MESSAGE.layout);
+    if (layout[0] !== 3 && layout[0] !== 4) return undefined;
+    let data: Uint8Array;
+    if (layout[1] === 0) {
+      data = layout.subarray(4, 4 + readUint(layout, 2, 2));
+    } else if (layout[1] === 1) {
+      const at = readUint(layout, 2, 8);
+      // Never written (an undefined address): HDF5 gives the fill value.
+      if (at >= Number.MAX_SAFE_INTEGER) return undefined;
+      data = bytes.read(at, count * type.size);
+    } else {
+      return undefined;
+    }
+    if (data.length !== count * type.size) return undefined;
+    const decoded = decode(bytes, type, shape, count, data, heaps);
+    return decoded.kind === "text" ? decoded.values : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A C string's text as Emscripten's UTF8ToString / AsciiToString give it (up to its first NUL); not invalid UTF-8. */
 function text(b: Uint8Array, utf8: boolean): string {
   const end = b.indexOf(0);

@@ -15,6 +15,7 @@ import { writtenChunks } from "./chunk-listing.js";
 import { fillValueNumber, fillValueOf, isDefaultFill } from "./fill-value.js";
 import { refuseReadOfPendingChunks } from "./chunk-sink.js";
 import { ReferenceNames } from "./reference-names.js";
+import { datasetText, metadataBytesOf } from "./attribute-messages.js";
 
 /** Slabs of about this many bytes cross the WebAssembly heap per call. */
 export const SLAB_BYTES = 8 << 20;
@@ -57,11 +58,15 @@ export class H5LazyDataset implements LazyArray {
    * The handle of the dataset at `path` whose shape, dtype and chunks the caller read from its header
    * (`dataset-header.ts`: plain types only, neither compound nor enum).
    */
-  static known(m: H5Module, file: H5File, path: string, fileName: string, shape: number[], dtype: DType, chunks: number[] | null): H5LazyDataset {
+  static known(m: H5Module, file: H5File, path: string, fileName: string, shape: number[], dtype: DType, chunks: number[] | null, headerAddress: number): H5LazyDataset {
     const lazy = new H5LazyDataset(m, file, path, shape, dtype, chunks, fileName);
+    lazy.headerAddress = headerAddress;
     lazy.planIfLarge();
     return lazy;
   }
+
+  /** Where the dataset's header is, when the tree reader read it (text is then read from the file's bytes). */
+  private headerAddress?: number;
 
   /**
    * A large array (a movie) is planned for direct reads as it is opened, as HDF5 parses a dataset's header when
@@ -381,7 +386,13 @@ export class H5LazyDataset implements LazyArray {
   /** Text and references: small metadata, read with h5wasm's own slice (references by their bytes, below). */
   private readOther(ranges: [number, number][]): string[] {
     if (this.dtype === "reference") return this.readReferences(ranges);
-    const ds = datasetAt(this.file, this.path);
+    const bytes = this.headerAddress === undefined ? undefined : metadataBytesOf(this.file) ?? directFileOf(this.file);
+    if (bytes !== undefined && ranges.every(([a, b], k) => a === 0 && b === this.shape[k])) {
+      const text = datasetText(bytes, this.headerAddress!, new Map());
+      if (text !== undefined) return text;
+    }
+    // A dataset the tree reader met is known to be one: not looked up again.
+    const ds = this.headerAddress === undefined ? datasetAt(this.file, this.path) : knownDatasetAt(this.file, this.path);
     const value = ranges.length === 0 ? ds.value : ds.slice(ranges.map(([a, b]) => [a, b] as [number, number]));
     const items = Array.isArray(value) ? value : [value];
     return items.map((v) => (v instanceof Uint8Array ? new TextDecoder().decode(v) : String(v)));

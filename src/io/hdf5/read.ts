@@ -157,7 +157,7 @@ export class HDF5Reader {
   private readDataset(name: string, path: string, address?: number, header?: ObjectHeader): DatasetBuilder {
     const known = header && datasetFromHeader(header);
     const handle = known
-      ? H5LazyDataset.known(this.m, this.file, path, this.fileName, known.shape, known.dtype, known.chunks)
+      ? H5LazyDataset.known(this.m, this.file, path, this.fileName, known.shape, known.dtype, known.chunks, address!)
       : H5LazyDataset.at(this.m, this.file, path, this.fileName, true);
     const builder = new DatasetBuilder(name, handle, handle.shape.length === 0);
     this.readAttributes(path, builder.attributes, address, header);

@@ -68,6 +68,11 @@ export class H5LazyDataset implements LazyArray {
   /** Where the dataset's header is, when the tree reader read it (text is then read from the file's bytes). */
   private headerAddress?: number;
 
+  /** The address of the dataset's header: as the tree reader found it, else asked of HDF5. */
+  private objectHeader(): number {
+    return this.headerAddress ?? objectHeaderAddress(this.file, this.path, this.m);
+  }
+
   /**
    * A large array (a movie) is planned for direct reads as it is opened, as HDF5 parses a dataset's header when
    * h5py opens it: the first frame read then reads only the frame (and its B-tree nodes).
@@ -140,7 +145,7 @@ export class H5LazyDataset implements LazyArray {
       const file = directFileOf(this.file);
       if (file !== undefined && isNumericDType(this.dtype)) {
         try {
-          const fill = fillValueOf(storageMessages(file, objectHeaderAddress(this.file, this.path, this.m)).messages, bytesPerElement(this.dtype));
+          const fill = fillValueOf(storageMessages(file, this.objectHeader()).messages, bytesPerElement(this.dtype));
           if (fill !== undefined) this.fill = isDefaultFill(fill) ? "default" : fillValueNumber(fill, this.dtype);
         } catch {
           // A header tsnwb cannot read: unknown.
@@ -162,7 +167,7 @@ export class H5LazyDataset implements LazyArray {
     // A copy that leaves chunks unwritten must give them its source's fill value: it must be known.
     if (this.fillValue === undefined && this.fill === "unknown") return undefined;
     try {
-      return writtenChunks(file, objectHeaderAddress(this.file, this.path, this.m), this.shape);
+      return writtenChunks(file, this.objectHeader(), this.shape);
     } catch {
       // An index tsnwb cannot list: the copy reads the dataset whole, as HDF5 gives it.
       return undefined;
@@ -223,7 +228,7 @@ export class H5LazyDataset implements LazyArray {
     const file = directFileOf(this.file);
     if (file === undefined || !isNumericDType(this.dtype)) return null;
     try {
-      this.direct = DirectDataset.plan(file, objectHeaderAddress(this.file, this.path, this.m), this.shape, bytesPerElement(this.dtype)) ?? null;
+      this.direct = DirectDataset.plan(file, this.objectHeader(), this.shape, bytesPerElement(this.dtype)) ?? null;
     } catch {
       // Whatever the direct reader does not understand is read by h5wasm.
     }

@@ -26,6 +26,48 @@ export function metadataBytesOf(h5file: object): ByteSource | undefined {
   return sources.get(h5file);
 }
 
+/**
+ * `bytes` read in blocks of 64 KiB kept for the next reads: a tree's headers, symbol nodes and heaps sit close
+ * together, and a file on disk costs a system call a read. Up to `blocks` blocks are kept (the oldest let go).
+ */
+export function blockCache(bytes: ByteSource, blocks = 256): ByteSource {
+  const BLOCK = 1 << 16;
+  const kept = new Map<number, Uint8Array>();
+  const block = (index: number): Uint8Array => {
+    let b = kept.get(index);
+    if (b === undefined) {
+      b = bytes.read(index * BLOCK, BLOCK);
+      if (kept.size >= blocks) kept.delete(kept.keys().next().value!);
+      kept.set(index, b);
+    }
+    return b;
+  };
+  return {
+    read(position: number, length: number): Uint8Array {
+      const first = Math.floor(position / BLOCK);
+      const last = Math.floor((position + length - 1) / BLOCK);
+      if (length <= 0 || last - first > 1) return bytes.read(position, length);
+      try {
+        const a = block(first);
+        const from = position - first * BLOCK;
+        if (first === last) {
+          if (from + length > a.length) throw new RangeError("past the end");
+          return a.subarray(from, from + length);
+        }
+        const b = block(last);
+        const out = new Uint8Array(length);
+        out.set(a.subarray(from), 0);
+        if (a.length - from + b.length < length) throw new RangeError("past the end");
+        out.set(b.subarray(0, length - (a.length - from)), a.length - from);
+        return out;
+      } catch {
+        // The file's last block (shorter than a block): read as asked.
+        return bytes.read(position, length);
+      }
+    },
+  };
+}
+
 /** Thrown (and caught by the caller, who then asks HDF5) for what is not decoded here. */
 export class NotHere extends Error {}
 

@@ -9,7 +9,7 @@ import type { NDArray } from "../../data/ndarray.js";
 import { type H5File, type H5Module, attributesAt } from "./h5.js";
 import { H5LazyDataset } from "./lazy-dataset.js";
 import { type AttributeMetadata, type DecodedAttribute, readAttributeValues } from "./attributes.js";
-import { type ByteSource, type HeapCache, attributesFromHeader, metadataBytesOf } from "./attribute-messages.js";
+import { type ByteSource, type HeapCache, attributesFromHeader, blockCache, metadataBytesOf } from "./attribute-messages.js";
 import { directFileOf } from "./direct-read.js";
 import { groupLinks } from "./group-links.js";
 import { type ObjectHeader, checkSuperblock } from "./object-header.js";
@@ -171,7 +171,7 @@ export class HDF5Reader {
       // Addresses are the file's offsets only with the superblock at 0 (no user block), and 8 bytes wide.
       try {
         if (bytes !== undefined) checkSuperblock(bytes);
-        this.checkedBytes = bytes ?? false;
+        this.checkedBytes = bytes === undefined ? false : blockCache(bytes);
       } catch {
         this.checkedBytes = false;
       }

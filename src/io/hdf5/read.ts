@@ -103,7 +103,7 @@ export class HDF5Reader {
       const file = external.filename;
       return new LinkBuilder(name, external.obj_path, { file, resolved: this.openLinked?.resolve(file), open: () => this.linkedTree(file, external.obj_path, child) });
     });
-    const types = links.some((l) => l?.external !== undefined) ? undefined : this.childTypes(path, names.length);
+    const types = links.some((l) => l !== undefined) ? undefined : this.childTypes(path, names.length);
     names.forEach((name, i) => {
       const link = links[i];
       if (link !== undefined) {
@@ -126,10 +126,10 @@ export class HDF5Reader {
 
   /**
    * The types of a group's children (as `get_type` gives them: H5G_GROUP, H5G_DATASET...) in one call, for a
-   * group with no external link (HDF5 would follow it) and few children (HDF5 finds each child by its index,
-   * walking the group's index anew: quadratic in the group's size). Undefined when the group has many children
-   * or HDF5 cannot tell (a soft link to nothing): each child is then asked on its own. Soft links get their
-   * target's type, unused.
+   * group without links (HDF5 would follow an external one; a soft one to nothing makes the call fail, and a
+   * failed call leaves the group open in HDF5) and with few children (HDF5 finds each child by its index, walking
+   * the group's index anew: quadratic in the group's size). Undefined otherwise, or when HDF5 cannot tell: each
+   * child is then asked on its own.
    */
   private childTypes(path: string, count: number): Map<string, number> | undefined {
     if (count === 0 || count > 64) return undefined;

@@ -167,11 +167,14 @@ export class HDF5Reader {
   /** Where the file's bytes can be read (files opened read-only), for attributes read from their headers. */
   private get bytes(): ByteSource | undefined {
     if (this.checkedBytes === undefined) {
-      const bytes = metadataBytesOf(this.file) ?? directFileOf(this.file);
+      // A URL's bytes come from the reader's own cache of what was fetched ahead (blocks would fetch more); a file
+      // on disk is read in blocks kept for the walk.
+      const direct = directFileOf(this.file);
+      const bytes = metadataBytesOf(this.file) ?? (direct && blockCache(direct));
       // Addresses are the file's offsets only with the superblock at 0 (no user block), and 8 bytes wide.
       try {
         if (bytes !== undefined) checkSuperblock(bytes);
-        this.checkedBytes = bytes === undefined ? false : blockCache(bytes);
+        this.checkedBytes = bytes ?? false;
       } catch {
         this.checkedBytes = false;
       }

@@ -8,64 +8,27 @@
  * other types, damaged bytes) the caller asks HDF5, so the values are the same either way.
  */
 import type { TypedArray } from "../../data/dtype.js";
-import type { DecodedAttribute } from "./attributes.js";
 import { type FileBytes, MESSAGE, type ObjectHeader, messageBody, readObjectHeader, readUint } from "./object-header.js";
+
+/** An attribute's values as decoded here: strings, a typed array, or object references' raw bytes. */
+export type DecodedAttribute =
+  | { kind: "text"; values: string[]; shape: number[] }
+  | { kind: "numbers"; values: TypedArray; shape: number[] }
+  | { kind: "references"; refs: Uint8Array[]; shape: number[] };
 
 /** Random access to the file's bytes (read-only). */
 export type ByteSource = Pick<FileBytes, "read">;
 
-/** Where the metadata of open files can be read from (files opened read-only: their bytes are what HDF5 reads). */
+/** Where the metadata of files opened by URL can be read from (the range reader's cache: what HDF5 reads). */
 const sources = new WeakMap<object, ByteSource>();
 
-/** Lets the tree reader read the attributes of `h5file` (an open h5wasm file, read-only) from `bytes`. */
+/** Lets the tree reader read the structure of `h5file` (an open h5wasm file, read-only) from `bytes`. */
 export function registerMetadataBytes(h5file: object, bytes: ByteSource): void {
   sources.set(h5file, bytes);
 }
 
 export function metadataBytesOf(h5file: object): ByteSource | undefined {
   return sources.get(h5file);
-}
-
-/**
- * `bytes` read in blocks of 64 KiB kept for the next reads: a tree's headers, symbol nodes and heaps sit close
- * together, and a file on disk costs a system call a read. Up to `blocks` blocks are kept (the oldest let go).
- */
-export function blockCache(bytes: ByteSource, blocks = 256): ByteSource {
-  const BLOCK = 1 << 16;
-  const kept = new Map<number, Uint8Array>();
-  const block = (index: number): Uint8Array => {
-    let b = kept.get(index);
-    if (b === undefined) {
-      b = bytes.read(index * BLOCK, BLOCK);
-      if (kept.size >= blocks) kept.delete(kept.keys().next().value!);
-      kept.set(index, b);
-    }
-    return b;
-  };
-  return {
-    read(position: number, length: number): Uint8Array {
-      const first = Math.floor(position / BLOCK);
-      const last = Math.floor((position + length - 1) / BLOCK);
-      if (length <= 0 || last - first > 1) return bytes.read(position, length);
-      try {
-        const a = block(first);
-        const from = position - first * BLOCK;
-        if (first === last) {
-          if (from + length > a.length) throw new RangeError("past the end");
-          return a.subarray(from, from + length);
-        }
-        const b = block(last);
-        const out = new Uint8Array(length);
-        out.set(a.subarray(from), 0);
-        if (a.length - from + b.length < length) throw new RangeError("past the end");
-        out.set(b.subarray(0, length - (a.length - from)), a.length - from);
-        return out;
-      } catch {
-        // The file's last block (shorter than a block): read as asked.
-        return bytes.read(position, length);
-      }
-    },
-  };
 }
 
 /** Thrown (and caught by the caller, who then asks HDF5) for what is not decoded here. */

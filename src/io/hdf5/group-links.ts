@@ -41,7 +41,7 @@ export function groupLinks(bytes: ByteSource, address: number, read?: ObjectHead
   try {
     const header = read ?? readObjectHeader(bytes, address);
     const table = header.messages.find((m) => m.type === MSG.symbolTable);
-    let named: ({ name: string } & ({ kind: "soft"; target: string } | { kind: "external"; file: string; path: string } | { kind: "hard"; address: number }))[];
+    let named: ({ name: string } & ({ kind: "soft"; target: string } | { kind: "external"; file: string; path: string } | { kind: "hard"; address: number; cached?: number[] }))[];
     if (table !== undefined) {
       const body = messageBody(table);
       named = symbolTable(bytes, readUint(body, 0, 8), readUint(body, 8, 8));
@@ -60,6 +60,13 @@ export function groupLinks(bytes: ByteSource, address: number, read?: ObjectHead
     return named.map((l) => {
       if (l.kind !== "hard") return l;
       const header = readObjectHeader(bytes, l.address);
+      // A symbol table entry may keep a copy of its group's B-tree and heap addresses, which HDF5 may use: a copy
+      // that differs from the group's own (damage) is left to HDF5.
+      if (l.cached !== undefined) {
+        const table = header.messages.find((m) => m.type === MSG.symbolTable);
+        const body = table && messageBody(table);
+        if (body === undefined || readUint(body, 0, 8) !== l.cached[0] || readUint(body, 8, 8) !== l.cached[1]) throw new NotHere();
+      }
       return { name: l.name, kind: "hard", address: l.address, type: objectType(header), header };
     });
   } catch {
@@ -110,13 +117,13 @@ function linkMessage(b: Uint8Array): { name: string } & ({ kind: "soft"; target:
 }
 
 /** The entries of an old-style group: its B-tree's symbol nodes in order (by name), names from its local heap. */
-function symbolTable(bytes: ByteSource, btree: number, heap: number): ({ name: string } & ({ kind: "soft"; target: string } | { kind: "hard"; address: number }))[] {
+function symbolTable(bytes: ByteSource, btree: number, heap: number): ({ name: string } & ({ kind: "soft"; target: string } | { kind: "hard"; address: number; cached?: number[] }))[] {
   const heapHeader = bytes.read(heap, 32);
   if (heapHeader[0] !== 0x48 || heapHeader[1] !== 0x45 || heapHeader[2] !== 0x41 || heapHeader[3] !== 0x50 || heapHeader[4] !== 0) throw new NotHere();
   const heapSize = readUint(heapHeader, 8, 8);
   if (heapSize > 64 << 20) throw new NotHere();
   const names = bytes.read(readUint(heapHeader, 24, 8), heapSize);
-  const out: ({ name: string } & ({ kind: "soft"; target: string } | { kind: "hard"; address: number }))[] = [];
+  const out: ({ name: string } & ({ kind: "soft"; target: string } | { kind: "hard"; address: number; cached?: number[] }))[] = [];
   const visit = (node: number, depth: number): void => {
     if (depth > MAX_LEVEL) throw new NotHere();
     const head = bytes.read(node, 24);
@@ -142,7 +149,8 @@ function symbolTable(bytes: ByteSource, btree: number, heap: number): ({ name: s
       const name = cString(names, readUint(e, 0, 8));
       const cache = readUint(e, 16, 4);
       if (cache === 2) out.push({ name, kind: "soft", target: cString(names, readUint(e, 24, 4)) });
-      else if (cache === 0 || cache === 1) out.push({ name, kind: "hard", address: readUint(e, 8, 8) });
+      else if (cache === 0) out.push({ name, kind: "hard", address: readUint(e, 8, 8) });
+      else if (cache === 1) out.push({ name, kind: "hard", address: readUint(e, 8, 8), cached: [readUint(e, 24, 8), readUint(e, 32, 8)] });
       else throw new NotHere();
     }
   };

@@ -391,7 +391,7 @@ export class H5LazyDataset implements LazyArray {
   /** Text and references: small metadata, read with h5wasm's own slice (references by their bytes, below). */
   private readOther(ranges: [number, number][]): string[] {
     if (this.dtype === "reference") return this.readReferences(ranges);
-    const bytes = this.headerAddress === undefined ? undefined : metadataBytesOf(this.file) ?? directFileOf(this.file);
+    const bytes = this.headerAddress === undefined ? undefined : metadataBytesOf(this.file);
     if (bytes !== undefined && ranges.every(([a, b], k) => a === 0 && b === this.shape[k])) {
       const text = datasetText(bytes, this.headerAddress!, new Map());
       if (text !== undefined) return text;

@@ -8,9 +8,7 @@ import { type DType, dtypeFromH5wasm, dtypeOfTypedArray, isNumericDType, toTyped
 import type { NDArray } from "../../data/ndarray.js";
 import { type H5File, type H5Module, attributesAt } from "./h5.js";
 import { H5LazyDataset } from "./lazy-dataset.js";
-import { type AttributeMetadata, type DecodedAttribute, readAttributeValues } from "./attributes.js";
-import { type ByteSource, type HeapCache, attributesFromHeader, blockCache, metadataBytesOf } from "./attribute-messages.js";
-import { directFileOf } from "./direct-read.js";
+import { type ByteSource, type DecodedAttribute, type HeapCache, attributesFromHeader, metadataBytesOf } from "./attribute-messages.js";
 import { groupLinks } from "./group-links.js";
 import { type ObjectHeader, checkSuperblock } from "./object-header.js";
 import { datasetFromHeader } from "./dataset-header.js";
@@ -66,7 +64,10 @@ export class HDF5Reader {
       address ??= this.headerAddress(path);
       this.readAttributes(path, g.attributes, address, header);
       const links = groupLinks(bytes, address, header);
-      if (links !== undefined) {
+      // HDF5 opens the group by its path and lists the same names (one call a group): a file whose structure HDF5
+      // cannot follow fails here, in the walk, as it did when HDF5 was asked about every child, not at a later read.
+      const listed = this.m.get_names(this.file.file_id, path, false) as string[];
+      if (links !== undefined && links.length === listed.length && links.every((l, i) => l.name === listed[i])) {
         for (const link of links) {
           const child = this.childPath(path, link.name);
           if (link.kind === "soft") {
@@ -90,28 +91,27 @@ export class HDF5Reader {
     } else {
       this.readAttributes(path, g.attributes);
     }
-    const names = this.m.get_names(this.file.file_id, path, false) as string[];
-    // Links first, each name asked whether it is a soft or an external link: before anything that resolves the
-    // name, since HDF5 would follow an external link itself, relative to the working directory rather than this
-    // file's folder.
-    const links = names.map((name): LinkBuilder | undefined => {
+    this.readChildrenThroughHDF5(g, path);
+  }
+
+  /** A group's children as HDF5 lists and types them, three calls a child (see {@link readGroupInto}). */
+  private readChildrenThroughHDF5(g: GroupBuilder, path: string): void {
+    for (const name of this.m.get_names(this.file.file_id, path, false) as string[]) {
       const child = this.childPath(path, name);
       const link = this.file.get_link(child);
-      if (typeof link === "string") return new LinkBuilder(name, link);
-      const external = this.m.get_external_link(this.file.file_id, child);
-      if (typeof external?.filename !== "string") return undefined;
-      const file = external.filename;
-      return new LinkBuilder(name, external.obj_path, { file, resolved: this.openLinked?.resolve(file), open: () => this.linkedTree(file, external.obj_path, child) });
-    });
-    const types = links.some((l) => l !== undefined) ? undefined : this.childTypes(path, names.length);
-    names.forEach((name, i) => {
-      const link = links[i];
-      if (link !== undefined) {
-        g.add(link);
-        return;
+      if (typeof link === "string") {
+        g.add(new LinkBuilder(name, link));
+        continue;
       }
-      const child = this.childPath(path, name);
-      const type = types?.get(name) ?? this.m.get_type(this.file.file_id, child);
+      // Before anything that resolves the name: HDF5 would follow an external link itself, relative to the working
+      // directory rather than this file's folder.
+      const external = this.m.get_external_link(this.file.file_id, child);
+      if (typeof external?.filename === "string") {
+        const file = external.filename;
+        g.add(new LinkBuilder(name, external.obj_path, { file, resolved: this.openLinked?.resolve(file), open: () => this.linkedTree(file, external.obj_path, child) }));
+        continue;
+      }
+      const type = this.m.get_type(this.file.file_id, child);
       if (type === this.m.H5G_GROUP || type === this.m.H5G_DATASET) this.objects.push(child);
       if (type === this.m.H5G_GROUP) {
         const sub = new GroupBuilder(name);
@@ -121,30 +121,7 @@ export class HDF5Reader {
         g.add(this.readDataset(name, child));
       }
       // Named datatypes are not part of NWB's layout; they are left alone.
-    });
-  }
-
-  /**
-   * The types of a group's children (as `get_type` gives them: H5G_GROUP, H5G_DATASET...) in one call, for a
-   * group without links (HDF5 would follow an external one; a soft one to nothing makes the call fail, and a
-   * failed call leaves the group open in HDF5) and with few children (HDF5 finds each child by its index, walking
-   * the group's index anew: quadratic in the group's size). Undefined otherwise, or when HDF5 cannot tell: each
-   * child is then asked on its own.
-   */
-  private childTypes(path: string, count: number): Map<string, number> | undefined {
-    if (count === 0 || count > 64) return undefined;
-    let types: Record<string, number>;
-    try {
-      types = (this.m as unknown as { get_types(id: bigint, path: string): Record<string, number> }).get_types(this.file.file_id, path);
-    } catch {
-      return undefined;
     }
-    const asGroupTypes = new Map<string, number>();
-    for (const [name, type] of Object.entries(types)) {
-      const known = type === this.m.H5O_TYPE_GROUP ? this.m.H5G_GROUP : type === this.m.H5O_TYPE_DATASET ? this.m.H5G_DATASET : undefined;
-      if (known !== undefined) asGroupTypes.set(name, known);
-    }
-    return asGroupTypes;
   }
 
   private linkedTree(file: string, target: string, link: string): LinkedTree {
@@ -167,10 +144,10 @@ export class HDF5Reader {
   /** Where the file's bytes can be read (files opened read-only), for attributes read from their headers. */
   private get bytes(): ByteSource | undefined {
     if (this.checkedBytes === undefined) {
-      // A URL's bytes come from the reader's own cache of what was fetched ahead (blocks would fetch more); a file
-      // on disk is read in blocks kept for the walk.
-      const direct = directFileOf(this.file);
-      const bytes = metadataBytesOf(this.file) ?? (direct && blockCache(direct));
+      // A URL's bytes, from the reader's own cache of what was fetched ahead. Files on disk are left to HDF5: on a
+      // damaged file, HDF5's walk fails where and as it always did (the fuzz of damaged-files.test.ts pins its
+      // messages), which a walk of the bytes would not (it reads what HDF5 may refuse, and the reverse).
+      const bytes = metadataBytesOf(this.file);
       // Addresses are the file's offsets only with the superblock at 0 (no user block), and 8 bytes wide.
       try {
         if (bytes !== undefined) checkSuperblock(bytes);
@@ -206,19 +183,7 @@ export class HDF5Reader {
         return;
       }
     }
-    const fileId = this.file.file_id;
-    let others: ReturnType<typeof attributesAt> | undefined;
-    for (const name of this.m.get_attribute_names(fileId, path) as string[]) {
-      const meta = this.m.get_attribute_metadata(fileId, path, name) as unknown as AttributeMetadata;
-      const decoded = readAttributeValues(this.m, fileId, path, name, meta);
-      if (decoded !== undefined) {
-        this.addDecoded(path, name, decoded, into);
-      } else {
-        // A type left to h5wasm (compound, enum, array...): its Attribute decodes it.
-        others ??= attributesAt(this.file, path);
-        this.readAttribute(path, name, others[name]!, into);
-      }
-    }
+    for (const [name, attr] of Object.entries(attributesAt(this.file, path))) this.readAttribute(name, attr, into);
   }
 
   private addDecoded(path: string, name: string, decoded: DecodedAttribute, into: Map<string, AttributeBuilder>): void {
@@ -234,14 +199,13 @@ export class HDF5Reader {
     }
   }
 
-  private readAttribute(path: string, name: string, attr: ReturnType<typeof attributesAt>[string], into: Map<string, AttributeBuilder>): void {
+  private readAttribute(name: string, attr: ReturnType<typeof attributesAt>[string], into: Map<string, AttributeBuilder>): void {
     const scalar = attr.shape === null || attr.shape.length === 0;
     const dtype = dtypeFromH5wasm(attr.dtype);
     const value = attr.value;
     if (dtype === "reference") {
       const refs = (Array.isArray(value) ? value : [value]) as { ref_data: Uint8Array }[];
-      const targets: string[] = [];
-      this.references.push({ refs: refs.map((r) => r.ref_data), targets, holder: path });
+      const targets = refs.map((r) => this.m.get_referenced_name(this.file.file_id, r.ref_data, true));
       into.set(name, { value: { kind: "reference", targets }, scalar });
       return;
     }

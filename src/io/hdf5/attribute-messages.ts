@@ -35,6 +35,7 @@ export function metadataBytesOf(h5file: object): ByteSource | undefined {
 export class NotHere extends Error {}
 
 const ATTRIBUTE_INFO = 0x0015;
+const UNDEFINED_ADDRESS = 2 ** 64 - 1;
 /** Versions 1 and 2 of the dataspace message: scalar, simple, null. */
 const NULL_DATASPACE = 2;
 
@@ -48,11 +49,18 @@ export type HeapCache = Map<number, Uint8Array>;
 export function attributesFromHeader(bytes: ByteSource, address: number, heaps: HeapCache, read?: ObjectHeader): { name: string; value: DecodedAttribute }[] | undefined {
   try {
     const header = read ?? readObjectHeader(bytes, address);
-    // Creation order tracked: HDF5 may list by it; attribute info: the attributes may be in a dense heap.
+    // Creation order tracked in the header: HDF5 may list by it.
     if (header.withOrder) return undefined;
     const out: { name: string; value: DecodedAttribute }[] = [];
     for (const m of header.messages) {
-      if (m.type === ATTRIBUTE_INFO) return undefined;
+      if (m.type === ATTRIBUTE_INFO) {
+        // Version 0; flags: bit 0 creation order tracked (its maximum follows), bit 1 indexed (HDF5 then lists by
+        // it). A fractal heap's address: the attributes are stored densely there.
+        const info = messageBody(m);
+        if (info[0] !== 0 || info[1]! & 0x02) return undefined;
+        if (readUint(info, info[1]! & 0x01 ? 4 : 2, 8) !== UNDEFINED_ADDRESS) return undefined;
+        continue;
+      }
       if (m.type !== MESSAGE.attribute) continue;
       // Shared (bit 1) or unknown to HDF5 (bits 3, 4...): not ours to decode.
       if (m.flags & ~0x01) return undefined;

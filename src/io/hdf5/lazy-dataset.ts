@@ -14,6 +14,8 @@ import { DirectDataset, directFileOf, storageMessages } from "./direct-read.js";
 import { writtenChunks } from "./chunk-listing.js";
 import { fillValueNumber, fillValueOf, isDefaultFill } from "./fill-value.js";
 import { refuseReadOfPendingChunks } from "./chunk-sink.js";
+import { ReferenceNames } from "./reference-names.js";
+import { datasetText, metadataBytesOf } from "./attribute-messages.js";
 
 /** Slabs of about this many bytes cross the WebAssembly heap per call. */
 export const SLAB_BYTES = 8 << 20;
@@ -48,9 +50,7 @@ export class H5LazyDataset implements LazyArray {
       m, file, path, (meta.shape ?? []).map(Number), members ? "compound" : bool ? "bool" : dtypeFromH5wasm(ds.dtype) ?? "opaque",
       meta.chunks ? meta.chunks.map(Number) : null, fileName, members,
     );
-    // A large array (a movie) is planned for direct reads as it is opened, as HDF5 parses a dataset's header when
-    // h5py opens it: the first frame read then reads only the frame (and its B-tree nodes).
-    if (isNumericDType(lazy.dtype) && product(lazy.shape) * bytesPerElement(lazy.dtype) >= PLAN_AT_OPEN_BYTES) lazy.directDataset();
+    lazy.planIfLarge();
     return lazy;
   }
 
@@ -60,6 +60,33 @@ export class H5LazyDataset implements LazyArray {
    */
   private handle(): H5Dataset {
     return knownDatasetAt(this.file, this.path);
+  }
+
+  /**
+   * The handle of the dataset at `path` whose shape, dtype and chunks the caller read from its header
+   * (`dataset-header.ts`: plain types only, neither compound nor enum).
+   */
+  static known(m: H5Module, file: H5File, path: string, fileName: string, shape: number[], dtype: DType, chunks: number[] | null, headerAddress: number): H5LazyDataset {
+    const lazy = new H5LazyDataset(m, file, path, shape, dtype, chunks, fileName);
+    lazy.headerAddress = headerAddress;
+    lazy.planIfLarge();
+    return lazy;
+  }
+
+  /** Where the dataset's header is, when the tree reader read it (text is then read from the file's bytes). */
+  private headerAddress?: number;
+
+  /** The address of the dataset's header: as the tree reader found it, else asked of HDF5. */
+  private objectHeader(): number {
+    return this.headerAddress ?? objectHeaderAddress(this.file, this.path, this.m);
+  }
+
+  /**
+   * A large array (a movie) is planned for direct reads as it is opened, as HDF5 parses a dataset's header when
+   * h5py opens it: the first frame read then reads only the frame (and its B-tree nodes).
+   */
+  private planIfLarge(): void {
+    if (isNumericDType(this.dtype) && product(this.shape) * bytesPerElement(this.dtype) >= PLAN_AT_OPEN_BYTES) this.directDataset();
   }
 
   /** The open file and the dataset's path: a value read back from the file it is in is known as its own. */
@@ -126,7 +153,7 @@ export class H5LazyDataset implements LazyArray {
       const file = directFileOf(this.file);
       if (file !== undefined && isNumericDType(this.dtype)) {
         try {
-          const fill = fillValueOf(storageMessages(file, objectHeaderAddress(this.file, this.path, this.m)).messages, bytesPerElement(this.dtype));
+          const fill = fillValueOf(storageMessages(file, this.objectHeader()).messages, bytesPerElement(this.dtype));
           if (fill !== undefined) this.fill = isDefaultFill(fill) ? "default" : fillValueNumber(fill, this.dtype);
         } catch {
           // A header tsnwb cannot read: unknown.
@@ -148,7 +175,7 @@ export class H5LazyDataset implements LazyArray {
     // A copy that leaves chunks unwritten must give them its source's fill value: it must be known.
     if (this.fillValue === undefined && this.fill === "unknown") return undefined;
     try {
-      return writtenChunks(file, objectHeaderAddress(this.file, this.path, this.m), this.shape);
+      return writtenChunks(file, this.objectHeader(), this.shape);
     } catch {
       // An index tsnwb cannot list: the copy reads the dataset whole, as HDF5 gives it.
       return undefined;
@@ -209,7 +236,7 @@ export class H5LazyDataset implements LazyArray {
     const file = directFileOf(this.file);
     if (file === undefined || !isNumericDType(this.dtype)) return null;
     try {
-      this.direct = DirectDataset.plan(file, objectHeaderAddress(this.file, this.path, this.m), this.shape, bytesPerElement(this.dtype)) ?? null;
+      this.direct = DirectDataset.plan(file, this.objectHeader(), this.shape, bytesPerElement(this.dtype)) ?? null;
     } catch {
       // Whatever the direct reader does not understand is read by h5wasm.
     }
@@ -312,9 +339,10 @@ export class H5LazyDataset implements LazyArray {
       const raw = this.m.HEAPU8.slice(ptr, ptr + bytes);
       const view = new DataView(raw.buffer);
       const rows: CompoundRow[] = [];
+      const names = new ReferenceNames(this.m, this.file);
       for (let i = 0; i < total; i++) {
         const row: CompoundRow = {};
-        for (const member of meta.compound_type!.members) row[member.name] = this.decodeMember(view, raw, i * meta.size + member.offset, member);
+        for (const member of meta.compound_type!.members) row[member.name] = this.decodeMember(view, raw, i * meta.size + member.offset, member, names);
         rows.push(row);
       }
       return rows;
@@ -339,7 +367,7 @@ export class H5LazyDataset implements LazyArray {
     }
   }
 
-  private decodeMember(view: DataView, raw: Uint8Array, at: number, member: H5Metadata): unknown {
+  private decodeMember(view: DataView, raw: Uint8Array, at: number, member: H5Metadata, names: ReferenceNames): unknown {
     const T = this.m.H5T_class_t;
     switch (member.type) {
       case T.H5T_INTEGER.value:
@@ -362,7 +390,7 @@ export class H5LazyDataset implements LazyArray {
         return new TextDecoder().decode(end < 0 ? b : b.subarray(0, end));
       }
       case T.H5T_REFERENCE.value:
-        return this.m.get_referenced_name(this.file.file_id, raw.slice(at, at + member.size), true);
+        return names.name(raw.slice(at, at + member.size));
       default:
         throw new FormatError(this.fileName, `${this.path}: compound member '${member.name}' has an HDF5 type tsnwb does not read yet`);
     }
@@ -371,6 +399,11 @@ export class H5LazyDataset implements LazyArray {
   /** Text and references: small metadata, read with h5wasm's own slice (references by their bytes, below). */
   private readOther(ranges: [number, number][]): string[] {
     if (this.dtype === "reference") return this.readReferences(ranges);
+    const bytes = this.headerAddress === undefined ? undefined : metadataBytesOf(this.file);
+    if (bytes !== undefined && ranges.every(([a, b], k) => a === 0 && b === this.shape[k])) {
+      const text = datasetText(bytes, this.headerAddress!, new Map());
+      if (text !== undefined) return text;
+    }
     const ds = this.handle();
     const value = ranges.length === 0 ? ds.value : ds.slice(ranges.map(([a, b]) => [a, b] as [number, number]));
     const items = Array.isArray(value) ? value : [value];
@@ -395,7 +428,9 @@ export class H5LazyDataset implements LazyArray {
         count.length ? count.map(BigInt) : null, count.length ? ranges.map(([a]) => BigInt(a)) : null, count.length ? count.map(() => 1n) : null, BigInt(ptr),
       );
       const bytes = this.m.HEAPU8.slice(ptr, ptr + size * total);
-      return Array.from({ length: total }, (_, i) => this.m.get_referenced_name(this.file.file_id, bytes.subarray(i * size, (i + 1) * size), true));
+      // Rows often name the same few objects (an electrode's group): each asked of HDF5 once.
+      const names = new ReferenceNames(this.m, this.file);
+      return Array.from({ length: total }, (_, i) => names.name(bytes.subarray(i * size, (i + 1) * size)));
     } finally {
       heap.free();
     }

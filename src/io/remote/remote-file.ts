@@ -9,6 +9,7 @@ import { NoRangeSupport, RangeReader, type RangeReaderOptions, type RangeTranspo
 import { type PrefetchReport, prefetchMetadata } from "./metadata-prefetch.js";
 import { ParallelRanges } from "./parallel-ranges.js";
 import { FormatError } from "../../errors.js";
+import { registerMetadataBytes } from "../hdf5/attribute-messages.js";
 
 /** The whole file, for a server that cannot send ranges (only when the caller allowed it). */
 async function download(url: string, headers: Record<string, string> = {}): Promise<Uint8Array> {
@@ -55,6 +56,8 @@ export async function openRemote(url: string, transport: RangeTransport, options
     reader.close();
     throw e;
   }
+  // The tree reader reads attributes from the same bytes HDF5 reads (fetched ahead with the rest of the metadata).
+  registerMetadataBytes(opened.file, { read: (position, length) => reader.read(position, length) });
   return {
     m, file: opened.file, reader, prefetch,
     close: () => {

@@ -5,10 +5,11 @@
  * `globalThis.tsnwb` (for a browser's console, or a page of one's own). Run by `npm run build` after tsc; the page
  * then works from any static host, and `tsnwb view` serves it.
  */
-import { copyFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BuildOptions, Plugin } from "esbuild";
+import { READER_CHUNK } from "./server.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..", "..");
@@ -52,7 +53,11 @@ export async function bundleViewer(): Promise<string> {
   // The page never calls DynamicTable.toArrow, whose dynamic import would otherwise put apache-arrow (~0.5 MB) in it.
   const common: BuildOptions = { bundle: true, platform: "browser", format: "esm", logLevel: "warning", external: ["apache-arrow"] };
   await build({ ...common, entryPoints: [path.join(out, "app.js")], outfile: path.join(out, "viewer.js"), plugins: [libraryStandIns(out)] });
-  await build({ ...common, entryPoints: [path.join(out, "reader-worker.js")], outfile: path.join(out, "reader.js") });
+  // The worker in two files: its code, and HDF5 (h5wasm, most of its size) in a chunk it imports when a file is
+  // opened, so that a URL's metadata is fetched while HDF5 loads (see remote-file.ts), not after. Chunks of an
+  // earlier build go first: the server gives every `reader-<hash>.js` it finds (`server.ts`).
+  for (const old of readdirSync(out)) if (READER_CHUNK.test(old)) rmSync(path.join(out, old));
+  await build({ ...common, entryPoints: { reader: path.join(out, "reader-worker.js") }, outdir: out, splitting: true, chunkNames: "reader-[hash]" });
   await build({
     ...common, outfile: path.join(out, "tsnwb.js"),
     stdin: { contents: `import * as tsnwb from "./browser.js";\nglobalThis.tsnwb = tsnwb;\n`, resolveDir: path.join(root, "dist"), loader: "js" },

@@ -16,7 +16,7 @@
  *   goes, so aborted downloads leak nothing;
  * - bounded time for a request's headers and bounded headers, idle connections closed, connections capped.
  */
-import { constants as fsConstants, existsSync, readFileSync } from "node:fs";
+import { constants as fsConstants, existsSync, readFileSync, readdirSync } from "node:fs";
 import { type FileHandle, open, readlink, realpath } from "node:fs/promises";
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import * as path from "node:path";
@@ -39,6 +39,18 @@ const PAGE_FILES: Record<string, { file: string; type: string }> = {
   // The reading worker the page starts (the only code that opens the file).
   "/reader.js": { file: "reader.js", type: "text/javascript; charset=utf-8" },
 };
+
+/** The name of a chunk of the reading worker's bundle (`bundle.ts`; esbuild's hashes are upper-case letters and digits). */
+export const READER_CHUNK = /^reader-[A-Z0-9]+\.js$/;
+
+/** The page's files: those named above, and the chunks of the worker's bundle the build made. */
+function pageFiles(): Map<string, { body: Buffer; type: string }> {
+  const files = new Map(Object.entries(PAGE_FILES).map(([route, p]) => [route, { body: readFileSync(path.join(VIEWER, p.file)), type: p.type }]));
+  for (const name of readdirSync(VIEWER)) {
+    if (READER_CHUNK.test(name)) files.set(`/${name}`, { body: readFileSync(path.join(VIEWER, name)), type: "text/javascript; charset=utf-8" });
+  }
+  return files;
+}
 
 /** Limits on what a client may hold: time to send a request's headers, a whole request, and an idle connection. */
 const LIMITS = {
@@ -88,7 +100,7 @@ export async function serveViewer(file: string, port = 0, externals?: readonly s
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ValidationError("tsnwb view", "port", "an integer from 0 to 65535", String(port));
   const remote = /^https?:\/\//i.test(file);
   if (!remote && !existsSync(file)) throw new NotFoundError(file);
-  const page = new Map(Object.entries(PAGE_FILES).map(([route, p]) => [route, { body: readFileSync(path.join(VIEWER, p.file)), type: p.type }]));
+  const page = pageFiles();
   const stats = { requests: 0, bytes: 0 };
   const stored = new Set(externals ?? (remote ? [] : await externalFiles(file)));
   const nwbPath = remote ? "" : path.resolve(file);

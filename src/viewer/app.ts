@@ -8,7 +8,7 @@
  * between selections.
  */
 import type { FileSource, Finding, Overview, TreeEntry } from "./protocol.js";
-import { type ExtractRecord, Reader } from "./reader.js";
+import { type ExtractRecord, Reader } from "./reader-client.js";
 import { compareSections, sectionOf, sectionTitle } from "./sections.js";
 import { viewNamed } from "./views/registry.js";
 import type { ViewContext, ViewHandle, ViewRequest } from "./views/view.js";

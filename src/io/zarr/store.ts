@@ -1,0 +1,53 @@
+/**
+ * Where a Zarr hierarchy's keys live (a folder, memory, a web server, an object store). The shape is zarrita's
+ * (`@zarrita/storage`): keys are absolute ("/acquisition/ts/.zarray", "/acquisition/ts/data/0.0"), values bytes, and
+ * `get` answers undefined for a key the store does not hold. A store of another kind (an object store's client)
+ * implements these few methods and NWBZarrIO reads and writes through it; zarrita's own stores fit as they are.
+ */
+
+/** A key of a store: absolute, "/" separated. */
+export type StoreKey = `/${string}`;
+
+/** A store that can be read: every store. */
+export interface ReadableStore {
+  /** The bytes under `key`, or undefined when the store has no such key. */
+  get(key: StoreKey): Promise<Uint8Array | undefined>;
+}
+
+/** A store that can be written too (NWBZarrIO modes "w" and "a"). */
+export interface WritableStore extends ReadableStore {
+  /** Puts `value` under `key`, replacing what was there. */
+  set(key: StoreKey, value: Uint8Array): Promise<void>;
+  /** Removes `key` (nothing happens when it is missing). */
+  delete(key: StoreKey): Promise<void>;
+  /** Every key that starts with `prefix` (used to clear a hierarchy before mode "w" writes it anew). */
+  list(prefix: StoreKey): AsyncIterable<StoreKey>;
+}
+
+/** Whether `store` can be written. */
+export function isWritable(store: ReadableStore): store is WritableStore {
+  const s = store as Partial<WritableStore>;
+  return typeof s.set === "function" && typeof s.delete === "function" && typeof s.list === "function";
+}
+
+/** A store in memory: for browsers, tests, and hierarchies built before they are uploaded. */
+export class MemoryStore implements WritableStore {
+  /** The keys and their bytes. */
+  readonly entries = new Map<StoreKey, Uint8Array>();
+
+  async get(key: StoreKey): Promise<Uint8Array | undefined> {
+    return this.entries.get(key);
+  }
+
+  async set(key: StoreKey, value: Uint8Array): Promise<void> {
+    this.entries.set(key, value);
+  }
+
+  async delete(key: StoreKey): Promise<void> {
+    this.entries.delete(key);
+  }
+
+  async *list(prefix: StoreKey): AsyncIterable<StoreKey> {
+    for (const key of [...this.entries.keys()]) if (key.startsWith(prefix)) yield key;
+  }
+}

@@ -219,6 +219,25 @@ describe("external files: only those inside the NWB file's folder", () => {
   }, 60_000);
 });
 
+describe("the page's own files", () => {
+  it("are given by their exact names (the page, its code, the worker's chunks, HDF5's module), and nothing else of their folder", async () => {
+    const dir = path.join(ROOT, "dist", "viewer");
+    const names = readdirSync(dir);
+    const given = names.filter((n) => /^(index\.html|viewer\.js|reader\.js|reader-[A-Z0-9]+\.js|reader-[A-F0-9]+\.wasm)$/.test(n));
+    const wasm = given.find((n) => n.endsWith(".wasm"));
+    expect(wasm).toBeDefined();
+    for (const n of given) {
+      const a = await ask(server.port, `/${n}`);
+      expect([a.status, a.body.equals(readFileSync(path.join(dir, n)))], n).toEqual([200, true]);
+      // Streaming compilation takes only application/wasm.
+      if (n === wasm) expect(a.headers["content-type"]).toBe("application/wasm");
+    }
+    // tsc's output beside them (the server's own code, maps, declarations) and names near the given ones: 404.
+    const near = [`${wasm}.map`, `x${wasm}`, `views/${wasm}`, `${wasm!.slice(0, -5)}.WASM`, `%2e%2e/viewer/${wasm}`, `.%2f${wasm}`, ...(wasm!.toLowerCase() === wasm ? [] : [wasm!.toLowerCase()])];
+    for (const n of [...names.filter((n) => !given.includes(n)), ...near]) expect((await ask(server.port, `/${n}`)).status, n).toBe(404);
+  });
+});
+
 describe("other hosts and other origins", () => {
   it("refuses (421) every request whose Host is not its own address and port, page included", async () => {
     const port = server.port;

@@ -102,13 +102,20 @@ describe("the page and its reading worker", () => {
   it("holds no HDF5 library in the page's bundle: the worker's bundle does, and the page loads it as a worker", async () => {
     const pageCode = readFileSync(path.join(ROOT, "dist", "viewer", "viewer.js"), "utf8");
     const workerCode = readFileSync(path.join(ROOT, "dist", "viewer", "reader.js"), "utf8");
-    // HDF5 is in a chunk of its own, which the worker imports when it opens a file (and the server gives).
+    // HDF5 is in a chunk of its own, which the worker imports when it opens a file (and the server gives), and its
+    // WebAssembly in a file of its own, which the worker compiles from its start.
     const chunk = /import\("\.\/(reader-[A-Z0-9]+\.js)"\)/.exec(workerCode)?.[1];
     expect(chunk).toBeDefined();
     const hdf5Code = readFileSync(path.join(ROOT, "dist", "viewer", chunk!), "utf8");
-    expect(pageCode).not.toMatch(/h5wasm|H5Fopen|WebAssembly\.instantiate/);
-    expect(hdf5Code).toMatch(/WebAssembly\.instantiate/);
-    expect(workerCode.length).toBeLessThan(hdf5Code.length / 4);
+    const wasm = /"(reader-[A-F0-9]+\.wasm)"/.exec(workerCode)?.[1];
+    expect(wasm).toBeDefined();
+    const hdf5Module = readFileSync(path.join(ROOT, "dist", "viewer", wasm!));
+    expect(WebAssembly.validate(hdf5Module)).toBe(true);
+    expect(pageCode).not.toMatch(/h5wasm|H5Fopen|WebAssembly\.(instantiate|compile)/);
+    expect(hdf5Code).toMatch(/instantiateWasm/);
+    // Neither the worker's code nor HDF5's chunk holds the module (a 3.5 MB string to decode).
+    expect(workerCode.length).toBeLessThan(hdf5Module.length / 4);
+    expect(hdf5Code.length).toBeLessThan(hdf5Module.length / 4);
     expect(pageCode.length).toBeLessThan(500_000);
     const { page, close } = await viewerOn(path.join(DOMAINS, "behavior.nwb"));
     try {
@@ -116,6 +123,8 @@ describe("the page and its reading worker", () => {
       expect(loaded).toContain("/reader.js");
       // (The worker's own requests are not in the page's timing: the server gives the chunk, and the file was read.)
       expect(await page.evaluate((name) => fetch(`/${name}`).then((r) => r.status), chunk!)).toBe(200);
+      // The module as streaming compilation needs it: application/wasm.
+      expect(await page.evaluate((name) => fetch(`/${name}`).then((r) => [r.status, r.headers.get("content-type")]), wasm!)).toEqual([200, "application/wasm"]);
       expect(await page.evaluate(() => "tsnwb" in globalThis)).toBe(false);
     } finally {
       await close();

@@ -8,14 +8,15 @@
  * between selections.
  */
 import type { FileSource, Finding, Overview, TreeEntry } from "./protocol.js";
-import { type ExtractRecord, Reader } from "./reader-client.js";
+import { type EarlyWorker, type ExtractRecord, Reader } from "./reader-client.js";
 import { compareSections, sectionOf, sectionTitle } from "./sections.js";
 import { viewNamed } from "./views/registry.js";
 import type { ViewContext, ViewHandle, ViewRequest } from "./views/view.js";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-const reader = new Reader(new URL("reader.js", import.meta.url));
+/** The reading worker: the one `index.html` started (and set opening the file its address names), else a new one. */
+const reader = new Reader(new URL("reader.js", import.meta.url), (globalThis as { tsnwbEarlyReader?: EarlyWorker }).tsnwbEarlyReader);
 
 /** Where `tsnwb view` serves the file's external files (videos), when it does. */
 const externalBase = new URLSearchParams(location.search).get("external");
@@ -73,14 +74,18 @@ async function openSource(source: FileSource, name: string, target?: { path?: st
   $("findings-summary").textContent = "best practices: inspecting...";
   $("findings-list").replaceChildren();
   lastFindings = [];
-  await reader.call("open", source);
-  const entries = await reader.call("tree");
+  // The object the address names is read as soon as the file is: the worker starts its extract once it has answered
+  // with the tree, while the page lists the tree (`select` then asks for the same view and request, and gets it).
+  time = target?.t;
+  const first = target?.path ? { path: target.path, request: firstRequest() } : undefined;
+  const { tree: entries } = await reader.call("open", source, first);
   current = { name, url: "url" in source ? urlParameter(source.url) : undefined, entries: new Map(entries.map((e) => [e.path, e])) };
   listTree(entries);
+  const shown = target?.path && current.entries.has(target.path) ? select(target.path, "replace") : undefined;
+  // Asked after the first view's extract: the worker describes the file while that reads.
   overview = await reader.call("overview");
   showSession(overview);
-  time = target?.t;
-  if (target?.path && current.entries.has(target.path)) await select(target.path, "replace");
+  if (shown) await shown;
   else {
     showOverview(overview);
     history.replaceState(null, "", address(undefined));
@@ -318,6 +323,11 @@ function resetView(): HTMLElement {
   return view;
 }
 
+/** What a view is asked first: a drawing as wide as the main view, at the cursor. */
+function firstRequest(): ViewRequest {
+  return { pixels: viewWidth(), time };
+}
+
 /** How wide a plot in the main view can be, in pixel columns. */
 function viewWidth(): number {
   return Math.max(200, Math.min(4096, Math.floor($("view").clientWidth - 8)));
@@ -383,10 +393,9 @@ async function select(path: string, history_: "push" | "replace" | "none"): Prom
   if (history_ === "push") history.pushState(null, "", address(path));
   else if (history_ === "replace") history.replaceState(null, "", address(path));
   const module = viewNamed(entry.view);
-  const first: ViewRequest = { pixels: viewWidth(), time };
   let data: unknown;
   try {
-    data = await reader.extract(path, entry.view, first);
+    data = await reader.extract(path, entry.view, firstRequest());
   } catch (err) {
     if (mine !== selections) return;
     view.append(Object.assign(document.createElement("p"), { className: "error", textContent: `${path} cannot be shown: ${(err as Error).message}` }));

@@ -5,11 +5,12 @@
  * `globalThis.tsnwb` (for a browser's console, or a page of one's own). Run by `npm run build` after tsc; the page
  * then works from any static host, and `tsnwb view` serves it.
  */
-import { copyFileSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BuildOptions, Plugin } from "esbuild";
-import { READER_CHUNK } from "./server.js";
+import { READER_CHUNK, READER_WASM } from "./server.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..", "..");
@@ -46,6 +47,64 @@ function libraryStandIns(viewerDir: string): Plugin {
   };
 }
 
+/** Where h5wasm's browser build keeps its WebAssembly module: one function giving it, decoded from a string. */
+const WASM_IN_SCRIPT = /function findWasmBinary\(\)\{return binaryDecode\('((?:[^'\\]|\\[^])*)'\)\}/g;
+
+/**
+ * h5wasm's browser script (`hdf5_util.js`) split in two: the WebAssembly module it holds as a string (decoded as
+ * h5wasm decodes it), and the script without it.
+ */
+function splitH5wasm(): { script: string; withoutModule: string; module: Uint8Array } {
+  const script = path.join(path.dirname(fileURLToPath(import.meta.resolve("h5wasm"))), "hdf5_util.js");
+  const text = readFileSync(script, "utf8");
+  const found = [...text.matchAll(WASM_IN_SCRIPT)];
+  // Another h5wasm than this was written for: no bundle rather than one that decodes what it should not.
+  if (found.length !== 1) throw new Error(`h5wasm's ${script} does not hold its WebAssembly module as the viewer's bundle expects (${found.length} matches)`);
+  const literal = found[0]!;
+  // The string literal as JavaScript reads it (escapes and all), then h5wasm's own decoding of it.
+  const chars = (0, eval)(`'${literal[1]}'`) as string;
+  const module = new Uint8Array(chars.length);
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars.charCodeAt(i);
+    module[i] = ~c >> 8 & c;
+  }
+  if (!WebAssembly.validate(module)) throw new Error(`h5wasm's ${script}: the module decoded from it is not WebAssembly`);
+  const withoutModule = text.slice(0, literal.index) + "function findWasmBinary(){throw new Error(\"tsnwb: HDF5's module is given to h5wasm compiled\")}" + text.slice(literal.index + literal[0].length);
+  return { script, withoutModule, module };
+}
+
+/**
+ * h5wasm's start in the worker's bundle, given the module `hdf5-wasm.ts` compiles (from the worker's first moment)
+ * through Emscripten's `instantiateWasm`, instead of decoding and compiling the string in its script.
+ */
+const H5WASM_SHIM = `
+import startModule from "tsnwb-h5wasm:script";
+export default async function startCompiled(options) {
+  const compiling = globalThis[Symbol.for("tsnwb.viewer.hdf5-wasm")];
+  if (compiling === undefined) throw new Error("tsnwb's reading worker did not start compiling HDF5's WebAssembly (hdf5-wasm.ts)");
+  const compiled = await compiling;
+  return startModule({ ...options, instantiateWasm(imports, receiveInstance) {
+    const instance = new WebAssembly.Instance(compiled, imports);
+    receiveInstance(instance, compiled);
+    return instance.exports;
+  } });
+}
+`;
+
+/** Bundles h5wasm's browser build with {@link H5WASM_SHIM} for its script, and the script without its module. */
+function h5wasmCompiled(split: ReturnType<typeof splitH5wasm>): Plugin {
+  return {
+    name: "tsnwb-h5wasm-compiled",
+    setup(build) {
+      build.onResolve({ filter: /^\.\/hdf5_util\.js$/ }, (args) => (path.join(args.resolveDir, "hdf5_util.js") === split.script ? { path: "shim", namespace: "tsnwb-h5wasm" } : undefined));
+      build.onResolve({ filter: /^tsnwb-h5wasm:script$/ }, () => ({ path: "script", namespace: "tsnwb-h5wasm" }));
+      build.onLoad({ filter: /.*/, namespace: "tsnwb-h5wasm" }, (args) => (args.path === "shim"
+        ? { contents: H5WASM_SHIM, loader: "js", resolveDir: path.dirname(split.script) }
+        : { contents: split.withoutModule, loader: "js", resolveDir: path.dirname(split.script) }));
+    },
+  };
+}
+
 export async function bundleViewer(): Promise<string> {
   const { build } = await import("esbuild");
   const out = path.join(root, "dist", "viewer");
@@ -56,8 +115,15 @@ export async function bundleViewer(): Promise<string> {
   // The worker in two files: its code, and HDF5 (h5wasm, most of its size) in a chunk it imports when a file is
   // opened, so that a URL's metadata is fetched while HDF5 loads (see remote-file.ts), not after. Chunks of an
   // earlier build go first: the server gives every `reader-<hash>.js` it finds (`server.ts`).
-  for (const old of readdirSync(out)) if (READER_CHUNK.test(old)) rmSync(path.join(out, old));
-  await build({ ...common, entryPoints: { reader: path.join(out, "reader-worker.js") }, outdir: out, splitting: true, chunkNames: "reader-[hash]" });
+  // HDF5's WebAssembly module in a file of its own (`hdf5-wasm.ts`), named by its contents as the chunks are.
+  for (const old of readdirSync(out)) if (READER_CHUNK.test(old) || READER_WASM.test(old)) rmSync(path.join(out, old));
+  const split = splitH5wasm();
+  const wasm = `reader-${createHash("sha256").update(split.module).digest("hex").slice(0, 10).toUpperCase()}.wasm`;
+  writeFileSync(path.join(out, wasm), split.module);
+  await build({
+    ...common, entryPoints: { reader: path.join(out, "reader-worker.js") }, outdir: out, splitting: true, chunkNames: "reader-[hash]",
+    define: { TSNWB_HDF5_WASM: JSON.stringify(wasm) }, plugins: [h5wasmCompiled(split)],
+  });
   await build({
     ...common, outfile: path.join(out, "tsnwb.js"),
     stdin: { contents: `import * as tsnwb from "./browser.js";\nglobalThis.tsnwb = tsnwb;\n`, resolveDir: path.join(root, "dist"), loader: "js" },

@@ -43,8 +43,16 @@ export interface Finding {
 
 /** The calls the page makes, each with its arguments and its answer. */
 export interface ReaderCalls {
-  open: { args: [source: FileSource]; result: { name: string } };
-  tree: { args: []; result: TreeEntry[] };
+  /**
+   * Starts opening a URL before the page's code has loaded (`index.html` does, for the file its address names): the
+   * page's `open` of the same URL then takes the file over, half fetched, instead of opening it again.
+   */
+  preopen: { args: [source: { url: string }]; result: null };
+  /**
+   * Opens a file and lists its objects, sorted by path. `target`: the object the page shows first (the address's),
+   * whose extract starts at once after this answer, before the page asks for it with the same view and request.
+   */
+  open: { args: [source: FileSource, target?: { path: string; request: ViewRequest }]; result: { name: string; tree: TreeEntry[] } };
   overview: { args: []; result: Overview };
   inspect: { args: []; result: Finding[] };
   extract: { args: [path: string, view: string, request: ViewRequest]; result: unknown };

@@ -5,6 +5,8 @@
  */
 import { type AbstractContainer, NWBHDF5IO, type NWBFile, inspect } from "../browser.js";
 import type { Finding, FileSource, Overview, ReaderAnswer, ReaderCall, ReaderCalls, ReaderMethod, TreeEntry } from "./protocol.js";
+import type { ViewRequest } from "./views/view.js";
+import { startCompilingHDF5 } from "./hdf5-wasm.js";
 import { sectionOf } from "./sections.js";
 import { viewFor, viewNamed } from "./views/registry.js";
 
@@ -14,13 +16,41 @@ interface WorkerScope {
   postMessage(message: ReaderAnswer): void;
 }
 const scope = globalThis as unknown as WorkerScope;
+// HDF5's WebAssembly compiles from the worker's first moment on, while the page asks for a file (see hdf5-wasm.ts).
+startCompilingHDF5();
 
-let open: { io: NWBHDF5IO; nwbfile: NWBFile; byPath: Map<string, AbstractContainer> } | undefined;
-
-function file(): NonNullable<typeof open> {
-  if (!open) throw new Error("no file is open");
-  return open;
+/** A file open in the worker: its reader, the file, its objects by path, and the tree the page lists. */
+interface OpenFile {
+  io: NWBHDF5IO;
+  nwbfile: NWBFile;
+  byPath: Map<string, AbstractContainer>;
+  tree: TreeEntry[];
 }
+
+/**
+ * The file open, or being opened (every call waits for it). `preopened`: the URL of a file `preopen` started opening
+ * before the page asked for it; the page's `open` of that URL takes it over instead of opening it again.
+ */
+let current: { file: Promise<OpenFile>; preopened?: string } | undefined;
+
+/** The file open, once it is. */
+async function file(): Promise<OpenFile> {
+  if (!current) throw new Error("no file is open");
+  return current.file;
+}
+
+/** Lets the file of `c` go, once it is open (or failed to open). */
+async function closeFile(c: NonNullable<typeof current>): Promise<void> {
+  await c.file.then((f) => f.io.close(), () => undefined).catch(() => undefined);
+}
+
+/**
+ * The extract `open` started for the object the page's address names, as soon as the tree was answered (not once
+ * the page had listed the tree and asked): the page's first `extract` of that object, view and request takes it.
+ */
+let ahead: { key: string; result: Promise<unknown> } | undefined;
+
+const extractKey = (path: string, view: string, request: ViewRequest) => JSON.stringify([path, view, request]);
 
 const pathOf = (obj: AbstractContainer) => obj.container_source?.path ?? `/${obj.name}`;
 
@@ -68,31 +98,58 @@ const SESSION_FIELDS = [
 ];
 const SUBJECT_FIELDS = ["subject_id", "species", "strain", "sex", "age", "age__reference", "date_of_birth", "genotype", "weight", "description"];
 
+/** Opens a file and lists its objects (sorted by path, each with the view that shows it). */
+async function openFile(source: FileSource): Promise<OpenFile> {
+  const io = "url" in source ? await NWBHDF5IO.open(source.url, "r") : await NWBHDF5IO.open(source.blob, "r", { name: source.name });
+  const nwbfile = await io.read();
+  const byPath = new Map<string, AbstractContainer>();
+  for (const obj of nwbfile.objects.values()) if (obj !== (nwbfile as AbstractContainer)) byPath.set(pathOf(obj), obj);
+  const tree: TreeEntry[] = [];
+  for (const [path, obj] of byPath) {
+    const types = ancestry(obj);
+    const parent = obj.parent as AbstractContainer | undefined;
+    const table = parent && parent.typeDef && isTable(parent) && !types.includes("DynamicTable") ? pathOf(parent) : undefined;
+    tree.push({ path, name: obj.name, neurodata_type: obj.neurodata_type, ancestry: types, view: viewFor(types).name, ...(table ? { table } : {}) });
+  }
+  tree.sort((a, b) => a.path.localeCompare(b.path));
+  return { io, nwbfile, byPath, tree };
+}
+
 const calls: { [M in ReaderMethod]: (...args: ReaderCalls[M]["args"]) => Promise<ReaderCalls[M]["result"]> } = {
-  async open(source: FileSource) {
-    if (open) await open.io.close().catch(() => undefined);
-    open = undefined;
-    const io = "url" in source ? await NWBHDF5IO.open(source.url, "r") : await NWBHDF5IO.open(source.blob, "r", { name: source.name });
-    const nwbfile = await io.read();
-    const byPath = new Map<string, AbstractContainer>();
-    for (const obj of nwbfile.objects.values()) if (obj !== (nwbfile as AbstractContainer)) byPath.set(pathOf(obj), obj);
-    open = { io, nwbfile, byPath };
-    return { name: "url" in source ? source.url : source.name };
+  async preopen(source) {
+    if (current) await closeFile(current);
+    ahead = undefined;
+    current = { file: openFile(source), preopened: source.url };
+    // A failure is answered to the page's own `open` of the URL.
+    current.file.catch(() => undefined);
+    return null;
   },
 
-  async tree() {
-    const entries: TreeEntry[] = [];
-    for (const [path, obj] of file().byPath) {
-      const types = ancestry(obj);
-      const parent = obj.parent as AbstractContainer | undefined;
-      const table = parent && parent.typeDef && isTable(parent) && !types.includes("DynamicTable") ? pathOf(parent) : undefined;
-      entries.push({ path, name: obj.name, neurodata_type: obj.neurodata_type, ancestry: types, view: viewFor(types).name, ...(table ? { table } : {}) });
+  async open(source, target) {
+    ahead = undefined;
+    let c = current;
+    if (c?.preopened !== undefined && "url" in source && source.url === c.preopened) c.preopened = undefined;
+    else {
+      current = undefined;
+      if (c) await closeFile(c);
+      c = current = { file: openFile(source) };
     }
-    return entries.sort((a, b) => a.path.localeCompare(b.path));
+    const opened = await c.file;
+    if (target) {
+      const obj = opened.byPath.get(target.path);
+      if (obj && current === c) {
+        const view = viewFor(ancestry(obj)).name;
+        // Started once the answer (the tree) is posted: the page lists the tree meanwhile.
+        const result = new Promise((resolve) => setTimeout(resolve, 0)).then(() => viewNamed(view).extract(obj, target.request, opened.nwbfile));
+        result.catch(() => undefined);
+        ahead = { key: extractKey(target.path, view, target.request), result };
+      }
+    }
+    return { name: "url" in source ? source.url : source.name, tree: opened.tree };
   },
 
   async overview() {
-    const { nwbfile, byPath } = file();
+    const { nwbfile, byPath } = await file();
     const sections = new Map<string, Map<string, { count: number; bytes: number }>>();
     for (const [path, obj] of byPath) {
       const section = sectionOf(path);
@@ -116,17 +173,22 @@ const calls: { [M in ReaderMethod]: (...args: ReaderCalls[M]["args"]) => Promise
 
   async inspect() {
     // In the inspector's order (most important first); external files are not looked for (no file system here).
-    const messages = await inspect(file().nwbfile);
+    const messages = await inspect((await file()).nwbfile);
     return messages.map((m): Finding => ({ importance: m.importance, check_function_name: m.check_function_name, path: m.path, message: m.message }));
   },
 
   async stats() {
-    const blob = file().io.blobReads;
+    const blob = (await file()).io.blobReads;
     return blob ? { blob } : {};
   },
 
   async extract(path, view, request) {
-    const { nwbfile, byPath } = file();
+    if (ahead?.key === extractKey(path, view, request)) {
+      const { result } = ahead;
+      ahead = undefined;
+      return result;
+    }
+    const { nwbfile, byPath } = await file();
     const obj = byPath.get(path);
     if (!obj) throw new Error(`the file has no object at ${path}`);
     return viewNamed(view).extract(obj, request, nwbfile);

@@ -43,11 +43,16 @@ const PAGE_FILES: Record<string, { file: string; type: string }> = {
 /** The name of a chunk of the reading worker's bundle (`bundle.ts`; esbuild's hashes are upper-case letters and digits). */
 export const READER_CHUNK = /^reader-[A-Z0-9]+\.js$/;
 
-/** The page's files: those named above, and the chunks of the worker's bundle the build made. */
+/** The name of HDF5's WebAssembly module the reading worker compiles (`bundle.ts`, `hdf5-wasm.ts`): hexadecimal upper-case. */
+export const READER_WASM = /^reader-[A-F0-9]+\.wasm$/;
+
+/** The page's files: those named above, and the chunks of the worker's bundle the build made, and its WebAssembly. */
 function pageFiles(): Map<string, { body: Buffer; type: string }> {
   const files = new Map(Object.entries(PAGE_FILES).map(([route, p]) => [route, { body: readFileSync(path.join(VIEWER, p.file)), type: p.type }]));
   for (const name of readdirSync(VIEWER)) {
     if (READER_CHUNK.test(name)) files.set(`/${name}`, { body: readFileSync(path.join(VIEWER, name)), type: "text/javascript; charset=utf-8" });
+    // application/wasm: what streaming compilation requires.
+    if (READER_WASM.test(name)) files.set(`/${name}`, { body: readFileSync(path.join(VIEWER, name)), type: "application/wasm" });
   }
   return files;
 }

@@ -61,7 +61,7 @@ const server = http.createServer((req, res) => {
   const staticDir = process.env.STATIC_DIR;
   if (staticDir && req.url.startsWith("/page/")) {
     const name = path.basename(req.url.slice(6).split("?")[0]);
-    const type = name.endsWith(".html") ? "text/html" : "text/javascript";
+    const type = name.endsWith(".html") ? "text/html" : name.endsWith(".wasm") ? "application/wasm" : "text/javascript";
     fs.readFile(path.join(staticDir, name), (error, body) => (error ? res.writeHead(404).end() : res.writeHead(200, { "content-type": type }).end(body)));
     return;
   }

@@ -1,0 +1,42 @@
+/**
+ * HDF5's WebAssembly for the reading worker, compiled from a file of its own (`reader-<hash>.wasm`, which `bundle.ts`
+ * writes beside the worker's code and the server gives) by `WebAssembly.compileStreaming`: compiled as its bytes
+ * arrive, off the worker's thread, from the worker's first moment on, while the page asks for a file and the file's
+ * metadata is fetched. h5wasm's own script holds the module as a 3.5 MB string that its chunk would parse, decode and
+ * compile on the worker's thread, holding up the rounds of metadata requests that thread makes meanwhile.
+ *
+ * The worker calls {@link startCompilingHDF5} first thing; the h5wasm of the
+ * worker's bundle takes the compiled module from {@link HDF5_WASM_KEY} (bundle.ts's shim), the hand-over between the
+ * worker's entry and the chunk h5wasm is in (an import both made would put this module in a third file of its own,
+ * one more request before the worker starts).
+ */
+
+/** The name of the module's file beside the worker's code, set by `bundle.ts` (absent in tsc's output, unbundled). */
+declare const TSNWB_HDF5_WASM: string | undefined;
+
+/** Where the worker keeps the compilation under way, for the bundle's h5wasm (the same key is in `bundle.ts`). */
+export const HDF5_WASM_KEY = Symbol.for("tsnwb.viewer.hdf5-wasm");
+
+/**
+ * Fetches and compiles the module at `url`: streaming, or, when the server does not say `application/wasm` (which
+ * streaming compilation requires), from the bytes once all have come.
+ */
+export async function compileHDF5(url: URL): Promise<WebAssembly.Module> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`HDF5's WebAssembly (${url.href}) could not be loaded: HTTP ${response.status}`);
+  if ((response.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase() === "application/wasm") return WebAssembly.compileStreaming(response);
+  return WebAssembly.compile(await response.arrayBuffer());
+}
+
+/**
+ * Starts fetching and compiling the module beside the worker's code, once, for the bundle's h5wasm to take (nothing
+ * in tsc's output, unbundled: its h5wasm has the module in its script).
+ */
+export function startCompilingHDF5(): void {
+  const global = globalThis as Record<symbol, unknown>;
+  if (typeof TSNWB_HDF5_WASM !== "string" || global[HDF5_WASM_KEY] !== undefined) return;
+  const compiling = compileHDF5(new URL(TSNWB_HDF5_WASM, import.meta.url));
+  // A failure is told where the module is needed (opening a file), not as an unhandled rejection now.
+  compiling.catch(() => undefined);
+  global[HDF5_WASM_KEY] = compiling;
+}

@@ -183,11 +183,10 @@ const calls: { [M in ReaderMethod]: (...args: ReaderCalls[M]["args"]) => Promise
   },
 
   async extract(path, view, request) {
-    if (ahead?.key === extractKey(path, view, request)) {
-      const { result } = ahead;
-      ahead = undefined;
-      return result;
-    }
+    // The extract started ahead is the page's first request's; once another is asked, it is not wanted.
+    const started = ahead;
+    ahead = undefined;
+    if (started?.key === extractKey(path, view, request)) return started.result;
     const { nwbfile, byPath } = await file();
     const obj = byPath.get(path);
     if (!obj) throw new Error(`the file has no object at ${path}`);

@@ -111,7 +111,11 @@ export async function bundleViewer(): Promise<string> {
   mkdirSync(out, { recursive: true });
   // The page never calls DynamicTable.toArrow, whose dynamic import would otherwise put apache-arrow (~0.5 MB) in it.
   const common: BuildOptions = { bundle: true, platform: "browser", format: "esm", logLevel: "warning", external: ["apache-arrow"] };
-  await build({ ...common, entryPoints: [path.join(out, "app.js")], outfile: path.join(out, "viewer.js"), plugins: [libraryStandIns(out)] });
+  // The page's and the worker's code without comments and spaces (names kept, for messages): a third less for the
+  // browser to read before the worker starts (0.83 -> 0.54 MB; about 150 -> 120 ms from new Worker to its code running,
+  // measured on the loaded 2-core VM).
+  const compact: BuildOptions = { minifyWhitespace: true, minifySyntax: true };
+  await build({ ...common, ...compact, entryPoints: [path.join(out, "app.js")], outfile: path.join(out, "viewer.js"), plugins: [libraryStandIns(out)] });
   // The worker in two files: its code, and HDF5 (h5wasm, most of its size) in a chunk it imports when a file is
   // opened, so that a URL's metadata is fetched while HDF5 loads (see remote-file.ts), not after. Chunks of an
   // earlier build go first: the server gives every `reader-<hash>.js` it finds (`server.ts`).
@@ -121,7 +125,7 @@ export async function bundleViewer(): Promise<string> {
   const wasm = `reader-${createHash("sha256").update(split.module).digest("hex").slice(0, 10).toUpperCase()}.wasm`;
   writeFileSync(path.join(out, wasm), split.module);
   await build({
-    ...common, entryPoints: { reader: path.join(out, "reader-worker.js") }, outdir: out, splitting: true, chunkNames: "reader-[hash]",
+    ...common, ...compact, entryPoints: { reader: path.join(out, "reader-worker.js") }, outdir: out, splitting: true, chunkNames: "reader-[hash]",
     define: { TSNWB_HDF5_WASM: JSON.stringify(wasm) }, plugins: [h5wasmCompiled(split)],
   });
   await build({

@@ -238,6 +238,12 @@ describe("a TimeSeries drawn as lines", () => {
     try {
       await page.waitForSelector('#view[data-ready="true"][data-path="/acquisition/ElectricalSeries"][data-view="electricalseries"]');
       expect(await page.getAttribute('#tree li.selected', "data-path")).toBe("/acquisition/ElectricalSeries");
+      // The file was opened once (index.html's worker started it; the page's open took it over), and the object read
+      // once: the extract the worker started ahead with the tree is the one the page asked for.
+      type Done = { opened: number; openedEarly: number; extracted: number; extractedAhead: number };
+      const stats = await page.evaluate(() => (globalThis as unknown as { tsnwbViewer: { stats(): Promise<Done> } }).tsnwbViewer.stats());
+      expect([stats.opened, stats.openedEarly, stats.extracted, stats.extractedAhead]).toEqual([1, 1, 1, 1]);
+      expect((await extracts(page)).map((e) => e.path)).toEqual(["/acquisition/ElectricalSeries"]);
       const [t0, t1, x, width] = await page.$eval("#view", (v) => {
         const d = (v as HTMLElement).dataset;
         return [Number(d.t0), Number(d.t1), Number(d.cursorX), (v.querySelector("canvas.cursor") as HTMLCanvasElement).width];

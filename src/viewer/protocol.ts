@@ -56,8 +56,12 @@ export interface ReaderCalls {
   overview: { args: []; result: Overview };
   inspect: { args: []; result: Finding[] };
   extract: { args: [path: string, view: string, request: ViewRequest]; result: unknown };
-  /** What reading the file has cost so far: for a File picked or dropped (read lazily), its reads and their bytes. */
-  stats: { args: []; result: { blob?: { reads: number; bytes: number } } };
+  /**
+   * What reading has cost so far: for a File picked or dropped (read lazily), its reads and their bytes; the files the
+   * worker opened (of those, started by `preopen` and taken over by `open`) and the extracts it ran (of those, started
+   * by `open` for the address's object, before the page asked).
+   */
+  stats: { args: []; result: { blob?: { reads: number; bytes: number }; opened: number; openedEarly: number; extracted: number; extractedAhead: number } };
 }
 
 export type ReaderMethod = keyof ReaderCalls;

@@ -50,6 +50,19 @@ async function closeFile(c: NonNullable<typeof current>): Promise<void> {
  */
 let ahead: { key: string; result: Promise<unknown> } | undefined;
 
+/**
+ * What the worker has done, for the page's `stats`: files opened (`openedEarly`: of those, opened by `preopen` and
+ * taken over by the page's `open`) and extracts run (`extractedAhead`: of those, started by `open` for the address's
+ * object).
+ */
+const done = { opened: 0, openedEarly: 0, extracted: 0, extractedAhead: 0 };
+
+/** Runs view `view`'s extract on `obj`. */
+function runExtract(view: string, obj: AbstractContainer, request: ViewRequest, nwbfile: NWBFile): Promise<unknown> {
+  done.extracted++;
+  return viewNamed(view).extract(obj, request, nwbfile);
+}
+
 const extractKey = (path: string, view: string, request: ViewRequest) => JSON.stringify([path, view, request]);
 
 const pathOf = (obj: AbstractContainer) => obj.container_source?.path ?? `/${obj.name}`;
@@ -100,6 +113,7 @@ const SUBJECT_FIELDS = ["subject_id", "species", "strain", "sex", "age", "age__r
 
 /** Opens a file and lists its objects (sorted by path, each with the view that shows it). */
 async function openFile(source: FileSource): Promise<OpenFile> {
+  done.opened++;
   const io = "url" in source ? await NWBHDF5IO.open(source.url, "r") : await NWBHDF5IO.open(source.blob, "r", { name: source.name });
   const nwbfile = await io.read();
   const byPath = new Map<string, AbstractContainer>();
@@ -128,7 +142,10 @@ const calls: { [M in ReaderMethod]: (...args: ReaderCalls[M]["args"]) => Promise
   async open(source, target) {
     ahead = undefined;
     let c = current;
-    if (c?.preopened !== undefined && "url" in source && source.url === c.preopened) c.preopened = undefined;
+    if (c?.preopened !== undefined && "url" in source && source.url === c.preopened) {
+      c.preopened = undefined;
+      done.openedEarly++;
+    }
     else {
       current = undefined;
       if (c) await closeFile(c);
@@ -140,7 +157,8 @@ const calls: { [M in ReaderMethod]: (...args: ReaderCalls[M]["args"]) => Promise
       if (obj && current === c) {
         const view = viewFor(ancestry(obj)).name;
         // Started once the answer (the tree) is posted: the page lists the tree meanwhile.
-        const result = new Promise((resolve) => setTimeout(resolve, 0)).then(() => viewNamed(view).extract(obj, target.request, opened.nwbfile));
+        const result = new Promise((resolve) => setTimeout(resolve, 0)).then(() => runExtract(view, obj, target.request, opened.nwbfile));
+        done.extractedAhead++;
         result.catch(() => undefined);
         ahead = { key: extractKey(target.path, view, target.request), result };
       }
@@ -179,7 +197,7 @@ const calls: { [M in ReaderMethod]: (...args: ReaderCalls[M]["args"]) => Promise
 
   async stats() {
     const blob = (await file()).io.blobReads;
-    return blob ? { blob } : {};
+    return { ...done, ...(blob ? { blob } : {}) };
   },
 
   async extract(path, view, request) {
@@ -190,7 +208,7 @@ const calls: { [M in ReaderMethod]: (...args: ReaderCalls[M]["args"]) => Promise
     const { nwbfile, byPath } = await file();
     const obj = byPath.get(path);
     if (!obj) throw new Error(`the file has no object at ${path}`);
-    return viewNamed(view).extract(obj, request, nwbfile);
+    return runExtract(view, obj, request, nwbfile);
   },
 };
 

@@ -66,11 +66,12 @@ export function groupLinks(bytes: ByteSource, address: number, read?: ObjectHead
       if (l.kind === "external") return { name: l.name, kind: "external", file: l.file, path: l.path };
       const header = readObjectHeader(bytes, l.address);
       // A symbol table entry may keep a copy of its group's B-tree and heap addresses, which HDF5 may use: a copy
-      // that differs from the group's own (damage) is left to HDF5.
-      if (l.cached !== undefined) {
-        const table = header.messages.find((m) => m.type === MSG.symbolTable);
-        const body = table && messageBody(table);
-        if (body === undefined || readUint(body, 0, 8) !== l.cached.btree || readUint(body, 8, 8) !== l.cached.heap) throw new NotDecoded();
+      // that differs from the group's own symbol table (damage) is left to HDF5. A group made new-style after its
+      // entry was written (an external link added to it) keeps no symbol table, and HDF5 reads its header.
+      const table = l.cached && header.messages.find((m) => m.type === MSG.symbolTable);
+      if (l.cached !== undefined && table !== undefined) {
+        const body = messageBody(table);
+        if (readUint(body, 0, 8) !== l.cached.btree || readUint(body, 8, 8) !== l.cached.heap) throw new NotDecoded();
       }
       return { name: l.name, kind: "hard", address: l.address, type: objectType(header), header };
     });

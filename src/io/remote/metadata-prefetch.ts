@@ -48,6 +48,14 @@ const MAX_CHUNK_NODES = 512;
 const MAX_ROUNDS = 64;
 /** Times a step is retried after its bytes came (a header's continuation, then the next...). */
 const MAX_TRIES = 6;
+/**
+ * Steps whose bytes are fetched with the next page: a group's B-tree nodes, symbol nodes, local heap, fractal heap
+ * and name index, which HDF5 allocates as a group grows, next to each other more often than not (found by `scan`).
+ * On the 2,000-object test files: a round less for pynwb's, for 8% more bytes; a wider neighbourhood or one for
+ * every step saved at most another round for 35-50% more bytes, which a link of limited bandwidth pays back.
+ */
+const WITH_NEIGHBOURS: ReadonlySet<string> = new Set(["groupTree", "snod", "localHeap", "fractalHeap", "btree2"]);
+const NEIGHBOUR_BYTES = 4096;
 /** Times the walk of dense storage's objects is retried: once per level of its heap and of its index, at most. */
 const MAX_DENSE_TRIES = 24;
 
@@ -59,6 +67,9 @@ export async function prefetchMetadata(reader: RangeReader, ranges: ParallelRang
   const report: PrefetchReport = { rounds: 0, roundTrips: 0, requests: 0, bytes: 0 };
   try {
     walker.start();
+    // What the reader fetched to learn the file's size (its first block) is looked through like every round's bytes.
+    const first = Math.min(reader.size, 64 << 10);
+    if (reader.has(0, first)) walker.scan(0, reader.read(0, first));
     for (;;) {
       const wanted = walker.run();
       if (wanted.length === 0) break;
@@ -75,6 +86,7 @@ export async function prefetchMetadata(reader: RangeReader, ranges: ParallelRang
       for (const part of parts) {
         const skip = (PAGE_BYTES - (part.start % PAGE_BYTES)) % PAGE_BYTES;
         if (skip < part.bytes.length) reader.store(part.start + skip, part.bytes.subarray(skip));
+        walker.scan(part.start, part.bytes);
       }
     }
   } catch (e) {
@@ -93,6 +105,8 @@ class Walker {
   private groupInternalK = 16;
   private chunkK = 32;
   private chunkNodes = 0;
+  /** The kind of step running (what its reads are for). */
+  private current = "";
   /** Cached bytes, or MISSING thrown (the range noted for the next round): what the shared decoders read through. */
   private readonly source: ByteReader = { read: (position, length) => this.bytes(position, length) };
 
@@ -111,6 +125,7 @@ class Walker {
     this.wants = [];
     while (this.queue.length > 0) {
       const step = this.queue.pop()!;
+      this.current = step.key.split("@")[0]!;
       try {
         step.run();
       } catch (e) {
@@ -123,6 +138,64 @@ class Walker {
       end: Math.min(this.size, Math.ceil(r.end / PAGE_BYTES) * PAGE_BYTES),
     }));
     return mergeRanges(pages).filter((r) => !this.reader.has(r.start, r.end - r.start));
+  }
+
+  /**
+   * Looks through fetched bytes for the structures HDF5 writes with a signature: HDF5 allocates metadata made at
+   * the same time side by side (a group's heap blocks, its children's headers), so the bytes around what a round
+   * asked for often hold what the walk would reach only rounds later. Each found is walked at once: a heap's
+   * direct block gives its links' headers now, rather than after the heap's header and its indirect block (two
+   * rounds a dense group). A guess, as the rest of the walk: what is not what it seems costs bytes, not correctness.
+   */
+  scan(start: number, b: Uint8Array): void {
+    for (let i = 0; i + 8 <= b.length; i++) {
+      const c = b[i]!;
+      if (c !== 0x46 && c !== 0x4f && c !== 0x53 && c !== 0x54 && c !== 0x42) continue; // F O S T B
+      const at = start + i;
+      const here = b.subarray(i);
+      try {
+        if (hasSignature(here, "FHDB")) this.foundDirectBlock(at, here);
+        else if (hasSignature(here, "OHDR")) this.header(at);
+        else if (hasSignature(here, "FHIB") || hasSignature(here, "FRHP")) this.spawnHeap(hasSignature(here, "FRHP") ? at : u(here, 5, 8));
+        else if (hasSignature(here, "BTHD") && here[4] === 0 && (here[5] === 5 || here[5] === 8)) this.spawn("btree2", at, () => this.btree2(at));
+        else if (hasSignature(here, "SNOD") && here[4] === 1 && here[5] === 0) this.spawn("snod", at, () => this.symbolNode(at));
+        else if (hasSignature(here, "TREE") && here[4] === 0) this.spawn("groupTree", at, () => this.groupTree(at));
+      } catch {
+        // Not what it seemed.
+      }
+    }
+  }
+
+  /** A heap found by its signature (or a block's): links or attributes, as its blocks will tell. */
+  private spawnHeap(address: number): void {
+    this.spawn("fractalHeap", address, () => this.fractalHeap(address, true));
+  }
+
+  /**
+   * A direct block found by its signature: its links are read now, its heap's header (which says where its objects
+   * start) guessed as HDF5 makes a group's (40-bit offsets; a checksum or not: the reading that decodes is taken).
+   */
+  private foundDirectBlock(at: number, b: Uint8Array): void {
+    const heap = u(b, 5, 8);
+    if (!this.valid(heap)) return;
+    this.spawnHeap(heap);
+    if (this.seen.has(`direct@${at}`)) return;
+    for (const first of [5 + 8 + 5 + 4, 5 + 8 + 5]) {
+      const found: DecodedLink[] = [];
+      for (let p = first; p < b.length; ) {
+        try {
+          const next = decodeLinkMessage(b, p);
+          found.push(next.link);
+          p = next.end;
+        } catch {
+          break;
+        }
+      }
+      if (found.length > 0) {
+        for (const link of found) this.link(link);
+        return;
+      }
+    }
   }
 
   private spawn(kind: string, address: number, run: () => void, maxTries = MAX_TRIES): void {
@@ -141,7 +214,9 @@ class Walker {
   private bytes(position: number, length: number): Uint8Array {
     const end = Math.min(this.size, position + length);
     if (this.reader.has(position, end - position)) return this.reader.read(position, end - position);
-    this.wants.push({ start: position, end });
+    // A group's structures come with the page after them, where HDF5 tends to have put what was made next.
+    const after = WITH_NEIGHBOURS.has(this.current) ? NEIGHBOUR_BYTES : 0;
+    this.wants.push({ start: position, end: Math.min(this.size, end + after) });
     throw MISSING;
   }
 

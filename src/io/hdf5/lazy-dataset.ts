@@ -233,7 +233,7 @@ export class H5LazyDataset implements LazyArray {
   /** A file read by URL: the chunks a numeric read needs, fetched together first (`chunk-prefetch.ts`). */
   private async fetchAhead(ranges: [number, number][]): Promise<void> {
     if (this.directDataset() === null && product(ranges.map(([a, b]) => b - a)) > 0) {
-      await prefetchSelection(this.file, this.objectHeader(), this.shape, bytesPerElement(this.dtype as NumericDType), ranges);
+      await prefetchSelection(this.file, () => this.objectHeader(), this.shape, bytesPerElement(this.dtype as NumericDType), ranges);
     }
   }
 

@@ -26,10 +26,11 @@ export function registerChunkPrefetch(h5file: object, reader: RangeReader, range
 }
 
 /**
- * Fetches what a read of `selection` of the dataset whose header is at `address` will need, when `h5file` was
- * opened by URL. Never throws: a failure here leaves the read to HDF5, which reports it.
+ * Fetches what a read of `selection` of the dataset whose header is at `address()` will need, when `h5file` was
+ * opened by URL (else does nothing, not even ask for the address). Never throws: a failure here leaves the read to
+ * HDF5, which reports it.
  */
-export async function prefetchSelection(h5file: object, address: number, shape: number[], elementBytes: number, selection: [number, number][]): Promise<void> {
+export async function prefetchSelection(h5file: object, address: () => number, shape: number[], elementBytes: number, selection: [number, number][]): Promise<void> {
   const fetcher = fetchers.get(h5file);
   if (fetcher === undefined) return;
   const { reader } = fetcher;
@@ -42,7 +43,7 @@ export async function prefetchSelection(h5file: object, address: number, shape: 
       },
       close: () => undefined,
     };
-    const spans = DirectDataset.plan(file, address, shape, elementBytes)?.storedSpans(selection, MAX_CHUNKS);
+    const spans = DirectDataset.plan(file, address(), shape, elementBytes)?.storedSpans(selection, MAX_CHUNKS);
     if (spans === undefined) return;
     const wanted: ByteRange[] = [];
     let pages = 0;

@@ -8,7 +8,7 @@
  * the same either way.
  */
 import type { TypedArray } from "../../data/dtype.js";
-import { type DenseInfo, decodeDenseInfo, denseObjects, hdf5Order } from "./dense-storage.js";
+import { type DenseInfo, NotDecoded, NotDecoded as NotHere, decodeDenseInfo, denseObjects, hdf5Order } from "./dense-storage.js";
 import { type FileBytes, MESSAGE, type ObjectHeader, messageBody, readObjectHeader, readUint } from "./object-header.js";
 
 /** An attribute's values as decoded here: strings, a typed array, or object references' raw bytes. */
@@ -33,7 +33,7 @@ export function metadataBytesOf(h5file: object): ByteSource | undefined {
 }
 
 /** Thrown (and caught by the caller, who then asks HDF5) for what is not decoded here. */
-export class NotHere extends Error {}
+export { NotDecoded as NotHere };
 
 const ATTRIBUTE_INFO = 0x0015;
 /** Versions 1 and 2 of the dataspace message: scalar, simple, null. */

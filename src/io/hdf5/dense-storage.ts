@@ -195,12 +195,12 @@ export function decodeHeapId(heap: FractalHeap, id: Uint8Array): HeapObjectId {
   throw new NotDecoded(); // huge objects (stored apart), extended tiny ones
 }
 
-/** The direct blocks of a heap, by offset: what a managed object's offset is looked up in. */
+/** The direct blocks of a heap with their bytes, sorted by heap offset: where managed objects are looked up. */
 export interface HeapBlocks {
   blocks: { offset: number; address: number; size: number; bytes: Uint8Array }[];
 }
 
-/** The bytes of managed object `id` among `blocks` (sorted by offset). */
+/** The `length` bytes of the managed object at heap offset `offset`, among `blocks` (sorted by offset). */
 export function managedObject(heap: FractalHeap, blocks: HeapBlocks, offset: number, length: number): Uint8Array {
   const list = blocks.blocks;
   let lo = 0, hi = list.length - 1, found = -1;

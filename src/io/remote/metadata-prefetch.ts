@@ -8,11 +8,17 @@
  *
  * Walked: the superblock (versions 0 to 3), object headers (versions 1 and 2, with their continuation blocks),
  * groups as symbol tables (version 1 B-trees, symbol table nodes, local heaps), as links in the header, or as dense
- * links (fractal heap direct blocks, the name index's version 2 B-tree to depth 1), global heap collections holding
- * variable-length attribute values, objects named by references, the data of small contiguous datasets, version 1
- * chunk B-trees and the header of version 4 chunk indexes. This is only a guess of what HDF5 will read: what is not
- * recognised is left alone, and HDF5 fetches whatever is still missing itself, so a wrong guess costs bytes, never
- * correctness. Fetching stops at a byte budget and when the cache has no room left.
+ * links (fractal heaps of direct and indirect blocks, their name index's version 2 B-tree to every depth), dense
+ * attributes, global heap collections holding variable-length attribute values, objects named by references, the
+ * data of small contiguous datasets, version 1 chunk B-trees and the header of version 4 chunk indexes, each decoded
+ * by the decoders the tree reader uses (`symbol-table.ts`, `link-message.ts`, `dense-storage.ts`). The bytes each
+ * round brings are looked through for structures HDF5 signs (heap blocks, version 2 headers, B-tree and symbol
+ * nodes), walked as soon as found: HDF5 allocates metadata made together side by side, so a group's heap blocks
+ * and children's headers often come with something fetched rounds before the walk would reach them (on a file of
+ * 2,000 objects written by tsnwb, whose groups keep their links in fractal heaps three or four structures deep:
+ * 6 rounds instead of 14). This is only a guess of what HDF5 will read: what is not recognised is left alone, and
+ * HDF5 fetches whatever is still missing itself, so a wrong guess costs bytes, never correctness. Fetching stops at
+ * a byte budget and when the cache has no room left.
  */
 import {
   BTREE2_HEADER_BYTES, type BTree2, type ByteReader, type DenseInfo, FRACTAL_HEAP_HEADER_BYTES, type FractalHeap, decodeBTree2, decodeBTree2Node, decodeDenseInfo,

@@ -25,7 +25,7 @@ import {
   decodeFractalHeap, decodeIndirectBlock, denseObjects, directBlockHeaderBytes, directBlockOffset, hasSignature, indirectBlockBytes,
 } from "../hdf5/dense-storage.js";
 import { type DecodedLink, decodeLinkMessage } from "../hdf5/link-message.js";
-import { checkSuperblock, messageBody, readObjectHeader, readUint as u } from "../hdf5/object-header.js";
+import { checkSuperblock, lookup3, messageBody, readObjectHeader, readUint as u } from "../hdf5/object-header.js";
 import { LOCAL_HEAP_HEADER_BYTES, SYMBOL_ENTRY_BYTES, type SymbolEntry, decodeGroupNode, decodeLocalHeap, decodeSymbolEntry, decodeSymbolNode, groupNodeBytes } from "../hdf5/symbol-table.js";
 import { type ByteRange, ParallelRanges, mergeRanges } from "./parallel-ranges.js";
 import { PAGE_BYTES, type RangeReader } from "./range-reader.js";
@@ -50,6 +50,8 @@ const SMALL_DATA = 16 << 10;
 const MAX_VALUES = 4096;
 /** Chunk B-tree nodes fetched ahead, at most (the first reads of chunked data then need no lookup round trips). */
 const MAX_CHUNK_NODES = 512;
+/** The most bytes one piece of metadata is taken to have (a header's block, a heap's block, a global heap). */
+const MAX_PIECE = 4 << 20;
 /** Rounds, at most (a file's structure is seldom more than ~30 levels deep). */
 const MAX_ROUNDS = 64;
 /** Times a step is retried after its bytes came (a header's continuation, then the next...). */
@@ -161,7 +163,7 @@ class Walker {
       const here = b.subarray(i);
       try {
         if (hasSignature(here, "FHDB")) this.foundDirectBlock(at, here);
-        else if (hasSignature(here, "OHDR")) this.header(at);
+        else if (hasSignature(here, "OHDR") && sealedHeader(here)) this.header(at);
         else if (hasSignature(here, "FHIB") || hasSignature(here, "FRHP")) this.spawnHeap(hasSignature(here, "FRHP") ? at : u(here, 5, 8));
         else if (hasSignature(here, "BTHD") && here[4] === 0 && (here[5] === 5 || here[5] === 8)) this.spawn("btree2", at, () => this.btree2(at));
         else if (hasSignature(here, "SNOD") && here[4] === 1 && here[5] === 0) this.spawn("snod", at, () => this.symbolNode(at));
@@ -218,6 +220,8 @@ class Walker {
 
   /** Cached bytes, or MISSING thrown (the range noted for the next round). */
   private bytes(position: number, length: number): Uint8Array {
+    // Larger than any metadata HDF5 writes: a structure misread (or not one at all) would spend the budget.
+    if (length > MAX_PIECE) throw new Error(`${length} bytes at ${position}: not metadata`);
     const end = Math.min(this.size, position + length);
     if (this.reader.has(position, end - position)) return this.reader.read(position, end - position);
     // A group's structures come with the page after them, where HDF5 tends to have put what was made next.
@@ -449,6 +453,21 @@ class Walker {
       this.spawn("chunkTree", child, () => this.chunkTree(child, dims));
     }
   }
+}
+
+/**
+ * Whether `b` starts with a version 2 object header whose first block's checksum holds (when the block is all in
+ * `b`): bytes that only look like one are not walked.
+ */
+function sealedHeader(b: Uint8Array): boolean {
+  if (b[4] !== 2) return false;
+  const flags = b[5]!;
+  const at = 6 + (flags & 0x20 ? 16 : 0) + (flags & 0x10 ? 4 : 0);
+  const sizeBytes = 1 << (flags & 0x03);
+  if (at + sizeBytes > b.length) return true;
+  const end = at + sizeBytes + u(b, at, sizeBytes);
+  if (end + 4 > b.length) return end < MAX_PIECE;
+  return lookup3(b.subarray(0, end)) === u(b, end, 4);
 }
 
 /** Elements in a dataspace message's space (1 for a scalar, 0 for a null space). */

@@ -42,10 +42,10 @@ const expected: Record<string, { tree: Record<string, string>; series: string; t
 
 /**
  * Sequential round trips as counted by the reader (deterministic for a file: rounds of the walk, then each
- * synchronous request): pynwb's file 8 to the tree, 9 to the first trace; tsnwb's (whose groups of more than 8 links
- * keep them in fractal heaps, 3 to 4 structures deep) 7 and 8, since the walk looks through the bytes each round
- * fetched for heap blocks and headers it would reach only rounds later, and a read's chunks are fetched together.
- * Without fetching ahead they are ~700 and ~400.
+ * synchronous request), on these smaller files: pynwb's 8 to the tree, 9 to the first trace; tsnwb's (whose groups
+ * of more than 8 links keep them in fractal heaps, 3 to 4 structures deep) 7 and 8, since the walk looks through
+ * the bytes each round fetched for heap blocks and headers it would reach only rounds later, and a read's chunks
+ * are fetched together. Without fetching ahead they are ~700 and ~400.
  */
 const BOUNDS = { pynwb: { tree: 8, trace: 9 }, tsnwb: { tree: 7, trace: 8 } };
 

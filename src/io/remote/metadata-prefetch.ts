@@ -13,10 +13,11 @@
  * data of small contiguous datasets, version 1 chunk B-trees and the header of version 4 chunk indexes, each decoded
  * by the decoders the tree reader uses (`symbol-table.ts`, `link-message.ts`, `dense-storage.ts`). The bytes each
  * round brings are looked through for structures HDF5 signs (heap blocks, version 2 headers, B-tree and symbol
- * nodes), walked as soon as found: HDF5 allocates metadata made together side by side, so a group's heap blocks
- * and children's headers often come with something fetched rounds before the walk would reach them (on a file of
- * 2,000 objects written by tsnwb, whose groups keep their links in fractal heaps three or four structures deep:
- * 6 rounds instead of 14). This is only a guess of what HDF5 will read: what is not recognised is left alone, and
+ * nodes) and for version 1 headers (recognised by their form), walked as soon as found: HDF5 allocates metadata
+ * made together side by side, so a group's heap blocks and children's headers often come with something fetched
+ * rounds before the walk would reach them (on the files of 2,000 objects of `bench/remote-open.mjs`: 6 rounds
+ * instead of 14 for tsnwb's, whose groups keep their links in fractal heaps three or four structures deep; 6
+ * instead of 8 for pynwb's). This is only a guess of what HDF5 will read: what is not recognised is left alone, and
  * HDF5 fetches whatever is still missing itself, so a wrong guess costs bytes, never correctness. Fetching stops at
  * a byte budget and when the cache has no room left.
  */
@@ -149,7 +150,8 @@ class Walker {
   }
 
   /**
-   * Looks through fetched bytes for the structures HDF5 writes with a signature: HDF5 allocates metadata made at
+   * Looks through fetched bytes for the structures HDF5 writes with a signature, and version 1 object headers
+   * (which have none, but a form nothing else has): HDF5 allocates metadata made at
    * the same time side by side (a group's heap blocks, its children's headers), so the bytes around what a round
    * asked for often hold what the walk would reach only rounds later. Each found is walked at once: a heap's
    * direct block gives its links' headers now, rather than after the heap's header and its indirect block (two
@@ -158,12 +160,13 @@ class Walker {
   scan(start: number, b: Uint8Array): void {
     for (let i = 0; i + 8 <= b.length; i++) {
       const c = b[i]!;
-      if (c !== 0x46 && c !== 0x4f && c !== 0x53 && c !== 0x54 && c !== 0x42) continue; // F O S T B
+      if (c !== 0x46 && c !== 0x4f && c !== 0x53 && c !== 0x54 && c !== 0x42 && c !== 0x01) continue; // F O S T B, 1
       const at = start + i;
       const here = b.subarray(i);
       try {
         if (hasSignature(here, "FHDB")) this.foundDirectBlock(at, here);
         else if (hasSignature(here, "OHDR") && sealedHeader(here)) this.header(at);
+        else if (c === 0x01 && versionOneHeader(here)) this.header(at);
         else if (hasSignature(here, "FHIB") || hasSignature(here, "FRHP")) this.spawnHeap(hasSignature(here, "FRHP") ? at : u(here, 5, 8));
         else if (hasSignature(here, "BTHD") && here[4] === 0 && (here[5] === 5 || here[5] === 8)) this.spawn("btree2", at, () => this.btree2(at));
         else if (hasSignature(here, "SNOD") && here[4] === 1 && here[5] === 0) this.spawn("snod", at, () => this.symbolNode(at));
@@ -468,6 +471,28 @@ function sealedHeader(b: Uint8Array): boolean {
   const end = at + sizeBytes + u(b, at, sizeBytes);
   if (end + 4 > b.length) return end < MAX_PIECE;
   return lookup3(b.subarray(0, end)) === u(b, end, 4);
+}
+
+/**
+ * Whether `b` starts with what can only be a version 1 object header (which has no signature): version 1, a
+ * reserved zero, a count of messages, a reference count and a size that its messages, each of a known type and a
+ * size a multiple of 8 after a zero-padded 16-byte prefix, fill exactly.
+ */
+function versionOneHeader(b: Uint8Array): boolean {
+  if (b.length < 24 || b[1] !== 0 || b[12] !== 0 || b[13] !== 0 || b[14] !== 0 || b[15] !== 0) return false;
+  const messages = u(b, 2, 2), references = u(b, 4, 4), size = u(b, 8, 4);
+  if (messages === 0 || messages > 4096 || references === 0 || references > 1 << 16 || size === 0 || size % 8 !== 0 || size > 1 << 16) return false;
+  if (16 + size > b.length) return false;
+  let count = 0;
+  for (let p = 16; p < 16 + size; ) {
+    const type = u(b, p, 2), length = u(b, p + 2, 2);
+    if (type > 0x18 || length % 8 !== 0 || b[p + 5] !== 0 || b[p + 6] !== 0 || b[p + 7] !== 0) return false;
+    p += 8 + length;
+    count++;
+    if (p > 16 + size) return false;
+  }
+  // The messages counted include those in continuation blocks: at least as many as in the first.
+  return count <= messages && count > 0;
 }
 
 /** Elements in a dataspace message's space (1 for a scalar, 0 for a null space). */

@@ -51,6 +51,8 @@ const SMALL_DATA = 16 << 10;
 const MAX_VALUES = 4096;
 /** Chunk B-tree nodes fetched ahead, at most (the first reads of chunked data then need no lookup round trips). */
 const MAX_CHUNK_NODES = 512;
+/** Steps that fetch values (data, strings; and every `raw` step: names, heaps' contents), not looked through. */
+const VALUES: ReadonlySet<string> = new Set(["data", "gcol"]);
 /** The most bytes one piece of metadata is taken to have (a header's block, a heap's block, a global heap). */
 const MAX_PIECE = 4 << 20;
 /** Rounds, at most (a file's structure is seldom more than ~30 levels deep). */
@@ -95,7 +97,7 @@ export async function prefetchMetadata(reader: RangeReader, ranges: ParallelRang
       for (const part of parts) {
         const skip = (PAGE_BYTES - (part.start % PAGE_BYTES)) % PAGE_BYTES;
         if (skip < part.bytes.length) reader.store(part.start + skip, part.bytes.subarray(skip));
-        walker.scan(part.start, part.bytes);
+        walker.scanWanted(part.start, part.bytes);
       }
     }
   } catch (e) {
@@ -149,6 +151,24 @@ class Walker {
     return mergeRanges(pages).filter((r) => !this.reader.has(r.start, r.end - r.start));
   }
 
+  /** Pages fetched for structures, looked through when they come (`scanWanted`). */
+  private readonly toScan = new Set<number>();
+
+  /** Looks through the pages of a fetched part that structures asked for (not those of values, nor merged gaps). */
+  scanWanted(start: number, b: Uint8Array): void {
+    let from = -1;
+    const first = Math.ceil(start / PAGE_BYTES), end = start + b.length;
+    for (let p = first; p * PAGE_BYTES <= end; p++) {
+      const wanted = p * PAGE_BYTES < end && this.toScan.delete(p);
+      if (wanted && from < 0) from = p * PAGE_BYTES;
+      if (!wanted && from >= 0) {
+        // Runs of pages, with the bytes of the next page's first structure that may start near a page's end.
+        this.scan(from, b.subarray(from - start, Math.min(b.length, p * PAGE_BYTES - start + 512)));
+        from = -1;
+      }
+    }
+  }
+
   /**
    * Looks through fetched bytes for the structures HDF5 writes with a signature, and version 1 object headers
    * (which have none, but a form nothing else has): HDF5 allocates metadata made at
@@ -158,22 +178,34 @@ class Walker {
    * rounds a dense group). A guess, as the rest of the walk: what is not what it seems costs bytes, not correctness.
    */
   scan(start: number, b: Uint8Array): void {
-    for (let i = 0; i + 8 <= b.length; i++) {
+    // A byte at a time, allocating nothing: most bytes are data, and rule themselves out at the first comparison.
+    const last = b.length - 24;
+    for (let i = 0; i <= last; i++) {
       const c = b[i]!;
-      if (c !== 0x46 && c !== 0x4f && c !== 0x53 && c !== 0x54 && c !== 0x42 && c !== 0x01) continue; // F O S T B, 1
-      const at = start + i;
-      const here = b.subarray(i);
-      try {
-        if (hasSignature(here, "FHDB")) this.foundDirectBlock(at, here);
-        else if (hasSignature(here, "OHDR") && sealedHeader(here)) this.header(at);
-        else if (c === 0x01 && versionOneHeader(here)) this.header(at);
-        else if (hasSignature(here, "FHIB") || hasSignature(here, "FRHP")) this.spawnHeap(hasSignature(here, "FRHP") ? at : u(here, 5, 8));
-        else if (hasSignature(here, "BTHD") && here[4] === 0 && (here[5] === 5 || here[5] === 8)) this.spawn("btree2", at, () => this.btree2(at));
-        else if (hasSignature(here, "SNOD") && here[4] === 1 && here[5] === 0) this.spawn("snod", at, () => this.symbolNode(at));
-        else if (hasSignature(here, "TREE") && here[4] === 0) this.spawn("groupTree", at, () => this.groupTree(at));
-      } catch {
-        // Not what it seemed.
+      if (c === 0x01) {
+        // A version 1 header: a reserved zero after the version, four zeros ending its prefix, a message's three.
+        if (b[i + 1] === 0 && b[i + 12] === 0 && b[i + 13] === 0 && b[i + 14] === 0 && b[i + 15] === 0 && b[i + 21] === 0 && b[i + 22] === 0 && b[i + 23] === 0) {
+          this.found("header1", start + i, b.subarray(i));
+        }
+      } else if (c === 0x46 || c === 0x4f || c === 0x53 || c === 0x54 || c === 0x42) { // F O S T B
+        const found = SIGNATURES.get((c | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0);
+        if (found !== undefined) this.found(found, start + i, b.subarray(i));
       }
+    }
+  }
+
+  /** A structure `scan` found at `at` (`here`: its bytes on), walked as it would be when reached. */
+  private found(kind: string, at: number, here: Uint8Array): void {
+    try {
+      if (kind === "FHDB") this.foundDirectBlock(at, here);
+      else if (kind === "OHDR" && sealedHeader(here)) this.header(at);
+      else if (kind === "header1" && versionOneHeader(here)) this.header(at);
+      else if (kind === "FHIB" || kind === "FRHP") this.spawnHeap(kind === "FRHP" ? at : u(here, 5, 8));
+      else if (kind === "BTHD" && here[4] === 0 && (here[5] === 5 || here[5] === 8)) this.spawn("btree2", at, () => this.btree2(at));
+      else if (kind === "SNOD" && here[4] === 1 && here[5] === 0) this.spawn("snod", at, () => this.symbolNode(at));
+      else if (kind === "TREE" && here[4] === 0) this.spawn("groupTree", at, () => this.groupTree(at));
+    } catch {
+      // Not what it seemed.
     }
   }
 
@@ -230,6 +262,8 @@ class Walker {
     // A group's structures come with the page after them, where HDF5 tends to have put what was made next.
     const after = WITH_NEIGHBOURS.has(this.current) ? NEIGHBOUR_BYTES : 0;
     this.wants.push({ start: position, end: Math.min(this.size, end + after) });
+    // The pages of structures (not of values: data, names, strings) are looked through when they come.
+    if (!VALUES.has(this.current) && !this.current.startsWith("raw")) for (let p = Math.floor(position / PAGE_BYTES); p * PAGE_BYTES < end + after; p++) this.toScan.add(p);
     throw MISSING;
   }
 
@@ -457,6 +491,11 @@ class Walker {
     }
   }
 }
+
+/** The signatures `Walker.scan` looks for, by their 4 bytes read as a little-endian number. */
+const SIGNATURES: ReadonlyMap<number, string> = new Map(
+  ["FHDB", "FHIB", "FRHP", "OHDR", "BTHD", "SNOD", "TREE"].map((s) => [Array.from(s).reduceRight((n, ch) => n * 256 + ch.charCodeAt(0), 0), s]),
+);
 
 /**
  * Whether `b` starts with a version 2 object header whose first block's checksum holds (when the block is all in

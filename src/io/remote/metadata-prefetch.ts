@@ -51,8 +51,6 @@ const SMALL_DATA = 16 << 10;
 const MAX_VALUES = 4096;
 /** Chunk B-tree nodes fetched ahead, at most (the first reads of chunked data then need no lookup round trips). */
 const MAX_CHUNK_NODES = 512;
-/** Steps that fetch values (data, strings; and every `raw` step: names, heaps' contents), not looked through. */
-const VALUES: ReadonlySet<string> = new Set(["data", "gcol"]);
 /** The most bytes one piece of metadata is taken to have (a header's block, a heap's block, a global heap). */
 const MAX_PIECE = 4 << 20;
 /** Rounds, at most (a file's structure is seldom more than ~30 levels deep). */
@@ -97,7 +95,7 @@ export async function prefetchMetadata(reader: RangeReader, ranges: ParallelRang
       for (const part of parts) {
         const skip = (PAGE_BYTES - (part.start % PAGE_BYTES)) % PAGE_BYTES;
         if (skip < part.bytes.length) reader.store(part.start + skip, part.bytes.subarray(skip));
-        walker.scanWanted(part.start, part.bytes);
+        walker.scan(part.start, part.bytes);
       }
     }
   } catch (e) {
@@ -149,24 +147,6 @@ class Walker {
       end: Math.min(this.size, Math.ceil(r.end / PAGE_BYTES) * PAGE_BYTES),
     }));
     return mergeRanges(pages).filter((r) => !this.reader.has(r.start, r.end - r.start));
-  }
-
-  /** Pages fetched for structures, looked through when they come (`scanWanted`). */
-  private readonly toScan = new Set<number>();
-
-  /** Looks through the pages of a fetched part that structures asked for (not those of values, nor merged gaps). */
-  scanWanted(start: number, b: Uint8Array): void {
-    let from = -1;
-    const first = Math.ceil(start / PAGE_BYTES), end = start + b.length;
-    for (let p = first; p * PAGE_BYTES <= end; p++) {
-      const wanted = p * PAGE_BYTES < end && this.toScan.delete(p);
-      if (wanted && from < 0) from = p * PAGE_BYTES;
-      if (!wanted && from >= 0) {
-        // Runs of pages, with the bytes of the next page's first structure that may start near a page's end.
-        this.scan(from, b.subarray(from - start, Math.min(b.length, p * PAGE_BYTES - start + 512)));
-        from = -1;
-      }
-    }
   }
 
   /**
@@ -262,8 +242,6 @@ class Walker {
     // A group's structures come with the page after them, where HDF5 tends to have put what was made next.
     const after = WITH_NEIGHBOURS.has(this.current) ? NEIGHBOUR_BYTES : 0;
     this.wants.push({ start: position, end: Math.min(this.size, end + after) });
-    // The pages of structures (not of values: data, names, strings) are looked through when they come.
-    if (!VALUES.has(this.current) && !this.current.startsWith("raw")) for (let p = Math.floor(position / PAGE_BYTES); p * PAGE_BYTES < end + after; p++) this.toScan.add(p);
     throw MISSING;
   }
 

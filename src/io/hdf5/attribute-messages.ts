@@ -3,11 +3,12 @@
  * objects and 6,500 attributes, asking h5wasm for each attribute's names, metadata and values (each call finding the
  * object by its path and the attribute by its name anew) was half of the time its whole tree took to read. Only
  * what NWB files hold is decoded here, as h5wasm decodes it (strings fixed and variable-length, integers, IEEE
- * floats, object references, in scalar or simple dataspaces, from headers of version 1 or 2 that keep their
- * attributes in the header): for anything else (dense or creation-ordered attribute storage, shared messages,
- * other types, damaged bytes) the caller asks HDF5, so the values are the same either way.
+ * floats, object references, in scalar or simple dataspaces, from headers of version 1 or 2, kept in the header or
+ * densely): for anything else (shared messages, other types, damaged bytes) the caller asks HDF5, so the values are
+ * the same either way.
  */
 import type { TypedArray } from "../../data/dtype.js";
+import { type DenseInfo, NotDecoded, NotDecoded as NotHere, decodeDenseInfo, denseObjects, hdf5Order } from "./dense-storage.js";
 import { type FileBytes, MESSAGE, type ObjectHeader, messageBody, readObjectHeader, readUint } from "./object-header.js";
 
 /** An attribute's values as decoded here: strings, a typed array, or object references' raw bytes. */
@@ -32,10 +33,9 @@ export function metadataBytesOf(h5file: object): ByteSource | undefined {
 }
 
 /** Thrown (and caught by the caller, who then asks HDF5) for what is not decoded here. */
-export class NotHere extends Error {}
+export { NotDecoded as NotHere };
 
 const ATTRIBUTE_INFO = 0x0015;
-const UNDEFINED_ADDRESS = 2 ** 64 - 1;
 /** Versions 1 and 2 of the dataspace message: scalar, simple, null. */
 const NULL_DATASPACE = 2;
 
@@ -43,32 +43,33 @@ const NULL_DATASPACE = 2;
 export type HeapCache = Map<number, Uint8Array>;
 
 /**
- * The attributes in the header at `address`, in the order HDF5 lists them (by name), or undefined when they are
- * not all decoded here.
+ * The attributes of the object whose header is at `address`, in the order HDF5 (and h5wasm) lists them (by name,
+ * or by creation order where the object indexes it), or undefined when they are not all decoded here. Attributes
+ * stored densely (a fractal heap and its name index, as HDF5 stores more than 8 attributes in files of the newer
+ * format) are read through `dense-storage.ts`.
  */
 export function attributesFromHeader(bytes: ByteSource, address: number, heaps: HeapCache, read?: ObjectHeader): { name: string; value: DecodedAttribute }[] | undefined {
   try {
     const header = read ?? readObjectHeader(bytes, address);
-    // Creation order tracked in the header: HDF5 may list by it.
-    if (header.withOrder) return undefined;
-    const out: { name: string; value: DecodedAttribute }[] = [];
+    const found: { name: string; value: DecodedAttribute; order?: number }[] = [];
+    let info: DenseInfo | undefined;
     for (const m of header.messages) {
       if (m.type === ATTRIBUTE_INFO) {
-        // Version 0; flags: bit 0 creation order tracked (its maximum follows), bit 1 indexed (HDF5 then lists by
-        // it). A fractal heap's address: the attributes are stored densely there.
-        const info = messageBody(m);
-        if (info[0] !== 0 || info[1]! & 0x02) return undefined;
-        if (readUint(info, info[1]! & 0x01 ? 4 : 2, 8) !== UNDEFINED_ADDRESS) return undefined;
+        if (info !== undefined || m.flags & 0x02) return undefined;
+        info = decodeDenseInfo(messageBody(m), false);
         continue;
       }
       if (m.type !== MESSAGE.attribute) continue;
       // Shared (bit 1) or unknown to HDF5 (bits 3, 4...): not ours to decode.
       if (m.flags & ~0x01) return undefined;
-      out.push(attributeMessage(bytes, messageBody(m), heaps));
+      found.push({ ...attributeMessage(bytes, messageBody(m), heaps), order: m.order });
     }
-    // HDF5 lists compact attributes by name (strcmp): the order of JS strings when all are ASCII.
-    if (out.some(({ name }) => !/^[\x01-\x7f]*$/.test(name))) return undefined;
-    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    if (info?.heap !== undefined) {
+      // Dense: the attributes are the heap's objects (a header holding attribute messages too is not one HDF5 wrote).
+      if (found.length > 0 || info.nameIndex === undefined) return undefined;
+      for (const { body, order } of denseObjects(bytes, info.heap, info.nameIndex)) found.push({ ...attributeMessage(bytes, body, heaps), order });
+    }
+    return hdf5Order(found, info?.orderIndexed ?? false).map(({ name, value }) => ({ name, value }));
   } catch {
     return undefined;
   }

@@ -150,6 +150,36 @@ export class DirectDataset {
     return true;
   }
 
+  /**
+   * Where the stored chunks a read of `ranges` touches are in the file (contiguous data: the span read), at most
+   * `limit` of them (undefined beyond): what a reader by URL fetches in one round before the read asks for each in
+   * turn. Chunks never written are left out.
+   */
+  storedSpans(ranges: [number, number][], limit: number): { address: number; size: number }[] | undefined {
+    for (let k = 0; k < ranges.length; k++) if (ranges[k]![1] <= ranges[k]![0]) return [];
+    const layout = this.layout;
+    if (layout.kind === "contiguous") {
+      // From the first element read to the last: one span.
+      let first = 0, last = 0;
+      for (let k = 0; k < ranges.length; k++) {
+        first += ranges[k]![0] * this.strides[k]!;
+        last += (ranges[k]![1] - 1) * this.strides[k]!;
+      }
+      return [{ address: layout.address + first * this.elementBytes, size: (last - first + 1) * this.elementBytes }];
+    }
+    const chunk = layout.chunk;
+    const first = chunk.map((c, k) => Math.floor(ranges[k]![0] / c));
+    const end = chunk.map((c, k) => Math.floor((ranges[k]![1] - 1) / c) + 1);
+    if (end.reduce((n, e, k) => n * (e - first[k]!), 1) > limit) return undefined;
+    const out: { address: number; size: number }[] = [];
+    const index = first.slice();
+    do {
+      const found = this.findChunk(index.map((i, k) => i * chunk[k]!));
+      if (found) out.push({ address: found.address, size: found.size });
+    } while (step(index, first, end, chunk.length));
+    return out;
+  }
+
   /** The origin of the one chunk the selection is exactly, if it is one. */
   private oneChunk(ranges: [number, number][]): number[] | undefined {
     const chunk = (this.layout as { chunk: number[] }).chunk;

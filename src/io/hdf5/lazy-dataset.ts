@@ -16,6 +16,7 @@ import { fillValueNumber, fillValueOf, isDefaultFill } from "./fill-value.js";
 import { refuseReadOfPendingChunks } from "./chunk-sink.js";
 import { ReferenceNames } from "./reference-names.js";
 import { datasetText, metadataBytesOf } from "./attribute-messages.js";
+import { prefetchSelection } from "../remote/chunk-prefetch.js";
 
 /** Slabs of about this many bytes cross the WebAssembly heap per call. */
 export const SLAB_BYTES = 8 << 20;
@@ -197,6 +198,7 @@ export class H5LazyDataset implements LazyArray {
       const whole = this.exactChunk(ranges);
       if (whole) return whole;
       const out = allocateOutput(this.dtype, product(ranges.map(([a, b]) => b - a)));
+      await this.fetchAhead(ranges);
       this.readNumericInto(ranges, out);
       return out;
     } catch (e) {
@@ -221,9 +223,17 @@ export class H5LazyDataset implements LazyArray {
       throw new ValidationError(this.path, "out", `a ${typedArrayConstructor(this.dtype).name} of ${length} elements`, `${(out as object)?.constructor?.name ?? typeof out} of ${(out as TypedArray)?.length}`);
     }
     try {
+      await this.fetchAhead(ranges);
       this.readNumericInto(ranges, out);
     } catch (e) {
       throw this.readError(e);
+    }
+  }
+
+  /** A file read by URL: the chunks a numeric read needs, fetched together first (`chunk-prefetch.ts`). */
+  private async fetchAhead(ranges: [number, number][]): Promise<void> {
+    if (this.directDataset() === null && product(ranges.map(([a, b]) => b - a)) > 0) {
+      await prefetchSelection(this.file, () => this.objectHeader(), this.shape, bytesPerElement(this.dtype as NumericDType), ranges);
     }
   }
 

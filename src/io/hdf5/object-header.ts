@@ -33,6 +33,8 @@ export interface HeaderMessage {
   block: HeaderBlock;
   start: number;
   body: number;
+  /** Version 2 headers that track it: the message's creation order (attributes are listed by it where indexed). */
+  order?: number;
 }
 
 export interface ObjectHeader {
@@ -123,6 +125,7 @@ function readV2(read: Read, at: number): ObjectHeader {
     // Fewer bytes than a message header at the end of a block are a gap, not a message.
     for (let p = from; p + headerBytes <= end; ) {
       const m: HeaderMessage = { type: block.bytes[p]!, size: readUint(block.bytes, p + 1, 2), flags: block.bytes[p + 3]!, block, start: p, body: p + headerBytes };
+      if (withOrder) m.order = readUint(block.bytes, p + 4, 2);
       messages.push(m);
       if (m.type === MESSAGE.continuation) pending.push({ address: readUint(block.bytes, m.body, 8), from: 4, length: readUint(block.bytes, m.body + 8, 8) });
       p = m.body + m.size;

@@ -8,6 +8,7 @@ import { h5Memory, openCallbackFile } from "../hdf5/h5-memory.js";
 import { NoRangeSupport, RangeReader, type RangeReaderOptions, type RangeTransport } from "./range-reader.js";
 import { type PrefetchReport, prefetchMetadata } from "./metadata-prefetch.js";
 import { ParallelRanges } from "./parallel-ranges.js";
+import { registerChunkPrefetch } from "./chunk-prefetch.js";
 import { FormatError } from "../../errors.js";
 import { registerMetadataBytes } from "../hdf5/attribute-messages.js";
 
@@ -40,9 +41,10 @@ export async function openRemote(url: string, transport: RangeTransport, options
     reader = new RangeReader(url, undefined, options, await download(url, options.headers));
   }
   let prefetch: PrefetchReport | undefined;
-  if (options.prefetch !== false && !reader.downloaded) {
+  const ranges = options.prefetch !== false && !reader.downloaded ? new ParallelRanges(url, options.headers) : undefined;
+  if (ranges !== undefined) {
     const budget = options.prefetchBytes ?? (options.cacheBytes ?? 64 << 20) / 4;
-    prefetch = await prefetchMetadata(reader, new ParallelRanges(url, options.headers), budget);
+    prefetch = await prefetchMetadata(reader, ranges, budget);
   }
   const { lib, m, FS } = await loading;
   let opened: { file: H5File; close(): void };
@@ -58,6 +60,8 @@ export async function openRemote(url: string, transport: RangeTransport, options
   }
   // The tree reader reads attributes from the same bytes HDF5 reads (fetched ahead with the rest of the metadata).
   registerMetadataBytes(opened.file, { read: (position, length) => reader.read(position, length) });
+  // A read's chunks are fetched together before HDF5 reads them one by one.
+  if (ranges !== undefined) registerChunkPrefetch(opened.file, reader, ranges);
   return {
     m, file: opened.file, reader, prefetch,
     close: () => {

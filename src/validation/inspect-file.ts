@@ -55,6 +55,7 @@ export interface InspectedFile {
 export async function inspectFileWithFacts(path: string, options: InspectOptions = {}): Promise<InspectedFile> {
   const io = await NWBHDF5IO.open(path, "r");
   try {
+    io._readLayoutFromBytes();
     const nwbfile = await io.read();
     const messages = (await inspect(nwbfile, options)).map((m) => ({ ...m, file_path: path }));
     return { messages, facts: fileFacts(nwbfile, path) };

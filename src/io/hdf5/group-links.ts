@@ -5,7 +5,8 @@
  * its path anew: on a file of 2,000 objects, a third of the time its tree took to read once attributes came from
  * their headers. Decoded here: old-style groups (a symbol table: a version 1 B-tree of symbol nodes and a local
  * heap of names, what HDF5 1.8 writes by default and pynwb's files hold) and new-style compact groups (link
- * messages in the header, what h5wasm writes). Anything else (dense link storage, links in creation order, user
+ * messages in the header, what h5wasm writes), and dense ones of up to some tens of links (a fractal heap and its
+ * name index, what h5wasm writes for more than 8). Anything else (larger dense groups, links in creation order, user
  * defined links, damaged bytes) is undefined, and the caller asks HDF5.
  */
 import type { ByteSource } from "./attribute-messages.js";
@@ -49,10 +50,12 @@ export function groupLinks(bytes: ByteSource, address: number, read?: ObjectHead
       const info = header.messages.find((m) => m.type === MSG.linkInfo);
       if (info === undefined) throw new NotHere();
       const body = messageBody(info);
-      // Creation order tracked (flags bit 0): HDF5 may list by it. A fractal heap: links stored densely.
+      // Creation order tracked (flags bit 0): HDF5 may list by it. A fractal heap: links stored densely (more
+      // than 8, as h5wasm writes them), read from the heap through the B-tree of their names.
       if (body[0] !== 0 || body[1]! & 0x01) throw new NotHere();
-      if (readUint(body, 2, 8) !== UNDEFINED_ADDRESS) throw new NotHere();
-      named = header.messages.filter((m) => m.type === MSG.link).map((m) => linkMessage(messageBody(m)));
+      const heap = readUint(body, 2, 8);
+      named = heap !== UNDEFINED_ADDRESS ? denseLinks(bytes, heap, readUint(body, 10, 8)).map(linkMessage)
+        : header.messages.filter((m) => m.type === MSG.link).map((m) => linkMessage(messageBody(m)));
       // HDF5 lists compact links by name (strcmp): the order of JS strings when all are ASCII.
       if (named.some(({ name }) => !/^[\x01-\x7f]*$/.test(name))) throw new NotHere();
       named.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -114,6 +117,97 @@ function linkMessage(b: Uint8Array): { name: string } & ({ kind: "soft"; target:
     return { name, kind: "external", file: cString(value, 1), path: cString(value, fileEnd + 1) };
   }
   throw new NotHere();
+}
+
+/** Whether `bytes` at `at` hold the 4-character `signature`. */
+function signed(bytes: Uint8Array, signature: string, at = 0): boolean {
+  for (let i = 0; i < 4; i++) if (bytes[at + i] !== signature.charCodeAt(i)) return false;
+  return true;
+}
+
+/** Bytes that hold values up to `limit` (HDF5's H5VM_limit_enc_size). */
+function bytesFor(limit: number): number {
+  return Math.floor(Math.log2(limit) / 8) + 1;
+}
+
+/**
+ * The link messages of a group stored densely: their heap ids from the leaf that is the root of the group's name
+ * index (a version 2 B-tree of depth 0: up to some hundred links), each message read from the fractal heap's
+ * direct block that holds it (the root block, or one of the root indirect block's direct blocks). Deeper trees,
+ * heaps with filters or nested indirect blocks, and objects not managed in the heap are not decoded here.
+ */
+function denseLinks(bytes: ByteSource, heapAddress: number, nameIndex: number): Uint8Array[] {
+  // The fractal heap's header ("FRHP", version 0, 8-byte offsets and lengths).
+  const h = bytes.read(heapAddress, 146);
+  if (!signed(h, "FRHP") || h[4] !== 0) throw new NotHere();
+  const idLength = readUint(h, 5, 2);
+  if (readUint(h, 7, 2) !== 0) throw new NotHere(); // I/O filters
+  const checksummedBlocks = (h[9]! & 0x02) !== 0;
+  const maxManaged = readUint(h, 10, 4);
+  const width = readUint(h, 110, 2);
+  const startSize = readUint(h, 112, 8);
+  const maxDirect = readUint(h, 120, 8);
+  const maxHeapBits = readUint(h, 128, 2);
+  const root = readUint(h, 132, 8);
+  const rows = readUint(h, 140, 2);
+  // HDF5's defaults: width 4, blocks of 512 bytes to 64 KiB. Sizes far past them are taken as damage.
+  if (width === 0 || width > 1024 || startSize === 0 || maxDirect < startSize || maxDirect > 64 << 20 || maxHeapBits === 0 || maxHeapBits > 64) throw new NotHere();
+  const offsetSize = Math.ceil(maxHeapBits / 8);
+  // HDF5's heap_len_size: the bytes of an offset within the largest direct block (a power of 2), or fewer.
+  const lengthSize = Math.min(Math.ceil(Math.log2(maxDirect) / 8), bytesFor(maxManaged));
+  // Direct blocks by the heap offset they start at: the root block alone, or the root indirect block's.
+  const blocks: { offset: number; size: number; address: number }[] = [];
+  if (rows === 0) {
+    blocks.push({ offset: 0, size: startSize, address: root });
+  } else {
+    const rowSize = (row: number) => (row === 0 ? startSize : startSize * 2 ** (row - 1));
+    if (rows > 64 || rows * width > 1 << 16 || rowSize(rows - 1) > maxDirect) throw new NotHere();
+    const entries = rows * width;
+    const ib = bytes.read(root, 5 + 8 + offsetSize + entries * 8);
+    if (!signed(ib, "FHIB") || ib[4] !== 0 || readUint(ib, 5, 8) !== heapAddress) throw new NotHere();
+    let offset = 0;
+    for (let row = 0; row < rows; row++) {
+      for (let col = 0; col < width; col++) {
+        const address = readUint(ib, 5 + 8 + offsetSize + (row * width + col) * 8, 8);
+        if (address !== UNDEFINED_ADDRESS) blocks.push({ offset, size: rowSize(row), address });
+        offset += rowSize(row);
+      }
+    }
+  }
+  const read = new Map<number, Uint8Array>();
+  const object = (id: Uint8Array): Uint8Array => {
+    // Managed objects only (type 0, version 0): an offset into the heap's space, and a length.
+    if (id[0] !== 0) throw new NotHere();
+    const offset = readUint(id, 1, offsetSize);
+    const length = readUint(id, 1 + offsetSize, lengthSize);
+    const block = blocks.find((b) => offset >= b.offset && offset + length <= b.offset + b.size);
+    if (block === undefined) throw new NotHere();
+    let data = read.get(block.address);
+    if (data === undefined) {
+      data = bytes.read(block.address, block.size);
+      if (!signed(data, "FHDB") || data[4] !== 0 || readUint(data, 5, 8) !== heapAddress || readUint(data, 13, offsetSize) !== block.offset) throw new NotHere();
+      read.set(block.address, data);
+    }
+    // Offsets within a direct block count from its start, its header included.
+    const start = offset - block.offset;
+    if (start < 13 + offsetSize + (checksummedBlocks ? 4 : 0) || length === 0) throw new NotHere();
+    return data.subarray(start, start + length);
+  };
+  // The name index: a version 2 B-tree ("BTHD") of type 5 records (a name's hash, then its heap id).
+  const t = bytes.read(nameIndex, 38);
+  if (!signed(t, "BTHD") || t[4] !== 0 || t[5] !== 5) throw new NotHere();
+  const nodeSize = readUint(t, 6, 4);
+  const recordSize = readUint(t, 10, 2);
+  const depth = readUint(t, 12, 2);
+  const leaf = readUint(t, 16, 8);
+  const records = readUint(t, 24, 2);
+  if (depth !== 0 || nodeSize > 1 << 20 || recordSize !== 4 + idLength || idLength < 1 + offsetSize + lengthSize || records * recordSize + 10 > nodeSize) throw new NotHere();
+  if (records === 0) return [];
+  const node = bytes.read(leaf, 6 + records * recordSize);
+  if (!signed(node, "BTLF") || node[4] !== 0 || node[5] !== 5) throw new NotHere();
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < records; i++) out.push(object(node.subarray(6 + i * recordSize + 4, 6 + (i + 1) * recordSize)));
+  return out;
 }
 
 /** The entries of an old-style group: its B-tree's symbol nodes in order (by name), names from its local heap. */

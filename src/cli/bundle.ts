@@ -90,6 +90,9 @@ export async function bundleCli(): Promise<string> {
     ignoreAnnotations: true,
     // Functions and classes keep their names (two modules' same names are renamed in one bundle): messages name classes.
     keepNames: true,
+    // Whitespace and comments out, syntax shortened (names kept): a third less text for V8 to parse at each start,
+    // in each thread (`tsnwb inspect` of one file: about 0.03 s of CPU less). Messages do not quote the code.
+    minifyWhitespace: true, minifySyntax: true,
     // file-worker.ts starts the bundle's thread, not tsc's.
     define: { TSNWB_BUNDLED_THREAD: JSON.stringify("tsnwb-reader.js") },
     // The CommonJS packages bundled (commander) require Node's modules.

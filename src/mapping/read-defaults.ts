@@ -45,10 +45,11 @@ export function applyReadDefaults(obj: AbstractContainer, b: Builder, nwbVersion
     const data = o.data as { shape?: number[] } | undefined;
     if (files !== undefined && o.format === undefined && (data?.shape?.[0] ?? 0) === 0) take("format", "external");
   }
-  const beforeAgeReference = nwbVersion !== undefined && compareVersions(nwbVersion, "2.6.0") < 0;
+  // Asked of Subjects only (once a field): the versions compared for every object read cost more than the rest here.
+  const beforeAgeReference = () => nwbVersion !== undefined && compareVersions(nwbVersion, "2.6.0") < 0;
   for (const f of fields) {
     if (f.kind !== "attribute" || f.default === undefined || o[f.key] !== undefined) continue;
-    if (obj.isA("Subject") && f.key === "age__reference" && beforeAgeReference) continue;
+    if (obj.isA("Subject") && f.key === "age__reference" && beforeAgeReference()) continue;
     // An attribute of a member applies where that member is (read, or given a default above).
     const owner = f.path.slice(0, -1);
     const present = f.within !== undefined ? o[f.within] !== undefined : owner.length === 0 || memberExists(b, owner);

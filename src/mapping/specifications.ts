@@ -59,7 +59,12 @@ export async function loadCachedSpecifications(catalog: NamespaceCatalog, root: 
  * texts are still read from each file, so a copy that differs is parsed and judged on its own. Extensions are
  * parsed from each file.
  */
-const publishedRead = new Map<string, NamespaceDocument>();
+const publishedRead = new Map<string, { texts: string[]; doc: NamespaceDocument }[]>();
+
+/** The document parsed before from the same `texts` (compared one by one: no key is built of some 500 KB of text). */
+function parsedBefore(name: string, texts: readonly string[]): NamespaceDocument | undefined {
+  return publishedRead.get(name)?.find((known) => known.texts.length === texts.length && known.texts.every((t, i) => t === texts[i]))?.doc;
+}
 
 async function loadCached(catalog: NamespaceCatalog, root: GroupBuilder, fileName: string): Promise<string[]> {
   const specs = root.groups.get("specifications");
@@ -85,8 +90,8 @@ async function loadCached(catalog: NamespaceCatalog, root: GroupBuilder, fileNam
       texts.push({ source: entry.source, ds, text: await readText(ds) });
     }
     // Keyed by every document's text: a file whose copy differs (or is damaged) is parsed, and judged, on its own.
-    const publishedKey = BUNDLED.has(name) ? JSON.stringify([name, nsText, ...texts.map((t) => [t.source, t.text])]) : undefined;
-    const known = publishedKey === undefined ? undefined : publishedRead.get(publishedKey);
+    const publishedTexts = BUNDLED.has(name) ? [nsText, ...texts.flatMap((t) => [t.source, t.text])] : undefined;
+    const known = publishedTexts === undefined ? undefined : parsedBefore(name, publishedTexts);
     if (known) {
       if (!loaded) waiting.push(known);
       continue;
@@ -99,7 +104,7 @@ async function loadCached(catalog: NamespaceCatalog, root: GroupBuilder, fileNam
       sources[source] = parsed.value;
     }
     const doc: NamespaceDocument = { namespace: normaliseKeys(namespace).value, sources, typeKeys };
-    if (publishedKey !== undefined) publishedRead.set(publishedKey, doc);
+    if (publishedTexts !== undefined) publishedRead.set(name, [...(publishedRead.get(name) ?? []), { texts: publishedTexts, doc }]);
     if (!loaded) waiting.push(doc);
   }
   const loaded: string[] = [];

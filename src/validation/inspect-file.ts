@@ -55,12 +55,45 @@ export interface InspectedFile {
 export async function inspectFileWithFacts(path: string, options: InspectOptions = {}): Promise<InspectedFile> {
   const io = await NWBHDF5IO.open(path, "r");
   try {
-    const nwbfile = await io.read();
-    const messages = (await inspect(nwbfile, options)).map((m) => ({ ...m, file_path: path }));
-    return { messages, facts: fileFacts(nwbfile, path) };
+    // The layout from the file's bytes (a few times fewer HDF5 calls). A file that fails so is read again as the
+    // library reads it, so that a damaged file fails as it does there, with HDF5's own message; unless HDF5's
+    // module failed (an abort), after which nothing more is read with it.
+    io._readLayoutFromBytes();
+    let nwbfile: NWBFile;
+    try {
+      nwbfile = await io.read();
+    } catch (e) {
+      if (moduleFailed(e)) throw e;
+      await io.close();
+      return await inspectWithHDF5(path, options);
+    }
+    return await inspectRead(nwbfile, path, options);
   } finally {
     await io.close();
   }
+}
+
+/** `inspectFileWithFacts`, the file's layout read through HDF5 alone (as `NWBHDF5IO.read`). */
+async function inspectWithHDF5(path: string, options: InspectOptions): Promise<InspectedFile> {
+  const io = await NWBHDF5IO.open(path, "r");
+  try {
+    return await inspectRead(await io.read(), path, options);
+  } finally {
+    await io.close();
+  }
+}
+
+async function inspectRead(nwbfile: NWBFile, path: string, options: InspectOptions): Promise<InspectedFile> {
+  const messages = (await inspect(nwbfile, options)).map((m) => ({ ...m, file_path: path }));
+  return { messages, facts: fileFacts(nwbfile, path) };
+}
+
+/** Whether `e`, or an error it was caused by, is HDF5's WebAssembly module failing (its state is then not to be trusted). */
+function moduleFailed(e: unknown): boolean {
+  for (let cause = e, depth = 0; cause instanceof Error && depth < 8; cause = cause.cause, depth++) {
+    if (cause instanceof WebAssembly.RuntimeError) return true;
+  }
+  return false;
 }
 
 /**

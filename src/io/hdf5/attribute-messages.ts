@@ -60,8 +60,9 @@ export function attributesFromHeader(bytes: ByteSource, address: number, heaps: 
         continue;
       }
       if (m.type !== MESSAGE.attribute) continue;
-      // Shared (bit 1) or unknown to HDF5 (bits 3, 4...): not ours to decode.
-      if (m.flags & ~0x01) return undefined;
+      // Shared (bit 1) or unknown to HDF5 (bits 3, 4...): not ours to decode. Constant (bit 0) and "not to be
+      // shared" (bit 2, which h5py's older files set on attributes) say nothing of the message's own bytes.
+      if (m.flags & ~0x05) return undefined;
       found.push({ ...attributeMessage(bytes, messageBody(m), heaps), order: m.order });
     }
     if (info?.heap !== undefined) {

@@ -171,7 +171,11 @@ for (const stream of [process.stdout, process.stderr]) {
   stream.on("error", (e: NodeJS.ErrnoException) => process.exit(e.code === "EPIPE" ? Number(process.exitCode ?? 0) : 1));
 }
 
-program.parseAsync().catch((e: unknown) => {
+program.parseAsync().then(() => {
+  if (program.args[0] !== "inspect") return;
+  // \`inspect\` ends once its report is written out, not after its reading threads have been torn down.
+  process.stdout.write("", () => process.stderr.write("", () => process.exit()));
+}, (e: unknown) => {
   // One line: tsnwb's errors say what failed; anything else is named by its class (TSNWB_DEBUG=1 shows the stack).
   const text = isTsnwbError(e) ? e.message : e instanceof Error ? (process.env.TSNWB_DEBUG ? String(e.stack) : `${e.name}: ${e.message}`) : String(e);
   console.error(`tsnwb: ${text}`);

@@ -11,10 +11,11 @@
  * (a twentieth of a second): it is written once here to `dist/cli/hdf5.wasm`, and the bundle's h5wasm compiles it
  * from there (see {@link H5WASM_SHIM}).
  */
-import { readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Plugin } from "esbuild";
+import { splitH5wasmScript } from "../io/hdf5/h5wasm-script.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..", "..");
@@ -25,9 +26,6 @@ const ENTRIES = { "tsnwb-cli": path.join(out, "cli.js"), "tsnwb-reader": path.jo
 
 /** Packages left out of the bundle: native code (sharp) and what only some commands load, large (apache-arrow). */
 const EXTERNAL = ["sharp", "apache-arrow", "mp4box"];
-
-/** Where h5wasm's Node build keeps the WebAssembly module: one function giving it, decoded from a string. */
-const WASM_IN_SCRIPT = /function findWasmBinary\(\)\{return binaryDecode\('((?:[^'\\]|\\[^])*)'\)\}/g;
 
 /**
  * h5wasm's Node build in the bundle, its module compiled from `hdf5.wasm`: h5wasm's script without the string of
@@ -57,21 +55,8 @@ function h5wasmFromFile(): Plugin {
       build.onResolve({ filter: /^tsnwb-h5wasm:script$/ }, () => ({ path: "script", namespace: "tsnwb-h5wasm" }));
       build.onLoad({ filter: /.*/, namespace: "tsnwb-h5wasm" }, (args) => {
         if (args.path === "shim") return { contents: H5WASM_SHIM, loader: "js", resolveDir: out };
-        const text = readFileSync(script, "utf8");
-        const found = [...text.matchAll(WASM_IN_SCRIPT)];
-        // Another h5wasm than this was written for: no bundle rather than one that decodes what it should not.
-        if (found.length !== 1) throw new Error(`h5wasm's ${script} does not hold its WebAssembly module as tsnwb's bundle expects (${found.length} matches)`);
-        const literal = found[0]!;
-        // The string literal as JavaScript reads it (escapes and all), then h5wasm's own decoding of it.
-        const chars = (0, eval)(`'${literal[1]}'`) as string;
-        const bytes = new Uint8Array(chars.length);
-        for (let i = 0; i < chars.length; i++) {
-          const c = chars.charCodeAt(i);
-          bytes[i] = ~c >> 8 & c;
-        }
-        if (!WebAssembly.validate(bytes)) throw new Error(`h5wasm's ${script}: the module decoded from it is not WebAssembly`);
+        const { module: bytes, withoutModule: contents } = splitH5wasmScript(script);
         writeFileSync(path.join(out, "hdf5.wasm"), bytes);
-        const contents = text.slice(0, literal.index) + "function findWasmBinary(){throw new Error(\"tsnwb: HDF5's module is given to h5wasm compiled\")}" + text.slice(literal.index + literal[0].length);
         return { contents, loader: "js", resolveDir: path.dirname(script) };
       });
     },

@@ -6,11 +6,12 @@
  * then works from any static host, and `tsnwb view` serves it.
  */
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BuildOptions, Plugin } from "esbuild";
 import { READER_CHUNK, READER_WASM } from "./server.js";
+import { splitH5wasmScript } from "../io/hdf5/h5wasm-script.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..", "..");
@@ -47,30 +48,10 @@ function libraryStandIns(viewerDir: string): Plugin {
   };
 }
 
-/** Where h5wasm's browser build keeps its WebAssembly module: one function giving it, decoded from a string. */
-const WASM_IN_SCRIPT = /function findWasmBinary\(\)\{return binaryDecode\('((?:[^'\\]|\\[^])*)'\)\}/g;
-
-/**
- * h5wasm's browser script (`hdf5_util.js`) split in two: the WebAssembly module it holds as a string (decoded as
- * h5wasm decodes it), and the script without it.
- */
+/** h5wasm's browser script (`hdf5_util.js`) split in two: the WebAssembly module it holds, and the script without it. */
 function splitH5wasm(): { script: string; withoutModule: string; module: Uint8Array } {
   const script = path.join(path.dirname(fileURLToPath(import.meta.resolve("h5wasm"))), "hdf5_util.js");
-  const text = readFileSync(script, "utf8");
-  const found = [...text.matchAll(WASM_IN_SCRIPT)];
-  // Another h5wasm than this was written for: no bundle rather than one that decodes what it should not.
-  if (found.length !== 1) throw new Error(`h5wasm's ${script} does not hold its WebAssembly module as the viewer's bundle expects (${found.length} matches)`);
-  const literal = found[0]!;
-  // The string literal as JavaScript reads it (escapes and all), then h5wasm's own decoding of it.
-  const chars = (0, eval)(`'${literal[1]}'`) as string;
-  const module = new Uint8Array(chars.length);
-  for (let i = 0; i < chars.length; i++) {
-    const c = chars.charCodeAt(i);
-    module[i] = ~c >> 8 & c;
-  }
-  if (!WebAssembly.validate(module)) throw new Error(`h5wasm's ${script}: the module decoded from it is not WebAssembly`);
-  const withoutModule = text.slice(0, literal.index) + "function findWasmBinary(){throw new Error(\"tsnwb: HDF5's module is given to h5wasm compiled\")}" + text.slice(literal.index + literal[0].length);
-  return { script, withoutModule, module };
+  return { script, ...splitH5wasmScript(script) };
 }
 
 /**

@@ -36,3 +36,12 @@ export { validate } from "./validation/validate-file.js";
 export { findLeftovers, cleanLeftovers, type Leftover } from "./io/leftovers.js";
 // Node's inspect looks for external files on disk (the one of core.ts, for browsers, cannot).
 export { inspect, inspectFile, inspectFiles, inspectFileWithFacts, nwbFilesIn, type InspectedFile } from "./validation/inspect-file.js";
+
+// Zarr stores: in memory, in a folder on disk, over HTTP(S) (read-only), and consolidated metadata.
+export { MemoryStore, isWritable, type ReadableStore, type WritableStore, type StoreKey } from "./io/zarr/store.js";
+export { FolderStore } from "./io/zarr/folder-store.js";
+export { HttpStore, HttpStoreError, type HttpStoreOptions, type HttpStoreStats, type RangeQuery } from "./io/zarr/http-store.js";
+export {
+  ConsolidatedStore, consolidateMetadata, encodeConsolidatedMetadata, isMetadataKey, CONSOLIDATED_METADATA_KEY,
+  type ConsolidatedStoreOptions, type ConsolidationResult,
+} from "./io/zarr/consolidated.js";

@@ -39,6 +39,10 @@ export interface ConsolidatedStoreOptions {
  * A store that answers metadata keys from the consolidated metadata, and every other key (chunks) from the store it
  * wraps. A store without consolidated metadata is read as it is (every key from the inner store). Read-only: the
  * consolidated metadata would no longer tell the truth after a write.
+ *
+ * As zarr-python's `open_consolidated`, it answers a metadata key the consolidated metadata does not list as
+ * missing. hdmf-zarr consolidates before it caches the specifications: in its stores `/.zattrs` as listed lacks
+ * `.specloc` and `/specifications` is not listed; a reader that wants the cached spec reads those keys from `inner`.
  */
 export class ConsolidatedStore implements ReadableStore {
   private constructor(

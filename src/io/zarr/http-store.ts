@@ -11,7 +11,17 @@
 import type { ReadableStore, StoreKey } from "./store.js";
 
 /** A part of a key's bytes, as zarrita's stores take it: `length` bytes from `offset`, or the last `suffixLength`. */
-export type RangeQuery = { offset: number; length: number } | { suffixLength: number };
+export type RangeQuery =
+  | {
+      /** The first byte's position. */
+      offset: number;
+      /** How many bytes. */
+      length: number;
+    }
+  | {
+      /** How many bytes at the end. */
+      suffixLength: number;
+    };
 
 /** How an HttpStore makes its requests. */
 export interface HttpStoreOptions {
@@ -70,6 +80,7 @@ function retryable(status: number): boolean {
 export class HttpStore implements ReadableStore {
   /** The hierarchy's address, ending in "/" (without the query, which every key's URL repeats). */
   readonly url: string;
+  /** What the store asked for so far (read it for benchmarks; it only grows). */
   readonly stats: HttpStoreStats = { requests: 0, bytes: 0, retries: 0, missing: 0, roundTrips: 0, maxInFlight: 0 };
   private readonly query: string;
   private readonly headers: Record<string, string>;

@@ -48,8 +48,9 @@ export interface HttpStoreStats {
   /** Keys the server does not have (404 or 403). */
   missing: number;
   /**
-   * Rounds of waiting: a request sent while no other was in flight starts one. Requests made together share one, so
-   * over a link of a given latency this counts the latencies paid.
+   * Round trips: the longest chain of requests each sent after the answer to the one before it came (a request sent
+   * while nothing has been answered yet is 1, one sent after answers of chain length n is n + 1, a request waiting for
+   * a free slot or retried comes after an answer too). Over a link of fixed latency, the latencies the reads paid.
    */
   roundTrips: number;
   /** The most requests that were in flight at once. */
@@ -89,6 +90,8 @@ export class HttpStore implements ReadableStore {
   private readonly maxParallel: number;
   private readonly fetch: typeof globalThis.fetch;
   private inFlight = 0;
+  /** The longest chain of requests answered so far (see HttpStoreStats.roundTrips). */
+  private answeredChain = 0;
   /** Requests waiting for a free slot, first come first served. */
   private readonly waiting: (() => void)[] = [];
 
@@ -152,29 +155,38 @@ export class HttpStore implements ReadableStore {
       for (let attempt = 1; ; attempt++) {
         if (attempt > 1) this.stats.retries++;
         this.stats.requests++;
+        // Sent after every answer in so far: one round trip after the longest chain of them.
+        const chain = this.answeredChain + 1;
+        this.stats.roundTrips = Math.max(this.stats.roundTrips, chain);
+        const answered = (): void => {
+          this.answeredChain = Math.max(this.answeredChain, chain);
+        };
         let response: Response;
+        let body: Uint8Array | undefined;
         try {
           response = await this.fetch(url, { headers, signal });
+          // The body inside: a connection lost while it comes is a network error too, retried.
+          if (response.ok) body = new Uint8Array(await response.arrayBuffer());
+          else await response.body?.cancel();
         } catch (e) {
+          answered();
           if (signal?.aborted) throw e;
           const why = e instanceof Error ? String((e.cause as Error | undefined)?.message ?? e.cause ?? e.message) : String(e);
           if (attempt >= this.attempts) throw new HttpStoreError(url, 0, `cannot read ${url}: ${why} (after ${attempt} attempts)`, { cause: e });
           await this.pause(attempt, signal);
           continue;
         }
+        answered();
         if (response.status === 404 || response.status === 403) {
-          await response.body?.cancel();
           this.stats.missing++;
           return undefined;
         }
-        if (response.ok) {
-          const body = new Uint8Array(await response.arrayBuffer());
+        if (body) {
           this.stats.bytes += body.length;
           // 200 to a range request: the server sent the whole value.
           if (range && response.status === 200) return "suffixLength" in range ? body.slice(Math.max(0, body.length - range.suffixLength)) : body.slice(range.offset, range.offset + range.length);
           return body;
         }
-        await response.body?.cancel();
         const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
         if (!retryable(response.status)) throw new HttpStoreError(url, response.status, `cannot read ${url}: ${status}`);
         if (attempt >= this.attempts) throw new HttpStoreError(url, response.status, `cannot read ${url}: ${status} (after ${attempt} attempts)`);
@@ -189,8 +201,6 @@ export class HttpStore implements ReadableStore {
   private async slot(): Promise<void> {
     if (this.inFlight >= this.maxParallel) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.inFlight++;
-    // A request sent while none was in flight waits for the server on its own: a new round trip.
-    if (this.inFlight === 1) this.stats.roundTrips++;
     this.stats.maxInFlight = Math.max(this.stats.maxInFlight, this.inFlight);
   }
 

@@ -21,8 +21,8 @@ import { type FolderServer, serveFolder } from "./servers/folder-server.mjs";
 
 const tmp = tempFolder("tsnwb-zarr-stores-");
 const ORACLE = path.join(SHARED, "tools", "oracle");
-const SCRIPT = path.join(ROOT, "test", "py", "zarr_stores.py");
-/** zarr-python and hdmf-zarr (test/py/zarr_stores.py) through the oracle. */
+const SCRIPT = path.join(ROOT, "test", "py", "zarr_consolidation.py");
+/** zarr-python and hdmf-zarr (test/py/zarr_consolidation.py) through the oracle. */
 function python(args: string[], input?: string): string {
   return execFileSync(ORACLE, ["python", SCRIPT, ...args], { encoding: "utf8", input, maxBuffer: 64 << 20 });
 }
@@ -106,7 +106,10 @@ describe("HttpStore in Node", () => {
     const store = new HttpStore("https://bucket.example/data/file.nwb.zarr?sig=a%2Fb&x=1");
     expect(store.url).toBe("https://bucket.example/data/file.nwb.zarr/");
     expect(store.urlOf("/acquisition/.zgroup")).toBe("https://bucket.example/data/file.nwb.zarr/acquisition/.zgroup?sig=a%2Fb&x=1");
-    expect(() => new HttpStore("file:///tmp/x.zarr")).toThrow(/expected an http\(s\) URL/);
+    expect(() => new HttpStore("file:///tmp/x.zarr")).toThrow("HttpStore: expected an http(s) URL, got file:///tmp/x.zarr");
+    expect(() => new HttpStore("relative/x.zarr")).toThrow('HttpStore: expected an http(s) URL, got "relative/x.zarr"');
+    expect(() => new HttpStore("https://x.example/a", { maxParallel: 0 })).toThrow("HttpStore: option 'maxParallel': expected a whole number >= 1, got 0");
+    expect(() => new HttpStore("https://x.example/a", { attempts: 1.5 })).toThrow("HttpStore: option 'attempts': expected a whole number >= 1, got 1.5");
   });
 
   it("retries 5xx answers with a growing wait, then gives up with an error naming the URL and the status", async () => {
@@ -212,7 +215,7 @@ describe("ConsolidatedStore", () => {
     });
   });
 
-  it("reads hdmf-zarr's own .zmetadata, which it writes before caching the spec: /.zattrs there lacks .specloc, /specifications is not in it", async () => {
+  it("reads hdmf-zarr's own .zmetadata, which it writes before caching the spec: /.zattrs there lacks .specloc, /specifications is not in it (unless asked for)", async () => {
     await withServer({}, async (s) => {
       const store = await ConsolidatedStore.open(new HttpStore(`${s.url}hdmf.nwb.zarr`));
       const folder = new FolderStore(HDMF);
@@ -227,6 +230,9 @@ describe("ConsolidatedStore", () => {
       // As zarr-python's open_consolidated: unlisted metadata is missing; the inner store still has it.
       expect(await store.get("/specifications/.zgroup")).toBeUndefined();
       expect(await store.inner.get("/specifications/.zgroup")).toBeDefined();
+      const asking = await ConsolidatedStore.open(new HttpStore(`${s.url}hdmf.nwb.zarr`), { unlisted: "inner" });
+      expect(text(await asking.get("/specifications/.zgroup"))).toBe(text(await folder.get("/specifications/.zgroup")));
+      expect(await asking.get("/specifications/nothing/.zarray")).toBeUndefined();
     });
   });
 

@@ -33,6 +33,11 @@ interface MetadataEntry {
 export interface ConsolidatedStoreOptions {
   /** The key of the consolidated metadata (default "/.zmetadata"). */
   metadataKey?: StoreKey;
+  /**
+   * What a metadata key the consolidated metadata does not list gets: "missing" (the default, as zarr-python's
+   * `open_consolidated`: no request), or "inner", read from the inner store (a request; for hdmf-zarr's cached spec).
+   */
+  unlisted?: "missing" | "inner";
 }
 
 /**
@@ -41,8 +46,9 @@ export interface ConsolidatedStoreOptions {
  * consolidated metadata would no longer tell the truth after a write.
  *
  * As zarr-python's `open_consolidated`, it answers a metadata key the consolidated metadata does not list as
- * missing. hdmf-zarr consolidates before it caches the specifications: in its stores `/.zattrs` as listed lacks
- * `.specloc` and `/specifications` is not listed; a reader that wants the cached spec reads those keys from `inner`.
+ * missing (option `unlisted: "inner"` asks the inner store instead). hdmf-zarr consolidates before it caches the
+ * specifications: in its stores `/.zattrs` as listed lacks `.specloc` and `/specifications` is not listed; a reader
+ * that wants the cached spec reads those keys from `inner`.
  */
 export class ConsolidatedStore implements ReadableStore {
   private constructor(
@@ -51,6 +57,7 @@ export class ConsolidatedStore implements ReadableStore {
     private readonly entries: Map<StoreKey, MetadataEntry> | undefined,
     private readonly metadataKey: StoreKey,
     private readonly consolidatedBytes: Uint8Array | undefined,
+    private readonly unlisted: "missing" | "inner",
   ) {}
 
   /**
@@ -59,8 +66,10 @@ export class ConsolidatedStore implements ReadableStore {
    */
   static async open(inner: ReadableStore, options: ConsolidatedStoreOptions = {}): Promise<ConsolidatedStore> {
     const metadataKey = options.metadataKey ?? CONSOLIDATED_METADATA_KEY;
+    const unlisted = options.unlisted ?? "missing";
+    if (unlisted !== "missing" && unlisted !== "inner") throw new TypeError(`ConsolidatedStore: option 'unlisted': expected "missing" or "inner", got ${JSON.stringify(unlisted)}`);
     const bytes = await inner.get(metadataKey);
-    if (bytes === undefined) return new ConsolidatedStore(inner, undefined, metadataKey, undefined);
+    if (bytes === undefined) return new ConsolidatedStore(inner, undefined, metadataKey, undefined, unlisted);
     const where = `consolidated metadata ${metadataKey}`;
     let parsed: PythonJSON;
     try {
@@ -82,7 +91,7 @@ export class ConsolidatedStore implements ReadableStore {
       const key = `/${name.replace(/^\/+/, "")}` as StoreKey;
       entries.set(key, { bytes: encoder.encode(stringifyPythonJSON(value)), json: toPlainJSON(value) });
     }
-    return new ConsolidatedStore(inner, entries, metadataKey, bytes);
+    return new ConsolidatedStore(inner, entries, metadataKey, bytes, unlisted);
   }
 
   /** Whether the store had consolidated metadata (else every key is read from the inner store). */
@@ -107,7 +116,10 @@ export class ConsolidatedStore implements ReadableStore {
   async get(key: StoreKey, options?: unknown): Promise<Uint8Array | undefined> {
     if (this.entries) {
       if (key === this.metadataKey) return this.consolidatedBytes!.slice();
-      if (isMetadataKey(key)) return this.entries.get(key)?.bytes.slice();
+      if (isMetadataKey(key)) {
+        const entry = this.entries.get(key);
+        if (entry || this.unlisted === "missing") return entry?.bytes.slice();
+      }
     }
     return (this.inner.get as (key: StoreKey, options?: unknown) => Promise<Uint8Array | undefined>)(key, options);
   }
@@ -115,7 +127,8 @@ export class ConsolidatedStore implements ReadableStore {
   /** Part of the bytes under `key`: through the inner store's `getRange` when it has one, else cut from `get`. */
   async getRange(key: StoreKey, range: RangeQuery, options?: unknown): Promise<Uint8Array | undefined> {
     const inner = this.inner as ReadableStore & { getRange?: (key: StoreKey, range: RangeQuery, options?: unknown) => Promise<Uint8Array | undefined> };
-    if (typeof inner.getRange === "function" && !(this.entries && (key === this.metadataKey || isMetadataKey(key)))) return inner.getRange(key, range, options);
+    const answeredHere = this.entries !== undefined && (key === this.metadataKey || (isMetadataKey(key) && (this.entries.has(key) || this.unlisted === "missing")));
+    if (typeof inner.getRange === "function" && !answeredHere) return inner.getRange(key, range, options);
     const whole = await this.get(key, options);
     if (whole === undefined) return undefined;
     return "suffixLength" in range ? whole.slice(Math.max(0, whole.length - range.suffixLength)) : whole.slice(range.offset, range.offset + range.length);

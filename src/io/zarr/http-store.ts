@@ -100,17 +100,26 @@ export class HttpStore implements ReadableStore {
    * the page in a browser). A query in it (a signature, a token) is kept on every key's URL.
    */
   constructor(url: string | URL, options: HttpStoreOptions = {}) {
-    const base = typeof url === "string" ? new URL(url, (globalThis as { location?: { href: string } }).location?.href) : new URL(url.href);
+    let base: URL;
+    try {
+      base = typeof url === "string" ? new URL(url, (globalThis as { location?: { href: string } }).location?.href) : new URL(url.href);
+    } catch (e) {
+      throw new TypeError(`HttpStore: expected an http(s) URL, got ${JSON.stringify(String(url))}`, { cause: e });
+    }
     if (base.protocol !== "http:" && base.protocol !== "https:") throw new TypeError(`HttpStore: expected an http(s) URL, got ${base.href}`);
     this.query = base.search;
     base.search = "";
     base.hash = "";
     this.url = base.href.endsWith("/") ? base.href : `${base.href}/`;
     this.headers = { ...options.headers };
-    this.attempts = Math.max(1, Math.floor(options.attempts ?? 3));
-    this.retryDelayMs = Math.max(0, options.retryDelayMs ?? 50);
-    this.maxParallel = Math.max(1, Math.floor(options.maxParallel ?? 16));
-    if (options.maxParallel !== undefined && !(options.maxParallel >= 1)) throw new TypeError(`HttpStore: maxParallel must be at least 1, got ${options.maxParallel}`);
+    for (const name of ["attempts", "maxParallel"] as const) {
+      const v = options[name];
+      if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new TypeError(`HttpStore: option '${name}': expected a whole number >= 1, got ${v}`);
+    }
+    if (options.retryDelayMs !== undefined && !(options.retryDelayMs >= 0)) throw new TypeError(`HttpStore: option 'retryDelayMs': expected a number >= 0, got ${options.retryDelayMs}`);
+    this.attempts = options.attempts ?? 3;
+    this.retryDelayMs = options.retryDelayMs ?? 50;
+    this.maxParallel = options.maxParallel ?? 16;
     // Called unbound: a browser's fetch throws "Illegal invocation" when called as a method of another object.
     const fetchFunction = options.fetch ?? globalThis.fetch;
     this.fetch = (input, init) => fetchFunction(input, init);

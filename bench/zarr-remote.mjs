@@ -8,8 +8,8 @@
 //
 // The ways of opening are the functions of OPENERS: each takes the store's URL and HttpStore options and returns
 // { objects, store } (the HttpStore it read through, for its own counts). To measure another (the full NWBZarrIO
-// open once it is merged), add an entry. "tree (readZarrTree)" is measured when dist/io/zarr/zarr-read.js exports
-// readZarrTree. With --hdf5 (the default), the HDF5 original's tree by URL (bench/remote-read-node.mjs, metadata
+// open once it is merged), add an entry. "tree (readZarrTree)" and "file (readZarrFile)" are measured when
+// dist/io/zarr/zarr-read.js exports them (zread's reader, after its merge). With --hdf5 (the default), the HDF5 original's tree by URL (bench/remote-read-node.mjs, metadata
 // fetched ahead) is measured beside them, on the same delay.
 //
 // Files are made once in --out (default /tmp/tsnwb-zarr-bench): pynwb.nwb (a link to bench/remote-open.mjs's when
@@ -70,13 +70,22 @@ export const OPENERS = {
 async function addTreeOpener() {
   const module = path.join(root, "dist", "io", "zarr", "zarr-read.js");
   if (!existsSync(module)) return;
-  const { readZarrTree } = await import(pathToFileURL(module).href);
-  if (typeof readZarrTree !== "function") return;
-  OPENERS["tree (readZarrTree)"] = async (url, options) => {
-    const http = new HttpStore(url, options);
-    const tree = await readZarrTree(http);
-    return { objects: countBuilders(tree), store: http };
-  };
+  const { readZarrTree, readZarrFile } = await import(pathToFileURL(module).href);
+  if (typeof readZarrTree === "function") {
+    OPENERS["tree (readZarrTree)"] = async (url, options) => {
+      const http = new HttpStore(url, options);
+      const tree = await readZarrTree(http);
+      return { objects: countBuilders(tree), store: http };
+    };
+  }
+  // The whole file as typed objects, as the HDF5 row opens it (objects: NWB objects constructed, as there).
+  if (typeof readZarrFile === "function") {
+    OPENERS["file (readZarrFile)"] = async (url, options) => {
+      const http = new HttpStore(url, options);
+      const nwbfile = await readZarrFile(http);
+      return { objects: nwbfile.objects?.size, store: http };
+    };
+  }
 }
 
 /** Groups and datasets under a builder, as far as its shape tells (undefined when it does not). */

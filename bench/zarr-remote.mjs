@@ -5,6 +5,7 @@
 // arriving while none is answered), requests, bytes, seconds, objects.
 //
 //   npx tsc -p . && node bench/zarr-remote.mjs [--delay 50] [--runs 1] [--only NAME,...] [--no-hdf5] [--parallel 16]
+//     [--reader dist/io/zarr/zarr-read.js]   (another build of the Zarr reader)
 //
 // The ways of opening are the functions of OPENERS: each takes the store's URL and HttpStore options and returns
 // { objects, store } (the HttpStore it read through, for its own counts). To measure another (the full NWBZarrIO
@@ -67,8 +68,7 @@ export const OPENERS = {
  * is: through a ConsolidatedStore it would see the stale root attributes. If it comes to take a ConsolidatedStore
  * instead, wrap it here (with { unlisted: "inner" } for the spec).
  */
-async function addTreeOpener() {
-  const module = path.join(root, "dist", "io", "zarr", "zarr-read.js");
+async function addTreeOpener(module = path.join(root, "dist", "io", "zarr", "zarr-read.js")) {
   if (!existsSync(module)) return;
   const { readZarrTree, readZarrFile } = await import(pathToFileURL(module).href);
   if (typeof readZarrTree === "function") {
@@ -140,10 +140,10 @@ export async function measure(opener, origin, url, options, context) {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({ options: {
     delay: { type: "string", default: "50" }, runs: { type: "string", default: "1" }, only: { type: "string" },
-    "no-hdf5": { type: "boolean", default: false }, parallel: { type: "string", default: "16" }, out: { type: "string", default: "/tmp/tsnwb-zarr-bench" },
+    "no-hdf5": { type: "boolean", default: false }, parallel: { type: "string", default: "16" }, reader: { type: "string" }, out: { type: "string", default: "/tmp/tsnwb-zarr-bench" },
   } });
   const { hdf5, zarr } = await benchFiles(values.out);
-  await addTreeOpener();
+  await addTreeOpener(values.reader);
   const metadataKeys = [];
   const { FolderStore } = await import("../dist/index.js");
   for await (const key of new FolderStore(zarr).list("/")) if (isMetadataKey(key)) metadataKeys.push(key);

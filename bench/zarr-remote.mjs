@@ -39,7 +39,7 @@ const countObjects = (keys) => keys.filter((k) => k.endsWith("/.zgroup") || k.en
  */
 export const OPENERS = {
   /** .zmetadata, then every metadata key answered from it. */
-  "metadata, consolidated": async (url, options) => {
+  "metadata via .zmetadata": async (url, options) => {
     const http = new HttpStore(url, options);
     const store = await ConsolidatedStore.open(http);
     const keys = store.metadataKeys();
@@ -50,7 +50,7 @@ export const OPENERS = {
    * Every metadata key asked for, as a reader without .zmetadata must (HTTP cannot list, so the keys are given), level
    * by level from the root: a group's children are known only once it is read. The cost consolidation saves.
    */
-  "metadata, per key": async (url, options, { metadataKeys }) => {
+  "metadata key by key": async (url, options, { metadataKeys }) => {
     const http = new HttpStore(url, options);
     const byDepth = new Map();
     for (const key of metadataKeys) {

@@ -149,6 +149,16 @@ describe("HttpStore in Node", () => {
     expect(error.message).toMatch(new RegExp(`^cannot read ${url}chunks/1: .*ECONNREFUSED.* \\(after 2 attempts\\)$`));
   });
 
+  it("stops a read when its signal aborts", async () => {
+    await withServer({ delay: 200 }, async (s) => {
+      const store = new HttpStore(s.url);
+      const controller = new AbortController();
+      const pending = store.get("/chunks/1", { signal: controller.signal });
+      setTimeout(() => controller.abort(), 20);
+      await expect(pending).rejects.toThrow(/abort/i);
+    });
+  });
+
   it("keeps at most maxParallel requests in flight (16 by default), all answered", async () => {
     await withServer({ delay: 30 }, async (s) => {
       const store = new HttpStore(s.url, { maxParallel: 4 });
@@ -233,6 +243,25 @@ describe("ConsolidatedStore", () => {
       const asking = await ConsolidatedStore.open(new HttpStore(`${s.url}hdmf.nwb.zarr`), { unlisted: "inner" });
       expect(text(await asking.get("/specifications/.zgroup"))).toBe(text(await folder.get("/specifications/.zgroup")));
       expect(await asking.get("/specifications/nothing/.zarray")).toBeUndefined();
+    });
+  });
+
+  it("answers ranges of metadata keys from .zmetadata, and of chunks by the inner store's ranges", async () => {
+    await withServer({}, async (s) => {
+      const http = new HttpStore(`${s.url}fresh.nwb.zarr`);
+      const store = await ConsolidatedStore.open(http);
+      const own = readFileSync(path.join(FRESH, ".zgroup"));
+      expect(text(await store.getRange("/.zgroup", { offset: 2, length: 5 }))).toBe(own.subarray(2, 7).toString());
+      expect(text(await store.getRange("/.zgroup", { suffixLength: 3 }))).toBe(own.subarray(own.length - 3).toString());
+      expect(await store.getRange("/nothing/.zattrs", { offset: 0, length: 1 })).toBeUndefined();
+      expect(http.stats.requests).toBe(1);
+      let chunk: StoreKey | undefined;
+      for await (const key of new FolderStore(FRESH).list("/acquisition/")) if (!isMetadataKey(key) && (chunk === undefined || key < chunk)) chunk = key;
+      const whole = (await new FolderStore(FRESH).get(chunk!))!;
+      expect(whole.length).toBeGreaterThan(3);
+      expect(await store.getRange(chunk!, { offset: 1, length: 2 })).toEqual(whole.slice(1, 3));
+      expect(s.stats().keys.at(-1)).toBe(`/fresh.nwb.zarr${chunk}`);
+      expect(http.stats.requests).toBe(2);
     });
   });
 
@@ -327,6 +356,24 @@ describe("in headless Chromium, through the browser bundle", () => {
     expect(result.stats.maxInFlight).toBe(6);
     expect(server.stats().maxInFlight).toBeLessThanOrEqual(6);
     expect(server.stats().keys).toEqual(expect.arrayContaining(Object.keys(ODD_KEYS)));
+  });
+
+  it("reads from another origin with an Authorization header (a CORS preflight the server allows)", async () => {
+    const other = await serveFolder(PLAIN, { headers: { Authorization: "Bearer page" } });
+    try {
+      const result = await page.evaluate(async (url) => {
+        const { HttpStore, HttpStoreError } = (globalThis as unknown as { tsnwb: typeof import("../src/browser.js") }).tsnwb;
+        const signed = new HttpStore(url, { headers: { Authorization: "Bearer page" } });
+        const value = new TextDecoder().decode(await signed.get("/ünïcödé 数据/.zarray"));
+        const anonymous = await new HttpStore(url).get("/chunks/1").catch((e: unknown) => e);
+        return { value, refused: anonymous instanceof HttpStoreError ? [anonymous.status, anonymous.message] : String(anonymous) };
+      }, other.url);
+      expect(other.origin).not.toBe(server.origin);
+      expect(result.value).toBe("unicode");
+      expect(result.refused).toEqual([401, `cannot read ${other.url}chunks/1: HTTP 401 Unauthorized`]);
+    } finally {
+      await other.close();
+    }
   });
 
   it("reads a hierarchy's metadata from hdmf-zarr's .zmetadata in one request, the same as in Node", async () => {

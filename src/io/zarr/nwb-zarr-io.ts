@@ -1,0 +1,137 @@
+/**
+ * `NWBZarrIO`: an NWB file in a Zarr store in hdmf-zarr's layout (pynwb users' `hdmf_zarr.nwb.NWBZarrIO`), on the
+ * same containers and object mapper as `NWBHDF5IO`: `open`, `read`, `write`, `close`. A store is a folder on disk
+ * (a path, usually ending in `.nwb.zarr`) or any object with zarrita's store methods (`store.ts`): memory, an
+ * object store's client.
+ */
+import { existsSync } from "node:fs";
+import * as nodePath from "node:path";
+import type { NWBFile } from "../../containers/file.js";
+import { AbstractContainer, describeValue } from "../../containers/container.js";
+import { FormatError, ModeError, NotFoundError, TsnwbError, ValidationError } from "../../errors.js";
+import { constructFile } from "../../mapping/mapper.js";
+import { type BaseIOOptions, type IOMode, buildCheckedTree, checkMode } from "../io-base.js";
+import { FolderStore } from "./folder-store.js";
+import { keyOf, ZGROUP } from "./layout.js";
+import { readZarrTree } from "./read-tree.js";
+import { type ReadableStore, type WritableStore, isWritable } from "./store.js";
+import { type ZarrWriteOptions, clearStore, writeZarrTree } from "./zarr-write.js";
+
+/** What `NWBZarrIO.open` takes besides the store and mode. */
+export interface ZarrIOOptions extends BaseIOOptions {
+  /** Chunk writes in flight at once (default 16). */
+  concurrency?: number;
+  /**
+   * The compressor of datasets whose storage options name none (a numcodecs configuration, as `.zarray` holds it):
+   * Blosc LZ4, zarr-python's and hdmf-zarr's default, unless given; `{ id: "zlib", level: 4 }` for zlib; null for
+   * none. `compression: "gzip"` in a dataset's storage options is stored as zlib at its level.
+   */
+  compressor?: ZarrWriteOptions["compressor"];
+  /** Write `.zmetadata`, the whole hierarchy's metadata in one key (default true, as hdmf-zarr). */
+  consolidate?: boolean;
+}
+
+/** An NWB file in a Zarr store (pynwb's `hdmf_zarr.nwb.NWBZarrIO`): `open`, `read`, `write`, `close`. */
+export class NWBZarrIO {
+  private nwbfile?: NWBFile;
+  private written = false;
+  private closed = false;
+
+  private constructor(
+    /** Where the hierarchy's keys are. */
+    readonly store: ReadableStore,
+    /** The store's name in messages: the folder's absolute path, or the name given with a store. */
+    readonly path: string,
+    /** The mode the store was opened in. */
+    readonly mode: IOMode,
+    private readonly options: ZarrIOOptions,
+    /** The folder external file paths are stored relative to (the store folder's own folder), when on disk. */
+    private readonly folder?: string,
+  ) {}
+
+  /**
+   * Opens a Zarr store: a folder path (mode "w" creates or replaces it when written; "r" needs an NWB Zarr store
+   * there), or a store object (`{ get, set, delete, list }`; `get` alone to read), named `name` in messages.
+   * Mode "a" is not supported yet.
+   */
+  static async open(target: string | ReadableStore, mode: IOMode = "r", options: ZarrIOOptions & { name?: string } = {}): Promise<NWBZarrIO> {
+    checkMode(mode);
+    if (mode === "a") throw new ModeError(`NWB Zarr stores open in mode "r" or "w" for now; mode "a" (changing a store) is not supported yet: read it and write a new one`);
+    if (typeof target === "string") {
+      if (/^https?:\/\//i.test(target)) throw new ModeError(`${target}: give NWBZarrIO.open a store object for a URL; a string is a folder on disk`);
+      const resolved = nodePath.resolve(target);
+      if (mode === "w") {
+        if (!existsSync(nodePath.dirname(resolved))) throw new NotFoundError(nodePath.dirname(resolved), `cannot write ${target}: its folder does not exist`);
+      } else if (!existsSync(resolved)) {
+        throw new NotFoundError(resolved, `no NWB Zarr store at ${target}`);
+      }
+      const io = new NWBZarrIO(new FolderStore(resolved), resolved, mode, options, nodePath.dirname(resolved));
+      if (mode === "r") await io.checkIsZarr();
+      return io;
+    }
+    if (typeof target !== "object" || target === null || typeof (target as ReadableStore).get !== "function") {
+      throw new ValidationError("NWBZarrIO.open", "store", "a folder path or a store with get() (and set, delete, list to write)", describeValue(target));
+    }
+    if (mode === "w" && !isWritable(target)) throw new ModeError(`${options.name ?? "the store"} cannot be written: it has no set, delete and list methods`);
+    const io = new NWBZarrIO(target, options.name ?? "Zarr store", mode, options);
+    if (mode === "r") await io.checkIsZarr();
+    return io;
+  }
+
+  /** A store to read must be a Zarr group at its root. */
+  private async checkIsZarr(): Promise<void> {
+    if ((await this.store.get(keyOf("/", ZGROUP))) === undefined) throw new FormatError(this.path, "not a Zarr store: there is no .zgroup at its root");
+  }
+
+  /** Reads the store into typed objects (see `read-tree.ts`). */
+  async read(): Promise<NWBFile> {
+    this.checkOpen();
+    if (this.mode === "w") throw new ModeError(`cannot read ${this.path}: it is open in mode "w"`);
+    this.nwbfile ??= await constructFile(await readZarrTree(this.store, this.path), this.path);
+    return this.nwbfile;
+  }
+
+  /**
+   * Writes `nwbfile` into the store, replacing whatever the store held (mode "w", once per open). It is checked
+   * against the schema first, as `NWBHDF5IO` checks it: an invalid file is refused before a key is written. Objects
+   * read from another file (an HDF5 file, through external links too) are copied into the store.
+   */
+  async write(nwbfile: NWBFile): Promise<void> {
+    this.checkOpen();
+    if (this.mode !== "w") throw new ModeError(`cannot write ${this.path}: it is open in mode "${this.mode}"`);
+    if (this.written) throw new ModeError(`${this.path} was already written; open it again to write another file`);
+    if (!(nwbfile instanceof AbstractContainer) || !nwbfile.isA("NWBFile")) throw new ValidationError(`write to ${this.path}`, "nwbfile", "an NWBFile", describeValue(nwbfile));
+    const store = this.store as WritableStore;
+    try {
+      const { root, builderOf } = await buildCheckedTree(nwbfile, this.path, "w", { storedFilePath: (p) => this.storedFilePath(p) });
+      await clearStore(store);
+      await writeZarrTree(store, root, { onProgress: this.options.onProgress, concurrency: this.options.concurrency, compressor: this.options.compressor, consolidate: this.options.consolidate });
+      for (const [container, builder] of builderOf) container.container_source ??= { file: this.path, path: builder.path };
+      this.written = true;
+      this.nwbfile = nwbfile;
+    } catch (e) {
+      if (e instanceof TsnwbError || e instanceof TypeError || e instanceof RangeError) throw e;
+      throw new FormatError(this.path, `write failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+  }
+
+  /** Closes the handle (every key is already in the store once `write` returns). */
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  /** `await using io = await NWBZarrIO.open(...)`: closed when the scope ends. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** An external file path (ImageSeries' `external_file`) as stored: relative to the store folder's folder, as for an HDF5 file. */
+  private storedFilePath(p: string): string {
+    if (this.folder === undefined) return p;
+    return (nodePath.isAbsolute(p) ? nodePath.relative(this.folder, p) : p).split(nodePath.sep).join("/");
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new ModeError(`${this.path} is closed`);
+  }
+}

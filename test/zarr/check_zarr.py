@@ -15,7 +15,9 @@ from hdmf.container import AbstractContainer
 from hdmf.data_utils import DataIO
 import zarr
 from hdmf.validate import ValidatorMap
-from pynwb import NWBHDF5IO
+from hdmf.build import BuildManager
+from hdmf_zarr.utils import ZarrSpecReader
+from pynwb import NWBHDF5IO, get_type_map
 from hdmf_zarr.nwb import NWBZarrIO
 
 warnings.simplefilter("ignore")
@@ -73,6 +75,25 @@ def short(v):
     return s if len(s) < 200 else s[:200] + "..."
 
 
+def store_manager(store):
+    """
+    A build manager with every namespace the store caches. hdmf-zarr's own `load_namespaces=True` loads only the
+    first: each namespace's reader has the same source and path ("./namespace"), which hdmf's catalog takes for the
+    same document and skips; so each is loaded here with a reader of its own source.
+    """
+    tm = get_type_map()
+    root = zarr.open(store, "r")
+    specs = root[root.attrs[".specloc"]]
+    for ns in specs.keys():
+        version = list(specs[ns].keys())[-1]
+        tm.load_namespaces("namespace", reader=ZarrSpecReader(specs[ns][version], source=f"{store}/{ns}/{version}"))
+    return BuildManager(tm)
+
+
+def open_store(store):
+    return NWBZarrIO(store, "r", manager=store_manager(store))
+
+
 def materialise_text(builder):
     """
     Text arrays as numpy strings: hdmf's validator types a dataset by its dtype's `vlen` metadata, which h5py's
@@ -84,12 +105,12 @@ def materialise_text(builder):
     for d in builder.datasets.values():
         data = d.data
         if isinstance(data, zarr.Array) and data.dtype == object and d.dtype not in ("object", "region") and not isinstance(d.dtype, list):
-            d._DatasetBuilder__data = np.array([x.decode("utf-8") if isinstance(x, bytes) else x for x in data[:].tolist()])
+            dict.__setitem__(d, "data", np.array([x.decode("utf-8") if isinstance(x, bytes) else x for x in data[:].tolist()]))
 
 
 def validate_store(store):
     """pynwb's validation (`pynwb.validate(io=...)`'s steps), on the store's builder tree with its text in memory."""
-    with NWBZarrIO(store, "r", load_namespaces=True) as zio:
+    with open_store(store) as zio:
         builder = zio.read_builder()
         materialise_text(builder)
         errors = []
@@ -105,7 +126,7 @@ def compare(store, original):
         with NWBHDF5IO(original, "r") as hio:
             h = hio.read()
             expected = {o.object_id: o for o in h.objects.values()}
-            with NWBZarrIO(store, "r", load_namespaces=True) as zio:
+            with open_store(store) as zio:
                 z = zio.read()
                 got = {o.object_id: o for o in z.objects.values()}
                 out["objects"] = len(got)

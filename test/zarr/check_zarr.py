@@ -2,8 +2,9 @@
 Judges NWB Zarr stores tsnwb wrote, with hdmf-zarr and pynwb: for each pair (store, HDF5 original),
 hdmf_zarr's NWBZarrIO reads the store (every object constructed), every object's fields are compared value for
 value with pynwb's read of the original (objects matched by object_id), and pynwb's validator judges the store.
-Usage: check_zarr.py STORE ORIGINAL [STORE ORIGINAL ...]; prints one JSON object per pair:
-{"store", "objects", "differences": [...], "validation": [...], "error"}.
+Usage: check_zarr.py [--by-name] STORE ORIGINAL [STORE ORIGINAL ...]; prints one JSON object per pair:
+{"store", "objects", "differences": [...], "validation": [...], "error"}. With --by-name, objects are matched
+by type and name instead (a store and an original written from two NWBFile objects of the same content).
 """
 import json
 import sys
@@ -22,6 +23,13 @@ from hdmf_zarr.nwb import NWBZarrIO
 
 warnings.simplefilter("ignore")
 
+BY_NAME = False
+
+
+def key_of(o):
+    return (o.neurodata_type, o.name) if BY_NAME else o.object_id
+
+
 # Fields whose values differ by design between two reads (where the object was read from).
 SKIP_FIELDS = {"container_source"}
 
@@ -31,7 +39,7 @@ def plain(v):
     if isinstance(v, DataIO):
         v = v.data
     if isinstance(v, AbstractContainer):
-        return ("object", v.object_id)
+        return ("object", key_of(v))
     if isinstance(v, (str, bytes, np.bytes_, np.str_)):
         return v.decode("utf-8") if isinstance(v, (bytes, np.bytes_)) else str(v)
     if isinstance(v, dict):
@@ -125,10 +133,10 @@ def compare(store, original):
     try:
         with NWBHDF5IO(original, "r") as hio:
             h = hio.read()
-            expected = {o.object_id: o for o in h.objects.values()}
+            expected = {key_of(o): o for o in h.objects.values()}
             with open_store(store) as zio:
                 z = zio.read()
-                got = {o.object_id: o for o in z.objects.values()}
+                got = {key_of(o): o for o in z.objects.values()}
                 out["objects"] = len(got)
                 for oid, ho in expected.items():
                     zo = got.get(oid)
@@ -153,5 +161,8 @@ def compare(store, original):
 
 if __name__ == "__main__":
     args = sys.argv[1:]
+    if args and args[0] == "--by-name":
+        BY_NAME = True
+        args = args[1:]
     for i in range(0, len(args), 2):
         print(json.dumps(compare(args[i], args[i + 1])), flush=True)

@@ -166,5 +166,8 @@ describe("NWBZarrIO writes stores hdmf-zarr reads", () => {
   it("refuses mode \"a\" and a read-only store for writing, saying why", async () => {
     await expect(NWBZarrIO.open(path.join(tmp.dir, "x.nwb.zarr"), "a")).rejects.toThrow(/mode "a"/);
     await expect(NWBZarrIO.open({ get: async () => undefined } as never, "w")).rejects.toThrow(/cannot be written/);
+    // A folder that is not a store is never emptied by mode "w" (a mistyped path), nor a file replaced.
+    await expect(NWBZarrIO.open(path.join(ROOT, "test"), "w")).rejects.toThrow(/not a Zarr store/);
+    await expect(NWBZarrIO.open(path.join(ROOT, "package.json"), "w")).rejects.toThrow(/a file is there/);
   });
 });

@@ -4,7 +4,7 @@
  * (a path, usually ending in `.nwb.zarr`) or any object with zarrita's store methods (`store.ts`): memory, an
  * object store's client.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import * as nodePath from "node:path";
 import type { NWBFile } from "../../containers/file.js";
 import { AbstractContainer, describeValue } from "../../containers/container.js";
@@ -62,6 +62,7 @@ export class NWBZarrIO {
       const resolved = nodePath.resolve(target);
       if (mode === "w") {
         if (!existsSync(nodePath.dirname(resolved))) throw new NotFoundError(nodePath.dirname(resolved), `cannot write ${target}: its folder does not exist`);
+        refuseToReplace(resolved, target);
       } else if (!existsSync(resolved)) {
         throw new NotFoundError(resolved, `no NWB Zarr store at ${target}`);
       }
@@ -133,5 +134,17 @@ export class NWBZarrIO {
 
   private checkOpen(): void {
     if (this.closed) throw new ModeError(`${this.path} is closed`);
+  }
+}
+
+/**
+ * Mode "w" replaces a store's every key: at a path, only a Zarr store (a folder with `.zgroup`) or an empty folder is
+ * replaced, never a file or a folder of other things (a mistyped path would otherwise lose them).
+ */
+function refuseToReplace(resolved: string, given: string): void {
+  if (!existsSync(resolved)) return;
+  if (!statSync(resolved).isDirectory()) throw new ModeError(`cannot write an NWB Zarr store at ${given}: a file is there (a store is a folder)`);
+  if (readdirSync(resolved).length > 0 && !existsSync(nodePath.join(resolved, ZGROUP))) {
+    throw new ModeError(`cannot write an NWB Zarr store at ${given}: the folder holds files and is not a Zarr store (no .zgroup); mode "w" replaces only a store or an empty folder`);
   }
 }

@@ -531,7 +531,7 @@ function shuffleBytes(data: Uint8Array, size: number): Uint8Array {
   return out;
 }
 
-/** An attribute's elements as JSON values (64-bit integers as numbers, as zarr-python's JSON holds them). */
+/** An attribute's elements as JSON values (64-bit integers as numbers, their digits exact beyond 2^53; floats as floats). */
 function attributeItems(path: string, name: string, value: NDArray): unknown[] {
   if (value.dtype === "text") {
     const texts = value.data as string[];
@@ -543,7 +543,7 @@ function attributeItems(path: string, name: string, value: NDArray): unknown[] {
   }
   if (value.dtype === "bool") return Array.from(value.data as unknown as ArrayLike<number>, (v) => Boolean(v));
   const floats = value.dtype === "float32" || value.dtype === "float64";
-  return Array.from(value.data as TypedArray, (v: number | bigint) => (typeof v === "bigint" ? Number(v) : floats ? new JSONFloat(v) : v));
+  return Array.from(value.data as TypedArray, (v: number | bigint) => (typeof v === "bigint" ? (Number.isSafeInteger(Number(v)) ? Number(v) : v) : floats ? new JSONFloat(v) : v));
 }
 
 /** The object id a builder has (its `object_id` attribute), or null. */

@@ -14,6 +14,8 @@ import {
   ElectricalSeries, GrayscaleImage, H5DataIO, ImageReferences, ImageSeries, Images, IndexSeries, MemoryStore, NWBFile, NWBHDF5IO, NWBZarrIO, RGBImage,
   TimeSeries, typeCatalog,
 } from "../src/index.js";
+import { guessChunks } from "../src/io/zarr/layout.js";
+import { encodeJSON2, encodeVlenUtf8 } from "../src/io/zarr/object-codecs.js";
 import { ORACLE, ROOT, SHARED, tempFolder } from "./helpers.js";
 import { exemptFromOracle } from "./oracle/record.mjs";
 import { Maker } from "./maker.js";
@@ -210,6 +212,26 @@ describe("NWBZarrIO writes stores hdmf-zarr reads", () => {
     expect(meta.metadata[".zattrs"]).toMatchObject({ ".specloc": "specifications", neurodata_type: "NWBFile" });
     // Floats stay floats in JSON (1.0, not 1), so zarr-python reads them back as floats.
     expect(new TextDecoder().decode(store.entries.get("/acquisition/t/data/.zattrs"))).toContain('"conversion": 1.0');
+  });
+
+  it("picks the chunks zarr-python picks, and writes vlen-utf8 and json2 as numcodecs decodes them", async () => {
+    const cases: [number[], number][] = [[[1], 8], [[5], 8], [[100000], 8], [[3000, 64], 2], [[2000, 512, 512], 2], [[0, 0, 0], 1], [[37, 12, 10], 2], [[10, 1_000_000], 4]];
+    const script = `
+import json, sys, numpy as np, numcodecs
+from zarr.util import guess_chunks
+cases, utf8, js = json.loads(sys.argv[1]), bytes.fromhex(sys.argv[2]), bytes.fromhex(sys.argv[3])
+print(json.dumps([list(guess_chunks(tuple(s), t)) for s, t in cases]))
+print(json.dumps(numcodecs.VLenUTF8().decode(utf8).tolist()))
+print(json.dumps(numcodecs.JSON().decode(js).tolist()))
+`;
+    const texts = ["", "a", "écriture ✓", "日本語", "x".repeat(300)];
+    const utf8 = Buffer.from(encodeVlenUtf8(texts)).toString("hex");
+    const json = Buffer.from(encodeJSON2([{ path: "/a/b", source: ".", object_id: "ü", source_object_id: null }, { path: "/c", source: ".", object_id: null, source_object_id: null }], [2])).toString("hex");
+    const { stdout } = await run(ORACLE, ["python", "-c", script, JSON.stringify(cases), utf8, json]);
+    const [chunks, decodedTexts, decodedRefs] = stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(cases.map(([shape, size]) => guessChunks(shape, size))).toEqual(chunks);
+    expect(decodedTexts).toEqual(texts);
+    expect(decodedRefs).toEqual([{ object_id: "ü", path: "/a/b", source: ".", source_object_id: null }, { object_id: null, path: "/c", source: ".", source_object_id: null }]);
   });
 
   it("refuses mode \"a\" and a read-only store for writing, saying why", async () => {

@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import {
-  ElectricalSeries, GrayscaleImage, H5DataIO, ImageReferences, ImageSeries, Images, IndexSeries, MemoryStore, NWBFile, NWBHDF5IO, NWBZarrIO, RGBImage,
+  cleanLeftovers, findLeftovers, ElectricalSeries, GrayscaleImage, H5DataIO, ImageReferences, ImageSeries, Images, IndexSeries, MemoryStore, NWBFile, NWBHDF5IO, NWBZarrIO, RGBImage,
   TimeSeries, typeCatalog,
 } from "../src/index.js";
 import { guessChunks } from "../src/io/zarr/layout.js";
@@ -232,6 +232,41 @@ print(json.dumps(numcodecs.JSON().decode(js).tolist()))
     expect(cases.map(([shape, size]) => guessChunks(shape, size))).toEqual(chunks);
     expect(decodedTexts).toEqual(texts);
     expect(decodedRefs).toEqual([{ object_id: "ü", path: "/a/b", source: ".", source_object_id: null }, { object_id: null, path: "/c", source: ".", source_object_id: null }]);
+  });
+
+  it("puts a store at its path only once written and closed; a failed or unclosed write leaves what was there", async () => {
+    const target = path.join(tmp.dir, "atomic.nwb.zarr");
+    const make = (n: number) => {
+      const f = new NWBFile({ session_description: `version ${n}`, identifier: "atomic", session_start_time: "2024-05-06T07:08:09Z" });
+      f.addAcquisition(new TimeSeries({ name: "t", data: Float64Array.of(n, n + 1), unit: "V", rate: 1 }));
+      return f;
+    };
+    let z = await NWBZarrIO.open(target, "w");
+    await z.write(make(1));
+    expect(existsSync(target)).toBe(false);
+    await z.close();
+    const first = readFileSync(path.join(target, "session_description/0"));
+    // A stream that fails midway: the store at the path is the first one still, and no temporary folder is left.
+    z = await NWBZarrIO.open(target, "w");
+    const failing = make(2);
+    failing.addAcquisition(new ImageSeries({ name: "movie", data: (function* () { yield new Uint8Array(4); throw new Error("camera unplugged"); })() as never, unit: "n.a.", rate: 1 }));
+    await expect(z.write(failing)).rejects.toThrow(/camera unplugged/);
+    await z.close();
+    expect(readFileSync(path.join(target, "session_description/0"))).toEqual(first);
+    expect(findLeftovers(tmp.dir, target)).toEqual([]);
+    // Written but never closed (a killed process): a temporary folder, which tsnwb clean's cleanLeftovers removes.
+    z = await NWBZarrIO.open(target, "w");
+    await z.write(make(3));
+    const left = findLeftovers(tmp.dir, target);
+    expect(left.map((l) => l.kind)).toEqual(["temporary"]);
+    expect(cleanLeftovers(tmp.dir).map((l) => l.path)).toEqual(left.map((l) => l.path));
+    expect(existsSync(left[0]!.path)).toBe(false);
+    // Replaced by a new store once closed.
+    z = await NWBZarrIO.open(target, "w");
+    await z.write(make(4));
+    await z.close();
+    expect(readFileSync(path.join(target, "session_description/0"))).not.toEqual(first);
+    expect(readdirSync(tmp.dir).filter((n) => n.includes("atomic") && n !== "atomic.nwb.zarr")).toEqual([]);
   });
 
   it("refuses mode \"a\" and a read-only store for writing, saying why", async () => {

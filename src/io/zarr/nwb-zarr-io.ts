@@ -5,12 +5,14 @@
  * object store's client.
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
+import { rename, rm } from "node:fs/promises";
 import * as nodePath from "node:path";
 import type { NWBFile } from "../../containers/file.js";
 import { AbstractContainer, describeValue } from "../../containers/container.js";
 import { FormatError, ModeError, NotFoundError, TsnwbError, ValidationError } from "../../errors.js";
 import { constructFile } from "../../mapping/mapper.js";
 import { type BaseIOOptions, type IOMode, buildCheckedTree, checkMode } from "../io-base.js";
+import { temporaryPath } from "../leftovers.js";
 import { FolderStore } from "./folder-store.js";
 import { keyOf, ZGROUP } from "./layout.js";
 import { readZarrTree } from "./read-tree.js";
@@ -38,7 +40,7 @@ export class NWBZarrIO {
   private closed = false;
 
   private constructor(
-    /** Where the hierarchy's keys are. */
+    /** Where the hierarchy's keys are (mode "w" at a path: the temporary folder `close()` puts at the path). */
     readonly store: ReadableStore,
     /** The store's name in messages: the folder's absolute path, or the name given with a store. */
     readonly path: string,
@@ -47,11 +49,16 @@ export class NWBZarrIO {
     private readonly options: ZarrIOOptions,
     /** The folder external file paths are stored relative to (the store folder's own folder), when on disk. */
     private readonly folder?: string,
+    /**
+     * Mode "w" at a path: the temporary folder beside it the store is written into (the `store`), which `close()`
+     * puts in place of whatever was at the path; a failed or unclosed write never leaves half a store there.
+     */
+    private readonly workFolder?: string,
   ) {}
 
   /**
-   * Opens a Zarr store: a folder path (mode "w" creates or replaces it when written; "r" needs an NWB Zarr store
-   * there), or a store object (`{ get, set, delete, list }`; `get` alone to read), named `name` in messages.
+   * Opens a Zarr store: a folder path (mode "w" writes a temporary folder beside it, which `close()` puts at the
+   * path, replacing the store or empty folder there; "r" needs an NWB Zarr store there), or a store object (`{ get, set, delete, list }`; `get` alone to read), named `name` in messages.
    * Mode "a" is not supported yet.
    */
   static async open(target: string | ReadableStore, mode: IOMode = "r", options: ZarrIOOptions & { name?: string } = {}): Promise<NWBZarrIO> {
@@ -66,7 +73,8 @@ export class NWBZarrIO {
       } else if (!existsSync(resolved)) {
         throw new NotFoundError(resolved, `no NWB Zarr store at ${target}`);
       }
-      const io = new NWBZarrIO(new FolderStore(resolved), resolved, mode, options, nodePath.dirname(resolved));
+      const work = mode === "w" ? temporaryPath(resolved) : undefined;
+      const io = new NWBZarrIO(new FolderStore(work ?? resolved), resolved, mode, options, nodePath.dirname(resolved), work);
       if (mode === "r") await io.checkIsZarr();
       return io;
     }
@@ -111,14 +119,30 @@ export class NWBZarrIO {
       this.written = true;
       this.nwbfile = nwbfile;
     } catch (e) {
+      if (this.workFolder !== undefined) await rm(this.workFolder, { recursive: true, force: true });
       if (e instanceof TsnwbError || e instanceof TypeError || e instanceof RangeError) throw e;
       throw new FormatError(this.path, `write failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
   }
 
-  /** Closes the handle (every key is already in the store once `write` returns). */
+  /**
+   * Closes the handle. A store written at a path is put in place now (the store or empty folder that was there is
+   * removed); a store object has every key once `write` returns.
+   */
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
+    const work = this.workFolder;
+    if (work === undefined) return;
+    if (!this.written) {
+      await rm(work, { recursive: true, force: true });
+      return;
+    }
+    // A folder cannot be renamed over one that holds files: the old store is moved aside first, then removed.
+    const old = existsSync(this.path) ? temporaryPath(this.path) : undefined;
+    if (old !== undefined) await rename(this.path, old);
+    await rename(work, this.path);
+    if (old !== undefined) await rm(old, { recursive: true, force: true });
   }
 
   /** `await using io = await NWBZarrIO.open(...)`: closed when the scope ends. */

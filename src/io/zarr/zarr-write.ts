@@ -75,7 +75,13 @@ class ZarrWriter {
   }
 
   async write(): Promise<void> {
-    await this.writeGroup(this.root);
+    try {
+      await this.writeGroup(this.root);
+    } catch (e) {
+      // Writes still in flight finish (or fail) before the failure is reported: the caller may remove the store.
+      await Promise.allSettled([...this.inFlight]);
+      throw e;
+    }
     await this.drain();
     if (this.options.consolidate !== false) {
       const doc: ConsolidatedMetadata = { metadata: {}, zarr_consolidated_format: ZARR_CONSOLIDATED_FORMAT };

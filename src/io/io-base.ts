@@ -155,30 +155,9 @@ export abstract class NWBIOBase {
     }
     if (this.mode === "a" && this.written) throw new ModeError(`${this.path} was already written; close it and open it again to change it more`);
     try {
-      // Rows added to tables read from the file: the stored rows are read first, so the columns hold every row.
-      for (const c of nwbfile.objects.values()) await (c as { loadStoredRows?: () => Promise<void> }).loadStoredRows?.();
       const externalLinkFile = this.externalLinkFile();
-      const { root, builderOf, streams } = buildFile(nwbfile, { externalFilePath: (p) => this.storedFilePath(p), ...(externalLinkFile ? { externalLinkFile } : {}) });
+      const { root, builderOf, streams } = await buildCheckedTree(nwbfile, this.path, this.mode, { storedFilePath: (p) => this.storedFilePath(p), ...(externalLinkFile ? { externalLinkFile } : {}) });
       this._linkedFiles = externalLinkFiles(root);
-      // A file's objects written again (an export, an append) keep the form they were read in, an older file its
-      // version: an export its whole cache, an append the namespaces the file caches (the diff keeps them).
-      const source = readSourceOf(nwbfile);
-      if (source) keepReadForm(builderOf);
-      const ownVersion = source !== undefined && inOwnVersion(source, NWB_VERSION);
-      if (ownVersion && this.mode === "w") keepOwnVersion(root, source);
-      else if (ownVersion) keepOwnCache(root, source);
-      if (ownVersion) ownFixedValues(builderOf, source);
-      // No invalid file is ever produced: what is about to be written is checked first (no array data is read),
-      // against the schema of the version it is written in.
-      const check = { structuralOnly: true, versionNamedByFile: ownVersion && source.schema.origin === "bundled" };
-      const catalog = ownVersion ? source.schema.catalog : typeCatalog;
-      let issues = await validateTree(root, catalog, check);
-      if (issues.length > 0 && source) {
-        // What the file read already had is not this write's doing (pynwb's export keeps it too): anything new is.
-        const had = new Set((await validateTree(source.root, catalog, check)).map(issueKey));
-        issues = issues.filter((i) => !had.has(issueKey(i)));
-      }
-      if (issues.length > 0) throw new SchemaError(this.path, issues);
       if (this.mode === "w") this.file = this.createForWrite();
       let append = this.mode === "a";
       let changes: TreeDiff | undefined;
@@ -309,6 +288,44 @@ export abstract class NWBIOBase {
     this.closed = true;
     await this.dropWork();
   }
+}
+
+/**
+ * What every backend does before it writes a byte: the file's builder tree, kept in the form its objects were read
+ * in (an export, an append), and checked against the schema of the version it is written in, so that no invalid
+ * file is ever produced (a SchemaError lists what is wrong). `where` names the file in errors; `mode` "a" keeps the
+ * namespaces the file caches, "w" an older file's whole cache.
+ */
+export async function buildCheckedTree(
+  nwbfile: NWBFile,
+  where: string,
+  mode: IOMode,
+  options: { storedFilePath: (path: string) => string; externalLinkFile?: (file: string) => string | undefined },
+): Promise<ReturnType<typeof buildFile>> {
+  // Rows added to tables read from the file: the stored rows are read first, so the columns hold every row.
+  for (const c of nwbfile.objects.values()) await (c as { loadStoredRows?: () => Promise<void> }).loadStoredRows?.();
+  const built = buildFile(nwbfile, { externalFilePath: options.storedFilePath, ...(options.externalLinkFile ? { externalLinkFile: options.externalLinkFile } : {}) });
+  const { root, builderOf } = built;
+  // A file's objects written again (an export, an append) keep the form they were read in, an older file its
+  // version: an export its whole cache, an append the namespaces the file caches (the diff keeps them).
+  const source = readSourceOf(nwbfile);
+  if (source) keepReadForm(builderOf);
+  const ownVersion = source !== undefined && inOwnVersion(source, NWB_VERSION);
+  if (ownVersion && mode === "w") keepOwnVersion(root, source);
+  else if (ownVersion) keepOwnCache(root, source);
+  if (ownVersion) ownFixedValues(builderOf, source);
+  // No invalid file is ever produced: what is about to be written is checked first (no array data is read),
+  // against the schema of the version it is written in.
+  const check = { structuralOnly: true, versionNamedByFile: ownVersion && source.schema.origin === "bundled" };
+  const catalog = ownVersion ? source.schema.catalog : typeCatalog;
+  let issues = await validateTree(root, catalog, check);
+  if (issues.length > 0 && source) {
+    // What the file read already had is not this write's doing (pynwb's export keeps it too): anything new is.
+    const had = new Set((await validateTree(source.root, catalog, check)).map(issueKey));
+    issues = issues.filter((i) => !had.has(issueKey(i)));
+  }
+  if (issues.length > 0) throw new SchemaError(where, issues);
+  return built;
 }
 
 /** An issue as one string: the same issue in two trees of the same paths gives the same key. */

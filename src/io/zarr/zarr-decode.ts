@@ -121,7 +121,9 @@ function objectCodec(filter: ZarrCodecConfig, bytes: Uint8Array, where: string):
       case "json": {
         const items = JSON.parse(utf8.decode(bytes)) as unknown[];
         // numcodecs' JSON: the elements (nested lists for N-D), then the dtype string and the shape.
-        return (items.slice(0, -2) as unknown[]).flat(Infinity);
+        const shape = items[items.length - 1];
+        const depth = Array.isArray(shape) ? Math.max(0, shape.length - 1) : 0;
+        return (items.slice(0, -2) as unknown[]).flat(depth);
       }
       case "pickle":
         return unpickleObjectArray(bytes);
@@ -182,7 +184,8 @@ const pickleNames = new NameRegistry()
 function unpickleObjectArray(bytes: Uint8Array): unknown[] {
   const value = new Parser({ nameResolver: pickleNames, unpicklingTypeOfDictionary: "object", unpicklingTypeOfSet: "array" }).parse<unknown>(bytes);
   if (!(value instanceof UnpickledArray)) throw new TypeError("the pickle is not a numpy array");
-  return value.values.flat(Infinity);
+  // numpy pickles an object array's elements as one flat list, in C order (a compound element is a tuple: a list).
+  return value.values;
 }
 
 /** Numbers of `dtype` from a chunk's bytes (`code`: the numpy type string, for its byte order). */

@@ -20,6 +20,7 @@ import { FolderStore } from "../src/io/zarr/folder-store.js";
 import type { ReadableStore, StoreKey } from "../src/io/zarr/store.js";
 import { readZarrFile, readZarrTree } from "../src/io/zarr/zarr-read.js";
 import { ZarrLazyArray } from "../src/io/zarr/lazy-zarr-array.js";
+import { JsonFloat, parseTaggedJson, untagged } from "../src/io/zarr/zarr-json.js";
 import { FormatError } from "../src/errors.js";
 import { ORACLE, ROOT, SHARED, byPath, sha256, tempFolder } from "./helpers.js";
 
@@ -254,6 +255,31 @@ describe("lazy reads of a store hdmf-zarr wrote", () => {
     expect(written.chunk).toEqual([1, 64, 48]);
     expect(written.origins).toEqual(Array.from({ length: 40 }, (_, i) => [i, 0, 0]));
     expect(listing.chunkGets().filter((k) => k.startsWith("/acquisition/"))).toEqual([]);
+  });
+});
+
+describe("attributes as hdmf-zarr writes them (JSON)", () => {
+  it("keep floats floats and integers integers, as Python wrote them", async () => {
+    const tree = await readZarrTree(new FolderStore(storeOf("made.nwb")), { name: "made" });
+    const es = tree.groups.get("acquisition")!.groups.get("es")!;
+    const data = es.datasets.get("data")!;
+    const conversion = data.attributes.get("conversion")!.value as { dtype: string; data: ArrayLike<number> };
+    expect([conversion.dtype, conversion.data[0]]).toEqual(["float64", 1]);
+    const rate = es.datasets.get("starting_time")!.attributes.get("rate")!.value as { dtype: string; data: ArrayLike<number> };
+    expect([rate.dtype, rate.data[0]]).toEqual(["float64", 1000]);
+    const ids = tree.groups.get("units")!.datasets.get("id")!.value as LazyArray;
+    expect(ids.dtype).toBe("int64");
+  });
+
+  it("parse Python's JSON: floats tagged, NaN and Infinity, escapes", () => {
+    const doc = parseTaggedJson(`{"a": 1, "b": 1.0, "c": [1e-05, -2, NaN, Infinity, -Infinity], "d\\u00e9\\"": "x\\ny", "1": true, "e": null}`) as Record<string, unknown>;
+    expect(doc.a).toBe(1);
+    expect(doc.b).toEqual(new JsonFloat(1));
+    expect(doc.c).toEqual([new JsonFloat(1e-5), -2, new JsonFloat(NaN), new JsonFloat(Infinity), new JsonFloat(-Infinity)]);
+    expect(doc['d\u00e9"']).toBe("x\ny");
+    expect(Object.keys(doc)).toEqual(["1", "a", "b", "c", 'd\u00e9"', "e"]);
+    expect(untagged(doc as never)).toEqual({ a: 1, b: 1, c: [1e-5, -2, NaN, Infinity, -Infinity], 'd\u00e9"': "x\ny", 1: true, e: null });
+    expect(() => parseTaggedJson("{\"a\": }")).toThrow(SyntaxError);
   });
 });
 

@@ -18,6 +18,7 @@ import { FormatError } from "../../errors.js";
 import type { ReadableStore, StoreKey, WritableStore } from "./store.js";
 import { type HdmfZarrDType, ZarrLazyArray, referencePath } from "./lazy-zarr-array.js";
 import { checkArrayMetadata } from "./zarr-decode.js";
+import { JsonFloat, type TaggedJson, parseTaggedJson, untagged } from "./zarr-json.js";
 
 /** What `readZarrTree` takes besides the store. */
 export interface ZarrReadOptions {
@@ -74,11 +75,24 @@ function isMetadataKey(key: string): boolean {
   return /(^|\/)\.z(group|array|attrs)$/.test(key);
 }
 
+/**
+ * The JSON document at `key`, or undefined when the store has none. Attributes keep whether their numbers were
+ * written as floats (`zarr-json.ts`); other documents are plain.
+ */
 async function getJSON(store: ReadableStore, key: string, name: string): Promise<unknown> {
   const bytes = await store.get(`/${key}` as StoreKey);
   if (bytes === undefined) return undefined;
   try {
-    return JSON.parse(new TextDecoder().decode(bytes));
+    const doc = parseTaggedJson(new TextDecoder().decode(bytes));
+    if (key === ".zattrs" || key.endsWith("/.zattrs")) return doc;
+    if (key === ".zmetadata") {
+      const docs = (doc as { metadata?: Record<string, TaggedJson> }).metadata;
+      if (typeof docs !== "object" || docs === null || Array.isArray(docs)) return untagged(doc);
+      const metadata: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(docs)) Object.defineProperty(metadata, k, { value: k.endsWith(".zattrs") ? v : untagged(v), enumerable: true });
+      return { ...(untagged({ ...(doc as Record<string, TaggedJson>), metadata: null }) as object), metadata };
+    }
+    return untagged(doc);
   } catch (e) {
     throw new FormatError(name, `/${key} is not JSON: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
@@ -247,7 +261,7 @@ class TreeBuilder {
 
   /** An attribute's JSON value as a builder attribute: references, text, numbers, booleans, lists of them. */
   private attribute(value: unknown, where: string): AttributeBuilder {
-    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+    if (typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof JsonFloat)) {
       const v = value as { zarr_dtype?: unknown; value?: unknown };
       if (v.zarr_dtype === "object") {
         const refs = Array.isArray(v.value) ? v.value : [v.value];
@@ -268,19 +282,19 @@ class TreeBuilder {
 }
 
 /**
- * JSON values as an array. JSON does not keep the numpy dtype an attribute was written with: integers are int64
- * (Python's int), other numbers float64 (Python's float); both read as the same numbers.
+ * JSON values as an array. JSON does not keep the numpy dtype an attribute was written with: numbers written as
+ * integers are int64 (Python's int), those written as floats float64 (Python's float), as hdmf-zarr reads them.
  */
 function jsonArray(values: unknown[], shape: number[], where: string): NDArray {
   if (values.every((v) => typeof v === "string")) return { data: values as string[], shape, dtype: "text" };
-  if (values.every((v) => typeof v === "number")) {
-    const numbers = values as number[];
-    if (numbers.every((n) => Number.isSafeInteger(n))) return { data: BigInt64Array.from(numbers, (n) => BigInt(n)), shape, dtype: "int64" };
+  if (values.every((v) => typeof v === "number" || v instanceof JsonFloat)) {
+    const numbers = values.map((v) => (v instanceof JsonFloat ? v.value : (v as number)));
+    if (values.every((v) => typeof v === "number" && Number.isSafeInteger(v))) return { data: BigInt64Array.from(numbers, (n) => BigInt(n)), shape, dtype: "int64" };
     return { data: Float64Array.from(numbers), shape, dtype: "float64" };
   }
   if (values.every((v) => typeof v === "boolean")) return { data: Uint8Array.from(values as boolean[], (b) => (b ? 1 : 0)), shape, dtype: "uint8" };
-  if (values.some((v) => typeof v === "object" && v !== null)) throw new FormatError(where, `a list attribute of objects tsnwb does not read: ${JSON.stringify(values).slice(0, 200)}`);
+  if (values.some((v) => typeof v === "object" && v !== null && !(v instanceof JsonFloat))) throw new FormatError(where, `a list attribute of objects tsnwb does not read: ${JSON.stringify(values).slice(0, 200)}`);
   // Mixed scalars (numpy would have made them one type: text).
-  return { data: values.map((v) => (v === null ? "" : String(v))), shape, dtype: "text" };
+  return { data: values.map((v) => (v === null ? "" : String(v instanceof JsonFloat ? v.value : v))), shape, dtype: "text" };
 }
 

@@ -8,9 +8,10 @@
  * lazy: opening fetches no chunk, a movie's frame fetches its own chunk only.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { build } from "esbuild";
+import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AbstractContainer, type LazyArray, NWBHDF5IO, type NWBFile } from "../src/index.js";
 import { isLazyArray } from "../src/data/lazy.js";
@@ -323,11 +324,47 @@ describe("stores in other forms", () => {
 });
 
 describe("the read modules in a browser", () => {
+  const entry = () => path.join(tmp.dir, "zarr-page.js");
+
   it("bundle for the browser without Node's modules", async () => {
-    const result = await build({
-      entryPoints: [path.join(ROOT, "dist", "io", "zarr", "zarr-read.js")], bundle: true, platform: "browser", format: "esm", write: false, logLevel: "silent",
-      external: ["apache-arrow"],
-    });
+    writeFileSync(entry(), `export { readZarrFile } from ${JSON.stringify(path.join(ROOT, "dist", "io", "zarr", "zarr-read.js"))};
+export { MemoryStore } from ${JSON.stringify(path.join(ROOT, "dist", "io", "zarr", "store.js"))};`);
+    const result = await build({ entryPoints: [entry()], bundle: true, platform: "browser", format: "esm", write: false, metafile: true, logLevel: "silent", external: ["apache-arrow"] });
     expect(result.errors).toEqual([]);
+    expect(Object.keys(result.metafile.inputs).filter((i) => /^node:|folder-store|io\/nwb-io|h5wasm\/dist\/node/.test(i))).toEqual([]);
+  });
+
+  it("read a store hdmf-zarr wrote in Chromium, Blosc, gzip and Zstd chunks and pickled text included", async () => {
+    const bundle = await build({ entryPoints: [entry()], bundle: true, platform: "browser", format: "iife", globalName: "zarrPage", write: false, logLevel: "silent", external: ["apache-arrow"] });
+    const root = storeOf("made.nwb");
+    const files: Record<string, string> = {};
+    const walk = (dir: string): void => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else files[`/${path.relative(root, p).split(path.sep).join("/")}`] = readFileSync(p).toString("base64");
+      }
+    };
+    walk(root);
+    const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+    try {
+      const page = await browser.newPage();
+      await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
+      const seen = await page.evaluate(async (entries) => {
+        const { MemoryStore, readZarrFile } = (globalThis as unknown as { zarrPage: { MemoryStore: new () => { set(k: string, v: Uint8Array): Promise<void> }; readZarrFile: (s: unknown, o: unknown) => Promise<Record<string, unknown>> } }).zarrPage;
+        const store = new MemoryStore();
+        for (const [k, b64] of Object.entries(entries)) await store.set(k, Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
+        const nwbfile = await readZarrFile(store, { name: "made in a page" });
+        const acquisition = nwbfile.acquisition as Map<string, { data: { read(s?: unknown): Promise<ArrayLike<number>> } }>;
+        const frame = await acquisition.get("movie")!.data.read([[7, 8]]);
+        const row = await acquisition.get("matrix")!.data.read([[201, 202]]);
+        let sum = 0;
+        for (let i = 0; i < frame.length; i++) sum += frame[i]!;
+        return { identifier: nwbfile.identifier, start: nwbfile.session_start_time, sum, row: Array.from(row) };
+      }, files);
+      expect(seen).toEqual({ identifier: "zarr-made-1", start: "2024-05-06T07:08:09+00:00", sum: facts.movie_frame7_sum, row: facts.matrix_row_201.map(Math.fround) });
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -200,6 +200,11 @@ export class ZarrLazyArray implements LazyArray {
   private async assemble(ranges: [number, number][], out: TypedArray | unknown[]): Promise<void> {
     if (ranges.some(([s, e]) => s === e)) return;
     const chunks = this.meta.chunks;
+    if (chunks.length === 0) {
+      // A 0-d array (zarr-python's scalar): one element, in chunk "0".
+      out[0] = (await this.chunkElements([]))[0] as never;
+      return;
+    }
     const gridRanges = ranges.map(([s, e], a) => [Math.floor(s / chunks[a]!), Math.floor((e - 1) / chunks[a]!) + 1] as [number, number]);
     const indices: number[][] = [];
     forEachIndex(gridRanges, (index) => indices.push([...index]));

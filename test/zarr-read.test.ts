@@ -248,6 +248,33 @@ describe("lazy reads of a store hdmf-zarr wrote", () => {
     expect(Array.from(block)).toEqual(cut);
   });
 
+  it("opens in two rounds of requests (as over HTTP): the metadata, then the small arrays the objects read, together", async () => {
+    const inner = new FolderStore(storeOf("made.nwb"));
+    let rounds = 0;
+    let waiting: (() => void)[] = [];
+    // Every request asked before the store answers is one round (one round trip over HTTP, however many requests).
+    const store: ReadableStore = {
+      get: (key) =>
+        new Promise((resolve) => {
+          if (waiting.length === 0) {
+            setTimeout(() => {
+              rounds++;
+              const now = waiting;
+              waiting = [];
+              for (const answer of now) answer();
+            }, 5);
+          }
+          waiting.push(() => resolve(inner.get(key)));
+        }),
+    };
+    const nwbfile = await readZarrFile(store, { name: "made" });
+    expect(rounds).toBe(2);
+    expect(nwbfile.identifier).toBe("zarr-made-1");
+    rounds = 0;
+    await readZarrFile(store, { name: "made", prefetchSmall: false });
+    expect(rounds).toBeGreaterThan(6);
+  });
+
   it("lists the chunks written when the store can list", async () => {
     const listing = new ListingCountingStore(new FolderStore(storeOf("made.nwb")));
     const tree = await readZarrTree(listing, { name: "made" });

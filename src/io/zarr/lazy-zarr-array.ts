@@ -219,9 +219,43 @@ export class ZarrLazyArray implements LazyArray {
     await Promise.all(Array.from({ length: Math.min(PARALLEL_CHUNKS, indices.length) }, worker));
   }
 
+  /** Chunks fetched ahead (`prefetch`), by key: small arrays read once, at open, kept. */
+  private prefetched?: Map<string, Promise<TypedArray | unknown[]>>;
+
+  /**
+   * Fetches every chunk now and keeps them: for the small arrays a file's objects read as they are made (text,
+   * scalars, references), fetched together when the store is opened rather than one round trip each.
+   */
+  prefetch(): Promise<unknown> {
+    if (this.prefetched === undefined) {
+      this.prefetched = new Map();
+      const grid = this.meta.shape.map((n, a) => [0, Math.ceil(n / this.meta.chunks[a]!)] as [number, number]);
+      forEachIndex(grid, (index) => {
+        const p = this.fetchChunk(index);
+        // A failure is the read's to report, when the values are read (as without prefetching).
+        p.catch(() => undefined);
+        this.prefetched!.set(this.chunkKey(index), p);
+      });
+    }
+    return Promise.allSettled(this.prefetched.values());
+  }
+
+  /** The number of chunks the array is stored in. */
+  get chunkCount(): number {
+    return this.meta.shape.reduce((a, n, i) => a * Math.ceil(n / this.meta.chunks[i]!), 1);
+  }
+
+  private chunkKey(index: number[]): StoreKey {
+    return `${this.path === "/" ? "" : this.path}/${this.chunkName(index)}` as StoreKey;
+  }
+
   /** The elements of the chunk at grid `index` (the fill value where it was never written), as tsnwb holds them. */
-  private async chunkElements(index: number[]): Promise<TypedArray | unknown[]> {
-    const key = `${this.path === "/" ? "" : this.path}/${this.chunkName(index)}` as StoreKey;
+  private chunkElements(index: number[]): Promise<TypedArray | unknown[]> {
+    return this.prefetched?.get(this.chunkKey(index)) ?? this.fetchChunk(index);
+  }
+
+  private async fetchChunk(index: number[]): Promise<TypedArray | unknown[]> {
+    const key = this.chunkKey(index);
     const count = this.meta.chunks.reduce((a, b) => a * b, 1);
     const stored = await this.store.get(key);
     const where = `${this.storeName}: ${key}`;

@@ -25,6 +25,13 @@ export interface ZarrReadOptions {
   /** The store's name in errors (its folder or URL); default "Zarr store". */
   name?: string;
   /**
+   * Whether the chunks of small arrays that reading a file's objects reads at once (scalars, text, references,
+   * compound rows: one chunk of at most 4096 elements, outside the cached specification) are fetched together as
+   * the tree is read, rather than one after the other as the objects are made (one round trip each over HTTP);
+   * default true. Numeric arrays are never fetched ahead.
+   */
+  prefetchSmall?: boolean;
+  /**
    * Whether the store's keys are listed (when it can list) so that datasets can tell which chunks were written
    * (`writtenChunks`, for copies of sparse arrays); default true. Listing reads no chunk.
    */
@@ -52,7 +59,10 @@ export async function readZarrTree(store: ReadableStore, options: ZarrReadOption
   const meta = await readMetadata(store, name, listed);
   if (!meta.has(".zgroup")) throw new FormatError(name, "not a Zarr hierarchy: it has no root group (/.zgroup)");
   const chunkKeys = listed === undefined ? undefined : chunkKeysByArray(listed, meta);
-  return new TreeBuilder(store, name, meta, chunkKeys).build();
+  const builder = new TreeBuilder(store, name, meta, chunkKeys);
+  const root = builder.build();
+  if (options.prefetchSmall !== false) await prefetchSmall(builder.arrays, root);
+  return root;
 }
 
 /**
@@ -162,8 +172,30 @@ function chunkKeysByArray(listed: string[], meta: MetadataMap): Map<string, Set<
   return arrays;
 }
 
+/** Arrays of at most this many elements, in one chunk, are fetched ahead (see `prefetchSmall`). */
+const PREFETCH_ELEMENTS = 4096;
+
+/** Fetches the chunks of the small arrays the objects' construction reads, several at a time. */
+async function prefetchSmall(arrays: ZarrLazyArray[], root: GroupBuilder): Promise<void> {
+  const specloc = root.attributes.get(".specloc")?.value;
+  const specs = specloc !== undefined && "kind" in specloc && specloc.kind === "reference" ? `${String(specloc.targets[0])}/` : undefined;
+  const small = arrays.filter((a) => {
+    if (specs !== undefined && a.path.startsWith(specs)) return false;
+    const elements = a.meta.shape.reduce((x, n) => x * n, 1);
+    const eager = a.scalar || a.dtype === "text" || a.dtype === "reference" || a.dtype === "compound" || a.dtype === "bool";
+    return eager && a.chunkCount === 1 && elements <= PREFETCH_ELEMENTS;
+  });
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < small.length) await small[next++]!.prefetch();
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_METADATA, small.length) }, worker));
+}
+
 /** Builds the builder tree from the metadata documents. */
 class TreeBuilder {
+  /** Every array read, in the order met. */
+  readonly arrays: ZarrLazyArray[] = [];
   /** Each group's and array's children's names, by the parent's relative path. */
   private readonly children = new Map<string, { groups: Set<string>; arrays: Set<string> }>();
 
@@ -247,6 +279,7 @@ class TreeBuilder {
     const meta = checkArrayMetadata(this.meta.get(`${path}/.zarray`), `${this.name}: /${path}/.zarray`);
     const zarrDType = attrs.zarr_dtype as HdmfZarrDType | undefined;
     const lazy = new ZarrLazyArray(this.store, this.absolute(path), meta, zarrDType, this.name, this.chunkKeys?.get(path));
+    this.arrays.push(lazy);
     const builder = new DatasetBuilder(name, lazy, lazy.scalar);
     this.readAttributes(attrs, builder.attributes, path);
     return builder;

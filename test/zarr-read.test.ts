@@ -286,6 +286,59 @@ describe("lazy reads of a store hdmf-zarr wrote", () => {
   });
 });
 
+describe("arrays in the other forms zarr-python writes", () => {
+  let expected: Record<string, { shape: number[]; values: unknown[] }>;
+  let tree: GroupBuilder;
+  const array = (name: string) => tree.datasets.get(name)!.value as ZarrLazyArray;
+  beforeAll(async () => {
+    const out = execFileSync(ORACLE, ["python", path.join(ROOT, "test", "py", "zarr_arrays.py"), tmp.dir], { encoding: "utf8" });
+    expected = JSON.parse(out.trim().split("\n").pop()!);
+    tree = await readZarrTree(new FolderStore(path.join(tmp.dir, "arrays.zarr")), { name: "arrays" });
+  }, 120_000);
+
+  it("read whole as zarr-python wrote them: nested chunk keys, big-endian, zlib, LZ4, none, booleans, fixed and vlen text, JSON, structured, fill values", async () => {
+    for (const [name, e] of Object.entries(expected)) {
+      const a = array(name);
+      expect(a.shape, name).toEqual(e.shape);
+      const values = plain((await a.read()) as ArrayLike<unknown>).map((v) => (typeof v === "number" && Number.isNaN(v) ? null : v));
+      const want = name === "struct" ? (e.values as [number, number][]).map(([n, x]) => ({ n, x })) : e.values;
+      expect(values, name).toEqual(want);
+    }
+    expect(array("bools").dtype).toBe("bool");
+    expect(array("fixed_text").dtype).toBe("text");
+    expect(array("bigendian").dtype).toBe("int32");
+    expect(array("raw").dtype).toBe("int64");
+    expect(array("struct").members).toEqual([{ name: "n", dtype: "int16" }, { name: "x", dtype: "float64" }]);
+    expect(array("sparse").storage.fillvalue).toBeNaN();
+  });
+
+  it("read any selection as the whole array cut", async () => {
+    const a = array("nested");
+    const whole = (await a.read()) as Int32Array;
+    const [n0, n1, n2] = a.shape as [number, number, number];
+    const selections: [number, number][][] = [[[1, 6], [0, 5], [1, 3]], [[6, 7]], [[0, 7], [4, 5]], [[3, 3]], [[2, 5], [1, 4], [0, 1]]];
+    for (const sel of selections) {
+      const r = sel.map((x, i) => x ?? [0, [n0, n1, n2][i]!]);
+      while (r.length < 3) r.push([0, [n0, n1, n2][r.length]!]);
+      const cut: number[] = [];
+      for (let i = r[0]![0]; i < r[0]![1]; i++) for (let j = r[1]![0]; j < r[1]![1]; j++) for (let k = r[2]![0]; k < r[2]![1]; k++) cut.push(whole[(i * n1 + j) * n2 + k]!);
+      expect(Array.from((await a.read(sel)) as Int32Array), JSON.stringify(sel)).toEqual(cut);
+    }
+    const sparse = array("sparse");
+    expect(sparse.writtenChunks!()).toEqual({ chunk: [3, 3], origins: [[0, 3]] });
+    await expect(a.read([[0, 8]])).rejects.toThrow(/selection/);
+    const into = new Int32Array(5);
+    await expect(a.readInto!([[0, 1], [0, 5], [0, 1]], new Int32Array(4))).rejects.toThrow(/5 elements/);
+    await a.readInto!([[0, 1], [0, 5], [0, 1]], into);
+    expect(Array.from(into)).toEqual([0, 1, 2, 3, 4].map((j) => whole[j * n2]));
+  });
+
+  it("read Fortran-ordered chunks in C order", async () => {
+    expect(plain((await array("fortran").read()) as Int32Array)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    expect(plain((await array("fortran").read([[1, 3], [2, 4]])) as Int32Array)).toEqual([6, 7, 10, 11]);
+  });
+});
+
 describe("attributes as hdmf-zarr writes them (JSON)", () => {
   it("keep floats floats and integers integers, as Python wrote them", async () => {
     const tree = await readZarrTree(new FolderStore(storeOf("made.nwb")), { name: "made" });

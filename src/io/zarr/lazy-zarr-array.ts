@@ -91,7 +91,6 @@ export class ZarrLazyArray implements LazyArray {
     /** The keys of the chunks written, when the store could list them (else undefined). */
     private readonly chunkKeys?: ReadonlySet<string>,
   ) {
-    if (meta.order === "F" && meta.shape.length > 1) throw new FormatError(storeName, `${path}: Fortran-ordered arrays are not read by tsnwb`);
     this.scalar = zarrDType === "scalar" && meta.shape.length === 1 && meta.shape[0] === 1;
     this.shape = this.scalar ? [] : [...meta.shape];
     this.dtype = dtypeOf(meta, zarrDType);
@@ -260,7 +259,8 @@ export class ZarrLazyArray implements LazyArray {
     const stored = await this.store.get(key);
     const where = `${this.storeName}: ${key}`;
     if (stored === undefined) return this.fillChunk(count);
-    return this.elements(await decodeChunk(this.meta, stored, where), count, where);
+    const elements = this.elements(await decodeChunk(this.meta, stored, where), count, where);
+    return this.meta.order === "F" && this.meta.chunks.length > 1 ? toCOrder(elements, this.meta.chunks) : elements;
   }
 
   private fillChunk(count: number): TypedArray | unknown[] {
@@ -346,6 +346,24 @@ function numbersOf(values: unknown[], dtype: NumericDType): TypedArray {
 
 function describeOut(out: unknown): string {
   return ArrayBuffer.isView(out) ? `${out.constructor.name} of ${(out as TypedArray).length}` : typeof out;
+}
+
+/** A chunk's elements stored in Fortran order (first axis fastest), in C order. */
+function toCOrder(elements: TypedArray | unknown[], shape: number[]): TypedArray | unknown[] {
+  const out = ArrayBuffer.isView(elements) ? elements.slice() : new Array<unknown>(elements.length);
+  const fStride: number[] = [];
+  let stride = 1;
+  for (const n of shape) {
+    fStride.push(stride);
+    stride *= n;
+  }
+  let c = 0;
+  forEachIndex(shape.map((n) => [0, n] as [number, number]), (index) => {
+    let f = 0;
+    for (let a = 0; a < index.length; a++) f += index[a]! * fStride[a]!;
+    (out as unknown[])[c++] = (elements as unknown[])[f];
+  });
+  return out;
 }
 
 /** Calls `f` with every index of the box `ranges` (a `[start, stop)` per axis), last axis fastest. */

@@ -20,7 +20,11 @@ export function parseTaggedJson(text: string): TaggedJson {
     throw new SyntaxError(`${what} at offset ${at}`);
   };
   const space = (): void => {
-    while (at < text.length && (text[at] === " " || text[at] === "\n" || text[at] === "\r" || text[at] === "\t")) at++;
+    for (;;) {
+      const c = text.charCodeAt(at);
+      if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return;
+      at++;
+    }
   };
   const literal = (word: string, value: TaggedJson): TaggedJson => {
     if (!text.startsWith(word, at)) fail(`unexpected ${JSON.stringify(text.slice(at, at + 10))}`);
@@ -28,12 +32,20 @@ export function parseTaggedJson(text: string): TaggedJson {
     return value;
   };
   const string = (): string => {
-    // From the opening quote to the closing one, escapes skipped; JSON.parse then decodes it exactly.
+    // From the opening quote to the closing one, escapes skipped; JSON.parse then decodes one with escapes exactly.
     const start = at++;
-    while (at < text.length && text[at] !== '"') at += text[at] === "\\" ? 2 : 1;
-    if (at >= text.length) fail("unterminated string");
+    let escaped = false;
+    for (;;) {
+      const c = text.charCodeAt(at);
+      if (c === 34) break;
+      if (Number.isNaN(c)) fail("unterminated string");
+      if (c === 92) {
+        escaped = true;
+        at += 2;
+      } else at++;
+    }
     at++;
-    return JSON.parse(text.slice(start, at)) as string;
+    return escaped ? (JSON.parse(text.slice(start, at)) as string) : text.slice(start + 1, at - 1);
   };
   const value = (): TaggedJson => {
     space();
@@ -52,7 +64,7 @@ export function parseTaggedJson(text: string): TaggedJson {
         const key = string();
         space();
         if (text[at++] !== ":") fail("expected ':'");
-        Object.defineProperty(o, key, { value: value(), enumerable: true, writable: true, configurable: true });
+        setOwn(o, key, value());
         space();
         const next = text[at++];
         if (next === "}") return o;
@@ -82,11 +94,28 @@ export function parseTaggedJson(text: string): TaggedJson {
     if (c === "N") return literal("NaN", new JsonFloat(NaN));
     if (c === "I") return literal("Infinity", new JsonFloat(Infinity));
     if (c === "-" && text.startsWith("-Infinity", at)) return literal("-Infinity", new JsonFloat(-Infinity));
-    const m = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(at, at + 400));
-    if (!m) return fail(`unexpected ${JSON.stringify(text.slice(at, at + 10))}`);
-    at += m[0].length;
-    const n = Number(m[0]);
-    return m[1] !== undefined || m[2] !== undefined ? new JsonFloat(n) : n;
+    const start = at;
+    let float = false;
+    if (text.charCodeAt(at) === 45) at++;
+    const digits = (): void => {
+      const from = at;
+      while (text.charCodeAt(at) >= 48 && text.charCodeAt(at) <= 57) at++;
+      if (at === from) fail(`unexpected ${JSON.stringify(text.slice(start, start + 10))}`);
+    };
+    digits();
+    if (text.charCodeAt(at) === 46) {
+      float = true;
+      at++;
+      digits();
+    }
+    if (text.charCodeAt(at) === 101 || text.charCodeAt(at) === 69) {
+      float = true;
+      at++;
+      if (text.charCodeAt(at) === 43 || text.charCodeAt(at) === 45) at++;
+      digits();
+    }
+    const n = Number(text.slice(start, at));
+    return float ? new JsonFloat(n) : n;
   };
   const result = value();
   space();
@@ -100,8 +129,14 @@ export function untagged(v: TaggedJson): unknown {
   if (Array.isArray(v)) return v.map(untagged);
   if (typeof v === "object" && v !== null) {
     const o: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) Object.defineProperty(o, k, { value: untagged(x), enumerable: true, writable: true, configurable: true });
+    for (const [k, x] of Object.entries(v)) setOwn(o, k, untagged(x));
     return o;
   }
   return v;
+}
+
+/** Sets an own property, as JSON.parse does: "__proto__" too is a key, never the object's prototype. */
+function setOwn(o: Record<string, unknown>, key: string, v: unknown): void {
+  if (key === "__proto__") Object.defineProperty(o, key, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[key] = v;
 }

@@ -44,7 +44,7 @@ for src in sys.argv[2:]:
 rng = np.random.default_rng(21)
 movie = rng.integers(0, 4000, size=(40, 64, 48), dtype=np.uint16)
 matrix = rng.standard_normal((300, 7)).astype(np.float32)
-plain = np.arange(50, dtype=np.int32) * 3
+plain = np.arange(300, dtype=np.int32) * 3
 
 
 def make(zarr_io: bool) -> NWBFile:
@@ -61,7 +61,7 @@ def make(zarr_io: bool) -> NWBFile:
     ts = TimeSeries(name="matrix", data=wrap(matrix, chunks=(64, 4), compressor=numcodecs.Zstd(level=3)), unit="V",
                     timestamps=np.linspace(0, 3, 300), comments="chunks that do not divide the shape")
     f.add_acquisition(ts)
-    f.add_acquisition(TimeSeries(name="plain", data=wrap(plain, chunks=(50,), compressor=None) if zarr_io else plain,
+    f.add_acquisition(TimeSeries(name="plain", data=wrap(plain, chunks=(100,), compressor=None) if zarr_io else plain,
                                  unit="count", timestamps=ts, description="its timestamps are a link"))
     device = f.create_device(name="probe", description="a probe")
     group = f.create_electrode_group(name="shank0", description="shank", location="CA1", device=device)

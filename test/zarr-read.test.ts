@@ -323,6 +323,8 @@ describe("arrays in the other forms zarr-python writes", () => {
     expect(array("raw").dtype).toBe("int64");
     expect(array("struct").members).toEqual([{ name: "n", dtype: "int16" }, { name: "x", dtype: "float64" }]);
     expect(array("sparse").storage.fillvalue).toBeNaN();
+    // A filter tsnwb does not read is named when the data is read.
+    await expect(array("delta").read()).rejects.toThrow(/arrays: \/delta\/0: filter 'delta' is not one tsnwb reads/);
   });
 
   it("read any selection as the whole array cut", async () => {

@@ -35,6 +35,11 @@ add("fixed_text", np.array(["a", "bc", "déf", ""], dtype="<U3"), chunks=(3,))
 add("struct", np.array([(1, 2.5), (3, -1.0), (5, 0.25)], dtype=[("n", "<i2"), ("x", "<f8")]), chunks=(2,))
 add("texts", np.array(["one", "two", "three", "four", "five"], dtype=object), chunks=(2,), object_codec=numcodecs.VLenUTF8())
 add("json_objects", np.array(["x", "y", "z"], dtype=object), chunks=(2,), object_codec=numcodecs.JSON())
+# hdmf-zarr's arrays converted from HDF5 (ZarrDataIO.from_h5py_dataset): HDF5's shuffle and deflate as filters.
+add("shuffled", rng.integers(0, 10 ** 6, size=(20, 3)).astype("<u4"), chunks=(6, 3), compressor=None,
+    filters=[numcodecs.Shuffle(elementsize=4), numcodecs.Zlib(level=4)])
+delta = root.create_dataset("delta", shape=(5,), chunks=(5,), dtype="i4", filters=[numcodecs.Delta(dtype="i4")])
+delta[...] = np.arange(5)
 # Chunks never written read as the fill value.
 sparse = root.create_dataset("sparse", shape=(6, 6), chunks=(3, 3), dtype="f4", fill_value=np.nan)
 sparse[0:3, 3:6] = np.arange(9, dtype="f4").reshape(3, 3)

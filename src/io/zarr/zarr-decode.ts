@@ -91,24 +91,53 @@ async function compressor(config: ZarrCodecConfig, where: string): Promise<Codec
 /** What decoding a chunk's bytes gives: still bytes (numeric and structured numeric data), or the elements (object arrays). */
 export type DecodedChunk = { kind: "bytes"; bytes: Uint8Array } | { kind: "objects"; values: unknown[] };
 
-/** A chunk's stored bytes decoded through the array's compressor and filters (`where`: the chunk's key, for errors). */
+/**
+ * A chunk's stored bytes decoded through the array's compressor and filters (`where`: the chunk's key, for errors).
+ * Filters decode in reverse: byte codecs (hdmf-zarr's arrays converted from HDF5 keep HDF5's shuffle and deflate as
+ * numcodecs' Shuffle and Zlib filters), then at most one object codec, last.
+ */
 export async function decodeChunk(meta: ZArrayMetadata, stored: Uint8Array, where: string): Promise<DecodedChunk> {
-  let bytes = stored;
-  if (meta.compressor !== null) {
-    try {
-      bytes = await (await compressor(meta.compressor, where)).decode(stored);
-    } catch (e) {
-      if (e instanceof FormatError) throw e;
-      throw new FormatError(where, `cannot decompress the chunk (${meta.compressor.id}): ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  let bytes = meta.compressor === null ? stored : await decompress(meta.compressor, stored, where);
+  const filters = [...(meta.filters ?? [])].reverse();
+  for (const [i, filter] of filters.entries()) {
+    if (filter.id === "shuffle") bytes = unshuffle(bytes, filter, where);
+    else if (filter.id in COMPRESSORS) bytes = await decompress(filter, bytes, where);
+    else if (OBJECT_CODECS.has(filter.id)) {
+      if (i !== filters.length - 1) throw new FormatError(where, `filter '${filter.id}' (an object codec) is not the array's first: tsnwb reads one object codec, first`);
+      return { kind: "objects", values: objectCodec(filter, bytes, where) };
+    } else {
+      throw new FormatError(where, `filter '${filter.id}' is not one tsnwb reads (it reads shuffle, ${Object.keys(COMPRESSORS).join(", ")}, ${[...OBJECT_CODECS].join(", ")})`);
     }
   }
-  let decoded: DecodedChunk = { kind: "bytes", bytes };
-  for (const filter of [...(meta.filters ?? [])].reverse()) {
-    if (decoded.kind !== "bytes") throw new FormatError(where, `filter '${filter.id}' follows an object codec: tsnwb reads one object codec, last`);
-    decoded = { kind: "objects", values: objectCodec(filter, decoded.bytes, where) };
-  }
-  return decoded;
+  return { kind: "bytes", bytes };
 }
+
+async function decompress(config: ZarrCodecConfig, bytes: Uint8Array, where: string): Promise<Uint8Array> {
+  const codec = await compressor(config, where);
+  try {
+    return await codec.decode(bytes);
+  } catch (e) {
+    throw new FormatError(where, `cannot decompress the chunk (${config.id}): ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+}
+
+/** numcodecs' Shuffle: the bytes of each element were grouped by their position in it (byte 0 of all, then byte 1...). */
+function unshuffle(bytes: Uint8Array, filter: ZarrCodecConfig, where: string): Uint8Array {
+  const size = filter.elementsize;
+  if (typeof size !== "number" || !Number.isInteger(size) || size < 1) throw new FormatError(where, `the shuffle filter's elementsize is ${JSON.stringify(size)}`);
+  if (size === 1) return bytes;
+  const count = Math.floor(bytes.length / size);
+  const out = new Uint8Array(bytes.length);
+  for (let b = 0; b < size; b++) {
+    const from = b * count;
+    for (let i = 0; i < count; i++) out[i * size + b] = bytes[from + i]!;
+  }
+  // Bytes past the last whole element are kept as they are (numcodecs leaves them too).
+  out.set(bytes.subarray(count * size), count * size);
+  return out;
+}
+
+const OBJECT_CODECS = new Set(["vlen-utf8", "vlen-bytes", "json2", "json", "pickle"]);
 
 /** Decodes the elements an object codec (vlen-utf8, vlen-bytes, json2, pickle) encoded. */
 function objectCodec(filter: ZarrCodecConfig, bytes: Uint8Array, where: string): unknown[] {

@@ -420,6 +420,10 @@ describe("stores in other forms", () => {
   it("refuses what is not a Zarr hierarchy, naming the store", async () => {
     const empty = new FolderStore(path.join(tmp.dir, "nothing-here"));
     await expect(readZarrTree(empty, { name: "nothing-here" })).rejects.toThrow(/nothing-here.*no root group/);
+    // Named by its folder when not named.
+    await expect(readZarrTree(empty)).rejects.toThrow(`${path.join(tmp.dir, "nothing-here")}: not a Zarr hierarchy`);
+    const nwbfile = await readZarrFile(new FolderStore(storeOf("ecephys.nwb")));
+    expect(nwbfile.container_source?.file).toBe(storeOf("ecephys.nwb"));
   });
 });
 

@@ -22,7 +22,7 @@ import { JsonFloat, type TaggedJson, parseTaggedJson, untagged } from "./zarr-js
 
 /** What `readZarrTree` takes besides the store. */
 export interface ZarrReadOptions {
-  /** The store's name in errors (its folder or URL); default "Zarr store". */
+  /** The store's name in errors and in objects' `container_source` (its folder or URL); default the store's `root` or `url`, else "Zarr store". */
   name?: string;
   /**
    * Whether the chunks of small arrays that reading a file's objects reads at once (scalars, text, references,
@@ -53,7 +53,7 @@ function canList(store: ReadableStore): store is ReadableStore & Pick<WritableSt
 
 /** Reads the hierarchy of `store` (hdmf-zarr's layout) into builders; array data stays in the store until read. */
 export async function readZarrTree(store: ReadableStore, options: ZarrReadOptions = {}): Promise<GroupBuilder> {
-  const name = options.name ?? "Zarr store";
+  const name = storeName(store, options);
   const listable = canList(store);
   const listed = listable && options.listChunks !== false ? await listKeys(store) : undefined;
   const meta = await readMetadata(store, name, listed);
@@ -70,9 +70,18 @@ export async function readZarrTree(store: ReadableStore, options: ZarrReadOption
  * the namespaces the file caches are loaded, array data stays in the store as lazy handles until read.
  */
 export async function readZarrFile(store: ReadableStore, options: ZarrReadOptions = {}): Promise<NWBFile> {
-  const name = options.name ?? "Zarr store";
+  const name = storeName(store, options);
   const root = await readZarrTree(store, options);
   return constructFile(root, name);
+}
+
+/** How the store is named: as given, else by its folder (a FolderStore's `root`) or URL (`url`). */
+function storeName(store: ReadableStore, options: ZarrReadOptions): string {
+  if (options.name !== undefined) return options.name;
+  const { root, url } = store as { root?: unknown; url?: unknown };
+  if (typeof root === "string") return root;
+  if (typeof url === "string" || url instanceof URL) return String(url);
+  return "Zarr store";
 }
 
 async function listKeys(store: ReadableStore & Pick<WritableStore, "list">): Promise<string[]> {

@@ -10,12 +10,11 @@ import * as nodePath from "node:path";
 import type { NWBFile } from "../../containers/file.js";
 import { AbstractContainer, describeValue } from "../../containers/container.js";
 import { FormatError, ModeError, NotFoundError, TsnwbError, ValidationError } from "../../errors.js";
-import { constructFile } from "../../mapping/mapper.js";
 import { type BaseIOOptions, type IOMode, buildCheckedTree, checkMode } from "../io-base.js";
 import { temporaryPath } from "../leftovers.js";
 import { FolderStore } from "./folder-store.js";
 import { keyOf, ZGROUP } from "./layout.js";
-import { readZarrTree } from "./read-tree.js";
+import { readZarrFile } from "./zarr-read.js";
 import { type ReadableStore, type WritableStore, isWritable } from "./store.js";
 import { type ZarrWriteOptions, clearStore, writeZarrTree } from "./zarr-write.js";
 
@@ -92,11 +91,11 @@ export class NWBZarrIO {
     if ((await this.store.get(keyOf("/", ZGROUP))) === undefined) throw new FormatError(this.path, "not a Zarr store: there is no .zgroup at its root");
   }
 
-  /** Reads the store into typed objects (see `read-tree.ts`). */
+  /** Reads the store into typed objects (`zarr-read.ts`): array data stays in the store until read. */
   async read(): Promise<NWBFile> {
     this.checkOpen();
     if (this.mode === "w") throw new ModeError(`cannot read ${this.path}: it is open in mode "w"`);
-    this.nwbfile ??= await constructFile(await readZarrTree(this.store, this.path), this.path);
+    this.nwbfile ??= await readZarrFile(this.store, { name: this.path });
     return this.nwbfile;
   }
 

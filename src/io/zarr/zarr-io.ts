@@ -1,0 +1,184 @@
+/**
+ * `NWBZarrIO`: an NWB file in a Zarr store in hdmf-zarr's layout (pynwb users' `hdmf_zarr.nwb.NWBZarrIO`), on the
+ * same containers and object mapper as `NWBHDF5IO`: `open`, `read`, `write`, `close`. This module runs in browsers
+ * too: it opens a store object (`store.ts`: memory, an object store's client) or an http(s) URL (read-only, through
+ * `HttpStore`). Folders on disk are Node's: `nwb-zarr-io.ts` gives this class its folder support (`FolderSupport`),
+ * so that the browser bundle holds no `node:` module.
+ */
+import type { NWBFile } from "../../containers/file.js";
+import { AbstractContainer, describeValue } from "../../containers/container.js";
+import { FormatError, ModeError, TsnwbError, ValidationError } from "../../errors.js";
+import { type BaseIOOptions, type IOMode, buildCheckedTree, checkMode } from "../io-base.js";
+import { HttpStore, type HttpStoreOptions } from "./http-store.js";
+import { keyOf, ZGROUP } from "./layout.js";
+import { type ReadableStore, type WritableStore, isWritable } from "./store.js";
+import { readZarrFile } from "./zarr-read.js";
+import { type ZarrWriteOptions, clearStore, writeZarrTree } from "./zarr-write.js";
+
+/** What `NWBZarrIO.open` takes besides the store and mode. */
+export interface ZarrIOOptions extends BaseIOOptions {
+  /** Chunk writes in flight at once (default 16). */
+  concurrency?: number;
+  /**
+   * The compressor of datasets whose storage options name none (a numcodecs configuration, as `.zarray` holds it):
+   * Blosc LZ4, zarr-python's and hdmf-zarr's default, unless given; `{ id: "zlib", level: 4 }` for zlib; null for
+   * none. `compression: "gzip"` in a dataset's storage options is stored as zlib at its level.
+   */
+  compressor?: ZarrWriteOptions["compressor"];
+  /** Write `.zmetadata`, the whole hierarchy's metadata in one key (default true, as hdmf-zarr). */
+  consolidate?: boolean;
+  /** The store's name in messages and objects' `container_source` (default: its folder, its URL, else "Zarr store"). */
+  name?: string;
+  /** How an http(s) URL is fetched (headers, retries, parallel requests, a fetch of one's own). */
+  http?: HttpStoreOptions;
+}
+
+/** A store opened at a folder on disk (Node): where it is written, and how a write is put in place or discarded. */
+export interface FolderOpening {
+  /** The store written or read (mode "w": a temporary folder beside the target). */
+  store: ReadableStore;
+  /** The folder's absolute path. */
+  path: string;
+  /** External file paths are stored relative to this folder (the store folder's own folder). */
+  storedFilePath(p: string): string;
+  /** Mode "w": puts the written store at `path` (close after a write). */
+  commit?(): Promise<void>;
+  /** Mode "w": removes what was written (close without a write, or a failed write). */
+  discard?(): Promise<void>;
+}
+
+/** How a folder path is opened: given by `nwb-zarr-io.ts` in Node; without it, a folder path is refused. */
+export type FolderSupport = (path: string, mode: IOMode) => Promise<FolderOpening>;
+
+let folderSupport: FolderSupport | undefined;
+
+/** @internal Node's entry gives NWBZarrIO its folders (see `nwb-zarr-io.ts`). */
+export function setFolderSupport(support: FolderSupport): void {
+  folderSupport = support;
+}
+
+/** Whether `target` is an http(s) URL. */
+export function isHttpURL(target: string): boolean {
+  return /^https?:\/\//i.test(target);
+}
+
+/** An NWB file in a Zarr store (pynwb's `hdmf_zarr.nwb.NWBZarrIO`): `open`, `read`, `write`, `close`. */
+export class NWBZarrIO {
+  private nwbfile?: NWBFile;
+  private written = false;
+  private closed = false;
+
+  private constructor(
+    /** Where the hierarchy's keys are (mode "w" at a path: the temporary folder `close()` puts at the path). */
+    readonly store: ReadableStore,
+    /** The store's name in messages: the folder's absolute path, its URL, or the name given with a store. */
+    readonly path: string,
+    /** The mode the store was opened in. */
+    readonly mode: IOMode,
+    private readonly options: ZarrIOOptions,
+    /** Set when the store is a folder on disk. */
+    private readonly folder?: FolderOpening,
+  ) {}
+
+  /**
+   * Opens an NWB Zarr store:
+   * - a folder path (Node): mode "w" writes a temporary folder beside it, which `close()` puts at the path,
+   *   replacing the store or empty folder there; mode "r" needs an NWB Zarr store there;
+   * - an http(s) URL (Node and browsers): mode "r" only, read through an `HttpStore` (its consolidated metadata in
+   *   one request);
+   * - a store object (`{ get }` to read; `{ get, set, delete, list }` to write too), named `options.name` in messages.
+   *
+   * Mode "a" (changing a store in place) is refused: read the store and write a new one.
+   */
+  static async open(target: string | ReadableStore, mode: IOMode = "r", options: ZarrIOOptions = {}): Promise<NWBZarrIO> {
+    checkMode(mode);
+    if (mode === "a") throw new ModeError(`NWB Zarr stores open in mode "r" or "w"; mode "a" (changing a store in place) is not supported: read it and write a new one`);
+    let io: NWBZarrIO;
+    if (typeof target === "string") {
+      if (isHttpURL(target)) {
+        if (mode !== "r") throw new ModeError(`${target}: a store by URL is read-only (mode "r"); write to a folder or a store object`);
+        io = new NWBZarrIO(new HttpStore(target, options.http), options.name ?? target, mode, options);
+      } else {
+        if (folderSupport === undefined) throw new ModeError(`${target}: folders on disk are opened in Node; in a browser give NWBZarrIO.open a URL or a store object`);
+        const folder = await folderSupport(target, mode);
+        io = new NWBZarrIO(folder.store, options.name ?? folder.path, mode, options, folder);
+      }
+    } else {
+      if (typeof target !== "object" || target === null || typeof (target as ReadableStore).get !== "function") {
+        throw new ValidationError("NWBZarrIO.open", "store", "a folder path, an http(s) URL, or a store with get() (and set, delete, list to write)", describeValue(target));
+      }
+      if (mode === "w" && !isWritable(target)) throw new ModeError(`${options.name ?? "the store"} cannot be written: it has no set, delete and list methods`);
+      io = new NWBZarrIO(target, options.name ?? storeName(target), mode, options);
+    }
+    if (mode === "r") await io.checkIsZarr();
+    return io;
+  }
+
+  /** A store to read must be a Zarr group at its root. */
+  private async checkIsZarr(): Promise<void> {
+    if ((await this.store.get(keyOf("/", ZGROUP))) === undefined) throw new FormatError(this.path, "not a Zarr store: there is no .zgroup at its root");
+  }
+
+  /** Reads the store into typed objects (`zarr-read.ts`): array data stays in the store until read. */
+  async read(): Promise<NWBFile> {
+    this.checkOpen();
+    if (this.mode === "w") throw new ModeError(`cannot read ${this.path}: it is open in mode "w"`);
+    this.nwbfile ??= await readZarrFile(this.store, { name: this.path });
+    return this.nwbfile;
+  }
+
+  /**
+   * Writes `nwbfile` into the store, replacing whatever the store held (mode "w", once per open). It is checked
+   * against the schema first, as `NWBHDF5IO` checks it: an invalid file is refused before a key is written. Objects
+   * read from another file (an HDF5 file, through external links too) are copied into the store.
+   */
+  async write(nwbfile: NWBFile): Promise<void> {
+    this.checkOpen();
+    if (this.mode !== "w") throw new ModeError(`cannot write ${this.path}: it is open in mode "${this.mode}"`);
+    if (this.written) throw new ModeError(`${this.path} was already written; open it again to write another file`);
+    if (!(nwbfile instanceof AbstractContainer) || !nwbfile.isA("NWBFile")) throw new ValidationError(`write to ${this.path}`, "nwbfile", "an NWBFile", describeValue(nwbfile));
+    const store = this.store as WritableStore;
+    try {
+      const storedFilePath = this.folder ? (p: string) => this.folder!.storedFilePath(p) : (p: string) => p;
+      const { root, builderOf } = await buildCheckedTree(nwbfile, this.path, "w", { storedFilePath });
+      await clearStore(store);
+      await writeZarrTree(store, root, { onProgress: this.options.onProgress, concurrency: this.options.concurrency, compressor: this.options.compressor, consolidate: this.options.consolidate });
+      for (const [container, builder] of builderOf) container.container_source ??= { file: this.path, path: builder.path };
+      this.written = true;
+      this.nwbfile = nwbfile;
+    } catch (e) {
+      await this.folder?.discard?.();
+      if (e instanceof TsnwbError || e instanceof TypeError || e instanceof RangeError) throw e;
+      throw new FormatError(this.path, `write failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+  }
+
+  /**
+   * Closes the handle. A store written at a path is put in place now (the store or empty folder that was there is
+   * removed); a store object has every key once `write` returns.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.mode !== "w" || this.folder === undefined) return;
+    if (this.written) await this.folder.commit?.();
+    else await this.folder.discard?.();
+  }
+
+  /** `await using io = await NWBZarrIO.open(...)`: closed when the scope ends. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new ModeError(`${this.path} is closed`);
+  }
+}
+
+/** A store object's name in messages: its folder (`root`) or URL (`url`) when it has one. */
+function storeName(store: ReadableStore): string {
+  const { root, url } = store as { root?: unknown; url?: unknown };
+  if (typeof root === "string") return root;
+  if (typeof url === "string" || url instanceof URL) return String(url);
+  return "Zarr store";
+}

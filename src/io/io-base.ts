@@ -29,6 +29,12 @@ export type IOMode = "r" | "w" | "a";
 export interface BaseIOOptions {
   /** Called as streamed or copied datasets are written. */
   onProgress?: WriteProgress;
+  /**
+   * Mode "w", writing a file read from another (a conversion, an export): the cached specification is written as
+   * the file read caches it, namespace for namespace, text for text, instead of tsnwb's of the namespaces in use
+   * (a file that caches none gets tsnwb's). `tsnwb convert` sets it, so that HDF5 -> Zarr -> HDF5 gives the cache back.
+   */
+  keepCachedSpec?: boolean;
 }
 
 export function checkMode(mode: unknown): asserts mode is IOMode {
@@ -156,7 +162,9 @@ export abstract class NWBIOBase {
     if (this.mode === "a" && this.written) throw new ModeError(`${this.path} was already written; close it and open it again to change it more`);
     try {
       const externalLinkFile = this.externalLinkFile();
-      const { root, builderOf, streams } = await buildCheckedTree(nwbfile, this.path, this.mode, { storedFilePath: (p) => this.storedFilePath(p), ...(externalLinkFile ? { externalLinkFile } : {}) });
+      const { root, builderOf, streams } = await buildCheckedTree(nwbfile, this.path, this.mode, {
+        storedFilePath: (p) => this.storedFilePath(p), keepCachedSpec: this.baseOptions.keepCachedSpec, ...(externalLinkFile ? { externalLinkFile } : {}),
+      });
       this._linkedFiles = externalLinkFiles(root);
       if (this.mode === "w") this.file = this.createForWrite();
       let append = this.mode === "a";
@@ -300,7 +308,7 @@ export async function buildCheckedTree(
   nwbfile: NWBFile,
   where: string,
   mode: IOMode,
-  options: { storedFilePath: (path: string) => string; externalLinkFile?: (file: string) => string | undefined },
+  options: { storedFilePath: (path: string) => string; externalLinkFile?: (file: string) => string | undefined; keepCachedSpec?: boolean },
 ): Promise<ReturnType<typeof buildFile>> {
   // Rows added to tables read from the file: the stored rows are read first, so the columns hold every row.
   for (const c of nwbfile.objects.values()) await (c as { loadStoredRows?: () => Promise<void> }).loadStoredRows?.();
@@ -314,6 +322,7 @@ export async function buildCheckedTree(
   if (ownVersion && mode === "w") keepOwnVersion(root, source);
   else if (ownVersion) keepOwnCache(root, source);
   if (ownVersion) ownFixedValues(builderOf, source);
+  else if (source && mode === "w" && options.keepCachedSpec) keepCachedSpecification(root, source.root);
   // No invalid file is ever produced: what is about to be written is checked first (no array data is read),
   // against the schema of the version it is written in.
   const check = { structuralOnly: true, versionNamedByFile: ownVersion && source.schema.origin === "bundled" };
@@ -326,6 +335,20 @@ export async function buildCheckedTree(
   }
   if (issues.length > 0) throw new SchemaError(where, issues);
   return built;
+}
+
+/**
+ * The specification `stored` (a file's tree as read) caches, put in `root` in place of the one built: its builders
+ * are moved into `root` (they stay lazy, read as they are written). Nothing is done when the file caches none.
+ */
+function keepCachedSpecification(root: GroupBuilder, stored: GroupBuilder): void {
+  const cache = stored.groups.get("specifications");
+  const specloc = stored.attributes.get(".specloc");
+  if (cache === undefined || specloc === undefined) return;
+  root.groups.delete("specifications");
+  cache.parent = undefined;
+  root.add(cache);
+  root.attributes.set(".specloc", specloc);
 }
 
 /** An issue as one string: the same issue in two trees of the same paths gives the same key. */

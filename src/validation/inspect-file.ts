@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { extname } from "node:path";
 import { nwbFilesIn } from "./nwb-files.js";
 import { type FileFacts, fileFacts, inspectAcrossFiles } from "./across-files.js";
-import { NWBHDF5IO } from "../io/nwb-io.js";
+import { openToRead } from "../io/open-file.js";
 import type { NWBFile } from "../containers/file.js";
 import { type InspectOptions, type InspectionMessage, inspect as inspectAnywhere } from "./inspector.js";
 
@@ -53,7 +53,7 @@ export interface InspectedFile {
 
 /** `inspectFile`, and the facts of the file that the checks across files use (`inspectAcrossFiles`), from one reading. */
 export async function inspectFileWithFacts(path: string, options: InspectOptions = {}): Promise<InspectedFile> {
-  const io = await NWBHDF5IO.open(path, "r");
+  const io = await openToRead(path);
   try {
     const nwbfile = await io.read();
     const messages = (await inspect(nwbfile, options)).map((m) => ({ ...m, file_path: path }));

@@ -200,14 +200,21 @@ class UnpickledDType {
 }
 
 /**
- * Names a pickle may call (GLOBAL): numpy's array reconstruction. Any other name (hdmf-zarr's ZarrReference, a dict
+ * Names a pickle may call (GLOBAL): numpy's array reconstruction (and `numpy.array`, as tsnwb writes compound rows). Any other name (hdmf-zarr's ZarrReference, a dict
  * subclass) becomes pickleparser's inert object holding its items: nothing a pickle names is ever run.
  */
 const pickleNames = new NameRegistry()
   .register("numpy.core.multiarray", "_reconstruct", () => new UnpickledArray())
   .register("numpy._core.multiarray", "_reconstruct", () => new UnpickledArray())
   .register("numpy", "dtype", () => new UnpickledDType())
-  .register("numpy", "ndarray", () => undefined);
+  .register("numpy", "ndarray", () => undefined)
+  // tsnwb's own writer pickles compound chunks as one call, `numpy.array(rows, dtype)` (`pickle.ts`).
+  .register("numpy", "array", (rows: unknown) => {
+    const array = new UnpickledArray();
+    array.values = Array.isArray(rows) ? rows : [];
+    array.shape = [array.values.length];
+    return array;
+  });
 
 /** The elements of a numpy object array pickled by numcodecs' Pickle codec, in C order. */
 function unpickleObjectArray(bytes: Uint8Array): unknown[] {

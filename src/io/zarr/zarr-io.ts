@@ -12,7 +12,8 @@ import { type BaseIOOptions, type IOMode, buildCheckedTree, checkMode } from "..
 import { HttpStore, type HttpStoreOptions } from "./http-store.js";
 import { keyOf, ZGROUP } from "./layout.js";
 import { type ReadableStore, type WritableStore, isWritable } from "./store.js";
-import { readZarrFile } from "./zarr-read.js";
+import { readZarrFile, readZarrTree } from "./zarr-read.js";
+import type { GroupBuilder } from "../../mapping/builders.js";
 import { type ZarrWriteOptions, clearStore, writeZarrTree } from "./zarr-write.js";
 
 /** What `NWBZarrIO.open` takes besides the store and mode. */
@@ -127,6 +128,13 @@ export class NWBZarrIO {
     return this.nwbfile;
   }
 
+  /** @internal The store's builder tree as read, read anew (`validate` checks it against the schema). */
+  async _readTree(): Promise<GroupBuilder> {
+    this.checkOpen();
+    if (this.mode === "w") throw new ModeError(`cannot read ${this.path}: it is open in mode "w"`);
+    return readZarrTree(this.store, { name: this.path });
+  }
+
   /**
    * Writes `nwbfile` into the store, replacing whatever the store held (mode "w", once per open). It is checked
    * against the schema first, as `NWBHDF5IO` checks it: an invalid file is refused before a key is written. Objects
@@ -140,7 +148,7 @@ export class NWBZarrIO {
     const store = this.store as WritableStore;
     try {
       const storedFilePath = this.folder ? (p: string) => this.folder!.storedFilePath(p) : (p: string) => p;
-      const { root, builderOf } = await buildCheckedTree(nwbfile, this.path, "w", { storedFilePath });
+      const { root, builderOf } = await buildCheckedTree(nwbfile, this.path, "w", { storedFilePath, keepCachedSpec: this.options.keepCachedSpec });
       await clearStore(store);
       await writeZarrTree(store, root, { onProgress: this.options.onProgress, concurrency: this.options.concurrency, compressor: this.options.compressor, consolidate: this.options.consolidate });
       for (const [container, builder] of builderOf) container.container_source ??= { file: this.path, path: builder.path };

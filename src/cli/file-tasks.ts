@@ -101,9 +101,12 @@ export const fileTasks = {
   async convert({ input, output }: { input: string; output: string }, progress: Progress): Promise<string> {
     const [{ NWBHDF5IO, NWBZarrIO }, { withFileRead }] = await Promise.all([modules.library(), modules.opener()]);
     const onProgress = (p: { path: string; rows: number; totalRows?: number }): void => progress({ kind: "rows", ...p });
-    await withFileRead(input, async (nwbfile) => {
-      // Everything is copied: a store cannot link into an HDF5 file, nor an HDF5 file into a store.
-      const writer = isZarrOutput(output) ? await NWBZarrIO.open(output, "w", { onProgress, keepCachedSpec: true })
+    await withFileRead(input, async (nwbfile, reader) => {
+      // Everything is copied: a store cannot link into an HDF5 file, nor an HDF5 file into a store. Arrays an HDF5
+      // file keeps uncompressed stay so (compressor null: not zarr-python's default Blosc), so that the way back
+      // gives the file as it was.
+      const compressor = reader instanceof NWBZarrIO ? undefined : null;
+      const writer = isZarrOutput(output) ? await NWBZarrIO.open(output, "w", { onProgress, keepCachedSpec: true, compressor })
         : await NWBHDF5IO.open(output, "w", { linkData: false, onProgress, keepCachedSpec: true });
       try {
         await writer.write(nwbfile);

@@ -4,7 +4,7 @@
  * C-order result. Values are as tsnwb's HDF5 datasets give them: numbers in typed arrays, text as strings, h5py's
  * booleans as booleans, references as the target's path, compound elements as rows.
  */
-import { type DType, type NumericDType, type TypedArray, allocate, isNumericDType } from "../../data/dtype.js";
+import { type DType, type NumericDType, type TypedArray, allocate, bytesPerElement, isNumericDType } from "../../data/dtype.js";
 import { type ArrayValues, type CompoundMemberType, type CompoundRow, type LazyArray, type Selection, normaliseSelection } from "../../data/lazy.js";
 import { describeArray } from "../../data/arrays.js";
 import type { StorageOptions } from "../../data/storage.js";
@@ -43,6 +43,10 @@ export function referencePath(ref: unknown, where: string): string {
     throw new FormatError(where, `a reference points into another store (${JSON.stringify(r.source)}, ${r.path}): tsnwb reads references within one store`);
   }
   return r.path.startsWith("/") ? r.path : `/${r.path}`;
+}
+
+function bytesPerElementOf(dtype: DType): number {
+  return isNumericDType(dtype) ? bytesPerElement(dtype) : 1;
 }
 
 /** The tsnwb dtype of an hdmf-zarr type name (compound members' `dtype`). */
@@ -118,17 +122,25 @@ export class ZarrLazyArray implements LazyArray {
 
   /**
    * How the data is stored, in the terms HDF5 shares: chunks when the array is split in more than one (as
-   * hdmf-zarr reads `chunks`), gzip and zlib (both deflate) as gzip with their level; other compressors (Blosc)
-   * have no HDF5 counterpart tsnwb writes.
+   * hdmf-zarr reads `chunks`), gzip and zlib (both deflate) as gzip with their level, numcodecs' shuffle filter as
+   * HDF5's shuffle. Compressors HDF5 files have no standard filter for (Blosc, LZ4, Zstd...) become gzip at h5py's
+   * default level 4 (Blosc's byte shuffle as HDF5's shuffle): a copy into an HDF5 file stays compressed, readable
+   * by any HDF5 reader.
    */
   get storage(): StorageOptions {
     const out: { -readonly [K in keyof StorageOptions]: StorageOptions[K] } = {};
     if (!this.scalar && this.meta.chunks.some((c, i) => c < this.meta.shape[i]!)) out.chunks = [...this.meta.chunks];
     const c = this.meta.compressor;
+    const numeric = isNumericDType(this.dtype);
     if (c !== null && (c.id === "gzip" || c.id === "zlib")) {
       out.compression = "gzip";
       if (typeof c.level === "number") out.compression_opts = c.level;
+    } else if (c !== null && numeric && !this.scalar) {
+      out.compression = "gzip";
+      out.compression_opts = 4;
+      if (c.id === "blosc" && c.shuffle === 1 && bytesPerElementOf(this.dtype) > 1) out.shuffle = true;
     }
+    if (numeric && (this.meta.filters ?? []).some((f) => f.id === "shuffle")) out.shuffle = true;
     const fill = numericFill(this.meta);
     if (isNumericDType(this.dtype) && fill !== 0) out.fillvalue = this.dtype.endsWith("64") && this.dtype !== "float64" ? BigInt(fill) : fill;
     return out;

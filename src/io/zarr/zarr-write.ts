@@ -206,20 +206,23 @@ class ZarrWriter {
       : async (start: number, stop: number) => (await src.read([[start, stop]])) as TypedArray;
     // A copy keeps its source's dtype (as the HDF5 writer does) and, unless told otherwise, its chunks and compression.
     const storage = hasStorage(ds.storage) ? ds.storage : { ...(src.storage ?? (src.chunks ? { chunks: src.chunks } : {})), ...ds.storage };
-    return this.writeNumbers(ds, { dtype: src.dtype, shape, rows }, storage);
+    // From another Zarr store: its compressor and filters as they are (Blosc stays Blosc), when this writer has them.
+    const zarrCodecs = (src as { zarrCodecs?: { compressor: CodecConfig | null; filters: CodecConfig[] | null } }).zarrCodecs;
+    const keep = !hasStorage(ds.storage) && zarrCodecs !== undefined && ChunkEncoder.supports(zarrCodecs.compressor, zarrCodecs.filters) ? zarrCodecs : undefined;
+    return this.writeNumbers(ds, { dtype: src.dtype, shape, rows }, storage, keep);
   }
 
   /**
    * Numbers or booleans: the array's metadata, then its chunks, a row of chunks at a time (the rows of one chunk
    * along the first axis are read at once, then cut into the chunks across the other axes).
    */
-  private async writeNumbers(ds: DatasetBuilder, src: RowSource, storageGiven?: StorageOptions): Promise<ZarrDTypeTag> {
+  private async writeNumbers(ds: DatasetBuilder, src: RowSource, storageGiven?: StorageOptions, codecsGiven?: { compressor: CodecConfig | null; filters: CodecConfig[] | null }): Promise<ZarrDTypeTag> {
     const storage = storageGiven ?? ds.storage;
     const scalar = ds.scalar || src.shape.length === 0;
     const shape = scalar ? [1] : src.shape;
     const e = src.dtype === "bool" ? 1 : bytesPerElement(src.dtype);
     const chunks = chunkShape(ds, storage, shape, e);
-    const { compressor, filters } = this.codecsFor(storage, e);
+    const { compressor, filters } = codecsGiven ?? this.codecsFor(storage, e);
     const meta: ZarrArrayMetadata = {
       zarr_format: ZARR_FORMAT, shape, chunks, dtype: src.dtype === "bool" ? ZARR_BOOL_DTYPE : ZARR_NUMERIC_DTYPES[src.dtype],
       compressor, fill_value: fillValue(src.dtype, storage), filters, order: "C",
@@ -520,6 +523,11 @@ class ChunkEncoder {
     else if (compressor.id === "zlib") this.codec = Zlib.fromConfig(config);
     else if (compressor.id === "gzip") this.codec = GZip.fromConfig(config);
     else throw new ValidationError("NWBZarrIO", "compressor", 'a compressor tsnwb writes ("blosc", "zlib" or "gzip"), or null', compressor.id);
+  }
+
+  /** Whether chunks with this compressor and these filters can be encoded here. */
+  static supports(compressor: CodecConfig | null, filters: CodecConfig[] | null): boolean {
+    return (filters ?? []).every((f) => f.id === "shuffle") && (compressor === null || ["blosc", "zlib", "gzip"].includes(compressor.id));
   }
 
   async encode(chunk: Uint8Array): Promise<Uint8Array> {

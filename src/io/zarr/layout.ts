@@ -160,7 +160,8 @@ export function chunkKey(path: string, index: readonly number[]): StoreKey {
 /** zarr-python's chunk sizes: about 128 KiB to 64 MiB, growing with the array (`zarr.util.guess_chunks`). */
 const CHUNK_BASE = 256 * 1024;
 const CHUNK_MIN = 128 * 1024;
-const CHUNK_MAX = 64 * 1024 * 1024;
+/** The largest chunk zarr-python guesses (64 MiB): a contiguous HDF5 dataset up to this size is copied as one chunk. */
+export const CHUNK_MAX = 64 * 1024 * 1024;
 
 /**
  * The chunk shape zarr-python (and so hdmf-zarr) gives an array it is not told how to chunk: the shape halved axis

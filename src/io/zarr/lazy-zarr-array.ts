@@ -15,6 +15,9 @@ import {
   numericFill, structuredLayout, structuredMember,
 } from "./zarr-decode.js";
 
+/** numcodecs' object codecs: how an object array's elements become bytes, not a filter of the bytes. */
+const OBJECT_CODEC_IDS = new Set(["vlen-utf8", "vlen-bytes", "json2", "json", "pickle"]);
+
 /** Chunks fetched at once by one read. */
 const PARALLEL_CHUNKS = 32;
 
@@ -105,9 +108,15 @@ export class ZarrLazyArray implements LazyArray {
     }
   }
 
-  /** The chunk shape (hdmf-zarr's scalars: none). */
+  /**
+   * The chunk shape; null for hdmf-zarr's scalars, and for an array in one uncompressed chunk, which is what HDF5
+   * calls contiguous (a contiguous HDF5 dataset is converted to one, and back).
+   */
   get chunks(): number[] | null {
-    return this.scalar ? null : [...this.meta.chunks];
+    if (this.scalar) return null;
+    const single = this.meta.chunks.every((c, i) => c >= this.meta.shape[i]!);
+    if (single && this.meta.compressor === null && (this.meta.filters ?? []).every((f) => OBJECT_CODEC_IDS.has(f.id))) return null;
+    return [...this.meta.chunks];
   }
 
   /** The compressor's numcodecs id (`"blosc"`, `"gzip"`...), or null. */

@@ -20,7 +20,7 @@ import {
   BOOL_TAG, type CodecConfig, type CompoundMemberTag, type ConsolidatedMetadata, DEFAULT_COMPRESSOR, DEFAULT_SPEC_LOC, JSON2, OBJECT_REFERENCE_TAG,
   SCALAR_TAG, SPEC_LOC_ATTR, TEXT_TAG, VLEN_UTF8, ZARRAY, ZARR_BOOL_DTYPE, ZARR_CONSOLIDATED_FORMAT, ZARR_DTYPE_ATTR, ZARR_FORMAT, ZARR_LINK_ATTR,
   JSONFloat, ZARR_NUMERIC_DTYPES, ZARR_OBJECT_DTYPE, ZATTRS, ZGROUP, ZMETADATA, type ZarrArrayMetadata, type ZarrDTypeTag, type ZarrLinkJSON, type ZarrReferenceJSON,
-  chunkKey, consolidatedKey, guessChunks, keyOf, metadataBytes, numericTag, referenceTo,
+  CHUNK_MAX, chunkKey, consolidatedKey, guessChunks, keyOf, metadataBytes, numericTag, referenceTo,
 } from "./layout.js";
 import { encodeJSON2, encodeVlenUtf8 } from "./object-codecs.js";
 import { type PickleValue, encodePickledCompound } from "./pickle.js";
@@ -205,7 +205,12 @@ class ZarrWriter {
       ? async () => (await src.read()) as TypedArray
       : async (start: number, stop: number) => (await src.read([[start, stop]])) as TypedArray;
     // A copy keeps its source's dtype (as the HDF5 writer does) and, unless told otherwise, its chunks and compression.
-    const storage = hasStorage(ds.storage) ? ds.storage : { ...(src.storage ?? (src.chunks ? { chunks: src.chunks } : {})), ...ds.storage };
+    let storage = hasStorage(ds.storage) ? ds.storage : { ...(src.storage ?? (src.chunks ? { chunks: src.chunks } : {})), ...ds.storage };
+    // A contiguous HDF5 dataset is one chunk (up to zarr-python's largest chunk), so that it is contiguous again
+    // when copied back into HDF5 (`ZarrLazyArray.chunks`: an uncompressed single chunk is contiguous).
+    if (src.chunks === null && storage.chunks === undefined && shape.length > 0 && product(shape) * bytesPerElement(src.dtype) <= CHUNK_MAX) {
+      storage = { ...storage, chunks: shape.map((n) => Math.max(1, n)) };
+    }
     // From another Zarr store: its compressor and filters as they are (Blosc stays Blosc), when this writer has them.
     const zarrCodecs = (src as { zarrCodecs?: { compressor: CodecConfig | null; filters: CodecConfig[] | null } }).zarrCodecs;
     const keep = !hasStorage(ds.storage) && zarrCodecs !== undefined && ChunkEncoder.supports(zarrCodecs.compressor, zarrCodecs.filters) ? zarrCodecs : undefined;

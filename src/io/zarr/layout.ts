@@ -7,6 +7,10 @@
  */
 import type { DType, NumericDType } from "../../data/dtype.js";
 import type { StoreKey } from "./store.js";
+import { FormatError } from "../../errors.js";
+import { type PythonJSONInput, type PythonNumber, stringifyPythonJSON } from "./python-json.js";
+
+export { pythonFloat } from "./python-json.js";
 
 /** Zarr's format version hdmf-zarr writes. */
 export const ZARR_FORMAT = 2;
@@ -16,10 +20,6 @@ export const ZGROUP = ".zgroup";
 export const ZARRAY = ".zarray";
 /** The key of a group's or array's attributes (a JSON object). */
 export const ZATTRS = ".zattrs";
-/** The key, at the root, of the consolidated metadata: every `.zgroup`, `.zarray` and `.zattrs` in one JSON object. */
-export const ZMETADATA = ".zmetadata";
-/** `zarr_consolidated_format` of `.zmetadata`. */
-export const ZARR_CONSOLIDATED_FORMAT = 1;
 
 /** Attribute of every dataset: how its elements are to be understood (see {@link ZarrDTypeTag}). */
 export const ZARR_DTYPE_ATTR = "zarr_dtype";
@@ -140,6 +140,21 @@ export function targetInSameStore(ref: { source?: string | null; path?: string |
   return absolutePath(ref.path ?? "/");
 }
 
+/**
+ * The path within this store a stored reference names (a reference dataset's element, an attribute's `value`, a
+ * `zarr_link` entry); references into other stores (a `source` other than ".") are refused, naming where the
+ * reference is (`where`).
+ */
+export function referencePath(ref: unknown, where: string): string {
+  const r = ref as Partial<ZarrReferenceJSON> | null;
+  if (typeof r !== "object" || r === null || typeof r.path !== "string") {
+    throw new FormatError(where, `a reference is not hdmf-zarr's {source, path} object: ${JSON.stringify(ref)}`);
+  }
+  const target = targetInSameStore(r);
+  if (target === undefined) throw new FormatError(where, `a reference points into another store (${JSON.stringify(r.source)}, ${r.path}): tsnwb reads references within one store`);
+  return target;
+}
+
 /** "/a/b" from "a/b", "/a/b" or "a/b/". */
 export function absolutePath(path: string): string {
   const parts = path.split("/").filter((p) => p.length > 0 && p !== ".");
@@ -212,7 +227,7 @@ export interface ZarrArrayMetadata {
   chunks: number[];
   dtype: string | [string, string][];
   compressor: CodecConfig | null;
-  fill_value: number | boolean | string | null | JSONFloat;
+  fill_value: number | boolean | string | null | PythonNumber;
   filters: CodecConfig[] | null;
   order: "C" | "F";
   dimension_separator?: "." | "/";
@@ -223,72 +238,11 @@ export interface ZarrGroupMetadata {
   zarr_format: 2;
 }
 
-/** `.zmetadata`: the metadata documents of the whole hierarchy by key relative to the root (".zgroup", "a/b/.zarray"). */
-export interface ConsolidatedMetadata {
-  metadata: Record<string, unknown>;
-  zarr_consolidated_format: 1;
-}
-
-/** The key of a metadata document in `.zmetadata` ("acquisition/ts/.zattrs"): its store key without the leading "/". */
-export function consolidatedKey(key: StoreKey): string {
-  return key.slice(1);
-}
-
 /**
- * A float in a metadata document: written with a fraction or exponent ("1.0", not "1") and NaN/Infinity as Python
- * writes them, so that zarr-python reads a float back, not an int (pynwb refuses `rate=1` where a float is due).
+ * A metadata document as zarr-python writes it (`json.dumps(indent=4, sort_keys=True, ensure_ascii=True)`), as UTF-8
+ * bytes: floats that must read back as floats are {@link pythonFloat}s ("1.0", not "1": pynwb refuses `rate=1`
+ * where a float is due), NaN and Infinity as Python writes them (`python-json.ts`, tsnwb's one JSON writer).
  */
-export class JSONFloat {
-  constructor(readonly value: number) {}
-}
-
-/** JSON text as zarr-python writes metadata (indented by 4, keys sorted, floats as {@link JSONFloat}), as UTF-8 bytes. */
-export function metadataBytes(document: unknown): Uint8Array {
-  return new TextEncoder().encode(pythonJSON(document, 4));
-}
-
-/**
- * Python's `json.dumps(value, indent, sort_keys=True, ensure_ascii=True, allow_nan=True)`: keys sorted, non-ASCII
- * escaped, NaN and ±Infinity as Python writes them, {@link JSONFloat}s as floats.
- */
-export function pythonJSON(value: unknown, indent?: number): string {
-  const pad = (depth: number): string => (indent === undefined ? "" : `\n${" ".repeat(indent * depth)}`);
-  const sep = indent === undefined ? "," : ",";
-  const colon = indent === undefined ? ":" : ": ";
-  const write = (v: unknown, depth: number): string => {
-    if (v instanceof JSONFloat) return floatText(v.value);
-    if (typeof v === "number") return Number.isFinite(v) ? String(v) : floatText(v);
-    if (typeof v === "bigint") return v.toString();
-    if (typeof v === "string") return asciiString(v);
-    if (v === null || v === undefined) return "null";
-    if (typeof v === "boolean") return String(v);
-    if (Array.isArray(v)) {
-      if (v.length === 0) return "[]";
-      return `[${v.map((x) => pad(depth + 1) + write(x, depth + 1)).join(sep)}${pad(depth)}]`;
-    }
-    const keys = Object.keys(v as object).sort();
-    if (keys.length === 0) return "{}";
-    return `{${keys.map((k) => `${pad(depth + 1)}${asciiString(k)}${colon}${write((v as Record<string, unknown>)[k], depth + 1)}`).join(sep)}${pad(depth)}}`;
-  };
-  return write(value, 0);
-}
-
-function floatText(x: number): string {
-  if (Number.isNaN(x)) return "NaN";
-  if (!Number.isFinite(x)) return x > 0 ? "Infinity" : "-Infinity";
-  const s = String(x);
-  return /[.eE]/.test(s) ? s : `${s}.0`;
-}
-
-function asciiString(s: string): string {
-  return JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-
-/** A copy of `value` whose objects have their keys in sorted order (as Python's `json.dumps(sort_keys=True)`). */
-export function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (typeof value !== "object" || value === null || value instanceof JSONFloat) return value;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(value).sort()) out[k] = sortKeys((value as Record<string, unknown>)[k]);
-  return out;
+export function metadataBytes(document: PythonJSONInput): Uint8Array {
+  return new TextEncoder().encode(stringifyPythonJSON(document));
 }

@@ -10,6 +10,7 @@ import { describeArray } from "../../data/arrays.js";
 import type { StorageOptions } from "../../data/storage.js";
 import { FormatError, ValidationError } from "../../errors.js";
 import type { ReadableStore, StoreKey } from "./store.js";
+import { referencePath } from "./layout.js";
 import {
   type DecodedChunk, type ZArrayMetadata, type ZarrCodecConfig, type ZarrStructuredDType, decodeChunk, numbersFrom, numericDTypeOf,
   numericFill, structuredLayout, structuredMember,
@@ -23,30 +24,6 @@ const PARALLEL_CHUNKS = 32;
 
 /** hdmf-zarr's `zarr_dtype` attribute: a type name (`"float64"`, `"scalar"`, `"object"` for references) or compound members. */
 export type HdmfZarrDType = string | { name: string; dtype: string }[];
-
-/** A reference as hdmf-zarr stores it (in a dataset, an attribute's `value`, or a `zarr_link` entry). */
-export interface ZarrReferenceJSON {
-  source?: string | null;
-  path?: string | null;
-  object_id?: string | null;
-  source_object_id?: string | null;
-  name?: string;
-}
-
-/**
- * The path within this store a reference of hdmf-zarr names; references into other stores (a `source` other than
- * ".") are refused, naming where the reference is.
- */
-export function referencePath(ref: unknown, where: string): string {
-  const r = ref as ZarrReferenceJSON | null;
-  if (typeof r !== "object" || r === null || typeof r.path !== "string") {
-    throw new FormatError(where, `a reference is not hdmf-zarr's {source, path} object: ${JSON.stringify(ref)}`);
-  }
-  if (r.source !== undefined && r.source !== null && r.source !== "." && r.source !== "./" && r.source !== "") {
-    throw new FormatError(where, `a reference points into another store (${JSON.stringify(r.source)}, ${r.path}): tsnwb reads references within one store`);
-  }
-  return r.path.startsWith("/") ? r.path : `/${r.path}`;
-}
 
 function bytesPerElementOf(dtype: DType): number {
   return isNumericDType(dtype) ? bytesPerElement(dtype) : 1;

@@ -5,6 +5,7 @@
  * goes through here.
  */
 import { FormatError } from "../../errors.js";
+import { type PythonJSONInput, compactPythonJSON } from "./python-json.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
@@ -56,13 +57,16 @@ function decodeVlen(bytes: Uint8Array, where: string): Uint8Array[] {
 
 /**
  * `json2`: the JSON text of the items followed by the chunk's dtype string and shape (`[a, b, "|O", [2]]`), as
- * numcodecs' JSON codec writes it (sorted keys, no spaces, non-ASCII escaped).
+ * numcodecs' JSON codec writes it (sorted keys, no spaces, non-ASCII escaped: `python-json.ts`).
  */
 export function encodeJSON2(items: readonly unknown[], shape: readonly number[], dtype = "|O"): Uint8Array {
-  return encoder.encode(asciiJSON([...items, dtype, [...shape]]));
+  return encoder.encode(compactPythonJSON([...items, dtype, [...shape]] as PythonJSONInput));
 }
 
-/** The items of a `json2` chunk (its trailing dtype and shape checked and dropped). */
+/**
+ * The items of a `json2` (or `json`) chunk, in C order: numcodecs writes the elements (nested lists for an N-D
+ * chunk), then the dtype string and the shape, which are dropped.
+ */
 export function decodeJSON2(bytes: Uint8Array, where: string): unknown[] {
   let parsed: unknown;
   try {
@@ -73,18 +77,6 @@ export function decodeJSON2(bytes: Uint8Array, where: string): unknown[] {
   if (!Array.isArray(parsed) || parsed.length < 2 || !Array.isArray(parsed[parsed.length - 1])) {
     throw new FormatError(where, "damaged JSON chunk: not a list of items followed by a dtype and a shape");
   }
-  return parsed.slice(0, -2);
-}
-
-/** Python's `json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True)`. */
-export function asciiJSON(value: unknown): string {
-  return JSON.stringify(sorted(value)).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-
-function sorted(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sorted);
-  if (typeof value !== "object" || value === null) return value;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(value).sort()) out[k] = sorted((value as Record<string, unknown>)[k]);
-  return out;
+  const shape = parsed[parsed.length - 1] as unknown[];
+  return (parsed.slice(0, -2) as unknown[]).flat(Math.max(0, shape.length - 1));
 }

@@ -20,106 +20,150 @@ export class PythonNumber {
 /** A JSON value of Python's json: numbers as PythonNumber, the rest as JavaScript has them. */
 export type PythonJSON = null | boolean | string | PythonNumber | PythonJSON[] | { [key: string]: PythonJSON };
 
-/** A JSON number and a JSON string, matched where the parser is (sticky). */
-const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
-const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
+/**
+ * Makes a parsed number: `text` as written, `isFloat` whether Python reads it as a float ("1.0", "1e-05", "NaN")
+ * rather than an int ("1"). The default keeps both in a {@link PythonNumber}; the Zarr reader's view of attributes
+ * (`zarr-json.ts`) makes its own, in the same single pass.
+ */
+export type NumberMaker<N> = (text: string, isFloat: boolean) => N;
 
-/** Parses JSON text as Python's `json.loads` does (NaN, Infinity and -Infinity accepted); `source` names it in errors. */
-export function parsePythonJSON(text: string, source: string): PythonJSON {
+/** The default {@link NumberMaker}: a PythonNumber that writes back as Python wrote it. */
+const pythonNumber: NumberMaker<PythonNumber> = (text, isFloat) => {
+  if (!isFloat) return new PythonNumber(false, Number(text), BigInt(text).toString());
+  const v = Number(text);
+  return new PythonNumber(true, v, floatRepr(v));
+};
+
+/**
+ * Parses JSON text as Python's `json.loads` does (NaN, Infinity and -Infinity accepted); `source` names it in
+ * errors (a SyntaxError naming the character). One scan by character codes, the only JSON parser of tsnwb's Zarr
+ * support (metadata documents, consolidated metadata of several MB): strings without escapes are cut out, those
+ * with escapes decoded by JSON.parse; repeated keys keep the last, and "__proto__" stays a plain key.
+ */
+export function parsePythonJSON(text: string, source: string): PythonJSON;
+export function parsePythonJSON<N>(text: string, source: string, makeNumber: NumberMaker<N>): JSONOf<N>;
+export function parsePythonJSON<N>(text: string, source: string, makeNumber?: NumberMaker<N>): JSONOf<N> {
+  const number = (makeNumber ?? pythonNumber) as NumberMaker<N>;
   let at = 0;
   const fail = (what: string): never => {
     throw new SyntaxError(`${source}: invalid JSON at character ${at}: ${what}`);
   };
   const space = (): void => {
-    while (at < text.length && (text[at] === " " || text[at] === "\t" || text[at] === "\n" || text[at] === "\r")) at++;
-  };
-  const value = (): PythonJSON => {
-    space();
-    const c = text[at];
-    if (c === "{") {
+    for (;;) {
+      const c = text.charCodeAt(at);
+      if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return;
       at++;
-      const out: { [key: string]: PythonJSON } = {};
+    }
+  };
+  const string = (): string => {
+    const start = at++;
+    let escaped = false;
+    for (;;) {
+      const c = text.charCodeAt(at);
+      if (c === 34) break;
+      if (Number.isNaN(c)) fail("unterminated string");
+      if (c < 0x20) fail("a control character in a string");
+      if (c === 92) {
+        escaped = true;
+        at += 2;
+      } else at++;
+    }
+    at++;
+    if (!escaped) return text.slice(start + 1, at - 1);
+    try {
+      return JSON.parse(text.slice(start, at)) as string;
+    } catch {
+      return fail("an invalid escape in a string");
+    }
+  };
+  const digits = (start: number): void => {
+    const from = at;
+    while (text.charCodeAt(at) >= 48 && text.charCodeAt(at) <= 57) at++;
+    if (at === from) fail(`unexpected ${JSON.stringify(text.slice(start, start + 10))}`);
+  };
+  const word = (w: string): boolean => {
+    if (!text.startsWith(w, at)) return false;
+    at += w.length;
+    return true;
+  };
+  const value = (): JSONOf<N> => {
+    space();
+    const c = text.charCodeAt(at);
+    if (c === 123 /* { */) {
+      at++;
+      const out: { [key: string]: JSONOf<N> } = {};
       space();
-      if (text[at] === "}") {
+      if (text.charCodeAt(at) === 125) {
         at++;
         return out;
       }
       for (;;) {
         space();
-        if (text[at] !== '"') fail("expected a key in quotes");
+        if (text.charCodeAt(at) !== 34) fail("expected a key in quotes");
         const key = string();
         space();
-        if (text[at] !== ":") fail('expected ":"');
+        if (text.charCodeAt(at) !== 58) fail('expected ":"');
         at++;
-        // Python keeps the last of repeated keys, as defineProperty does (and "__proto__" stays a plain key).
-        Object.defineProperty(out, key, { value: value(), enumerable: true, writable: true, configurable: true });
+        const v = value();
+        if (key === "__proto__") Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+        else out[key] = v;
         space();
-        if (text[at] === ",") {
-          at++;
-          continue;
-        }
-        if (text[at] === "}") {
-          at++;
-          return out;
-        }
-        fail('expected "," or "}"');
+        const next = text.charCodeAt(at++);
+        if (next === 125) return out;
+        if (next !== 44) fail('expected "," or "}"');
       }
     }
-    if (c === "[") {
+    if (c === 91 /* [ */) {
       at++;
-      const out: PythonJSON[] = [];
+      const out: JSONOf<N>[] = [];
       space();
-      if (text[at] === "]") {
+      if (text.charCodeAt(at) === 93) {
         at++;
         return out;
       }
       for (;;) {
         out.push(value());
         space();
-        if (text[at] === ",") {
-          at++;
-          continue;
-        }
-        if (text[at] === "]") {
-          at++;
-          return out;
-        }
-        fail('expected "," or "]"');
+        const next = text.charCodeAt(at++);
+        if (next === 93) return out;
+        if (next !== 44) fail('expected "," or "]"');
       }
     }
-    if (c === '"') return string();
-    for (const [word, v] of [["true", true], ["false", false], ["null", null]] as const) {
-      if (text.startsWith(word, at)) {
-        at += word.length;
-        return v;
-      }
+    if (c === 34) return string();
+    if (word("true")) return true;
+    if (word("false")) return false;
+    if (word("null")) return null;
+    if (word("NaN")) return number("NaN", true);
+    if (word("Infinity")) return number("Infinity", true);
+    if (word("-Infinity")) return number("-Infinity", true);
+    const start = at;
+    if (c === 45) at++;
+    // JSON's integer part: 0, or digits not starting with 0.
+    if (text.charCodeAt(at) === 48) at++;
+    else digits(start);
+    let isFloat = false;
+    if (text.charCodeAt(at) === 46) {
+      isFloat = true;
+      at++;
+      digits(start);
     }
-    for (const word of ["NaN", "Infinity", "-Infinity"]) {
-      if (text.startsWith(word, at)) {
-        at += word.length;
-        return new PythonNumber(true, Number(word), word);
-      }
+    const e = text.charCodeAt(at);
+    if (e === 101 || e === 69) {
+      isFloat = true;
+      at++;
+      if (text.charCodeAt(at) === 43 || text.charCodeAt(at) === 45) at++;
+      digits(start);
     }
-    NUMBER.lastIndex = at;
-    const number = NUMBER.exec(text);
-    if (!number) return fail(at >= text.length ? "unexpected end" : `unexpected ${JSON.stringify(text[at])}`);
-    at += number[0].length;
-    if (number[1] === undefined && number[2] === undefined) return new PythonNumber(false, Number(number[0]), BigInt(number[0]).toString());
-    const v = Number(number[0]);
-    return new PythonNumber(true, v, floatRepr(v));
-  };
-  const string = (): string => {
-    STRING.lastIndex = at;
-    const end = STRING.exec(text);
-    if (!end) return fail("invalid string");
-    at += end[0].length;
-    return JSON.parse(end[0]) as string;
+    return number(text.slice(start, at), isFloat);
   };
   const out = value();
   space();
   if (at < text.length) fail("extra text after the value");
   return out;
 }
+
+/** A JSON value whose numbers are made by a {@link NumberMaker} of `N`. */
+export type JSONOf<N> = null | boolean | string | N | JSONOf<N>[] | { [key: string]: JSONOf<N> };
 
 /** Python's `repr` of a float: the shortest digits that read back, in exponent form below 1e-4 and from 1e16. */
 export function floatRepr(v: number): string {
@@ -177,12 +221,13 @@ function byCodePoint(a: string, b: string): number {
  * separators=(",", ": "))`. Plain JavaScript numbers are written as Python writes a float when they are not whole
  * numbers, else as ints.
  */
-export function stringifyPythonJSON(value: PythonJSON | number, indent = ""): string {
-  if (value === null) return "null";
+export function stringifyPythonJSON(value: PythonJSONInput, indent = ""): string {
+  if (value === null || value === undefined) return "null";
   if (value === true) return "true";
   if (value === false) return "false";
   if (typeof value === "string") return pythonString(value);
   if (typeof value === "number") return Number.isInteger(value) ? String(value) : floatRepr(value);
+  if (typeof value === "bigint") return value.toString();
   if (value instanceof PythonNumber) return value.text;
   const inner = `${indent}    `;
   if (Array.isArray(value)) {
@@ -191,7 +236,35 @@ export function stringifyPythonJSON(value: PythonJSON | number, indent = ""): st
   }
   const keys = Object.keys(value).sort(byCodePoint);
   if (keys.length === 0) return "{}";
-  return `{\n${keys.map((k) => `${inner}${pythonString(k)}: ${stringifyPythonJSON(value[k]!, inner)}`).join(",\n")}\n${indent}}`;
+  return `{\n${keys.map((k) => `${inner}${pythonString(k)}: ${stringifyPythonJSON(value[k], inner)}`).join(",\n")}\n${indent}}`;
+}
+
+/**
+ * A value to write as Python's json writes it: PythonNumbers as their text, plain numbers as ints when whole else
+ * floats, bigints as ints, undefined as null.
+ */
+export type PythonJSONInput = PythonJSON | number | bigint | undefined | PythonJSONInput[] | { [key: string]: PythonJSONInput };
+
+/**
+ * `value` as Python's `json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True)` writes it:
+ * numcodecs' JSON object codec (`json2`, as zarr-python configures it) writes a chunk's elements so.
+ */
+export function compactPythonJSON(value: PythonJSONInput): string {
+  if (value === null || value === undefined) return "null";
+  if (value === true) return "true";
+  if (value === false) return "false";
+  if (typeof value === "string") return pythonString(value);
+  if (typeof value === "number") return Number.isInteger(value) ? String(value) : floatRepr(value);
+  if (typeof value === "bigint") return value.toString();
+  if (value instanceof PythonNumber) return value.text;
+  if (Array.isArray(value)) return `[${value.map(compactPythonJSON).join(",")}]`;
+  const keys = Object.keys(value).sort(byCodePoint);
+  return `{${keys.map((k) => `${pythonString(k)}:${compactPythonJSON(value[k])}`).join(",")}}`;
+}
+
+/** A float as Python writes it (`1.0`, not `1`): for metadata a reader must read back as a float (a `rate`, a fill value). */
+export function pythonFloat(v: number): PythonNumber {
+  return new PythonNumber(true, v, floatRepr(v));
 }
 
 /** `value` with its numbers as JavaScript numbers (NaN and Infinity as such): what JSON.parse would give, and more. */

@@ -8,6 +8,8 @@ import { NameRegistry, Parser } from "pickleparser";
 import type { Codec } from "numcodecs";
 import { type NumericDType, type TypedArray, bytesPerElement, isNumericDType, typedArrayConstructor } from "../../data/dtype.js";
 import { FormatError } from "../../errors.js";
+import { decodeJSON2, decodeVlenBytes, decodeVlenUtf8 } from "./object-codecs.js";
+import { parseZarrDType } from "./layout.js";
 
 /** A numcodecs codec's configuration as `.zarray` stores it (`{"id": "blosc", "cname": "lz4", ...}`). */
 export interface ZarrCodecConfig {
@@ -48,10 +50,8 @@ export function checkArrayMetadata(json: unknown, where: string): ZArrayMetadata
 
 /** The numeric dtype of a numpy type string (`<f8` is float64), or undefined for others (`|O`, `|b1`, `<U8`). */
 export function numericDTypeOf(code: string): NumericDType | undefined {
-  const m = /^[<>|=]([iuf])(\d+)$/.exec(code);
-  if (!m) return undefined;
-  const name = `${m[1] === "i" ? "int" : m[1] === "u" ? "uint" : "float"}${Number(m[2]) * 8}`;
-  return isNumericDType(name) ? name : undefined;
+  const parsed = parseZarrDType(code);
+  return parsed !== undefined && isNumericDType(parsed.dtype) ? parsed.dtype : undefined;
 }
 
 /** The bytes of one element of a numpy type string (`<f8`: 8, `|b1`: 1, `<U4`: 16), for structured members. */
@@ -144,16 +144,12 @@ function objectCodec(filter: ZarrCodecConfig, bytes: Uint8Array, where: string):
   try {
     switch (filter.id) {
       case "vlen-utf8":
+        return decodeVlenUtf8(bytes, where);
       case "vlen-bytes":
-        return vlenItems(bytes).map((b) => utf8.decode(b));
+        return decodeVlenBytes(bytes, where).map((b) => utf8.decode(b));
       case "json2":
-      case "json": {
-        const items = JSON.parse(utf8.decode(bytes)) as unknown[];
-        // numcodecs' JSON: the elements (nested lists for N-D), then the dtype string and the shape.
-        const shape = items[items.length - 1];
-        const depth = Array.isArray(shape) ? Math.max(0, shape.length - 1) : 0;
-        return (items.slice(0, -2) as unknown[]).flat(depth);
-      }
+      case "json":
+        return decodeJSON2(bytes, where);
       case "pickle":
         return unpickleObjectArray(bytes);
       default:
@@ -166,22 +162,6 @@ function objectCodec(filter: ZarrCodecConfig, bytes: Uint8Array, where: string):
 }
 
 const utf8 = new TextDecoder("utf-8");
-
-/** numcodecs' VLenUTF8/VLenBytes: a uint32 count, then each item's uint32 length and bytes (little-endian). */
-function vlenItems(bytes: Uint8Array): Uint8Array[] {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = view.getUint32(0, true);
-  const out: Uint8Array[] = [];
-  let at = 4;
-  for (let i = 0; i < n; i++) {
-    const length = view.getUint32(at, true);
-    at += 4;
-    if (at + length > bytes.length) throw new RangeError(`item ${i} runs past the chunk's end`);
-    out.push(bytes.subarray(at, at + length));
-    at += length;
-  }
-  return out;
-}
 
 /** A numpy array being unpickled: `_reconstruct` makes it, BUILD gives it its state (shape, dtype, ..., elements). */
 class UnpickledArray {

@@ -16,8 +16,13 @@ import type { NWBFile } from "../../containers/file.js";
 import type { NDArray } from "../../data/ndarray.js";
 import { FormatError } from "../../errors.js";
 import type { ReadableStore, StoreKey, WritableStore } from "./store.js";
-import { type HdmfZarrDType, ZarrLazyArray, referencePath } from "./lazy-zarr-array.js";
+import { type HdmfZarrDType, ZarrLazyArray } from "./lazy-zarr-array.js";
 import { checkArrayMetadata } from "./zarr-decode.js";
+import { isMetadataKey } from "./consolidated.js";
+import { OBJECT_REFERENCE_TAG, RESERVED_ATTRIBUTES, SPEC_LOC_ATTR, ZARR_DTYPE_ATTR, ZARR_LINK_ATTR, referencePath } from "./layout.js";
+
+/** The consolidated metadata's key, relative to the root (`consolidated.ts`'s CONSOLIDATED_METADATA_KEY). */
+const ZMETADATA = ".zmetadata";
 import { JsonFloat, type TaggedJson, parseTaggedJson, untagged } from "./zarr-json.js";
 
 /** What `readZarrTree` takes besides the store. */
@@ -41,8 +46,6 @@ export interface ZarrReadOptions {
 /** Metadata documents by key relative to the store's root, without the leading "/" ("acquisition/ts/.zarray"). */
 type MetadataMap = Map<string, unknown>;
 
-/** Keys hdmf-zarr keeps in `.zattrs` that are its own layout, not NWB attributes. */
-const LAYOUT_ATTRIBUTES = new Set(["zarr_dtype", "zarr_link"]);
 
 /** Metadata documents are fetched this many at a time when the store has no consolidated metadata. */
 const PARALLEL_METADATA = 32;
@@ -90,9 +93,6 @@ async function listKeys(store: ReadableStore & Pick<WritableStore, "list">): Pro
   return keys;
 }
 
-function isMetadataKey(key: string): boolean {
-  return /(^|\/)\.z(group|array|attrs)$/.test(key);
-}
 
 /**
  * The JSON document at `key`, or undefined when the store has none. Attributes keep whether their numbers were
@@ -104,7 +104,7 @@ async function getJSON(store: ReadableStore, key: string, name: string): Promise
   try {
     const doc = parseTaggedJson(new TextDecoder().decode(bytes));
     if (key === ".zattrs" || key.endsWith("/.zattrs")) return doc;
-    if (key === ".zmetadata") {
+    if (key === ZMETADATA) {
       const docs = (doc as { metadata?: Record<string, TaggedJson> }).metadata;
       if (typeof docs !== "object" || docs === null || Array.isArray(docs)) return untagged(doc);
       const metadata: Record<string, unknown> = {};
@@ -133,14 +133,14 @@ async function fetchAll(store: ReadableStore, keys: string[], name: string, into
 /** Every metadata document of the hierarchy: consolidated when the store has `/.zmetadata`, else as listed. */
 async function readMetadata(store: ReadableStore, name: string, listed: string[] | undefined): Promise<MetadataMap> {
   const meta: MetadataMap = new Map();
-  const [consolidated, rootAttrs] = await Promise.all([getJSON(store, ".zmetadata", name), getJSON(store, ".zattrs", name)]);
+  const [consolidated, rootAttrs] = await Promise.all([getJSON(store, ZMETADATA, name), getJSON(store, ".zattrs", name)]);
   if (consolidated !== undefined) {
     const docs = (consolidated as { metadata?: Record<string, unknown> }).metadata;
     if (typeof docs !== "object" || docs === null) throw new FormatError(name, "/.zmetadata has no 'metadata' object");
     for (const [key, doc] of Object.entries(docs)) meta.set(key.replace(/^\/+/, ""), doc);
     // The root's attributes as they are now (hdmf-zarr adds `.specloc` after it consolidates).
     if (rootAttrs !== undefined) meta.set(".zattrs", rootAttrs);
-    const specloc = (rootAttrs as Record<string, unknown> | undefined)?.[".specloc"];
+    const specloc = (rootAttrs as Record<string, unknown> | undefined)?.[SPEC_LOC_ATTR];
     if (typeof specloc === "string" && !meta.has(`${trimSlashes(specloc)}/.zgroup`)) {
       const keys = listed ?? (canList(store) ? await listKeys(store) : undefined);
       const prefix = `${trimSlashes(specloc)}/`;
@@ -186,7 +186,7 @@ const PREFETCH_ELEMENTS = 4096;
 
 /** Fetches the chunks of the small arrays the objects' construction reads, several at a time. */
 async function prefetchSmall(arrays: ZarrLazyArray[], root: GroupBuilder): Promise<void> {
-  const specloc = root.attributes.get(".specloc")?.value;
+  const specloc = root.attributes.get(SPEC_LOC_ATTR)?.value;
   const specs = specloc !== undefined && "kind" in specloc && specloc.kind === "reference" ? `${String(specloc.targets[0])}/` : undefined;
   const small = arrays.filter((a) => {
     if (specs !== undefined && a.path.startsWith(specs)) return false;
@@ -247,9 +247,10 @@ class TreeBuilder {
   private readGroupInto(g: GroupBuilder, path: string): void {
     const attrs = this.attributesOf(path);
     this.readAttributes(attrs, g.attributes, path);
-    if (path === "" && typeof attrs[".specloc"] === "string") {
+    const specloc = attrs[SPEC_LOC_ATTR];
+    if (path === "" && typeof specloc === "string") {
       // hdmf-zarr stores `.specloc` as the group's relative path; HDF5 (and tsnwb's builders) as a reference.
-      g.attributes.set(".specloc", { value: { kind: "reference", targets: [`/${trimSlashes(attrs[".specloc"])}`] }, scalar: true });
+      g.attributes.set(SPEC_LOC_ATTR, { value: { kind: "reference", targets: [`/${trimSlashes(specloc)}`] }, scalar: true });
     }
     const entry = this.children.get(path);
     // In name order, as zarr lists them (and HDF5 keeps them).
@@ -259,7 +260,7 @@ class TreeBuilder {
       this.readGroupInto(sub, path === "" ? child : `${path}/${child}`);
     }
     for (const child of [...(entry?.arrays ?? [])].sort()) g.add(this.readDataset(child, path === "" ? child : `${path}/${child}`));
-    const links = attrs.zarr_link;
+    const links = attrs[ZARR_LINK_ATTR];
     if (links !== undefined) {
       if (!Array.isArray(links)) throw new FormatError(this.name, `${this.absolute(path)}: zarr_link is not a list of links`);
       for (const link of links as { name?: unknown; source?: unknown; path?: unknown }[]) {
@@ -286,7 +287,7 @@ class TreeBuilder {
   private readDataset(name: string, path: string): DatasetBuilder {
     const attrs = this.attributesOf(path);
     const meta = checkArrayMetadata(this.meta.get(`${path}/.zarray`), `${this.name}: /${path}/.zarray`);
-    const zarrDType = attrs.zarr_dtype as HdmfZarrDType | undefined;
+    const zarrDType = attrs[ZARR_DTYPE_ATTR] as HdmfZarrDType | undefined;
     const lazy = new ZarrLazyArray(this.store, this.absolute(path), meta, zarrDType, this.name, this.chunkKeys?.get(path));
     this.arrays.push(lazy);
     const builder = new DatasetBuilder(name, lazy, lazy.scalar);
@@ -296,7 +297,7 @@ class TreeBuilder {
 
   private readAttributes(attrs: Record<string, unknown>, into: Map<string, AttributeBuilder>, path: string): void {
     for (const [key, value] of Object.entries(attrs)) {
-      if (LAYOUT_ATTRIBUTES.has(key) || key === ".specloc") continue;
+      if (RESERVED_ATTRIBUTES.has(key) || key === SPEC_LOC_ATTR) continue;
       into.set(key, this.attribute(value, `${this.name}: ${this.absolute(path)} attribute '${key}'`));
     }
   }
@@ -305,7 +306,7 @@ class TreeBuilder {
   private attribute(value: unknown, where: string): AttributeBuilder {
     if (typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof JsonFloat)) {
       const v = value as { zarr_dtype?: unknown; value?: unknown };
-      if (v.zarr_dtype === "object") {
+      if (v.zarr_dtype === OBJECT_REFERENCE_TAG) {
         const refs = Array.isArray(v.value) ? v.value : [v.value];
         const reference: ReferenceValue = { kind: "reference", targets: refs.map((r) => referencePath(r, where)) };
         return { value: reference, scalar: !Array.isArray(v.value) };

@@ -17,11 +17,12 @@ import { StreamError, ValidationError } from "../../errors.js";
 import type { WriteProgress } from "../hdf5/write.js";
 import type { StoreKey, WritableStore } from "./store.js";
 import {
-  BOOL_TAG, type CodecConfig, type CompoundMemberTag, type ConsolidatedMetadata, DEFAULT_COMPRESSOR, DEFAULT_SPEC_LOC, JSON2, OBJECT_REFERENCE_TAG,
-  SCALAR_TAG, SPEC_LOC_ATTR, TEXT_TAG, VLEN_UTF8, ZARRAY, ZARR_BOOL_DTYPE, ZARR_CONSOLIDATED_FORMAT, ZARR_DTYPE_ATTR, ZARR_FORMAT, ZARR_LINK_ATTR,
-  JSONFloat, ZARR_NUMERIC_DTYPES, ZARR_OBJECT_DTYPE, ZATTRS, ZGROUP, ZMETADATA, type ZarrArrayMetadata, type ZarrDTypeTag, type ZarrLinkJSON, type ZarrReferenceJSON,
-  CHUNK_MAX, chunkKey, consolidatedKey, guessChunks, keyOf, metadataBytes, numericTag, referenceTo,
+  BOOL_TAG, CHUNK_MAX, type CodecConfig, type CompoundMemberTag, DEFAULT_COMPRESSOR, DEFAULT_SPEC_LOC, JSON2, OBJECT_REFERENCE_TAG, SCALAR_TAG, SPEC_LOC_ATTR,
+  TEXT_TAG, VLEN_UTF8, ZARRAY, ZARR_BOOL_DTYPE, ZARR_DTYPE_ATTR, ZARR_FORMAT, ZARR_LINK_ATTR, ZARR_NUMERIC_DTYPES, ZARR_OBJECT_DTYPE, ZATTRS, ZGROUP,
+  type ZarrArrayMetadata, type ZarrDTypeTag, type ZarrLinkJSON, type ZarrReferenceJSON, chunkKey, guessChunks, keyOf, metadataBytes, numericTag, pythonFloat, referenceTo,
 } from "./layout.js";
+import { CONSOLIDATED_METADATA_KEY, encodeConsolidatedMetadata } from "./consolidated.js";
+import { type PythonJSONInput, PythonNumber } from "./python-json.js";
 import { encodeJSON2, encodeVlenUtf8 } from "./object-codecs.js";
 import { type PickleValue, encodePickledCompound } from "./pickle.js";
 
@@ -62,8 +63,8 @@ interface RowSource {
 }
 
 class ZarrWriter {
-  /** Every metadata document written, by key: `.zmetadata` gathers them. */
-  private readonly metadata = new Map<StoreKey, unknown>();
+  /** Every metadata document written (its bytes), by key: `.zmetadata` gathers them. */
+  private readonly metadata = new Map<StoreKey, Uint8Array>();
   private readonly inFlight = new Set<Promise<void>>();
   private failure: unknown;
   private readonly limit: number;
@@ -83,11 +84,9 @@ class ZarrWriter {
       throw e;
     }
     await this.drain();
-    if (this.options.consolidate !== false) {
-      const doc: ConsolidatedMetadata = { metadata: {}, zarr_consolidated_format: ZARR_CONSOLIDATED_FORMAT };
-      for (const [key, value] of [...this.metadata].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) doc.metadata[consolidatedKey(key)] = value;
-      await this.store.set(keyOf("/", ZMETADATA), metadataBytes(doc));
-    }
+    // The consolidated metadata of everything written, the cached specification included (hdmf-zarr's own lacks
+    // it), as zarr-python writes it (`consolidated.ts`, from the documents at hand: no listing of the store).
+    if (this.options.consolidate !== false) await this.store.set(CONSOLIDATED_METADATA_KEY, encodeConsolidatedMetadata(this.metadata));
   }
 
   /** Stores `value` under `key`, waiting first while `concurrency` writes are in flight. */
@@ -112,10 +111,11 @@ class ZarrWriter {
     if (this.failure !== undefined) throw this.failure;
   }
 
-  private async putMetadata(path: string, name: string, document: unknown): Promise<void> {
+  private async putMetadata(path: string, name: string, document: object): Promise<void> {
     const key = keyOf(path, name);
-    this.metadata.set(key, document);
-    await this.put(key, metadataBytes(document));
+    const bytes = metadataBytes(document as PythonJSONInput);
+    this.metadata.set(key, bytes);
+    await this.put(key, bytes);
   }
 
   private async writeGroup(g: GroupBuilder): Promise<void> {
@@ -448,17 +448,17 @@ function checkedChunks(ds: DatasetBuilder, chunks: number[], rank: number): numb
 }
 
 /** The `.zarray` fill value: the one given, else 0 (false for booleans), as zarr-python. */
-function fillValue(dtype: NumericDType | "bool", storage: StorageOptions): number | boolean | string | JSONFloat {
+function fillValue(dtype: NumericDType | "bool", storage: StorageOptions): number | boolean | string | PythonNumber {
   if (dtype === "bool") return storage.fillvalue !== undefined ? Boolean(storage.fillvalue) : false;
   const v = storage.fillvalue === undefined ? 0 : Number(storage.fillvalue);
   // Zarr v2 writes a fill value that is not finite as a string ("NaN", "Infinity", "-Infinity").
   if (!Number.isFinite(v)) return Number.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity";
-  return dtype.startsWith("float") ? new JSONFloat(v) : v;
+  return dtype.startsWith("float") ? pythonFloat(v) : v;
 }
 
 /** The bytes of one element of fill value (undefined when zero: a new chunk already is). */
 function fillPattern(given: unknown, e: number, like: TypedArray): Uint8Array | undefined {
-  const fill = given instanceof JSONFloat ? given.value : typeof given === "string" ? Number(given) : given;
+  const fill = given instanceof PythonNumber ? given.value : typeof given === "string" ? Number(given) : given;
   if (fill === 0 || fill === false || fill === null || fill === undefined) return undefined;
   const one = new (like.constructor as new (n: number) => TypedArray)(1);
   one[0] = (typeof one[0] === "bigint" ? BigInt(fill as number) : Number(fill)) as never;
@@ -562,7 +562,7 @@ function attributeItems(path: string, name: string, value: NDArray): unknown[] {
   }
   if (value.dtype === "bool") return Array.from(value.data as unknown as ArrayLike<number>, (v) => Boolean(v));
   const floats = value.dtype === "float32" || value.dtype === "float64";
-  return Array.from(value.data as TypedArray, (v: number | bigint) => (typeof v === "bigint" ? (Number.isSafeInteger(Number(v)) ? Number(v) : v) : floats ? new JSONFloat(v) : v));
+  return Array.from(value.data as TypedArray, (v: number | bigint) => (typeof v === "bigint" ? (Number.isSafeInteger(Number(v)) ? Number(v) : v) : floats ? pythonFloat(v) : v));
 }
 
 /** The object id a builder has (its `object_id` attribute), or null. */

@@ -252,7 +252,6 @@ export function metadataBytes(document: unknown): Uint8Array {
  */
 export function pythonJSON(value: unknown, indent?: number): string {
   const pad = (depth: number): string => (indent === undefined ? "" : `\n${" ".repeat(indent * depth)}`);
-  const sep = indent === undefined ? "," : ",";
   const colon = indent === undefined ? ":" : ": ";
   const write = (v: unknown, depth: number): string => {
     if (v instanceof JSONFloat) return floatText(v.value);
@@ -263,11 +262,11 @@ export function pythonJSON(value: unknown, indent?: number): string {
     if (typeof v === "boolean") return String(v);
     if (Array.isArray(v)) {
       if (v.length === 0) return "[]";
-      return `[${v.map((x) => pad(depth + 1) + write(x, depth + 1)).join(sep)}${pad(depth)}]`;
+      return `[${v.map((x) => pad(depth + 1) + write(x, depth + 1)).join(",")}${pad(depth)}]`;
     }
     const keys = Object.keys(v as object).sort();
     if (keys.length === 0) return "{}";
-    return `{${keys.map((k) => `${pad(depth + 1)}${asciiString(k)}${colon}${write((v as Record<string, unknown>)[k], depth + 1)}`).join(sep)}${pad(depth)}}`;
+    return `{${keys.map((k) => `${pad(depth + 1)}${asciiString(k)}${colon}${write((v as Record<string, unknown>)[k], depth + 1)}`).join(",")}${pad(depth)}}`;
   };
   return write(value, 0);
 }

@@ -12,7 +12,6 @@ import { type DType, DTypeRangeError, type NumericDType, type TypedArray, alloca
 import { type CompoundRow, type FrameSource, type LazyArray, isFrameSource, isLazyArray } from "../../data/lazy.js";
 import { type NDArray, ArrayShapeError, ArrayValueError, isNDArray, product, toNDArray } from "../../data/ndarray.js";
 import { type StorageOptions, autoChunks } from "../../data/storage.js";
-import { textProblem } from "../../data/text.js";
 import { StreamError, ValidationError } from "../../errors.js";
 import type { WriteProgress } from "../hdf5/write.js";
 import type { StoreKey, WritableStore } from "./store.js";
@@ -53,6 +52,12 @@ export async function clearStore(store: WritableStore): Promise<void> {
   for await (const key of store.list("/")) keys.push(key);
   for (let i = 0; i < keys.length; i += 64) await Promise.all(keys.slice(i, i + 64).map((k) => store.delete(k)));
 }
+
+/**
+ * A UTF-16 surrogate not in a pair: it has no UTF-8 form, so it cannot be stored unchanged. (NUL, which HDF5 refuses
+ * since it ends a C string there, is text like any other in Zarr.)
+ */
+const LONE_SURROGATE = /\p{Surrogate}/u;
 
 /** Rows of a numeric array, read on demand: `rows(start, stop)` gives rows [start, stop) in C order. */
 interface RowSource {
@@ -254,9 +259,8 @@ class ZarrWriter {
   /** Text: variable-length UTF-8 (zarr-python's `dtype=str`), chunks padded with empty strings. */
   private async writeText(ds: DatasetBuilder, texts: string[], givenShape: number[]): Promise<ZarrDTypeTag> {
     for (const [i, t] of texts.entries()) {
-      const problem = typeof t === "string" ? textProblem(t) : "a value that is not text";
-      if (problem && problem.startsWith("a lone")) throw new ValidationError(ds.path, "data", "text Zarr stores unchanged", `element ${i} holds ${problem}`);
       if (typeof t !== "string") throw new ValidationError(ds.path, "data", "text", `element ${i}: ${String(t)}`);
+      if (LONE_SURROGATE.test(t)) throw new ValidationError(ds.path, "data", "text Zarr stores unchanged", `element ${i} holds a lone UTF-16 surrogate (it has no UTF-8 form)`);
     }
     const scalar = ds.scalar || givenShape.length === 0;
     const shape = scalar ? [1] : givenShape;
@@ -542,8 +546,7 @@ function attributeItems(path: string, name: string, value: NDArray): unknown[] {
   if (value.dtype === "text") {
     const texts = value.data as string[];
     for (const [i, t] of texts.entries()) {
-      const problem = textProblem(t);
-      if (problem && problem.startsWith("a lone")) throw new ValidationError(path, name, "text Zarr stores unchanged", `element ${i} holds ${problem}`);
+      if (LONE_SURROGATE.test(t)) throw new ValidationError(path, name, "text Zarr stores unchanged", `element ${i} holds a lone UTF-16 surrogate (it has no UTF-8 form)`);
     }
     return texts;
   }

@@ -272,6 +272,7 @@ print(json.dumps(numcodecs.JSON().decode(js).tolist()))
   it("refuses mode \"a\" and a read-only store for writing, saying why", async () => {
     await expect(NWBZarrIO.open(path.join(tmp.dir, "x.nwb.zarr"), "a")).rejects.toThrow(/mode "a"/);
     await expect(NWBZarrIO.open({ get: async () => undefined } as never, "w")).rejects.toThrow(/cannot be written/);
+    await expect(NWBZarrIO.open(new MemoryStore(), "w", { compressor: { id: "zstd" } })).rejects.toThrow(/field 'compressor'.*blosc, zlib, gzip/);
     // A folder that is not a store is never emptied by mode "w" (a mistyped path), nor a file replaced.
     await expect(NWBZarrIO.open(path.join(ROOT, "test"), "w")).rejects.toThrow(/not a Zarr store/);
     await expect(NWBZarrIO.open(path.join(ROOT, "package.json"), "w")).rejects.toThrow(/a file is there/);

@@ -19,6 +19,9 @@ import { readZarrTree } from "./read-tree.js";
 import { type ReadableStore, type WritableStore, isWritable } from "./store.js";
 import { type ZarrWriteOptions, clearStore, writeZarrTree } from "./zarr-write.js";
 
+/** The compressors tsnwb writes (numcodecs' ids): those zarr-python, zarrita and numcodecs all read. */
+const WRITTEN_COMPRESSORS = ["blosc", "zlib", "gzip"];
+
 /** What `NWBZarrIO.open` takes besides the store and mode. */
 export interface ZarrIOOptions extends BaseIOOptions {
   /** Chunk writes in flight at once (default 16). */
@@ -63,6 +66,10 @@ export class NWBZarrIO {
    */
   static async open(target: string | ReadableStore, mode: IOMode = "r", options: ZarrIOOptions & { name?: string } = {}): Promise<NWBZarrIO> {
     checkMode(mode);
+    const compressor = options.compressor;
+    if (compressor !== undefined && compressor !== null && !WRITTEN_COMPRESSORS.includes(String((compressor as { id?: unknown }).id))) {
+      throw new ValidationError("NWBZarrIO.open", "compressor", `null or a numcodecs configuration of ${WRITTEN_COMPRESSORS.join(", ")} ({ id: "zlib", level: 4 })`, JSON.stringify(compressor));
+    }
     if (mode === "a") throw new ModeError(`NWB Zarr stores open in mode "r" or "w" for now; mode "a" (changing a store) is not supported yet: read it and write a new one`);
     if (typeof target === "string") {
       if (/^https?:\/\//i.test(target)) throw new ModeError(`${target}: give NWBZarrIO.open a store object for a URL; a string is a folder on disk`);

@@ -6,7 +6,6 @@
  * (a bounded number in flight). Datasets are written chunk row by chunk row: a copied dataset or a stream is never
  * whole in memory.
  */
-import { Blosc, GZip, Zlib } from "numcodecs";
 import { type AttributeBuilder, type Builder, DatasetBuilder, GroupBuilder, type LinkBuilder, type ReferenceValue, builderAtPath } from "../../mapping/builders.js";
 import { type DType, DTypeRangeError, type NumericDType, type TypedArray, allocate, bytesPerElement, dtypeRange, isNumericDType, toTypedArray } from "../../data/dtype.js";
 import { type CompoundRow, type FrameSource, type LazyArray, isFrameSource, isLazyArray } from "../../data/lazy.js";
@@ -508,9 +507,26 @@ function copyBox(src: Uint8Array, srcShape: number[], dst: Uint8Array, chunkShap
   }
 }
 
+/** A numcodecs compressor. */
+interface Compressor {
+  encode(data: Uint8Array): Uint8Array | Promise<Uint8Array>;
+}
+
+/**
+ * The compressor of a configuration, its module loaded on first use (each is WebAssembly of some hundred kB: a
+ * program that writes no Zarr loads none).
+ */
+async function loadCompressor(config: CodecConfig): Promise<Compressor> {
+  const options = config as never;
+  if (config.id === "blosc") return (await import("numcodecs/blosc")).default.fromConfig(options);
+  if (config.id === "zlib") return (await import("numcodecs/zlib")).default.fromConfig(options);
+  if (config.id === "gzip") return (await import("numcodecs/gzip")).default.fromConfig(options);
+  throw new ValidationError("NWBZarrIO", "compressor", 'a compressor tsnwb writes ("blosc", "zlib" or "gzip"), or null', config.id);
+}
+
 /** A chunk's filters, then its compressor, as numcodecs applies them when writing. */
 class ChunkEncoder {
-  private readonly codec?: { encode(data: Uint8Array): Uint8Array | Promise<Uint8Array> };
+  private readonly codec?: Promise<Compressor>;
   private readonly shuffle?: number;
 
   constructor(compressor: CodecConfig | null, filters: CodecConfig[] | null) {
@@ -518,17 +534,16 @@ class ChunkEncoder {
       if (f.id === "shuffle") this.shuffle = Number(f.elementsize);
       else throw new Error(`no encoder for the Zarr filter ${f.id}`);
     }
-    if (compressor === null) return;
-    const config = compressor as never;
-    if (compressor.id === "blosc") this.codec = Blosc.fromConfig(config);
-    else if (compressor.id === "zlib") this.codec = Zlib.fromConfig(config);
-    else if (compressor.id === "gzip") this.codec = GZip.fromConfig(config);
-    else throw new ValidationError("NWBZarrIO", "compressor", 'a compressor tsnwb writes ("blosc", "zlib" or "gzip"), or null', compressor.id);
+    if (compressor !== null) {
+      this.codec = loadCompressor(compressor);
+      // Awaited by encode(); a configuration refused is reported there, not as an unhandled rejection.
+      this.codec.catch(() => undefined);
+    }
   }
 
   async encode(chunk: Uint8Array): Promise<Uint8Array> {
     const shuffled = this.shuffle && this.shuffle > 1 ? shuffleBytes(chunk, this.shuffle) : chunk;
-    return this.codec ? await this.codec.encode(shuffled) : shuffled;
+    return this.codec ? await (await this.codec).encode(shuffled) : shuffled;
   }
 }
 

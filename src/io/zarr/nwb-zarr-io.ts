@@ -1,20 +1,16 @@
 /**
  * `NWBZarrIO`: an NWB file in a Zarr store in hdmf-zarr's layout (pynwb users' `hdmf_zarr.nwb.NWBZarrIO`), on the
- * same containers and object mapper as `NWBHDF5IO`: `open`, `read`, `write`, `close`. A store is a folder on disk
- * (a path, usually ending in `.nwb.zarr`) or any object with zarrita's store methods (`store.ts`): memory, an
- * object store's client.
+ * same containers and object mapper as `NWBHDF5IO`: `open`, `read`, `write`, `close`. A store is any object with
+ * zarrita's store methods (`store.ts`: memory, an object store's client), or, in Node, a folder on disk named by
+ * its path (usually ending in `.nwb.zarr`; `folders-node.ts`).
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { rename, rm } from "node:fs/promises";
-import * as nodePath from "node:path";
 import type { NWBFile } from "../../containers/file.js";
 import { AbstractContainer, describeValue } from "../../containers/container.js";
-import { FormatError, ModeError, NotFoundError, TsnwbError, ValidationError } from "../../errors.js";
+import { FormatError, ModeError, TsnwbError, ValidationError } from "../../errors.js";
 import { constructFile } from "../../mapping/mapper.js";
 import { type BaseIOOptions, type IOMode, buildCheckedTree, checkMode } from "../io-base.js";
-import { temporaryPath } from "../leftovers.js";
-import { FolderStore } from "./folder-store.js";
-import { keyOf, ZGROUP } from "./layout.js";
+import { type FolderTarget, folderSupport } from "./folder-support.js";
+import { ZGROUP, keyOf } from "./layout.js";
 import { readZarrTree } from "./read-tree.js";
 import { type ReadableStore, type WritableStore, isWritable } from "./store.js";
 import { type ZarrWriteOptions, clearStore, writeZarrTree } from "./zarr-write.js";
@@ -34,6 +30,8 @@ export interface ZarrIOOptions extends BaseIOOptions {
   compressor?: ZarrWriteOptions["compressor"];
   /** Write `.zmetadata`, the whole hierarchy's metadata in one key (default true, as hdmf-zarr). */
   consolidate?: boolean;
+  /** A store object's name in messages (a folder is named by its path). */
+  name?: string;
 }
 
 /** An NWB file in a Zarr store (pynwb's `hdmf_zarr.nwb.NWBZarrIO`): `open`, `read`, `write`, `close`. */
@@ -50,21 +48,16 @@ export class NWBZarrIO {
     /** The mode the store was opened in. */
     readonly mode: IOMode,
     private readonly options: ZarrIOOptions,
-    /** The folder external file paths are stored relative to (the store folder's own folder), when on disk. */
-    private readonly folder?: string,
-    /**
-     * Mode "w" at a path: the temporary folder beside it the store is written into (the `store`), which `close()`
-     * puts in place of whatever was at the path; a failed or unclosed write never leaves half a store there.
-     */
-    private readonly workFolder?: string,
+    /** A store at a path: where it is (its folder, and in mode "w" the temporary folder written into). */
+    private readonly target?: FolderTarget,
   ) {}
 
   /**
-   * Opens a Zarr store: a folder path (mode "w" writes a temporary folder beside it, which `close()` puts at the
-   * path, replacing the store or empty folder there; "r" needs an NWB Zarr store there), or a store object (`{ get, set, delete, list }`; `get` alone to read), named `name` in messages.
-   * Mode "a" is not supported yet.
+   * Opens a Zarr store: a store object (`{ get, set, delete, list }`; `get` alone to read), or in Node a folder path
+   * (mode "w" writes a temporary folder beside it, which `close()` puts at the path, replacing the store or empty
+   * folder there; "r" needs an NWB Zarr store there). Mode "a" is not supported yet.
    */
-  static async open(target: string | ReadableStore, mode: IOMode = "r", options: ZarrIOOptions & { name?: string } = {}): Promise<NWBZarrIO> {
+  static async open(target: string | ReadableStore, mode: IOMode = "r", options: ZarrIOOptions = {}): Promise<NWBZarrIO> {
     checkMode(mode);
     const compressor = options.compressor;
     if (compressor !== undefined && compressor !== null && !WRITTEN_COMPRESSORS.includes(String((compressor as { id?: unknown }).id))) {
@@ -73,15 +66,10 @@ export class NWBZarrIO {
     if (mode === "a") throw new ModeError(`NWB Zarr stores open in mode "r" or "w" for now; mode "a" (changing a store) is not supported yet: read it and write a new one`);
     if (typeof target === "string") {
       if (/^https?:\/\//i.test(target)) throw new ModeError(`${target}: give NWBZarrIO.open a store object for a URL; a string is a folder on disk`);
-      const resolved = nodePath.resolve(target);
-      if (mode === "w") {
-        if (!existsSync(nodePath.dirname(resolved))) throw new NotFoundError(nodePath.dirname(resolved), `cannot write ${target}: its folder does not exist`);
-        refuseToReplace(resolved, target);
-      } else if (!existsSync(resolved)) {
-        throw new NotFoundError(resolved, `no NWB Zarr store at ${target}`);
-      }
-      const work = mode === "w" ? temporaryPath(resolved) : undefined;
-      const io = new NWBZarrIO(new FolderStore(work ?? resolved), resolved, mode, options, nodePath.dirname(resolved), work);
+      const folders = folderSupport();
+      if (folders === undefined) throw new ModeError(`${target}: a path names a folder, which only Node opens; give NWBZarrIO.open a store object here`);
+      const opened = await folders.open(target, mode);
+      const io = new NWBZarrIO(opened.store, opened.path, mode, options, opened);
       if (mode === "r") await io.checkIsZarr();
       return io;
     }
@@ -126,7 +114,7 @@ export class NWBZarrIO {
       this.written = true;
       this.nwbfile = nwbfile;
     } catch (e) {
-      if (this.workFolder !== undefined) await rm(this.workFolder, { recursive: true, force: true });
+      if (this.target?.workFolder !== undefined) await folderSupport()!.remove(this.target.workFolder);
       if (e instanceof TsnwbError || e instanceof TypeError || e instanceof RangeError) throw e;
       throw new FormatError(this.path, `write failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
@@ -139,17 +127,10 @@ export class NWBZarrIO {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const work = this.workFolder;
+    const work = this.target?.workFolder;
     if (work === undefined) return;
-    if (!this.written) {
-      await rm(work, { recursive: true, force: true });
-      return;
-    }
-    // A folder cannot be renamed over one that holds files: the old store is moved aside first, then removed.
-    const old = existsSync(this.path) ? temporaryPath(this.path) : undefined;
-    if (old !== undefined) await rename(this.path, old);
-    await rename(work, this.path);
-    if (old !== undefined) await rm(old, { recursive: true, force: true });
+    if (this.written) await folderSupport()!.putInPlace(work, this.path);
+    else await folderSupport()!.remove(work);
   }
 
   /** `await using io = await NWBZarrIO.open(...)`: closed when the scope ends. */
@@ -159,23 +140,10 @@ export class NWBZarrIO {
 
   /** An external file path (ImageSeries' `external_file`) as stored: relative to the store folder's folder, as for an HDF5 file. */
   private storedFilePath(p: string): string {
-    if (this.folder === undefined) return p;
-    return (nodePath.isAbsolute(p) ? nodePath.relative(this.folder, p) : p).split(nodePath.sep).join("/");
+    return this.target === undefined ? p : folderSupport()!.storedFilePath(this.target.folder, p);
   }
 
   private checkOpen(): void {
     if (this.closed) throw new ModeError(`${this.path} is closed`);
-  }
-}
-
-/**
- * Mode "w" replaces a store's every key: at a path, only a Zarr store (a folder with `.zgroup`) or an empty folder is
- * replaced, never a file or a folder of other things (a mistyped path would otherwise lose them).
- */
-function refuseToReplace(resolved: string, given: string): void {
-  if (!existsSync(resolved)) return;
-  if (!statSync(resolved).isDirectory()) throw new ModeError(`cannot write an NWB Zarr store at ${given}: a file is there (a store is a folder)`);
-  if (readdirSync(resolved).length > 0 && !existsSync(nodePath.join(resolved, ZGROUP))) {
-    throw new ModeError(`cannot write an NWB Zarr store at ${given}: the folder holds files and is not a Zarr store (no .zgroup); mode "w" replaces only a store or an empty folder`);
   }
 }

@@ -152,8 +152,9 @@ class ZarrWriter {
     const out: Record<string, unknown> = {};
     for (const [name, attr] of attributes) {
       const value = attr.value;
-      if ("kind" in value) {
-        const targets = value.targets.map((t) => (typeof t === "string" ? t : t.path));
+      // References: targets (builders, or paths when read from a file), also as an array of paths.
+      if ("kind" in value || value.dtype === "reference") {
+        const targets = "kind" in value ? value.targets.map((t) => (typeof t === "string" ? t : t.path)) : (value.data as string[]);
         // The root names its cached specification by path, as hdmf-zarr reads it (not a reference).
         if (isRoot && name === SPEC_LOC_ATTR) {
           out[name] = targets[0]!.replace(/^\/+/, "") || DEFAULT_SPEC_LOC;

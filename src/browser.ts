@@ -13,8 +13,6 @@
 export * from "./core.js";
 export { NWBMemoryIO as NWBHDF5IO } from "./io/memory-io.js";
 
-// NWB Zarr in a page: stores by URL (read-only) or store objects (folders on disk are Node's).
-export { NWBZarrIO, type ZarrIOOptions } from "./io/zarr/zarr-io.js";
 // Zarr stores that work in a page: in memory, and a hierarchy served over HTTP(S) with its consolidated metadata.
 export { MemoryStore, isWritable, type ReadableStore, type WritableStore, type StoreKey } from "./io/zarr/store.js";
 export { HttpStore, HttpStoreError, type HttpStoreOptions, type HttpStoreStats, type RangeQuery } from "./io/zarr/http-store.js";

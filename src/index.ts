@@ -25,7 +25,8 @@ export * from "./core.js";
 
 // Node: files on disk and by URL, extensions' YAML, image and video files.
 export { NWBHDF5IO, type IOOptions } from "./io/nwb-io.js";
-export { NWBZarrIO, type ZarrIOOptions } from "./io/zarr/nwb-zarr-io.js";
+// NWBZarrIO, MemoryStore and the store types come with core.js; Node opens folder stores by path.
+import "./io/zarr/folders-node.js";
 export type { RangeReaderOptions } from "./io/remote/range-reader.js";
 export { loadNamespaces } from "./io/namespaces.js";
 export {

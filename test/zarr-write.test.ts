@@ -182,9 +182,13 @@ describe("NWBZarrIO writes stores hdmf-zarr reads", () => {
     await io.write(make(false));
     await io.close();
     const store = path.join(tmp.dir, "storage.nwb.zarr");
-    const z = await NWBZarrIO.open(store, "w");
+    const progress: { path: string; rows: number }[] = [];
+    const z = await NWBZarrIO.open(store, "w", { onProgress: (e) => progress.push(e) });
     await z.write(make(true));
     await z.close();
+    // A progress event per row of chunks written: the stream's 5 (8 frames each, then 5), the trace's 5.
+    expect(progress.filter((e) => e.path === "/acquisition/movie/data").map((e) => e.rows)).toEqual([8, 16, 24, 32, 37]);
+    expect(progress.filter((e) => e.path === "/acquisition/trace/data").map((e) => e.rows)).toEqual([1000, 2000, 3000, 4000, 5000]);
     const movie = JSON.parse(readFileSync(path.join(store, "acquisition/movie/data/.zarray"), "utf8"));
     expect([movie.shape, movie.chunks, movie.dtype, movie.fill_value]).toEqual([[37, 12, 10], [8, 5, 10], "<u2", 7]);
     // 5 rows of chunks by 3 (12 rows of pixels in chunks of 5): edge chunks padded to a whole chunk, as Zarr's format wants.
@@ -272,6 +276,7 @@ print(json.dumps(numcodecs.JSON().decode(js).tolist()))
   it("refuses mode \"a\" and a read-only store for writing, saying why", async () => {
     await expect(NWBZarrIO.open(path.join(tmp.dir, "x.nwb.zarr"), "a")).rejects.toThrow(/mode "a"/);
     await expect(NWBZarrIO.open({ get: async () => undefined } as never, "w")).rejects.toThrow(/cannot be written/);
+    await expect(NWBZarrIO.open(new MemoryStore(), "w", { compressor: { id: "zstd" } })).rejects.toThrow(/field 'compressor'.*blosc, zlib, gzip/);
     // A folder that is not a store is never emptied by mode "w" (a mistyped path), nor a file replaced.
     await expect(NWBZarrIO.open(path.join(ROOT, "test"), "w")).rejects.toThrow(/not a Zarr store/);
     await expect(NWBZarrIO.open(path.join(ROOT, "package.json"), "w")).rejects.toThrow(/a file is there/);

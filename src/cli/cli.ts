@@ -58,7 +58,7 @@ program
     try {
       console.log(`wrote ${await runOnce("export", { input, output, linkData: opts.linkData }, (p) => p.kind === "rows" && io.onProgress?.(p))}`);
     } catch (e) {
-      if (existsSync(folder)) for (const l of findLeftovers(folder, output)) if (!before.has(l.path)) rmSync(l.path, { force: true });
+      if (existsSync(folder)) for (const l of findLeftovers(folder, output)) if (!before.has(l.path)) rmSync(l.path, { force: true, recursive: true });
       throw e;
     } finally {
       stop();

@@ -5,8 +5,11 @@
  */
 import type { NWBFile } from "../containers/file.js";
 import { NWBHDF5IO, type IOOptions } from "./nwb-io.js";
-import { NWBZarrIO, isZarrFolder } from "./zarr/nwb-zarr-io.js";
-import { isHttpURL } from "./zarr/zarr-io.js";
+import { existsSync, statSync } from "node:fs";
+import * as nodePath from "node:path";
+import { NWBZarrIO, isHttpURL } from "./zarr/nwb-zarr-io.js";
+import "./zarr/folders-node.js";
+import { ZGROUP } from "./zarr/layout.js";
 
 /** A file open for reading, HDF5 or Zarr. */
 export type ReadingIO = NWBHDF5IO | NWBZarrIO;
@@ -18,6 +21,15 @@ export type ReadingIO = NWBHDF5IO | NWBZarrIO;
 export function isZarrTarget(target: string): boolean {
   if (isHttpURL(target)) return /\.zarr\/?$/i.test(new URL(target).pathname);
   return isZarrFolder(target);
+}
+
+/** Whether `path` is a Zarr hierarchy on disk: a folder with a `.zgroup` at its root. */
+export function isZarrFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory() && existsSync(nodePath.join(path, ZGROUP));
+  } catch {
+    return false;
+  }
 }
 
 /** Opens `target` (a path or URL, HDF5 or Zarr: see `isZarrTarget`) to read. */

@@ -1,65 +1,184 @@
 /**
- * `NWBZarrIO` in Node: the class of `zarr-io.ts`, given folders on disk. A folder path opened in mode "w" is written
- * into a temporary folder beside it, which `close()` puts at the path (a failed or unclosed write never leaves half a
- * store there; `tsnwb clean` removes one a crash left); mode "r" reads the folder as it is.
+ * `NWBZarrIO`: an NWB file in a Zarr store in hdmf-zarr's layout (pynwb users' `hdmf_zarr.nwb.NWBZarrIO`), on the
+ * same containers and object mapper as `NWBHDF5IO`: `open`, `read`, `write`, `close`. A store is any object with
+ * zarrita's store methods (`store.ts`: memory, an object store's client), an http(s) URL (read-only, through
+ * `HttpStore`), or, in Node, a folder on disk named by its path (usually ending in `.nwb.zarr`; `folders-node.ts`).
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { rename, rm } from "node:fs/promises";
-import * as nodePath from "node:path";
-import { ModeError, NotFoundError } from "../../errors.js";
-import type { IOMode } from "../io-base.js";
-import { temporaryPath } from "../leftovers.js";
-import { FolderStore } from "./folder-store.js";
-import { ZGROUP } from "./layout.js";
-import { type FolderOpening, setFolderSupport } from "./zarr-io.js";
+import type { NWBFile } from "../../containers/file.js";
+import { AbstractContainer, describeValue } from "../../containers/container.js";
+import { FormatError, ModeError, TsnwbError, ValidationError } from "../../errors.js";
+import type { GroupBuilder } from "../../mapping/builders.js";
+import { type BaseIOOptions, type IOMode, buildCheckedTree, checkMode } from "../io-base.js";
+import { type FolderTarget, folderSupport } from "./folder-support.js";
+import { ZGROUP, keyOf } from "./layout.js";
+import { HttpStore, type HttpStoreOptions } from "./http-store.js";
+import { readZarrFile, readZarrTree } from "./zarr-read.js";
+import { type ReadableStore, type WritableStore, isWritable } from "./store.js";
+import { type ZarrWriteOptions, clearStore, writeZarrTree } from "./zarr-write.js";
 
-export { NWBZarrIO, type ZarrIOOptions } from "./zarr-io.js";
+/** The compressors tsnwb writes (numcodecs' ids): those zarr-python, zarrita and numcodecs all read. */
+const WRITTEN_COMPRESSORS = ["blosc", "zlib", "gzip"];
 
-/** Whether `path` is a Zarr hierarchy on disk: a folder with a `.zgroup` at its root. */
-export function isZarrFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory() && existsSync(nodePath.join(path, ZGROUP));
-  } catch {
-    return false;
+/** What `NWBZarrIO.open` takes besides the store and mode. */
+export interface ZarrIOOptions extends BaseIOOptions {
+  /** Chunk writes in flight at once (default 16). */
+  concurrency?: number;
+  /**
+   * The compressor of datasets whose storage options name none (a numcodecs configuration, as `.zarray` holds it):
+   * Blosc LZ4, zarr-python's and hdmf-zarr's default, unless given; `{ id: "zlib", level: 4 }` for zlib; null for
+   * none. `compression: "gzip"` in a dataset's storage options is stored as zlib at its level.
+   */
+  compressor?: ZarrWriteOptions["compressor"];
+  /** Write `.zmetadata`, the whole hierarchy's metadata in one key (default true, as hdmf-zarr). */
+  consolidate?: boolean;
+  /** A store object's name in messages and objects' `container_source` (a folder is named by its path, a URL by itself). */
+  name?: string;
+  /** How an http(s) URL is fetched (headers, retries, parallel requests, a fetch of one's own). */
+  http?: HttpStoreOptions;
+  /**
+   * Mode "w", writing a file read from another (`tsnwb convert`): its cached specification is written as that file
+   * caches it, instead of tsnwb's of the namespaces in use (see `BaseIOOptions.keepCachedSpec`).
+   */
+  keepCachedSpec?: boolean;
+}
+
+/** Whether `target` is an http(s) URL (NWBZarrIO reads a store there through an HttpStore). */
+export function isHttpURL(target: string): boolean {
+  return /^https?:\/\//i.test(target);
+}
+
+/** An NWB file in a Zarr store (pynwb's `hdmf_zarr.nwb.NWBZarrIO`): `open`, `read`, `write`, `close`. */
+export class NWBZarrIO {
+  private nwbfile?: NWBFile;
+  private written = false;
+  private closed = false;
+
+  private constructor(
+    /** Where the hierarchy's keys are (mode "w" at a path: the temporary folder `close()` puts at the path). */
+    readonly store: ReadableStore,
+    /** The store's name in messages: the folder's absolute path, or the name given with a store. */
+    readonly path: string,
+    /** The mode the store was opened in. */
+    readonly mode: IOMode,
+    private readonly options: ZarrIOOptions,
+    /** A store at a path: where it is (its folder, and in mode "w" the temporary folder written into). */
+    private readonly target?: FolderTarget,
+  ) {}
+
+  /**
+   * Opens a Zarr store: a store object (`{ get, set, delete, list }`; `get` alone to read), an http(s) URL (mode
+   * "r" only: an `HttpStore`, its consolidated metadata read in one request; Node and browsers), or in Node a folder
+   * path (mode "w" writes a temporary folder beside it, which `close()` puts at the path, replacing the store or
+   * empty folder there; "r" needs an NWB Zarr store there). Mode "a" (changing a store in place) is refused: read
+   * the store and write a new one.
+   */
+  static async open(target: string | ReadableStore, mode: IOMode = "r", options: ZarrIOOptions = {}): Promise<NWBZarrIO> {
+    checkMode(mode);
+    const compressor = options.compressor;
+    if (compressor !== undefined && compressor !== null && !WRITTEN_COMPRESSORS.includes(String((compressor as { id?: unknown }).id))) {
+      throw new ValidationError("NWBZarrIO.open", "compressor", `null or a numcodecs configuration of ${WRITTEN_COMPRESSORS.join(", ")} ({ id: "zlib", level: 4 })`, JSON.stringify(compressor));
+    }
+    if (mode === "a") throw new ModeError(`NWB Zarr stores open in mode "r" or "w"; mode "a" (changing a store in place) is not supported: read it and write a new one`);
+    if (typeof target === "string" && isHttpURL(target)) {
+      if (mode !== "r") throw new ModeError(`${target}: a store by URL is read-only (mode "r"); write to a folder or a store object`);
+      const io = new NWBZarrIO(new HttpStore(target, options.http), options.name ?? target, mode, options);
+      await io.checkIsZarr();
+      return io;
+    }
+    if (typeof target === "string") {
+      const folders = folderSupport();
+      if (folders === undefined) throw new ModeError(`${target}: a path names a folder, which only Node opens; give NWBZarrIO.open a store object here`);
+      const opened = await folders.open(target, mode);
+      const io = new NWBZarrIO(opened.store, opened.path, mode, options, opened);
+      if (mode === "r") await io.checkIsZarr();
+      return io;
+    }
+    if (typeof target !== "object" || target === null || typeof (target as ReadableStore).get !== "function") {
+      throw new ValidationError("NWBZarrIO.open", "store", "a folder path, an http(s) URL, or a store with get() (and set, delete, list to write)", describeValue(target));
+    }
+    if (mode === "w" && !isWritable(target)) throw new ModeError(`${options.name ?? "the store"} cannot be written: it has no set, delete and list methods`);
+    const io = new NWBZarrIO(target, options.name ?? storeName(target), mode, options);
+    if (mode === "r") await io.checkIsZarr();
+    return io;
+  }
+
+  /** A store to read must be a Zarr group at its root. */
+  private async checkIsZarr(): Promise<void> {
+    if ((await this.store.get(keyOf("/", ZGROUP))) === undefined) throw new FormatError(this.path, "not a Zarr store: there is no .zgroup at its root");
+  }
+
+  /** Reads the store into typed objects (`zarr-read.ts`): array data stays in the store until read. */
+  async read(): Promise<NWBFile> {
+    this.checkOpen();
+    if (this.mode === "w") throw new ModeError(`cannot read ${this.path}: it is open in mode "w"`);
+    this.nwbfile ??= await readZarrFile(this.store, { name: this.path });
+    return this.nwbfile;
+  }
+
+  /** @internal The store's builder tree as read, read anew (`validate` checks it against the schema). */
+  async _readTree(): Promise<GroupBuilder> {
+    this.checkOpen();
+    if (this.mode === "w") throw new ModeError(`cannot read ${this.path}: it is open in mode "w"`);
+    return readZarrTree(this.store, { name: this.path });
+  }
+
+  /**
+   * Writes `nwbfile` into the store, replacing whatever the store held (mode "w", once per open). It is checked
+   * against the schema first, as `NWBHDF5IO` checks it: an invalid file is refused before a key is written. Objects
+   * read from another file (an HDF5 file, through external links too) are copied into the store.
+   */
+  async write(nwbfile: NWBFile): Promise<void> {
+    this.checkOpen();
+    if (this.mode !== "w") throw new ModeError(`cannot write ${this.path}: it is open in mode "${this.mode}"`);
+    if (this.written) throw new ModeError(`${this.path} was already written; open it again to write another file`);
+    if (!(nwbfile instanceof AbstractContainer) || !nwbfile.isA("NWBFile")) throw new ValidationError(`write to ${this.path}`, "nwbfile", "an NWBFile", describeValue(nwbfile));
+    const store = this.store as WritableStore;
+    try {
+      const { root, builderOf } = await buildCheckedTree(nwbfile, this.path, "w", { storedFilePath: (p) => this.storedFilePath(p), keepCachedSpec: this.options.keepCachedSpec });
+      await clearStore(store);
+      await writeZarrTree(store, root, { onProgress: this.options.onProgress, concurrency: this.options.concurrency, compressor: this.options.compressor, consolidate: this.options.consolidate });
+      for (const [container, builder] of builderOf) container.container_source ??= { file: this.path, path: builder.path };
+      this.written = true;
+      this.nwbfile = nwbfile;
+    } catch (e) {
+      if (this.target?.workFolder !== undefined) await folderSupport()!.remove(this.target.workFolder);
+      if (e instanceof TsnwbError || e instanceof TypeError || e instanceof RangeError) throw e;
+      throw new FormatError(this.path, `write failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+  }
+
+  /**
+   * Closes the handle. A store written at a path is put in place now (the store or empty folder that was there is
+   * removed); a store object has every key once `write` returns.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const work = this.target?.workFolder;
+    if (work === undefined) return;
+    if (this.written) await folderSupport()!.putInPlace(work, this.path);
+    else await folderSupport()!.remove(work);
+  }
+
+  /** `await using io = await NWBZarrIO.open(...)`: closed when the scope ends. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** An external file path (ImageSeries' `external_file`) as stored: relative to the store folder's folder, as for an HDF5 file. */
+  private storedFilePath(p: string): string {
+    return this.target === undefined ? p : folderSupport()!.storedFilePath(this.target.folder, p);
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new ModeError(`${this.path} is closed`);
   }
 }
 
-async function openFolder(target: string, mode: IOMode): Promise<FolderOpening> {
-  const resolved = nodePath.resolve(target);
-  const parent = nodePath.dirname(resolved);
-  const storedFilePath = (p: string): string => (nodePath.isAbsolute(p) ? nodePath.relative(parent, p) : p).split(nodePath.sep).join("/");
-  if (mode !== "w") {
-    if (!existsSync(resolved)) throw new NotFoundError(resolved, `no NWB Zarr store at ${target}`);
-    return { store: new FolderStore(resolved), path: resolved, storedFilePath };
-  }
-  if (!existsSync(parent)) throw new NotFoundError(parent, `cannot write ${target}: its folder does not exist`);
-  refuseToReplace(resolved, target);
-  const work = temporaryPath(resolved);
-  return {
-    store: new FolderStore(work),
-    path: resolved,
-    storedFilePath,
-    discard: () => rm(work, { recursive: true, force: true }),
-    commit: async () => {
-      // A folder cannot be renamed over one that holds files: the old store is moved aside first, then removed.
-      const old = existsSync(resolved) ? temporaryPath(resolved) : undefined;
-      if (old !== undefined) await rename(resolved, old);
-      await rename(work, resolved);
-      if (old !== undefined) await rm(old, { recursive: true, force: true });
-    },
-  };
+/** A store object's name in messages: its folder (`root`) or URL (`url`) when it has one. */
+function storeName(store: ReadableStore): string {
+  const { root, url } = store as { root?: unknown; url?: unknown };
+  if (typeof root === "string") return root;
+  if (typeof url === "string" || url instanceof URL) return String(url);
+  return "Zarr store";
 }
-
-/**
- * Mode "w" replaces a store's every key: at a path, only a Zarr store (a folder with `.zgroup`) or an empty folder is
- * replaced, never a file or a folder of other things (a mistyped path would otherwise lose them).
- */
-function refuseToReplace(resolved: string, given: string): void {
-  if (!existsSync(resolved)) return;
-  if (!statSync(resolved).isDirectory()) throw new ModeError(`cannot write an NWB Zarr store at ${given}: a file is there (a store is a folder)`);
-  if (readdirSync(resolved).length > 0 && !existsSync(nodePath.join(resolved, ZGROUP))) {
-    throw new ModeError(`cannot write an NWB Zarr store at ${given}: the folder holds files and is not a Zarr store (no .zgroup); mode "w" replaces only a store or an empty folder`);
-  }
-}
-
-setFolderSupport(openFolder);

@@ -6,13 +6,11 @@
  * (a bounded number in flight). Datasets are written chunk row by chunk row: a copied dataset or a stream is never
  * whole in memory.
  */
-import { Blosc, GZip, Zlib } from "numcodecs";
 import { type AttributeBuilder, type Builder, DatasetBuilder, GroupBuilder, type LinkBuilder, type ReferenceValue, builderAtPath } from "../../mapping/builders.js";
 import { type DType, DTypeRangeError, type NumericDType, type TypedArray, allocate, bytesPerElement, dtypeRange, isNumericDType, toTypedArray } from "../../data/dtype.js";
 import { type CompoundRow, type FrameSource, type LazyArray, isFrameSource, isLazyArray } from "../../data/lazy.js";
 import { type NDArray, ArrayShapeError, ArrayValueError, isNDArray, product, toNDArray } from "../../data/ndarray.js";
 import { type StorageOptions, autoChunks } from "../../data/storage.js";
-import { textProblem } from "../../data/text.js";
 import { StreamError, ValidationError } from "../../errors.js";
 import type { WriteProgress } from "../hdf5/write.js";
 import type { StoreKey, WritableStore } from "./store.js";
@@ -54,6 +52,12 @@ export async function clearStore(store: WritableStore): Promise<void> {
   for await (const key of store.list("/")) keys.push(key);
   for (let i = 0; i < keys.length; i += 64) await Promise.all(keys.slice(i, i + 64).map((k) => store.delete(k)));
 }
+
+/**
+ * A UTF-16 surrogate not in a pair: it has no UTF-8 form, so it cannot be stored unchanged. (NUL, which HDF5 refuses
+ * since it ends a C string there, is text like any other in Zarr.)
+ */
+const LONE_SURROGATE = /\p{Surrogate}/u;
 
 /** Rows of a numeric array, read on demand: `rows(start, stop)` gives rows [start, stop) in C order. */
 interface RowSource {
@@ -148,8 +152,9 @@ class ZarrWriter {
     const out: Record<string, unknown> = {};
     for (const [name, attr] of attributes) {
       const value = attr.value;
-      if ("kind" in value) {
-        const targets = value.targets.map((t) => (typeof t === "string" ? t : t.path));
+      // References: targets (builders, or paths when read from a file), also as an array of paths.
+      if ("kind" in value || value.dtype === "reference") {
+        const targets = "kind" in value ? value.targets.map((t) => (typeof t === "string" ? t : t.path)) : (value.data as string[]);
         // The root names its cached specification by path, as hdmf-zarr reads it (not a reference).
         if (isRoot && name === SPEC_LOC_ATTR) {
           out[name] = targets[0]!.replace(/^\/+/, "") || DEFAULT_SPEC_LOC;
@@ -262,9 +267,8 @@ class ZarrWriter {
   /** Text: variable-length UTF-8 (zarr-python's `dtype=str`), chunks padded with empty strings. */
   private async writeText(ds: DatasetBuilder, texts: string[], givenShape: number[]): Promise<ZarrDTypeTag> {
     for (const [i, t] of texts.entries()) {
-      const problem = typeof t === "string" ? textProblem(t) : "a value that is not text";
-      if (problem && problem.startsWith("a lone")) throw new ValidationError(ds.path, "data", "text Zarr stores unchanged", `element ${i} holds ${problem}`);
       if (typeof t !== "string") throw new ValidationError(ds.path, "data", "text", `element ${i}: ${String(t)}`);
+      if (LONE_SURROGATE.test(t)) throw new ValidationError(ds.path, "data", "text Zarr stores unchanged", `element ${i} holds a lone UTF-16 surrogate (it has no UTF-8 form)`);
     }
     const scalar = ds.scalar || givenShape.length === 0;
     const shape = scalar ? [1] : givenShape;
@@ -512,9 +516,26 @@ function copyBox(src: Uint8Array, srcShape: number[], dst: Uint8Array, chunkShap
   }
 }
 
+/** A numcodecs compressor. */
+interface Compressor {
+  encode(data: Uint8Array): Uint8Array | Promise<Uint8Array>;
+}
+
+/**
+ * The compressor of a configuration, its module loaded on first use (each is WebAssembly of some hundred kB: a
+ * program that writes no Zarr loads none).
+ */
+async function loadCompressor(config: CodecConfig): Promise<Compressor> {
+  const options = config as never;
+  if (config.id === "blosc") return (await import("numcodecs/blosc")).default.fromConfig(options);
+  if (config.id === "zlib") return (await import("numcodecs/zlib")).default.fromConfig(options);
+  if (config.id === "gzip") return (await import("numcodecs/gzip")).default.fromConfig(options);
+  throw new ValidationError("NWBZarrIO", "compressor", 'a compressor tsnwb writes ("blosc", "zlib" or "gzip"), or null', config.id);
+}
+
 /** A chunk's filters, then its compressor, as numcodecs applies them when writing. */
 class ChunkEncoder {
-  private readonly codec?: { encode(data: Uint8Array): Uint8Array | Promise<Uint8Array> };
+  private readonly codec?: Promise<Compressor>;
   private readonly shuffle?: number;
 
   constructor(compressor: CodecConfig | null, filters: CodecConfig[] | null) {
@@ -522,12 +543,11 @@ class ChunkEncoder {
       if (f.id === "shuffle") this.shuffle = Number(f.elementsize);
       else throw new Error(`no encoder for the Zarr filter ${f.id}`);
     }
-    if (compressor === null) return;
-    const config = compressor as never;
-    if (compressor.id === "blosc") this.codec = Blosc.fromConfig(config);
-    else if (compressor.id === "zlib") this.codec = Zlib.fromConfig(config);
-    else if (compressor.id === "gzip") this.codec = GZip.fromConfig(config);
-    else throw new ValidationError("NWBZarrIO", "compressor", 'a compressor tsnwb writes ("blosc", "zlib" or "gzip"), or null', compressor.id);
+    if (compressor !== null) {
+      this.codec = loadCompressor(compressor);
+      // Awaited by encode(); a configuration refused is reported there, not as an unhandled rejection.
+      this.codec.catch(() => undefined);
+    }
   }
 
   /** Whether chunks with this compressor and these filters can be encoded here. */
@@ -537,7 +557,7 @@ class ChunkEncoder {
 
   async encode(chunk: Uint8Array): Promise<Uint8Array> {
     const shuffled = this.shuffle && this.shuffle > 1 ? shuffleBytes(chunk, this.shuffle) : chunk;
-    return this.codec ? await this.codec.encode(shuffled) : shuffled;
+    return this.codec ? await (await this.codec).encode(shuffled) : shuffled;
   }
 }
 
@@ -555,8 +575,7 @@ function attributeItems(path: string, name: string, value: NDArray): unknown[] {
   if (value.dtype === "text") {
     const texts = value.data as string[];
     for (const [i, t] of texts.entries()) {
-      const problem = textProblem(t);
-      if (problem && problem.startsWith("a lone")) throw new ValidationError(path, name, "text Zarr stores unchanged", `element ${i} holds ${problem}`);
+      if (LONE_SURROGATE.test(t)) throw new ValidationError(path, name, "text Zarr stores unchanged", `element ${i} holds a lone UTF-16 surrogate (it has no UTF-8 form)`);
     }
     return texts;
   }

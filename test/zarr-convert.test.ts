@@ -12,9 +12,10 @@
  * NWBZarrIO opens stores by URL (read-only) and refuses mode "a".
  */
 import { execFile } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NWBHDF5IO, NWBZarrIO } from "../src/index.js";
 import { fileInfo } from "../src/cli/info.js";
@@ -178,6 +179,43 @@ describe("NWBZarrIO.open", () => {
       await server.close();
     }
   });
+
+  it("reads a store by URL in a browser page (the browser bundle), as Node reads it", async () => {
+    const f = FIXTURES.find((x) => name(x) === "ophys")!;
+    const pageDir = path.join(tmp.dir, "page");
+    mkdirSync(pageDir, { recursive: true });
+    writeFileSync(path.join(pageDir, "index.html"), '<!doctype html><meta charset="utf-8"><title>NWB Zarr</title>');
+    const server = await serveFolder(storeOf(f), { staticDir: pageDir });
+    const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${server.origin}/page/index.html`);
+      await page.addScriptTag({ path: path.join(ROOT, "dist", "viewer", "tsnwb.js"), type: "module" });
+      await page.waitForFunction(() => "tsnwb" in globalThis);
+      const inPage = await page.evaluate(async (url) => {
+        const { NWBZarrIO } = (globalThis as unknown as { tsnwb: typeof import("../src/browser.js") }).tsnwb;
+        const io = await NWBZarrIO.open(url, "r");
+        const nwbfile = await io.read();
+        const series = [...nwbfile.acquisition.values()][0] as unknown as { name: string; data: { read(): Promise<ArrayLike<number>>; shape: number[] } };
+        const data = Array.from(await series.data.read());
+        const refused = await NWBZarrIO.open("some/folder.nwb.zarr", "r").then(() => "opened", (e: Error) => e.message);
+        await io.close();
+        return { identifier: nwbfile.identifier, objects: nwbfile.objects.size, name: series.name, shape: series.data.shape, sum: data.reduce((a, b) => a + Number(b), 0), refused };
+      }, server.url);
+      const io = await NWBZarrIO.open(storeOf(f), "r");
+      const nwbfile = await io.read();
+      const series = [...nwbfile.acquisition.values()][0] as unknown as { name: string; data: { read(): Promise<ArrayLike<number>>; shape: number[] } };
+      const data = Array.from(await series.data.read());
+      expect(inPage).toEqual({
+        identifier: nwbfile.identifier, objects: nwbfile.objects.size, name: series.name, shape: series.data.shape,
+        sum: data.reduce((a, b) => a + Number(b), 0), refused: expect.stringMatching(/only Node opens/),
+      });
+      await io.close();
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  }, 120_000);
 
   it('refuses mode "a", saying so', async () => {
     await expect(NWBZarrIO.open(storeOf(FIXTURES[0]!), "a")).rejects.toThrow(/mode "a".*not supported/);

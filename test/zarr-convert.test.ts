@@ -17,7 +17,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NWBHDF5IO, NWBZarrIO } from "../src/index.js";
+import { MemoryStore, NWBFile, NWBHDF5IO, NWBZarrIO, TimeSeries } from "../src/index.js";
 import { fileInfo } from "../src/cli/info.js";
 import { ModeError } from "../src/errors.js";
 import { ORACLE, ROOT, SHARED, TSNWB, pynwbCheck, tempFolder } from "./helpers.js";
@@ -217,9 +217,31 @@ describe("NWBZarrIO.open", () => {
     }
   }, 120_000);
 
-  it('refuses mode "a", saying so', async () => {
-    await expect(NWBZarrIO.open(storeOf(FIXTURES[0]!), "a")).rejects.toThrow(/mode "a".*not supported/);
-  });
+  it('mode "a" on a folder: the file read, changed and written, put in place at close; hdmf-zarr reads it', async () => {
+    const f = FIXTURES.find((x) => name(x) === "ecephys")!;
+    const store = path.join(tmp.dir, "appended.nwb.zarr");
+    expect((await tsnwb("convert", f, store)).code).toBe(0);
+    const io = await NWBZarrIO.open(store, "a");
+    const nwbfile = await io.read();
+    nwbfile.addAcquisition(new TimeSeries({ name: "added", data: Float64Array.from([1, 2, 3, 4]), unit: "V", rate: 10 }));
+    await expect(io.write(new NWBFile({ session_description: "x", identifier: "y", session_start_time: new Date() }))).rejects.toThrow(/not read from it/);
+    await io.write(nwbfile);
+    await io.close();
+    const { stdout } = await run(ORACLE, ["python", "-c", [
+      "from hdmf_zarr.nwb import NWBZarrIO",
+      `io = NWBZarrIO(${JSON.stringify(store)}, "r")`,
+      "f = io.read()",
+      "print(sorted(f.acquisition), list(f.acquisition['added'].data[:]), int(f.acquisition['ElectricalSeries'].data[:].sum()))",
+    ].join("\n")]);
+    const h5 = await NWBHDF5IO.open(f, "r");
+    const sum = Array.from((await ((await h5.read()).acquisition.get("ElectricalSeries") as unknown as { data: { read(): Promise<unknown> } }).data.read()) as ArrayLike<number>).reduce((a, b) => a + b, 0);
+    await h5.close();
+    expect(stdout.trim()).toBe(`['ElectricalSeries', 'added'] [1.0, 2.0, 3.0, 4.0] ${sum}`);
+    expect((await tsnwb("validate", store)).stdout.trim()).toBe(`${store}: valid`);
+    expect(readdirSync(tmp.dir).filter((n) => n.includes("tsnwb-tmp"))).toEqual([]);
+    // A store object or a URL is not rewritten beside itself: refused.
+    await expect(NWBZarrIO.open(new MemoryStore(), "a")).rejects.toThrow(/mode "a" opens NWB Zarr stores in folders/);
+  }, 300_000);
 
   it("convert refuses to write over its input, and an HDF5 reader refuses a Zarr folder as HDF5", async () => {
     const r = await tsnwb("convert", storeOf(FIXTURES[0]!), storeOf(FIXTURES[0]!));

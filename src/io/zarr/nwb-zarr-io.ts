@@ -78,7 +78,9 @@ export class NWBZarrIO {
     if (compressor !== undefined && compressor !== null && !WRITTEN_COMPRESSORS.includes(String((compressor as { id?: unknown }).id))) {
       throw new ValidationError("NWBZarrIO.open", "compressor", `null or a numcodecs configuration of ${WRITTEN_COMPRESSORS.join(", ")} ({ id: "zlib", level: 4 })`, JSON.stringify(compressor));
     }
-    if (mode === "a") throw new ModeError(`NWB Zarr stores open in mode "r" or "w"; mode "a" (changing a store in place) is not supported: read it and write a new one`);
+    if (mode === "a" && (typeof target !== "string" || isHttpURL(target))) {
+      throw new ModeError(`mode "a" opens NWB Zarr stores in folders on disk only (a store object or a URL: read it, and write a new store)`);
+    }
     if (typeof target === "string" && isHttpURL(target)) {
       if (mode !== "r") throw new ModeError(`${target}: a store by URL is read-only (mode "r"); write to a folder or a store object`);
       const io = new NWBZarrIO(new HttpStore(target, options.http), options.name ?? target, mode, options);
@@ -88,6 +90,13 @@ export class NWBZarrIO {
     if (typeof target === "string") {
       const folders = folderSupport();
       if (folders === undefined) throw new ModeError(`${target}: a path names a folder, which only Node opens; give NWBZarrIO.open a store object here`);
+      if (mode === "a") {
+        // Read where it is, written anew beside it (the arrays copied from the store read), put in its place by close().
+        const read = await folders.open(target, "r");
+        const io = new NWBZarrIO(read.store, read.path, mode, options, await folders.open(target, "w"));
+        await io.checkIsZarr();
+        return io;
+      }
       const opened = await folders.open(target, mode);
       const io = new NWBZarrIO(opened.store, opened.path, mode, options, opened);
       if (mode === "r") await io.checkIsZarr();
@@ -126,15 +135,23 @@ export class NWBZarrIO {
    * Writes `nwbfile` into the store, replacing whatever the store held (mode "w", once per open). It is checked
    * against the schema first, as `NWBHDF5IO` checks it: an invalid file is refused before a key is written. Objects
    * read from another file (an HDF5 file, through external links too) are copied into the store.
+   *
+   * Mode "a" (a folder): `nwbfile` is the one `read()` gave, changed (objects added, table rows appended...); the
+   * store is written anew beside the folder, its arrays copied from the store read and its cached specification
+   * kept, and `close()` puts it in the folder's place. Streamed fields and SeriesAppender are `NWBHDF5IO`'s only.
    */
   async write(nwbfile: NWBFile): Promise<void> {
     this.checkOpen();
-    if (this.mode !== "w") throw new ModeError(`cannot write ${this.path}: it is open in mode "${this.mode}"`);
+    if (this.mode === "r") throw new ModeError(`cannot write ${this.path}: it is open in mode "r"`);
     if (this.written) throw new ModeError(`${this.path} was already written; open it again to write another file`);
     if (!(nwbfile instanceof AbstractContainer) || !nwbfile.isA("NWBFile")) throw new ValidationError(`write to ${this.path}`, "nwbfile", "an NWBFile", describeValue(nwbfile));
-    const store = this.store as WritableStore;
+    if (this.mode === "a" && this.nwbfile !== nwbfile) {
+      throw new ModeError(`cannot write to ${this.path} in mode "a" an NWBFile not read from it: call read(), change what it returns, then write that`);
+    }
+    const store = (this.mode === "a" ? this.target!.store : this.store) as WritableStore;
     try {
-      const { root, builderOf } = await buildCheckedTree(nwbfile, this.path, "w", { storedFilePath: (p) => this.storedFilePath(p), keepCachedSpec: this.options.keepCachedSpec });
+      const keepCachedSpec = this.mode === "a" ? true : this.options.keepCachedSpec;
+      const { root, builderOf } = await buildCheckedTree(nwbfile, this.path, "w", { storedFilePath: (p) => this.storedFilePath(p), keepCachedSpec });
       await clearStore(store);
       await writeZarrTree(store, root, { onProgress: this.options.onProgress, concurrency: this.options.concurrency, compressor: this.options.compressor, consolidate: this.options.consolidate });
       for (const [container, builder] of builderOf) container.container_source ??= { file: this.path, path: builder.path };

@@ -273,8 +273,10 @@ print(json.dumps(numcodecs.JSON().decode(js).tolist()))
     expect(readdirSync(tmp.dir).filter((n) => n.includes("atomic") && n !== "atomic.nwb.zarr")).toEqual([]);
   });
 
-  it("refuses mode \"a\" and a read-only store for writing, saying why", async () => {
-    await expect(NWBZarrIO.open(path.join(tmp.dir, "x.nwb.zarr"), "a")).rejects.toThrow(/mode "a"/);
+  it("refuses mode \"a\" where there is no store or on a store object, and a read-only store for writing, saying why", async () => {
+    // Mode "a" rewrites a store in a folder (test/zarr-convert.test.ts): none there, or a store object, is refused.
+    await expect(NWBZarrIO.open(path.join(tmp.dir, "x.nwb.zarr"), "a")).rejects.toThrow(/no NWB Zarr store at/);
+    await expect(NWBZarrIO.open(new MemoryStore(), "a")).rejects.toThrow(/mode "a"/);
     await expect(NWBZarrIO.open({ get: async () => undefined } as never, "w")).rejects.toThrow(/cannot be written/);
     await expect(NWBZarrIO.open(new MemoryStore(), "w", { compressor: { id: "zstd" } })).rejects.toThrow(/field 'compressor'.*blosc, zlib, gzip/);
     // A folder that is not a store is never emptied by mode "w" (a mistyped path), nor a file replaced.

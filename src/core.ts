@@ -48,6 +48,8 @@ export { validateTree, dtypeAllowed, type ValidationIssue, type ValidationRule, 
 // I/O that works everywhere: appending to series, files in memory.
 export { SeriesAppender } from "./io/appender.js";
 export { NWBMemoryIO, type MemorySource, type MemoryIOOptions } from "./io/memory-io.js";
+export { NWBZarrIO, type ZarrIOOptions } from "./io/zarr/nwb-zarr-io.js";
+export { type ReadableStore, type WritableStore, type StoreKey, MemoryStore } from "./io/zarr/store.js";
 export type { IOMode } from "./io/io-base.js";
 
 // Arrays, storage, warnings and errors.

@@ -25,6 +25,8 @@ export * from "./core.js";
 
 // Node: files on disk and by URL, extensions' YAML, image and video files.
 export { NWBHDF5IO, type IOOptions } from "./io/nwb-io.js";
+// NWBZarrIO, MemoryStore and the store types come with core.js; Node opens folder stores by path.
+import "./io/zarr/folders-node.js";
 export type { RangeReaderOptions } from "./io/remote/range-reader.js";
 export { loadNamespaces } from "./io/namespaces.js";
 export {
@@ -36,3 +38,12 @@ export { validate } from "./validation/validate-file.js";
 export { findLeftovers, cleanLeftovers, type Leftover } from "./io/leftovers.js";
 // Node's inspect looks for external files on disk (the one of core.ts, for browsers, cannot).
 export { inspect, inspectFile, inspectFiles, inspectFileWithFacts, nwbFilesIn, type InspectedFile } from "./validation/inspect-file.js";
+
+// Zarr stores: in memory, in a folder on disk, over HTTP(S) (read-only), and consolidated metadata.
+export { MemoryStore, isWritable, type ReadableStore, type WritableStore, type StoreKey } from "./io/zarr/store.js";
+export { FolderStore } from "./io/zarr/folder-store.js";
+export { HttpStore, HttpStoreError, type HttpStoreOptions, type HttpStoreStats, type RangeQuery } from "./io/zarr/http-store.js";
+export {
+  ConsolidatedStore, consolidateMetadata, encodeConsolidatedMetadata, isMetadataKey, CONSOLIDATED_METADATA_KEY,
+  type ConsolidatedStoreOptions, type ConsolidationResult,
+} from "./io/zarr/consolidated.js";

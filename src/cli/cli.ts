@@ -58,7 +58,29 @@ program
     try {
       console.log(`wrote ${await runOnce("export", { input, output, linkData: opts.linkData }, (p) => p.kind === "rows" && io.onProgress?.(p))}`);
     } catch (e) {
-      if (existsSync(folder)) for (const l of findLeftovers(folder, output)) if (!before.has(l.path)) rmSync(l.path, { force: true });
+      if (existsSync(folder)) for (const l of findLeftovers(folder, output)) if (!before.has(l.path)) rmSync(l.path, { force: true, recursive: true });
+      throw e;
+    } finally {
+      stop();
+    }
+  });
+
+program
+  .command("convert")
+  .description("write an NWB file in the other format: HDF5 to NWB Zarr (an output named *.zarr, a folder, as hdmf-zarr writes it) or NWB Zarr to HDF5 (any other name), keeping chunks and gzip/zlib compression (Blosc becomes gzip in HDF5) and the cached specification")
+  .argument("<input>", "an NWB file: HDF5 (.nwb, or a URL) or an NWB Zarr store (a folder with .zgroup, or a URL ending in .zarr)")
+  .argument("<output>", "the new file: a path ending in .zarr for NWB Zarr, else HDF5")
+  .action(async (input: string, output: string) => {
+    if (nodePath.resolve(input) === nodePath.resolve(output)) throw new ValidationError("command", "output", "a path other than the input's", output);
+    const { progressBars } = await import("./progress.js");
+    const { io, stop } = progressBars();
+    const folder = nodePath.dirname(nodePath.resolve(output));
+    const before = new Set(existsSync(folder) ? findLeftovers(folder, output).map((l) => l.path) : []);
+    try {
+      console.log(`wrote ${await runOnce("convert", { input, output }, (p) => p.kind === "rows" && io.onProgress?.(p))}`);
+    } catch (e) {
+      // A worker stopped mid-write leaves its temporary file or folder: removed here.
+      if (existsSync(folder)) for (const l of findLeftovers(folder, output)) if (!before.has(l.path)) rmSync(l.path, { force: true, recursive: true });
       throw e;
     } finally {
       stop();
@@ -68,7 +90,7 @@ program
 program
   .command("info")
   .description("list what NWB files hold: session metadata, objects, arrays with chunks and compression, links (reads no array data)")
-  .argument("<files...>", "NWB files (or URLs)")
+  .argument("<files...>", "NWB files (or URLs): HDF5, or NWB Zarr stores (folders with .zgroup, URLs ending in .zarr)")
   .option("--json", "print it as JSON (one line per file)")
   .action(async (files: string[], opts: { json?: boolean }) => {
     const worker = new FileWorker();

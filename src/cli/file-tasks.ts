@@ -34,17 +34,13 @@ const modules = {
   summary: () => import("./summary.js"),
   info: () => import("./info.js"),
   frames: () => import("./frames.js"),
+  opener: () => import("../io/open-file.js"),
 };
 
-/** Opens `file` to read, gives its NWBFile to `use`, and closes it whatever happens. */
+/** Opens `file` (HDF5, or an NWB Zarr store) to read, gives its NWBFile to `use`, and closes it whatever happens. */
 async function withFile<T>(file: string, use: (nwbfile: NWBFile) => T | Promise<T>): Promise<T> {
-  const { NWBHDF5IO } = await modules.library();
-  const io = await NWBHDF5IO.open(file, "r");
-  try {
-    return await use(await io.read());
-  } finally {
-    await io.close();
-  }
+  const { withFileRead } = await modules.opener();
+  return withFileRead(file, (nwbfile) => use(nwbfile));
 }
 
 /** 64-bit integers (an int64 attribute) as JSON numbers, or as text where a number would not hold them exactly. */
@@ -96,6 +92,31 @@ export const fileTasks = {
     return nodePath.resolve(output);
   },
 
+  /**
+   * `tsnwb convert`: the file written in the other backend, by the output's name: an NWB Zarr store for a path
+   * ending in `.zarr`, else an HDF5 file. Arrays are copied in slabs with their chunks and, where both formats have
+   * it, their compression (gzip and zlib are deflate in both; Blosc, which HDF5 files here do not use, becomes gzip).
+   * The cached specification is carried over. Gives the output's path.
+   */
+  async convert({ input, output }: { input: string; output: string }, progress: Progress): Promise<string> {
+    const [{ NWBHDF5IO, NWBZarrIO }, { withFileRead }] = await Promise.all([modules.library(), modules.opener()]);
+    const onProgress = (p: { path: string; rows: number; totalRows?: number }): void => progress({ kind: "rows", ...p });
+    await withFileRead(input, async (nwbfile, reader) => {
+      // Everything is copied: a store cannot link into an HDF5 file, nor an HDF5 file into a store. Arrays an HDF5
+      // file keeps uncompressed stay so (compressor null: not zarr-python's default Blosc), so that the way back
+      // gives the file as it was.
+      const compressor = reader instanceof NWBZarrIO ? undefined : null;
+      const writer = isZarrOutput(output) ? await NWBZarrIO.open(output, "w", { onProgress, keepCachedSpec: true, compressor })
+        : await NWBHDF5IO.open(output, "w", { linkData: false, onProgress, keepCachedSpec: true });
+      try {
+        await writer.write(nwbfile);
+      } finally {
+        await writer.close();
+      }
+    });
+    return nodePath.resolve(output);
+  },
+
   /** `tsnwb frames`: an image, an Images or a series' frames as PNG files; gives the files written. */
   frames: async ({ file, object, output, range }: { file: string; object: string; output: string; range: { start?: number; stop?: number } }, progress: Progress): Promise<string[]> =>
     (await modules.frames()).writeFrames(file, object, output, range, (path) => progress({ kind: "file", path })),
@@ -103,16 +124,22 @@ export const fileTasks = {
 
 export type FileTasks = typeof fileTasks;
 
+/** Whether `tsnwb convert` writes `output` as an NWB Zarr store (its name ends in `.zarr`) rather than an HDF5 file. */
+export function isZarrOutput(output: string): boolean {
+  return /\.zarr[\\/]?$/i.test(output);
+}
+
 /** The modules each task loads (`inspect`: the reader and the inspector only). */
 const TASK_MODULES: Record<keyof FileTasks, (keyof typeof modules)[]> = {
-  summary: ["library", "summary"],
-  info: ["library", "info"],
+  summary: ["library", "summary", "opener"],
+  info: ["library", "info", "opener"],
   validate: ["validator"],
   inspect: ["inspector"],
   inspectWithFacts: ["inspector"],
-  externals: ["library"],
-  readable: ["library"],
+  externals: ["library", "opener"],
+  readable: ["library", "opener"],
   export: ["library"],
+  convert: ["library", "opener"],
   frames: ["frames"],
 };
 

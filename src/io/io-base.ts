@@ -29,6 +29,12 @@ export type IOMode = "r" | "w" | "a";
 export interface BaseIOOptions {
   /** Called as streamed or copied datasets are written. */
   onProgress?: WriteProgress;
+  /**
+   * Mode "w", writing a file read from another (a conversion, an export): the cached specification is written as
+   * the file read caches it, namespace for namespace, text for text, instead of tsnwb's of the namespaces in use
+   * (a file that caches none gets tsnwb's). `tsnwb convert` sets it, so that HDF5 -> Zarr -> HDF5 gives the cache back.
+   */
+  keepCachedSpec?: boolean;
 }
 
 export function checkMode(mode: unknown): asserts mode is IOMode {
@@ -155,30 +161,11 @@ export abstract class NWBIOBase {
     }
     if (this.mode === "a" && this.written) throw new ModeError(`${this.path} was already written; close it and open it again to change it more`);
     try {
-      // Rows added to tables read from the file: the stored rows are read first, so the columns hold every row.
-      for (const c of nwbfile.objects.values()) await (c as { loadStoredRows?: () => Promise<void> }).loadStoredRows?.();
       const externalLinkFile = this.externalLinkFile();
-      const { root, builderOf, streams } = buildFile(nwbfile, { externalFilePath: (p) => this.storedFilePath(p), ...(externalLinkFile ? { externalLinkFile } : {}) });
+      const { root, builderOf, streams } = await buildCheckedTree(nwbfile, this.path, this.mode, {
+        storedFilePath: (p) => this.storedFilePath(p), keepCachedSpec: this.baseOptions.keepCachedSpec, ...(externalLinkFile ? { externalLinkFile } : {}),
+      });
       this._linkedFiles = externalLinkFiles(root);
-      // A file's objects written again (an export, an append) keep the form they were read in, an older file its
-      // version: an export its whole cache, an append the namespaces the file caches (the diff keeps them).
-      const source = readSourceOf(nwbfile);
-      if (source) keepReadForm(builderOf);
-      const ownVersion = source !== undefined && inOwnVersion(source, NWB_VERSION);
-      if (ownVersion && this.mode === "w") keepOwnVersion(root, source);
-      else if (ownVersion) keepOwnCache(root, source);
-      if (ownVersion) ownFixedValues(builderOf, source);
-      // No invalid file is ever produced: what is about to be written is checked first (no array data is read),
-      // against the schema of the version it is written in.
-      const check = { structuralOnly: true, versionNamedByFile: ownVersion && source.schema.origin === "bundled" };
-      const catalog = ownVersion ? source.schema.catalog : typeCatalog;
-      let issues = await validateTree(root, catalog, check);
-      if (issues.length > 0 && source) {
-        // What the file read already had is not this write's doing (pynwb's export keeps it too): anything new is.
-        const had = new Set((await validateTree(source.root, catalog, check)).map(issueKey));
-        issues = issues.filter((i) => !had.has(issueKey(i)));
-      }
-      if (issues.length > 0) throw new SchemaError(this.path, issues);
       if (this.mode === "w") this.file = this.createForWrite();
       let append = this.mode === "a";
       let changes: TreeDiff | undefined;
@@ -309,6 +296,59 @@ export abstract class NWBIOBase {
     this.closed = true;
     await this.dropWork();
   }
+}
+
+/**
+ * What every backend does before it writes a byte: the file's builder tree, kept in the form its objects were read
+ * in (an export, an append), and checked against the schema of the version it is written in, so that no invalid
+ * file is ever produced (a SchemaError lists what is wrong). `where` names the file in errors; `mode` "a" keeps the
+ * namespaces the file caches, "w" an older file's whole cache.
+ */
+export async function buildCheckedTree(
+  nwbfile: NWBFile,
+  where: string,
+  mode: IOMode,
+  options: { storedFilePath: (path: string) => string; externalLinkFile?: (file: string) => string | undefined; keepCachedSpec?: boolean },
+): Promise<ReturnType<typeof buildFile>> {
+  // Rows added to tables read from the file: the stored rows are read first, so the columns hold every row.
+  for (const c of nwbfile.objects.values()) await (c as { loadStoredRows?: () => Promise<void> }).loadStoredRows?.();
+  const built = buildFile(nwbfile, { externalFilePath: options.storedFilePath, ...(options.externalLinkFile ? { externalLinkFile: options.externalLinkFile } : {}) });
+  const { root, builderOf } = built;
+  // A file's objects written again (an export, an append) keep the form they were read in, an older file its
+  // version: an export its whole cache, an append the namespaces the file caches (the diff keeps them).
+  const source = readSourceOf(nwbfile);
+  if (source) keepReadForm(builderOf);
+  const ownVersion = source !== undefined && inOwnVersion(source, NWB_VERSION);
+  if (ownVersion && mode === "w") keepOwnVersion(root, source);
+  else if (ownVersion) keepOwnCache(root, source);
+  if (ownVersion) ownFixedValues(builderOf, source);
+  else if (source && mode === "w" && options.keepCachedSpec) keepCachedSpecification(root, source.root);
+  // No invalid file is ever produced: what is about to be written is checked first (no array data is read),
+  // against the schema of the version it is written in.
+  const check = { structuralOnly: true, versionNamedByFile: ownVersion && source.schema.origin === "bundled" };
+  const catalog = ownVersion ? source.schema.catalog : typeCatalog;
+  let issues = await validateTree(root, catalog, check);
+  if (issues.length > 0 && source) {
+    // What the file read already had is not this write's doing (pynwb's export keeps it too): anything new is.
+    const had = new Set((await validateTree(source.root, catalog, check)).map(issueKey));
+    issues = issues.filter((i) => !had.has(issueKey(i)));
+  }
+  if (issues.length > 0) throw new SchemaError(where, issues);
+  return built;
+}
+
+/**
+ * The specification `stored` (a file's tree as read) caches, put in `root` in place of the one built: its builders
+ * are moved into `root` (they stay lazy, read as they are written). Nothing is done when the file caches none.
+ */
+function keepCachedSpecification(root: GroupBuilder, stored: GroupBuilder): void {
+  const cache = stored.groups.get("specifications");
+  const specloc = stored.attributes.get(".specloc");
+  if (cache === undefined || specloc === undefined) return;
+  root.groups.delete("specifications");
+  cache.parent = undefined;
+  root.add(cache);
+  root.attributes.set(".specloc", specloc);
 }
 
 /** An issue as one string: the same issue in two trees of the same paths gives the same key. */

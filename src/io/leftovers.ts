@@ -14,13 +14,13 @@ import { recoverJournal } from "./journal.js";
  * its size and last change. `restored`: set by {@link cleanLeftovers} for a journal the file was restored from.
  */
 export interface Leftover {
-  /** The leftover file's own path. */
+  /** The leftover file's (or, for an NWB Zarr store being written, folder's) own path. */
   path: string;
   /** The NWB file it was written for. */
   target: string;
   /** A temporary file a write did not put in place, or the undo journal of an in-place write. */
   kind: "temporary" | "journal";
-  /** Its size in bytes. */
+  /** Its size in bytes (0 for a folder). */
   bytes: number;
   /** When it was last changed. */
   modified: Date;
@@ -48,7 +48,8 @@ export function findLeftovers(folder: string, target?: string): Leftover[] {
     if (!m || (target !== undefined && m[1] !== nodePath.basename(target))) continue;
     const path = nodePath.join(folder, name);
     const stat = statSync(path);
-    if (stat.isFile()) out.push({ path, target: nodePath.join(folder, m[1]!), kind: journal ? "journal" : "temporary", bytes: stat.size, modified: stat.mtime });
+    // A temporary folder is an NWB Zarr store being written (NWBZarrIO, mode "w").
+    if (stat.isFile() || (stat.isDirectory() && !journal)) out.push({ path, target: nodePath.join(folder, m[1]!), kind: journal ? "journal" : "temporary", bytes: stat.isFile() ? stat.size : 0, modified: stat.mtime });
   }
   return out.sort((a, b) => (a.kind === b.kind ? a.path.localeCompare(b.path) : a.kind === "journal" ? -1 : 1));
 }
@@ -70,7 +71,7 @@ export function cleanLeftovers(folder: string, olderThanSeconds = 0): Leftover[]
       continue;
     }
     if (leftover.modified.getTime() > cutoff) continue;
-    rmSync(leftover.path, { force: true });
+    rmSync(leftover.path, { force: true, recursive: true });
     removed.push(leftover);
   }
   return removed;

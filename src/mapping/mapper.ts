@@ -161,7 +161,8 @@ class BuildState {
       const owner = fixed.path.length === 1 ? builder : this.memberAt(builder, fixed.path.slice(0, -1));
       const name = fixed.path[fixed.path.length - 1]!;
       if (owner === undefined) continue;
-      if (fixed.kind === "attribute") owner.attributes.set(name, { ...attribute(fixed.value, fixed.dtype, false), fixed: true });
+      // A fixed number read from a file is written in the width it was stored in there (pynwb's int64 `interval`).
+      if (fixed.kind === "attribute") owner.attributes.set(name, { ...attribute(fixed.value, storedDTypeOf(c, fixed.key, fixed.value) ?? fixed.dtype, false), fixed: true });
       else if (owner instanceof GroupBuilder) owner.add(new DatasetBuilder(name, valuesArray([fixed.value], fixed.dtype), true));
     }
     return builder;
@@ -618,7 +619,10 @@ class ConstructState {
       if (f.kind !== "attribute") continue;
       const owner = this.memberAt(b, f.path.slice(0, -1));
       const a = owner?.attributes.get(f.path[f.path.length - 1]!);
-      if (a !== undefined && !("kind" in a.value)) o[f.key] = plainValue(attributeValue(a, true) as unknown[], a.scalar ? "text" : "texts");
+      if (a !== undefined && !("kind" in a.value)) {
+        o[f.key] = plainValue(attributeValue(a, true) as unknown[], a.scalar ? "text" : "texts");
+        recordStoredDType(obj, f.key, a.value.dtype);
+      }
       else if (owner === undefined && f.within !== undefined) o[f.key] = undefined;
     }
     // Members named by the user, into the collection whose type they are (the most specific one).

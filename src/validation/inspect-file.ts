@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { extname } from "node:path";
 import { nwbFilesIn } from "./nwb-files.js";
 import { type FileFacts, fileFacts, inspectAcrossFiles } from "./across-files.js";
-import { NWBHDF5IO } from "../io/nwb-io.js";
+import { openToRead } from "../io/open-file.js";
 import type { NWBFile } from "../containers/file.js";
 import { type InspectOptions, type InspectionMessage, inspect as inspectAnywhere } from "./inspector.js";
 
@@ -53,7 +53,7 @@ export interface InspectedFile {
 
 /** `inspectFile`, and the facts of the file that the checks across files use (`inspectAcrossFiles`), from one reading. */
 export async function inspectFileWithFacts(path: string, options: InspectOptions = {}): Promise<InspectedFile> {
-  const io = await NWBHDF5IO.open(path, "r");
+  const io = await openToRead(path);
   try {
     // The layout from the file's bytes (a few times fewer HDF5 calls). A file that fails so is read again as the
     // library reads it, so that a damaged file fails as it does there, with HDF5's own message; unless HDF5's

@@ -6,6 +6,7 @@
  * to its own; `core: true` checks against tsnwb's bundled namespaces only.
  */
 import type { NWBIOBase } from "../io/io-base.js";
+import type { GroupBuilder } from "../mapping/builders.js";
 import type { NWBFile } from "../containers/file.js";
 import { buildFile } from "../mapping/mapper.js";
 import { fileSchema } from "../mapping/file-schema.js";
@@ -22,10 +23,14 @@ export interface ValidateOptions {
 
 /** The issues of a file open for reading (`NWBHDF5IO` or `NWBMemoryIO`); an empty list when it is valid. */
 export async function validateIO(io: NWBIOBase, options: ValidateOptions = {}): Promise<ValidationIssue[]> {
-  const root = io._readTree();
+  return validateReadTree(io._readTree(), io.path, options);
+}
+
+/** The issues of a file's builder tree as read from `path` (an HDF5 file's or a Zarr store's). */
+export async function validateReadTree(root: GroupBuilder, path: string, options: ValidateOptions = {}): Promise<ValidationIssue[]> {
   if (options.core) return validateTree(root, typeCatalog);
   // The versions the file caches judge it (an NWB 2.3 file by NWB 2.3's rules); one that caches none, the bundled ones.
-  const schema = await fileSchema(root, io.path, typeCatalog);
+  const schema = await fileSchema(root, path, typeCatalog);
   return validateTree(root, schema.catalog, { versionNamedByFile: schema.origin === "bundled" });
 }
 

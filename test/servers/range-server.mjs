@@ -11,35 +11,16 @@
 import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
+import { DelayedAnswers } from "./delayed-answers.mjs";
 
 const [file, mode = "ranges", delayArg = "0"] = process.argv.slice(2);
 const delay = Number(delayArg);
 const size = fs.statSync(file).size;
-let requests = 0, bytes = 0, failures = 0, roundTrips = 0, inFlight = 0, maxInFlight = 0, lastArrival = -Infinity;
+let requests = 0, bytes = 0, failures = 0;
 
-/**
- * Answers after the delay, counting the request as in flight meanwhile. A request starts a round trip when none is
- * in flight and none arrived in the last half delay: a client's parallel requests reach the server a few
- * milliseconds apart (a browser dispatches them in turn), a request that waited for an answer comes a delay later.
- */
-function later(res, answer) {
-  const now = performance.now();
-  if (inFlight === 0 && now - lastArrival > delay / 2) roundTrips++;
-  lastArrival = now;
-  inFlight++;
-  maxInFlight = Math.max(maxInFlight, inFlight);
-  let done = false;
-  const finish = () => {
-    if (done) return;
-    done = true;
-    inFlight--;
-  };
-  res.on("close", finish);
-  setTimeout(() => {
-    if (res.destroyed) return finish();
-    answer();
-  }, delay);
-}
+/** Every answer held `delay` ms, and the round trips counted (shared with folder-server.mjs). */
+const answers = new DelayedAnswers(delay);
+const later = (res, answer) => answers.later(res, answer);
 
 const server = http.createServer((req, res) => {
   // Pages of another origin (the viewer's, in the browser tests) may read it.
@@ -50,11 +31,12 @@ const server = http.createServer((req, res) => {
     return;
   }
   if (req.url === "/stats") {
-    res.end(JSON.stringify({ requests, bytes, roundTrips, maxInFlight }));
+    res.end(JSON.stringify({ requests, bytes, roundTrips: answers.roundTrips, maxInFlight: answers.maxInFlight }));
     return;
   }
   if (req.url === "/reset") {
-    requests = bytes = roundTrips = maxInFlight = 0;
+    requests = bytes = 0;
+    answers.reset();
     res.end("{}");
     return;
   }

@@ -1,0 +1,238 @@
+/**
+ * A Zarr hierarchy read over HTTP(S): a web server, or an object store's public or signed address (S3, GCS, Azure,
+ * the DANDI archive), in Node 20+ and in browsers (both have `fetch`). Read-only: HTTP has no portable way to write
+ * or list. A key is a URL under the hierarchy's base address, each of its parts percent-encoded.
+ *
+ * Reading a Zarr array issues many small requests (a chunk each), so the store keeps many in flight at once, up to a
+ * bound (browsers open only a few connections per host; servers throttle clients that open hundreds), retries
+ * failures that may pass (5xx, 408, 429, network errors) with a growing wait as the HDF5 range reader does, and
+ * counts what it asked for, for benchmarks and tests.
+ */
+import type { ReadableStore, StoreKey } from "./store.js";
+
+/** A part of a key's bytes, as zarrita's stores take it: `length` bytes from `offset`, or the last `suffixLength`. */
+export type RangeQuery =
+  | {
+      /** The first byte's position. */
+      offset: number;
+      /** How many bytes. */
+      length: number;
+    }
+  | {
+      /** How many bytes at the end. */
+      suffixLength: number;
+    };
+
+/** How an HttpStore makes its requests. */
+export interface HttpStoreOptions {
+  /** Headers sent with every request (authorisation, ...). */
+  headers?: Record<string, string>;
+  /** Attempts per request before giving up (default 3, as the HDF5 range reader). */
+  attempts?: number;
+  /** The wait before the first retry, doubled before each next one (default 50 ms). */
+  retryDelayMs?: number;
+  /** The most requests in flight at once (default 16). */
+  maxParallel?: number;
+  /** The fetch to use (default the global one): to sign requests, or to count them differently. */
+  fetch?: typeof globalThis.fetch;
+}
+
+/** What an HttpStore asked for. */
+export interface HttpStoreStats {
+  /** Requests sent, retries included. */
+  requests: number;
+  /** Bytes received in answers that carried a key's value. */
+  bytes: number;
+  /** Requests that were retries of a failed one. */
+  retries: number;
+  /** Keys the server does not have (404 or 403). */
+  missing: number;
+  /**
+   * Round trips: the longest chain of requests each sent after the answer to the one before it came (a request sent
+   * while nothing has been answered yet is 1, one sent after answers of chain length n is n + 1, a request waiting for
+   * a free slot or retried comes after an answer too). Over a link of fixed latency, the latencies the reads paid.
+   */
+  roundTrips: number;
+  /** The most requests that were in flight at once. */
+  maxInFlight: number;
+}
+
+/** A request the server refused or failed, or that never reached it: `url` and `status` (0 for a network error). */
+export class HttpStoreError extends Error {
+  constructor(
+    /** The address asked for. */
+    readonly url: string,
+    /** The HTTP status of the last answer, 0 when there was none (a network error). */
+    readonly status: number,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "HttpStoreError";
+  }
+}
+
+/** Statuses that may pass when asked again. */
+function retryable(status: number): boolean {
+  return status >= 500 || status === 408 || status === 429;
+}
+
+/** A Zarr store whose keys are URLs under `url`. */
+export class HttpStore implements ReadableStore {
+  /** The hierarchy's address, ending in "/" (without the query, which every key's URL repeats). */
+  readonly url: string;
+  /** What the store asked for so far (read it for benchmarks; it only grows). */
+  readonly stats: HttpStoreStats = { requests: 0, bytes: 0, retries: 0, missing: 0, roundTrips: 0, maxInFlight: 0 };
+  private readonly query: string;
+  private readonly headers: Record<string, string>;
+  private readonly attempts: number;
+  private readonly retryDelayMs: number;
+  private readonly maxParallel: number;
+  private readonly fetch: typeof globalThis.fetch;
+  private inFlight = 0;
+  /** The longest chain of requests answered so far (see HttpStoreStats.roundTrips). */
+  private answeredChain = 0;
+  /** Requests waiting for a free slot, first come first served. */
+  private readonly waiting: (() => void)[] = [];
+
+  /**
+   * A store of the hierarchy at `url` (`https://host/path/file.nwb.zarr`; a relative address is taken relative to
+   * the page in a browser). A query in it (a signature, a token) is kept on every key's URL.
+   */
+  constructor(url: string | URL, options: HttpStoreOptions = {}) {
+    let base: URL;
+    try {
+      base = typeof url === "string" ? new URL(url, (globalThis as { location?: { href: string } }).location?.href) : new URL(url.href);
+    } catch (e) {
+      throw new TypeError(`HttpStore: expected an http(s) URL, got ${JSON.stringify(String(url))}`, { cause: e });
+    }
+    if (base.protocol !== "http:" && base.protocol !== "https:") throw new TypeError(`HttpStore: expected an http(s) URL, got ${base.href}`);
+    this.query = base.search;
+    base.search = "";
+    base.hash = "";
+    this.url = base.href.endsWith("/") ? base.href : `${base.href}/`;
+    this.headers = { ...options.headers };
+    for (const name of ["attempts", "maxParallel"] as const) {
+      const v = options[name];
+      if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new TypeError(`HttpStore: option '${name}': expected a whole number >= 1, got ${v}`);
+    }
+    if (options.retryDelayMs !== undefined && !(options.retryDelayMs >= 0)) throw new TypeError(`HttpStore: option 'retryDelayMs': expected a number >= 0, got ${options.retryDelayMs}`);
+    this.attempts = options.attempts ?? 3;
+    this.retryDelayMs = options.retryDelayMs ?? 50;
+    this.maxParallel = options.maxParallel ?? 16;
+    // Called unbound: a browser's fetch throws "Illegal invocation" when called as a method of another object.
+    const fetchFunction = options.fetch ?? globalThis.fetch;
+    this.fetch = (input, init) => fetchFunction(input, init);
+  }
+
+  /** The URL of `key`: each of its parts percent-encoded (spaces, "#", "?", "%", non-ASCII letters) under the base. */
+  urlOf(key: StoreKey): string {
+    if (!key.startsWith("/")) throw new TypeError(`HttpStore: a key starts with "/", got ${JSON.stringify(key)}`);
+    const parts = key.slice(1).split("/");
+    // "." and ".." would be resolved away by the server or the URL parser, naming another key than the one asked for.
+    if (parts.some((p) => p === "." || p === "..")) throw new TypeError(`HttpStore: "." and ".." are not allowed in keys, got ${JSON.stringify(key)}`);
+    return `${this.url}${parts.map(encodeURIComponent).join("/")}${this.query}`;
+  }
+
+  /** The bytes under `key`, or undefined when the server has none (404, or 403 as S3 and GCS answer for a missing object). */
+  async get(key: StoreKey, options: { signal?: AbortSignal } = {}): Promise<Uint8Array | undefined> {
+    return this.request(key, undefined, options.signal);
+  }
+
+  /**
+   * Part of the bytes under `key` (an HTTP range request), or undefined when the server has no such key. A server
+   * that ignores ranges sends the whole value, of which the part asked for is answered.
+   */
+  async getRange(key: StoreKey, range: RangeQuery, options: { signal?: AbortSignal } = {}): Promise<Uint8Array | undefined> {
+    if ("suffixLength" in range) {
+      if (!(Number.isInteger(range.suffixLength) && range.suffixLength >= 0)) throw new TypeError(`HttpStore.getRange: suffixLength must be a whole number >= 0, got ${range.suffixLength}`);
+    } else if (!(Number.isInteger(range.offset) && range.offset >= 0 && Number.isInteger(range.length) && range.length >= 0)) {
+      throw new TypeError(`HttpStore.getRange: offset and length must be whole numbers >= 0, got ${range.offset} and ${range.length}`);
+    }
+    const empty = "suffixLength" in range ? range.suffixLength === 0 : range.length === 0;
+    // An empty range cannot be asked for in HTTP ("bytes=5-4" is invalid): whether the key exists still can.
+    if (empty) return (await this.request(key, undefined, options.signal)) && new Uint8Array(0);
+    return this.request(key, range, options.signal);
+  }
+
+  private async request(key: StoreKey, range: RangeQuery | undefined, signal: AbortSignal | undefined): Promise<Uint8Array | undefined> {
+    const url = this.urlOf(key);
+    const headers = { ...this.headers };
+    if (range) headers.Range = "suffixLength" in range ? `bytes=-${range.suffixLength}` : `bytes=${range.offset}-${range.offset + range.length - 1}`;
+    await this.slot();
+    try {
+      for (let attempt = 1; ; attempt++) {
+        if (attempt > 1) this.stats.retries++;
+        this.stats.requests++;
+        // Sent after every answer in so far: one round trip after the longest chain of them.
+        const chain = this.answeredChain + 1;
+        this.stats.roundTrips = Math.max(this.stats.roundTrips, chain);
+        const answered = (): void => {
+          this.answeredChain = Math.max(this.answeredChain, chain);
+        };
+        let response: Response;
+        let body: Uint8Array | undefined;
+        try {
+          response = await this.fetch(url, { headers, signal });
+          // The body inside: a connection lost while it comes is a network error too, retried.
+          if (response.ok) body = new Uint8Array(await response.arrayBuffer());
+          else await response.body?.cancel();
+        } catch (e) {
+          answered();
+          if (signal?.aborted) throw e;
+          const why = e instanceof Error ? String((e.cause as Error | undefined)?.message ?? e.cause ?? e.message) : String(e);
+          if (attempt >= this.attempts) throw new HttpStoreError(url, 0, `cannot read ${url}: ${why} (after ${attempt} attempts)`, { cause: e });
+          await this.pause(attempt, signal);
+          continue;
+        }
+        answered();
+        if (response.status === 404 || response.status === 403) {
+          this.stats.missing++;
+          return undefined;
+        }
+        if (body) {
+          this.stats.bytes += body.length;
+          // 200 to a range request: the server sent the whole value.
+          if (range && response.status === 200) return "suffixLength" in range ? body.slice(Math.max(0, body.length - range.suffixLength)) : body.slice(range.offset, range.offset + range.length);
+          return body;
+        }
+        const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
+        if (!retryable(response.status)) throw new HttpStoreError(url, response.status, `cannot read ${url}: ${status}`);
+        if (attempt >= this.attempts) throw new HttpStoreError(url, response.status, `cannot read ${url}: ${status} (after ${attempt} attempts)`);
+        await this.pause(attempt, signal);
+      }
+    } finally {
+      this.release();
+    }
+  }
+
+  /** Waits for a free slot among the `maxParallel`. */
+  private async slot(): Promise<void> {
+    if (this.inFlight >= this.maxParallel) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.inFlight++;
+    this.stats.maxInFlight = Math.max(this.stats.maxInFlight, this.inFlight);
+  }
+
+  /** Frees a slot: the next waiting request takes it over (the count stays). */
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.inFlight--;
+  }
+
+  /** The wait before attempt `attempt + 1`: doubling from `retryDelayMs`. */
+  private pause(attempt: number, signal: AbortSignal | undefined): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(done, this.retryDelayMs * 2 ** (attempt - 1));
+      function done(): void {
+        signal?.removeEventListener("abort", aborted);
+        resolve();
+      }
+      function aborted(): void {
+        clearTimeout(timer);
+        reject(signal!.reason);
+      }
+      signal?.addEventListener("abort", aborted, { once: true });
+    });
+  }
+}

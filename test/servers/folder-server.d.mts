@@ -1,0 +1,32 @@
+/** Types of folder-server.mjs (a plain module, so that the benchmark runs it as a process with node alone). */
+export interface FolderServerOptions {
+  /** Milliseconds every answer is held. */
+  delay?: number;
+  /** Headers every request must carry (else 401). */
+  headers?: Record<string, string>;
+  /** How many times each key is answered 503 before it is served. */
+  failFirst?: number;
+  /** Answer a missing key 403, as S3 does without list rights. */
+  forbidMissing?: boolean;
+  /** Ignore Range headers (answer the whole value, 200). */
+  noRanges?: boolean;
+  /** A folder served under /page/, undelayed and uncounted. */
+  staticDir?: string;
+}
+export interface FolderServerStats {
+  requests: number;
+  bytes: number;
+  roundTrips: number;
+  maxInFlight: number;
+  /** The keys asked for, decoded, in order of arrival. */
+  keys: string[];
+}
+export interface FolderServer {
+  origin: string;
+  /** The store's address ("<origin>/store/"). */
+  url: string;
+  stats(): FolderServerStats;
+  reset(): void;
+  close(): Promise<void>;
+}
+export function serveFolder(root: string, options?: FolderServerOptions): Promise<FolderServer>;

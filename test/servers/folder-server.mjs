@@ -1,0 +1,106 @@
+// A loopback HTTP server for the Zarr store tests and benchmark: serves a folder (a Zarr store as zarr-python and
+// hdmf-zarr keep it on disk) under /store/, each path part percent-decoded, as a static host or an object store
+// would. Holds every answer DELAY ms and counts requests, bytes and sequential round trips (delayed-answers.mjs,
+// shared with range-server.mjs). 404 for a missing key (403 with `forbidMissing`, as S3 answers without list rights).
+// Answers "GET /stats" with the counts as JSON and "GET /reset" by zeroing them; with `staticDir`, serves that
+// folder's files under /page/ (a test page of the same origin), undelayed and uncounted.
+//
+// In a test: `const server = await serveFolder(dir, { delay: 50 })`; as a process (the benchmark, so that the
+// client's work does not delay the server's answers): `node folder-server.mjs DIR [DELAY_MS]`, which prints its port.
+import fs from "node:fs/promises";
+import http from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { DelayedAnswers } from "./delayed-answers.mjs";
+
+/**
+ * Serves `root` under /store/. Options: delay (ms per answer), headers (every one a request must carry, else 401),
+ * failFirst (answer each key 503 that many times before serving it), forbidMissing (403 instead of 404),
+ * staticDir (files under /page/). Resolves to { url (of the store), origin, stats(), reset(), close() }.
+ */
+export async function serveFolder(root, options = {}) {
+  const answers = new DelayedAnswers(options.delay ?? 0);
+  let requests = 0, bytes = 0;
+  /** The keys asked for, decoded, in order of arrival. */
+  const keys = [];
+  const failures = new Map();
+  const server = http.createServer((req, res) => {
+    res.setHeader("access-control-allow-origin", "*");
+    res.setHeader("access-control-expose-headers", "content-range, content-length, content-type");
+    if (req.method === "OPTIONS") {
+      res.writeHead(204, { "access-control-allow-headers": "range, authorization", "access-control-allow-methods": "GET", "access-control-max-age": "86400" }).end();
+      return;
+    }
+    const url = new URL(req.url, "http://localhost");
+    if (url.pathname === "/stats") return void res.end(JSON.stringify(stats()));
+    if (url.pathname === "/reset") {
+      reset();
+      return void res.end("{}");
+    }
+    if (options.staticDir && url.pathname.startsWith("/page/")) {
+      const name = path.basename(url.pathname);
+      const type = name.endsWith(".html") ? "text/html" : "text/javascript";
+      fs.readFile(path.join(options.staticDir, name)).then((body) => res.writeHead(200, { "content-type": type }).end(body), () => res.writeHead(404).end());
+      return;
+    }
+    if (!url.pathname.startsWith("/store/")) return void res.writeHead(404).end("not found");
+    requests++;
+    answers.later(res, async () => {
+      let parts;
+      try {
+        parts = url.pathname.slice("/store/".length).split("/").map(decodeURIComponent);
+      } catch {
+        return void res.writeHead(400).end("bad percent-encoding");
+      }
+      const key = `/${parts.join("/")}`;
+      keys.push(key);
+      if (parts.some((p) => p === "" || p === "." || p === ".." || p.includes(path.sep))) return void res.writeHead(400).end("bad key");
+      for (const [name, value] of Object.entries(options.headers ?? {})) {
+        if (req.headers[name.toLowerCase()] !== value) return void res.writeHead(401).end(`missing header ${name}`);
+      }
+      const failed = failures.get(key) ?? 0;
+      if (failed < (options.failFirst ?? 0)) {
+        failures.set(key, failed + 1);
+        return void res.writeHead(503).end("try again");
+      }
+      let body;
+      try {
+        body = await fs.readFile(path.join(root, ...parts));
+      } catch {
+        return void res.writeHead(options.forbidMissing ? 403 : 404).end(options.forbidMissing ? "access denied" : "no such key");
+      }
+      const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? "");
+      if (range && !options.noRanges) {
+        const [start, end] = range[1] === "" ? [Math.max(0, body.length - Number(range[2])), body.length - 1] : [Number(range[1]), Math.min(body.length - 1, range[2] === "" ? Infinity : Number(range[2]))];
+        if (start >= body.length) return void res.writeHead(416, { "content-range": `bytes */${body.length}` }).end();
+        const part = body.subarray(start, end + 1);
+        bytes += part.length;
+        return void res.writeHead(206, { "content-range": `bytes ${start}-${end}/${body.length}`, "content-length": part.length }).end(part);
+      }
+      bytes += body.length;
+      res.writeHead(200, { "content-length": body.length, "content-type": "application/octet-stream" }).end(body);
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  function stats() {
+    return { requests, bytes, roundTrips: answers.roundTrips, maxInFlight: answers.maxInFlight, keys: [...keys] };
+  }
+  function reset() {
+    requests = bytes = 0;
+    keys.length = 0;
+    failures.clear();
+    answers.reset();
+  }
+  return {
+    origin, url: `${origin}/store/`, stats, reset,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const [root, delay = "0"] = process.argv.slice(2);
+  const served = await serveFolder(root, { delay: Number(delay), staticDir: process.env.STATIC_DIR });
+  console.log(new URL(served.origin).port);
+}

@@ -7,6 +7,7 @@ import { extname } from "node:path";
 import { nwbFilesIn } from "./nwb-files.js";
 import { type FileFacts, fileFacts, inspectAcrossFiles } from "./across-files.js";
 import { openToRead } from "../io/open-file.js";
+import { NWBHDF5IO } from "../io/nwb-io.js";
 import type { NWBFile } from "../containers/file.js";
 import { type InspectOptions, type InspectionMessage, inspect as inspectAnywhere } from "./inspector.js";
 
@@ -58,12 +59,13 @@ export async function inspectFileWithFacts(path: string, options: InspectOptions
     // The layout from the file's bytes (a few times fewer HDF5 calls). A file that fails so is read again as the
     // library reads it, so that a damaged file fails as it does there, with HDF5's own message; unless HDF5's
     // module failed (an abort), after which nothing more is read with it.
-    io._readLayoutFromBytes();
+    const hdf5 = io instanceof NWBHDF5IO;
+    if (hdf5) io._readLayoutFromBytes();
     let nwbfile: NWBFile;
     try {
       nwbfile = await io.read();
     } catch (e) {
-      if (moduleFailed(e)) throw e;
+      if (!hdf5 || moduleFailed(e)) throw e;
       await io.close();
       return await inspectWithHDF5(path, options);
     }

@@ -216,12 +216,8 @@ function byCodePoint(a: string, b: string): number {
   return x.length - y.length;
 }
 
-/**
- * `value` as zarr-python's `json_dumps` writes it: `json.dumps(value, indent=4, sort_keys=True, ensure_ascii=True,
- * separators=(",", ": "))`. Plain JavaScript numbers are written as Python writes a float when they are not whole
- * numbers, else as ints.
- */
-export function stringifyPythonJSON(value: PythonJSONInput, indent = ""): string {
+/** A value that is no array or object as Python's json writes it; undefined for arrays and objects. */
+function pythonScalar(value: PythonJSONInput): string | undefined {
   if (value === null || value === undefined) return "null";
   if (value === true) return "true";
   if (value === false) return "false";
@@ -229,14 +225,26 @@ export function stringifyPythonJSON(value: PythonJSONInput, indent = ""): string
   if (typeof value === "number") return Number.isInteger(value) ? String(value) : floatRepr(value);
   if (typeof value === "bigint") return value.toString();
   if (value instanceof PythonNumber) return value.text;
+  return undefined;
+}
+
+/**
+ * `value` as zarr-python's `json_dumps` writes it: `json.dumps(value, indent=4, sort_keys=True, ensure_ascii=True,
+ * separators=(",", ": "))`. Plain JavaScript numbers are written as Python writes a float when they are not whole
+ * numbers, else as ints.
+ */
+export function stringifyPythonJSON(value: PythonJSONInput, indent = ""): string {
+  const scalar = pythonScalar(value);
+  if (scalar !== undefined) return scalar;
   const inner = `${indent}    `;
   if (Array.isArray(value)) {
     if (value.length === 0) return "[]";
     return `[\n${value.map((v) => inner + stringifyPythonJSON(v, inner)).join(",\n")}\n${indent}]`;
   }
-  const keys = Object.keys(value).sort(byCodePoint);
+  const fields = value as { [key: string]: PythonJSONInput };
+  const keys = Object.keys(fields).sort(byCodePoint);
   if (keys.length === 0) return "{}";
-  return `{\n${keys.map((k) => `${inner}${pythonString(k)}: ${stringifyPythonJSON(value[k], inner)}`).join(",\n")}\n${indent}}`;
+  return `{\n${keys.map((k) => `${inner}${pythonString(k)}: ${stringifyPythonJSON(fields[k], inner)}`).join(",\n")}\n${indent}}`;
 }
 
 /**
@@ -250,16 +258,12 @@ export type PythonJSONInput = PythonJSON | number | bigint | undefined | PythonJ
  * numcodecs' JSON object codec (`json2`, as zarr-python configures it) writes a chunk's elements so.
  */
 export function compactPythonJSON(value: PythonJSONInput): string {
-  if (value === null || value === undefined) return "null";
-  if (value === true) return "true";
-  if (value === false) return "false";
-  if (typeof value === "string") return pythonString(value);
-  if (typeof value === "number") return Number.isInteger(value) ? String(value) : floatRepr(value);
-  if (typeof value === "bigint") return value.toString();
-  if (value instanceof PythonNumber) return value.text;
+  const scalar = pythonScalar(value);
+  if (scalar !== undefined) return scalar;
   if (Array.isArray(value)) return `[${value.map(compactPythonJSON).join(",")}]`;
-  const keys = Object.keys(value).sort(byCodePoint);
-  return `{${keys.map((k) => `${pythonString(k)}:${compactPythonJSON(value[k])}`).join(",")}}`;
+  const fields = value as { [key: string]: PythonJSONInput };
+  const keys = Object.keys(fields).sort(byCodePoint);
+  return `{${keys.map((k) => `${pythonString(k)}:${compactPythonJSON(fields[k])}`).join(",")}}`;
 }
 
 /** A float as Python writes it (`1.0`, not `1`): for metadata a reader must read back as a float (a `rate`, a fill value). */

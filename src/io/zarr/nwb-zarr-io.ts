@@ -13,7 +13,7 @@ import { type FolderTarget, folderSupport } from "./folder-support.js";
 import { ZGROUP, keyOf } from "./layout.js";
 import { HttpStore, type HttpStoreOptions } from "./http-store.js";
 import { readZarrFile, readZarrTree } from "./zarr-read.js";
-import { type ReadableStore, type WritableStore, isWritable } from "./store.js";
+import { type ReadableStore, type WritableStore, isWritable, storeName } from "./store.js";
 import { type ZarrWriteOptions, clearStore, writeZarrTree } from "./zarr-write.js";
 
 /** The compressors tsnwb writes (numcodecs' ids): those zarr-python, zarrita and numcodecs all read. */
@@ -190,12 +190,4 @@ export class NWBZarrIO {
   private checkOpen(): void {
     if (this.closed) throw new ModeError(`${this.path} is closed`);
   }
-}
-
-/** A store object's name in messages: its folder (`root`) or URL (`url`) when it has one. */
-function storeName(store: ReadableStore): string {
-  const { root, url } = store as { root?: unknown; url?: unknown };
-  if (typeof root === "string") return root;
-  if (typeof url === "string" || url instanceof URL) return String(url);
-  return "Zarr store";
 }

@@ -24,6 +24,14 @@ export interface WritableStore extends ReadableStore {
   list(prefix: StoreKey): AsyncIterable<StoreKey>;
 }
 
+/** A store's name in messages: its folder (a FolderStore's `root`) or URL (an HttpStore's `url`) when it has one. */
+export function storeName(store: ReadableStore): string {
+  const { root, url } = store as { root?: unknown; url?: unknown };
+  if (typeof root === "string") return root;
+  if (typeof url === "string" || url instanceof URL) return String(url);
+  return "Zarr store";
+}
+
 /** Whether `store` can be written. */
 export function isWritable(store: ReadableStore): store is WritableStore {
   const s = store as Partial<WritableStore>;

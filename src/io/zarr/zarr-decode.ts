@@ -4,6 +4,7 @@
  * hdmf-zarr uses by default for text scalars, references and compound rows), and the elements of a chunk as tsnwb
  * holds them. No Node-only module is imported: the browser reads stores too.
  */
+import { unshuffle } from "../hdf5/byte-shuffle.js";
 import { NameRegistry, Parser } from "pickleparser";
 import type { Codec } from "numcodecs";
 import { type NumericDType, type TypedArray, bytesPerElement, isNumericDType, typedArrayConstructor } from "../../data/dtype.js";
@@ -70,13 +71,13 @@ const COMPRESSORS: Record<string, () => Promise<{ fromConfig(config: ZarrCodecCo
   zstd: async () => (await import("numcodecs/zstd")).default as never,
   lz4: async () => (await import("numcodecs/lz4")).default as never,
   zlib: async () => (await import("numcodecs/zlib")).default as never,
-  gzip: async () => (await import("numcodecs")).GZip as never,
+  gzip: async () => (await import("numcodecs/gzip")).default as never,
 };
 
 const compressorCache = new Map<string, Promise<Codec>>();
 
-/** The decompressor of `config` (one per configuration, shared). */
-async function compressor(config: ZarrCodecConfig, where: string): Promise<Codec> {
+/** numcodecs' codec of `config` (one per configuration, shared by reads and writes), its module loaded on first use. */
+export async function compressor(config: ZarrCodecConfig, where: string): Promise<Codec> {
   const key = JSON.stringify(config);
   let codec = compressorCache.get(key);
   if (codec === undefined) {
@@ -100,7 +101,7 @@ export async function decodeChunk(meta: ZArrayMetadata, stored: Uint8Array, wher
   let bytes = meta.compressor === null ? stored : await decompress(meta.compressor, stored, where);
   const filters = [...(meta.filters ?? [])].reverse();
   for (const [i, filter] of filters.entries()) {
-    if (filter.id === "shuffle") bytes = unshuffle(bytes, filter, where);
+    if (filter.id === "shuffle") bytes = unshuffleFilter(bytes, filter, where);
     else if (filter.id in COMPRESSORS) bytes = await decompress(filter, bytes, where);
     else if (OBJECT_CODECS.has(filter.id)) {
       if (i !== filters.length - 1) throw new FormatError(where, `filter '${filter.id}' (an object codec) is not the array's first: tsnwb reads one object codec, first`);
@@ -121,20 +122,12 @@ async function decompress(config: ZarrCodecConfig, bytes: Uint8Array, where: str
   }
 }
 
-/** numcodecs' Shuffle: the bytes of each element were grouped by their position in it (byte 0 of all, then byte 1...). */
-function unshuffle(bytes: Uint8Array, filter: ZarrCodecConfig, where: string): Uint8Array {
+/** numcodecs' shuffle filter undone: the same byte shuffle as HDF5's, by the element size the filter names. */
+function unshuffleFilter(bytes: Uint8Array, filter: ZarrCodecConfig, where: string): Uint8Array {
   const size = filter.elementsize;
   if (typeof size !== "number" || !Number.isInteger(size) || size < 1) throw new FormatError(where, `the shuffle filter's elementsize is ${JSON.stringify(size)}`);
-  if (size === 1) return bytes;
-  const count = Math.floor(bytes.length / size);
-  const out = new Uint8Array(bytes.length);
-  for (let b = 0; b < size; b++) {
-    const from = b * count;
-    for (let i = 0; i < count; i++) out[i * size + b] = bytes[from + i]!;
-  }
-  // Bytes past the last whole element are kept as they are (numcodecs leaves them too).
-  out.set(bytes.subarray(count * size), count * size);
-  return out;
+  // Bytes past the last whole element stay as they are (numcodecs leaves them too, as HDF5's shuffle does).
+  return unshuffle(bytes, size);
 }
 
 const OBJECT_CODECS = new Set(["vlen-utf8", "vlen-bytes", "json2", "json", "pickle"]);

@@ -15,7 +15,7 @@ import { constructFile } from "../../mapping/mapper.js";
 import type { NWBFile } from "../../containers/file.js";
 import type { NDArray } from "../../data/ndarray.js";
 import { FormatError } from "../../errors.js";
-import type { ReadableStore, StoreKey, WritableStore } from "./store.js";
+import { type ReadableStore, type StoreKey, type WritableStore, storeName } from "./store.js";
 import { type HdmfZarrDType, ZarrLazyArray } from "./lazy-zarr-array.js";
 import { checkArrayMetadata } from "./zarr-decode.js";
 import { isMetadataKey } from "./consolidated.js";
@@ -56,7 +56,7 @@ function canList(store: ReadableStore): store is ReadableStore & Pick<WritableSt
 
 /** Reads the hierarchy of `store` (hdmf-zarr's layout) into builders; array data stays in the store until read. */
 export async function readZarrTree(store: ReadableStore, options: ZarrReadOptions = {}): Promise<GroupBuilder> {
-  const name = storeName(store, options);
+  const name = options.name ?? storeName(store);
   const listable = canList(store);
   const listed = listable && options.listChunks !== false ? await listKeys(store) : undefined;
   const meta = await readMetadata(store, name, listed);
@@ -73,19 +73,11 @@ export async function readZarrTree(store: ReadableStore, options: ZarrReadOption
  * the namespaces the file caches are loaded, array data stays in the store as lazy handles until read.
  */
 export async function readZarrFile(store: ReadableStore, options: ZarrReadOptions = {}): Promise<NWBFile> {
-  const name = storeName(store, options);
+  const name = options.name ?? storeName(store);
   const root = await readZarrTree(store, options);
   return constructFile(root, name);
 }
 
-/** How the store is named: as given, else by its folder (a FolderStore's `root`) or URL (`url`). */
-function storeName(store: ReadableStore, options: ZarrReadOptions): string {
-  if (options.name !== undefined) return options.name;
-  const { root, url } = store as { root?: unknown; url?: unknown };
-  if (typeof root === "string") return root;
-  if (typeof url === "string" || url instanceof URL) return String(url);
-  return "Zarr store";
-}
 
 async function listKeys(store: ReadableStore & Pick<WritableStore, "list">): Promise<string[]> {
   const keys: string[] = [];

@@ -6,6 +6,8 @@
  * (a bounded number in flight). Datasets are written chunk row by chunk row: a copied dataset or a stream is never
  * whole in memory.
  */
+import { compressor } from "./zarr-decode.js";
+import { shuffle } from "../hdf5/byte-shuffle.js";
 import { type AttributeBuilder, type Builder, DatasetBuilder, GroupBuilder, type LinkBuilder, type ReferenceValue, builderAtPath } from "../../mapping/builders.js";
 import { type DType, DTypeRangeError, type NumericDType, type TypedArray, allocate, bytesPerElement, dtypeRange, isNumericDType, toTypedArray } from "../../data/dtype.js";
 import { type CompoundRow, type FrameSource, type LazyArray, isFrameSource, isLazyArray } from "../../data/lazy.js";
@@ -526,11 +528,8 @@ interface Compressor {
  * program that writes no Zarr loads none).
  */
 async function loadCompressor(config: CodecConfig): Promise<Compressor> {
-  const options = config as never;
-  if (config.id === "blosc") return (await import("numcodecs/blosc")).default.fromConfig(options);
-  if (config.id === "zlib") return (await import("numcodecs/zlib")).default.fromConfig(options);
-  if (config.id === "gzip") return (await import("numcodecs/gzip")).default.fromConfig(options);
-  throw new ValidationError("NWBZarrIO", "compressor", 'a compressor tsnwb writes ("blosc", "zlib" or "gzip"), or null', config.id);
+  if (!["blosc", "zlib", "gzip"].includes(config.id)) throw new ValidationError("NWBZarrIO", "compressor", 'a compressor tsnwb writes ("blosc", "zlib" or "gzip"), or null', config.id);
+  return compressor(config, "NWBZarrIO");
 }
 
 /** A chunk's filters, then its compressor, as numcodecs applies them when writing. */
@@ -556,18 +555,9 @@ class ChunkEncoder {
   }
 
   async encode(chunk: Uint8Array): Promise<Uint8Array> {
-    const shuffled = this.shuffle && this.shuffle > 1 ? shuffleBytes(chunk, this.shuffle) : chunk;
+    const shuffled = this.shuffle && this.shuffle > 1 ? shuffle(chunk, this.shuffle) : chunk;
     return this.codec ? await (await this.codec).encode(shuffled) : shuffled;
   }
-}
-
-/** numcodecs' Shuffle: byte k of every element together, for k = 0 .. elementsize-1. */
-function shuffleBytes(data: Uint8Array, size: number): Uint8Array {
-  const count = Math.floor(data.length / size);
-  const out = new Uint8Array(data.length);
-  for (let i = 0; i < count; i++) for (let k = 0; k < size; k++) out[k * count + i] = data[i * size + k]!;
-  out.set(data.subarray(count * size), count * size);
-  return out;
 }
 
 /** An attribute's elements as JSON values (64-bit integers as numbers, their digits exact beyond 2^53; floats as floats). */

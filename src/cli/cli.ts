@@ -151,14 +151,14 @@ program
 program
   .command("view")
   .description("show a file's images and series in the browser: a viewer served on 127.0.0.1 for this file only")
-  .argument("<file>", "an NWB file, or its URL")
+  .argument("<file>", "an NWB file (HDF5, or an NWB Zarr store folder), or its URL")
   .option("--port <n>", "the port to listen on (default: any free port)")
   .option("--no-open", "print the viewer's address without opening a browser")
   .action(async (file: string, opts: { port?: string; open?: boolean }) => {
     const { serveViewer } = await import("../viewer/server.js");
     const port = opts.port === undefined ? 0 : /^\d+$/.test(opts.port) ? Number(opts.port) : Number.NaN;
     if (!(port >= 0 && port <= 65535)) throw new ValidationError("command", "--port", "a port number from 0 to 65535", opts.port);
-    // A file on disk is read once here, bounded, for the external files its series name (the page reads the rest).
+    // A file (or Zarr store) on disk is read once here, bounded, for the external files its series name (the page reads the rest).
     let externals: string[] | undefined;
     if (!/^https?:\/\//i.test(file) && existsSync(file)) externals = await runOnce("externals", { file });
     const server = await serveViewer(file, port, externals);

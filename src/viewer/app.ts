@@ -7,7 +7,8 @@
  * in the address (`?file=...&path=...&t=...`), so a view can be shared, and the browser's back and forward move
  * between selections.
  */
-import type { FileSource, Finding, Overview, TreeEntry } from "./protocol.js";
+import type { FileFormat, FileSource, Finding, Overview, TreeEntry } from "./protocol.js";
+import { externalBaseOf } from "./store-url.js";
 import { type EarlyWorker, type ExtractRecord, Reader } from "./reader-client.js";
 import { compareSections, sectionOf, sectionTitle } from "./sections.js";
 import { viewNamed } from "./views/registry.js";
@@ -21,8 +22,8 @@ const reader = new Reader(new URL("reader.js", import.meta.url), (globalThis as 
 /** Where `tsnwb view` serves the file's external files (videos), when it does. */
 const externalBase = new URLSearchParams(location.search).get("external");
 
-/** What is open: the file's name, its URL (when read by URL), its objects by path. */
-let current: { name: string; url?: string; entries: Map<string, TreeEntry> } | undefined;
+/** What is open: the file's name, its URL (when read by URL), its backend, its objects by path. */
+let current: { name: string; url?: string; format: FileFormat; entries: Map<string, TreeEntry> } | undefined;
 /** The open file's overview (shown again when the address names no object). */
 let overview: Overview | undefined;
 /** The shared time cursor, in seconds. */
@@ -78,8 +79,8 @@ async function openSource(source: FileSource, name: string, target?: { path?: st
   // with the tree, while the page lists the tree (`select` then asks for the same view and request, and gets it).
   time = target?.t;
   const first = target?.path ? { path: target.path, request: firstRequest() } : undefined;
-  const { tree: entries } = await reader.call("open", source, first);
-  current = { name, url: "url" in source ? urlParameter(source.url) : undefined, entries: new Map(entries.map((e) => [e.path, e])) };
+  const { tree: entries, format } = await reader.call("open", source, first);
+  current = { name, url: "url" in source ? urlParameter(source.url) : undefined, format, entries: new Map(entries.map((e) => [e.path, e])) };
   listTree(entries);
   const shown = target?.path && current.entries.has(target.path) ? select(target.path, "replace") : undefined;
   // Asked after the first view's extract: the worker describes the file while that reads.
@@ -347,7 +348,8 @@ function contextFor(path: string, entry: TreeEntry): ViewContext<unknown> {
     },
     setTime,
     select: (other: string) => void select(other, "push"),
-    externalURL: (p: string) => (externalBase ? `${externalBase}${encodeURIComponent(p)}` : current?.url ? new URL(p, new URL(current.url, location.href)).href : undefined),
+    // Relative to the HDF5 file's folder, or to the Zarr store folder's parent (as both backends store the paths).
+    externalURL: (p: string) => (externalBase ? `${externalBase}${encodeURIComponent(p)}` : current?.url ? new URL(p, externalBaseOf(new URL(current.url, location.href).href, current.format)).href : undefined),
   };
 }
 

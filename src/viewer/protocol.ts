@@ -5,8 +5,15 @@
  */
 import type { ViewRequest } from "./views/view.js";
 
-/** Where a file comes from: a URL (read by range requests) or a File the user picked or dropped. */
-export type FileSource = { url: string } | { blob: Blob; name: string };
+/**
+ * Where a file comes from: a URL (an HDF5 file read by range requests, or an NWB Zarr store read key by key: see
+ * `open-source.ts`), a File the user picked or dropped (HDF5), or the files of a folder picked or dropped (an NWB
+ * Zarr store), each with its path inside the folder.
+ */
+export type FileSource = { url: string } | { blob: Blob; name: string } | { files: { path: string; file: Blob }[]; name: string };
+
+/** The backend a file is in: an HDF5 file or an NWB Zarr store. */
+export type FileFormat = "hdf5" | "zarr";
 
 /** One object of the file, as the tree lists it. */
 export interface TreeEntry {
@@ -52,7 +59,7 @@ export interface ReaderCalls {
    * Opens a file and lists its objects, sorted by path. `target`: the object the page shows first (the address's),
    * whose extract starts at once after this answer, before the page asks for it with the same view and request.
    */
-  open: { args: [source: FileSource, target?: { path: string; request: ViewRequest }]; result: { name: string; tree: TreeEntry[] } };
+  open: { args: [source: FileSource, target?: { path: string; request: ViewRequest }]; result: { name: string; format: FileFormat; tree: TreeEntry[] } };
   overview: { args: []; result: Overview };
   inspect: { args: []; result: Finding[] };
   extract: { args: [path: string, view: string, request: ViewRequest]; result: unknown };

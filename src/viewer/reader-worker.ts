@@ -3,7 +3,8 @@
  * list the objects, describe the file, inspect it, run a view's extract on an object) and it answers each with
  * plain data, so reading (synchronous range requests, decompression) never blocks the page.
  */
-import { type AbstractContainer, NWBHDF5IO, type NWBFile, inspect } from "../browser.js";
+import { type AbstractContainer, type NWBFile, inspect } from "../browser.js";
+import { type OpenedSource, openToRead } from "./open-source.js";
 import type { Finding, FileSource, Overview, ReaderAnswer, ReaderCall, ReaderCalls, ReaderMethod, TreeEntry } from "./protocol.js";
 import type { ViewRequest } from "./views/view.js";
 import { startCompilingHDF5 } from "./hdf5-wasm.js";
@@ -19,9 +20,8 @@ const scope = globalThis as unknown as WorkerScope;
 // HDF5's WebAssembly compiles from the worker's first moment on, while the page asks for a file (see hdf5-wasm.ts).
 startCompilingHDF5();
 
-/** A file open in the worker: its reader, the file, its objects by path, and the tree the page lists. */
-interface OpenFile {
-  io: NWBHDF5IO;
+/** A file open in the worker: its reader and backend, the file, its objects by path, and the tree the page lists. */
+interface OpenFile extends OpenedSource {
   nwbfile: NWBFile;
   byPath: Map<string, AbstractContainer>;
   tree: TreeEntry[];
@@ -114,7 +114,7 @@ const SUBJECT_FIELDS = ["subject_id", "species", "strain", "sex", "age", "age__r
 /** Opens a file and lists its objects (sorted by path, each with the view that shows it). */
 async function openFile(source: FileSource): Promise<OpenFile> {
   done.opened++;
-  const io = "url" in source ? await NWBHDF5IO.open(source.url, "r") : await NWBHDF5IO.open(source.blob, "r", { name: source.name });
+  const { io, format } = await openToRead(source);
   const nwbfile = await io.read();
   const byPath = new Map<string, AbstractContainer>();
   for (const obj of nwbfile.objects.values()) if (obj !== (nwbfile as AbstractContainer)) byPath.set(pathOf(obj), obj);
@@ -126,7 +126,7 @@ async function openFile(source: FileSource): Promise<OpenFile> {
     tree.push({ path, name: obj.name, neurodata_type: obj.neurodata_type, ancestry: types, view: viewFor(types).name, ...(table ? { table } : {}) });
   }
   tree.sort((a, b) => a.path.localeCompare(b.path));
-  return { io, nwbfile, byPath, tree };
+  return { io, format, nwbfile, byPath, tree };
 }
 
 const calls: { [M in ReaderMethod]: (...args: ReaderCalls[M]["args"]) => Promise<ReaderCalls[M]["result"]> } = {
@@ -163,7 +163,7 @@ const calls: { [M in ReaderMethod]: (...args: ReaderCalls[M]["args"]) => Promise
         ahead = { key: extractKey(target.path, view, target.request), result };
       }
     }
-    return { name: "url" in source ? source.url : source.name, tree: opened.tree };
+    return { name: "url" in source ? source.url : source.name, format: opened.format, tree: opened.tree };
   },
 
   async overview() {
@@ -196,7 +196,8 @@ const calls: { [M in ReaderMethod]: (...args: ReaderCalls[M]["args"]) => Promise
   },
 
   async stats() {
-    const blob = (await file()).io.blobReads;
+    const { io } = await file();
+    const blob = "blobReads" in io ? io.blobReads : undefined;
     return { ...done, ...(blob ? { blob } : {}) };
   },
 

@@ -1,12 +1,17 @@
 /**
- * `tsnwb view`'s server: on 127.0.0.1 only, it serves the viewer's page and code, the one file it was given, and
- * the external files (videos) that file's series name, each by exact path; every other path, whatever its
- * encoding, is 404, so nothing else on the machine can be reached through it.
+ * `tsnwb view`'s server: on 127.0.0.1 only, it serves the viewer's page and code, the one file it was given (an
+ * HDF5 file at `/file.nwb`, or an NWB Zarr store folder's keys under `/file.nwb.zarr/`), and the external files
+ * (videos) that file's series name, each by exact path; every other path, whatever its encoding, is 404, so nothing
+ * else on the machine can be reached through it.
  *
  * A page of another site running in the same browser is the adversary it is built against:
  * - an external file is served only when the path the file stores resolves, on disk and at the time of the request
  *   (links can change), to a regular file inside the NWB file's folder: not `..` out of it, not an absolute path,
  *   not a symbolic link (or a linked folder) leading out; refused or missing, the answer is the same 404;
+ * - a Zarr store's key is served by the same rules, inside the store folder: each of its parts, percent-decoded
+ *   once, must be a plain name (not empty, `.`, `..`, nor holding `/`, `\` or NUL), and the file it names must
+ *   resolve, links followed, to a regular file inside the store; any other key is 404, which a Zarr reader takes
+ *   for a key the store does not hold (a chunk never written: its fill value);
  * - a request whose Host is not this server's own address (127.0.0.1:PORT or localhost:PORT) is refused (421), so
  *   a DNS-rebinding page cannot read anything; one sent by a page of another origin (its Origin, or the browser's
  *   Sec-Fetch-Site) is refused (403), but for opening the page itself; no CORS header is ever sent, and every
@@ -16,7 +21,7 @@
  *   goes, so aborted downloads leak nothing;
  * - bounded time for a request's headers and bounded headers, idle connections closed, connections capped.
  */
-import { constants as fsConstants, existsSync, readFileSync, readdirSync } from "node:fs";
+import { constants as fsConstants, existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { type FileHandle, open, readlink, realpath } from "node:fs/promises";
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import * as path from "node:path";
@@ -87,28 +92,34 @@ const PAGE_HEADERS = {
   "cross-origin-opener-policy": "same-origin",
 };
 
+/** Where `tsnwb view` serves an NWB Zarr store's keys (`/file.nwb.zarr/acquisition/ts/.zarray`). */
+export const STORE_ROUTE = "/file.nwb.zarr";
+
 export interface ViewerServer {
   /** The viewer's address, opening the file. */
   url: string;
   port: number;
-  /** Requests for the file, and bytes of it sent. */
+  /** Requests for the file (a store: for its keys), and bytes of it sent. */
   stats: { requests: number; bytes: number };
   close(): Promise<void>;
 }
 
 /**
- * Serves the viewer for `file` (a path on disk, or a URL the page fetches itself), on 127.0.0.1 at `port` (0: any
- * free port). `externals` are the paths its series' `external_file` store, as stored, when the caller has read
+ * Serves the viewer for `file` (an HDF5 file or an NWB Zarr store folder on disk, or a URL the page fetches
+ * itself), on 127.0.0.1 at `port` (0: any free port). `externals` are the paths its series' `external_file` store, as stored, when the caller has read
  * them already (`tsnwb view` reads untrusted files in a bounded worker); otherwise the file is read here for them.
  */
 export async function serveViewer(file: string, port = 0, externals?: readonly string[]): Promise<ViewerServer> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ValidationError("tsnwb view", "port", "an integer from 0 to 65535", String(port));
   const remote = /^https?:\/\//i.test(file);
   if (!remote && !existsSync(file)) throw new NotFoundError(file);
+  const store = !remote && statSync(file).isDirectory();
+  if (store && !existsSync(path.join(file, ".zgroup"))) throw new ValidationError("tsnwb view", "file", "an NWB file, an NWB Zarr store (a folder with a .zgroup), or a URL", file);
   const page = pageFiles();
   const stats = { requests: 0, bytes: 0 };
   const stored = new Set(externals ?? (remote ? [] : await externalFiles(file)));
   const nwbPath = remote ? "" : path.resolve(file);
+  // External files are relative to the HDF5 file's folder, or to the Zarr store folder's parent.
   const folder = path.dirname(nwbPath);
   const server: Server = createServer({ maxHeaderSize: LIMITS.headerBytes, headersTimeout: LIMITS.headersMs, requestTimeout: LIMITS.requestMs, keepAliveTimeout: LIMITS.keepAliveMs, connectionsCheckingInterval: 1000 });
   server.maxConnections = LIMITS.connections;
@@ -137,9 +148,15 @@ export async function serveViewer(file: string, port = 0, externals?: readonly s
       res.writeHead(200, { ...PAGE_HEADERS, "content-type": own.type, "content-length": own.body.length });
       return void (req.method === "HEAD" ? res.end() : res.end(own.body));
     }
-    if (route === "/file.nwb" && !remote) {
+    if (route === "/file.nwb" && !remote && !store) {
       stats.requests++;
       return void sendFile(req, res, () => openRegular(nwbPath), "application/x-hdf5", (n) => (stats.bytes += n)).catch(() => res.destroy());
+    }
+    if (store && route.startsWith(`${STORE_ROUTE}/`)) {
+      const key = storeKey(route.slice(STORE_ROUTE.length + 1));
+      if (key === undefined) return void notFound(res);
+      stats.requests++;
+      return void sendFile(req, res, () => openInside(nwbPath, key), "application/octet-stream", (n) => (stats.bytes += n)).catch(() => res.destroy());
     }
     if (route.startsWith("/external/")) {
       let name: string;
@@ -155,7 +172,7 @@ export async function serveViewer(file: string, port = 0, externals?: readonly s
     notFound(res);
   });
 
-  const target = remote ? file : "/file.nwb";
+  const target = remote ? file : store ? STORE_ROUTE : "/file.nwb";
   const query = remote ? "" : "&external=%2Fexternal%2F";
   return {
     url: `http://127.0.0.1:${actual}/?file=${encodeURIComponent(target)}${query}`,
@@ -183,6 +200,27 @@ function refuse(req: IncomingMessage, route: string, ownHosts: Set<string>, ownO
   const opensPage = req.method === "GET" && req.headers["sec-fetch-mode"] === "navigate" && req.headers["sec-fetch-dest"] === "document" && (route === "/" || route === "/index.html");
   if (site !== undefined && site !== "same-origin" && site !== "none" && !opensPage) return { status: 403, text: "requests from other origins are refused" };
   return undefined;
+}
+
+/**
+ * The key a store request's path (after the store's route and its "/") names, as a relative path in the store
+ * folder, or undefined when it is not a plain key: each part percent-decoded once, none empty, `.` or `..`, none
+ * holding a separator (`/` or `\` encoded in a part) or NUL. Whether it stays inside the folder once links are
+ * followed is `openInside`'s to check.
+ */
+export function storeKey(rest: string): string | undefined {
+  const parts: string[] = [];
+  for (const raw of rest.split("/")) {
+    let part: string;
+    try {
+      part = decodeURIComponent(raw);
+    } catch {
+      return undefined;
+    }
+    if (part === "" || part === "." || part === ".." || /[/\\\0]/.test(part)) return undefined;
+    parts.push(part);
+  }
+  return parts.join("/");
 }
 
 function answer(res: ServerResponse, status: number, text: string): void {
@@ -352,20 +390,11 @@ async function sendFile(req: IncomingMessage, res: ServerResponse, opener: () =>
   });
 }
 
-/** The external files of the NWB file's series: each path as stored. */
+/** The external files of the NWB file's (or Zarr store's) series: each path as stored. */
 async function externalFiles(file: string): Promise<string[]> {
-  const { NWBHDF5IO } = await import("../io/nwb-io.js");
+  const { withFileRead } = await import("../io/open-file.js");
   const { ImageSeries } = await import("../containers/image.js");
-  const out: string[] = [];
-  const io = await NWBHDF5IO.open(file, "r");
-  try {
-    for (const obj of (await io.read()).objects.values()) {
-      if (obj instanceof ImageSeries) out.push(...(obj.external_file ?? []));
-    }
-  } finally {
-    await io.close();
-  }
-  return out;
+  return withFileRead(file, (nwbfile) => [...nwbfile.objects.values()].flatMap((obj) => (obj instanceof ImageSeries ? (obj.external_file ?? []) : [])));
 }
 
 function contentType(file: string): string {

@@ -9,7 +9,7 @@
  * page opens as a store, and `tsnwb view STORE` serves it.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { cpSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync } from "node:fs";
 import * as path from "node:path";
 import { type Browser, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -156,4 +156,171 @@ describe("the viewer shows a Zarr store as its HDF5 original", () => {
       await b.close();
     }
   }, 240_000);
+});
+
+/** The tree a page lists: each object's path and view. */
+const treeOf = (page: Page) => page.$$eval("#tree li", (lis) => lis.map((l) => [(l as HTMLElement).dataset.path, (l as HTMLElement).dataset.view]));
+
+describe("a Zarr store by URL", () => {
+  let data: FolderServer;
+  let page: ViewerServer;
+  /** The folder a static host serves: the HDF5 file, its store, the store under a name that says nothing. */
+  const SITE = path.join(tmp.dir, "site");
+
+  beforeAll(async () => {
+    mkdirSync(SITE, { recursive: true });
+    cpSync(FILES.ecephys!.file, path.join(SITE, "ecephys.nwb"));
+    cpSync(store("ecephys"), path.join(SITE, "ecephys.nwb.zarr"), { recursive: true });
+    cpSync(store("ecephys"), path.join(SITE, "0e25a8ff-store"), { recursive: true });
+    // A static host of another origin (CORS open, ranges, 404 for a missing key); the page from tsnwb's server.
+    data = await serveFolder(SITE);
+    page = await serveViewer(`${data.url}ecephys.nwb`);
+  });
+  afterAll(async () => {
+    await page?.close();
+    await data?.close();
+  });
+
+  const at = (file: string, query = "") => `http://127.0.0.1:${page.port}/?file=${encodeURIComponent(file)}${query}`;
+
+  it("opens by its name, with or without a trailing slash, and by probing .zgroup when its name says nothing: the HDF5 file's tree and views", async () => {
+    const original = await pageAt(at(`${data.url}ecephys.nwb`, "&path=/acquisition/ElectricalSeries"));
+    const expectedTree = await treeOf(original.page);
+    const expectedLook = await objectLook(original.page, "/acquisition/ElectricalSeries");
+    await original.page.close();
+    for (const name of ["ecephys.nwb.zarr", "ecephys.nwb.zarr/", "0e25a8ff-store", "0e25a8ff-store/"]) {
+      data.reset();
+      const opened = await pageAt(at(`${data.url}${name}`, "&path=/acquisition/ElectricalSeries"));
+      try {
+        expect(await treeOf(opened.page), name).toEqual(expectedTree);
+        expect(await objectLook(opened.page, "/acquisition/ElectricalSeries"), name).toEqual(expectedLook);
+        expect(opened.errors, name).toEqual([]);
+        const keys = data.stats().keys;
+        // Its consolidated metadata read, and keys asked under the store's own address.
+        const base = `/${name.replace(/\/$/, "")}/`;
+        expect(keys, name).toContain(`${base}.zmetadata`);
+        expect(keys.every((k: string) => k.startsWith(base) || k === `/${name.replace(/\/$/, "")}`), name).toBe(true);
+      } finally {
+        await opened.page.close();
+      }
+    }
+  }, 120_000);
+
+  it("says why when a URL is neither an HDF5 file nor a store", async () => {
+    const p = await browser.newPage();
+    try {
+      await p.goto(at(`${data.url}nothing-here`));
+      await p.waitForFunction(() => document.body.dataset.error !== undefined, undefined, { timeout: 30_000 });
+      expect(await p.evaluate(() => document.body.dataset.error)).toMatch(/nothing-here/);
+    } finally {
+      await p.close();
+    }
+  }, 60_000);
+});
+
+describe("a Zarr store's external files", () => {
+  it("resolve beside the store folder, by URL (with a trailing slash too) and through tsnwb view", async () => {
+    const dir = path.join(tmp.dir, "videos");
+    mkdirSync(dir, { recursive: true });
+    execFileSync("ffmpeg", ["-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=64x48:rate=10", "-frames:v", "10", "-c:v", "libvpx", path.join(dir, "a.webm")]);
+    const nwbfile = new NWBFile({ session_description: "videos", identifier: "videos-zarr", session_start_time: "2024-01-01T00:00:00+00:00" });
+    nwbfile.addAcquisition(await ImageSeries.fromVideos([path.join(dir, "a.webm")], { name: "camera", check: false, rate: 10 }));
+    const file = path.join(dir, "videos.nwb");
+    const io = await NWBHDF5IO.open(file, "w");
+    await io.write(nwbfile);
+    await io.close();
+    const zarr = path.join(dir, "videos.nwb.zarr");
+    execFileSync(process.execPath, [TSNWB, "convert", file, zarr], { stdio: "pipe" });
+    const data = await serveFolder(dir);
+    const pageServer = await serveViewer(`${data.url}videos.nwb.zarr`);
+    const local = await serveViewer(zarr);
+    try {
+      const targets = [
+        [`http://127.0.0.1:${pageServer.port}/?file=${encodeURIComponent(`${data.url}videos.nwb.zarr`)}&path=/acquisition/camera`, `${data.url}a.webm`],
+        [`http://127.0.0.1:${pageServer.port}/?file=${encodeURIComponent(`${data.url}videos.nwb.zarr/`)}&path=/acquisition/camera`, `${data.url}a.webm`],
+        [`${local.url}&path=/acquisition/camera`, `http://127.0.0.1:${local.port}/external/a.webm`],
+      ];
+      for (const [url, video] of targets) {
+        const { page, errors } = await pageAt(url!);
+        try {
+          await page.waitForFunction(() => (document.getElementById("video") as HTMLVideoElement | null)?.readyState! >= 1, undefined, { timeout: 20_000 });
+          expect(await page.$eval("#video", (v) => (v as HTMLVideoElement).currentSrc)).toBe(video);
+          expect(await page.textContent("#video-error")).toBe("");
+          expect(errors).toEqual([]);
+        } finally {
+          await page.close();
+        }
+      }
+    } finally {
+      await pageServer.close();
+      await local.close();
+      await data.close();
+    }
+  }, 120_000);
+});
+
+describe("a Zarr store's folder picked in the page", () => {
+  it("opens through its File objects, the same tree and views as the store by URL", async () => {
+    const served = await viewerOn(store("ecephys"));
+    const server = await serveViewer(FILES.ecephys!.file);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    try {
+      // The page alone (no file in its address), a folder picked.
+      await page.goto(`http://127.0.0.1:${server.port}/`);
+      await page.setInputFiles("#folder", store("ecephys"));
+      await page.waitForSelector("body[data-loaded=true]", { timeout: 60_000 });
+      expect(await page.textContent("#status")).toBe("ecephys.nwb.zarr");
+      expect(await treeOf(page)).toEqual(await treeOf(served.page));
+      for (const object of ["/acquisition/ElectricalSeries", "/units", "/general/extracellular_ephys/electrodes"]) {
+        expect(await objectLook(page, object), object).toEqual(await objectLook(served.page, object));
+      }
+      expect(errors).toEqual([]);
+      // Nothing of the HDF5 file the server offers was read: the folder was.
+      expect(server.stats.requests).toBe(0);
+    } finally {
+      await page.close();
+      await server.close();
+      await served.close();
+    }
+  }, 120_000);
+});
+
+describe("tsnwb view STORE", () => {
+  let child: ChildProcess | undefined;
+  afterAll(() => void child?.kill());
+
+  it("serves the store folder to the page, which shows it as the HDF5 file", async () => {
+    child = spawn(process.execPath, [TSNWB, "view", store("behavior"), "--no-open"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      child!.stdout!.on("data", (d: Buffer) => {
+        out += d.toString();
+        const m = /http:\/\/\S+/.exec(out);
+        if (m) resolve(m[0]);
+      });
+      child!.on("exit", (code) => reject(new Error(`tsnwb view ended (${code}): ${stderr}`)));
+    });
+    expect(new URL(url).searchParams.get("file")).toBe("/file.nwb.zarr");
+    const viewed = await pageAt(url);
+    const original = await viewerOn(FILES.behavior!.file);
+    try {
+      expect(await treeOf(viewed.page)).toEqual(await treeOf(original.page));
+      const object = "/processing/behavior/Position/position";
+      expect(await objectLook(viewed.page, object)).toEqual(await objectLook(original.page, object));
+      const port = new URL(url).port;
+      const status = async (p: string) => (await fetch(`http://127.0.0.1:${port}${p}`)).status;
+      expect(await status("/file.nwb.zarr/.zgroup")).toBe(200);
+      expect(await status("/file.nwb.zarr/acquisition/no-such-array/.zarray")).toBe(404);
+      expect(await status("/file.nwb")).toBe(404);
+      expect(viewed.errors).toEqual([]);
+      expect(stderr).toBe("");
+    } finally {
+      await viewed.page.close();
+      await original.close();
+    }
+  }, 120_000);
 });

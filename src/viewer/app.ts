@@ -9,6 +9,7 @@
  */
 import type { FileFormat, FileSource, Finding, Overview, TreeEntry } from "./protocol.js";
 import { externalBaseOf } from "./store-url.js";
+import { droppedFolder, pickedFolder } from "./picked-folder.js";
 import { type EarlyWorker, type ExtractRecord, Reader } from "./reader-client.js";
 import { compareSections, sectionOf, sectionTitle } from "./sections.js";
 import { viewNamed } from "./views/registry.js";
@@ -441,6 +442,12 @@ function start(): void {
     const file = (e.target as HTMLInputElement).files?.[0];
     if (file) void openSource({ blob: file, name: file.name }, file.name).catch(failed);
   });
+  // A folder: an NWB Zarr store, read through its File objects in the worker.
+  $<HTMLInputElement>("folder").addEventListener("change", (e) => {
+    const files = [...((e.target as HTMLInputElement).files ?? [])];
+    const folder = pickedFolder(files);
+    if (files.length > 0) void openSource(folder, folder.name).catch(failed);
+  });
   $("open-url").addEventListener("click", () => {
     const url = $<HTMLInputElement>("url").value;
     void openSource({ url: new URL(url, location.href).href }, url).catch(failed);
@@ -448,6 +455,8 @@ function start(): void {
   document.body.addEventListener("dragover", (e) => e.preventDefault());
   document.body.addEventListener("drop", (e) => {
     e.preventDefault();
+    const entry = e.dataTransfer?.items[0]?.webkitGetAsEntry();
+    if (entry?.isDirectory) return void droppedFolder(entry as FileSystemDirectoryEntry).then((folder) => openSource(folder, folder.name)).catch(failed);
     const file = e.dataTransfer?.files[0];
     if (file) void openSource({ blob: file, name: file.name }, file.name).catch(failed);
   });

@@ -6,7 +6,8 @@
  * Requests with another Host (421) or from another origin (403) are refused, here and in real Chromium (a foreign
  * page, and a rebinding name mapped to 127.0.0.1); Range requests in every form; the file moved, deleted, replaced
  * or shrinking while it is served; and, in `tsnwb view` itself under `ulimit -n 256`, 300 aborted downloads (and
- * 300 connections at once) leave no descriptor open and the server answering.
+ * 300 connections at once) leave no descriptor open and the server answering. The same for an NWB Zarr store
+ * folder served key by key: only keys inside the store, whatever their encoding or links, a missing key 404.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -16,7 +17,7 @@ import { connect } from "node:net";
 import * as path from "node:path";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ImageSeries, NWBFile, NWBHDF5IO } from "../src/index.js";
+import { ImageSeries, MemoryStore, NWBFile, NWBHDF5IO, NWBZarrIO } from "../src/index.js";
 import { type ViewerServer, parseRange, serveViewer } from "../src/viewer/server.js";
 import { ROOT, SHARED, TSNWB, tempFolder } from "./helpers.js";
 
@@ -617,5 +618,162 @@ describe("tsnwb view under `ulimit -n 256`", () => {
     expect(await settled(before)).toBe(before);
     expect(child.exitCode).toBe(null);
     expect(stderr).toBe("");
+  }, 120_000);
+});
+
+describe("an NWB Zarr store served key by key", () => {
+  /** The store, in the NWB file's folder (its external files resolve in that folder, the store's parent). */
+  const STORE = path.join(SESSION, "session.nwb.zarr");
+  let zarrServer: ViewerServer;
+  /** Every key of the store and its bytes. */
+  const keys = new Map<string, Uint8Array>();
+  const key = (k: string) => `/file.nwb.zarr/${k.split("/").map(encodeURIComponent).join("/")}`;
+
+  beforeAll(async () => {
+    // Written through a store object, so that the external paths are stored exactly as given (hostile ones too).
+    const memory = new MemoryStore();
+    const io = await NWBZarrIO.open(memory, "w");
+    await io.write(hostileFile([...Object.keys(SERVED), ...REFUSED]));
+    await io.close();
+    for (const [k, bytes] of memory.entries) {
+      mkdirSync(path.dirname(path.join(STORE, k)), { recursive: true });
+      writeFileSync(path.join(STORE, k), bytes);
+      keys.set(k.slice(1), bytes);
+    }
+    // Links in the store: one to a key inside (served), the rest out of it (never).
+    symlinkSync(".zgroup", path.join(STORE, "link-in"));
+    symlinkSync("/etc/passwd", path.join(STORE, "link-out"));
+    symlinkSync("../../secret.txt", path.join(STORE, "link-secret"));
+    symlinkSync("../session.nwb", path.join(STORE, "link-nwb"));
+    symlinkSync("../../outside", path.join(STORE, "linked-dir"));
+    execFileSync("mkfifo", [path.join(STORE, "fifo")]);
+    zarrServer = await serveViewer(STORE);
+  }, 120_000);
+  afterAll(async () => {
+    await zarrServer?.close();
+  });
+
+  it("opens the page on the store's route, and serves every key byte for byte, ranges too", async () => {
+    expect(new URL(zarrServer.url).searchParams.get("file")).toBe("/file.nwb.zarr");
+    expect(keys.size).toBeGreaterThan(10);
+    for (const [k, bytes] of keys) {
+      const a = await ask(zarrServer.port, key(k));
+      expect([a.status, a.body.equals(bytes)], k).toEqual([200, true]);
+    }
+    const chunk = [...keys].find(([k]) => k.startsWith("acquisition/frames/data/") && !k.endsWith(".zarray") && !k.endsWith(".zattrs"))!;
+    const part = await ask(zarrServer.port, key(chunk[0]), { range: "bytes=-100" });
+    expect([part.status, part.body.equals(Buffer.from(chunk[1]).subarray(-100))]).toEqual([206, true]);
+    const linked = await ask(zarrServer.port, key("link-in"));
+    expect([linked.status, linked.body.equals(keys.get(".zgroup")!)]).toEqual([200, true]);
+  });
+
+  it("answers the same 404 for missing keys and for every way out of the store: `..`, absolute paths, encodings, links, folders, FIFOs", async () => {
+    const shape = (a: Answer) => ({ status: a.status, body: a.body.toString(), headers: Object.entries(a.headers).filter(([k]) => k !== "date") });
+    const missing = await ask(zarrServer.port, key("acquisition/frames/data/99.0.0"));
+    expect([missing.status, missing.body.toString()]).toEqual([404, "not found"]);
+    const tries = [
+      "/file.nwb.zarr/../session.nwb", "/file.nwb.zarr/..%2Fsession.nwb", "/file.nwb.zarr/%2e%2e/session.nwb", "/file.nwb.zarr/%2e%2e%2fsession.nwb",
+      "/file.nwb.zarr/acquisition/../../session.nwb", "/file.nwb.zarr/acquisition/%2e%2e/%2e%2e/secret.txt", "/file.nwb.zarr//etc/passwd",
+      "/file.nwb.zarr/%2Fetc%2Fpasswd", "/file.nwb.zarr/%252e%252e/session.nwb", "/file.nwb.zarr/..%5Csession.nwb", "/file.nwb.zarr/acquisition%5C..%5C..%5Csession.nwb",
+      "/file.nwb.zarr/./.zgroup", "/file.nwb.zarr/.zgroup%00", "/file.nwb.zarr/%ZZ", "/file.nwb.zarr/", "/file.nwb.zarr", "/file.nwb.zarr/acquisition",
+      "/file.nwb.zarr/acquisition/", "/file.nwb.zarr/link-out", "/file.nwb.zarr/link-secret", "/file.nwb.zarr/link-nwb", "/file.nwb.zarr/linked-dir/movie.mp4",
+      "/file.nwb.zarr/linked-dir/../../secret.txt", "/file.nwb.zarr/fifo", `/file.nwb.zarr/${encodeURIComponent(path.join(tmp.dir, "secret.txt"))}`,
+      "/file.nwb", "/file.nwb.zarr.zgroup", "/file.nwb.zarr%2F.zgroup", "/FILE.NWB.ZARR/.zgroup",
+    ];
+    for (const target of tries) {
+      expect(shape(await ask(zarrServer.port, target)), target).toEqual(shape(missing));
+      expect((await ask(zarrServer.port, target, {}, "HEAD")).status, target).toBe(404);
+    }
+  });
+
+  it("serves the store's external files beside the store folder only, and refuses the same paths out as for an HDF5 file", async () => {
+    for (const [stored, real] of Object.entries(SERVED)) {
+      const a = await ask(zarrServer.port, external(stored));
+      expect([a.status, a.body.equals(inSession(real))], stored).toEqual([200, true]);
+    }
+    for (const stored of REFUSED) expect((await ask(zarrServer.port, external(stored))).body.toString(), stored).toBe("not found");
+  });
+
+  it("refuses a foreign Host (421) and another origin (403) on the store's keys", async () => {
+    for (const host of ["evil.example", `evil.example:${zarrServer.port}`, "127.0.0.1", `127.0.0.2:${zarrServer.port}`]) {
+      expect((await ask(zarrServer.port, key(".zgroup"), { host })).status, host).toBe(421);
+    }
+    expect((await ask(zarrServer.port, key(".zgroup"), { origin: "http://evil.example" })).status).toBe(403);
+    expect((await ask(zarrServer.port, key(".zgroup"), { "sec-fetch-site": "cross-site" })).status).toBe(403);
+    const own = await ask(zarrServer.port, key(".zgroup"), { origin: `http://127.0.0.1:${zarrServer.port}`, "sec-fetch-site": "same-origin" });
+    expect([own.status, own.headers["access-control-allow-origin"]]).toEqual([200, undefined]);
+  });
+
+  it("answers 404 while the store or a key is moved or replaced, and serves it again once back", async () => {
+    const get = () => ask(zarrServer.port, key(".zgroup"));
+    expect((await get()).status).toBe(200);
+    renameSync(STORE, `${STORE}.moved`);
+    expect((await get()).status).toBe(404);
+    renameSync(`${STORE}.moved`, STORE);
+    expect((await get()).status).toBe(200);
+    // The key replaced by a link out, then by a folder.
+    const zgroup = path.join(STORE, ".zgroup");
+    renameSync(zgroup, `${zgroup}.real`);
+    try {
+      symlinkSync("/etc/passwd", zgroup);
+      expect((await get()).body.toString()).toBe("not found");
+      unlinkSync(zgroup);
+      mkdirSync(zgroup);
+      expect((await get()).status).toBe(404);
+      rmSync(zgroup, { recursive: true });
+    } finally {
+      renameSync(`${zgroup}.real`, zgroup);
+    }
+    expect((await get()).body.equals(keys.get(".zgroup")!)).toBe(true);
+  });
+
+  it("under tsnwb view and `ulimit -n 256`: no descriptor left after 300 aborted downloads of a chunk, and answers on", async () => {
+    const child = spawn("bash", ["-c", `ulimit -n 256; exec "${process.execPath}" "${TSNWB}" view "${STORE}" --no-open`], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    try {
+      let stderr = "";
+      child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        child.stdout!.on("data", (d: Buffer) => {
+          out += d.toString();
+          const m = /http:\/\/\S+/.exec(out);
+          if (m) resolve(m[0]);
+        });
+        child.on("exit", (code) => reject(new Error(`tsnwb view ended (${code}): ${stderr}`)));
+      });
+      const port = Number(new URL(url).port);
+      const fds = () => readdirSync(`/proc/${child.pid}/fd`).length;
+      const settled = async (target: number) => {
+        for (let i = 0; i < 50 && fds() > target; i++) await new Promise((r) => setTimeout(r, 100));
+        return fds();
+      };
+      // The command serves the same: keys inside, nothing out, the store's external files.
+      expect((await ask(port, key(".zgroup"))).status).toBe(200);
+      for (const target of ["/file.nwb.zarr/../session.nwb", "/file.nwb.zarr/link-out", "/file.nwb.zarr/%2e%2e/session.nwb"]) expect((await ask(port, target)).status, target).toBe(404);
+      expect((await ask(port, external("videos/ok.webm"))).status).toBe(200);
+      expect((await ask(port, external("../secret.txt"))).status).toBe(404);
+      await new Promise((r) => setTimeout(r, 300));
+      const before = fds();
+      const [chunk, bytes] = [...keys].sort((a, b) => b[1].length - a[1].length)[0]!;
+      const aborted = (when: "at-once" | "after-bytes") =>
+        new Promise<void>((resolve) => {
+          const socket = connect(port, "127.0.0.1", () => {
+            socket.write(`GET ${key(chunk)} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
+            if (when === "at-once") setImmediate(() => socket.destroy());
+          });
+          socket.once("data", () => socket.destroy());
+          socket.on("error", () => undefined);
+          socket.on("close", () => resolve());
+        });
+      for (let batch = 0; batch < 30; batch++) await Promise.all(Array.from({ length: 10 }, (_, i) => aborted(i % 3 === 0 ? "at-once" : "after-bytes")));
+      expect(await settled(before)).toBe(before);
+      const whole = await ask(port, key(chunk));
+      expect([whole.status, whole.body.equals(bytes)]).toEqual([200, true]);
+      expect(await settled(before)).toBe(before);
+      expect(child.exitCode).toBe(null);
+      expect(stderr).toBe("");
+    } finally {
+      child.kill();
+    }
   }, 120_000);
 });

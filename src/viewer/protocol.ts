@@ -64,11 +64,19 @@ export interface ReaderCalls {
   inspect: { args: []; result: Finding[] };
   extract: { args: [path: string, view: string, request: ViewRequest]; result: unknown };
   /**
-   * What reading has cost so far: for a File picked or dropped (read lazily), its reads and their bytes; the files the
-   * worker opened (of those, started by `preopen` and taken over by `open`) and the extracts it ran (of those, started
-   * by `open` for the address's object, before the page asked).
+   * What reading has cost so far: for a File picked or dropped (read lazily), its reads and their bytes; for a Zarr
+   * store by URL, its requests; the files the worker opened (of those, started by `preopen` and taken over by `open`)
+   * and the extracts it ran (of those, started by `open` for the address's object, before the page asked).
    */
-  stats: { args: []; result: { blob?: { reads: number; bytes: number }; opened: number; openedEarly: number; extracted: number; extractedAhead: number } };
+  stats: {
+    args: [];
+    result: {
+      blob?: { reads: number; bytes: number };
+      /** For a Zarr store read by URL: its requests, the bytes they brought, and their sequential round trips (`HttpStoreStats`). */
+      store?: { requests: number; bytes: number; roundTrips: number };
+      opened: number; openedEarly: number; extracted: number; extractedAhead: number;
+    };
+  };
 }
 
 export type ReaderMethod = keyof ReaderCalls;

@@ -202,12 +202,14 @@ describe("a Zarr store by URL", () => {
         const base = `/${name.replace(/\/$/, "")}/`;
         expect(keys, name).toContain(`${base}.zmetadata`);
         expect(keys.every((k: string) => k.startsWith(base) || k === `/${name.replace(/\/$/, "")}`), name).toBe(true);
-        // The worker's count of the store's requests: those the host answered for its keys.
+        // The worker's count of the store's requests: those the host was asked for its keys.
         const stats = await opened.page.evaluate(() => (globalThis as unknown as { tsnwbViewer: { stats(): Promise<{ store?: { requests: number; roundTrips: number } }> } }).tsnwbViewer.stats());
-        // (A store named without `.zarr` or a trailing slash was probed first, for its .zgroup, apart from the store it was then opened with.)
-        const probed = name.includes(".zarr") || name.endsWith("/") ? 0 : 1;
-        expect(stats.store!.requests, name).toBe(keys.filter((k: string) => k.startsWith(base)).length - probed);
-        if (probed) expect(keys.filter((k: string) => k === `${base}.zgroup`).length, name).toBe(2);
+        // (Not exactly the host's count: a browser may send a request again on its own, on a connection that closed.)
+        expect(stats.store!.requests, name).toBeGreaterThan(0);
+        expect(stats.store!.requests, name).toBeLessThanOrEqual(keys.filter((k: string) => k.startsWith(base)).length);
+        // The consolidated metadata read once, and every metadata key answered from it (no .zgroup, no .zarray asked).
+        expect(keys.filter((k: string) => k === `${base}.zmetadata`), name).toHaveLength(1);
+        expect(keys.filter((k: string) => /\.z(group|array|attrs)$/.test(k)), name).toEqual([]);
         expect(stats.store!.roundTrips, name).toBeGreaterThan(1);
       } finally {
         await opened.page.close();

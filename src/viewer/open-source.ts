@@ -6,10 +6,14 @@
  * A URL is taken for a Zarr store by its name when its path ends in `.zarr` or in `/` (a folder: no HDF5 file is
  * named so), with or without a trailing slash, and opened as one at once, with no request spent on deciding. Any
  * other URL is opened as HDF5 first, which costs an HDF5 file nothing; only when that fails is the URL probed as a
- * folder (its `.zgroup`): a store whose name says nothing (the DANDI archive's `zarr/<uuid>`) opens too, and a URL
- * that is neither keeps HDF5's error, which says why it is not an HDF5 file.
+ * folder (its `.zmetadata`, else its `.zgroup`): a store whose name says nothing (the DANDI archive's
+ * `zarr/<uuid>`) opens too, and a URL that is neither keeps HDF5's error, which says why it is not an HDF5 file.
+ *
+ * A store by URL is read through a ConsolidatedStore over an HttpStore: its consolidated metadata is the first
+ * request, and every metadata key after it (the root's `.zgroup` NWBZarrIO checks, each object's) is answered from
+ * it, with no request; chunks are requests of their own, many in flight at once.
  */
-import { HttpStore, NWBHDF5IO, NWBZarrIO, type ReadableStore, type StoreKey } from "../browser.js";
+import { ConsolidatedStore, HttpStore, NWBHDF5IO, NWBZarrIO, type ReadableStore, type StoreKey } from "../browser.js";
 import type { FileSource, FileFormat } from "./protocol.js";
 import { isZarrURL } from "./store-url.js";
 
@@ -23,19 +27,33 @@ export interface OpenedSource {
 export async function openToRead(source: FileSource): Promise<OpenedSource> {
   if ("files" in source) return { io: await NWBZarrIO.open(new PickedFolderStore(source.files), "r", { name: source.name }), format: "zarr" };
   if ("blob" in source) return { io: await NWBHDF5IO.open(source.blob, "r", { name: source.name }), format: "hdf5" };
-  if (isZarrURL(source.url)) return { io: await NWBZarrIO.open(source.url, "r"), format: "zarr" };
+  if (isZarrURL(source.url)) return { io: await openStore(source.url, await ConsolidatedStore.open(new HttpStore(source.url))), format: "zarr" };
   try {
     return { io: await NWBHDF5IO.open(source.url, "r"), format: "hdf5" };
   } catch (hdf5Error) {
-    let isStore = false;
+    let store: ConsolidatedStore | undefined;
     try {
-      isStore = (await new HttpStore(source.url, { attempts: 1 }).get("/.zgroup")) !== undefined;
+      // A page a server gives for any path (200, HTML) is not consolidated metadata: ConsolidatedStore throws.
+      const probed = await ConsolidatedStore.open(new HttpStore(source.url));
+      if (probed.consolidated || (await probed.get("/.zgroup")) !== undefined) store = probed;
     } catch {
-      isStore = false;
+      store = undefined;
     }
-    if (!isStore) throw hdf5Error;
-    return { io: await NWBZarrIO.open(source.url, "r"), format: "zarr" };
+    if (store === undefined) throw hdf5Error;
+    return { io: await openStore(source.url, store), format: "zarr" };
   }
+}
+
+/** The NWB file in the store at `url`, read through `store` (its consolidated metadata read). */
+function openStore(url: string, store: ConsolidatedStore): Promise<NWBZarrIO> {
+  return NWBZarrIO.open(store, "r", { name: url });
+}
+
+/** The HttpStore under a store a file was opened through, if any: its requests are what reading the store cost. */
+export function httpStoreOf(io: NWBHDF5IO | NWBZarrIO): HttpStore | undefined {
+  if (!(io instanceof NWBZarrIO)) return undefined;
+  const store = io.store instanceof ConsolidatedStore ? io.store.inner : io.store;
+  return store instanceof HttpStore ? store : undefined;
 }
 
 /**

@@ -3,8 +3,8 @@
  * list the objects, describe the file, inspect it, run a view's extract on an object) and it answers each with
  * plain data, so reading (synchronous range requests, decompression) never blocks the page.
  */
-import { type AbstractContainer, HttpStore, type NWBFile, inspect } from "../browser.js";
-import { type OpenedSource, openToRead } from "./open-source.js";
+import { type AbstractContainer, type NWBFile, inspect } from "../browser.js";
+import { type OpenedSource, httpStoreOf, openToRead } from "./open-source.js";
 import type { Finding, FileSource, Overview, ReaderAnswer, ReaderCall, ReaderCalls, ReaderMethod, TreeEntry } from "./protocol.js";
 import type { ViewRequest } from "./views/view.js";
 import { startCompilingHDF5 } from "./hdf5-wasm.js";
@@ -198,7 +198,7 @@ const calls: { [M in ReaderMethod]: (...args: ReaderCalls[M]["args"]) => Promise
   async stats() {
     const { io } = await file();
     const blob = "blobReads" in io ? io.blobReads : undefined;
-    const store = "store" in io && io.store instanceof HttpStore ? io.store.stats : undefined;
+    const store = httpStoreOf(io)?.stats;
     return { ...done, ...(blob ? { blob } : {}), ...(store ? { store: { requests: store.requests, bytes: store.bytes, roundTrips: store.roundTrips } } : {}) };
   },
 

@@ -1,12 +1,14 @@
 /**
- * The viewer on NWB Zarr stores, end to end in headless Chromium: stores converted by `tsnwb convert` from the
- * pynwb-written fixtures (images, ecephys, ophys, behavior) and one hdmf-zarr wrote (its NWBZarrIO exporting
- * tutorial.nwb), each shown side by side with its HDF5 original. The tree, the overview, the best-practice findings,
- * and for an image series, still images, an ElectricalSeries' traces, Units, a table's grid, ROIs, a trajectory and
- * intervals: what each view's extract answered, the pixels of every canvas it drew and the text and SVG it shows are
- * the same on the store as on the HDF5 file. A store opens by URL (with or without a trailing slash, and by probing
- * `.zgroup` when its name says nothing), its external files resolve beside the store folder, a folder picked in the
- * page opens as a store, and `tsnwb view STORE` serves it.
+ * The viewer on NWB Zarr stores, end to end in headless Chromium: stores converted by `tsnwb convert` from
+ * pynwb-written files (the shared fixtures: images, ecephys, ophys, behavior, an extension; and the domain views'
+ * files: icephys sweeps, pixel and voxel masks, units) and stores hdmf-zarr's NWBZarrIO exported (tutorial, ecephys,
+ * ophys), each shown side by side with its HDF5 original. The tree, the overview, the best-practice findings, and for
+ * an image series, still images, external videos, an ElectricalSeries' traces, Units, a table's grid, ROIs, a
+ * trajectory, intervals and sweeps: what each view's extract answered, the pixels of every canvas it drew and the text
+ * and SVG it shows are the same on the store as on the HDF5 file. A store opens by URL (with or without a trailing
+ * slash, and by probing when its name says nothing; its consolidated metadata the only metadata request), its
+ * external files resolve beside the store folder, a folder picked in the page opens as a store, and `tsnwb view
+ * STORE` serves it.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { cpSync, mkdirSync } from "node:fs";
@@ -17,13 +19,17 @@ import { ImageSeries, NWBFile, NWBHDF5IO } from "../src/index.js";
 import { type ViewerServer, serveViewer } from "../src/viewer/server.js";
 import { type FolderServer, serveFolder } from "./servers/folder-server.mjs";
 import { FIXTURES, ROOT, SHARED, TSNWB, tempFolder } from "./helpers.js";
+import { makeDomainFiles } from "./viewer-domain-files.js";
 
 const DOMAINS = path.join(SHARED, "fixtures", "domains");
 const ORACLE = path.join(SHARED, "tools", "oracle");
 const tmp = tempFolder("tsnwb-viewer-zarr-");
 
-/** Each HDF5 original, and the objects whose views are compared (one of each kind the issue names, and more). */
-const FILES: Record<string, { file: string; objects: string[] }> = {
+/**
+ * Each HDF5 original, and the objects whose views are compared (one of each kind the issue names, and more); "all":
+ * every object of the file shown by a view of its own (not the fields of the generic view, not a table's column).
+ */
+const FILES: Record<string, { file: string; objects: string[] | "all" }> = {
   tutorial: { file: path.join(FIXTURES, "tutorial.nwb"), objects: ["/acquisition/ImageSeries", "/acquisition/logo_images", "/stimulus/templates/raccoons", "/stimulus/presentation/StimulusPresentation"] },
   ecephys: {
     file: path.join(DOMAINS, "ecephys.nwb"),
@@ -33,24 +39,34 @@ const FILES: Record<string, { file: string; objects: string[] }> = {
   behavior: { file: path.join(DOMAINS, "behavior.nwb"), objects: ["/processing/behavior/Position/position", "/intervals/epochs", "/acquisition/licks"] },
   // An extension's type (CameraSeries), read with the namespace the store caches.
   extension: { file: path.join(DOMAINS, "extension.nwb"), objects: ["/acquisition/camera"] },
+  // pynwb's files of the domain views' tests (test/py/domain_views.py): icephys sweeps, pixel and voxel masks, units.
+  icephys: { file: "icephys.nwb", objects: "all" },
+  sweeps: { file: "sweeps.nwb", objects: "all" },
+  "ophys-masks": { file: "ophys-masks.nwb", objects: "all" },
+  units: { file: "units.nwb", objects: "all" },
 };
 
 /** `tsnwb convert`'s store of each file. */
 const store = (name: string) => path.join(tmp.dir, `${name}.nwb.zarr`);
-/** hdmf-zarr's export of tutorial.nwb. */
-const HDMF = path.join(tmp.dir, "hdmf", "tutorial.nwb.zarr");
+/** hdmf-zarr's export of a file (tutorial.nwb, the ecephys and ophys fixtures). */
+const hdmfStore = (name: string) => path.join(tmp.dir, "hdmf", `${name}.nwb.zarr`);
+const HDMF_EXPORTED = ["tutorial", "ecephys", "ophys"];
 
 let browser: Browser;
+let domainFiles: ReturnType<typeof makeDomainFiles> | undefined;
 
 beforeAll(async () => {
+  domainFiles = makeDomainFiles();
+  for (const entry of Object.values(FILES)) if (!path.isAbsolute(entry.file)) entry.file = path.join(domainFiles.dir, entry.file);
   for (const [name, { file }] of Object.entries(FILES)) execFileSync(process.execPath, [TSNWB, "convert", file, store(name)], { stdio: "pipe" });
-  mkdirSync(path.dirname(HDMF), { recursive: true });
-  execFileSync(ORACLE, ["python", path.join(ROOT, "test", "py", "zarr_consolidation.py"), "export", FILES.tutorial!.file, HDMF], { stdio: "pipe" });
+  mkdirSync(path.join(tmp.dir, "hdmf"), { recursive: true });
+  for (const name of HDMF_EXPORTED) execFileSync(ORACLE, ["python", path.join(ROOT, "test", "py", "zarr_consolidation.py"), "export", FILES[name]!.file, hdmfStore(name)], { stdio: "pipe" });
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
 }, 240_000);
 
 afterAll(async () => {
   await browser?.close();
+  domainFiles?.cleanup();
   tmp.cleanup();
 });
 
@@ -80,7 +96,7 @@ async function viewerOn(file: string): Promise<Viewer & { server: ViewerServer }
 async function fileLook(page: Page): Promise<unknown> {
   await page.waitForSelector("#findings[data-done=true]", { timeout: 60_000 });
   return page.evaluate(() => ({
-    tree: [...document.querySelectorAll<HTMLElement>("#tree li")].map((li) => [li.dataset.path, li.dataset.view, li.textContent]),
+    tree: [...document.querySelectorAll<HTMLElement>("#tree li")].map((li) => [li.dataset.path, li.dataset.view, li.textContent, li.dataset.table ?? ""]),
     sections: [...document.querySelectorAll<HTMLElement>("#overview-sections tbody tr")].map((tr) => tr.textContent),
     session: document.getElementById("session")?.textContent,
     findings: [...document.querySelectorAll<HTMLElement>("#findings-list li")].map((li) => [li.dataset.check, li.dataset.path, li.title]),
@@ -129,19 +145,23 @@ async function objectLook(page: Page, objectPath: string): Promise<ObjectLook> {
 }
 
 describe("the viewer shows a Zarr store as its HDF5 original", () => {
+  // By name: the files of domain_views.py are written in beforeAll.
   const cases: [string, string, string][] = [
-    ...Object.keys(FILES).map((name): [string, string, string] => [`${name} (tsnwb convert)`, FILES[name]!.file, store(name)]),
-    ["tutorial (hdmf-zarr's NWBZarrIO)", FILES.tutorial!.file, HDMF],
+    ...Object.keys(FILES).map((name): [string, string, string] => [`${name} (tsnwb convert)`, name, "tsnwb"]),
+    ...HDMF_EXPORTED.map((name): [string, string, string] => [`${name} (hdmf-zarr's NWBZarrIO)`, name, "hdmf-zarr"]),
   ];
-  it.each(cases)("%s: the same tree, overview, findings, and every view's data, pixels and text", async (_label, hdf5, zarr) => {
-    const name = Object.keys(FILES).find((n) => FILES[n]!.file === hdf5)!;
-    const a = await viewerOn(hdf5);
-    const b = await viewerOn(zarr);
+  it.each(cases)("%s: the same tree, overview, findings, and every view's data, pixels and text", async (_label, name, writer) => {
+    const a = await viewerOn(FILES[name]!.file);
+    const b = await viewerOn(writer === "hdmf-zarr" ? hdmfStore(name) : store(name));
     try {
       const [lookA, lookB] = [await fileLook(a.page), await fileLook(b.page)];
       expect((lookA as { tree: unknown[] }).tree.length).toBeGreaterThan(0);
       expect(lookB).toEqual(lookA);
-      for (const object of FILES[name]!.objects) {
+      const listed = FILES[name]!.objects;
+      const objects = listed !== "all" ? listed
+        : (lookA as { tree: [string, string, string, string][] }).tree.filter(([, view, , table]) => view !== "generic" && table === "").map(([p]) => p);
+      expect(objects.length, name).toBeGreaterThan(0);
+      for (const object of objects) {
         const [oa, ob] = [await objectLook(a.page, object), await objectLook(b.page, object)];
         // Something was drawn or listed, from data the worker read without error.
         expect(oa.extract, object).not.toMatch(/^\[\]$/);

@@ -10,7 +10,7 @@
  * external files resolve beside the store folder, a folder picked in the page opens as a store, and `tsnwb view
  * STORE` serves it.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync } from "node:fs";
 import * as path from "node:path";
 import { type Browser, type Page, chromium } from "playwright-core";
@@ -321,6 +321,14 @@ describe("a Zarr store's folder picked in the page", () => {
 describe("tsnwb view STORE", () => {
   let child: ChildProcess | undefined;
   afterAll(() => void child?.kill());
+
+  it("refuses a folder that is not a Zarr store, saying what it takes", () => {
+    const folder = path.join(tmp.dir, "not-a-store");
+    mkdirSync(folder, { recursive: true });
+    const r = spawnSync(process.execPath, [TSNWB, "view", folder, "--no-open"], { encoding: "utf8", timeout: 30_000 });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/expected an NWB file, an NWB Zarr store \(a folder with a \.zgroup\), or a URL/);
+  });
 
   it("serves the store folder to the page, which shows it as the HDF5 file", async () => {
     child = spawn(process.execPath, [TSNWB, "view", store("behavior"), "--no-open"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });

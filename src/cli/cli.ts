@@ -160,7 +160,12 @@ program
     if (!(port >= 0 && port <= 65535)) throw new ValidationError("command", "--port", "a port number from 0 to 65535", opts.port);
     // A file (or Zarr store) on disk is read once here, bounded, for the external files its series name (the page reads the rest).
     let externals: string[] | undefined;
-    if (!/^https?:\/\//i.test(file) && existsSync(file)) externals = await runOnce("externals", { file });
+    if (!/^https?:\/\//i.test(file) && existsSync(file)) {
+      if (statSync(file).isDirectory() && !existsSync(nodePath.join(file, ".zgroup"))) {
+        throw new ValidationError("tsnwb view", "file", "an NWB file, an NWB Zarr store (a folder with a .zgroup), or a URL", file);
+      }
+      externals = await runOnce("externals", { file });
+    }
     const server = await serveViewer(file, port, externals);
     console.log(`tsnwb viewer: ${server.url}  (Ctrl-C to stop)`);
     if (opts.open !== false) {

@@ -11,7 +11,7 @@
  * STORE` serves it.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync } from "node:fs";
+import { cpSync, mkdirSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { type Browser, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -237,14 +237,24 @@ describe("a Zarr store by URL", () => {
     }
   }, 120_000);
 
-  it("says why when a URL is neither an HDF5 file nor a store", async () => {
-    const p = await browser.newPage();
-    try {
-      await p.goto(at(`${data.url}nothing-here`));
-      await p.waitForFunction(() => document.body.dataset.error !== undefined, undefined, { timeout: 30_000 });
-      expect(await p.evaluate(() => document.body.dataset.error)).toMatch(/nothing-here/);
-    } finally {
-      await p.close();
+  it("says why when a URL is neither an HDF5 file nor a store, or a store has no consolidated metadata", async () => {
+    // A store without .zmetadata: HTTP cannot list its keys.
+    cpSync(store("ecephys"), path.join(SITE, "unconsolidated.nwb.zarr"), { recursive: true });
+    rmSync(path.join(SITE, "unconsolidated.nwb.zarr", ".zmetadata"));
+    const cases: [string, RegExp][] = [
+      ["nothing-here", /nothing-here/],
+      ["nothing-here.nwb.zarr", /nothing-here\.nwb\.zarr.*not a Zarr store: there is no \.zgroup/],
+      ["unconsolidated.nwb.zarr", /no consolidated metadata \(\/\.zmetadata\) and cannot list its keys/],
+    ];
+    for (const [name, why] of cases) {
+      const p = await browser.newPage();
+      try {
+        await p.goto(at(`${data.url}${name}`));
+        await p.waitForFunction(() => document.body.dataset.error !== undefined, undefined, { timeout: 30_000 });
+        expect(await p.evaluate(() => document.body.dataset.error), name).toMatch(why);
+      } finally {
+        await p.close();
+      }
     }
   }, 60_000);
 });

@@ -5,7 +5,6 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { type TsnwbErrorTag, isTsnwbError } from "../errors.js";
-import { h5 } from "../io/hdf5/h5-node.js";
 import { type FileTasks, type TaskProgress, fileTasks, loadTasks } from "./file-tasks.js";
 
 /** What the thread is started with: the tasks it will run first, whose modules it loads before it says it is ready. */
@@ -69,7 +68,8 @@ port.on("message", async ({ id, task, args }: Request) => {
   await new Promise((resolve) => setImmediate(resolve));
   port.postMessage(reply);
 });
-// HDF5's module, and the modules of the tasks to come, are loaded before the first file, so that their start does
-// not count against that file's time.
-await Promise.all([h5(), loadTasks((workerData as ThreadData | undefined)?.preload ?? [])]);
+// The modules of the tasks to come, HDF5's among them for tasks that need it (not `inspect`'s, which most files do
+// not: see `inspect-file.ts`), are loaded before the first file, so that their start does not count against that
+// file's time.
+await loadTasks((workerData as ThreadData | undefined)?.preload ?? []);
 port.postMessage({ ready: true } satisfies Reply);

@@ -58,6 +58,23 @@ export function checkSuperblock(file: Pick<FileBytes, "read">): void {
 }
 
 /**
+ * The address of the root group's object header, from the superblock (checked as {@link checkSuperblock}), for a file
+ * no writer has open: undefined when its file consistency flags are set (a writer has it, or was killed with it
+ * open: HDF5 decides what it then reads) or its superblock version is unknown.
+ */
+export function rootGroupAddress(file: Pick<FileBytes, "read">): number | undefined {
+  checkSuperblock(file);
+  const superblock = file.read(0, 72);
+  const version = superblock[8]!;
+  // Versions 0 and 1: 4 bytes of flags at 20, then the root group's symbol table entry (its header's address 8
+  // bytes in) at 56 (version 1: 60, after the indexed storage K and 2 reserved bytes). Versions 2 and 3: 1 byte of
+  // flags at 11, the root's header address after the base, extension and end-of-file addresses.
+  if (version === 0 || version === 1) return readUint(superblock, 20, 4) === 0 ? readUint(superblock, version === 0 ? 64 : 68, 8) : undefined;
+  if (version === 2 || version === 3) return superblock[11] === 0 ? readUint(superblock, 36, 8) : undefined;
+  return undefined;
+}
+
+/**
  * Clears a version 2 or 3 superblock's file consistency flags, as `h5clear -s` does: HDF5 1.10 sets them while a
  * writer has the file open (bit 0 write access, bit 2 SWMR writing) and clears them at close, so a writer killed
  * leaves them set and HDF5 then refuses the file ("file is already open for write"). Only for a file whose writer

@@ -372,7 +372,13 @@ export class NWBHDF5IO extends NWBIOBase {
   }
 
   private compressor?: ChunkCompressor;
-  private readonly sidePath = temporaryPath(this.path);
+  /** The side file's path, named when a write first needs it (its random name costs loading Node's crypto: not for reads). */
+  private get sidePath(): string {
+    this.sideName ??= temporaryPath(this.path);
+    return this.sideName;
+  }
+
+  private sideName?: string;
   /** Whether the side file became the NWB file (its chunks were not copied). */
   private sideFileIsTheFile = false;
 

@@ -27,14 +27,30 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..", "..");
 const out = path.join(root, "dist", "cli");
 
-/** The bundle's entry points (tsc's output) by the name of their file in `dist/cli/`. */
+/** The bundle's entry points (tsc's output) by the name of their script in `dist/cli/`. */
 const ENTRIES = { "tsnwb-cli": path.join(out, "cli.js"), "tsnwb-reader": path.join(out, "file-worker-thread.js") };
 
 /**
- * Packages left out of the bundle: native code (sharp) and what only some commands load, large (apache-arrow),
- * required from `node_modules` when a command needs them (each has a CommonJS build).
+ * Packages left out of the bundle, imported from `node_modules` when a command needs them: native code (sharp), what
+ * only some commands load, large (apache-arrow; numcodecs' codecs, 1.4 MB of WebAssembly as text, half of each
+ * script otherwise, read at every start in each thread) and h5wasm's browser build ("h5wasm", for files by URL or
+ * in memory; its Node build, "h5wasm/node", is bundled: {@link h5wasmFromFile}).
  */
-const EXTERNAL = ["sharp", "apache-arrow", "mp4box"];
+const EXTERNAL = ["sharp", "apache-arrow", "mp4box", "numcodecs"];
+
+/**
+ * The external packages' `import(...)`s, left as such by esbuild, are made calls of `__tsnwbImport`, which
+ * `code-cache.ts` gives each script: Node's own `import()` (from its ES module, beside the scripts), since a script
+ * run as a `vm.Script` has none (without `--experimental-vm-modules`), and these packages' ES modules are what the
+ * library imports (some have no CommonJS build); and Node's own modules (`module`, as h5wasm's script imports it). Any other
+ * `import(` left in a script fails the build.
+ */
+function importsOfExternals(text: string, script: string): string {
+  const replaced = text.replace(/\bimport\(("(?:sharp|apache-arrow|mp4box|h5wasm|numcodecs(?:\/[a-z0-9]+)?|module|node:[a-z_\/]+)")\)/g, "__tsnwbImport($1)");
+  const left = /\bimport\([^)]{0,60}/.exec(replaced);
+  if (left) throw new Error(`${script} has an import() the command line's scripts cannot make: ${left[0]}`);
+  return replaced;
+}
 
 /**
  * h5wasm's Node build in the bundle, its module compiled from `hdf5.wasm`: h5wasm's script without the string of
@@ -75,10 +91,10 @@ function h5wasmFromFile(): Plugin {
 export async function bundleCli(): Promise<string> {
   const { build } = await import("esbuild");
   // What an earlier build made (the ES module chunks of builds before the scripts, the scripts and their caches).
-  for (const name of readdirSync(out)) if (/^tsnwb-(chunk-.*|cli|reader)\.(js|cjs)(\.map|\..*\.cache)?$/.test(name)) rmSync(path.join(out, name));
-  await build({
+  for (const name of readdirSync(out)) if (/^tsnwb-(chunk-.*|cli|reader|codec-.*)\.(js|cjs)(\.map|\..*\.cache)?$/.test(name)) rmSync(path.join(out, name));
+  const built = await build({
     entryPoints: ENTRIES, bundle: true, format: "cjs", platform: "node", target: "node20",
-    outdir: out, outExtension: { ".js": ".cjs" }, external: EXTERNAL, logLevel: "warning",
+    outdir: out, outExtension: { ".js": ".cjs" }, external: EXTERNAL, logLevel: "warning", write: false,
     // The package's "sideEffects" speaks for the library's modules as a user's bundler takes them; the command line's own
     // (early-start.js) run on import.
     ignoreAnnotations: true,
@@ -87,9 +103,6 @@ export async function bundleCli(): Promise<string> {
     // Whitespace and comments out, syntax shortened (names kept): a third less text to read at each start, in each
     // thread, and for V8 to parse where no cache serves. Messages do not quote the code.
     minifyWhitespace: true, minifySyntax: true,
-    // The packages left out are required (a script has no `import()` of its own: `vm.Script`); the modules bundled,
-    // loaded on demand in ES modules, are evaluated on first use as before (esbuild's lazy module wrappers).
-    supported: { "dynamic-import": false },
     define: {
       // file-worker.ts starts the bundle's thread (through its cache, `cached-reader-thread.ts`), not tsc's.
       TSNWB_BUNDLED_THREAD: JSON.stringify("cached-reader-thread.js"),
@@ -98,6 +111,9 @@ export async function bundleCli(): Promise<string> {
     },
     plugins: [h5wasmFromFile()],
   });
+  // The modules bundled that ES modules imported on demand are evaluated on first use as before (esbuild's lazy
+  // module wrappers); the packages left out are imported through `__tsnwbImport` (see importsOfExternals).
+  for (const file of built.outputFiles) writeFileSync(file.path, importsOfExternals(file.text, path.basename(file.path)));
   makeCodeCaches();
   return out;
 }

@@ -51,7 +51,7 @@ export function cacheFlavour(): string {
 /**
  * Runs the script `name` (a CommonJS bundle) in this thread, with its cache when one fits. `import.meta.url` in the
  * bundle (esbuild's `define`: `__tsnwbImportMetaUrl`) is the script's own URL, so that what its modules find beside
- * themselves (`hdf5.wasm`, the viewer's page) is found as from the ES modules.
+ * themselves (`hdf5.wasm`, the viewer's page) is found as from the ES modules; `__tsnwbImport`, Node's `import()`.
  */
 export function runCached(name: CachedScript): void {
   const file = scriptPath(name);
@@ -63,13 +63,18 @@ export function runCached(name: CachedScript): void {
   } catch {
     // No cache for these flags: compiled as any script.
   }
-  const wrapper = "(function (exports, require, module, __filename, __dirname, __tsnwbImportMetaUrl) {" + source + "\n})";
+  const wrapper = "(function (exports, require, module, __filename, __dirname, __tsnwbImportMetaUrl, __tsnwbImport) {" + source + "\n})";
   const script = new Script(wrapper, { filename: file, ...(cachedData ? { cachedData } : {}) });
   state.compiled = { script, cache };
   if (name === "tsnwb-cli" && process.env.TSNWB_WRITE_CODE_CACHE) process.once("exit", saveCodeCache);
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   const module = { exports: {} };
-  run(module.exports, createRequire(file), module, file, nodePath.dirname(file), pathToFileURL(file).href);
+  run(module.exports, createRequire(file), module, file, nodePath.dirname(file), pathToFileURL(file).href, importPackage);
+}
+
+/** Node's `import()` for the scripts, which have none of their own (`bundle.ts`: the packages they leave out). */
+function importPackage(specifier: string): Promise<unknown> {
+  return import(specifier);
 }
 
 /**

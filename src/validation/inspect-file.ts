@@ -9,6 +9,7 @@ import { type FileFacts, fileFacts, inspectAcrossFiles } from "./across-files.js
 import { openToRead, openToReadWithoutHDF5 } from "../io/open-file.js";
 import { NWBHDF5IO } from "../io/nwb-io.js";
 import type { NWBFile } from "../containers/file.js";
+import { type NWBWarning, setWarningHandler, warn } from "../warnings.js";
 import { type InspectOptions, type InspectionMessage, inspect as inspectAnywhere } from "./inspector.js";
 
 export { nwbFilesIn };
@@ -84,16 +85,24 @@ export async function inspectFileWithFacts(path: string, options: InspectOptions
  */
 async function inspectWithoutHDF5(path: string, options: InspectOptions): Promise<InspectedFile | undefined> {
   let io: NWBHDF5IO | undefined;
+  // The read's warnings (pynwb's construction warnings) are held, and given once it is known to count: a file read
+  // again would give them twice.
+  const held: NWBWarning[] = [];
+  const previous = setWarningHandler((w) => held.push(w));
+  let inspected: InspectedFile | undefined;
   try {
     io = await openToReadWithoutHDF5(path);
     if (io === undefined) return undefined;
-    const inspected = await inspectRead(await io.read(), path, options);
-    return io._neededHDF5() ? undefined : inspected;
+    inspected = await inspectRead(await io.read(), path, options);
+    if (io._neededHDF5()) inspected = undefined;
   } catch {
-    return undefined;
+    inspected = undefined;
   } finally {
+    setWarningHandler(previous);
     await io?.close().catch(() => undefined);
   }
+  if (inspected !== undefined) for (const w of held) warn(w.object, w.field, w.message);
+  return inspected;
 }
 
 /** `inspectFileWithFacts`, the file's layout read through HDF5 alone (as `NWBHDF5IO.read`). */

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
  * The `tsnwb` command: sets the V8 flags of the command (`command-flags.ts`), then runs the command line (`cli.ts`)
- * from its bundle (`bundle.ts`: one script, compiled with V8's code cache, `code-cache.ts`: a tenth of a second
- * less per command than some hundred modules) when the build made one after this file, else from its modules (a
- * build by tsc alone: the bundle, if any, is older than the code and is not used).
+ * from its bundle (`bundle.ts`: a script for this thread and one for the reading worker's, compiled with V8's code
+ * caches, `code-cache.ts`: a tenth of a second less per command than some hundred modules) when the build made one
+ * after this file, else from its modules (a build by tsc alone: the bundle, if any, is older than the code and is
+ * not used).
  */
 import { statSync } from "node:fs";
 import { setCommandFlags } from "./command-flags.js";

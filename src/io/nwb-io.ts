@@ -177,8 +177,8 @@ export class NWBHDF5IO extends NWBIOBase {
    * through the direct reads. HDF5's module and file are stand-ins (`hdf5-stand-in.ts`): whatever needs them (a
    * layout the bytes do not answer, an unusual array, an external link's file) throws, and `_neededHDF5()` says so
    * even where that error was caught: what was read is then not to be used; the file is to be read again as ever.
-   * `tsnwb inspect` reads files so first. Undefined for a file HDF5 must open: flags saying a writer has it open
-   * (SWMR), a user block, offsets not of 8 bytes.
+   * `tsnwb inspect` reads files so first. Undefined for a file HDF5 must open, or refuses to: flags saying a writer
+   * has it open (SWMR), a user block, offsets not of 8 bytes, a file shorter than its superblock says (truncated).
    */
   static async _openWithoutHDF5(path: string): Promise<NWBHDF5IO | undefined> {
     const resolved = nodePath.resolve(path);
@@ -187,7 +187,7 @@ export class NWBHDF5IO extends NWBIOBase {
     const direct = nodeDirectFile(resolved);
     let rootAddress: number | undefined;
     try {
-      rootAddress = rootGroupAddress(direct);
+      rootAddress = rootGroupAddress(direct, statSync(resolved).size);
     } catch {
       rootAddress = undefined;
     }

@@ -1,17 +1,23 @@
 /**
- * Makes the command line's bundle, which `main.ts` runs: `dist/cli/tsnwb-cli.js` (the command line) and
- * `dist/cli/tsnwb-reader.js` (its reading worker's thread), with the chunks they share and load on demand
- * (`tsnwb-chunk-*.js`), bundled by esbuild from tsc's output. Node then reads and compiles a few files instead of
- * the some hundred modules a command loads, in each of its two threads: most of a short command's start.
+ * Makes the command line's bundle, which `main.ts` runs: `dist/cli/tsnwb-cli.cjs` (the command line) and
+ * `dist/cli/tsnwb-reader.cjs` (its reading worker's thread), bundled by esbuild from tsc's output, and their V8 code
+ * caches (`code-cache.ts`). Node then reads two scripts instead of the some hundred modules a command loads, in each
+ * of its two threads, and compiles little of them: most of a short command's start.
  *
- * The chunks sit in `dist/cli/`, as deep in `dist/` as the modules they hold, so that the paths those modules find
+ * CommonJS scripts, not ES modules: Node 20 caches no compilation of ES modules, while a `vm.Script` takes the code
+ * V8 made for it in an earlier run. The caches are made here by running commands on a file written for the purpose
+ * (the tutorial's), `inspect` under its own V8 flags and `info --json` under V8's (`command-flags.ts`).
+ *
+ * The scripts sit in `dist/cli/`, as deep in `dist/` as the modules they hold, so that the paths those modules find
  * beside themselves (the viewer's page, the demo's logo) are the same from the bundle.
  *
  * HDF5's WebAssembly module is not read from h5wasm's script, where it is a 3.5 MB string to decode at every start
  * (a twentieth of a second): it is written once here to `dist/cli/hdf5.wasm`, and the bundle's h5wasm compiles it
  * from there (see {@link H5WASM_SHIM}).
  */
-import { readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Plugin } from "esbuild";
@@ -21,11 +27,30 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..", "..");
 const out = path.join(root, "dist", "cli");
 
-/** The bundle's entry points (tsc's output) by the name of their file in `dist/cli/`. */
+/** The bundle's entry points (tsc's output) by the name of their script in `dist/cli/`. */
 const ENTRIES = { "tsnwb-cli": path.join(out, "cli.js"), "tsnwb-reader": path.join(out, "file-worker-thread.js") };
 
-/** Packages left out of the bundle: native code (sharp) and what only some commands load, large (apache-arrow). */
-const EXTERNAL = ["sharp", "apache-arrow", "mp4box"];
+/**
+ * Packages left out of the bundle, imported from `node_modules` when a command needs them: native code (sharp), what
+ * only some commands load, large (apache-arrow; numcodecs' codecs, 1.4 MB of WebAssembly as text, half of each
+ * script otherwise, read at every start in each thread) and h5wasm's browser build ("h5wasm", for files by URL or
+ * in memory; its Node build, "h5wasm/node", is bundled: {@link h5wasmFromFile}).
+ */
+const EXTERNAL = ["sharp", "apache-arrow", "mp4box", "numcodecs"];
+
+/**
+ * The external packages' `import(...)`s, left as such by esbuild, are made calls of `__tsnwbImport`, which
+ * `code-cache.ts` gives each script: Node's own `import()` (from its ES module, beside the scripts), since a script
+ * run as a `vm.Script` has none (without `--experimental-vm-modules`), and these packages' ES modules are what the
+ * library imports (some have no CommonJS build); and Node's own modules (`module`, as h5wasm's script imports it). Any other
+ * `import(` left in a script fails the build.
+ */
+function importsOfExternals(text: string, script: string): string {
+  const replaced = text.replace(/\bimport\(("(?:sharp|apache-arrow|mp4box|h5wasm|numcodecs(?:\/[a-z0-9]+)?|module|node:[a-z_\/]+)")\)/g, "__tsnwbImport($1)");
+  const left = /\bimport\([^)]{0,60}/.exec(replaced);
+  if (left) throw new Error(`${script} has an import() the command line's scripts cannot make: ${left[0]}`);
+  return replaced;
+}
 
 /**
  * h5wasm's Node build in the bundle, its module compiled from `hdf5.wasm`: h5wasm's script without the string of
@@ -65,26 +90,59 @@ function h5wasmFromFile(): Plugin {
 
 export async function bundleCli(): Promise<string> {
   const { build } = await import("esbuild");
-  // The chunks of an earlier build (their names carry a hash of their contents).
-  for (const name of readdirSync(out)) if (/^tsnwb-(chunk-.*|cli|reader)\.js(\.map)?$/.test(name)) rmSync(path.join(out, name));
-  await build({
-    entryPoints: ENTRIES, bundle: true, splitting: true, format: "esm", platform: "node", target: "node20",
-    outdir: out, chunkNames: "tsnwb-chunk-[hash]", external: EXTERNAL, logLevel: "warning",
+  // What an earlier build made (the ES module chunks of builds before the scripts, the scripts and their caches).
+  for (const name of readdirSync(out)) if (/^tsnwb-(chunk-.*|cli|reader|codec-.*)\.(js|cjs)(\.map|\..*\.cache)?$/.test(name)) rmSync(path.join(out, name));
+  const built = await build({
+    entryPoints: ENTRIES, bundle: true, format: "cjs", platform: "node", target: "node20",
+    outdir: out, outExtension: { ".js": ".cjs" }, external: EXTERNAL, logLevel: "warning", write: false,
     // The package's "sideEffects" speaks for the library's modules as a user's bundler takes them; the command line's own
     // (early-start.js) run on import.
     ignoreAnnotations: true,
     // Functions and classes keep their names (two modules' same names are renamed in one bundle): messages name classes.
     keepNames: true,
-    // Whitespace and comments out, syntax shortened (names kept): a third less text for V8 to parse at each start,
-    // in each thread (`tsnwb inspect` of one file: about 0.03 s of CPU less). Messages do not quote the code.
+    // Whitespace and comments out, syntax shortened (names kept): a third less text to read at each start, in each
+    // thread, and for V8 to parse where no cache serves. Messages do not quote the code.
     minifyWhitespace: true, minifySyntax: true,
-    // file-worker.ts starts the bundle's thread, not tsc's.
-    define: { TSNWB_BUNDLED_THREAD: JSON.stringify("tsnwb-reader.js") },
-    // The CommonJS packages bundled (commander) require Node's modules.
-    banner: { js: 'import { createRequire as __tsnwbCreateRequire } from "node:module"; const require = __tsnwbCreateRequire(import.meta.url);' },
+    define: {
+      // file-worker.ts starts the bundle's thread (through its cache, `cached-reader-thread.ts`), not tsc's.
+      TSNWB_BUNDLED_THREAD: JSON.stringify("cached-reader-thread.js"),
+      // The script's own URL, which `code-cache.ts` gives it: what modules find beside themselves is found there.
+      "import.meta.url": "__tsnwbImportMetaUrl",
+    },
     plugins: [h5wasmFromFile()],
   });
+  // The modules bundled that ES modules imported on demand are evaluated on first use as before (esbuild's lazy
+  // module wrappers); the packages left out are imported through `__tsnwbImport` (see importsOfExternals).
+  for (const file of built.outputFiles) writeFileSync(file.path, importsOfExternals(file.text, path.basename(file.path)));
+  makeCodeCaches();
   return out;
+}
+
+/**
+ * The scripts' code caches (`code-cache.ts`): `inspect` and `info --json` run on the tutorial's file with
+ * `TSNWB_WRITE_CODE_CACHE` set, each command's threads writing the cache of their flags with what they compiled.
+ */
+function makeCodeCaches(): void {
+  const folder = mkdtempSync(path.join(tmpdir(), "tsnwb-code-cache-"));
+  try {
+    const file = path.join(folder, "tutorial.nwb");
+    const main = path.join(out, "main.js");
+    const run = (args: string[], env: Record<string, string> = {}) => {
+      const r = spawnSync(process.execPath, [main, ...args], { env: { ...process.env, ...env }, encoding: "utf8" });
+      // `inspect` exits 1 when it has findings; anything else is a failure of the bundle.
+      if (r.status !== 0 && r.status !== 1) throw new Error(`tsnwb ${args.join(" ")} failed while making the code caches (${r.status ?? r.signal}): ${r.stderr}`);
+    };
+    run(["demo", "--out", file]);
+    run(["inspect", "--json", file], { TSNWB_WRITE_CODE_CACHE: "1" });
+    run(["info", "--json", file], { TSNWB_WRITE_CODE_CACHE: "1" });
+    for (const flavour of ["inspect", "default"]) {
+      for (const script of ["tsnwb-cli", "tsnwb-reader"]) {
+        if (!existsSync(path.join(out, `${script}.cjs.${flavour}.cache`))) throw new Error(`no ${flavour} code cache of ${script} was made`);
+      }
+    }
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

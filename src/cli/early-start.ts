@@ -3,7 +3,6 @@
  * before the rest of the command line's modules load, so that both load at once (the worker loads the reader and
  * HDF5 again: on one core after the other, that would be a quarter of a second more per command).
  */
-import { setFlagsFromString } from "node:v8";
 import { readingWorkers, startEarly } from "./file-worker.js";
 import type { FileTasks } from "./file-tasks.js";
 
@@ -17,20 +16,6 @@ const READING: Record<string, (keyof FileTasks)[]> = {
   export: ["export"],
   frames: ["frames"],
 };
-
-// `inspect` reads layouts and attributes, and few values: V8's optimizing compiler would spend more time (a fifth
-// of a second of CPU, on background threads) on HDF5's WebAssembly than it saves on such a command. Its baseline
-// compiler serves. Set before the worker compiles HDF5's module (the flag is the process's; this thread runs none).
-// Nor is every function of HDF5's module validated before the module compiles (a tenth of its 3.5 MB serves
-// `inspect`): each is validated as it is first compiled, lazily (V8 compiles lazily already). The module was
-// validated whole when the build wrote it (`bundle.ts`).
-// Its JavaScript, alike: TurboFan's optimizing compiles (on background threads) cost more CPU than they save in a
-// command of a second or so (50 small files: 0.94 -> 0.71 s of CPU, and less time), the baseline tiers serve.
-if (command === "inspect") {
-  setFlagsFromString("--liftoff-only");
-  setFlagsFromString("--wasm-lazy-validation");
-  setFlagsFromString("--no-opt");
-}
 
 /**
  * `inspect` reads a folder of files with a worker a core (`readingWorkers`): as many start now, for about as many

@@ -35,6 +35,8 @@ const modules = {
   info: () => import("./info.js"),
   frames: () => import("./frames.js"),
   opener: () => import("../io/open-file.js"),
+  /** HDF5's WebAssembly, started (`inspect` reads most files without it: `inspect-file.ts`). */
+  hdf5: () => import("../io/hdf5/h5-node.js").then(({ h5 }) => h5()),
 };
 
 /** Opens `file` (HDF5, or an NWB Zarr store) to read, gives its NWBFile to `use`, and closes it whatever happens. */
@@ -129,18 +131,18 @@ export function isZarrOutput(output: string): boolean {
   return /\.zarr[\\/]?$/i.test(output);
 }
 
-/** The modules each task loads (`inspect`: the reader and the inspector only). */
+/** The modules each task loads (`inspect`: the reader and the inspector only, HDF5 when a file needs it). */
 const TASK_MODULES: Record<keyof FileTasks, (keyof typeof modules)[]> = {
-  summary: ["library", "summary", "opener"],
-  info: ["library", "info", "opener"],
-  validate: ["validator"],
+  summary: ["library", "summary", "opener", "hdf5"],
+  info: ["library", "info", "opener", "hdf5"],
+  validate: ["validator", "hdf5"],
   inspect: ["inspector"],
   inspectWithFacts: ["inspector"],
-  externals: ["library", "opener"],
-  readable: ["library", "opener"],
-  export: ["library"],
-  convert: ["library", "opener"],
-  frames: ["frames"],
+  externals: ["library", "opener", "hdf5"],
+  readable: ["library", "opener", "hdf5"],
+  export: ["library", "hdf5"],
+  convert: ["library", "opener", "hdf5"],
+  frames: ["frames", "hdf5"],
 };
 
 /**

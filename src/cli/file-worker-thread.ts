@@ -5,12 +5,14 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { type TsnwbErrorTag, isTsnwbError } from "../errors.js";
-import { h5 } from "../io/hdf5/h5-node.js";
+import { saveCodeCache } from "./code-cache.js";
 import { type FileTasks, type TaskProgress, fileTasks, loadTasks } from "./file-tasks.js";
 
 /** What the thread is started with: the tasks it will run first, whose modules it loads before it says it is ready. */
 export interface ThreadData {
   preload: (keyof FileTasks)[];
+  /** The flavour of the code cache the thread's script is compiled with (`cached-reader-thread.ts`). */
+  codeCache: string;
 }
 
 export interface Request {
@@ -67,9 +69,12 @@ port.on("message", async ({ id, task, args }: Request) => {
   // emitted (they wait for the next tick). One turn first, so that a restore's notice goes before the result: the
   // command may end as soon as it has the result.
   await new Promise((resolve) => setImmediate(resolve));
+  // The build's runs: the thread's code cache, with what this task compiled (the thread is ended, not exited).
+  saveCodeCache();
   port.postMessage(reply);
 });
-// HDF5's module, and the modules of the tasks to come, are loaded before the first file, so that their start does
-// not count against that file's time.
-await Promise.all([h5(), loadTasks((workerData as ThreadData | undefined)?.preload ?? [])]);
-port.postMessage({ ready: true } satisfies Reply);
+// The modules of the tasks to come, HDF5's among them for tasks that need it (not `inspect`'s, which most files do
+// not: see `inspect-file.ts`), are loaded before the first file, so that their start does not count against that
+// file's time.
+// Not awaited at the top level: the thread's bundle is also a CommonJS script (`code-cache.ts`), which has none.
+void loadTasks((workerData as ThreadData | undefined)?.preload ?? []).then(() => port.postMessage({ ready: true } satisfies Reply));

@@ -16,6 +16,7 @@ import { getHeapStatistics } from "node:v8";
 import { availableParallelism } from "node:os";
 import { TsnwbError, ValidationError, isTsnwbError } from "../errors.js";
 import type { FileTasks, TaskProgress } from "./file-tasks.js";
+import { cacheFlavour } from "./code-cache.js";
 import type { Reply, Request, TaskError, ThreadData } from "./file-worker-thread.js";
 
 /** In the command line's bundle (`bundle.ts` defines it): the file name of the bundle's own reading thread, beside it. */
@@ -69,7 +70,7 @@ function spawnThread(tasks: TaskName[]): Thread {
   // What the thread prints is not the command's output (tasks give data back): taken and dropped.
   const thread = new Worker(THREAD, {
     stdout: true, stderr: true,
-    workerData: { preload: tasks } satisfies ThreadData,
+    workerData: { preload: tasks, codeCache: cacheFlavour() } satisfies ThreadData,
     // A file that makes the reader allocate without end stops that worker, not the command.
     resourceLimits: { maxOldGenerationSizeMb: Math.floor(getHeapStatistics().heap_size_limit / 2 ** 20) },
   });

@@ -115,6 +115,10 @@ export abstract class NWBIOBase {
   protected chunkCompressor(): ChunkCompressor | undefined {
     return undefined;
   }
+  /** The root group's header address when the file is read from its bytes alone, HDF5 not started (see `HDF5Reader`). */
+  protected rootAddress(): number | undefined {
+    return undefined;
+  }
   /** After a successful write (live files start SWMR here). */
   protected async afterWrite(): Promise<void> {}
   /** After an appender's flush, which leaves the file consistent (live files' undo journals start again here). */
@@ -137,7 +141,7 @@ export abstract class NWBIOBase {
   /** @internal the file's builder tree (attributes read, datasets lazy), for reading and for validation. */
   _readTree(): GroupBuilder {
     try {
-      return new HDF5Reader(this.m, this._h5.file, this.path, this.linkedFileOpener()).readTree();
+      return new HDF5Reader(this.m, this._h5.file, this.path, this.linkedFileOpener(), this.rootAddress()).readTree();
     } catch (e) {
       if (e instanceof TsnwbError) throw e;
       throw new FormatError(this.path, `cannot read the file's layout: ${hdf5Message(e)}`, { cause: e });

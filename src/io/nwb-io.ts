@@ -21,6 +21,8 @@ import { temporaryPath } from "./leftovers.js";
 import { UndoJournal, forceToDisk, journalPath, recoverJournal } from "./journal.js";
 import { nodeChunkCompressor, nodeDirectFile, nodeFileBytes } from "./hdf5/native-node.js";
 import { type WriteGuard, guardWrites, h5, h5wasm } from "./hdf5/h5-node.js";
+import { type HDF5StandIn, hdf5StandIn } from "./hdf5/hdf5-stand-in.js";
+import { rootGroupAddress } from "./hdf5/object-header.js";
 import { type RemoteFile, openRemote } from "./remote/remote-file.js";
 import type { RangeReaderOptions } from "./remote/range-reader.js";
 import { WorkerTransport } from "./remote/worker-transport.js";
@@ -169,6 +171,51 @@ export class NWBHDF5IO extends NWBIOBase {
     registerMetadataBytes(this.file!, { read: (position, length) => direct.read(position, length) });
   }
 
+  /**
+   * @internal Mode "r" on disk without starting HDF5 (its WebAssembly: a tenth of a second of CPU): the layout is read
+   * from the file's bytes as `_readLayoutFromBytes` reads it, without HDF5's listing of each group, and arrays
+   * through the direct reads. HDF5's module and file are stand-ins (`hdf5-stand-in.ts`): whatever needs them (a
+   * layout the bytes do not answer, an unusual array, an external link's file) throws, and `_neededHDF5()` says so
+   * even where that error was caught: what was read is then not to be used; the file is to be read again as ever.
+   * `tsnwb inspect` reads files so first. Undefined for a file HDF5 must open, or refuses to: flags saying a writer
+   * has it open (SWMR), a user block, offsets not of 8 bytes, a file shorter than its superblock says (truncated).
+   */
+  static async _openWithoutHDF5(path: string): Promise<NWBHDF5IO | undefined> {
+    const resolved = nodePath.resolve(path);
+    recoverInterruptedWrite(resolved, "r");
+    checkHDF5(resolved, path);
+    const direct = nodeDirectFile(resolved);
+    let rootAddress: number | undefined;
+    try {
+      rootAddress = rootGroupAddress(direct, statSync(resolved).size);
+    } catch {
+      rootAddress = undefined;
+    }
+    if (rootAddress === undefined) {
+      direct.close();
+      return undefined;
+    }
+    const standIn = hdf5StandIn();
+    const io = new NWBHDF5IO(standIn.m, resolved, "r", resolved, {});
+    io.file = standIn.file;
+    io.withoutHDF5 = { standIn, rootAddress };
+    registerDirectFile(io.file, direct);
+    registerMetadataBytes(io.file, { read: (position, length) => direct.read(position, length) });
+    return io;
+  }
+
+  /** A file opened by `_openWithoutHDF5`: the stand-ins in HDF5's place, and the root group's header address. */
+  private withoutHDF5?: { standIn: HDF5StandIn; rootAddress: number };
+
+  /** @internal Whether a file opened without HDF5 (`_openWithoutHDF5`) needed it: what was read from it is then not to be used. */
+  _neededHDF5(): boolean {
+    return this.withoutHDF5 === undefined || this.withoutHDF5.standIn.used();
+  }
+
+  protected override rootAddress(): number | undefined {
+    return this.withoutHDF5?.rootAddress;
+  }
+
   /** From here on, every change of the file's bytes is announced to `journal` first (HDF5's, and tsnwb's at close). */
   private startJournal(journal: UndoJournal): void {
     this.journal = journal;
@@ -247,6 +294,8 @@ export class NWBHDF5IO extends NWBIOBase {
 
   /** The tree of `file`, named by the external link `link` of `from`; opened read-only once. */
   private openLinked(from: string, file: string, link: string): LinkedTree {
+    // Opened by HDF5, which a file read without it does not have.
+    if (this.withoutHDF5) this.withoutHDF5.standIn.need(`the file of the external link ${link}`);
     const resolved = nodePath.resolve(nodePath.dirname(from), file);
     const open = this.linkedFiles.get(resolved);
     if (open) return open.tree;
@@ -323,7 +372,13 @@ export class NWBHDF5IO extends NWBIOBase {
   }
 
   private compressor?: ChunkCompressor;
-  private readonly sidePath = temporaryPath(this.path);
+  /** The side file's path, named when a write first needs it (its random name costs loading Node's crypto: not for reads). */
+  private get sidePath(): string {
+    this.sideName ??= temporaryPath(this.path);
+    return this.sideName;
+  }
+
+  private sideName?: string;
   /** Whether the side file became the NWB file (its chunks were not copied). */
   private sideFileIsTheFile = false;
 

@@ -38,6 +38,15 @@ export async function openToRead(target: string, options: IOOptions = {}): Promi
   return NWBHDF5IO.open(target, "r", options);
 }
 
+/**
+ * Opens `target` to read without starting HDF5 (see `NWBHDF5IO._openWithoutHDF5`, and its `_neededHDF5()`), or
+ * undefined for what is not an HDF5 file on disk that can be read so.
+ */
+export async function openToReadWithoutHDF5(target: string): Promise<NWBHDF5IO | undefined> {
+  if (isHttpURL(target) || isZarrTarget(target)) return undefined;
+  return NWBHDF5IO._openWithoutHDF5(target);
+}
+
 /** Opens `target` to read, gives its NWBFile to `use`, and closes it whatever happens. */
 export async function withFileRead<T>(target: string, use: (nwbfile: NWBFile, io: ReadingIO) => T | Promise<T>): Promise<T> {
   const io = await openToRead(target);

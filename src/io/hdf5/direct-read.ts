@@ -489,7 +489,14 @@ export function parseLayout(body: Uint8Array, rank: number): Layout | undefined 
 
 /** The filter ids of a pipeline, when every one is deflate or shuffle. */
 function parseFilters(body: Uint8Array): number[] | undefined {
+  const ids = pipelineFilterIds(body);
+  return ids.every((id) => id === DEFLATE || id === SHUFFLE) ? ids : undefined;
+}
+
+/** The filter ids of a filter pipeline message (versions 1 and 2), in the order of the pipeline. */
+export function pipelineFilterIds(body: Uint8Array): number[] {
   const version = body[0]!;
+  if (version !== 1 && version !== 2) throw new Error(`filter pipeline message version ${version}`);
   const count = body[1]!;
   const ids: number[] = [];
   let p = version === 1 ? 8 : 2;
@@ -501,7 +508,6 @@ function parseFilters(body: Uint8Array): number[] | undefined {
     p += 4;
     p += version === 1 ? Math.ceil(nameLength / 8) * 8 : nameLength;
     p += 4 * values + (version === 1 && values % 2 === 1 ? 4 : 0);
-    if (id !== DEFLATE && id !== SHUFFLE) return undefined;
     ids.push(id);
   }
   return ids;

@@ -10,7 +10,7 @@ import { describeArray } from "../../data/arrays.js";
 import { FormatError, TsnwbError, ValidationError } from "../../errors.js";
 import type { StorageOptions } from "../../data/storage.js";
 import { type H5Dataset, type H5File, type H5Module, HeapBuffer, datasetAt, hdf5Message, knownDatasetAt, objectHeaderAddress, refuseClosed } from "./h5.js";
-import { DirectDataset, directFileOf, storageMessages } from "./direct-read.js";
+import { DirectDataset, directFileOf, pipelineFilterIds, storageMessages } from "./direct-read.js";
 import { writtenChunks } from "./chunk-listing.js";
 import { fillValueNumber, fillValueOf, isDefaultFill } from "./fill-value.js";
 import { refuseReadOfPendingChunks } from "./chunk-sink.js";
@@ -22,6 +22,9 @@ import { prefetchSelection } from "../remote/chunk-prefetch.js";
 export const SLAB_BYTES = 8 << 20;
 /** Datasets of at least this many bytes are planned for direct reads when opened (few per file: the movies). */
 const PLAN_AT_OPEN_BYTES = 1 << 20;
+
+/** HDF5's compression filters by id, named as h5py names them (`deflate` is `"gzip"`). */
+const FILTER_NAMES: Record<number, string> = { 1: "gzip", 4: "szip", 5: "nbit", 6: "scaleoffset" };
 
 export class H5LazyDataset implements LazyArray {
   constructor(
@@ -107,23 +110,40 @@ export class H5LazyDataset implements LazyArray {
   /** The compression filter of the dataset's pipeline, named as h5py names it (`deflate` is `"gzip"`). */
   get compression(): string | null {
     refuseClosed(this.file, this.path);
-    const filters = this.handle().filters;
-    const names: Record<number, string> = { 1: "gzip", 4: "szip", 5: "nbit", 6: "scaleoffset" };
+    const filters = this.filters();
     // Shuffle and the Fletcher-32 checksum are filters but not compression (h5py's `shuffle` and `fletcher32`).
     const main = filters.find((f) => f.id !== 2 && f.id !== 3);
-    return main === undefined ? null : names[main.id] ?? main.name;
+    return main === undefined ? null : FILTER_NAMES[main.id] ?? main.name;
   }
 
   /** Whether the byte-shuffle filter is in the pipeline. */
   get shuffle(): boolean {
     refuseClosed(this.file, this.path);
-    return this.handle().filters.some((f) => f.id === 2);
+    return this.filters().some((f) => f.id === 2);
   }
 
   /** Whether each chunk carries a Fletcher-32 checksum. */
   get fletcher32(): boolean {
     refuseClosed(this.file, this.path);
-    return this.handle().filters.some((f) => f.id === 3);
+    return this.filters().some((f) => f.id === 3);
+  }
+
+  /**
+   * The filters of the dataset's pipeline: from its header where the tree reader read it and the filters are
+   * HDF5's own (named by their id), else as h5wasm gives them (a file read without HDF5 needs none for these).
+   */
+  private filters(): { id: number; name?: string }[] {
+    const file = this.headerAddress === undefined ? undefined : directFileOf(this.file);
+    if (file !== undefined) {
+      try {
+        const { filters } = storageMessages(file, this.headerAddress!);
+        const ids = filters === undefined ? [] : pipelineFilterIds(filters);
+        if (ids.every((id) => id === 2 || id === 3 || Object.hasOwn(FILTER_NAMES, id))) return ids.map((id) => ({ id }));
+      } catch {
+        // A header or message not read here: h5wasm's.
+      }
+    }
+    return this.handle().filters;
   }
 
   /** How the dataset is stored, as options that write it the same way (a copy keeps its source's layout). */

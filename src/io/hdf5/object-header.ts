@@ -58,6 +58,31 @@ export function checkSuperblock(file: Pick<FileBytes, "read">): void {
 }
 
 /**
+ * The address of the root group's object header, from the superblock (checked as {@link checkSuperblock}), for a file
+ * of `size` bytes that HDF5 would open and no writer has open: undefined when its file consistency flags are set (a
+ * writer has it, or was killed with it open: HDF5 decides what it then reads), when it is shorter than the end of
+ * file its superblock records (HDF5 refuses a truncated file), when a version 0 or 1 superblock names an extension
+ * (HDF5 refuses that too), or when its superblock version is unknown.
+ */
+export function rootGroupAddress(file: Pick<FileBytes, "read">, size: number): number | undefined {
+  checkSuperblock(file);
+  const superblock = file.read(0, 72);
+  const version = superblock[8]!;
+  // Versions 0 and 1: 4 bytes of flags at 20, then the base address, the extension's (was the free-space info's:
+  // undefined, all ones), the end of file and the driver information's, then the root group's symbol table entry
+  // (its header's address 8 bytes in) at 56 (version 1: 60, after the indexed storage K and 2 reserved bytes).
+  // Versions 2 and 3: 1 byte of flags at 11, then the base, extension and end-of-file addresses, and the root's
+  // header address.
+  if (version === 0 || version === 1) {
+    const at = version === 0 ? 24 : 28;
+    if (readUint(superblock, 20, 4) !== 0 || superblock.subarray(at + 8, at + 16).some((b) => b !== 0xff)) return undefined;
+    return readUint(superblock, at + 16, 8) > size ? undefined : readUint(superblock, at + 40, 8);
+  }
+  if (version === 2 || version === 3) return superblock[11] !== 0 || readUint(superblock, 28, 8) > size ? undefined : readUint(superblock, 36, 8);
+  return undefined;
+}
+
+/**
  * Clears a version 2 or 3 superblock's file consistency flags, as `h5clear -s` does: HDF5 1.10 sets them while a
  * writer has the file open (bit 0 write access, bit 2 SWMR writing) and clears them at close, so a writer killed
  * leaves them set and HDF5 then refuses the file ("file is already open for write"). Only for a file whose writer

@@ -30,6 +30,11 @@ export class HDF5Reader {
     private readonly fileName: string,
     /** How external links are followed; without it (files from bytes or URLs) following one is refused. */
     private readonly openLinked?: LinkedFileOpener,
+    /**
+     * The root group's header address, for a file read from its bytes alone (`NWBHDF5IO._openWithoutHDF5`): HDF5 is
+     * then not asked to list each group (`m` and `file` are stand-ins, asked only for what the bytes do not answer).
+     */
+    private readonly rootAddress?: number,
   ) {}
 
   /** The groups and datasets walked (reached by hard links), for the paths references point to. */
@@ -39,7 +44,7 @@ export class HDF5Reader {
 
   readTree(): GroupBuilder {
     const root = new GroupBuilder("root");
-    this.readGroupInto(root, "/");
+    this.readGroupInto(root, "/", this.rootAddress);
     if (this.references.length > 0) {
       const names = new ReferenceNames(this.m, this.file);
       names.setObjects(this.objects);
@@ -66,8 +71,9 @@ export class HDF5Reader {
       const links = groupLinks(bytes, address, header);
       // HDF5 opens the group by its path and lists the same names (one call a group): a file whose structure HDF5
       // cannot follow fails here, in the walk, as it did when HDF5 was asked about every child, not at a later read.
-      const listed = this.m.get_names(this.file.file_id, path, false) as string[];
-      if (links !== undefined && links.length === listed.length && links.every((l, i) => l.name === listed[i])) {
+      // Not for a file read from its bytes alone: its reader reads it with HDF5 again if it fails.
+      const listed = this.rootAddress === undefined ? this.m.get_names(this.file.file_id, path, false) as string[] : undefined;
+      if (links !== undefined && (listed === undefined || (links.length === listed.length && links.every((l, i) => l.name === listed[i])))) {
         for (const link of links) {
           const child = this.childPath(path, link.name);
           if (link.kind === "soft") {

@@ -176,11 +176,15 @@ describe("HttpStore in Node", () => {
       const wide = new HttpStore(s.url);
       expect(wide.maxParallel).toBe(DEFAULT_MAX_PARALLEL);
       await Promise.all(Array.from({ length: 600 }, (_, i) => wide.get(`/chunks/${i % 40}` as StoreKey)));
-      expect(s.stats().maxInFlight).toBe(256);
       expect(wide.stats).toMatchObject({ requests: 600, maxInFlight: 256 });
+      // The server sees fewer at once when the first answers come before the client has sent the 256th (a loaded machine).
+      expect(s.stats().maxInFlight).toBeGreaterThan(16);
+      expect(s.stats().maxInFlight).toBeLessThanOrEqual(256);
+      // 600 requests 256 at a time: 3 round trips, up to a few more on a loaded machine (answers spread out, and a
+      // request sent after any answer of a longer chain counts after it); 16 at a time would be 38.
       const chains = wide.stats.roundTrips;
       expect(chains).toBeGreaterThanOrEqual(3);
-      expect(chains).toBeLessThanOrEqual(5);
+      expect(chains).toBeLessThanOrEqual(8);
       // A read after those answers is a round trip more.
       await wide.get("/chunks/0");
       expect(wide.stats.roundTrips).toBe(chains + 1);

@@ -23,7 +23,7 @@ import { OBJECT_REFERENCE_TAG, RESERVED_ATTRIBUTES, SPEC_LOC_ATTR, ZARR_DTYPE_AT
 
 /** The consolidated metadata's key, relative to the root (`consolidated.ts`'s CONSOLIDATED_METADATA_KEY). */
 const ZMETADATA = ".zmetadata";
-import { JsonFloat, type TaggedJson, parseTaggedJson, untagged } from "./zarr-json.js";
+import { JsonFloat, parseConsolidatedJson, parseTaggedJson, untagged } from "./zarr-json.js";
 
 /** What `readZarrTree` takes besides the store. */
 export interface ZarrReadOptions {
@@ -125,15 +125,11 @@ async function getJSON(store: ReadableStore, key: string, name: string, known?: 
   const bytes = known !== undefined ? known.bytes : await store.get(`/${key}` as StoreKey);
   if (bytes === undefined) return undefined;
   try {
-    const doc = parseTaggedJson(new TextDecoder().decode(bytes));
+    const text = new TextDecoder().decode(bytes);
+    // Megabytes for a file of thousands of objects: the engine's JSON.parse, its floats marked (zarr-json.ts).
+    if (key === ZMETADATA) return parseConsolidatedJson(text);
+    const doc = parseTaggedJson(text);
     if (key === ".zattrs" || key.endsWith("/.zattrs")) return doc;
-    if (key === ZMETADATA) {
-      const docs = (doc as { metadata?: Record<string, TaggedJson> }).metadata;
-      if (typeof docs !== "object" || docs === null || Array.isArray(docs)) return untagged(doc);
-      const metadata: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(docs)) Object.defineProperty(metadata, k, { value: k.endsWith(".zattrs") ? v : untagged(v), enumerable: true });
-      return { ...(untagged({ ...(doc as Record<string, TaggedJson>), metadata: null }) as object), metadata };
-    }
     return untagged(doc);
   } catch (e) {
     throw new FormatError(name, `/${key} is not JSON: ${e instanceof Error ? e.message : String(e)}`, { cause: e });

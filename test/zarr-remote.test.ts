@@ -7,10 +7,13 @@
  * Chromium inside a Web Worker over HTTP/2. Over HTTP/1.1 a browser sends 6 requests at a time to a server, so the
  * ~420 small arrays read at open cost ~70 round trips there (bench/zarr-remote.mjs measures it; not bounded here).
  *
- * Round trips are the server's `chain` (the longest chain of requests each arriving after an answer was sent: an
- * upper bound of the client's sequential waits that a pipeline of requests in flight cannot lower) and the
- * HttpStore's own count. The delay is 150 ms, not the benchmark's 50, so that on a loaded machine the server's own
- * lag in taking in hundreds of requests at once (which makes late arrivals look like waits) stays below it.
+ * Round trips are counted two ways. The reader's own count (HttpStore.stats.roundTrips; for HDF5 the range
+ * reader's): the longest chain of requests each sent after an answer, requests waiting for a free slot included;
+ * exact in Node and over HTTP/2, where the store's bound is the only queue (over HTTP/1.1 the browser queues
+ * beyond 6 unseen). And the server's `chain`: the longest chain of requests each arriving after an answer was sent,
+ * which no client can lower by pipelining, but which also counts as waits the client's own time to send hundreds of
+ * requests when that exceeds the delay (on this test's loaded machine, a few). The delay is 150 ms, not the
+ * benchmark's 50, to keep that small; the bounds on `chain` are loose for it, the reader's tight.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -24,17 +27,17 @@ import { ROOT, SHARED, tempFolder } from "./helpers.js";
 
 const DELAY = 150;
 const tmp = tempFolder();
-const hdf5 = path.join(tmp.dir, "pynwb.nwb");
+const original = path.join(tmp.dir, "pynwb.nwb");
 const zarr = path.join(tmp.dir, "pynwb.nwb.zarr");
 const page = path.join(tmp.dir, "page");
 const servers: ChildProcess[] = [];
 let browser: Browser;
 /** Every NWB object of the HDF5 original read from disk: path, type and plain fields. */
 let expected: Record<string, Record<string, unknown>>;
-/** The HDF5 original's sequential round trips by URL (server's chain), measured here at the same delay. */
-let hdf5Chain: number;
+/** The HDF5 original's sequential round trips by URL, measured here at the same delay: the server's and the reader's. */
+let hdf5: { chain: number; reader: number };
 
-interface ServerStats { requests: number; chain: number; roundTrips: number; maxInFlight: number }
+interface ServerStats { requests: number; chain: number; chains: number[]; roundTrips: number; maxInFlight: number }
 
 /** Starts a delaying server process (test/servers/SCRIPT ARGS), which prints its port. */
 async function start(script: string, args: string[], https = false): Promise<{ origin: string; stats: () => Promise<ServerStats> }> {
@@ -72,17 +75,19 @@ function describeObjects(nwbfile: NWBFile): Record<string, Record<string, unknow
 }
 
 beforeAll(async () => {
-  execFileSync(path.join(SHARED, "tools", "oracle"), ["python", path.join(ROOT, "bench", "remote_file_pynwb.py"), hdf5, "0.25"]);
-  execFileSync(path.join(SHARED, "tools", "oracle"), ["python", path.join(ROOT, "test", "py", "zarr_consolidation.py"), "export", hdf5, zarr]);
-  const io = await NWBHDF5IO.open(hdf5, "r");
+  execFileSync(path.join(SHARED, "tools", "oracle"), ["python", path.join(ROOT, "bench", "remote_file_pynwb.py"), original, "0.25"]);
+  execFileSync(path.join(SHARED, "tools", "oracle"), ["python", path.join(ROOT, "test", "py", "zarr_consolidation.py"), "export", original, zarr]);
+  const io = await NWBHDF5IO.open(original, "r");
   expected = describeObjects(await io.read());
   await io.close();
   // The original by URL, as test/remote-latency.test.ts reads it, at this test's delay.
-  const ranges = await start("range-server.mjs", [hdf5, "ranges", String(DELAY)]);
-  const original = await NWBHDF5IO.open(`${ranges.origin}/file.nwb`, "r");
-  expect(describeObjects(await original.read())).toEqual(expected);
-  hdf5Chain = (await ranges.stats()).chain;
-  await original.close();
+  const ranges = await start("range-server.mjs", [original, "ranges", String(DELAY)]);
+  const byUrl = await NWBHDF5IO.open(`${ranges.origin}/file.nwb`, "r");
+  expect(describeObjects(await byUrl.read())).toEqual(expected);
+  // The reader's counts, a private field's (as test/remote-latency.test.ts reads them).
+  const reader = (byUrl as unknown as { remote: { reader: { stats: { roundTrips: number } } } }).remote.reader.stats.roundTrips;
+  hdf5 = { chain: (await ranges.stats()).chain, reader };
+  await byUrl.close();
   const { build } = await import("esbuild");
   await build({ entryPoints: [path.join(ROOT, "bench", "zarr-remote-worker.mjs")], bundle: true, platform: "browser", format: "esm", outfile: path.join(page, "zarr-worker.js"), logLevel: "warning", external: ["apache-arrow"] });
   writeFileSync(path.join(page, "index.html"), `<!doctype html><meta charset="utf-8"><script type="module">
@@ -103,11 +108,12 @@ afterAll(async () => {
 
 describe(`a converted file of 2,000 objects opened by URL with ${DELAY} ms round trips`, () => {
   it("the HDF5 original by URL takes the round trips test/remote-latency.test.ts bounds", () => {
-    expect(hdf5Chain).toBeGreaterThanOrEqual(5);
-    expect(hdf5Chain).toBeLessThanOrEqual(12);
+    console.log(`HDF5 original by URL: ${hdf5.reader} round trips (the reader's count), ${hdf5.chain} (the server's chain)`);
+    expect(hdf5.reader).toBeGreaterThanOrEqual(5);
+    expect(hdf5.reader).toBeLessThanOrEqual(8);
   });
 
-  it("in Node: the original's values, in 2 to 3 round trips (the root's documents, then the small arrays 256 at a time), fewer than HDF5's", async () => {
+  it("in Node: the original's values, in 3 round trips (the root's documents, then the small arrays 256 at a time), fewer than HDF5's", async () => {
     const server = await start("folder-server.mjs", [tmp.dir, String(DELAY)]);
     const store = new HttpStore(`${server.origin}/store/pynwb.nwb.zarr`);
     const io = await NWBZarrIO.open(store, "r");
@@ -115,12 +121,14 @@ describe(`a converted file of 2,000 objects opened by URL with ${DELAY} ms round
     const stats = await server.stats();
     expect(Object.keys(expected).length).toBeGreaterThan(600);
     expect(describeObjects(nwbfile)).toEqual(expected);
-    // .zgroup, .zmetadata and .zattrs together, then the ~420 chunks construction reads (scalars and text), 256 at once.
+    console.log(`Zarr in Node: ${store.stats.requests} requests, ${store.stats.roundTrips} round trips (the reader's count), ${stats.chain} (the server's chain: ${stats.chains})`);
+    // .zgroup, .zmetadata and .zattrs together, then the ~420 chunks construction reads (scalars and text), 256 at
+    // once: 3 (4 when a request leaves after an answer of a longer chain). 16 at a time made it 28.
     expect(store.stats.requests).toBeLessThan(450);
-    expect(store.stats.roundTrips).toBeGreaterThanOrEqual(2);
+    expect(store.stats.roundTrips).toBeGreaterThanOrEqual(3);
     expect(store.stats.roundTrips).toBeLessThanOrEqual(4);
-    expect(stats.chain).toBeLessThanOrEqual(5);
-    expect(stats.chain).toBeLessThan(hdf5Chain);
+    expect(store.stats.roundTrips).toBeLessThan(hdf5.reader);
+    expect(stats.chain).toBeLessThanOrEqual(12);
     // What NWBZarrIO.open(url) does is the same reading.
     const byUrl = await NWBZarrIO.open(`${server.origin}/store/pynwb.nwb.zarr`);
     expect(describeObjects(await byUrl.read())).toEqual(expected);
@@ -138,8 +146,10 @@ describe(`a converted file of 2,000 objects opened by URL with ${DELAY} ms round
     if (r.error) throw new Error(r.error);
     const stats = await server.stats();
     expect(Object.fromEntries(r.tree)).toEqual(Object.fromEntries(Object.entries(expected).map(([p, f]) => [p, f.neurodata_type])));
+    console.log(`Zarr in Chromium over HTTP/2: ${stats.requests} requests, ${r.client.roundTrips} round trips (the reader's count), ${stats.chain} (the server's chain: ${stats.chains})`);
     expect(stats.requests).toBeLessThan(450);
-    expect(stats.chain).toBeLessThanOrEqual(6);
-    expect(stats.chain).toBeLessThan(hdf5Chain);
+    expect(r.client.roundTrips).toBeLessThanOrEqual(4);
+    expect(r.client.roundTrips).toBeLessThan(hdf5.reader);
+    expect(stats.chain).toBeLessThanOrEqual(12);
   }, 120_000);
 });

@@ -23,17 +23,24 @@ export class DelayedAnswers {
     this.maxInFlight = 0;
     this.lastArrival = -Infinity;
     this.chain = 0;
+    /** How many requests arrived at each chain length (index 0: length 1): stragglers show as a thin tail. */
+    this.chains = [];
     /** The longest chain among the answers sent so far. */
     this.answeredChain = 0;
   }
 
-  /** Answers `res` with `answer()` after the delay, counting it as in flight meanwhile. */
-  later(res, answer) {
+  /**
+   * Answers `res` with `answer()` after the delay, counting it as in flight meanwhile. `key` names the request in
+   * the log that CHAIN_LOG=1 in the environment prints to stderr: each request's chain length, arrival (ms), key.
+   */
+  later(res, answer, key) {
     const now = performance.now();
     if (this.inFlight === 0 && now - this.lastArrival > this.delay / 2) this.roundTrips++;
     this.lastArrival = now;
     const chain = this.answeredChain + 1;
     this.chain = Math.max(this.chain, chain);
+    this.chains[chain - 1] = (this.chains[chain - 1] ?? 0) + 1;
+    if (process.env.CHAIN_LOG) console.error(chain, Math.round(now), key);
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     let done = false;
@@ -55,6 +62,7 @@ export class DelayedAnswers {
     this.roundTrips = 0;
     this.maxInFlight = 0;
     this.chain = 0;
+    this.chains = [];
     this.answeredChain = 0;
   }
 }

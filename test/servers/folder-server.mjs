@@ -89,14 +89,14 @@ export async function serveFolder(root, options = {}) {
       }
       bytes += body.length;
       res.writeHead(200, { "content-length": body.length, "content-type": "application/octet-stream" }).end(body);
-    });
+    }, url.pathname);
   };
-  const server = options.http2 ? http2.createSecureServer({ ...selfSignedCertificate(), allowHTTP1: true }, handler) : http.createServer(handler);
+  const server = options.http2 ? http2.createSecureServer({ ...selfSignedCertificate(), allowHTTP1: true, settings: { maxConcurrentStreams: 1000 } }, handler) : http.createServer(handler);
   if (!options.http2) server.keepAliveTimeout = 60_000;
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const origin = `${options.http2 ? "https" : "http"}://127.0.0.1:${server.address().port}`;
   function stats() {
-    return { requests, bytes, roundTrips: answers.roundTrips, chain: answers.chain, maxInFlight: answers.maxInFlight, keys: [...keys] };
+    return { requests, bytes, roundTrips: answers.roundTrips, chain: answers.chain, chains: [...answers.chains].map((n) => n ?? 0), maxInFlight: answers.maxInFlight, keys: [...keys] };
   }
   function reset() {
     requests = bytes = 0;

@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { type Browser, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  CONSOLIDATED_METADATA_KEY, ConsolidatedStore, FolderStore, HttpStore, DEFAULT_MAX_PARALLEL, HttpStoreError, MemoryStore, type StoreKey, consolidateMetadata, isMetadataKey,
+  CONSOLIDATED_METADATA_KEY, ConsolidatedStore, FolderStore, HttpStore, HttpStoreError, defaultMaxParallel, MemoryStore, type StoreKey, consolidateMetadata, isMetadataKey,
 } from "../src/index.js";
 import { parsePythonJSON, stringifyPythonJSON, toPlainJSON } from "../src/io/zarr/python-json.js";
 import { FIXTURES, ROOT, SHARED, tempFolder } from "./helpers.js";
@@ -159,7 +159,7 @@ describe("HttpStore in Node", () => {
     });
   });
 
-  it("keeps at most maxParallel requests in flight (256 by default), all answered", async () => {
+  it("keeps at most maxParallel requests in flight (512 by default in Node), all answered", async () => {
     await withServer({ delay: 30 }, async (s) => {
       const store = new HttpStore(s.url, { maxParallel: 4 });
       const all = await Promise.all(Array.from({ length: 40 }, (_, i) => store.get(`/chunks/${i}` as StoreKey)));
@@ -174,14 +174,15 @@ describe("HttpStore in Node", () => {
       expect(s.stats().chain).toBeGreaterThanOrEqual(10);
       s.reset();
       const wide = new HttpStore(s.url);
-      expect(wide.maxParallel).toBe(DEFAULT_MAX_PARALLEL);
-      await Promise.all(Array.from({ length: 600 }, (_, i) => wide.get(`/chunks/${i % 40}` as StoreKey)));
-      expect(wide.stats).toMatchObject({ requests: 600, maxInFlight: 256 });
-      // The server sees fewer at once when the first answers come before the client has sent the 256th (a loaded machine).
+      expect(wide.maxParallel).toBe(512);
+      expect(defaultMaxParallel()).toBe(512);
+      await Promise.all(Array.from({ length: 1200 }, (_, i) => wide.get(`/chunks/${i % 40}` as StoreKey)));
+      expect(wide.stats).toMatchObject({ requests: 1200, maxInFlight: 512 });
+      // The server sees fewer at once when the first answers come before the client has sent the 512th (a loaded machine).
       expect(s.stats().maxInFlight).toBeGreaterThan(16);
-      expect(s.stats().maxInFlight).toBeLessThanOrEqual(256);
-      // 600 requests 256 at a time: 3 round trips, up to a few more on a loaded machine (answers spread out, and a
-      // request sent after any answer of a longer chain counts after it); 16 at a time would be 38.
+      expect(s.stats().maxInFlight).toBeLessThanOrEqual(512);
+      // 1200 requests 512 at a time: 3 round trips, up to a few more on a loaded machine (answers spread out, and a
+      // request sent after any answer of a longer chain counts after it); 16 at a time would be 75.
       const chains = wide.stats.roundTrips;
       expect(chains).toBeGreaterThanOrEqual(3);
       expect(chains).toBeLessThanOrEqual(8);

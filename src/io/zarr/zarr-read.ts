@@ -17,7 +17,7 @@ import type { NDArray } from "../../data/ndarray.js";
 import { FormatError } from "../../errors.js";
 import { type ReadableStore, type StoreKey, type WritableStore, storeName } from "./store.js";
 import { type HdmfZarrDType, ZarrLazyArray } from "./lazy-zarr-array.js";
-import { checkArrayMetadata } from "./zarr-decode.js";
+import { type ZarrCodecConfig, checkArrayMetadata, compressor } from "./zarr-decode.js";
 import { isMetadataKey } from "./consolidated.js";
 import { OBJECT_REFERENCE_TAG, RESERVED_ATTRIBUTES, SPEC_LOC_ATTR, ZARR_DTYPE_ATTR, ZARR_LINK_ATTR, referencePath } from "./layout.js";
 
@@ -75,10 +75,20 @@ type MetadataMap = Map<string, unknown>;
  */
 const PARALLEL_READS = 32;
 
+/** The bound on reads in flight that `store` keeps itself (an HttpStore's `maxParallel`), if it says. */
+function declaredParallel(store: ReadableStore): number | undefined {
+  const declared = (store as { maxParallel?: unknown }).maxParallel;
+  return typeof declared === "number" && Number.isInteger(declared) && declared >= 1 ? declared : undefined;
+}
+
 /** How many reads to keep going at once on `store`. */
 function parallelReads(store: ReadableStore): number {
-  const declared = (store as { maxParallel?: unknown }).maxParallel;
-  return typeof declared === "number" && Number.isInteger(declared) && declared >= 1 ? declared : PARALLEL_READS;
+  return declaredParallel(store) ?? PARALLEL_READS;
+}
+
+/** Whether `store` bounds and queues its own reads (then it may be given all of them at once). */
+function queues(store: ReadableStore): boolean {
+  return declaredParallel(store) !== undefined;
 }
 
 function canList(store: ReadableStore): store is ReadableStore & Pick<WritableStore, "list"> {
@@ -95,7 +105,7 @@ export async function readZarrTree(store: ReadableStore, options: ZarrReadOption
   const chunkKeys = listed === undefined ? undefined : chunkKeysByArray(listed, meta);
   const builder = new TreeBuilder(store, name, meta, chunkKeys);
   const root = builder.build();
-  if (options.prefetchSmall !== false) await prefetchSmall(store, builder.arrays, builder.typedArrays, root);
+  if (options.prefetchSmall !== false) await prefetchSmall(store, name, builder.arrays, builder.typedArrays, root);
   return root;
 }
 
@@ -214,7 +224,7 @@ const PREFETCH_ELEMENTS = 4096;
  * too many costs a request in the same wave, one too few a round trip when construction reads it, and neither
  * changes a value.
  */
-async function prefetchSmall(store: ReadableStore, arrays: ZarrLazyArray[], typed: ReadonlySet<ZarrLazyArray>, root: GroupBuilder): Promise<void> {
+async function prefetchSmall(store: ReadableStore, name: string, arrays: ZarrLazyArray[], typed: ReadonlySet<ZarrLazyArray>, root: GroupBuilder): Promise<void> {
   const specloc = root.attributes.get(SPEC_LOC_ATTR)?.value;
   const specs = specloc !== undefined && "kind" in specloc && specloc.kind === "reference" ? `${String(specloc.targets[0])}/` : undefined;
   const small = arrays.filter((a) => {
@@ -224,6 +234,18 @@ async function prefetchSmall(store: ReadableStore, arrays: ZarrLazyArray[], type
     const eager = a.scalar || a.dtype === "text" || a.dtype === "reference" || a.dtype === "compound" || a.dtype === "bool";
     return eager && a.chunkCount === 1 && elements <= PREFETCH_ELEMENTS;
   });
+  // The decompressors' modules (WebAssembly, compiled on first use) loaded while the chunks are on their way; a
+  // failure is the read's to report, as when it loads them itself.
+  const codecs = new Map<string, ZarrCodecConfig>();
+  for (const a of small) if (a.meta.compressor !== null) codecs.set(JSON.stringify(a.meta.compressor), a.meta.compressor);
+  for (const config of codecs.values()) compressor(config, name).catch(() => undefined);
+  if (queues(store)) {
+    // All asked for at once: the store sends what it may and queues the rest, so a chunk's decoding never holds back
+    // the next request (from 256 workers, the 257th request waited for a chunk's decoding, the first one's for the
+    // decompressor's compiling: round trips on a busy machine).
+    await Promise.all(small.map((a) => a.prefetch()));
+    return;
+  }
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < small.length) await small[next++]!.prefetch();

@@ -230,7 +230,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
             await control(`${server.origin}/reset`);
             const r = await inChromium(server.origin, "zarr-worker.js", { url: `${server.origin}/store/${path.basename(zarr)}`, maxParallel: options.maxParallel });
             const s = await control(`${server.origin}/stats`);
-            add({ env: `chromium ${protocol === "http2" ? "HTTP/2" : "HTTP/1.1"}`, way: "zarr: NWBZarrIO open+read", objects: r.tree.length, seconds: +r.seconds.toFixed(2), chain: s.chain, bursts: s.roundTrips, requests: s.requests, MB: +(s.bytes / 1e6).toFixed(2), maxInFlight: s.maxInFlight, client: r.client.roundTrips, clientRequests: r.client.requests });
+            add({ env: `chromium ${protocol === "http2" ? "HTTP/2" : "HTTP/1.1"}`, way: "zarr: NWBZarrIO open+read", objects: r.tree.length, seconds: +r.seconds.toFixed(2), chain: s.chain, bursts: s.roundTrips, requests: s.requests, MB: +(s.bytes / 1e6).toFixed(2), maxInFlight: s.maxInFlight, client: r.client.roundTrips, clientRequests: r.client.requests, chains: s.chains?.join(" ") });
           }
         } finally {
           server.child.kill();
@@ -260,7 +260,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   } finally {
     await browser?.close();
   }
-  console.log(`\n${values.delay} ms per answer; HttpStore maxParallel ${values.parallel ?? "default (256)"}; ${runs} run(s), medians; the store: ${metadataKeys.length} metadata keys (${countObjects(metadataKeys)} groups and arrays).`);
+  console.log(`\n${values.delay} ms per answer; HttpStore maxParallel ${values.parallel ?? "default (512 in Node, 256 in a browser)"}; ${runs} run(s), medians; the store: ${metadataKeys.length} metadata keys (${countObjects(metadataKeys)} groups and arrays).`);
   console.log("objects: NWB objects constructed (for the metadata-only ways, Zarr groups and arrays). chain: the server's count of sequential round trips");
   console.log("(requests each sent after an answer; pipelining cannot hide them); client: the reader's own count; bursts: the servers' older count, fooled by pipelining.");
   console.log("env                way                              objects |  chain  client  bursts  requests  MB      seconds");

@@ -21,6 +21,21 @@
 //
 // Files are made once in --out (default /tmp/tsnwb-zarr-bench): pynwb.nwb (a link to bench/remote-open.mjs's when
 // it exists) and pynwb.nwb.zarr (hdmf-zarr's export, test/py/zarr_consolidation.py).
+//
+// Figures (2026-12-03, 2 cores shared with other work, load average 8-11: seconds are noisy, round trips steady;
+// medians of 3; 622 NWB objects constructed each time):
+//   env                way                        chain  client  bursts  requests  MB    seconds
+//   node               zarr: NWBZarrIO open+read      3       2       2       420  1.26     0.92
+//   chromium HTTP/1.1  zarr: NWBZarrIO open+read     73       3       6       420  1.26     4.81
+//   chromium HTTP/2    zarr: NWBZarrIO open+read      6       3       4       420  1.26     2.46
+//   node               hdf5: NWBHDF5IO open+read      7       7       7        36  7.23     2.79
+//   chromium HTTP/1.1  hdf5: NWBHDF5IO open+read      7       7       7        36  7.23     1.46
+//   node, --parallel 16 (the old bound)             29      28       3       420  1.26     2.21
+// The ~420 requests are the chunks of the small arrays construction reads (245 TimeSeries' starting_time, 160
+// SpatialSeries' reference_frame, the file's and subject's text), each its own object in Zarr. Node sends them all
+// at once; Chromium sends 256 at once over HTTP/2 but 6 at a time over HTTP/1.1 (73 round trips, which no client
+// can avoid: serve Zarr to browsers over HTTP/2). In Chromium each request also costs about 2 ms of the worker's CPU
+// (fetch, its answer, decoding), which is why Zarr over HTTP/2 takes fewer round trips than HDF5 but more time.
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";

@@ -22,6 +22,8 @@ export interface FolderServerStats {
   roundTrips: number;
   /** The longest chain of requests each arriving after an answer was sent: the sequential waits, an upper bound. */
   chain: number;
+  /** How many requests arrived at each chain length (index 0: length 1). */
+  chains: number[];
   maxInFlight: number;
   /** The keys asked for, decoded, in order of arrival. */
   keys: string[];

@@ -21,7 +21,7 @@ import { FolderStore } from "../src/io/zarr/folder-store.js";
 import type { ReadableStore, StoreKey } from "../src/io/zarr/store.js";
 import { readZarrFile, readZarrTree } from "../src/io/zarr/zarr-read.js";
 import { ZarrLazyArray } from "../src/io/zarr/lazy-zarr-array.js";
-import { JsonFloat, parseTaggedJson, untagged } from "../src/io/zarr/zarr-json.js";
+import { JsonFloat, parseConsolidatedJson, parseTaggedJson, untagged } from "../src/io/zarr/zarr-json.js";
 import { FormatError } from "../src/errors.js";
 import { ORACLE, ROOT, SHARED, byPath, sha256, tempFolder } from "./helpers.js";
 
@@ -365,6 +365,27 @@ describe("attributes as hdmf-zarr writes them (JSON)", () => {
     expect([rate.dtype, rate.data[0]]).toEqual(["float64", 1000]);
     const ids = tree.groups.get("units")!.datasets.get("id")!.value as LazyArray;
     expect(ids.dtype).toBe("int64");
+  });
+
+  it("consolidated metadata parses by JSON.parse to the one parser's values: attributes tagged, the rest plain", () => {
+    const slow = (text: string): unknown => {
+      const doc = parseTaggedJson(text) as { metadata: Record<string, never> };
+      const metadata: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(doc.metadata)) Object.defineProperty(metadata, k, { value: k.endsWith(".zattrs") ? v : untagged(v), enumerable: true, writable: true, configurable: true });
+      return { ...(untagged({ ...doc, metadata: null }) as object), metadata };
+    };
+    const texts = [
+      `{"metadata": {"a/.zattrs": {"x": 1.0, "y": [1, 2.5e3, NaN, -Infinity, Infinity], "s": "1.0 \\" 2.0 NaN", "__proto__": 3.0, "n": -0.0}, "a/.zarray": {"fill_value": NaN, "big": 1e400, "i": 12345678901234567890, "f": 0.5}, ".zgroup": {"zarr_format": 2}}, "zarr_consolidated_format": 1}`,
+      // A string with the private-use character the fast parse marks floats with: parsed by the one parser instead.
+      `{"metadata": {"a/.zattrs": {"x": "\ue0001.5", "y": 2.0}}, "zarr_consolidated_format": 1}`,
+      readFileSync(path.join(storeOf("made.nwb"), ".zmetadata"), "utf8"),
+    ];
+    for (const text of texts) expect(parseConsolidatedJson(text)).toStrictEqual(slow(text));
+    const doc = parseConsolidatedJson(texts[0]!) as { metadata: Record<string, Record<string, unknown>> };
+    expect(doc.metadata["a/.zattrs"]!.x).toEqual(new JsonFloat(1));
+    expect(Object.getPrototypeOf(doc.metadata["a/.zattrs"])).toBe(Object.prototype);
+    expect(doc.metadata["a/.zarray"]!.fill_value).toBeNaN();
+    expect(() => parseConsolidatedJson(`{"metadata": {"a": }}`)).toThrow(SyntaxError);
   });
 
   it("parse Python's JSON: floats tagged, NaN and Infinity, escapes", () => {

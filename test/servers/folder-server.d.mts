@@ -12,11 +12,18 @@ export interface FolderServerOptions {
   noRanges?: boolean;
   /** A folder served under /page/, undelayed and uncounted. */
   staticDir?: string;
+  /** HTTPS with HTTP/2 (and HTTP/1.1 for clients without it) on a self-signed certificate. */
+  http2?: boolean;
 }
 export interface FolderServerStats {
   requests: number;
   bytes: number;
+  /** Bursts of requests (one while any request is in flight): fooled by pipelining, read `chain` beside it. */
   roundTrips: number;
+  /** The longest chain of requests each arriving after an answer was sent: the sequential waits, an upper bound. */
+  chain: number;
+  /** How many requests arrived at each chain length (index 0: length 1). */
+  chains: number[];
   maxInFlight: number;
   /** The keys asked for, decoded, in order of arrival. */
   keys: string[];

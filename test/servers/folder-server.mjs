@@ -1,14 +1,21 @@
 // A loopback HTTP server for the Zarr store tests and benchmark: serves a folder (a Zarr store as zarr-python and
 // hdmf-zarr keep it on disk) under /store/, each path part percent-decoded, as a static host or an object store
 // would. Holds every answer DELAY ms and counts requests, bytes and sequential round trips (delayed-answers.mjs,
-// shared with range-server.mjs). 404 for a missing key (403 with `forbidMissing`, as S3 answers without list rights).
+// shared with range-server.mjs): `chain`, the longest chain of requests each sent after an answer (what a client
+// waited for in turn, however many it kept in flight), and `roundTrips`, bursts of requests (which a pipeline of
+// requests always in flight fools: one burst however long it lasts; kept for older bounds). 404 for a missing key (403 with `forbidMissing`, as S3 answers without list rights).
 // Answers "GET /stats" with the counts as JSON and "GET /reset" by zeroing them; with `staticDir`, serves that
 // folder's files under /page/ (a test page of the same origin), undelayed and uncounted.
 //
 // In a test: `const server = await serveFolder(dir, { delay: 50 })`; as a process (the benchmark, so that the
-// client's work does not delay the server's answers): `node folder-server.mjs DIR [DELAY_MS]`, which prints its port.
+// client's work does not delay the server's answers): `node folder-server.mjs DIR [DELAY_MS] [http2]`, which prints
+// its port.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import fs from "node:fs/promises";
 import http from "node:http";
+import http2 from "node:http2";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DelayedAnswers } from "./delayed-answers.mjs";
@@ -16,7 +23,10 @@ import { DelayedAnswers } from "./delayed-answers.mjs";
 /**
  * Serves `root` under /store/. Options: delay (ms per answer), headers (every one a request must carry, else 401),
  * failFirst (answer each key 503 that many times before serving it), forbidMissing (403 instead of 404),
- * staticDir (files under /page/). Resolves to { url (of the store), origin, stats(), reset(), close() }.
+ * staticDir (files under /page/), http2 (HTTPS with HTTP/2, HTTP/1.1 to clients without it, on a self-signed
+ * certificate made by openssl: for browsers started with --ignore-certificate-errors, which send all their requests
+ * over one connection as they do to HTTP/2 object stores and CDNs). Resolves to { url (of the store), origin,
+ * stats(), reset(), close() }.
  */
 export async function serveFolder(root, options = {}) {
   const answers = new DelayedAnswers(options.delay ?? 0);
@@ -24,7 +34,7 @@ export async function serveFolder(root, options = {}) {
   /** The keys asked for, decoded, in order of arrival. */
   const keys = [];
   const failures = new Map();
-  const server = http.createServer((req, res) => {
+  const handler = (req, res) => {
     res.setHeader("access-control-allow-origin", "*");
     res.setHeader("access-control-expose-headers", "content-range, content-length, content-type");
     if (req.method === "OPTIONS") {
@@ -79,13 +89,14 @@ export async function serveFolder(root, options = {}) {
       }
       bytes += body.length;
       res.writeHead(200, { "content-length": body.length, "content-type": "application/octet-stream" }).end(body);
-    });
-  });
-  server.keepAliveTimeout = 60_000;
+    }, url.pathname);
+  };
+  const server = options.http2 ? http2.createSecureServer({ ...selfSignedCertificate(), allowHTTP1: true, settings: { maxConcurrentStreams: 1000 } }, handler) : http.createServer(handler);
+  if (!options.http2) server.keepAliveTimeout = 60_000;
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const origin = `http://127.0.0.1:${server.address().port}`;
+  const origin = `${options.http2 ? "https" : "http"}://127.0.0.1:${server.address().port}`;
   function stats() {
-    return { requests, bytes, roundTrips: answers.roundTrips, maxInFlight: answers.maxInFlight, keys: [...keys] };
+    return { requests, bytes, roundTrips: answers.roundTrips, chain: answers.chain, chains: [...answers.chains].map((n) => n ?? 0), maxInFlight: answers.maxInFlight, keys: [...keys] };
   }
   function reset() {
     requests = bytes = 0;
@@ -95,12 +106,24 @@ export async function serveFolder(root, options = {}) {
   }
   return {
     origin, url: `${origin}/store/`, stats, reset,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
   };
 }
 
+/** A key and self-signed certificate for 127.0.0.1 (PEM), made by openssl. */
+function selfSignedCertificate() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "folder-server-"));
+  try {
+    const [key, cert] = [path.join(dir, "key.pem"), path.join(dir, "cert.pem")];
+    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
+    return { key: readFileSync(key), cert: readFileSync(cert) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const [root, delay = "0"] = process.argv.slice(2);
-  const served = await serveFolder(root, { delay: Number(delay), staticDir: process.env.STATIC_DIR });
+  const [root, delay = "0", protocol] = process.argv.slice(2);
+  const served = await serveFolder(root, { delay: Number(delay), staticDir: process.env.STATIC_DIR, http2: protocol === "http2" });
   console.log(new URL(served.origin).port);
 }

@@ -31,7 +31,7 @@ const server = http.createServer((req, res) => {
     return;
   }
   if (req.url === "/stats") {
-    res.end(JSON.stringify({ requests, bytes, roundTrips: answers.roundTrips, maxInFlight: answers.maxInFlight }));
+    res.end(JSON.stringify({ requests, bytes, roundTrips: answers.roundTrips, chain: answers.chain, chains: [...answers.chains].map((n) => n ?? 0), maxInFlight: answers.maxInFlight }));
     return;
   }
   if (req.url === "/reset") {

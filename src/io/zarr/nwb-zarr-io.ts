@@ -10,9 +10,8 @@ import { FormatError, ModeError, TsnwbError, ValidationError } from "../../error
 import type { GroupBuilder } from "../../mapping/builders.js";
 import { type BaseIOOptions, type IOMode, buildCheckedTree, checkMode } from "../io-base.js";
 import { type FolderTarget, folderSupport } from "./folder-support.js";
-import { ZGROUP, keyOf } from "./layout.js";
 import { HttpStore, type HttpStoreOptions } from "./http-store.js";
-import { readZarrFile, readZarrTree } from "./zarr-read.js";
+import { type RootDocuments, readRootDocuments, readZarrFile, readZarrTree } from "./zarr-read.js";
 import { type ReadableStore, type WritableStore, isWritable, storeName } from "./store.js";
 import { type ZarrWriteOptions, clearStore, writeZarrTree } from "./zarr-write.js";
 
@@ -50,6 +49,8 @@ export function isHttpURL(target: string): boolean {
 /** An NWB file in a Zarr store (pynwb's `hdmf_zarr.nwb.NWBZarrIO`): `open`, `read`, `write`, `close`. */
 export class NWBZarrIO {
   private nwbfile?: NWBFile;
+  /** The root's documents open() read (checkIsZarr), until read() takes them. */
+  private rootDocuments?: RootDocuments;
   private written = false;
   private closed = false;
 
@@ -111,16 +112,26 @@ export class NWBZarrIO {
     return io;
   }
 
-  /** A store to read must be a Zarr group at its root. */
+  /**
+   * A store to read must be a Zarr group at its root. The root's consolidated metadata and attributes are read with
+   * its .zgroup, in the same round trip, and kept for `read()`.
+   */
   private async checkIsZarr(): Promise<void> {
-    if ((await this.store.get(keyOf("/", ZGROUP))) === undefined) throw new FormatError(this.path, "not a Zarr store: there is no .zgroup at its root");
+    const root = await readRootDocuments(this.store);
+    if (root.zgroup === undefined) throw new FormatError(this.path, "not a Zarr store: there is no .zgroup at its root");
+    this.rootDocuments = root;
   }
 
   /** Reads the store into typed objects (`zarr-read.ts`): array data stays in the store until read. */
   async read(): Promise<NWBFile> {
     this.checkOpen();
     if (this.mode === "w") throw new ModeError(`cannot read ${this.path}: it is open in mode "w"`);
-    this.nwbfile ??= await readZarrFile(this.store, { name: this.path });
+    if (this.nwbfile === undefined) {
+      // The root's documents as open() read them, once (a later tree is read anew).
+      const root = this.rootDocuments;
+      this.rootDocuments = undefined;
+      this.nwbfile = await readZarrFile(this.store, { name: this.path, root });
+    }
     return this.nwbfile;
   }
 

@@ -17,13 +17,13 @@ import type { NDArray } from "../../data/ndarray.js";
 import { FormatError } from "../../errors.js";
 import { type ReadableStore, type StoreKey, type WritableStore, storeName } from "./store.js";
 import { type HdmfZarrDType, ZarrLazyArray } from "./lazy-zarr-array.js";
-import { checkArrayMetadata } from "./zarr-decode.js";
+import { type ZarrCodecConfig, checkArrayMetadata, compressor } from "./zarr-decode.js";
 import { isMetadataKey } from "./consolidated.js";
 import { OBJECT_REFERENCE_TAG, RESERVED_ATTRIBUTES, SPEC_LOC_ATTR, ZARR_DTYPE_ATTR, ZARR_LINK_ATTR, referencePath } from "./layout.js";
 
 /** The consolidated metadata's key, relative to the root (`consolidated.ts`'s CONSOLIDATED_METADATA_KEY). */
 const ZMETADATA = ".zmetadata";
-import { JsonFloat, type TaggedJson, parseTaggedJson, untagged } from "./zarr-json.js";
+import { JsonFloat, parseConsolidatedJson, parseTaggedJson, untagged } from "./zarr-json.js";
 
 /** What `readZarrTree` takes besides the store. */
 export interface ZarrReadOptions {
@@ -31,9 +31,10 @@ export interface ZarrReadOptions {
   name?: string;
   /**
    * Whether the chunks of small arrays that reading a file's objects reads at once (scalars, text, references,
-   * compound rows: one chunk of at most 4096 elements, outside the cached specification) are fetched together as
-   * the tree is read, rather than one after the other as the objects are made (one round trip each over HTTP);
-   * default true. Numeric arrays are never fetched ahead.
+   * compound rows: one chunk of at most 4096 elements, outside the cached specification and not the data of a
+   * typed dataset such as a table's column) are fetched together as the tree is read, as many at once as the store
+   * takes (an HttpStore's `maxParallel`), rather than one after the other as the objects are made (one round trip
+   * each over HTTP); default true. Numeric arrays other than scalars are never fetched ahead.
    */
   prefetchSmall?: boolean;
   /**
@@ -41,14 +42,54 @@ export interface ZarrReadOptions {
    * (`writtenChunks`, for copies of sparse arrays); default true. Listing reads no chunk.
    */
   listChunks?: boolean;
+  /**
+   * The root's documents as {@link readRootDocuments} read them (NWBZarrIO.open reads them to check that the store
+   * is Zarr, so that the tree's reading does not ask for them again: a round trip less over HTTP).
+   */
+  root?: RootDocuments;
+}
+
+/** The documents at a store's root that reading its tree starts from: undefined where the store has none. */
+export interface RootDocuments {
+  /** `/.zgroup`: the root is a Zarr group. */
+  zgroup: Uint8Array | undefined;
+  /** `/.zmetadata`: the consolidated metadata. */
+  zmetadata: Uint8Array | undefined;
+  /** `/.zattrs`: the root's attributes as they are now (hdmf-zarr writes `.specloc` after it consolidates). */
+  zattrs: Uint8Array | undefined;
+}
+
+/** Reads the root's documents together: one round trip over HTTP. */
+export async function readRootDocuments(store: ReadableStore): Promise<RootDocuments> {
+  const [zgroup, zmetadata, zattrs] = await Promise.all([".zgroup", ZMETADATA, ".zattrs"].map((k) => store.get(`/${k}` as StoreKey)));
+  return { zgroup, zmetadata, zattrs };
 }
 
 /** Metadata documents by key relative to the store's root, without the leading "/" ("acquisition/ts/.zarray"). */
 type MetadataMap = Map<string, unknown>;
 
 
-/** Metadata documents are fetched this many at a time when the store has no consolidated metadata. */
-const PARALLEL_METADATA = 32;
+/**
+ * Keys are read this many at a time from a store that does not say how many it takes (a folder: each read an open
+ * file). An HttpStore says (`maxParallel`): it is given as many at once, since each wave is a round trip.
+ */
+const PARALLEL_READS = 32;
+
+/** The bound on reads in flight that `store` keeps itself (an HttpStore's `maxParallel`), if it says. */
+function declaredParallel(store: ReadableStore): number | undefined {
+  const declared = (store as { maxParallel?: unknown }).maxParallel;
+  return typeof declared === "number" && Number.isInteger(declared) && declared >= 1 ? declared : undefined;
+}
+
+/** How many reads to keep going at once on `store`. */
+function parallelReads(store: ReadableStore): number {
+  return declaredParallel(store) ?? PARALLEL_READS;
+}
+
+/** Whether `store` bounds and queues its own reads (then it may be given all of them at once). */
+function queues(store: ReadableStore): boolean {
+  return declaredParallel(store) !== undefined;
+}
 
 function canList(store: ReadableStore): store is ReadableStore & Pick<WritableStore, "list"> {
   return typeof (store as Partial<WritableStore>).list === "function";
@@ -59,12 +100,12 @@ export async function readZarrTree(store: ReadableStore, options: ZarrReadOption
   const name = options.name ?? storeName(store);
   const listable = canList(store);
   const listed = listable && options.listChunks !== false ? await listKeys(store) : undefined;
-  const meta = await readMetadata(store, name, listed);
+  const meta = await readMetadata(store, name, listed, options.root);
   if (!meta.has(".zgroup")) throw new FormatError(name, "not a Zarr hierarchy: it has no root group (/.zgroup)");
   const chunkKeys = listed === undefined ? undefined : chunkKeysByArray(listed, meta);
   const builder = new TreeBuilder(store, name, meta, chunkKeys);
   const root = builder.build();
-  if (options.prefetchSmall !== false) await prefetchSmall(builder.arrays, root);
+  if (options.prefetchSmall !== false) await prefetchSmall(store, name, builder.arrays, builder.typedArrays, root);
   return root;
 }
 
@@ -88,21 +129,17 @@ async function listKeys(store: ReadableStore & Pick<WritableStore, "list">): Pro
 
 /**
  * The JSON document at `key`, or undefined when the store has none. Attributes keep whether their numbers were
- * written as floats (`zarr-json.ts`); other documents are plain.
+ * written as floats (`zarr-json.ts`); other documents are plain. `known`: the key's bytes, already read.
  */
-async function getJSON(store: ReadableStore, key: string, name: string): Promise<unknown> {
-  const bytes = await store.get(`/${key}` as StoreKey);
+async function getJSON(store: ReadableStore, key: string, name: string, known?: { bytes: Uint8Array | undefined }): Promise<unknown> {
+  const bytes = known !== undefined ? known.bytes : await store.get(`/${key}` as StoreKey);
   if (bytes === undefined) return undefined;
   try {
-    const doc = parseTaggedJson(new TextDecoder().decode(bytes));
+    const text = new TextDecoder().decode(bytes);
+    // Megabytes for a file of thousands of objects: the engine's JSON.parse, its floats marked (zarr-json.ts).
+    if (key === ZMETADATA) return parseConsolidatedJson(text);
+    const doc = parseTaggedJson(text);
     if (key === ".zattrs" || key.endsWith("/.zattrs")) return doc;
-    if (key === ZMETADATA) {
-      const docs = (doc as { metadata?: Record<string, TaggedJson> }).metadata;
-      if (typeof docs !== "object" || docs === null || Array.isArray(docs)) return untagged(doc);
-      const metadata: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(docs)) Object.defineProperty(metadata, k, { value: k.endsWith(".zattrs") ? v : untagged(v), enumerable: true });
-      return { ...(untagged({ ...(doc as Record<string, TaggedJson>), metadata: null }) as object), metadata };
-    }
     return untagged(doc);
   } catch (e) {
     throw new FormatError(name, `/${key} is not JSON: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
@@ -119,13 +156,16 @@ async function fetchAll(store: ReadableStore, keys: string[], name: string, into
       if (doc !== undefined) into.set(key, doc);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_METADATA, keys.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(parallelReads(store), keys.length) }, worker));
 }
 
 /** Every metadata document of the hierarchy: consolidated when the store has `/.zmetadata`, else as listed. */
-async function readMetadata(store: ReadableStore, name: string, listed: string[] | undefined): Promise<MetadataMap> {
+async function readMetadata(store: ReadableStore, name: string, listed: string[] | undefined, root: RootDocuments | undefined): Promise<MetadataMap> {
   const meta: MetadataMap = new Map();
-  const [consolidated, rootAttrs] = await Promise.all([getJSON(store, ZMETADATA, name), getJSON(store, ".zattrs", name)]);
+  const [consolidated, rootAttrs] = await Promise.all([
+    getJSON(store, ZMETADATA, name, root && { bytes: root.zmetadata }),
+    getJSON(store, ".zattrs", name, root && { bytes: root.zattrs }),
+  ]);
   if (consolidated !== undefined) {
     const docs = (consolidated as { metadata?: Record<string, unknown> }).metadata;
     if (typeof docs !== "object" || docs === null) throw new FormatError(name, "/.zmetadata has no 'metadata' object");
@@ -176,27 +216,49 @@ function chunkKeysByArray(listed: string[], meta: MetadataMap): Map<string, Set<
 /** Arrays of at most this many elements, in one chunk, are fetched ahead (see `prefetchSmall`). */
 const PREFETCH_ELEMENTS = 4096;
 
-/** Fetches the chunks of the small arrays the objects' construction reads, several at a time. */
-async function prefetchSmall(arrays: ZarrLazyArray[], root: GroupBuilder): Promise<void> {
+/**
+ * Fetches the chunks of the small arrays the objects' construction reads, all at once (as many as the store takes).
+ * The mapper reads eagerly the datasets that are fields of their parent with a scalar or text value, references
+ * and compound rows (`mapper.ts`, valueOf); the data of a typed dataset (a table's column, an index) stays lazy
+ * unless it is a scalar, so typed arrays are left out. What is fetched only fills the arrays' chunk caches: a guess
+ * too many costs a request in the same wave, one too few a round trip when construction reads it, and neither
+ * changes a value.
+ */
+async function prefetchSmall(store: ReadableStore, name: string, arrays: ZarrLazyArray[], typed: ReadonlySet<ZarrLazyArray>, root: GroupBuilder): Promise<void> {
   const specloc = root.attributes.get(SPEC_LOC_ATTR)?.value;
   const specs = specloc !== undefined && "kind" in specloc && specloc.kind === "reference" ? `${String(specloc.targets[0])}/` : undefined;
   const small = arrays.filter((a) => {
     if (specs !== undefined && a.path.startsWith(specs)) return false;
+    if (typed.has(a) && !a.scalar) return false;
     const elements = a.meta.shape.reduce((x, n) => x * n, 1);
     const eager = a.scalar || a.dtype === "text" || a.dtype === "reference" || a.dtype === "compound" || a.dtype === "bool";
     return eager && a.chunkCount === 1 && elements <= PREFETCH_ELEMENTS;
   });
+  // The decompressors' modules (WebAssembly, compiled on first use) loaded while the chunks are on their way; a
+  // failure is the read's to report, as when it loads them itself.
+  const codecs = new Map<string, ZarrCodecConfig>();
+  for (const a of small) if (a.meta.compressor !== null) codecs.set(JSON.stringify(a.meta.compressor), a.meta.compressor);
+  for (const config of codecs.values()) compressor(config, name).catch(() => undefined);
+  if (queues(store)) {
+    // All asked for at once: the store sends what it may and queues the rest, so a chunk's decoding never holds back
+    // the next request (from 256 workers, the 257th request waited for a chunk's decoding, the first one's for the
+    // decompressor's compiling: round trips on a busy machine).
+    await Promise.all(small.map((a) => a.prefetch()));
+    return;
+  }
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < small.length) await small[next++]!.prefetch();
   };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_METADATA, small.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(parallelReads(store), small.length) }, worker));
 }
 
 /** Builds the builder tree from the metadata documents. */
 class TreeBuilder {
   /** Every array read, in the order met. */
   readonly arrays: ZarrLazyArray[] = [];
+  /** Those of them that are typed (a `neurodata_type` attribute): objects of their own, their data read lazily. */
+  readonly typedArrays = new Set<ZarrLazyArray>();
   /** Each group's and array's children's names, by the parent's relative path. */
   private readonly children = new Map<string, { groups: Set<string>; arrays: Set<string> }>();
 
@@ -282,6 +344,7 @@ class TreeBuilder {
     const zarrDType = attrs[ZARR_DTYPE_ATTR] as HdmfZarrDType | undefined;
     const lazy = new ZarrLazyArray(this.store, this.absolute(path), meta, zarrDType, this.name, this.chunkKeys?.get(path));
     this.arrays.push(lazy);
+    if (attrs.neurodata_type !== undefined) this.typedArrays.add(lazy);
     const builder = new DatasetBuilder(name, lazy, lazy.scalar);
     this.readAttributes(attrs, builder.attributes, path);
     return builder;

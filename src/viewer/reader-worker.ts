@@ -6,7 +6,7 @@
 import { type AbstractContainer, NWBHDF5IO, type NWBFile, inspect } from "../browser.js";
 import type { Finding, FileSource, Overview, ReaderAnswer, ReaderCall, ReaderCalls, ReaderMethod, TreeEntry } from "./protocol.js";
 import type { ViewRequest } from "./views/view.js";
-import { startCompilingHDF5 } from "./hdf5-wasm.js";
+import { isHDF5ModuleMessage, startCompilingHDF5 } from "./hdf5-wasm.js";
 import { sectionOf } from "./sections.js";
 import { viewFor, viewNamed } from "./views/registry.js";
 
@@ -213,6 +213,8 @@ const calls: { [M in ReaderMethod]: (...args: ReaderCalls[M]["args"]) => Promise
 };
 
 scope.onmessage = (e) => {
+  // The page's compiled HDF5 module is taken by hdf5-wasm.ts.
+  if (isHDF5ModuleMessage(e.data)) return;
   const { id, method, args } = e.data;
   const run = calls[method] as (...a: unknown[]) => Promise<unknown>;
   run(...args).then(

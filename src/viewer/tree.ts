@@ -29,7 +29,7 @@ function typeAncestry(neurodata_type: string, namespace: string | undefined): st
 }
 
 /** An object's type, then each type it extends, nearest first. */
-export function ancestry(obj: AbstractContainer): string[] {
+function ancestry(obj: AbstractContainer): string[] {
   return typeAncestry(obj.neurodata_type, obj.namespace);
 }
 

@@ -46,9 +46,8 @@ export interface ReaderCalls {
   /**
    * Starts opening a URL before the page's code has loaded (`index.html` does, for the file its address names): the
    * page's `open` of the same URL then takes the file over, half fetched, instead of opening it again.
-   * `pageFetchesFirstBlock`: the page is fetching the file's first block and will post it (first-block.ts).
    */
-  preopen: { args: [source: { url: string }, pageFetchesFirstBlock?: boolean]; result: null };
+  preopen: { args: [source: { url: string }]; result: null };
   /**
    * Opens a file and lists its objects, sorted by path. `target`: the object the page shows first (the address's),
    * whose extract starts at once after this answer, before the page asks for it with the same view and request.

@@ -6,8 +6,6 @@
 import { type AbstractContainer, NWBHDF5IO, type NWBFile, inspect } from "../browser.js";
 import type { Finding, FileSource, Overview, ReaderAnswer, ReaderCall, ReaderCalls, ReaderMethod, TreeEntry } from "./protocol.js";
 import type { ViewRequest } from "./views/view.js";
-import { offerFirstBlock } from "../io/remote/remote-file.js";
-import { firstBlockFromPage, isFirstBlockMessage } from "./first-block.js";
 import { isHDF5ModuleMessage, startCompilingHDF5 } from "./hdf5-wasm.js";
 import { sectionOf } from "./sections.js";
 import { pathOf, treeOfLayout } from "./tree.js";
@@ -126,10 +124,9 @@ function openFile(source: FileSource): { file: Promise<OpenFile>; tree: Promise<
 }
 
 const calls: { [M in ReaderMethod]: (...args: ReaderCalls[M]["args"]) => Promise<ReaderCalls[M]["result"]> } = {
-  async preopen(source, pageFetchesFirstBlock) {
+  async preopen(source) {
     if (current) await closeFile(current);
     ahead = undefined;
-    if (pageFetchesFirstBlock) offerFirstBlock(source.url, firstBlockFromPage(source.url));
     current = { ...openFile(source), preopened: source.url };
     // A failure is answered to the page's own `open` of the URL.
     current.file.catch(() => undefined);
@@ -212,8 +209,8 @@ const calls: { [M in ReaderMethod]: (...args: ReaderCalls[M]["args"]) => Promise
 };
 
 scope.onmessage = (e) => {
-  // The page's compiled HDF5 module is taken by hdf5-wasm.ts, its first block by first-block.ts.
-  if (isHDF5ModuleMessage(e.data) || isFirstBlockMessage(e.data)) return;
+  // The page's compiled HDF5 module is taken by hdf5-wasm.ts.
+  if (isHDF5ModuleMessage(e.data)) return;
   const { id, method, args } = e.data;
   const run = calls[method] as (...a: unknown[]) => Promise<unknown>;
   run(...args).then(

@@ -19,32 +19,13 @@ async function download(url: string, headers: Record<string, string> = {}): Prom
   return new Uint8Array(await response.arrayBuffer());
 }
 
-/** First blocks fetched before the file is opened (by the viewer's page, while its reading worker loads), by URL. */
-const offered = new Map<string, Promise<{ bytes: Uint8Array; total: number } | undefined>>();
-
 /**
- * @internal Gives the next opening of `url` its first block ({@link firstBlockBytes} from byte 0, and the file's
- * size), fetched elsewhere and coming: the opening waits for it instead of asking again. A block of another length,
- * or none (undefined: that fetch failed), and the opening asks itself.
- */
-export function offerFirstBlock(url: string, block: Promise<{ bytes: Uint8Array; total: number } | undefined>): void {
-  offered.set(url, block.catch(() => undefined));
-}
-
-/**
- * The file's first block: the one offered ({@link offerFirstBlock}), else fetched asynchronously where `fetch` is:
- * the thread is free meanwhile (HDF5's WebAssembly starts there), where a transport's synchronous request would hold
- * it a round trip. Undefined when that did not
+ * The file's first block, fetched asynchronously where `fetch` is: the thread is free meanwhile (HDF5's WebAssembly
+ * starts there), where a transport's synchronous request would hold it a round trip. Undefined when that did not
  * give the block (no `fetch`, a failure, no ranges served): the reader then asks through its transport, which
  * retries and says why it failed as always.
  */
 async function fetchFirstBlock(url: string, options: RangeReaderOptions): Promise<(RangeAnswer & { ok: true }) | undefined> {
-  const given = offered.get(url);
-  if (given !== undefined) {
-    offered.delete(url);
-    const block = await given;
-    if (block !== undefined && Number.isFinite(block.total) && block.bytes.length === Math.min(firstBlockBytes(options), block.total)) return { ok: true, ...block };
-  }
   if (typeof fetch !== "function") return undefined;
   try {
     // Past the HTTP cache, as the fetches ahead are (parallel-ranges.ts): the reader caches what it reads.

@@ -133,9 +133,21 @@ export abstract class NWBIOBase {
     this.checkOpen();
     if (this.mode === "w") throw new ModeError(`cannot read ${this.path}: it is open in mode "w"`);
     if (this.nwbfile) return this.nwbfile;
-    this.storedTree = this._readTree();
+    this.storedTree = this._layout();
     this.nwbfile = await constructFile(this.storedTree, this.path);
     return this.nwbfile;
+  }
+
+  /**
+   * @internal the file's builder tree (names, types and attributes as stored; datasets lazy), read once: `read()`
+   * constructs its objects from the same tree. For a listing of the objects before they are made (the viewer's
+   * tree, shown while they are).
+   */
+  _layout(): GroupBuilder {
+    this.checkOpen();
+    if (this.mode === "w") throw new ModeError(`cannot read ${this.path}: it is open in mode "w"`);
+    this.storedTree ??= this._readTree();
+    return this.storedTree;
   }
 
   /** @internal the file's builder tree (attributes read, datasets lazy), for reading and for validation. */

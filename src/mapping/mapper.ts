@@ -380,10 +380,7 @@ function attribute(v: unknown, dtype: Dtype | DType, vector: boolean): Attribute
 
 /** Reads objects from the builder tree of a file. `fileName` is used in errors and `container_source`. */
 export async function constructFile(root: GroupBuilder, fileName: string): Promise<NWBFile> {
-  const type = attributeValue(root.attributes.get("neurodata_type"));
-  if (type !== "NWBFile") {
-    throw new FormatError(fileName, `not an NWB file: the root's neurodata_type is ${type === undefined ? "missing" : JSON.stringify(type)}, expected "NWBFile"`);
-  }
+  checkNWBRoot(root, fileName);
   // Namespaces the file caches and tsnwb does not have (extensions): their types become classes like any other,
   // an older file's included (its types read by tsnwb's classes, which hold every version's fields).
   await loadCachedSpecifications(typeCatalog, root, fileName);
@@ -391,6 +388,14 @@ export async function constructFile(root: GroupBuilder, fileName: string): Promi
   const { nwbfile } = await constructTree(root, fileName, schema.nwbVersion);
   recordSource(nwbfile, { fileName, root, schema });
   return nwbfile;
+}
+
+/** Throws unless the root of a file's tree is an NWBFile (a FormatError naming the file and what its root is). */
+export function checkNWBRoot(root: GroupBuilder, fileName: string): void {
+  const type = attributeValue(root.attributes.get("neurodata_type"));
+  if (type !== "NWBFile") {
+    throw new FormatError(fileName, `not an NWB file: the root's neurodata_type is ${type === undefined ? "missing" : JSON.stringify(type)}, expected "NWBFile"`);
+  }
 }
 
 /** The objects of a file's tree (its root an NWBFile), and each by its path. */

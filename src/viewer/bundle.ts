@@ -6,11 +6,12 @@
  * then works from any static host, and `tsnwb view` serves it.
  */
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BuildOptions, Plugin } from "esbuild";
 import { READER_CHUNK, READER_WASM } from "./server.js";
+import { PAGE_COMPILES_HDF5 } from "./hdf5-wasm.js";
 import { splitH5wasmScript } from "../io/hdf5/h5wasm-script.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -113,7 +114,12 @@ export async function bundleViewer(): Promise<string> {
     ...common, outfile: path.join(out, "tsnwb.js"),
     stdin: { contents: `import * as tsnwb from "./browser.js";\nglobalThis.tsnwb = tsnwb;\n`, resolveDir: path.join(root, "dist"), loader: "js" },
   });
-  copyFileSync(path.join(root, "src", "viewer", "index.html"), path.join(out, "index.html"));
+  // The page's first script fetches and compiles HDF5's module (see hdf5-wasm.ts): it is told the module's file here.
+  const page = readFileSync(path.join(root, "src", "viewer", "index.html"), "utf8");
+  if (!page.includes(`<script data-hdf5-wasm="">`)) throw new Error("src/viewer/index.html has no <script data-hdf5-wasm=\"\"> to name HDF5's module in");
+  // The worker waits for the page's module only when the page names it so.
+  if (!page.includes(`"${PAGE_COMPILES_HDF5}"`)) throw new Error(`src/viewer/index.html does not name its worker "${PAGE_COMPILES_HDF5}" (hdf5-wasm.ts)`);
+  writeFileSync(path.join(out, "index.html"), page.replace(`<script data-hdf5-wasm="">`, `<script data-hdf5-wasm="${wasm}">`));
   return out;
 }
 

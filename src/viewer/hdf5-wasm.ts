@@ -29,13 +29,39 @@ export async function compileHDF5(url: URL): Promise<WebAssembly.Module> {
 }
 
 /**
+ * The name a page gives the worker (`new Worker(url, { name })`) when the page compiles HDF5's module itself and
+ * posts it (`{ [HDF5_MODULE_MESSAGE]: module }`, or `{ [HDF5_MODULE_MESSAGE]: null }` when it could not): `index.html`
+ * starts compiling it from its first script, a few hundred milliseconds before the worker's code has loaded and could.
+ */
+export const PAGE_COMPILES_HDF5 = "tsnwb-reader:page-compiles-hdf5";
+/** The key of the message that brings the page's compiled module. */
+export const HDF5_MODULE_MESSAGE = "tsnwbHDF5Module";
+
+/** Whether a message the worker got is the page's module (or its word that it has none), not a call. */
+export function isHDF5ModuleMessage(data: unknown): boolean {
+  return typeof data === "object" && data !== null && HDF5_MODULE_MESSAGE in data;
+}
+
+/**
  * Starts fetching and compiling the module beside the worker's code, once, for the bundle's h5wasm to take (nothing
- * in tsc's output, unbundled: its h5wasm has the module in its script).
+ * in tsc's output, unbundled: its h5wasm has the module in its script); or, when the page said it compiles it
+ * ({@link PAGE_COMPILES_HDF5}), waits for the page's, compiling it here only if the page could not.
  */
 export function startCompilingHDF5(): void {
   const global = globalThis as Record<symbol, unknown>;
   if (typeof TSNWB_HDF5_WASM !== "string" || global[HDF5_WASM_KEY] !== undefined) return;
-  const compiling = compileHDF5(new URL(TSNWB_HDF5_WASM, import.meta.url));
+  const url = new URL(TSNWB_HDF5_WASM, import.meta.url);
+  const scope = globalThis as unknown as { name?: string; addEventListener(type: "message", listener: (e: MessageEvent) => void): void; removeEventListener(type: "message", listener: (e: MessageEvent) => void): void };
+  const compiling = scope.name !== PAGE_COMPILES_HDF5 ? compileHDF5(url) : new Promise<WebAssembly.Module>((resolve, reject) => {
+    const listener = (e: MessageEvent) => {
+      if (!isHDF5ModuleMessage(e.data)) return;
+      scope.removeEventListener("message", listener);
+      const module = (e.data as Record<string, unknown>)[HDF5_MODULE_MESSAGE];
+      if (module instanceof WebAssembly.Module) resolve(module);
+      else compileHDF5(url).then(resolve, reject);
+    };
+    scope.addEventListener("message", listener);
+  });
   // A failure is told where the module is needed (opening a file), not as an unhandled rejection now.
   compiling.catch(() => undefined);
   global[HDF5_WASM_KEY] = compiling;

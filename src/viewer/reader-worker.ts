@@ -3,13 +3,14 @@
  * list the objects, describe the file, inspect it, run a view's extract on an object) and it answers each with
  * plain data, so reading (synchronous range requests, decompression) never blocks the page.
  */
-import { type AbstractContainer, type NWBFile, inspect } from "../browser.js";
+import { type AbstractContainer, NWBHDF5IO, type NWBFile, inspect } from "../browser.js";
 import { type OpenedSource, httpStoreOf, openToRead } from "./open-source.js";
-import type { Finding, FileSource, Overview, ReaderAnswer, ReaderCall, ReaderCalls, ReaderMethod, TreeEntry } from "./protocol.js";
+import type { Finding, FileFormat, FileSource, Overview, ReaderAnswer, ReaderCall, ReaderCalls, ReaderMethod, TreeEntry } from "./protocol.js";
 import type { ViewRequest } from "./views/view.js";
-import { startCompilingHDF5 } from "./hdf5-wasm.js";
+import { isHDF5ModuleMessage, startCompilingHDF5 } from "./hdf5-wasm.js";
 import { sectionOf } from "./sections.js";
-import { viewFor, viewNamed } from "./views/registry.js";
+import { pathOf, treeOfLayout, treeOfObjects } from "./tree.js";
+import { viewNamed } from "./views/registry.js";
 
 /** The worker's side of messaging (the DOM's types describe a page, not a worker). */
 interface WorkerScope {
@@ -28,10 +29,11 @@ interface OpenFile extends OpenedSource {
 }
 
 /**
- * The file open, or being opened (every call waits for it). `preopened`: the URL of a file `preopen` started opening
- * before the page asked for it; the page's `open` of that URL takes it over instead of opening it again.
+ * The file open, or being opened (every call waits for it), and its tree (listed from the file's layout, before its
+ * objects are made). `preopened`: the URL of a file `preopen` started opening before the page asked for it; the
+ * page's `open` of that URL takes it over instead of opening it again.
  */
-let current: { file: Promise<OpenFile>; preopened?: string } | undefined;
+let current: { file: Promise<OpenFile>; format: Promise<FileFormat>; tree: Promise<TreeEntry[]>; preopened?: string } | undefined;
 
 /** The file open, once it is. */
 async function file(): Promise<OpenFile> {
@@ -65,24 +67,6 @@ function runExtract(view: string, obj: AbstractContainer, request: ViewRequest, 
 
 const extractKey = (path: string, view: string, request: ViewRequest) => JSON.stringify([path, view, request]);
 
-const pathOf = (obj: AbstractContainer) => obj.container_source?.path ?? `/${obj.name}`;
-
-/** An object's type, then each type it extends, nearest first. */
-function ancestry(obj: AbstractContainer): string[] {
-  const out: string[] = [];
-  try {
-    for (let t: { name: string; parent?: unknown } | undefined = obj.typeDef; t; t = t.parent as typeof t) out.push(t.name);
-  } catch {
-    out.push(obj.neurodata_type);
-  }
-  return out;
-}
-
-/** Whether an object is a table (its type is, or extends, DynamicTable). */
-function isTable(obj: AbstractContainer): boolean {
-  return ancestry(obj).includes("DynamicTable");
-}
-
 /** Bytes an array holds: its elements times their size (0 for text, references and compound data). */
 function bytesOf(v: unknown): number {
   if (typeof v !== "object" || v === null) return 0;
@@ -111,31 +95,44 @@ const SESSION_FIELDS = [
 ];
 const SUBJECT_FIELDS = ["subject_id", "species", "strain", "sex", "age", "age__reference", "date_of_birth", "genotype", "weight", "description"];
 
-/** Opens a file and lists its objects (sorted by path, each with the view that shows it). */
-async function openFile(source: FileSource): Promise<OpenFile> {
+/**
+ * Opens a file: its tree, listed from its layout as soon as that is read, then the file, its objects made from the
+ * same layout (after the tree is answered: the page lists it meanwhile).
+ */
+function openFile(source: FileSource): { file: Promise<OpenFile>; format: Promise<FileFormat>; tree: Promise<TreeEntry[]> } {
   done.opened++;
-  const { io, format } = await openToRead(source);
-  const nwbfile = await io.read();
-  const byPath = new Map<string, AbstractContainer>();
-  for (const obj of nwbfile.objects.values()) if (obj !== (nwbfile as AbstractContainer)) byPath.set(pathOf(obj), obj);
-  const tree: TreeEntry[] = [];
-  for (const [path, obj] of byPath) {
-    const types = ancestry(obj);
-    const parent = obj.parent as AbstractContainer | undefined;
-    const table = parent && parent.typeDef && isTable(parent) && !types.includes("DynamicTable") ? pathOf(parent) : undefined;
-    tree.push({ path, name: obj.name, neurodata_type: obj.neurodata_type, ancestry: types, view: viewFor(types).name, ...(table ? { table } : {}) });
-  }
-  tree.sort((a, b) => a.path.localeCompare(b.path));
-  return { io, format, nwbfile, byPath, tree };
+  const listed = (async () => {
+    const { io, format } = await openToRead(source);
+    try {
+      // HDF5's tree comes from its layout before the objects are made; a Zarr store's from its objects once read.
+      const tree = io instanceof NWBHDF5IO ? await treeOfLayout(io._layout(), "url" in source ? source.url : source.name) : undefined;
+      return { io, format, tree };
+    } catch (e) {
+      await io.close().catch(() => undefined);
+      throw e;
+    }
+  })();
+  const file = listed.then(async ({ io, format, tree }) => {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const nwbfile = await io.read().catch(async (e: unknown) => {
+      await io.close().catch(() => undefined);
+      throw e;
+    });
+    const byPath = new Map<string, AbstractContainer>();
+    for (const obj of nwbfile.objects.values()) if (obj !== (nwbfile as AbstractContainer)) byPath.set(pathOf(obj), obj);
+    return { io, format, nwbfile, byPath, tree: tree ?? treeOfObjects(byPath) };
+  });
+  return { file, format: listed.then(({ format }) => format), tree: listed.then(async ({ tree }) => tree ?? (await file).tree) };
 }
 
 const calls: { [M in ReaderMethod]: (...args: ReaderCalls[M]["args"]) => Promise<ReaderCalls[M]["result"]> } = {
   async preopen(source) {
     if (current) await closeFile(current);
     ahead = undefined;
-    current = { file: openFile(source), preopened: source.url };
+    current = { ...openFile(source), preopened: source.url };
     // A failure is answered to the page's own `open` of the URL.
     current.file.catch(() => undefined);
+    current.tree.catch(() => undefined);
     return null;
   },
 
@@ -149,21 +146,22 @@ const calls: { [M in ReaderMethod]: (...args: ReaderCalls[M]["args"]) => Promise
     else {
       current = undefined;
       if (c) await closeFile(c);
-      c = current = { file: openFile(source) };
+      c = current = { ...openFile(source) };
     }
-    const opened = await c.file;
-    if (target) {
-      const obj = opened.byPath.get(target.path);
-      if (obj && current === c) {
-        const view = viewFor(ancestry(obj)).name;
-        // Started once the answer (the tree) is posted: the page lists the tree meanwhile.
-        const result = new Promise((resolve) => setTimeout(resolve, 0)).then(() => runExtract(view, obj, target.request, opened.nwbfile));
-        done.extractedAhead++;
-        result.catch(() => undefined);
-        ahead = { key: extractKey(target.path, view, target.request), result };
-      }
+    const tree = await c.tree;
+    const entry = target && current === c ? tree.find((e) => e.path === target.path) : undefined;
+    if (target && entry) {
+      // Started once the objects are made (after the tree is answered: the page lists the tree meanwhile).
+      const result = c.file.then((opened) => {
+        const obj = opened.byPath.get(target.path);
+        if (!obj) throw new Error(`the file has no object at ${target.path}`);
+        return runExtract(entry.view, obj, target.request, opened.nwbfile);
+      });
+      done.extractedAhead++;
+      result.catch(() => undefined);
+      ahead = { key: extractKey(target.path, entry.view, target.request), result };
     }
-    return { name: "url" in source ? source.url : source.name, format: opened.format, tree: opened.tree };
+    return { name: "url" in source ? source.url : source.name, format: await c.format, tree };
   },
 
   async overview() {
@@ -215,6 +213,8 @@ const calls: { [M in ReaderMethod]: (...args: ReaderCalls[M]["args"]) => Promise
 };
 
 scope.onmessage = (e) => {
+  // The page's compiled HDF5 module is taken by hdf5-wasm.ts.
+  if (isHDF5ModuleMessage(e.data)) return;
   const { id, method, args } = e.data;
   const run = calls[method] as (...a: unknown[]) => Promise<unknown>;
   run(...args).then(

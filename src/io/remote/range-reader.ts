@@ -54,6 +54,11 @@ export const MAX_REQUEST_BYTES = 16 << 20;
 /** Bytes per cached page. */
 export const PAGE_BYTES = 4096;
 
+/** Bytes of the first request, which tells the file's size: a block (`RangeReaderOptions.blockBytes`, whole pages). */
+export function firstBlockBytes(options: RangeReaderOptions = {}): number {
+  return Math.max(1, Math.ceil((options.blockBytes ?? 64 << 10) / PAGE_BYTES)) * PAGE_BYTES;
+}
+
 /** The server sends whole files only: reading without downloading is impossible. */
 export class NoRangeSupport extends FormatError {
   constructor(url: string) {
@@ -77,9 +82,11 @@ export class RangeReader {
 
   /**
    * A reader of `url` through `transport` (none for a file downloaded whole). Throws a NoRangeSupport when the
-   * server sends whole files only, a NotFoundError or FormatError naming the status when it fails.
+   * server sends whole files only, a NotFoundError or FormatError naming the status when it fails. `firstBlock`: the
+   * answer for the file's first block ({@link firstBlockBytes} from 0), when it was fetched already (asynchronously:
+   * `remote-file.ts`).
    */
-  constructor(readonly url: string, private readonly transport: RangeTransport | undefined, readonly options: RangeReaderOptions = {}, whole?: Uint8Array) {
+  constructor(readonly url: string, private readonly transport: RangeTransport | undefined, readonly options: RangeReaderOptions = {}, whole?: Uint8Array, firstBlock?: RangeAnswer & { ok: true }) {
     this.blockPages = Math.max(1, Math.ceil((options.blockBytes ?? 64 << 10) / PAGE_BYTES));
     this.maxPages = Math.max(4 * this.blockPages, Math.floor((options.cacheBytes ?? 64 << 20) / PAGE_BYTES));
     if (whole) {
@@ -88,7 +95,11 @@ export class RangeReader {
       return;
     }
     // The first block tells the size (Content-Range: bytes 0-65535/SIZE) and whether ranges are served.
-    const first = this.request(0, this.blockPages * PAGE_BYTES);
+    let first: RangeAnswer;
+    if (firstBlock) {
+      first = firstBlock;
+      this.count(1, firstBlock.bytes.length, 1);
+    } else first = this.request(0, this.blockPages * PAGE_BYTES);
     if (!first.ok) {
       this.close();
       if (first.status === 200) throw new NoRangeSupport(url);

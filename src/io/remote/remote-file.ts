@@ -5,7 +5,7 @@
  */
 import type { H5File, H5Module } from "../hdf5/h5.js";
 import { h5Memory, openCallbackFile } from "../hdf5/h5-memory.js";
-import { NoRangeSupport, RangeReader, type RangeReaderOptions, type RangeTransport } from "./range-reader.js";
+import { NoRangeSupport, type RangeAnswer, RangeReader, type RangeReaderOptions, type RangeTransport, firstBlockBytes } from "./range-reader.js";
 import { type PrefetchReport, prefetchMetadata } from "./metadata-prefetch.js";
 import { ParallelRanges } from "./parallel-ranges.js";
 import { registerChunkPrefetch } from "./chunk-prefetch.js";
@@ -17,6 +17,28 @@ async function download(url: string, headers: Record<string, string> = {}): Prom
   const response = await fetch(url, { headers });
   if (!response.ok) throw new FormatError(url, `cannot download the file: HTTP ${response.status} ${response.statusText}`);
   return new Uint8Array(await response.arrayBuffer());
+}
+
+/**
+ * The file's first block, fetched asynchronously where `fetch` is: the thread is free meanwhile (HDF5's WebAssembly
+ * starts there), where a transport's synchronous request would hold it a round trip. Undefined when that did not
+ * give the block (no `fetch`, a failure, no ranges served): the reader then asks through its transport, which
+ * retries and says why it failed as always.
+ */
+async function fetchFirstBlock(url: string, options: RangeReaderOptions): Promise<(RangeAnswer & { ok: true }) | undefined> {
+  if (typeof fetch !== "function") return undefined;
+  try {
+    // Past the HTTP cache, as the fetches ahead are (parallel-ranges.ts): the reader caches what it reads.
+    const response = await fetch(url, { headers: { ...options.headers, Range: `bytes=0-${firstBlockBytes(options) - 1}` }, cache: "no-store" });
+    const total = Number((response.headers.get("content-range") ?? "").split("/")[1] ?? NaN);
+    if (response.status !== 206 || !Number.isFinite(total)) {
+      await response.body?.cancel();
+      return undefined;
+    }
+    return { ok: true, bytes: new Uint8Array(await response.arrayBuffer()), total };
+  } catch {
+    return undefined;
+  }
 }
 
 /** A remote file opened for reading, and how to let it go. */
@@ -33,9 +55,10 @@ export interface RemoteFile {
 export async function openRemote(url: string, transport: RangeTransport, options: RangeReaderOptions = {}): Promise<RemoteFile> {
   // HDF5's WebAssembly compiles while the first requests are answered.
   const loading = h5Memory();
+  const firstBlock = await fetchFirstBlock(url, options);
   let reader: RangeReader;
   try {
-    reader = new RangeReader(url, transport, options);
+    reader = new RangeReader(url, transport, options, undefined, firstBlock);
   } catch (e) {
     if (!(e instanceof NoRangeSupport) || !options.allowFullDownload) throw e;
     reader = new RangeReader(url, undefined, options, await download(url, options.headers));

@@ -33,7 +33,13 @@ interface OpenFile extends OpenedSource {
  * objects are made). `preopened`: the URL of a file `preopen` started opening before the page asked for it; the
  * page's `open` of that URL takes it over instead of opening it again.
  */
-let current: { file: Promise<OpenFile>; format: Promise<FileFormat>; tree: Promise<TreeEntry[]>; preopened?: string } | undefined;
+let current: (Opening & { preopened?: string }) | undefined;
+
+/** A file being opened: its objects, and (first, for an HDF5 file) its backend and tree, listed from its layout. */
+interface Opening {
+  file: Promise<OpenFile>;
+  listing: Promise<{ format: FileFormat; tree: TreeEntry[] }>;
+}
 
 /** The file open, once it is. */
 async function file(): Promise<OpenFile> {
@@ -99,7 +105,7 @@ const SUBJECT_FIELDS = ["subject_id", "species", "strain", "sex", "age", "age__r
  * Opens a file: its tree, listed from its layout as soon as that is read, then the file, its objects made from the
  * same layout (after the tree is answered: the page lists it meanwhile).
  */
-function openFile(source: FileSource): { file: Promise<OpenFile>; format: Promise<FileFormat>; tree: Promise<TreeEntry[]> } {
+function openFile(source: FileSource): Opening {
   done.opened++;
   const listed = (async () => {
     const { io, format } = await openToRead(source);
@@ -122,7 +128,7 @@ function openFile(source: FileSource): { file: Promise<OpenFile>; format: Promis
     for (const obj of nwbfile.objects.values()) if (obj !== (nwbfile as AbstractContainer)) byPath.set(pathOf(obj), obj);
     return { io, format, nwbfile, byPath, tree: tree ?? treeOfObjects(byPath) };
   });
-  return { file, format: listed.then(({ format }) => format), tree: listed.then(async ({ tree }) => tree ?? (await file).tree) };
+  return { file, listing: listed.then(async ({ format, tree }) => ({ format, tree: tree ?? (await file).tree })) };
 }
 
 const calls: { [M in ReaderMethod]: (...args: ReaderCalls[M]["args"]) => Promise<ReaderCalls[M]["result"]> } = {
@@ -132,7 +138,7 @@ const calls: { [M in ReaderMethod]: (...args: ReaderCalls[M]["args"]) => Promise
     current = { ...openFile(source), preopened: source.url };
     // A failure is answered to the page's own `open` of the URL.
     current.file.catch(() => undefined);
-    current.tree.catch(() => undefined);
+    current.listing.catch(() => undefined);
     return null;
   },
 
@@ -148,7 +154,7 @@ const calls: { [M in ReaderMethod]: (...args: ReaderCalls[M]["args"]) => Promise
       if (c) await closeFile(c);
       c = current = { ...openFile(source) };
     }
-    const tree = await c.tree;
+    const { format, tree } = await c.listing;
     const entry = target && current === c ? tree.find((e) => e.path === target.path) : undefined;
     if (target && entry) {
       // Started once the objects are made (after the tree is answered: the page lists the tree meanwhile).
@@ -161,7 +167,7 @@ const calls: { [M in ReaderMethod]: (...args: ReaderCalls[M]["args"]) => Promise
       result.catch(() => undefined);
       ahead = { key: extractKey(target.path, entry.view, target.request), result };
     }
-    return { name: "url" in source ? source.url : source.name, format: await c.format, tree };
+    return { name: "url" in source ? source.url : source.name, format, tree };
   },
 
   async overview() {

@@ -1,7 +1,7 @@
 /**
  * Shared test helpers: temporary folders, the independent validator, and h5py as an independent reader.
  */
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -141,4 +141,23 @@ export const ORACLE = path.join(SHARED, "tools", "oracle");
 export async function pynwbCheck(files: string[], exempt?: Exemption): Promise<Map<string, Verdict>> {
   const verdicts = await judge(files.map((f) => ({ path: f, ...(exempt ? { exempt } : {}) })));
   return new Map(verdicts.map((v) => [v.path, v]));
+}
+
+/**
+ * What `tsnwb view` (the child) says: the address it prints once it serves (rejected with its standard error if it
+ * ends first), and its standard error so far (a test checks it stayed empty).
+ */
+export function viewServer(child: ChildProcess): { url: Promise<string>; stderr: () => string } {
+  let stderr = "";
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  const url = new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /http:\/\/\S+/.exec(out);
+      if (m) resolve(m[0]);
+    });
+    child.on("exit", (code) => reject(new Error(`tsnwb view ended (${code}): ${stderr}`)));
+  });
+  return { url, stderr: () => stderr };
 }

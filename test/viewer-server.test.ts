@@ -19,7 +19,7 @@ import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ImageSeries, MemoryStore, NWBFile, NWBHDF5IO, NWBZarrIO } from "../src/index.js";
 import { type ViewerServer, parseRange, serveViewer } from "../src/viewer/server.js";
-import { ROOT, SHARED, TSNWB, tempFolder } from "./helpers.js";
+import { ROOT, SHARED, TSNWB, tempFolder, viewServer } from "./helpers.js";
 
 const tmp = tempFolder("tsnwb-viewer-server-");
 /** The NWB file's folder; beside it, what must never be served. */
@@ -563,17 +563,8 @@ describe("tsnwb view under `ulimit -n 256`", () => {
 
   it("leaves no descriptor open after 300 aborted downloads (and 300 connections at once), and answers on", async () => {
     child = spawn("bash", ["-c", `ulimit -n 256; exec "${process.execPath}" "${TSNWB}" view "${NWB}" --no-open`], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    let stderr = "";
-    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      child!.stdout!.on("data", (d: Buffer) => {
-        out += d.toString();
-        const m = /http:\/\/\S+/.exec(out);
-        if (m) resolve(m[0]);
-      });
-      child!.on("exit", (code) => reject(new Error(`tsnwb view ended (${code}): ${stderr}`)));
-    });
+    const served = viewServer(child);
+    const url = await served.url;
     const pid = child.pid!;
     const port = Number(new URL(url).port);
     expect(readFileSync(`/proc/${pid}/limits`, "utf8")).toMatch(/Max open files\s+256\s+256/);
@@ -617,7 +608,7 @@ describe("tsnwb view under `ulimit -n 256`", () => {
     expect([big.status, big.body.equals(readFileSync(BIG).subarray(-100))]).toEqual([206, true]);
     expect(await settled(before)).toBe(before);
     expect(child.exitCode).toBe(null);
-    expect(stderr).toBe("");
+    expect(served.stderr()).toBe("");
   }, 120_000);
 });
 
@@ -730,17 +721,8 @@ describe("an NWB Zarr store served key by key", () => {
   it("under tsnwb view and `ulimit -n 256`: no descriptor left after 300 aborted downloads of a chunk, and answers on", async () => {
     const child = spawn("bash", ["-c", `ulimit -n 256; exec "${process.execPath}" "${TSNWB}" view "${STORE}" --no-open`], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     try {
-      let stderr = "";
-      child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = "";
-        child.stdout!.on("data", (d: Buffer) => {
-          out += d.toString();
-          const m = /http:\/\/\S+/.exec(out);
-          if (m) resolve(m[0]);
-        });
-        child.on("exit", (code) => reject(new Error(`tsnwb view ended (${code}): ${stderr}`)));
-      });
+      const served = viewServer(child);
+      const url = await served.url;
       const port = Number(new URL(url).port);
       const fds = () => readdirSync(`/proc/${child.pid}/fd`).length;
       const settled = async (target: number) => {
@@ -771,7 +753,7 @@ describe("an NWB Zarr store served key by key", () => {
       expect([whole.status, whole.body.equals(bytes)]).toEqual([200, true]);
       expect(await settled(before)).toBe(before);
       expect(child.exitCode).toBe(null);
-      expect(stderr).toBe("");
+      expect(served.stderr()).toBe("");
     } finally {
       child.kill();
     }

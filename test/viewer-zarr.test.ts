@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ImageSeries, NWBFile, NWBHDF5IO } from "../src/index.js";
 import { type ViewerServer, serveViewer } from "../src/viewer/server.js";
 import { type FolderServer, serveFolder } from "./servers/folder-server.mjs";
-import { FIXTURES, ROOT, SHARED, TSNWB, tempFolder } from "./helpers.js";
+import { FIXTURES, ROOT, SHARED, TSNWB, tempFolder, viewServer } from "./helpers.js";
 import { makeDomainFiles } from "./viewer-domain-files.js";
 
 const DOMAINS = path.join(SHARED, "fixtures", "domains");
@@ -342,17 +342,8 @@ describe("tsnwb view STORE", () => {
 
   it("serves the store folder to the page, which shows it as the HDF5 file", async () => {
     child = spawn(process.execPath, [TSNWB, "view", store("behavior"), "--no-open"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    let stderr = "";
-    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      child!.stdout!.on("data", (d: Buffer) => {
-        out += d.toString();
-        const m = /http:\/\/\S+/.exec(out);
-        if (m) resolve(m[0]);
-      });
-      child!.on("exit", (code) => reject(new Error(`tsnwb view ended (${code}): ${stderr}`)));
-    });
+    const served = viewServer(child);
+    const url = await served.url;
     expect(new URL(url).searchParams.get("file")).toBe("/file.nwb.zarr");
     const viewed = await pageAt(url);
     const original = await viewerOn(FILES.behavior!.file);
@@ -366,7 +357,7 @@ describe("tsnwb view STORE", () => {
       expect(await status("/file.nwb.zarr/acquisition/no-such-array/.zarray")).toBe(404);
       expect(await status("/file.nwb")).toBe(404);
       expect(viewed.errors).toEqual([]);
-      expect(stderr).toBe("");
+      expect(served.stderr()).toBe("");
     } finally {
       await viewed.page.close();
       await original.close();

@@ -82,13 +82,15 @@ async function loadCached(catalog: NamespaceCatalog, root: GroupBuilder, fileNam
     const nsDoc = parseJsonText(nsText, nsDataset, fileName, "a JSON namespace document") as { namespaces?: NamespaceSpec[] };
     const namespace = Array.isArray(nsDoc.namespaces) ? nsDoc.namespaces.find((n) => n?.name === name) ?? nsDoc.namespaces[0] : undefined;
     if (!Array.isArray(namespace?.schema)) throw new FormatError(fileName, `${nsDataset.path} is not a namespace document (no namespace with a schema list)`);
-    const texts: { source: string; ds: DatasetBuilder; text: string }[] = [];
+    const documents: { source: string; ds: DatasetBuilder }[] = [];
     for (const entry of namespace.schema) {
       if (!("source" in entry)) continue;
       const ds = latest.datasets.get(entry.source) ?? latest.datasets.get(stripYaml(entry.source));
       if (!ds) throw new FormatError(fileName, `${latest.path} lacks the schema file '${entry.source}' its namespace lists`);
-      texts.push({ source: entry.source, ds, text: await readText(ds) });
+      documents.push({ source: entry.source, ds });
     }
+    // Read together: a store or file by URL reads each document in a round trip of its own, one after the other else.
+    const texts = await Promise.all(documents.map(async ({ source, ds }) => ({ source, ds, text: await readText(ds) })));
     // Keyed by every document's text: a file whose copy differs (or is damaged) is parsed, and judged, on its own.
     const publishedTexts = BUNDLED.has(name) ? [nsText, ...texts.flatMap((t) => [t.source, t.text])] : undefined;
     const known = publishedTexts === undefined ? undefined : parsedBefore(name, publishedTexts);

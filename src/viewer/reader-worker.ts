@@ -3,13 +3,13 @@
  * list the objects, describe the file, inspect it, run a view's extract on an object) and it answers each with
  * plain data, so reading (synchronous range requests, decompression) never blocks the page.
  */
-import { type AbstractContainer, NWBHDF5IO, type NWBFile, inspect } from "../browser.js";
+import { type AbstractContainer, type NWBFile, inspect } from "../browser.js";
 import { type OpenedSource, httpStoreOf, openToRead } from "./open-source.js";
 import type { Finding, FileFormat, FileSource, Overview, ReaderAnswer, ReaderCall, ReaderCalls, ReaderMethod, TreeEntry } from "./protocol.js";
 import type { ViewRequest } from "./views/view.js";
 import { isHDF5ModuleMessage, startCompilingHDF5 } from "./hdf5-wasm.js";
 import { sectionOf } from "./sections.js";
-import { pathOf, treeOfLayout, treeOfObjects } from "./tree.js";
+import { pathOf, treeOfLayout } from "./tree.js";
 import { viewNamed } from "./views/registry.js";
 
 /** The worker's side of messaging (the DOM's types describe a page, not a worker). */
@@ -110,8 +110,9 @@ function openFile(source: FileSource): Opening {
   const listed = (async () => {
     const { io, format } = await openToRead(source);
     try {
-      // HDF5's tree comes from its layout before the objects are made; a Zarr store's from its objects once read.
-      const tree = io instanceof NWBHDF5IO ? await treeOfLayout(io._layout(), "url" in source ? source.url : source.name) : undefined;
+      // The tree comes from the file's layout before the objects are made (a store's from its consolidated metadata,
+      // while the chunks its objects read arrive: over HTTP/1.1 in a browser, hundreds of requests six at a time).
+      const tree = await treeOfLayout(await io._layout(), "url" in source ? source.url : source.name);
       return { io, format, tree };
     } catch (e) {
       await io.close().catch(() => undefined);
@@ -126,9 +127,9 @@ function openFile(source: FileSource): Opening {
     });
     const byPath = new Map<string, AbstractContainer>();
     for (const obj of nwbfile.objects.values()) if (obj !== (nwbfile as AbstractContainer)) byPath.set(pathOf(obj), obj);
-    return { io, format, nwbfile, byPath, tree: tree ?? treeOfObjects(byPath) };
+    return { io, format, nwbfile, byPath, tree };
   });
-  return { file, listing: listed.then(async ({ format, tree }) => ({ format, tree: tree ?? (await file).tree })) };
+  return { file, listing: listed.then(({ format, tree }) => ({ format, tree })) };
 }
 
 const calls: { [M in ReaderMethod]: (...args: ReaderCalls[M]["args"]) => Promise<ReaderCalls[M]["result"]> } = {

@@ -49,7 +49,7 @@ export async function serveFolder(root, options = {}) {
     }
     if (options.staticDir && url.pathname.startsWith("/page/")) {
       const name = path.basename(url.pathname);
-      const type = name.endsWith(".html") ? "text/html" : "text/javascript";
+      const type = name.endsWith(".html") ? "text/html" : name.endsWith(".wasm") ? "application/wasm" : "text/javascript";
       fs.readFile(path.join(options.staticDir, name)).then((body) => res.writeHead(200, { "content-type": type }).end(body), () => res.writeHead(404).end());
       return;
     }

@@ -11,7 +11,8 @@ import type { GroupBuilder } from "../../mapping/builders.js";
 import { type BaseIOOptions, type IOMode, buildCheckedTree, checkMode } from "../io-base.js";
 import { type FolderTarget, folderSupport } from "./folder-support.js";
 import { HttpStore, type HttpStoreOptions } from "./http-store.js";
-import { type RootDocuments, readRootDocuments, readZarrFile, readZarrTree } from "./zarr-read.js";
+import { type RootDocuments, type ZarrLayout, readRootDocuments, readZarrLayout, readZarrTree } from "./zarr-read.js";
+import { constructFile } from "../../mapping/mapper.js";
 import { type ReadableStore, type WritableStore, isWritable, storeName } from "./store.js";
 import { type ZarrWriteOptions, clearStore, writeZarrTree } from "./zarr-write.js";
 
@@ -49,8 +50,10 @@ export function isHttpURL(target: string): boolean {
 /** An NWB file in a Zarr store (pynwb's `hdmf_zarr.nwb.NWBZarrIO`): `open`, `read`, `write`, `close`. */
 export class NWBZarrIO {
   private nwbfile?: NWBFile;
-  /** The root's documents open() read (checkIsZarr), until read() takes them. */
+  /** The root's documents open() read (checkIsZarr), until the layout is read from them. */
   private rootDocuments?: RootDocuments;
+  /** The store's layout, read once (by `_layout()` or `read()`): `read()` makes its objects from it. */
+  private layout?: Promise<ZarrLayout>;
   private written = false;
   private closed = false;
 
@@ -127,12 +130,32 @@ export class NWBZarrIO {
     this.checkOpen();
     if (this.mode === "w") throw new ModeError(`cannot read ${this.path}: it is open in mode "w"`);
     if (this.nwbfile === undefined) {
+      const { root, smallArraysFetched } = await this.readLayout();
+      await smallArraysFetched;
+      this.nwbfile = await constructFile(root, this.path);
+    }
+    return this.nwbfile;
+  }
+
+  /**
+   * @internal The store's builder tree from its metadata (names, types and attributes; no chunk read), read once:
+   * `read()` makes its objects from the same tree, and the small arrays it reads are fetched meanwhile. For a listing
+   * of the objects before they are made (the viewer's tree, shown while they are), as `NWBHDF5IO._layout()`.
+   */
+  async _layout(): Promise<GroupBuilder> {
+    this.checkOpen();
+    if (this.mode === "w") throw new ModeError(`cannot read ${this.path}: it is open in mode "w"`);
+    return (await this.readLayout()).root;
+  }
+
+  private readLayout(): Promise<ZarrLayout> {
+    if (this.layout === undefined) {
       // The root's documents as open() read them, once (a later tree is read anew).
       const root = this.rootDocuments;
       this.rootDocuments = undefined;
-      this.nwbfile = await readZarrFile(this.store, { name: this.path, root });
+      this.layout = readZarrLayout(this.store, { name: this.path, root });
     }
-    return this.nwbfile;
+    return this.layout;
   }
 
   /** @internal The store's builder tree as read, read anew (`validate` checks it against the schema). */

@@ -97,6 +97,28 @@ function canList(store: ReadableStore): store is ReadableStore & Pick<WritableSt
 
 /** Reads the hierarchy of `store` (hdmf-zarr's layout) into builders; array data stays in the store until read. */
 export async function readZarrTree(store: ReadableStore, options: ZarrReadOptions = {}): Promise<GroupBuilder> {
+  const { root, smallArraysFetched } = await readZarrLayout(store, options);
+  await smallArraysFetched;
+  return root;
+}
+
+/** A store's builder tree as its metadata gives it, and the fetching of its small arrays' chunks, under way. */
+export interface ZarrLayout {
+  /** The hierarchy's builders (names, types, attributes; datasets lazy). */
+  root: GroupBuilder;
+  /**
+   * Settles once the small arrays' chunks that making the objects reads are fetched (at once when `prefetchSmall`
+   * is false); never rejects (a failed chunk is the read's to report, when its values are read).
+   */
+  smallArraysFetched: Promise<void>;
+}
+
+/**
+ * The hierarchy of `store` as builders from its metadata alone (no chunk read): a listing of its objects before they
+ * are made (the viewer's tree over a slow link: one round trip rather than one more wave of hundreds of chunks).
+ * The chunks `readZarrTree` fetches ahead are asked for now, and arrive meanwhile.
+ */
+export async function readZarrLayout(store: ReadableStore, options: ZarrReadOptions = {}): Promise<ZarrLayout> {
   const name = options.name ?? storeName(store);
   const listable = canList(store);
   const listed = listable && options.listChunks !== false ? await listKeys(store) : undefined;
@@ -105,8 +127,8 @@ export async function readZarrTree(store: ReadableStore, options: ZarrReadOption
   const chunkKeys = listed === undefined ? undefined : chunkKeysByArray(listed, meta);
   const builder = new TreeBuilder(store, name, meta, chunkKeys);
   const root = builder.build();
-  if (options.prefetchSmall !== false) await prefetchSmall(store, name, builder.arrays, builder.typedArrays, root);
-  return root;
+  const smallArraysFetched = options.prefetchSmall === false ? Promise.resolve() : prefetchSmall(store, name, builder.arrays, builder.typedArrays, root).catch(() => undefined);
+  return { root, smallArraysFetched };
 }
 
 /**

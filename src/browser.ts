@@ -15,7 +15,7 @@ export { NWBMemoryIO as NWBHDF5IO } from "./io/memory-io.js";
 
 // Zarr stores that work in a page: in memory, and a hierarchy served over HTTP(S) with its consolidated metadata.
 export { MemoryStore, isWritable, type ReadableStore, type WritableStore, type StoreKey } from "./io/zarr/store.js";
-export { HttpStore, HttpStoreError, defaultMaxParallel, type HttpStoreOptions, type HttpStoreStats, type RangeQuery } from "./io/zarr/http-store.js";
+export { HttpStore, HttpStoreError, defaultMaxParallel, type HttpGetOptions, type HttpStoreOptions, type HttpStoreStats, type RangeQuery } from "./io/zarr/http-store.js";
 export {
   ConsolidatedStore, consolidateMetadata, encodeConsolidatedMetadata, isMetadataKey, CONSOLIDATED_METADATA_KEY,
   type ConsolidatedStoreOptions, type ConsolidationResult,

@@ -42,7 +42,7 @@ export { inspect, inspectFile, inspectFiles, inspectFileWithFacts, nwbFilesIn, t
 // Zarr stores: in memory, in a folder on disk, over HTTP(S) (read-only), and consolidated metadata.
 export { MemoryStore, isWritable, type ReadableStore, type WritableStore, type StoreKey } from "./io/zarr/store.js";
 export { FolderStore } from "./io/zarr/folder-store.js";
-export { HttpStore, HttpStoreError, defaultMaxParallel, type HttpStoreOptions, type HttpStoreStats, type RangeQuery } from "./io/zarr/http-store.js";
+export { HttpStore, HttpStoreError, defaultMaxParallel, type HttpGetOptions, type HttpStoreOptions, type HttpStoreStats, type RangeQuery } from "./io/zarr/http-store.js";
 export {
   ConsolidatedStore, consolidateMetadata, encodeConsolidatedMetadata, isMetadataKey, CONSOLIDATED_METADATA_KEY,
   type ConsolidatedStoreOptions, type ConsolidationResult,

@@ -24,6 +24,7 @@ import { ZarrLazyArray } from "../src/io/zarr/lazy-zarr-array.js";
 import { JsonFloat, parseConsolidatedJson, parseTaggedJson, untagged } from "../src/io/zarr/zarr-json.js";
 import { FormatError } from "../src/errors.js";
 import { ORACLE, ROOT, SHARED, byPath, sha256, tempFolder } from "./helpers.js";
+import { comparable, plain } from "./comparable.js";
 
 const tmp = tempFolder("tsnwb-zarr-read-");
 afterAll(() => tmp.cleanup());
@@ -73,14 +74,6 @@ class ListingCountingStore extends CountingStore {
 }
 
 /** Values as plain JSON-able values: typed arrays as lists, bigints as numbers. */
-function plain(values: ArrayLike<unknown>): unknown[] {
-  return Array.from(values, (x) => (typeof x === "bigint" ? Number(x) : x instanceof Object && !Array.isArray(x) ? plainRecord(x as Record<string, unknown>) : x));
-}
-
-function plainRecord(r: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "bigint" ? Number(v) : v]));
-}
-
 /** Every difference between two builder trees: names of children, link targets, attributes, dataset values. */
 async function treeDifferences(h5: GroupBuilder, zarr: GroupBuilder): Promise<string[]> {
   const out: string[] = [];
@@ -120,29 +113,6 @@ async function treeDifferences(h5: GroupBuilder, zarr: GroupBuilder): Promise<st
   };
   await visit(h5, zarr);
   return out;
-}
-
-/** A field's value in comparable form: objects by path, arrays by values, collections by their members. */
-async function comparable(v: unknown, depth = 0): Promise<unknown> {
-  if (v === null || v === undefined || typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
-  if (typeof v === "bigint") return Number(v);
-  if (typeof v === "function") return "function";
-  if (v instanceof Date) return v.toISOString();
-  if (isLazyArray(v)) return { shape: v.shape, dtype: v.dtype, values: plain((await v.read()) as ArrayLike<unknown>) };
-  if (ArrayBuffer.isView(v)) return plain(v as unknown as ArrayLike<unknown>);
-  if (typeof v === "object" && "container_source" in v && "name" in v && "neurodata_type" in (v as object)) {
-    return { object: (v as AbstractContainer).container_source?.path ?? (v as AbstractContainer).name };
-  }
-  if (depth > 5) return "...";
-  if (Array.isArray(v)) return Promise.all(v.map((x) => comparable(x, depth + 1)));
-  if (v instanceof Map) return Promise.all([...v.entries()].map(async ([k, x]) => [k, await comparable(x, depth + 1)]));
-  if (v instanceof Set) return Promise.all([...v].map((x) => comparable(x, depth + 1)));
-  const o: Record<string, unknown> = {};
-  for (const k of Object.keys(v).sort()) {
-    if (k === "container_source" || k === "parent") continue;
-    o[k] = await comparable((v as Record<string, unknown>)[k], depth + 1);
-  }
-  return o;
 }
 
 /** Differences between two files' objects, object by object (by path), field by field. */

@@ -52,9 +52,10 @@ export interface Finding {
 export interface ReaderCalls {
   /**
    * Starts opening a URL before the page's code has loaded (`index.html` does, for the file its address names): the
-   * page's `open` of the same URL then takes the file over, half fetched, instead of opening it again.
+   * page's `open` of the same URL then takes the file over, half fetched, instead of opening it again. `first`: the
+   * path of the object the page will show first (a store's small arrays that making it needs are fetched first).
    */
-  preopen: { args: [source: { url: string }]; result: null };
+  preopen: { args: [source: { url: string }, first?: string]; result: null };
   /**
    * Opens a file and lists its objects, sorted by path. `target`: the object the page shows first (the address's),
    * whose extract starts at once after this answer, before the page asks for it with the same view and request.

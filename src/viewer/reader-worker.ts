@@ -3,7 +3,10 @@
  * list the objects, describe the file, inspect it, run a view's extract on an object) and it answers each with
  * plain data, so reading (synchronous range requests, decompression) never blocks the page.
  */
-import { type AbstractContainer, type NWBFile, inspect } from "../browser.js";
+import { type AbstractContainer, type NWBFile, NWBZarrIO, inspect } from "../browser.js";
+import type { GroupBuilder } from "../mapping/builders.js";
+import { constructFile } from "../mapping/mapper.js";
+import { partOfTree, partOfTreeByLinks } from "../mapping/part-of-tree.js";
 import { type OpenedSource, httpStoreOf, openToRead } from "./open-source.js";
 import type { Finding, FileFormat, FileSource, Overview, ReaderAnswer, ReaderCall, ReaderCalls, ReaderMethod, TreeEntry } from "./protocol.js";
 import type { ViewRequest } from "./views/view.js";
@@ -35,10 +38,16 @@ interface OpenFile extends OpenedSource {
  */
 let current: (Opening & { preopened?: string }) | undefined;
 
-/** A file being opened: its objects, and (first, for an HDF5 file) its backend and tree, listed from its layout. */
+/** A file being opened: its objects, and (first) its backend and tree, listed from its layout. */
 interface Opening {
   file: Promise<OpenFile>;
   listing: Promise<{ format: FileFormat; tree: TreeEntry[] }>;
+  /**
+   * The object at a path and the file it is in, made from the part of the file's tree it needs (`partOfTree`)
+   * while the rest is read: for a Zarr store (whose objects' small arrays are hundreds of requests), rejects for an
+   * HDF5 file (its objects are made from metadata already fetched) or when the part cannot be made.
+   */
+  objectOfPart(path: string): Promise<{ obj: AbstractContainer; nwbfile: NWBFile }>;
 }
 
 /** The file open, once it is. */
@@ -103,17 +112,20 @@ const SUBJECT_FIELDS = ["subject_id", "species", "strain", "sex", "age", "age__r
 
 /**
  * Opens a file: its tree, listed from its layout as soon as that is read, then the file, its objects made from the
- * same layout (after the tree is answered: the page lists it meanwhile).
+ * same layout (after the tree is answered: the page lists it meanwhile). `first`: the object the page shows first.
  */
-function openFile(source: FileSource): Opening {
+function openFile(source: FileSource, first?: string): Opening {
   done.opened++;
+  const name = "url" in source ? source.url : source.name;
   const listed = (async () => {
     const { io, format } = await openToRead(source);
     try {
       // The tree comes from the file's layout before the objects are made (a store's from its consolidated metadata,
-      // while the chunks its objects read arrive: over HTTP/1.1 in a browser, hundreds of requests six at a time).
-      const tree = await treeOfLayout(await io._layout(), "url" in source ? source.url : source.name);
-      return { io, format, tree };
+      // while the chunks its objects read arrive: over HTTP/1.1 in a browser, hundreds of requests six at a time,
+      // those the first object needs first).
+      const layout = io instanceof NWBZarrIO ? await io._layout((root) => partCovering(root, first)) : io._layout();
+      const tree = await treeOfLayout(layout, name);
+      return { io, format, tree, layout };
     } catch (e) {
       await io.close().catch(() => undefined);
       throw e;
@@ -129,14 +141,37 @@ function openFile(source: FileSource): Opening {
     for (const obj of nwbfile.objects.values()) if (obj !== (nwbfile as AbstractContainer)) byPath.set(pathOf(obj), obj);
     return { io, format, nwbfile, byPath, tree };
   });
-  return { file, listing: listed.then(({ format, tree }) => ({ format, tree })) };
+  const objectOfPart = async (path: string) => {
+    const { io, layout } = await listed;
+    if (!(io instanceof NWBZarrIO)) throw new Error("an HDF5 file's objects are made whole");
+    return madeFromPart(layout, path, name);
+  };
+  return { file, listing: listed.then(({ format, tree }) => ({ format, tree })), objectOfPart };
+}
+
+/** Which paths the part of the tree making the object at `path` needs holds (none is put first without a path). */
+function partCovering(root: GroupBuilder, path: string | undefined): ((p: string) => boolean) | undefined {
+  if (path === undefined) return undefined;
+  try {
+    return partOfTreeByLinks(root, path).covers;
+  } catch {
+    // No object there: the page says so when it asks.
+    return undefined;
+  }
+}
+
+/** The object at `path`, made with its file from the part of the tree it needs. */
+async function madeFromPart(layout: GroupBuilder, path: string, name: string): Promise<{ obj: AbstractContainer; nwbfile: NWBFile }> {
+  const nwbfile = await constructFile((await partOfTree(layout, path)).root, name);
+  for (const obj of nwbfile.objects.values()) if (pathOf(obj) === path) return { obj, nwbfile };
+  throw new Error(`the part of the file made has no object at ${path}`);
 }
 
 const calls: { [M in ReaderMethod]: (...args: ReaderCalls[M]["args"]) => Promise<ReaderCalls[M]["result"]> } = {
-  async preopen(source) {
+  async preopen(source, first) {
     if (current) await closeFile(current);
     ahead = undefined;
-    current = { ...openFile(source), preopened: source.url };
+    current = { ...openFile(source, first), preopened: source.url };
     // A failure is answered to the page's own `open` of the URL.
     current.file.catch(() => undefined);
     current.listing.catch(() => undefined);
@@ -153,17 +188,23 @@ const calls: { [M in ReaderMethod]: (...args: ReaderCalls[M]["args"]) => Promise
     else {
       current = undefined;
       if (c) await closeFile(c);
-      c = current = { ...openFile(source) };
+      c = current = { ...openFile(source, target?.path) };
     }
     const { format, tree } = await c.listing;
     const entry = target && current === c ? tree.find((e) => e.path === target.path) : undefined;
     if (target && entry) {
-      // Started once the objects are made (after the tree is answered: the page lists the tree meanwhile).
-      const result = c.file.then((opened) => {
+      // Started once the objects are made (after the tree is answered: the page lists the tree meanwhile); for a
+      // store, on the object made from the part of the file it needs, unless its view looks through the whole file
+      // (or the part could not be made, or its extract failed: then on the whole file's, as for an HDF5 file).
+      const opening = c;
+      const fromWhole = () => opening.file.then((opened) => {
         const obj = opened.byPath.get(target.path);
         if (!obj) throw new Error(`the file has no object at ${target.path}`);
         return runExtract(entry.view, obj, target.request, opened.nwbfile);
       });
+      const result = viewNamed(entry.view).searchesFile
+        ? fromWhole()
+        : opening.objectOfPart(target.path).then(({ obj, nwbfile }) => runExtract(entry.view, obj, target.request, nwbfile)).catch(fromWhole);
       done.extractedAhead++;
       result.catch(() => undefined);
       ahead = { key: extractKey(target.path, entry.view, target.request), result };

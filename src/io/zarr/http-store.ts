@@ -25,6 +25,17 @@ export type RangeQuery =
     };
 
 /** How an HttpStore makes its requests. */
+/** How one key is asked for. */
+export interface HttpGetOptions {
+  /** Aborts the request. */
+  signal?: AbortSignal;
+  /**
+   * "low": sent after every other request waiting (in the store's queue, and the browser's: fetch's `priority`), for
+   * reads ahead that nothing waits for yet; "high" and "auto" are given to fetch as they are.
+   */
+  priority?: "high" | "low" | "auto";
+}
+
 export interface HttpStoreOptions {
   /** Headers sent with every request (authorisation, ...). */
   headers?: Record<string, string>;
@@ -117,8 +128,9 @@ export class HttpStore implements ReadableStore {
   private inFlight = 0;
   /** The longest chain of requests answered so far (see HttpStoreStats.roundTrips). */
   private answeredChain = 0;
-  /** Requests waiting for a free slot, first come first served. */
+  /** Requests waiting for a free slot, first come first served; those of low priority after all the others. */
   private readonly waiting: (() => void)[] = [];
+  private readonly waitingLow: (() => void)[] = [];
 
   /**
    * A store of the hierarchy at `url` (`https://host/path/file.nwb.zarr`; a relative address is taken relative to
@@ -160,15 +172,15 @@ export class HttpStore implements ReadableStore {
   }
 
   /** The bytes under `key`, or undefined when the server has none (404, or 403 as S3 and GCS answer for a missing object). */
-  async get(key: StoreKey, options: { signal?: AbortSignal } = {}): Promise<Uint8Array | undefined> {
-    return this.request(key, undefined, options.signal);
+  async get(key: StoreKey, options: HttpGetOptions = {}): Promise<Uint8Array | undefined> {
+    return this.request(key, undefined, options);
   }
 
   /**
    * Part of the bytes under `key` (an HTTP range request), or undefined when the server has no such key. A server
    * that ignores ranges sends the whole value, of which the part asked for is answered.
    */
-  async getRange(key: StoreKey, range: RangeQuery, options: { signal?: AbortSignal } = {}): Promise<Uint8Array | undefined> {
+  async getRange(key: StoreKey, range: RangeQuery, options: HttpGetOptions = {}): Promise<Uint8Array | undefined> {
     if ("suffixLength" in range) {
       if (!(Number.isInteger(range.suffixLength) && range.suffixLength >= 0)) throw new TypeError(`HttpStore.getRange: suffixLength must be a whole number >= 0, got ${range.suffixLength}`);
     } else if (!(Number.isInteger(range.offset) && range.offset >= 0 && Number.isInteger(range.length) && range.length >= 0)) {
@@ -176,15 +188,15 @@ export class HttpStore implements ReadableStore {
     }
     const empty = "suffixLength" in range ? range.suffixLength === 0 : range.length === 0;
     // An empty range cannot be asked for in HTTP ("bytes=5-4" is invalid): whether the key exists still can.
-    if (empty) return (await this.request(key, undefined, options.signal)) && new Uint8Array(0);
-    return this.request(key, range, options.signal);
+    if (empty) return (await this.request(key, undefined, options)) && new Uint8Array(0);
+    return this.request(key, range, options);
   }
 
-  private async request(key: StoreKey, range: RangeQuery | undefined, signal: AbortSignal | undefined): Promise<Uint8Array | undefined> {
+  private async request(key: StoreKey, range: RangeQuery | undefined, { signal, priority }: HttpGetOptions): Promise<Uint8Array | undefined> {
     const url = this.urlOf(key);
     const headers = { ...this.headers };
     if (range) headers.Range = "suffixLength" in range ? `bytes=-${range.suffixLength}` : `bytes=${range.offset}-${range.offset + range.length - 1}`;
-    await this.slot();
+    await this.slot(priority === "low");
     try {
       for (let attempt = 1; ; attempt++) {
         if (attempt > 1) this.stats.retries++;
@@ -198,7 +210,8 @@ export class HttpStore implements ReadableStore {
         let response: Response;
         let body: Uint8Array | undefined;
         try {
-          response = await this.fetch(url, { headers, signal });
+          // A browser sends a low-priority request after the others it holds (six at a time to a host over HTTP/1.1).
+          response = await this.fetch(url, { headers, signal, ...(priority === undefined ? {} : { priority }) } as RequestInit);
           // The body inside: a connection lost while it comes is a network error too, retried.
           if (response.ok) body = new Uint8Array(await response.arrayBuffer());
           else await response.body?.cancel();
@@ -232,15 +245,15 @@ export class HttpStore implements ReadableStore {
   }
 
   /** Waits for a free slot among the `maxParallel`. */
-  private async slot(): Promise<void> {
-    if (this.inFlight >= this.maxParallel) await new Promise<void>((resolve) => this.waiting.push(resolve));
+  private async slot(low: boolean): Promise<void> {
+    if (this.inFlight >= this.maxParallel) await new Promise<void>((resolve) => (low ? this.waitingLow : this.waiting).push(resolve));
     else this.inFlight++;
     this.stats.maxInFlight = Math.max(this.stats.maxInFlight, this.inFlight);
   }
 
   /** Frees a slot: the next waiting request takes it over (the count stays). */
   private release(): void {
-    const next = this.waiting.shift();
+    const next = this.waiting.shift() ?? this.waitingLow.shift();
     if (next) next();
     else this.inFlight--;
   }

@@ -221,14 +221,15 @@ export class ZarrLazyArray implements LazyArray {
 
   /**
    * Fetches every chunk now and keeps them: for the small arrays a file's objects read as they are made (text,
-   * scalars, references), fetched together when the store is opened rather than one round trip each.
+   * scalars, references), fetched together when the store is opened rather than one round trip each. `priority`
+   * "low": after any other request of the store's (an HttpStore's), what the reader waits for first.
    */
-  prefetch(): Promise<unknown> {
+  prefetch(priority?: "low"): Promise<unknown> {
     if (this.prefetched === undefined) {
       this.prefetched = new Map();
       const grid = this.meta.shape.map((n, a) => [0, Math.ceil(n / this.meta.chunks[a]!)] as [number, number]);
       forEachIndex(grid, (index) => {
-        const p = this.fetchChunk(index);
+        const p = this.fetchChunk(index, priority);
         // A failure is the read's to report, when the values are read (as without prefetching).
         p.catch(() => undefined);
         this.prefetched!.set(this.chunkKey(index), p);
@@ -251,10 +252,11 @@ export class ZarrLazyArray implements LazyArray {
     return this.prefetched?.get(this.chunkKey(index)) ?? this.fetchChunk(index);
   }
 
-  private async fetchChunk(index: number[]): Promise<TypedArray | unknown[]> {
+  private async fetchChunk(index: number[], priority?: "low"): Promise<TypedArray | unknown[]> {
     const key = this.chunkKey(index);
     const count = this.meta.chunks.reduce((a, b) => a * b, 1);
-    const stored = await this.store.get(key);
+    // Stores that take no options (memory, folders) ignore the second argument.
+    const stored = await (priority === undefined ? this.store.get(key) : (this.store.get as (key: StoreKey, options: { priority: "low" }) => Promise<Uint8Array | undefined>)(key, { priority }));
     const where = `${this.storeName}: ${key}`;
     if (stored === undefined) return this.fillChunk(count);
     const elements = this.elements(await decodeChunk(this.meta, stored, where), count, where);

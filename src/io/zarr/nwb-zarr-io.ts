@@ -130,8 +130,8 @@ export class NWBZarrIO {
     this.checkOpen();
     if (this.mode === "w") throw new ModeError(`cannot read ${this.path}: it is open in mode "w"`);
     if (this.nwbfile === undefined) {
-      const { root, smallArraysFetched } = await this.readLayout();
-      await smallArraysFetched;
+      const { root, fetchSmall } = await this.readLayout();
+      await fetchSmall();
       this.nwbfile = await constructFile(root, this.path);
     }
     return this.nwbfile;
@@ -139,13 +139,16 @@ export class NWBZarrIO {
 
   /**
    * @internal The store's builder tree from its metadata (names, types and attributes; no chunk read), read once:
-   * `read()` makes its objects from the same tree, and the small arrays it reads are fetched meanwhile. For a listing
-   * of the objects before they are made (the viewer's tree, shown while they are), as `NWBHDF5IO._layout()`.
+   * `read()` makes its objects from the same tree. The small arrays making the objects reads are asked for now, those
+   * at the paths `first` picks at the head of the queue (what the viewer's first view needs). For a listing of the
+   * objects before they are made (the viewer's tree, shown while they are), as `NWBHDF5IO._layout()`.
    */
-  async _layout(): Promise<GroupBuilder> {
+  async _layout(first?: (root: GroupBuilder) => ((path: string) => boolean) | undefined): Promise<GroupBuilder> {
     this.checkOpen();
     if (this.mode === "w") throw new ModeError(`cannot read ${this.path}: it is open in mode "w"`);
-    return (await this.readLayout()).root;
+    const { root, fetchSmall } = await this.readLayout();
+    void fetchSmall(first?.(root));
+    return root;
   }
 
   private readLayout(): Promise<ZarrLayout> {

@@ -97,26 +97,27 @@ function canList(store: ReadableStore): store is ReadableStore & Pick<WritableSt
 
 /** Reads the hierarchy of `store` (hdmf-zarr's layout) into builders; array data stays in the store until read. */
 export async function readZarrTree(store: ReadableStore, options: ZarrReadOptions = {}): Promise<GroupBuilder> {
-  const { root, smallArraysFetched } = await readZarrLayout(store, options);
-  await smallArraysFetched;
-  return root;
+  const layout = await readZarrLayout(store, options);
+  await layout.fetchSmall();
+  return layout.root;
 }
 
-/** A store's builder tree as its metadata gives it, and the fetching of its small arrays' chunks, under way. */
+/** A store's builder tree as its metadata gives it, before any chunk is read. */
 export interface ZarrLayout {
   /** The hierarchy's builders (names, types, attributes; datasets lazy). */
   root: GroupBuilder;
   /**
-   * Settles once the small arrays' chunks that making the objects reads are fetched (at once when `prefetchSmall`
-   * is false); never rejects (a failed chunk is the read's to report, when its values are read).
+   * Asks for the chunks of the small arrays that making the objects reads (`prefetchSmall`; nothing when that is
+   * false), all at once, those at the paths `first` picks at the head of the queue (a browser sends six at a time
+   * over HTTP/1.1: what one object needs arrives first). The first call decides; every call settles once they are
+   * fetched, and never rejects (a chunk that failed is the read's to report, when its values are read).
    */
-  smallArraysFetched: Promise<void>;
+  fetchSmall(first?: (path: string) => boolean): Promise<void>;
 }
 
 /**
  * The hierarchy of `store` as builders from its metadata alone (no chunk read): a listing of its objects before they
  * are made (the viewer's tree over a slow link: one round trip rather than one more wave of hundreds of chunks).
- * The chunks `readZarrTree` fetches ahead are asked for now, and arrive meanwhile.
  */
 export async function readZarrLayout(store: ReadableStore, options: ZarrReadOptions = {}): Promise<ZarrLayout> {
   const name = options.name ?? storeName(store);
@@ -127,8 +128,15 @@ export async function readZarrLayout(store: ReadableStore, options: ZarrReadOpti
   const chunkKeys = listed === undefined ? undefined : chunkKeysByArray(listed, meta);
   const builder = new TreeBuilder(store, name, meta, chunkKeys);
   const root = builder.build();
-  const smallArraysFetched = options.prefetchSmall === false ? Promise.resolve() : prefetchSmall(store, name, builder.arrays, builder.typedArrays, root).catch(() => undefined);
-  return { root, smallArraysFetched };
+  let fetched: Promise<void> | undefined;
+  return {
+    root,
+    fetchSmall(first) {
+      if (options.prefetchSmall === false) return Promise.resolve();
+      fetched ??= prefetchSmall(store, name, builder.arrays, builder.typedArrays, root, first);
+      return fetched;
+    },
+  };
 }
 
 /**
@@ -246,16 +254,20 @@ const PREFETCH_ELEMENTS = 4096;
  * too many costs a request in the same wave, one too few a round trip when construction reads it, and neither
  * changes a value.
  */
-async function prefetchSmall(store: ReadableStore, name: string, arrays: ZarrLazyArray[], typed: ReadonlySet<ZarrLazyArray>, root: GroupBuilder): Promise<void> {
+async function prefetchSmall(store: ReadableStore, name: string, arrays: ZarrLazyArray[], typed: ReadonlySet<ZarrLazyArray>, root: GroupBuilder, first?: (path: string) => boolean): Promise<void> {
   const specloc = root.attributes.get(SPEC_LOC_ATTR)?.value;
   const specs = specloc !== undefined && "kind" in specloc && specloc.kind === "reference" ? `${String(specloc.targets[0])}/` : undefined;
-  const small = arrays.filter((a) => {
+  let small = arrays.filter((a) => {
     if (specs !== undefined && a.path.startsWith(specs)) return false;
     if (typed.has(a) && !a.scalar) return false;
     const elements = a.meta.shape.reduce((x, n) => x * n, 1);
     const eager = a.scalar || a.dtype === "text" || a.dtype === "reference" || a.dtype === "compound" || a.dtype === "bool";
     return eager && a.chunkCount === 1 && elements <= PREFETCH_ELEMENTS;
   });
+  // With `first`: those it picks asked for first, the others at low priority (after any read of the objects made
+  // from them meanwhile: the viewer's first view).
+  const low = new Set(first === undefined ? [] : small.filter((a) => !first(a.path)));
+  if (first !== undefined) small = [...small.filter((a) => !low.has(a)), ...low];
   // The decompressors' modules (WebAssembly, compiled on first use) loaded while the chunks are on their way; a
   // failure is the read's to report, as when it loads them itself.
   const codecs = new Map<string, ZarrCodecConfig>();
@@ -265,12 +277,15 @@ async function prefetchSmall(store: ReadableStore, name: string, arrays: ZarrLaz
     // All asked for at once: the store sends what it may and queues the rest, so a chunk's decoding never holds back
     // the next request (from 256 workers, the 257th request waited for a chunk's decoding, the first one's for the
     // decompressor's compiling: round trips on a busy machine).
-    await Promise.all(small.map((a) => a.prefetch()));
+    await Promise.all(small.map((a) => a.prefetch(low.has(a) ? "low" : undefined)));
     return;
   }
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < small.length) await small[next++]!.prefetch();
+    while (next < small.length) {
+      const a = small[next++]!;
+      await a.prefetch(low.has(a) ? "low" : undefined);
+    }
   };
   await Promise.all(Array.from({ length: Math.min(parallelReads(store), small.length) }, worker));
 }

@@ -249,5 +249,5 @@ function render(element: HTMLElement, first: IcephysData, context: ViewContext<I
 
 /** Icephys sweeps: PatchClampSeries and the tables that group them. */
 export const icephysView: ViewModule<IcephysData> = {
-  name: "icephys", types: ["PatchClampSeries", "IntracellularRecordingsTable", "SweepTable"], extract, render,
+  name: "icephys", types: ["PatchClampSeries", "IntracellularRecordingsTable", "SweepTable"], searchesFile: true, extract, render,
 };

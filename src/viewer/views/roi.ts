@@ -437,4 +437,4 @@ function render(element: HTMLElement, first: RoiData, context: ViewContext<RoiDa
 }
 
 /** PlaneSegmentation: ROIs over the imaging plane, a clicked ROI's traces. */
-export const roiView: ViewModule<RoiData> = { name: "roi", types: ["PlaneSegmentation"], extract, render };
+export const roiView: ViewModule<RoiData> = { name: "roi", types: ["PlaneSegmentation"], searchesFile: true, extract, render };

@@ -63,6 +63,12 @@ export interface ViewModule<Data = unknown> {
   name: string;
   /** The neurodata types it shows: the view of the type nearest an object's type (by inheritance) is used. */
   types: readonly string[];
+  /**
+   * Whether `extract` looks through the whole file for objects that refer to this one (a segmentation's movie, the
+   * icephys tables): it is then never run on the objects made from part of a file (`src/mapping/part-of-tree.ts`),
+   * which the viewer's first view of a store by URL is, but only once the whole file is made.
+   */
+  searchesFile?: boolean;
   /** Reads what `render` needs, where the file is open. `file` is the whole file, for objects this one refers to. */
   extract(obj: AbstractContainer, request: ViewRequest, file: NWBFile): Promise<Data>;
   /** Draws `data` into `element` (empty, attached to the page). */

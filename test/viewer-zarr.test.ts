@@ -225,7 +225,9 @@ describe("a Zarr store by URL", () => {
         // The worker's count of the store's requests: those the host was asked for its keys (once the inspection,
         // which reads on after the view is drawn, is done: no request in flight).
         await opened.page.waitForSelector("#findings[data-done=true]", { timeout: 60_000 });
-        const stats = await opened.page.evaluate(() => (globalThis as unknown as { tsnwbViewer: { stats(): Promise<{ store?: { requests: number; roundTrips: number } }> } }).tsnwbViewer.stats());
+        const stats = await opened.page.evaluate(() => (globalThis as unknown as { tsnwbViewer: { stats(): Promise<{ store?: { requests: number; roundTrips: number }; extractedFromPart: number }> } }).tsnwbViewer.stats());
+        // The view drawn (the same as the HDF5 file's, above) was made from the part of the store's tree it needs.
+        expect(stats.extractedFromPart, name).toBe(1);
         expect(stats.store!.requests, name).toBe(keys.filter((k: string) => k.startsWith(base)).length);
         // The consolidated metadata read once, and every metadata key answered from it (no .zgroup, no .zarray asked).
         expect(keys.filter((k: string) => k === `${base}.zmetadata`), name).toHaveLength(1);

@@ -67,7 +67,8 @@ export interface ReaderCalls {
   /**
    * What reading has cost so far: for a File picked or dropped (read lazily), its reads and their bytes; for a Zarr
    * store by URL, its requests; the files the worker opened (of those, started by `preopen` and taken over by `open`)
-   * and the extracts it ran (of those, started by `open` for the address's object, before the page asked).
+   * and the extracts it ran (of those, started by `open` for the address's object, before the page asked; of those,
+   * run on the object made from the part of a store's tree it needs).
    */
   stats: {
     args: [];
@@ -76,6 +77,8 @@ export interface ReaderCalls {
       /** For a Zarr store read by URL: its requests, the bytes they brought, and their sequential round trips (`HttpStoreStats`). */
       store?: { requests: number; bytes: number; roundTrips: number };
       opened: number; openedEarly: number; extracted: number; extractedAhead: number;
+      /** Of the extracts started ahead: those run on the object made from the part of a store's tree it needs. */
+      extractedFromPart: number;
     };
   };
 }

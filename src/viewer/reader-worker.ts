@@ -70,9 +70,9 @@ let ahead: { key: string; result: Promise<unknown> } | undefined;
 /**
  * What the worker has done, for the page's `stats`: files opened (`openedEarly`: of those, opened by `preopen` and
  * taken over by the page's `open`) and extracts run (`extractedAhead`: of those, started by `open` for the address's
- * object).
+ * object; `extractedFromPart`: of those, run on the object made from the part of a store's tree it needs).
  */
-const done = { opened: 0, openedEarly: 0, extracted: 0, extractedAhead: 0 };
+const done = { opened: 0, openedEarly: 0, extracted: 0, extractedAhead: 0, extractedFromPart: 0 };
 
 /** Runs view `view`'s extract on `obj`. */
 function runExtract(view: string, obj: AbstractContainer, request: ViewRequest, nwbfile: NWBFile): Promise<unknown> {
@@ -204,7 +204,11 @@ const calls: { [M in ReaderMethod]: (...args: ReaderCalls[M]["args"]) => Promise
       });
       const result = viewNamed(entry.view).searchesFile
         ? fromWhole()
-        : opening.objectOfPart(target.path).then(({ obj, nwbfile }) => runExtract(entry.view, obj, target.request, nwbfile)).catch(fromWhole);
+        : opening.objectOfPart(target.path).then(async ({ obj, nwbfile }) => {
+          const data = await runExtract(entry.view, obj, target.request, nwbfile);
+          done.extractedFromPart++;
+          return data;
+        }).catch(fromWhole);
       done.extractedAhead++;
       result.catch(() => undefined);
       ahead = { key: extractKey(target.path, entry.view, target.request), result };

@@ -1,8 +1,11 @@
 /**
  * The part of a file's builder tree that making one object needs, so that the object can be made before the rest
  * of the file is read (the viewer's first view of a Zarr store by URL, whose objects' small arrays arrive hundreds of
- * requests at a time): the object made from the part is the object made from the whole tree, or the making fails
- * (a reference read from a dataset that leads out of the part is an error of the mapper's, never a missing value).
+ * requests at a time). The part holds whatever the object's links and references lead to (the datasets of
+ * references in it are read for that), so that the object made from it is the one made from the whole tree; a target
+ * the part still lacks (a reference to an object the file does not have) makes the mapper throw, as for the whole
+ * file, and the viewer then makes the whole file (test/part-of-tree.test.ts compares every object and view of the
+ * test files made both ways).
  */
 import type { LazyArray } from "../data/lazy.js";
 import { type Builder, DatasetBuilder, GroupBuilder, LinkBuilder } from "./builders.js";

@@ -24,7 +24,6 @@ export type RangeQuery =
       suffixLength: number;
     };
 
-/** How an HttpStore makes its requests. */
 /** How one key is asked for. */
 export interface HttpGetOptions {
   /** Aborts the request. */
@@ -36,6 +35,7 @@ export interface HttpGetOptions {
   priority?: "high" | "low" | "auto";
 }
 
+/** How an HttpStore makes its requests. */
 export interface HttpStoreOptions {
   /** Headers sent with every request (authorisation, ...). */
   headers?: Record<string, string>;

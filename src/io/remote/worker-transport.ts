@@ -4,11 +4,13 @@
  */
 import { Worker } from "node:worker_threads";
 import { MAX_REQUEST_BYTES, type RangeAnswer, type RangeReaderOptions, type RangeTransport } from "./range-reader.js";
+import { retryableStatus } from "./retry.js";
 
 /** The worker: fetches one range per message into the shared buffer, then wakes the waiting thread. */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const { url, headers, attempts, control, data } = workerData;
+const retryable = ${retryableStatus.toString()};
 const flag = new Int32Array(control);
 const out = new Uint8Array(data);
 const meta = new Float64Array(control, 8, 3);
@@ -30,7 +32,7 @@ parentPort.on("message", async ({ start, end }) => {
       if (status === 200) { await response.body?.cancel(); detail = "the server sent the whole file (no range support)"; break; }
       await response.body?.cancel();
       detail = "HTTP " + status + " " + response.statusText;
-      if (status < 500 && status !== 429 && status !== 408) break;
+      if (!retryable(status)) break;
     } catch (e) {
       status = -1; detail = String(e && e.cause ? e.cause.message || e.cause : e.message || e);
     }

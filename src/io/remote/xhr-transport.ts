@@ -4,6 +4,7 @@
  * "user-defined" character set, one character per byte. Failed requests are retried a bounded number of times.
  */
 import type { RangeAnswer, RangeReaderOptions, RangeTransport } from "./range-reader.js";
+import { retryableStatus } from "./retry.js";
 
 const inWorker = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== "undefined";
 
@@ -31,7 +32,8 @@ export class XHRTransport implements RangeTransport {
         return { ok: true, bytes: inWorker ? new Uint8Array(xhr.response as ArrayBuffer) : bytesOf(xhr.responseText), total };
       }
       last = { ok: false, status: xhr.status, detail: xhr.status === 200 ? "the server sent the whole file (no range support)" : `HTTP ${xhr.status} ${xhr.statusText}` };
-      if (xhr.status !== 0 && xhr.status < 500 && xhr.status !== 429 && xhr.status !== 408) break;
+      // Status 0: the request did not complete (a network error), tried again.
+      if (xhr.status !== 0 && !retryableStatus(xhr.status)) break;
     }
     return last;
   }

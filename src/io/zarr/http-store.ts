@@ -9,6 +9,7 @@
  * failures that may pass (5xx, 408, 429, network errors) with a growing wait as the HDF5 range reader does, and
  * counts what it asked for, for benchmarks and tests.
  */
+import { retryableStatus } from "../remote/retry.js";
 import type { ReadableStore, StoreKey } from "./store.js";
 
 /** A part of a key's bytes, as zarrita's stores take it: `length` bytes from `offset`, or the last `suffixLength`. */
@@ -107,10 +108,6 @@ export class HttpStoreError extends Error {
   }
 }
 
-/** Statuses that may pass when asked again. */
-function retryable(status: number): boolean {
-  return status >= 500 || status === 408 || status === 429;
-}
 
 /** A Zarr store whose keys are URLs under `url`. */
 export class HttpStore implements ReadableStore {
@@ -235,7 +232,7 @@ export class HttpStore implements ReadableStore {
           return body;
         }
         const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
-        if (!retryable(response.status)) throw new HttpStoreError(url, response.status, `cannot read ${url}: ${status}`);
+        if (!retryableStatus(response.status)) throw new HttpStoreError(url, response.status, `cannot read ${url}: ${status}`);
         if (attempt >= this.attempts) throw new HttpStoreError(url, response.status, `cannot read ${url}: ${status} (after ${attempt} attempts)`);
         await this.pause(attempt, signal);
       }

@@ -14,8 +14,9 @@ export * from "./core.js";
 export { NWBMemoryIO as NWBHDF5IO } from "./io/memory-io.js";
 
 // Zarr stores that work in a page: in memory, and a hierarchy served over HTTP(S) with its consolidated metadata.
-export { MemoryStore, isWritable, type ReadableStore, type WritableStore, type StoreKey } from "./io/zarr/store.js";
+export { MemoryStore, isWritable, canListFolders, type ReadableStore, type WritableStore, type StoreKey, type FolderEntries, type FolderListingStore } from "./io/zarr/store.js";
 export { HttpStore, HttpStoreError, defaultMaxParallel, type HttpGetOptions, type HttpStoreOptions, type HttpStoreStats, type RangeQuery } from "./io/zarr/http-store.js";
+export type { HttpListing } from "./io/zarr/http-listing.js";
 export {
   ConsolidatedStore, consolidateMetadata, encodeConsolidatedMetadata, isMetadataKey, CONSOLIDATED_METADATA_KEY,
   type ConsolidatedStoreOptions, type ConsolidationResult,

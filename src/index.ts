@@ -40,9 +40,10 @@ export { findLeftovers, cleanLeftovers, type Leftover } from "./io/leftovers.js"
 export { inspect, inspectFile, inspectFiles, inspectFileWithFacts, nwbFilesIn, type InspectedFile } from "./validation/inspect-file.js";
 
 // Zarr stores: in memory, in a folder on disk, over HTTP(S) (read-only), and consolidated metadata.
-export { MemoryStore, isWritable, type ReadableStore, type WritableStore, type StoreKey } from "./io/zarr/store.js";
+export { MemoryStore, isWritable, canListFolders, type ReadableStore, type WritableStore, type StoreKey, type FolderEntries, type FolderListingStore } from "./io/zarr/store.js";
 export { FolderStore } from "./io/zarr/folder-store.js";
 export { HttpStore, HttpStoreError, defaultMaxParallel, type HttpGetOptions, type HttpStoreOptions, type HttpStoreStats, type RangeQuery } from "./io/zarr/http-store.js";
+export type { HttpListing } from "./io/zarr/http-listing.js";
 export {
   ConsolidatedStore, consolidateMetadata, encodeConsolidatedMetadata, isMetadataKey, CONSOLIDATED_METADATA_KEY,
   type ConsolidatedStoreOptions, type ConsolidationResult,

@@ -666,8 +666,8 @@ describe("an NWB Zarr store served key by key", () => {
       "/file.nwb.zarr/../session.nwb", "/file.nwb.zarr/..%2Fsession.nwb", "/file.nwb.zarr/%2e%2e/session.nwb", "/file.nwb.zarr/%2e%2e%2fsession.nwb",
       "/file.nwb.zarr/acquisition/../../session.nwb", "/file.nwb.zarr/acquisition/%2e%2e/%2e%2e/secret.txt", "/file.nwb.zarr//etc/passwd",
       "/file.nwb.zarr/%2Fetc%2Fpasswd", "/file.nwb.zarr/%252e%252e/session.nwb", "/file.nwb.zarr/..%5Csession.nwb", "/file.nwb.zarr/acquisition%5C..%5C..%5Csession.nwb",
-      "/file.nwb.zarr/./.zgroup", "/file.nwb.zarr/.zgroup%00", "/file.nwb.zarr/%ZZ", "/file.nwb.zarr/", "/file.nwb.zarr", "/file.nwb.zarr/acquisition",
-      "/file.nwb.zarr/acquisition/", "/file.nwb.zarr/link-out", "/file.nwb.zarr/link-secret", "/file.nwb.zarr/link-nwb", "/file.nwb.zarr/linked-dir/movie.mp4",
+      "/file.nwb.zarr/./.zgroup", "/file.nwb.zarr/.zgroup%00", "/file.nwb.zarr/%ZZ", "/file.nwb.zarr", "/file.nwb.zarr/acquisition",
+      "/file.nwb.zarr/link-out", "/file.nwb.zarr/link-secret", "/file.nwb.zarr/link-nwb", "/file.nwb.zarr/linked-dir/movie.mp4",
       "/file.nwb.zarr/linked-dir/../../secret.txt", "/file.nwb.zarr/fifo", `/file.nwb.zarr/${encodeURIComponent(path.join(tmp.dir, "secret.txt"))}`,
       "/file.nwb", "/file.nwb.zarr.zgroup", "/file.nwb.zarr%2F.zgroup", "/FILE.NWB.ZARR/.zgroup",
     ];
@@ -675,6 +675,29 @@ describe("an NWB Zarr store served key by key", () => {
       expect(shape(await ask(zarrServer.port, target)), target).toEqual(shape(missing));
       expect((await ask(zarrServer.port, target, {}, "HEAD")).status, target).toBe(404);
     }
+  });
+
+  it("lists a folder inside the store (its plain files and folders, links and FIFOs left out), and no folder out of it", async () => {
+    const listing = async (target: string) => {
+      const a = await ask(zarrServer.port, target);
+      expect([a.status, a.headers["content-type"]], target).toEqual([200, "text/html; charset=utf-8"]);
+      return [...a.body.toString().matchAll(/href="([^"]*)"/g)].map((m) => m[1]);
+    };
+    const root = await listing("/file.nwb.zarr/");
+    expect(root).toContain(".zgroup");
+    expect(root).toContain("acquisition/");
+    for (const left of ["link-in", "link-out", "link-secret", "link-nwb", "linked-dir/", "linked-dir", "fifo"]) expect(root, left).not.toContain(left);
+    expect(await listing("/file.nwb.zarr/acquisition/")).toEqual([...new Set([...keys.keys()].filter((k) => k.startsWith("acquisition/")).map((k) => k.split("/")[1]!))]
+      .map((name) => (keys.has(`acquisition/${name}`) ? name : `${name}/`)).sort());
+    const missing = await ask(zarrServer.port, key("acquisition/frames/data/99.0.0"));
+    for (const target of ["/file.nwb.zarr/linked-dir/", "/file.nwb.zarr/%2e%2e/", "/file.nwb.zarr/../", "/file.nwb.zarr/acquisition/../../", "/file.nwb.zarr//",
+      "/file.nwb.zarr/.zgroup/", "/file.nwb.zarr/link-in/", "/file.nwb.zarr/fifo/", "/file.nwb.zarr/nothing/", "/file.nwb.zarr/%2Fetc/", "/file.nwb.zarr/..%2F/"]) {
+      const a = await ask(zarrServer.port, target);
+      expect([a.status, a.body.toString()], target).toEqual([missing.status, missing.body.toString()]);
+    }
+    // A page of another origin cannot read a listing either.
+    expect((await ask(zarrServer.port, "/file.nwb.zarr/", { origin: "http://evil.example" })).status).toBe(403);
+    expect((await ask(zarrServer.port, "/file.nwb.zarr/", { host: "evil.example" })).status).toBe(421);
   });
 
   it("serves the store's external files beside the store folder only, and refuses the same paths out as for an HDF5 file", async () => {

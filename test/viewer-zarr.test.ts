@@ -48,9 +48,9 @@ const FILES: Record<string, { file: string; objects: string[] | "all" }> = {
 
 /** `tsnwb convert`'s store of each file. */
 const store = (name: string) => path.join(tmp.dir, `${name}.nwb.zarr`);
-/** hdmf-zarr's export of a file (tutorial.nwb, the ecephys and ophys fixtures). */
+/** hdmf-zarr's export of a file (tutorial.nwb, the ecephys, ophys and extension fixtures: its cached specification, not in its consolidated metadata, listed through tsnwb view's index pages). */
 const hdmfStore = (name: string) => path.join(tmp.dir, "hdmf", `${name}.nwb.zarr`);
-const HDMF_EXPORTED = ["tutorial", "ecephys", "ophys"];
+const HDMF_EXPORTED = ["tutorial", "ecephys", "ophys", "extension"];
 
 let browser: Browser;
 let domainFiles: ReturnType<typeof makeDomainFiles> | undefined;

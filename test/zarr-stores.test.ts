@@ -7,15 +7,20 @@
  * hierarchy's metadata costs one request. consolidateMetadata writes zarr-python's `.zmetadata` byte for byte, and
  * zarr-python's open_consolidated opens it.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { type Browser, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   CONSOLIDATED_METADATA_KEY, ConsolidatedStore, FolderStore, HttpStore, HttpStoreError, defaultMaxParallel, MemoryStore, type StoreKey, consolidateMetadata, isMetadataKey,
+  type LazyArray, type NWBFile,
 } from "../src/index.js";
 import { parsePythonJSON, stringifyPythonJSON, toPlainJSON } from "../src/io/zarr/python-json.js";
+import { listingFor, parseIndexPage, parseS3Listing, s3ListUrl, s3Location } from "../src/io/zarr/http-listing.js";
+import { readZarrFile, readZarrTree } from "../src/io/zarr/zarr-read.js";
+import type { GroupBuilder } from "../src/mapping/builders.js";
+import { plain } from "./comparable.js";
 import { FIXTURES, ROOT, SHARED, tempFolder } from "./helpers.js";
 import { type FolderServer, serveFolder } from "./servers/folder-server.mjs";
 
@@ -289,6 +294,125 @@ describe("ConsolidatedStore", () => {
     await expect(ConsolidatedStore.open(memory)).rejects.toThrow(/^\/\.zmetadata: not JSON: consolidated metadata \/\.zmetadata: invalid JSON at character 1/);
     await memory.set(CONSOLIDATED_METADATA_KEY, new TextEncoder().encode('{"metadata": {}, "zarr_consolidated_format": 2}'));
     await expect(ConsolidatedStore.open(memory)).rejects.toThrow("/.zmetadata: expected zarr_consolidated_format 1, got 2");
+  });
+});
+
+describe("hdmf-zarr's cached specification over HTTP: listed folder by folder, as fsspec lists it", () => {
+  /** hdmf-zarr's export of the extension fixture (CameraSeries of ndx-test-camera), beside the others served. */
+  const EXTENSION = path.join(PLAIN, "extension.nwb.zarr");
+  beforeAll(() => {
+    python(["export", path.join(SHARED, "fixtures", "domains", "extension.nwb"), EXTENSION]);
+  }, 120_000);
+
+  /** What a read makes of the extension's series, and the namespaces loaded. */
+  async function camera(nwbfile: NWBFile): Promise<Record<string, unknown>> {
+    const series = nwbfile.acquisition.get("camera") as unknown as Record<string, unknown> & { data: LazyArray };
+    return {
+      type: (series.constructor as { neurodata_type?: string }).neurodata_type,
+      exposure_time: series.exposure_time,
+      sensor_temperature: plain(await (series.sensor_temperature as LazyArray).read()),
+      frame: plain(await series.data.read([[8, 9]])),
+    };
+  }
+
+  let folderRead: Record<string, unknown>;
+  beforeAll(async () => {
+    folderRead = await camera(await readZarrFile(new FolderStore(EXTENSION), { name: "extension (folder)" }));
+    expect(folderRead.type).toBe("CameraSeries");
+    expect(folderRead.exposure_time).toBe(0.004);
+  });
+
+  /** The paths of the cached specification's documents in a read of `store`'s tree ("ndx-test-camera/0.1.0/namespace"...). */
+  async function specificationKeys(store: HttpStore | FolderStore): Promise<string[]> {
+    const tree = await readZarrTree(store instanceof HttpStore ? await ConsolidatedStore.open(store) : store, { prefetchSmall: false });
+    const found: string[] = [];
+    const walk = (g: GroupBuilder, at: string): void => {
+      for (const [name, sub] of g.groups) walk(sub, `${at}${name}/`);
+      for (const name of g.datasets.keys()) found.push(`${at}${name}`);
+    };
+    const specs = tree.groups.get("specifications");
+    if (specs) walk(specs, "");
+    return found.sort();
+  }
+
+  async function overHttp(store: HttpStore): Promise<Record<string, unknown>> {
+    return camera(await readZarrFile(await ConsolidatedStore.open(store), { name: store.url }));
+  }
+
+  it("from python's http.server index pages: the extension's type and values, as read from the folder", async () => {
+    const server = spawn("python3", ["-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", PLAIN], { stdio: ["ignore", "pipe", "pipe"] });
+    try {
+      const port = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        server.stdout.on("data", (d: Buffer) => {
+          out += d.toString();
+          const m = /port (\d+)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        server.on("exit", (code) => reject(new Error(`http.server exited ${code}`)));
+      });
+      // Python's server takes few connections at once.
+      const store = new HttpStore(`http://127.0.0.1:${port}/extension.nwb.zarr`, { maxParallel: 8 });
+      expect(await overHttp(store)).toEqual(folderRead);
+      const listed = await store.listFolder("/specifications/");
+      expect(listed?.folders.sort()).toEqual(["core", "hdmf-common", "hdmf-experimental", "ndx-test-camera"]);
+      expect(listed?.keys).toEqual([".zgroup"]);
+      // The cached specification's every document, as in the folder; without listing, none (tsnwb's own schema serves).
+      expect(await specificationKeys(store)).toEqual(await specificationKeys(new FolderStore(EXTENSION)));
+      const unlisted = new HttpStore(`http://127.0.0.1:${port}/extension.nwb.zarr`, { listing: "none" });
+      expect(await specificationKeys(unlisted)).toEqual([]);
+      expect(await unlisted.listFolder("/specifications/")).toBeUndefined();
+    } finally {
+      server.kill();
+    }
+  });
+
+  it("from index pages that hide names starting with '.' (nginx), asking for each folder's metadata keys", async () => {
+    await withServer({ listing: "index-hiding-dotfiles" }, async (s) => {
+      const store = new HttpStore(`${s.url}extension.nwb.zarr`);
+      expect(await store.listFolder("/specifications/")).toEqual({ keys: [], folders: ["core", "hdmf-common", "hdmf-experimental", "ndx-test-camera"] });
+      expect(await overHttp(store)).toEqual(folderRead);
+      expect(await specificationKeys(store)).toEqual(await specificationKeys(new FolderStore(EXTENSION)));
+    });
+  });
+
+  it("from S3's ListObjectsV2 (path-style bucket, pages continued by token), asking the folder's prefix", async () => {
+    await withServer({ listing: "s3", s3PageSize: 2 }, async (s) => {
+      const store = new HttpStore(`${s.url}extension.nwb.zarr`, { listing: "s3" });
+      const listed = await store.listFolder("/specifications/");
+      expect(listed?.folders.sort()).toEqual(["core", "hdmf-common", "hdmf-experimental", "ndx-test-camera"]);
+      expect(listed?.keys).toEqual([".zgroup"]);
+      expect(s.stats().keys).toEqual(["?list extension.nwb.zarr/specifications/", "?list extension.nwb.zarr/specifications/", "?list extension.nwb.zarr/specifications/"]);
+      expect(await overHttp(store)).toEqual(folderRead);
+      expect(await specificationKeys(store)).toEqual(await specificationKeys(new FolderStore(EXTENSION)));
+      // A server that does not list (404 to a folder's address) leaves the store without: undefined, not an error.
+      expect(await new HttpStore(`${s.url}extension.nwb.zarr`, { listing: "index" }).listFolder("/specifications/")).toBeUndefined();
+    });
+  });
+
+  it("parses listings as servers write them: Apache's sort links and parent, entities, absolute links, XML escapes", () => {
+    const apache = `<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 3.2 Final//EN"><html><body><table>
+<tr><th><a href="?C=N;O=D">Name</a></th><th><a href="?C=M;O=A">Last modified</a></th></tr>
+<tr><td><a href="/data/">Parent Directory</a></td></tr>
+<tr><td><a href="core/">core/</a></td></tr><tr><td><a href='ndx%20a%26b/'>ndx a&amp;b/</a></td></tr>
+<tr><td><a href="/data/store/specifications/.zgroup">.zgroup</a></td></tr><tr><td><a href=plain>plain</a></td></tr>
+<tr><td><a href="https://elsewhere.org/x/">x</a></td><td><a href="core/nwb.base/">deeper</a></td></tr></table></body></html>`;
+    expect(parseIndexPage(apache, "https://host/data/store/specifications/?token=1")).toEqual({ keys: [".zgroup", "plain"], folders: ["core", "ndx a&b"] });
+    expect(parseIndexPage('{"not": "html"}', "https://host/a/")).toBeUndefined();
+    const xml = `<?xml version="1.0"?><ListBucketResult><Prefix>zarr/u/spec/</Prefix><Contents><Key>zarr/u/spec/.zgroup</Key></Contents>
+<CommonPrefixes><Prefix>zarr/u/spec/a&amp;b/</Prefix></CommonPrefixes><CommonPrefixes><Prefix>zarr/u/spec/&#x3b1;/</Prefix></CommonPrefixes>
+<IsTruncated>true</IsTruncated><NextContinuationToken>t&amp;1</NextContinuationToken></ListBucketResult>`;
+    expect(parseS3Listing(xml, "zarr/u/spec/")).toEqual({ entries: { keys: [".zgroup"], folders: ["a&b", "α"] }, next: "t&1" });
+    expect(parseS3Listing("<Error><Code>AccessDenied</Code></Error>", "x/")).toBeUndefined();
+    // AWS's hosts list the S3 way: virtual-hosted (the bucket in the host), path-style (the bucket first in the path).
+    expect(listingFor(new URL("https://dandiarchive.s3.amazonaws.com/zarr/u/"))).toBe("s3");
+    expect(listingFor(new URL("https://s3.us-east-2.amazonaws.com/bucket/zarr/u/"))).toBe("s3");
+    expect(listingFor(new URL("https://example.org/data/"))).toBe("index");
+    expect(s3Location("https://dandiarchive.s3.amazonaws.com/zarr/u%20v/")).toEqual({ bucketUrl: "https://dandiarchive.s3.amazonaws.com/", rootPrefix: "zarr/u v/" });
+    expect(s3Location("https://s3.us-east-2.amazonaws.com/bucket/zarr/u/")).toEqual({ bucketUrl: "https://s3.us-east-2.amazonaws.com/bucket", rootPrefix: "zarr/u/" });
+    expect(new URL(s3ListUrl(s3Location("https://b.s3.amazonaws.com/zarr/u/"), "zarr/u/specifications/", "?token=1", "t&1")).searchParams.toString())
+      .toBe("token=1&list-type=2&prefix=zarr%2Fu%2Fspecifications%2F&delimiter=%2F&continuation-token=t%261");
+    expect(() => new HttpStore("https://host/a", { listing: "ftp" as "s3" })).toThrow(/option 'listing'/);
   });
 });
 

@@ -11,7 +11,9 @@
  * - a Zarr store's key is served by the same rules, inside the store folder: each of its parts, percent-decoded
  *   once, must be a plain name (not empty, `.`, `..`, nor holding `/`, `\` or NUL), and the file it names must
  *   resolve, links followed, to a regular file inside the store; any other key is 404, which a Zarr reader takes
- *   for a key the store does not hold (a chunk never written: its fill value);
+ *   for a key the store does not hold (a chunk never written: its fill value); a folder's path (ending in `/`) is
+ *   answered with an index page of its plain files and folders (links left out) when the folder resolves inside
+ *   the store, as a web server lists a folder: the reader lists hdmf-zarr's cached specification so;
  * - a request whose Host is not this server's own address (127.0.0.1:PORT or localhost:PORT) is refused (421), so
  *   a DNS-rebinding page cannot read anything; one sent by a page of another origin (its Origin, or the browser's
  *   Sec-Fetch-Site) is refused (403), but for opening the page itself; no CORS header is ever sent, and every
@@ -22,7 +24,8 @@
  * - bounded time for a request's headers and bounded headers, idle connections closed, connections capped.
  */
 import { constants as fsConstants, existsSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { type FileHandle, open, readlink, realpath } from "node:fs/promises";
+import type { Dirent } from "node:fs";
+import { type FileHandle, open, readdir, readlink, realpath } from "node:fs/promises";
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import * as path from "node:path";
 import { pipeline } from "node:stream";
@@ -152,6 +155,14 @@ export async function serveViewer(file: string, port = 0, externals?: readonly s
       stats.requests++;
       return void sendFile(req, res, () => openRegular(nwbPath), "application/x-hdf5", (n) => (stats.bytes += n)).catch(() => res.destroy());
     }
+    if (store && route.startsWith(`${STORE_ROUTE}/`) && route.endsWith("/")) {
+      // "" the store's root; else a key's parts and the "/" that makes it a folder ("a//" is not one).
+      const rest = route.slice(STORE_ROUTE.length + 1);
+      const key = rest === "" ? "" : storeKey(rest.slice(0, -1));
+      if (key === undefined) return void notFound(res);
+      stats.requests++;
+      return void listInside(nwbPath, key).then((page) => (page === undefined ? notFound(res) : answer(res, 200, page, "text/html; charset=utf-8")), () => answer(res, 500, "cannot list the folder"));
+    }
     if (store && route.startsWith(`${STORE_ROUTE}/`)) {
       const key = storeKey(route.slice(STORE_ROUTE.length + 1));
       if (key === undefined) return void notFound(res);
@@ -223,8 +234,8 @@ export function storeKey(rest: string): string | undefined {
   return parts.join("/");
 }
 
-function answer(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "content-length": Buffer.byteLength(text) }).end(text);
+function answer(res: ServerResponse, status: number, text: string, type = "text/plain; charset=utf-8"): void {
+  res.writeHead(status, { "content-type": type, "content-length": Buffer.byteLength(text) }).end(text);
 }
 
 /** The one answer for whatever is not served: missing, refused or never named look the same. */
@@ -299,6 +310,38 @@ async function openInside(folder: string, stored: string): Promise<FileHandle | 
     return undefined;
   }
   return handle;
+}
+
+/**
+ * An index page of the folder `key` of the store `folder` ("" its root) if it resolves, links followed, to a
+ * folder inside the store: a link to each of its regular files and folders (links in it are left out, so the
+ * listing names nothing a key request would not serve); undefined otherwise.
+ */
+async function listInside(folder: string, key: string): Promise<string | undefined> {
+  let realFolder: string;
+  let real: string;
+  try {
+    realFolder = await realpath(folder);
+    real = await realpath(key === "" ? folder : `${folder}${path.sep}${key}`);
+  } catch (e) {
+    if (isMissing(e)) return undefined;
+    throw e;
+  }
+  if (!inside(realFolder, real)) return undefined;
+  let entries: Dirent[];
+  try {
+    entries = await readdir(real, { withFileTypes: true });
+  } catch (e) {
+    if (isMissing(e)) return undefined;
+    throw e;
+  }
+  const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const items = entries
+    .filter((e) => e.isFile() || e.isDirectory())
+    .map((e) => (e.isDirectory() ? `${e.name}/` : e.name))
+    .sort()
+    .map((name) => `<li><a href="${escape(name.split("/").map(encodeURIComponent).join("/"))}">${escape(name)}</a></li>`);
+  return `<!doctype html>\n<html><head><meta charset="utf-8"><title>Index of /${escape(key)}</title></head><body><ul>\n${items.join("\n")}\n</ul></body></html>\n`;
 }
 
 /** A byte range of a file of `size` bytes: inclusive `start` and `end`. */

@@ -12,6 +12,10 @@ export interface FolderServerOptions {
   noRanges?: boolean;
   /** A folder served under /page/, undelayed and uncounted. */
   staticDir?: string;
+  /** Folder listings: index pages (all entries, or without names starting with "." as nginx), or S3's ListObjectsV2 on the bucket "store". */
+  listing?: "index" | "index-hiding-dotfiles" | "s3";
+  /** Keys (and prefixes) per page of an S3 listing (default 1000). */
+  s3PageSize?: number;
   /** HTTPS with HTTP/2 (and HTTP/1.1 for clients without it) on a self-signed certificate. */
   http2?: boolean;
 }

@@ -4,6 +4,10 @@
 // shared with range-server.mjs): `chain`, the longest chain of requests each sent after an answer (what a client
 // waited for in turn, however many it kept in flight), and `roundTrips`, bursts of requests (which a pipeline of
 // requests always in flight fools: one burst however long it lasts; kept for older bounds). 404 for a missing key (403 with `forbidMissing`, as S3 answers without list rights).
+// With `listing`, lists folders as web servers and object stores do: "index" answers a folder's path (ending in "/")
+// with an index page of its entries, "index-hiding-dotfiles" the same without names starting with "." (nginx's
+// autoindex), "s3" answers S3's ListObjectsV2 (`/store?list-type=2&prefix=...&delimiter=/`, the bucket "store",
+// `s3PageSize` keys a page, continued by token).
 // Answers "GET /stats" with the counts as JSON and "GET /reset" by zeroing them; with `staticDir`, serves that
 // folder's files under /page/ (a test page of the same origin), undelayed and uncounted.
 //
@@ -53,7 +57,33 @@ export async function serveFolder(root, options = {}) {
       fs.readFile(path.join(options.staticDir, name)).then((body) => res.writeHead(200, { "content-type": type }).end(body), () => res.writeHead(404).end());
       return;
     }
+    if (options.listing === "s3" && (url.pathname === "/store" || url.pathname === "/store/") && url.searchParams.get("list-type") === "2") {
+      requests++;
+      return void answers.later(res, async () => {
+        const body = await s3Listing(root, url.searchParams, options.s3PageSize ?? 1000);
+        keys.push(`?list ${url.searchParams.get("prefix")}`);
+        res.writeHead(200, { "content-type": "application/xml" }).end(body);
+      }, url.pathname);
+    }
     if (!url.pathname.startsWith("/store/")) return void res.writeHead(404).end("not found");
+    if (url.pathname.endsWith("/") && options.listing?.startsWith("index")) {
+      requests++;
+      return void answers.later(res, async () => {
+        const parts = url.pathname.slice("/store/".length, -1).split("/").filter((p) => p !== "").map(decodeURIComponent);
+        if (parts.some((p) => p === "." || p === "..")) return void res.writeHead(400).end("bad folder");
+        keys.push(`/${parts.join("/")}/`);
+        let entries;
+        try {
+          entries = await fs.readdir(path.join(root, ...parts), { withFileTypes: true });
+        } catch {
+          return void res.writeHead(404).end("no such folder");
+        }
+        const shown = entries.filter((e) => options.listing === "index" || !e.name.startsWith(".")).map((e) => (e.isDirectory() ? `${e.name}/` : e.name)).sort();
+        const escape = (t) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+        const items = shown.map((n) => `<a href="${escape(n.split("/").map(encodeURIComponent).join("/"))}">${escape(n)}</a>`);
+        res.writeHead(200, { "content-type": "text/html" }).end(`<html><head><title>Index of ${escape(url.pathname)}</title></head><body><h1>Index of ${escape(url.pathname)}</h1><hr><pre><a href="../">../</a>\n${items.join("\n")}\n</pre><hr></body></html>`);
+      }, url.pathname);
+    }
     requests++;
     answers.later(res, async () => {
       let parts;
@@ -108,6 +138,31 @@ export async function serveFolder(root, options = {}) {
     origin, url: `${origin}/store/`, stats, reset,
     close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
   };
+}
+
+/**
+ * S3's ListObjectsV2 answer for the bucket `root` (its keys the files below it): the keys and common prefixes
+ * directly under `prefix` (delimiter "/"), `pageSize` of them a page, in key order, continued by a token.
+ */
+async function s3Listing(root, params, pageSize) {
+  const prefix = params.get("prefix") ?? "";
+  const folder = path.join(root, ...prefix.split("/").filter((p) => p !== "" && p !== "." && p !== ".."));
+  let entries = [];
+  try {
+    entries = (await fs.readdir(folder, { withFileTypes: true })).map((e) => (e.isDirectory() ? { prefix: `${prefix}${e.name}/` } : { key: `${prefix}${e.name}` }));
+  } catch {
+    // An empty listing, as S3 gives for a prefix nothing starts with.
+  }
+  entries.sort((a, b) => ((a.key ?? a.prefix) < (b.key ?? b.prefix) ? -1 : 1));
+  const start = Number(params.get("continuation-token") ?? "0");
+  const page = entries.slice(start, start + pageSize);
+  const more = start + pageSize < entries.length;
+  const xml = (t) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>store</Name><Prefix>${xml(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${pageSize}</MaxKeys><Delimiter>/</Delimiter><IsTruncated>${more}</IsTruncated>${
+  page.filter((e) => e.key).map((e) => `<Contents><Key>${xml(e.key)}</Key><Size>1</Size><StorageClass>STANDARD</StorageClass></Contents>`).join("")}${
+  page.filter((e) => e.prefix).map((e) => `<CommonPrefixes><Prefix>${xml(e.prefix)}</Prefix></CommonPrefixes>`).join("")}${
+  more ? `<NextContinuationToken>${start + pageSize}</NextContinuationToken>` : ""}</ListBucketResult>`;
 }
 
 /** A key and self-signed certificate for 127.0.0.1 (PEM), made by openssl. */

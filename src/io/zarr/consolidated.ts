@@ -9,7 +9,7 @@
  */
 import { FormatError } from "../../errors.js";
 import { PythonNumber, type PythonJSON, parsePythonJSON, stringifyPythonJSON, toPlainJSON } from "./python-json.js";
-import type { ReadableStore, StoreKey, WritableStore } from "./store.js";
+import { canListFolders, type FolderEntries, type FolderListingStore, type ReadableStore, type StoreKey, type WritableStore } from "./store.js";
 import type { RangeQuery } from "./http-store.js";
 
 /** Where zarr-python and hdmf-zarr keep consolidated metadata. */
@@ -50,7 +50,7 @@ export interface ConsolidatedStoreOptions {
  * specifications: in its stores `/.zattrs` as listed lacks `.specloc` and `/specifications` is not listed; a reader
  * that wants the cached spec reads those keys from `inner`.
  */
-export class ConsolidatedStore implements ReadableStore {
+export class ConsolidatedStore implements FolderListingStore {
   private constructor(
     /** The store wrapped. */
     readonly inner: ReadableStore,
@@ -122,6 +122,11 @@ export class ConsolidatedStore implements ReadableStore {
       }
     }
     return (this.inner.get as (key: StoreKey, options?: unknown) => Promise<Uint8Array | undefined>)(key, options);
+  }
+
+  /** What a folder holds, as the inner store lists it (undefined when it cannot): listings are not consolidated. */
+  async listFolder(prefix: StoreKey): Promise<FolderEntries | undefined> {
+    return canListFolders(this.inner) ? this.inner.listFolder(prefix) : undefined;
   }
 
   /** Part of the bytes under `key`: through the inner store's `getRange` when it has one, else cut from `get`. */

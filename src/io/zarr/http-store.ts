@@ -1,7 +1,8 @@
 /**
  * A Zarr hierarchy read over HTTP(S): a web server, or an object store's public or signed address (S3, GCS, Azure,
  * the DANDI archive), in Node 20+ and in browsers (both have `fetch`). Read-only: HTTP has no portable way to write
- * or list. A key is a URL under the hierarchy's base address, each of its parts percent-encoded.
+ * or list every key; one folder's entries are listed where the server offers it (`listFolder`: an index page, S3's
+ * ListObjectsV2). A key is a URL under the hierarchy's base address, each of its parts percent-encoded.
  *
  * Reading a Zarr array issues many small requests (a chunk each), so the store keeps many in flight at once, up to a
  * bound (`maxParallel`, by default 512 in Node and 256 in a browser: `defaultMaxParallel`; servers throttle clients
@@ -10,7 +11,8 @@
  * counts what it asked for, for benchmarks and tests.
  */
 import { retryableStatus } from "../remote/retry.js";
-import type { ReadableStore, StoreKey } from "./store.js";
+import { type HttpListing, listingFor, parseIndexPage, parseS3Listing, s3ListUrl, s3Location } from "./http-listing.js";
+import type { FolderEntries, FolderListingStore, StoreKey } from "./store.js";
 
 /** A part of a key's bytes, as zarrita's stores take it: `length` bytes from `offset`, or the last `suffixLength`. */
 export type RangeQuery =
@@ -54,6 +56,12 @@ export interface HttpStoreOptions {
   maxParallel?: number;
   /** The fetch to use (default the global one): to sign requests, or to count them differently. */
   fetch?: typeof globalThis.fetch;
+  /**
+   * How `listFolder` asks what a folder holds: "index" (the folder's index page, as python's http.server, nginx's
+   * and Apache's autoindex serve it), "s3" (ListObjectsV2 on the bucket: the host's on AWS, else the path's first
+   * part), "none"; default "s3" on AWS's S3 hosts, else "index".
+   */
+  listing?: HttpListing;
 }
 
 /** What an HttpStore asked for. */
@@ -110,7 +118,7 @@ export class HttpStoreError extends Error {
 
 
 /** A Zarr store whose keys are URLs under `url`. */
-export class HttpStore implements ReadableStore {
+export class HttpStore implements FolderListingStore {
   /** The hierarchy's address, ending in "/" (without the query, which every key's URL repeats). */
   readonly url: string;
   /** What the store asked for so far (read it for benchmarks; it only grows). */
@@ -122,6 +130,7 @@ export class HttpStore implements ReadableStore {
   /** The most requests in flight at once (option `maxParallel`): readers issue this many at a time. */
   readonly maxParallel: number;
   private readonly fetch: typeof globalThis.fetch;
+  private readonly listing: HttpListing;
   private inFlight = 0;
   /** The longest chain of requests answered so far (see HttpStoreStats.roundTrips). */
   private answeredChain = 0;
@@ -154,6 +163,8 @@ export class HttpStore implements ReadableStore {
     this.attempts = options.attempts ?? 3;
     this.retryDelayMs = options.retryDelayMs ?? 50;
     this.maxParallel = options.maxParallel ?? defaultMaxParallel();
+    if (options.listing !== undefined && !["index", "s3", "none"].includes(options.listing)) throw new TypeError(`HttpStore: option 'listing': expected "index", "s3" or "none", got ${JSON.stringify(options.listing)}`);
+    this.listing = options.listing ?? listingFor(base);
     // Called unbound: a browser's fetch throws "Illegal invocation" when called as a method of another object.
     const fetchFunction = options.fetch ?? globalThis.fetch;
     this.fetch = (input, init) => fetchFunction(input, init);
@@ -170,7 +181,45 @@ export class HttpStore implements ReadableStore {
 
   /** The bytes under `key`, or undefined when the server has none (404, or 403 as S3 and GCS answer for a missing object). */
   async get(key: StoreKey, options: HttpGetOptions = {}): Promise<Uint8Array | undefined> {
-    return this.request(key, undefined, options);
+    return this.request(this.urlOf(key), undefined, options);
+  }
+
+  /**
+   * What the folder `prefix` ("/specifications/") holds, from the server's listing (option `listing`), or undefined
+   * when it gives none (no index page, listing refused: any 4xx, not a listing); failures that may pass (5xx,
+   * network) are retried, then thrown as `get`'s are.
+   */
+  async listFolder(prefix: StoreKey, options: HttpGetOptions = {}): Promise<FolderEntries | undefined> {
+    if (!prefix.startsWith("/") || !prefix.endsWith("/")) throw new TypeError(`HttpStore.listFolder: a folder starts and ends with "/", got ${JSON.stringify(prefix)}`);
+    const text = async (url: string): Promise<string | undefined> => {
+      let body: Uint8Array | undefined;
+      try {
+        body = await this.request(url, undefined, options);
+      } catch (e) {
+        // A listing refused (400 for a folder's address, 405, 401 without list rights) is a store that does not list.
+        if (e instanceof HttpStoreError && e.status >= 400 && e.status < 500) return undefined;
+        throw e;
+      }
+      return body && new TextDecoder().decode(body);
+    };
+    if (this.listing === "index") {
+      const url = this.urlOf(prefix);
+      const page = await text(url);
+      return page === undefined ? undefined : parseIndexPage(page, url);
+    }
+    if (this.listing === "none") return undefined;
+    const location = s3Location(this.url);
+    const folder = `${location.rootPrefix}${prefix.slice(1)}`;
+    const entries: FolderEntries = { keys: [], folders: [] };
+    for (let next: string | undefined, first = true; first || next !== undefined; first = false) {
+      const xml = await text(s3ListUrl(location, folder, this.query, next));
+      const page = xml === undefined ? undefined : parseS3Listing(xml, folder);
+      if (page === undefined) return undefined;
+      entries.keys.push(...page.entries.keys);
+      entries.folders.push(...page.entries.folders);
+      next = page.next;
+    }
+    return entries;
   }
 
   /**
@@ -185,12 +234,11 @@ export class HttpStore implements ReadableStore {
     }
     const empty = "suffixLength" in range ? range.suffixLength === 0 : range.length === 0;
     // An empty range cannot be asked for in HTTP ("bytes=5-4" is invalid): whether the key exists still can.
-    if (empty) return (await this.request(key, undefined, options)) && new Uint8Array(0);
-    return this.request(key, range, options);
+    if (empty) return (await this.request(this.urlOf(key), undefined, options)) && new Uint8Array(0);
+    return this.request(this.urlOf(key), range, options);
   }
 
-  private async request(key: StoreKey, range: RangeQuery | undefined, { signal, priority }: HttpGetOptions): Promise<Uint8Array | undefined> {
-    const url = this.urlOf(key);
+  private async request(url: string, range: RangeQuery | undefined, { signal, priority }: HttpGetOptions): Promise<Uint8Array | undefined> {
     const headers = { ...this.headers };
     if (range) headers.Range = "suffixLength" in range ? `bytes=-${range.suffixLength}` : `bytes=${range.offset}-${range.offset + range.length - 1}`;
     await this.slot(priority === "low");

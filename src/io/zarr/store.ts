@@ -24,6 +24,28 @@ export interface WritableStore extends ReadableStore {
   list(prefix: StoreKey): AsyncIterable<StoreKey>;
 }
 
+/** What one folder of a store holds directly: the last parts of its keys, and the names of its sub-folders. */
+export interface FolderEntries {
+  /** Keys directly in the folder, by their last part (".zarray", "0.0"). */
+  keys: string[];
+  /** Sub-folders, by name (without "/"). */
+  folders: string[];
+}
+
+/**
+ * A store that can tell what one folder holds though it cannot list every key (a web server's index pages, an object
+ * store's delimited listing): enough to find what consolidated metadata leaves out (hdmf-zarr's cached specification).
+ */
+export interface FolderListingStore extends ReadableStore {
+  /** What the folder `prefix` (a key prefix ending in "/", "/" for the root) holds, or undefined when the store cannot tell. */
+  listFolder(prefix: StoreKey): Promise<FolderEntries | undefined>;
+}
+
+/** Whether `store` can list a folder's entries. */
+export function canListFolders(store: ReadableStore): store is FolderListingStore {
+  return typeof (store as Partial<FolderListingStore>).listFolder === "function";
+}
+
 /** A store's name in messages: its folder (a FolderStore's `root`) or URL (an HttpStore's `url`) when it has one. */
 export function storeName(store: ReadableStore): string {
   const { root, url } = store as { root?: unknown; url?: unknown };

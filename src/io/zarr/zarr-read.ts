@@ -8,17 +8,18 @@
  *
  * hdmf-zarr consolidates the metadata before it writes the cached specification and the root's `.specloc`: the
  * root's `.zattrs` is therefore always read itself, and the specification group, when `.zmetadata` lacks it, is
- * listed (stores that cannot list: the file is read without its cached specification, tsnwb's own schema serving).
+ * listed: by the store's listing, else folder by folder (a web server's index pages, S3's listing: `listFolder`);
+ * a store that lists neither is read without its cached specification, tsnwb's own schema serving.
  */
 import { type AttributeBuilder, DatasetBuilder, GroupBuilder, LinkBuilder, type ReferenceValue } from "../../mapping/builders.js";
 import { constructFile } from "../../mapping/mapper.js";
 import type { NWBFile } from "../../containers/file.js";
 import type { NDArray } from "../../data/ndarray.js";
 import { FormatError } from "../../errors.js";
-import { type ReadableStore, type StoreKey, type WritableStore, storeName } from "./store.js";
+import { type FolderListingStore, type ReadableStore, type StoreKey, type WritableStore, canListFolders, storeName } from "./store.js";
 import { type HdmfZarrDType, ZarrLazyArray } from "./lazy-zarr-array.js";
 import { type ZarrCodecConfig, checkArrayMetadata, compressor } from "./zarr-decode.js";
-import { isMetadataKey } from "./consolidated.js";
+import { ConsolidatedStore, isMetadataKey } from "./consolidated.js";
 import { OBJECT_REFERENCE_TAG, RESERVED_ATTRIBUTES, SPEC_LOC_ATTR, ZARR_DTYPE_ATTR, ZARR_LINK_ATTR, referencePath } from "./layout.js";
 
 /** The consolidated metadata's key, relative to the root (`consolidated.ts`'s CONSOLIDATED_METADATA_KEY). */
@@ -59,10 +60,16 @@ export interface RootDocuments {
   zattrs: Uint8Array | undefined;
 }
 
-/** Reads the root's documents together: one round trip over HTTP. */
-export async function readRootDocuments(store: ReadableStore): Promise<RootDocuments> {
-  const [zgroup, zmetadata, zattrs] = await Promise.all([".zgroup", ZMETADATA, ".zattrs"].map((k) => store.get(`/${k}` as StoreKey)));
-  return { zgroup, zmetadata, zattrs };
+/**
+ * Reads the root's documents together: one round trip over HTTP. A ConsolidatedStore answers `/.zattrs` from the
+ * consolidated metadata: when that copy lacks `.specloc` (hdmf-zarr's, consolidated before it caches the
+ * specification) the root's own is read past it, one more round trip, only for such stores. `zgroup: false` leaves
+ * `/.zgroup` unread (undefined): the tree's reading finds it in the metadata.
+ */
+export async function readRootDocuments(store: ReadableStore, { zgroup: withGroup = true } = {}): Promise<RootDocuments> {
+  const [zmetadata, zattrs, zgroup] = await Promise.all([ZMETADATA, ".zattrs", ...(withGroup ? [".zgroup"] : [])].map((k) => store.get(`/${k}` as StoreKey)));
+  const stale = store instanceof ConsolidatedStore && store.consolidated && !(zattrs && new TextDecoder().decode(zattrs).includes(`"${SPEC_LOC_ATTR}"`));
+  return { zgroup, zmetadata, zattrs: stale ? await store.inner.get("/.zattrs") : zattrs };
 }
 
 /** Metadata documents by key relative to the store's root, without the leading "/" ("acquisition/ts/.zarray"). */
@@ -190,11 +197,12 @@ async function fetchAll(store: ReadableStore, keys: string[], name: string, into
 }
 
 /** Every metadata document of the hierarchy: consolidated when the store has `/.zmetadata`, else as listed. */
-async function readMetadata(store: ReadableStore, name: string, listed: string[] | undefined, root: RootDocuments | undefined): Promise<MetadataMap> {
+async function readMetadata(store: ReadableStore, name: string, listed: string[] | undefined, given: RootDocuments | undefined): Promise<MetadataMap> {
   const meta: MetadataMap = new Map();
+  const root = given ?? (await readRootDocuments(store, { zgroup: false }));
   const [consolidated, rootAttrs] = await Promise.all([
-    getJSON(store, ZMETADATA, name, root && { bytes: root.zmetadata }),
-    getJSON(store, ".zattrs", name, root && { bytes: root.zattrs }),
+    getJSON(store, ZMETADATA, name, { bytes: root.zmetadata }),
+    getJSON(store, ".zattrs", name, { bytes: root.zattrs }),
   ]);
   if (consolidated !== undefined) {
     const docs = (consolidated as { metadata?: Record<string, unknown> }).metadata;
@@ -206,7 +214,14 @@ async function readMetadata(store: ReadableStore, name: string, listed: string[]
     if (typeof specloc === "string" && !meta.has(`${trimSlashes(specloc)}/.zgroup`)) {
       const keys = listed ?? (canList(store) ? await listKeys(store) : undefined);
       const prefix = `${trimSlashes(specloc)}/`;
-      if (keys !== undefined) await fetchAll(store, keys.filter((k) => k.startsWith(prefix) && isMetadataKey(k)), name, meta);
+      // Past the consolidated metadata, which answers what it does not list as missing.
+      const direct = store instanceof ConsolidatedStore ? store.inner : store;
+      if (keys !== undefined) await fetchAll(direct, keys.filter((k) => k.startsWith(prefix) && isMetadataKey(k)), name, meta);
+      else if (canListFolders(store)) {
+        // Kept only if the store lists (an empty specification group would hide tsnwb's own schema).
+        const found: MetadataMap = new Map();
+        if (await readFolderMetadata(store, direct, prefix, name, found)) for (const [k, doc] of found) meta.set(k, doc);
+      }
     }
     return meta;
   }
@@ -216,6 +231,24 @@ async function readMetadata(store: ReadableStore, name: string, listed: string[]
   }
   await fetchAll(store, keys.filter(isMetadataKey), name, meta);
   return meta;
+}
+
+/**
+ * Reads into `meta` the metadata of the folder `prefix` (relative, ending in "/") and of every folder below it,
+ * found by listing folder by folder (`store`) and read past consolidation (`direct`). A folder's three metadata
+ * names are asked for while it is listed (the listing of a folder that turns out to be an array is the price), so
+ * a hierarchy costs a round trip per level: hdmf-zarr's specification (namespace, version, document) four. An
+ * index page that hides names starting with "." (nginx's) hides them only from the listing. Whether the folder was
+ * listed.
+ */
+async function readFolderMetadata(store: FolderListingStore, direct: ReadableStore, prefix: string, name: string, meta: MetadataMap): Promise<boolean> {
+  const [entries] = await Promise.all([
+    store.listFolder(`/${prefix}`),
+    fetchAll(direct, [".zgroup", ".zarray", ".zattrs"].map((k) => `${prefix}${k}`), name, meta),
+  ]);
+  if (entries === undefined) return false;
+  if (meta.has(`${prefix}.zgroup`)) await Promise.all(entries.folders.map((f) => readFolderMetadata(store, direct, `${prefix}${f}/`, name, meta)));
+  return true;
 }
 
 function trimSlashes(p: string): string {

@@ -20,7 +20,7 @@ import { type FolderListingStore, type ReadableStore, type StoreKey, type Writab
 import { type HdmfZarrDType, ZarrLazyArray } from "./lazy-zarr-array.js";
 import { type ZarrCodecConfig, checkArrayMetadata, compressor } from "./zarr-decode.js";
 import { ConsolidatedStore, isMetadataKey } from "./consolidated.js";
-import { OBJECT_REFERENCE_TAG, RESERVED_ATTRIBUTES, SPEC_LOC_ATTR, ZARR_DTYPE_ATTR, ZARR_LINK_ATTR, referencePath } from "./layout.js";
+import { DEFAULT_SPEC_LOC, OBJECT_REFERENCE_TAG, RESERVED_ATTRIBUTES, SPEC_LOC_ATTR, ZARR_DTYPE_ATTR, ZARR_LINK_ATTR, referencePath } from "./layout.js";
 
 /** The consolidated metadata's key, relative to the root (`consolidated.ts`'s CONSOLIDATED_METADATA_KEY). */
 const ZMETADATA = ".zmetadata";
@@ -58,6 +58,11 @@ export interface RootDocuments {
   zmetadata: Uint8Array | undefined;
   /** `/.zattrs`: the root's attributes as they are now (hdmf-zarr writes `.specloc` after it consolidates). */
   zattrs: Uint8Array | undefined;
+  /**
+   * hdmf-zarr's specification group (its default place) read by listing, begun with the root's own `.zattrs` when
+   * the consolidated copy was stale: used if `.specloc` names that place.
+   */
+  specification?: { prefix: string; meta: Promise<MetadataMap | undefined> };
 }
 
 /**
@@ -69,7 +74,12 @@ export interface RootDocuments {
 export async function readRootDocuments(store: ReadableStore, { zgroup: withGroup = true } = {}): Promise<RootDocuments> {
   const [zmetadata, zattrs, zgroup] = await Promise.all([ZMETADATA, ".zattrs", ...(withGroup ? [".zgroup"] : [])].map((k) => store.get(`/${k}` as StoreKey)));
   const stale = store instanceof ConsolidatedStore && store.consolidated && !(zattrs && new TextDecoder().decode(zattrs).includes(`"${SPEC_LOC_ATTR}"`));
-  return { zgroup, zmetadata, zattrs: stale ? await store.inner.get("/.zattrs") : zattrs };
+  if (!stale) return { zgroup, zmetadata, zattrs };
+  // hdmf-zarr's store: its specification, where hdmf-zarr puts it, sought at once (the same round trip).
+  const prefix = `${DEFAULT_SPEC_LOC}/`;
+  const meta = canListFolders(store) ? listedFolderMetadata(store, store.inner, prefix, storeName(store)) : Promise.resolve(undefined);
+  meta.catch(() => undefined); // Read when `.specloc` names it; a failure is that read's to report.
+  return { zgroup, zmetadata, zattrs: await store.inner.get("/.zattrs"), specification: { prefix, meta } };
 }
 
 /** Metadata documents by key relative to the store's root, without the leading "/" ("acquisition/ts/.zarray"). */
@@ -218,9 +228,9 @@ async function readMetadata(store: ReadableStore, name: string, listed: string[]
       const direct = store instanceof ConsolidatedStore ? store.inner : store;
       if (keys !== undefined) await fetchAll(direct, keys.filter((k) => k.startsWith(prefix) && isMetadataKey(k)), name, meta);
       else if (canListFolders(store)) {
-        // Kept only if the store lists (an empty specification group would hide tsnwb's own schema).
-        const found: MetadataMap = new Map();
-        if (await readFolderMetadata(store, direct, prefix, name, found)) for (const [k, doc] of found) meta.set(k, doc);
+        const begun = root.specification?.prefix === prefix ? root.specification.meta : undefined;
+        const found = await (begun ?? listedFolderMetadata(store, direct, prefix, name));
+        for (const [k, doc] of found ?? []) meta.set(k, doc);
       }
     }
     return meta;
@@ -231,6 +241,15 @@ async function readMetadata(store: ReadableStore, name: string, listed: string[]
   }
   await fetchAll(store, keys.filter(isMetadataKey), name, meta);
   return meta;
+}
+
+/**
+ * The metadata of the folder `prefix` and below as `readFolderMetadata` reads it, or undefined when the store does
+ * not list it (an empty specification group would hide tsnwb's own schema).
+ */
+async function listedFolderMetadata(store: FolderListingStore, direct: ReadableStore, prefix: string, name: string): Promise<MetadataMap | undefined> {
+  const found: MetadataMap = new Map();
+  return (await readFolderMetadata(store, direct, prefix, name, found)) ? found : undefined;
 }
 
 /**

@@ -201,6 +201,8 @@ describe("ZarrSeriesAppender on a folder store", () => {
     expect(camera.data.shape).toEqual([642, HEIGHT, WIDTH]);
     expect(Array.from((await camera.data.read([[641, 642]])) as Uint8Array)).toEqual(Array.from(frame(641)));
     await io.close();
+    // The store was written in a work folder, moved to its path at close: the series says so when read.
+    await expect(camera.data.read([[0, 1]])).rejects.toThrow(/was closed, and its store moved/);
     expectRead(await tsnwbRead(grown), grownRef);
     expectRead(await tsnwbRead(first), ref);
     await expectConsolidated(new FolderStore(grown));

@@ -15,7 +15,7 @@ import { chunkRow } from "./chunk-rows.js";
 import { ZARRAY, ZARR_DTYPE_ATTR, ZATTRS, keyOf, parseZarrDType } from "./layout.js";
 import { type HdmfZarrDType, ZarrLazyArray } from "./lazy-zarr-array.js";
 import { type PythonJSON, parsePythonJSON, stringifyPythonJSON, toPlainJSON } from "./python-json.js";
-import type { StoreKey, WritableStore } from "./store.js";
+import type { ReadableStore, StoreKey, WritableStore } from "./store.js";
 import { BoundedWrites } from "./store-writes.js";
 import { checkArrayMetadata, type ZArrayMetadata } from "./zarr-decode.js";
 
@@ -101,9 +101,9 @@ export class GrowingZarrArray {
     return array;
   }
 
-  /** The array as a reader sees it once flushed: a lazy array over the store. */
-  lazy(): ZarrLazyArray {
-    return new ZarrLazyArray(this.place.store, this.place.path, { ...this.meta, shape: [this.rows, ...this.frameShape] }, this.zarrDType, this.place.storeName);
+  /** The array as a reader sees it once flushed: a lazy array over `store` (the store written, by default). */
+  lazy(store: ReadableStore = this.place.store): ZarrLazyArray {
+    return new ZarrLazyArray(store, this.place.path, { ...this.meta, shape: [this.rows, ...this.frameShape] }, this.zarrDType, this.place.storeName);
   }
 
   /** Adds `rows` frames (C order, the array's dtype), writing each row of chunks they complete. */

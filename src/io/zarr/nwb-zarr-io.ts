@@ -241,6 +241,22 @@ export class NWBZarrIO {
     return { store: (this.mode === "a" ? this.target!.store : this.store) as WritableStore, metadata: this.metadata, concurrency: this.options.concurrency };
   }
 
+  /**
+   * @internal The store written, to read from while the handle is open: a folder's store is written in a work folder
+   * that `close()` moves to the path, after which a read through this says so (rather than finding no chunk there,
+   * which a Zarr reader takes for fill values).
+   */
+  _storeWhileOpen(): ReadableStore {
+    const store = (this.mode === "a" ? this.target!.store : this.store) as WritableStore;
+    if (this.target?.workFolder === undefined) return store;
+    return {
+      get: async (key) => {
+        if (this.closed) throw new ModeError(`${this.path} was closed, and its store moved from the folder it was written in: open it again to read`);
+        return store.get(key);
+      },
+    };
+  }
+
   /** @internal An appender to close before the store closes. */
   _register(appender: { close(): Promise<void> }): void {
     this.appenders.add(appender);

@@ -111,7 +111,8 @@ export class ZarrSeriesAppender {
 
   /**
    * Flushes, and points the series at the arrays now in the store. `io.close()` closes appenders left open, so no
-   * buffered frame is lost; closing one earlier makes its frames readable through the series right away. A write
+   * buffered frame is lost; closing one earlier makes its frames readable through the series right away, until
+   * `io.close()` (a folder's store then moves to its path: open it again to read). A write
    * that failed is thrown again here (and by `io.close()`, which then leaves the store's old content in place).
    */
   async close(): Promise<void> {
@@ -119,8 +120,9 @@ export class ZarrSeriesAppender {
     if (this.closed) return;
     await this.run(() => this.flushNow());
     this.closed = true;
-    this.series.data = this.data.lazy();
-    if (this.timestamps) this.series.timestamps = this.timestamps.lazy();
+    const store = this.io._storeWhileOpen();
+    this.series.data = this.data.lazy(store);
+    if (this.timestamps) this.series.timestamps = this.timestamps.lazy(store);
   }
 
   private async flushNow(): Promise<void> {

@@ -246,8 +246,14 @@ describe("ZarrSeriesAppender refuses what would misalign data and timestamps", (
     ref.camera.push(7, 8, 9, 10);
     expect(appender.length).toBe(11);
     await Promise.all(pending);
+    // With no call running, a frame is taken before append returns: its buffer may be reused at once.
+    const reused = frame(11);
+    const taken = appender.append({ data: reused, shape: [HEIGHT, WIDTH] }, time(11));
+    reused.fill(0);
+    await taken;
+    ref.camera.push(11);
     await appender.close();
-    await expect(appender.append({ data: frame(11), shape: [HEIGHT, WIDTH] }, time(11))).rejects.toThrow(ModeError);
+    await expect(appender.append({ data: frame(12), shape: [HEIGHT, WIDTH] }, time(12))).rejects.toThrow(ModeError);
     await expect(appender.flush()).rejects.toThrow(/the appender is closed/);
     // SeriesAppender is HDF5's: on a Zarr store it says which class appends there.
     expect(() => SeriesAppender.open(io as never, camera)).toThrow(ModeError);

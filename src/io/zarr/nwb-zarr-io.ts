@@ -191,7 +191,7 @@ export class NWBZarrIO {
     if (this.mode === "a" && this.nwbfile !== nwbfile) {
       throw new ModeError(`cannot write to ${this.path} in mode "a" an NWBFile not read from it: call read(), change what it returns, then write that`);
     }
-    const store = (this.mode === "a" ? this.target!.store : this.store) as WritableStore;
+    const store = this.writeStore;
     try {
       const keepCachedSpec = this.mode === "a" ? true : this.options.keepCachedSpec;
       const { root, builderOf } = await buildCheckedTree(nwbfile, this.path, "w", { storedFilePath: (p) => this.storedFilePath(p), keepCachedSpec });
@@ -238,7 +238,7 @@ export class NWBZarrIO {
     if (this.mode === "r") throw new ModeError(`cannot append to ${this.path}: it is open in mode "r"`);
     if (!this.written && this.mode === "a" && this.nwbfile !== undefined) await this.write(this.nwbfile);
     if (!this.written || this.metadata === undefined) throw new ModeError(`cannot append to ${this.path}: write the file first (io.write)`);
-    return { store: (this.mode === "a" ? this.target!.store : this.store) as WritableStore, metadata: this.metadata, concurrency: this.options.concurrency };
+    return { store: this.writeStore, metadata: this.metadata, concurrency: this.options.concurrency };
   }
 
   /**
@@ -247,7 +247,7 @@ export class NWBZarrIO {
    * which a Zarr reader takes for fill values).
    */
   _storeWhileOpen(): ReadableStore {
-    const store = (this.mode === "a" ? this.target!.store : this.store) as WritableStore;
+    const store = this.writeStore;
     if (this.target?.workFolder === undefined) return store;
     return {
       get: async (key) => {
@@ -281,6 +281,11 @@ export class NWBZarrIO {
   /** `await using io = await NWBZarrIO.open(...)`: closed when the scope ends. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+
+  /** The store written into: in mode "a" the work folder beside the one read. */
+  private get writeStore(): WritableStore {
+    return (this.mode === "a" ? this.target!.store : this.store) as WritableStore;
   }
 
   /** An external file path (ImageSeries' `external_file`) as stored: relative to the store folder's folder, as for an HDF5 file. */

@@ -37,6 +37,8 @@ export class ZarrSeriesAppender {
   private failure?: TsnwbError;
   /** Calls run one after the other, in the order made, even when not awaited one by one. */
   private queue: Promise<void> = Promise.resolve();
+  /** Calls started and not yet ended. */
+  private running = 0;
   private accepted: number;
 
   private constructor(
@@ -84,7 +86,8 @@ export class ZarrSeriesAppender {
   /**
    * Appends one frame (shape = the series' frame shape) or a block of frames (one more axis in front), with one
    * timestamp per frame when the series has timestamps. Both are checked before either is taken: a refused call
-   * (a ValidationError naming the field) changes nothing. Await it before the frame's buffer is reused.
+   * (a ValidationError naming the field) changes nothing. A frame is copied before the call returns when no
+   * other call is running; await each call before reusing the frame's buffer.
    */
   async append(frames: ArrayInput, timestamps?: TimestampsInput): Promise<void> {
     this.checkUsable();
@@ -112,8 +115,8 @@ export class ZarrSeriesAppender {
   /**
    * Flushes, and points the series at the arrays now in the store. `io.close()` closes appenders left open, so no
    * buffered frame is lost; closing one earlier makes its frames readable through the series right away, until
-   * `io.close()` (a folder's store then moves to its path: open it again to read). A write
-   * that failed is thrown again here (and by `io.close()`, which then leaves the store's old content in place).
+   * `io.close()` (a folder's store then moves to its path: open it again to read). A write that failed is thrown
+   * again here (and by `io.close()`, which then leaves the store's old content in place).
    */
   async close(): Promise<void> {
     if (this.failure) throw this.failure;
@@ -138,12 +141,19 @@ export class ZarrSeriesAppender {
     if (changed.length > 0) await this.guard(changed.join("' and '"), () => this.io._consolidate());
   }
 
-  /** Runs `task` after the calls before it; a failure stays (see `failure`). */
+  /**
+   * Runs `task` after the calls before it; a failure stays (see `failure`). With none running it starts at once, so
+   * that a frame is copied into the row being gathered before `append` returns its promise.
+   */
   private run(task: () => Promise<void>): Promise<void> {
-    const next = this.queue.then(() => {
+    const start = async (): Promise<void> => {
       if (this.failure) throw this.failure;
-      return task();
+      await task();
+    };
+    const next = (this.running === 0 ? start() : this.queue.then(start)).finally(() => {
+      this.running--;
     });
+    this.running++;
     this.queue = next.catch(() => undefined);
     return next;
   }

@@ -49,6 +49,8 @@ export { validateTree, dtypeAllowed, type ValidationIssue, type ValidationRule, 
 export { SeriesAppender } from "./io/appender.js";
 export { NWBMemoryIO, type MemorySource, type MemoryIOOptions } from "./io/memory-io.js";
 export { NWBZarrIO, type ZarrIOOptions } from "./io/zarr/nwb-zarr-io.js";
+export { ZarrSeriesAppender } from "./io/zarr/series-appender.js";
+export type { TimestampsInput } from "./data/frames.js";
 export { type ReadableStore, type WritableStore, type StoreKey, MemoryStore } from "./io/zarr/store.js";
 export type { IOMode } from "./io/io-base.js";
 

@@ -17,12 +17,14 @@
  */
 import type { ArrayInput } from "../data/ndarray.js";
 import { isNumericDType } from "../data/dtype.js";
+import { type TimestampsInput, timestampsFor } from "../data/frames.js";
 import type { TimeSeries } from "../containers/base.js";
 import { ModeError, ValidationError } from "../errors.js";
 import { datasetAt } from "./hdf5/h5.js";
 import { H5LazyDataset } from "./hdf5/lazy-dataset.js";
 import { HDF5Writer, StreamAppender } from "./hdf5/write.js";
 import type { NWBIOBase } from "./io-base.js";
+import { NWBZarrIO } from "./zarr/nwb-zarr-io.js";
 
 /** h5py reports an unlimited axis as 2^64 - 1; h5wasm's metadata gives it as a (rounded) number. */
 const UNLIMITED = 2 ** 63;
@@ -52,6 +54,9 @@ export class SeriesAppender {
 
   /** An appender for `series`, which must be in the file `io` has open (written by it, or read from it in mode "a"). */
   static open(io: NWBIOBase, series: TimeSeries): SeriesAppender {
+    // A Zarr store has chunks of its own to write, asynchronously: its appender is another class.
+    const given: unknown = io;
+    if (given instanceof NWBZarrIO) throw new ModeError(`${given.path} is an NWB Zarr store: append to its series with ZarrSeriesAppender (await ZarrSeriesAppender.open(io, series)), not SeriesAppender (HDF5)`);
     if (io.mode === "r") throw new ModeError(`cannot append to ${io.path}: it is open in mode "r"`);
     const source = series.container_source;
     if (!source || source.file !== io.path) {
@@ -71,19 +76,14 @@ export class SeriesAppender {
    * Appends one frame (shape = the series' frame shape) or a block of frames (one more axis in front), with one
    * timestamp per frame when the series has timestamps.
    */
-  append(frames: ArrayInput, timestamps?: number | number[] | Float64Array): void {
+  append(frames: ArrayInput, timestamps?: TimestampsInput): void {
     if (this.closed) throw new ModeError(`${this.series.describe()}: the appender is closed`);
     const index = this.length;
     // Everything is checked before anything is buffered, so a refused call leaves data and timestamps aligned.
     const data = this.data.prepare(frames, index);
-    if (this.timestamps) {
-      if (timestamps === undefined) this.fail("timestamps", `${data.rows} timestamp(s) for the frames appended`);
-      const ts = this.timestamps.prepare(typeof timestamps === "number" || timestamps instanceof Float64Array ? timestamps : { data: Float64Array.from(timestamps), shape: [timestamps.length] }, index);
-      if (ts.rows !== data.rows) this.fail("timestamps", `one timestamp per frame (${data.rows})`, `${ts.rows}`);
-      this.timestamps.push(ts, index);
-    } else if (timestamps !== undefined) {
-      this.fail("timestamps", "none: the series is timed by 'rate'");
-    }
+    const times = timestampsFor(this.series.describe(), this.timestamps !== undefined, timestamps, data.rows);
+    const ts = times === undefined ? undefined : this.timestamps!.prepare(times, index);
+    if (ts) this.timestamps!.push(ts, index);
     this.data.push(data, index);
     this.io._markWritten();
   }

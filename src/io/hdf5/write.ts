@@ -5,7 +5,8 @@
 import { type AttributeBuilder, type CompoundValue, DatasetBuilder, GroupBuilder, LinkBuilder, type ReferenceValue } from "../../mapping/builders.js";
 import { type DType, DTypeRangeError, type NumericDType, type TypedArray, allocate, bytesPerElement, dtypeRange, fitsDType, h5wasmCode, isNumericDType, toTypedArray } from "../../data/dtype.js";
 import { type CompoundRow, type FrameSource, type LazyArray, isFrameSource, isLazyArray } from "../../data/lazy.js";
-import { type NDArray, ArrayShapeError, ArrayValueError, isNDArray, product, toNDArray } from "../../data/ndarray.js";
+import { type NDArray, isNDArray, product } from "../../data/ndarray.js";
+import { type CheckedFrames, checkFrames } from "../../data/frames.js";
 import { type StorageOptions, autoChunks, needsChunks } from "../../data/storage.js";
 import { StreamError, ValidationError } from "../../errors.js";
 import { textProblem } from "../../data/text.js";
@@ -581,25 +582,8 @@ export class StreamAppender {
   }
 
   /** Checks one frame or block of frames against the dataset, changing nothing; returns it with its frame count. */
-  prepare(item: unknown, index: number): { frame: NDArray; rows: number } {
-    const field = this.target.field ?? "data";
-    let frame: NDArray;
-    try {
-      // Plain JS numbers in a stream are float64 unless the schema says otherwise: the first frame cannot tell
-      // whether later ones hold fractions (a 0 then 0.5 would otherwise fix int64).
-      const typed = ArrayBuffer.isView(item) || (typeof item === "object" && item !== null && ArrayBuffer.isView((item as { data?: unknown }).data));
-      frame = toNDArray(item as never, this.dtype ?? this.target.dtype ?? (typed ? undefined : "float64"));
-    } catch (e) {
-      // A frame whose values the series' dtype cannot hold is refused: storing it would wrap or truncate them.
-      if (e instanceof ArrayValueError) throw new ValidationError(this.target.path, field, `frames whose values fit ${dtypeRange(e.dtype)}`, `frame ${index}: ${e.message}`);
-      const why = e instanceof ArrayShapeError ? e.message : String(e);
-      throw new ValidationError(this.target.path, field, "frames given as typed arrays with a shape, or nested arrays", `frame ${index}: ${why}`);
-    }
-    if (!isNumericDType(frame.dtype)) throw new ValidationError(this.target.path, field, "numeric frames", `frame ${index}: ${frame.dtype}`);
-    const fs = this.frameShape ?? frame.shape;
-    if (sameShape(frame.shape, fs)) return { frame, rows: 1 };
-    if (sameShape(frame.shape.slice(1), fs)) return { frame, rows: frame.shape[0]! };
-    throw new ValidationError(this.target.path, field, `frames of shape [${fs.join(", ")}] (or blocks of them)`, `frame ${index} of shape [${frame.shape.join(", ")}]`);
+  prepare(item: unknown, index: number): CheckedFrames {
+    return checkFrames(item, index, { where: this.target.path, field: this.target.field ?? "data", dtype: this.dtype, schemaDType: this.target.dtype, frameShape: this.frameShape });
   }
 
   /** Creates the dataset on the first frame. */
@@ -663,9 +647,5 @@ export class StreamAppender {
     const frameBytes = product(this.frameShape!) * bytesPerElement(this.dtype!);
     this.capacityRows = Math.max(1, Math.floor(SLAB_BYTES / Math.max(1, frameBytes)));
   }
-}
-
-function sameShape(a: number[], b: number[]): boolean {
-  return a.length === b.length && a.every((n, i) => n === b[i]);
 }
 

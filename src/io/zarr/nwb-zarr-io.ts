@@ -13,7 +13,8 @@ import { type FolderTarget, folderSupport } from "./folder-support.js";
 import { HttpStore, type HttpStoreOptions } from "./http-store.js";
 import { type RootDocuments, type ZarrLayout, readRootDocuments, readZarrLayout, readZarrTree } from "./zarr-read.js";
 import { constructFile } from "../../mapping/mapper.js";
-import { type ReadableStore, type WritableStore, isWritable, storeName } from "./store.js";
+import { type ReadableStore, type StoreKey, type WritableStore, isWritable, storeName } from "./store.js";
+import { CONSOLIDATED_METADATA_KEY, encodeConsolidatedMetadata } from "./consolidated.js";
 import { type ZarrWriteOptions, clearStore, writeZarrTree } from "./zarr-write.js";
 
 /** The compressors tsnwb writes (numcodecs' ids): those zarr-python, zarrita and numcodecs all read. */
@@ -56,6 +57,10 @@ export class NWBZarrIO {
   private layout?: Promise<ZarrLayout>;
   private written = false;
   private closed = false;
+  /** The metadata documents written (key to bytes), kept so that appenders write `.zmetadata` again. */
+  private metadata?: Map<StoreKey, Uint8Array>;
+  /** Appenders open on the store: closed (their frames written) before the store is put in place. */
+  private readonly appenders = new Set<{ close(): Promise<void> }>();
 
   private constructor(
     /** Where the hierarchy's keys are (mode "w" at a path: the temporary folder `close()` puts at the path). */
@@ -175,7 +180,8 @@ export class NWBZarrIO {
    *
    * Mode "a" (a folder): `nwbfile` is the one `read()` gave, changed (objects added, table rows appended...); the
    * store is written anew beside the folder, its arrays copied from the store read and its cached specification
-   * kept, and `close()` puts it in the folder's place. Streamed fields and SeriesAppender are `NWBHDF5IO`'s only.
+   * kept, and `close()` puts it in the folder's place. A series written (or copied) here grows with a
+   * `ZarrSeriesAppender` until `close()`.
    */
   async write(nwbfile: NWBFile): Promise<void> {
     this.checkOpen();
@@ -185,12 +191,12 @@ export class NWBZarrIO {
     if (this.mode === "a" && this.nwbfile !== nwbfile) {
       throw new ModeError(`cannot write to ${this.path} in mode "a" an NWBFile not read from it: call read(), change what it returns, then write that`);
     }
-    const store = (this.mode === "a" ? this.target!.store : this.store) as WritableStore;
+    const store = this.writeStore;
     try {
       const keepCachedSpec = this.mode === "a" ? true : this.options.keepCachedSpec;
       const { root, builderOf } = await buildCheckedTree(nwbfile, this.path, "w", { storedFilePath: (p) => this.storedFilePath(p), keepCachedSpec });
       await clearStore(store);
-      await writeZarrTree(store, root, { onProgress: this.options.onProgress, concurrency: this.options.concurrency, compressor: this.options.compressor, consolidate: this.options.consolidate });
+      this.metadata = await writeZarrTree(store, root, { onProgress: this.options.onProgress, concurrency: this.options.concurrency, compressor: this.options.compressor, consolidate: this.options.consolidate });
       for (const [container, builder] of builderOf) container.container_source ??= { file: this.path, path: builder.path };
       this.written = true;
       this.nwbfile = nwbfile;
@@ -207,16 +213,79 @@ export class NWBZarrIO {
    */
   async close(): Promise<void> {
     if (this.closed) return;
-    this.closed = true;
     const work = this.target?.workFolder;
+    try {
+      // Their last frames and the array shapes they change go into the store before it is put in place.
+      for (const appender of this.appenders) await appender.close();
+    } catch (e) {
+      // A store half grown is not put in place: what was at the path stays.
+      this.closed = true;
+      if (work !== undefined) await folderSupport()!.remove(work);
+      throw e;
+    }
+    this.closed = true;
     if (work === undefined) return;
     if (this.written) await folderSupport()!.putInPlace(work, this.path);
     else await folderSupport()!.remove(work);
   }
 
+  /**
+   * @internal For `ZarrSeriesAppender`: the store written into and the metadata documents written. In mode "a" the
+   * file read is written first (copied beside the folder, as `write()` does) if `write()` was not called.
+   */
+  async _forAppend(): Promise<{ store: WritableStore; metadata: Map<StoreKey, Uint8Array>; concurrency?: number }> {
+    this.checkOpen();
+    if (this.mode === "r") throw new ModeError(`cannot append to ${this.path}: it is open in mode "r"`);
+    if (!this.written && this.mode === "a" && this.nwbfile !== undefined) await this.write(this.nwbfile);
+    if (!this.written || this.metadata === undefined) throw new ModeError(`cannot append to ${this.path}: write the file first (io.write)`);
+    return { store: this.writeStore, metadata: this.metadata, concurrency: this.options.concurrency };
+  }
+
+  /**
+   * @internal The store written, to read from while the handle is open: a folder's store is written in a work folder
+   * that `close()` moves to the path, after which a read through this says so (rather than finding no chunk there,
+   * which a Zarr reader takes for fill values).
+   */
+  _storeWhileOpen(): ReadableStore {
+    const store = this.writeStore;
+    if (this.target?.workFolder === undefined) return store;
+    return {
+      get: async (key) => {
+        if (this.closed) throw new ModeError(`${this.path} was closed, and its store moved from the folder it was written in: open it again to read`);
+        return store.get(key);
+      },
+    };
+  }
+
+  /** @internal An appender to close before the store closes. */
+  _register(appender: { close(): Promise<void> }): void {
+    this.appenders.add(appender);
+  }
+
+  /** @internal An array's `.zarray` changed (an appender grew it): stored, and kept for the consolidated metadata. */
+  async _rewriteMetadata(key: StoreKey, bytes: Uint8Array): Promise<void> {
+    const { store, metadata } = await this._forAppend();
+    metadata.set(key, bytes);
+    await store.set(key, bytes);
+  }
+
+  /**
+   * @internal The consolidated metadata written again from the documents written (no listing of the store), so that
+   * readers of `.zmetadata` (hdmf-zarr, tsnwb) see arrays' new shapes.
+   */
+  async _consolidate(): Promise<void> {
+    const { store, metadata } = await this._forAppend();
+    if (this.options.consolidate !== false) await store.set(CONSOLIDATED_METADATA_KEY, encodeConsolidatedMetadata(metadata));
+  }
+
   /** `await using io = await NWBZarrIO.open(...)`: closed when the scope ends. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+
+  /** The store written into: in mode "a" the work folder beside the one read. */
+  private get writeStore(): WritableStore {
+    return (this.mode === "a" ? this.target!.store : this.store) as WritableStore;
   }
 
   /** An external file path (ImageSeries' `external_file`) as stored: relative to the store folder's folder, as for an HDF5 file. */

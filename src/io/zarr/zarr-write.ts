@@ -6,12 +6,11 @@
  * (a bounded number in flight). Datasets are written chunk row by chunk row: a copied dataset or a stream is never
  * whole in memory.
  */
-import { compressor } from "./zarr-decode.js";
-import { shuffle } from "../hdf5/byte-shuffle.js";
 import { type AttributeBuilder, type Builder, DatasetBuilder, GroupBuilder, type LinkBuilder, type ReferenceValue, builderAtPath } from "../../mapping/builders.js";
 import { type DType, DTypeRangeError, type NumericDType, type TypedArray, allocate, bytesPerElement, dtypeRange, isNumericDType, toTypedArray } from "../../data/dtype.js";
 import { type CompoundRow, type FrameSource, type LazyArray, isFrameSource, isLazyArray } from "../../data/lazy.js";
-import { type NDArray, ArrayShapeError, ArrayValueError, isNDArray, product, toNDArray } from "../../data/ndarray.js";
+import { type NDArray, isNDArray, product } from "../../data/ndarray.js";
+import { checkFrames } from "../../data/frames.js";
 import { type StorageOptions, autoChunks } from "../../data/storage.js";
 import { StreamError, ValidationError } from "../../errors.js";
 import type { WriteProgress } from "../hdf5/write.js";
@@ -24,6 +23,9 @@ import {
 import { CONSOLIDATED_METADATA_KEY, encodeConsolidatedMetadata } from "./consolidated.js";
 import { type PythonJSONInput, PythonNumber } from "./python-json.js";
 import { encodeJSON2, encodeVlenUtf8 } from "./object-codecs.js";
+import { ChunkEncoder } from "./chunk-encoder.js";
+import { chunkRow, gridIndices } from "./chunk-rows.js";
+import { BoundedWrites } from "./store-writes.js";
 import { type PickleValue, encodePickledCompound } from "./pickle.js";
 
 /** How a tree is written into a store. */
@@ -42,10 +44,15 @@ export interface ZarrWriteOptions {
   consolidate?: boolean;
 }
 
-/** Writes the tree under `root` into `store` (which should be empty: see `clearStore`). */
-export async function writeZarrTree(store: WritableStore, root: GroupBuilder, options: ZarrWriteOptions = {}): Promise<void> {
+/**
+ * Writes the tree under `root` into `store` (which should be empty: see `clearStore`). Returns every metadata
+ * document written (its key and bytes), what `.zmetadata` gathers: an appender that changes an array's shape later
+ * writes `.zmetadata` again from them (`series-appender.ts`), without listing or reading the store.
+ */
+export async function writeZarrTree(store: WritableStore, root: GroupBuilder, options: ZarrWriteOptions = {}): Promise<Map<StoreKey, Uint8Array>> {
   const writer = new ZarrWriter(store, root, options);
   await writer.write();
+  return writer.metadata;
 }
 
 /** Removes every key of `store` (mode "w" writes a hierarchy anew). */
@@ -70,14 +77,12 @@ interface RowSource {
 
 class ZarrWriter {
   /** Every metadata document written (its bytes), by key: `.zmetadata` gathers them. */
-  private readonly metadata = new Map<StoreKey, Uint8Array>();
-  private readonly inFlight = new Set<Promise<void>>();
-  private failure: unknown;
-  private readonly limit: number;
+  readonly metadata = new Map<StoreKey, Uint8Array>();
+  private readonly writes: BoundedWrites;
   private readonly rootObjectId: string | null;
 
   constructor(private readonly store: WritableStore, private readonly root: GroupBuilder, private readonly options: ZarrWriteOptions) {
-    this.limit = Math.max(1, options.concurrency ?? 16);
+    this.writes = new BoundedWrites(store, options.concurrency);
     this.rootObjectId = objectIdOf(root);
   }
 
@@ -86,35 +91,18 @@ class ZarrWriter {
       await this.writeGroup(this.root);
     } catch (e) {
       // Writes still in flight finish (or fail) before the failure is reported: the caller may remove the store.
-      await Promise.allSettled([...this.inFlight]);
+      await this.writes.settle();
       throw e;
     }
-    await this.drain();
+    await this.writes.drain();
     // The consolidated metadata of everything written, the cached specification included (hdmf-zarr's own lacks
     // it), as zarr-python writes it (`consolidated.ts`, from the documents at hand: no listing of the store).
     if (this.options.consolidate !== false) await this.store.set(CONSOLIDATED_METADATA_KEY, encodeConsolidatedMetadata(this.metadata));
   }
 
-  /** Stores `value` under `key`, waiting first while `concurrency` writes are in flight. */
+  /** Stores `value` under `key` (a bounded number of writes in flight). */
   private async put(key: StoreKey, value: Uint8Array): Promise<void> {
-    while (this.inFlight.size >= this.limit) await Promise.race(this.inFlight);
-    if (this.failure !== undefined) throw this.failure;
-    const p: Promise<void> = this.store.set(key, value).then(
-      () => {
-        this.inFlight.delete(p);
-      },
-      (e: unknown) => {
-        this.inFlight.delete(p);
-        this.failure ??= e;
-      },
-    );
-    this.inFlight.add(p);
-  }
-
-  /** Waits for every write in flight; the first that failed is thrown. */
-  private async drain(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.race(this.inFlight);
-    if (this.failure !== undefined) throw this.failure;
+    await this.writes.put(key, value);
   }
 
   private async putMetadata(path: string, name: string, document: object): Promise<void> {
@@ -221,6 +209,9 @@ class ZarrWriter {
     // From another Zarr store: its compressor and filters as they are (Blosc stays Blosc), when this writer has them.
     const zarrCodecs = (src as { zarrCodecs?: { compressor: CodecConfig | null; filters: CodecConfig[] | null } }).zarrCodecs;
     const keep = !hasStorage(ds.storage) && zarrCodecs !== undefined && ChunkEncoder.supports(zarrCodecs.compressor, zarrCodecs.filters) ? zarrCodecs : undefined;
+    // And its chunks, which `storage` leaves out when one chunk holds the array: a series grown by an appender,
+    // copied by mode "a", keeps chunks sized for appends rather than a guess from its length now.
+    if (keep && storage.chunks === undefined && src.chunks) storage = { ...storage, chunks: src.chunks };
     return this.writeNumbers(ds, { dtype: src.dtype, shape, rows }, storage, keep);
   }
 
@@ -253,17 +244,7 @@ class ZarrWriter {
 
   /** Cuts a block of whole rows (the rows of chunk row `row`) into its chunks, each padded to the full chunk shape. */
   private async writeChunkRow(path: string, block: TypedArray, blockShape: number[], shape: number[], chunks: number[], row: number, e: number, fill: unknown, pipeline: ChunkEncoder): Promise<void> {
-    const bytes = new Uint8Array(block.buffer, block.byteOffset, block.byteLength);
-    const grid = shape.slice(1).map((n, k) => Math.ceil(n / chunks[k + 1]!));
-    const fillBytes = fillPattern(fill, e, block);
-    for (const cell of gridIndices(grid)) {
-      const chunk = new Uint8Array(product(chunks) * e);
-      if (fillBytes) for (let i = 0; i < chunk.length; i += e) chunk.set(fillBytes, i);
-      const lo = [0, ...cell.map((c, k) => c * chunks[k + 1]!)];
-      const hi = lo.map((l, k) => Math.min(blockShape[k]!, l + chunks[k]!));
-      copyBox(bytes, blockShape, chunk, chunks, lo, hi, e);
-      await this.put(chunkKey(path, [row, ...cell]), await pipeline.encode(chunk));
-    }
+    for (const { index, bytes } of chunkRow(block, blockShape, shape, chunks, row, e, fill)) await this.put(chunkKey(path, index), await pipeline.encode(bytes));
   }
 
   /** Text: variable-length UTF-8 (zarr-python's `dtype=str`), chunks padded with empty strings. */
@@ -397,7 +378,7 @@ class ZarrWriter {
         throw new StreamError(ds.path, index, e);
       }
       if (next.done) break;
-      const { frame, rows } = prepareFrame(ds, next.value, index, dtype, frameShape);
+      const { frame, rows } = checkFrames(next.value, index, { where: ds.path, field: "data", dtype, schemaDType: ds.dtype, frameShape });
       if (dtype === undefined) {
         dtype = frame.dtype as NumericDType;
         frameShape = frame.shape;
@@ -443,6 +424,9 @@ function hasStorage(s: StorageOptions): boolean {
 /** The chunk shape: the one given (a chunk may not be larger than zarr allows: each at least 1), else zarr-python's guess. */
 function chunkShape(ds: DatasetBuilder, storage: StorageOptions, shape: number[], typesize: number): number[] {
   if (Array.isArray(storage.chunks) && !ds.scalar) return checkedChunks(ds, storage.chunks, shape.length);
+  // A growable array (`H5DataIO.growable`: empty, its first axis unlimited) is sized for the frames to come, as a
+  // stream is: zarr-python's guess on its zero rows would be one frame per chunk, one key per appended frame.
+  if (storage.maxshape?.[0] === null && shape.length > 0) return autoChunks([1, ...shape.slice(1)], typesize);
   return guessChunks(shape, typesize);
 }
 
@@ -462,102 +446,10 @@ function fillValue(dtype: NumericDType | "bool", storage: StorageOptions): numbe
   return dtype.startsWith("float") ? pythonFloat(v) : v;
 }
 
-/** The bytes of one element of fill value (undefined when zero: a new chunk already is). */
-function fillPattern(given: unknown, e: number, like: TypedArray): Uint8Array | undefined {
-  const fill = given instanceof PythonNumber ? given.value : typeof given === "string" ? Number(given) : given;
-  if (fill === 0 || fill === false || fill === null || fill === undefined) return undefined;
-  const one = new (like.constructor as new (n: number) => TypedArray)(1);
-  one[0] = (typeof one[0] === "bigint" ? BigInt(fill as number) : Number(fill)) as never;
-  return new Uint8Array(one.buffer, 0, e);
-}
-
 /** Rows [start, stop) of an in-memory C-order array. */
 function rowsOf(data: TypedArray, shape: number[]): (start: number, stop: number) => Promise<TypedArray> {
   const perRow = product(shape.slice(1));
   return async (start, stop) => (shape.length === 0 ? data : data.subarray(start * perRow, stop * perRow));
-}
-
-/** Every index of a grid of `grid` cells per axis, C order (a 0-axis grid has one index, []). */
-function* gridIndices(grid: readonly number[]): Generator<number[]> {
-  if (grid.some((n) => n <= 0)) return;
-  const pos = grid.map(() => 0);
-  for (;;) {
-    yield [...pos];
-    let k = grid.length - 1;
-    for (; k >= 0; k--) {
-      if (++pos[k]! < grid[k]!) break;
-      pos[k] = 0;
-    }
-    if (k < 0) return;
-  }
-}
-
-/**
- * Copies the box [lo, hi) of a C-order array of `srcShape` (bytes, `e` per element) to the start of a chunk of
- * `chunkShape`, run by run along the last axis.
- */
-function copyBox(src: Uint8Array, srcShape: number[], dst: Uint8Array, chunkShape: number[], lo: number[], hi: number[], e: number): void {
-  const n = srcShape.length;
-  if (n === 0) {
-    dst.set(src.subarray(0, e));
-    return;
-  }
-  const srcStrides = srcShape.map((_, k) => product(srcShape.slice(k + 1)));
-  const dstStrides = chunkShape.map((_, k) => product(chunkShape.slice(k + 1)));
-  const run = (hi[n - 1]! - lo[n - 1]!) * e;
-  if (run <= 0) return;
-  const outer = lo.slice(0, -1).map((l, k) => hi[k]! - l);
-  for (const rel of gridIndices(outer)) {
-    let s = lo[n - 1]!;
-    let d = 0;
-    for (let k = 0; k < n - 1; k++) {
-      s += (lo[k]! + rel[k]!) * srcStrides[k]!;
-      d += rel[k]! * dstStrides[k]!;
-    }
-    dst.set(src.subarray(s * e, s * e + run), d * e);
-  }
-}
-
-/** A numcodecs compressor. */
-interface Compressor {
-  encode(data: Uint8Array): Uint8Array | Promise<Uint8Array>;
-}
-
-/**
- * The compressor of a configuration, its module loaded on first use (each is WebAssembly of some hundred kB: a
- * program that writes no Zarr loads none).
- */
-async function loadCompressor(config: CodecConfig): Promise<Compressor> {
-  if (!["blosc", "zlib", "gzip"].includes(config.id)) throw new ValidationError("NWBZarrIO", "compressor", 'a compressor tsnwb writes ("blosc", "zlib" or "gzip"), or null', config.id);
-  return compressor(config, "NWBZarrIO");
-}
-
-/** A chunk's filters, then its compressor, as numcodecs applies them when writing. */
-class ChunkEncoder {
-  private readonly codec?: Promise<Compressor>;
-  private readonly shuffle?: number;
-
-  constructor(compressor: CodecConfig | null, filters: CodecConfig[] | null) {
-    for (const f of filters ?? []) {
-      if (f.id === "shuffle") this.shuffle = Number(f.elementsize);
-      else throw new Error(`no encoder for the Zarr filter ${f.id}`);
-    }
-    if (compressor !== null) {
-      this.codec = loadCompressor(compressor);
-      // Awaited by encode(); a configuration refused is reported there, not as an unhandled rejection.
-      this.codec.catch(() => undefined);
-    }
-  }
-
-  /** Whether chunks with this compressor and these filters can be encoded here. */
-  static supports(compressor: CodecConfig | null, filters: CodecConfig[] | null): boolean {
-    return (filters ?? []).every((f) => f.id === "shuffle") && (compressor === null || ["blosc", "zlib", "gzip"].includes(compressor.id));
-  }
-
-  async encode(chunk: Uint8Array): Promise<Uint8Array> {
-    const shuffled = this.shuffle && this.shuffle > 1 ? shuffle(chunk, this.shuffle) : chunk;
-    return this.codec ? await (await this.codec).encode(shuffled) : shuffled;
-  }
 }
 
 /** An attribute's elements as JSON values (64-bit integers as numbers, their digits exact beyond 2^53; floats as floats). */
@@ -602,26 +494,4 @@ function zeroOf(dtype: DType): unknown {
 
 function badMember(ds: DatasetBuilder, m: { name: string; dtype: DType }): never {
   throw new ValidationError(ds.path, m.name, "numbers, booleans, text or references in a compound member", m.dtype);
-}
-
-/** One frame (or block of frames) of a stream, checked against those before it; returns it with its frame count. */
-function prepareFrame(ds: DatasetBuilder, item: unknown, index: number, dtype: NumericDType | undefined, frameShape: number[] | undefined): { frame: NDArray; rows: number } {
-  let frame: NDArray;
-  try {
-    const typed = ArrayBuffer.isView(item) || (typeof item === "object" && item !== null && ArrayBuffer.isView((item as { data?: unknown }).data));
-    frame = toNDArray(item as never, dtype ?? ds.dtype ?? (typed ? undefined : "float64"));
-  } catch (e) {
-    if (e instanceof ArrayValueError) throw new ValidationError(ds.path, "data", `frames whose values fit ${dtypeRange(e.dtype)}`, `frame ${index}: ${e.message}`);
-    const why = e instanceof ArrayShapeError ? e.message : String(e);
-    throw new ValidationError(ds.path, "data", "frames given as typed arrays with a shape, or nested arrays", `frame ${index}: ${why}`);
-  }
-  if (!isNumericDType(frame.dtype)) throw new ValidationError(ds.path, "data", "numeric frames", `frame ${index}: ${frame.dtype}`);
-  const fs = frameShape ?? frame.shape;
-  if (sameShape(frame.shape, fs)) return { frame, rows: 1 };
-  if (sameShape(frame.shape.slice(1), fs)) return { frame, rows: frame.shape[0]! };
-  throw new ValidationError(ds.path, "data", `frames of shape [${fs.join(", ")}] (or blocks of them)`, `frame ${index} of shape [${frame.shape.join(", ")}]`);
-}
-
-function sameShape(a: number[], b: number[]): boolean {
-  return a.length === b.length && a.every((n, i) => n === b[i]);
 }

@@ -23,8 +23,7 @@
  *   goes, so aborted downloads leak nothing;
  * - bounded time for a request's headers and bounded headers, idle connections closed, connections capped.
  */
-import { constants as fsConstants, existsSync, readFileSync, readdirSync, statSync } from "node:fs";
-import type { Dirent } from "node:fs";
+import { type Dirent, constants as fsConstants, existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { type FileHandle, open, readdir, readlink, realpath } from "node:fs/promises";
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import * as path from "node:path";

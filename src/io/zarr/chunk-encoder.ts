@@ -8,6 +8,9 @@ import { shuffle } from "../hdf5/byte-shuffle.js";
 import { ValidationError } from "../../errors.js";
 import type { CodecConfig } from "./layout.js";
 
+/** The compressors tsnwb writes (numcodecs' ids): those zarr-python, zarrita and numcodecs all read. */
+export const WRITTEN_COMPRESSORS: readonly string[] = ["blosc", "zlib", "gzip"];
+
 /** A numcodecs compressor. */
 interface Compressor {
   encode(data: Uint8Array): Uint8Array | Promise<Uint8Array>;
@@ -18,7 +21,7 @@ interface Compressor {
  * program that writes no Zarr loads none).
  */
 async function loadCompressor(config: CodecConfig): Promise<Compressor> {
-  if (!["blosc", "zlib", "gzip"].includes(config.id)) throw new ValidationError("NWBZarrIO", "compressor", 'a compressor tsnwb writes ("blosc", "zlib" or "gzip"), or null', config.id);
+  if (!WRITTEN_COMPRESSORS.includes(config.id)) throw new ValidationError("NWBZarrIO", "compressor", 'a compressor tsnwb writes ("blosc", "zlib" or "gzip"), or null', config.id);
   return compressor(config, "NWBZarrIO");
 }
 
@@ -41,7 +44,7 @@ export class ChunkEncoder {
 
   /** Whether chunks with this compressor and these filters can be encoded here. */
   static supports(compressor: CodecConfig | null, filters: CodecConfig[] | null): boolean {
-    return (filters ?? []).every((f) => f.id === "shuffle") && (compressor === null || ["blosc", "zlib", "gzip"].includes(compressor.id));
+    return (filters ?? []).every((f) => f.id === "shuffle") && (compressor === null || WRITTEN_COMPRESSORS.includes(compressor.id));
   }
 
   /** The bytes stored for a chunk of raw (C-order, little-endian) bytes. */

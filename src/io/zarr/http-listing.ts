@@ -7,8 +7,11 @@
  */
 import type { FolderEntries } from "./store.js";
 
-/** How an HttpStore lists a folder: an index page, S3's ListObjectsV2, or not at all. */
-export type HttpListing = "index" | "s3" | "none";
+/** The ways an HttpStore lists a folder: an index page, S3's ListObjectsV2, or not at all. */
+export const HTTP_LISTINGS = ["index", "s3", "none"] as const;
+
+/** How an HttpStore lists a folder (one of HTTP_LISTINGS). */
+export type HttpListing = (typeof HTTP_LISTINGS)[number];
 
 /** Where an S3 bucket's listing is asked for, and the key prefix of the store's root in it. */
 export interface S3Location {

@@ -11,7 +11,7 @@
  * counts what it asked for, for benchmarks and tests.
  */
 import { retryableStatus } from "../remote/retry.js";
-import { type HttpListing, listingFor, parseIndexPage, parseS3Listing, s3ListUrl, s3Location } from "./http-listing.js";
+import { HTTP_LISTINGS, type HttpListing, listingFor, parseIndexPage, parseS3Listing, s3ListUrl, s3Location } from "./http-listing.js";
 import type { FolderEntries, FolderListingStore, StoreKey } from "./store.js";
 
 /** A part of a key's bytes, as zarrita's stores take it: `length` bytes from `offset`, or the last `suffixLength`. */
@@ -163,7 +163,7 @@ export class HttpStore implements FolderListingStore {
     this.attempts = options.attempts ?? 3;
     this.retryDelayMs = options.retryDelayMs ?? 50;
     this.maxParallel = options.maxParallel ?? defaultMaxParallel();
-    if (options.listing !== undefined && !["index", "s3", "none"].includes(options.listing)) throw new TypeError(`HttpStore: option 'listing': expected "index", "s3" or "none", got ${JSON.stringify(options.listing)}`);
+    if (options.listing !== undefined && !HTTP_LISTINGS.includes(options.listing)) throw new TypeError(`HttpStore: option 'listing': expected "index", "s3" or "none", got ${JSON.stringify(options.listing)}`);
     this.listing = options.listing ?? listingFor(base);
     // Called unbound: a browser's fetch throws "Illegal invocation" when called as a method of another object.
     const fetchFunction = options.fetch ?? globalThis.fetch;

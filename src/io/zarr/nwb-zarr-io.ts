@@ -16,9 +16,8 @@ import { constructFile } from "../../mapping/mapper.js";
 import { type ReadableStore, type StoreKey, type WritableStore, isWritable, storeName } from "./store.js";
 import { CONSOLIDATED_METADATA_KEY, encodeConsolidatedMetadata } from "./consolidated.js";
 import { type ZarrWriteOptions, clearStore, writeZarrTree } from "./zarr-write.js";
+import { WRITTEN_COMPRESSORS } from "./chunk-encoder.js";
 
-/** The compressors tsnwb writes (numcodecs' ids): those zarr-python, zarrita and numcodecs all read. */
-const WRITTEN_COMPRESSORS = ["blosc", "zlib", "gzip"];
 
 /** What `NWBZarrIO.open` takes besides the store and mode. */
 export interface ZarrIOOptions extends BaseIOOptions {

@@ -277,6 +277,23 @@ function inside(folder: string, target: string): boolean {
 }
 
 /**
+ * The real paths (links followed, now) of `folder` and of `relative` in it ("" the folder itself), if the latter
+ * resolves to the folder or inside it; undefined when it is missing or leads out.
+ */
+async function realPathInside(folder: string, relative: string): Promise<{ realFolder: string; real: string } | undefined> {
+  let realFolder: string;
+  let real: string;
+  try {
+    realFolder = await realpath(folder);
+    real = await realpath(relative === "" ? folder : `${folder}${path.sep}${relative}`);
+  } catch (e) {
+    if (isMissing(e)) return undefined;
+    throw e;
+  }
+  return inside(realFolder, real) ? { realFolder, real } : undefined;
+}
+
+/**
  * Opens the external file `stored` names (as the file stores it) if it resolves to a regular file inside `folder`,
  * following links as the system does, now; undefined otherwise (absolute, `..` out, a link out, missing).
  * The real path is checked before opening, the file opened without following a last link (one put there since),
@@ -286,16 +303,9 @@ async function openInside(folder: string, stored: string): Promise<FileHandle | 
   if (stored.length === 0 || stored.includes("\0") || path.isAbsolute(stored) || path.win32.isAbsolute(stored)) return undefined;
   // Out of the folder as written (before links): refused without looking at the disk.
   if (!inside(folder, path.resolve(folder, stored))) return undefined;
-  let realFolder: string;
-  let real: string;
-  try {
-    realFolder = await realpath(folder);
-    real = await realpath(`${folder}${path.sep}${stored}`);
-  } catch (e) {
-    if (isMissing(e)) return undefined;
-    throw e;
-  }
-  if (real === realFolder || !inside(realFolder, real)) return undefined;
+  const found = await realPathInside(folder, stored);
+  if (found === undefined || found.real === found.realFolder) return undefined;
+  const { realFolder, real } = found;
   const handle = await openRegular(real, fsConstants.O_NOFOLLOW);
   if (handle === undefined) return undefined;
   let opened: string | undefined;
@@ -317,16 +327,8 @@ async function openInside(folder: string, stored: string): Promise<FileHandle | 
  * listing names nothing a key request would not serve); undefined otherwise.
  */
 async function listInside(folder: string, key: string): Promise<string | undefined> {
-  let realFolder: string;
-  let real: string;
-  try {
-    realFolder = await realpath(folder);
-    real = await realpath(key === "" ? folder : `${folder}${path.sep}${key}`);
-  } catch (e) {
-    if (isMissing(e)) return undefined;
-    throw e;
-  }
-  if (!inside(realFolder, real)) return undefined;
+  const real = (await realPathInside(folder, key))?.real;
+  if (real === undefined) return undefined;
   let entries: Dirent[];
   try {
     entries = await readdir(real, { withFileTypes: true });
